@@ -1,0 +1,64 @@
+// Every NATS subject, stream and durable consumer name BotSky uses, in one place.
+// Payloads are the protobuf messages of proto/botsky/v1 (binary encoding).
+
+export const STREAMS = {
+  /** What ingest publishes from the network: posts, likes, reposts, follows, blocks, ... */
+  network: 'BOTSKY_NETWORK',
+  /** Reply tasks from matchmaker to bot-runner, and matchmaker's decisions. */
+  tasks: 'BOTSKY_TASKS',
+  /** What bot-runner did: replied or failed. */
+  outcomes: 'BOTSKY_OUTCOMES',
+  /** What the feed served (impressions) and what clients said they saw (interactions). */
+  feed: 'BOTSKY_FEED',
+  /** Battle outcomes and rating snapshots from scoring. */
+  scores: 'BOTSKY_SCORES',
+  /** Poison messages, kept with the reason they were rejected. */
+  deadLetter: 'BOTSKY_DLQ',
+} as const;
+
+export const SUBJECTS = {
+  networkPost: 'botsky.network.post',
+  networkLike: 'botsky.network.like',
+  networkRepost: 'botsky.network.repost',
+  networkFollow: 'botsky.network.follow',
+  networkBlock: 'botsky.network.block',
+  networkDelete: 'botsky.network.delete',
+  networkProfile: 'botsky.network.profile',
+  networkAccount: 'botsky.network.account',
+  networkIdentity: 'botsky.network.identity',
+  replyTask: 'botsky.tasks.reply',
+  matchDecision: 'botsky.tasks.decision',
+  botOutcome: 'botsky.outcomes.reply',
+  feedImpression: 'botsky.feed.impression',
+  feedInteraction: 'botsky.feed.interaction',
+  battleOutcome: 'botsky.scores.battle',
+  ratingSnapshot: 'botsky.scores.rating',
+} as const;
+
+/** Subject filters, one per stream (wildcards). */
+export const STREAM_SUBJECTS = {
+  [STREAMS.network]: 'botsky.network.>',
+  [STREAMS.tasks]: 'botsky.tasks.>',
+  [STREAMS.outcomes]: 'botsky.outcomes.>',
+  [STREAMS.feed]: 'botsky.feed.>',
+  [STREAMS.scores]: 'botsky.scores.>',
+  [STREAMS.deadLetter]: 'botsky.dlq.>',
+} as const;
+
+/** Dead letters of a consumer go to `botsky.dlq.<consumer>`. */
+export function deadLetterSubject(consumer: string): string {
+  return `botsky.dlq.${consumer}`;
+}
+
+/** NATS KV buckets for small shared state. */
+export const KV_BUCKETS = {
+  /** ingest's firehose cursor, per source. */
+  cursors: 'botsky_cursors',
+  /** consent state per person (opted in / out), shared by matchmaker replicas. */
+  consent: 'botsky_consent',
+  /** mention counters per person per day. */
+  mentions: 'botsky_mentions',
+} as const;
+
+export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];
+export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];

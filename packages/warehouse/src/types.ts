@@ -1,0 +1,33 @@
+// The warehouse contract. Two adapters implement it: a ClickHouse server over HTTP and embedded
+// ClickHouse (chdb). The schema and every query BotSky runs are tested on the embedded engine.
+
+export type Row = Record<string, unknown>;
+
+export interface InsertOptions {
+  /**
+   * Idempotency token for this block of rows: retrying an insert with the same token never
+   * stores the rows twice (ClickHouse insert deduplication).
+   */
+  dedupToken?: string;
+}
+
+export interface Warehouse {
+  /** Applies the schema's versioned migrations that have not run yet; idempotent. */
+  migrate(): Promise<void>;
+  insert(table: string, rows: readonly Row[], opts?: InsertOptions): Promise<void>;
+  /** Runs a SELECT with `{name:Type}` parameters and returns rows as JSON objects. */
+  query<T = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** Runs a statement that returns nothing (DDL, OPTIMIZE, ...). */
+  command(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Batches rows per table and flushes on size or time. */
+export interface BatchWriter {
+  /** Resolves once the row is stored (its batch flushed), so a consumer can ack after it. */
+  write(table: string, row: Row): Promise<void>;
+  /** Flushes everything buffered. */
+  flush(): Promise<void>;
+  /** Flushes and stops; nothing buffered is lost. */
+  close(): Promise<void>;
+}
