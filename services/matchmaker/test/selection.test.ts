@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '@botsky/ratings';
 import { composePost, generatePopulation, isOnline, react, replyFeatures } from '@botsky/population';
-import { BotPicker, InterestProfile, battleId, chooseCandidate, replyTaskId, type Candidate } from '../src/selection/index.ts';
+import { BotPicker, InterestProfile, chooseCandidate, type Candidate } from '../src/selection/index.ts';
 
 test('interest profiles rank a matching post above an unrelated one', () => {
   const cook = new InterestProfile();
@@ -59,12 +59,6 @@ test('candidates exclude the author, the opted out, the offline, the over-limit 
   const none = chooseCandidate(pool.slice(0, 5), o);
   assert.equal(none.chosen, undefined);
   assert.match(none.reason, /no eligible person/);
-});
-
-test('task and battle ids are deterministic and distinct per bot', () => {
-  assert.equal(replyTaskId('at://x/app.bsky.feed.post/1', 'b1'), replyTaskId('at://x/app.bsky.feed.post/1', 'b1'));
-  assert.notEqual(replyTaskId('at://x/app.bsky.feed.post/1', 'b1'), replyTaskId('at://x/app.bsky.feed.post/1', 'b2'));
-  assert.equal(battleId('u', ['b', 'a']), battleId('u', ['a', 'b']));
 });
 
 test('introductions chosen by interest are answered at least twice as often as random ones', () => {

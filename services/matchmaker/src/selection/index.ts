@@ -1,4 +1,3 @@
 export * from './interest-profile.ts';
 export * from './bot-picker.ts';
 export * from './candidates.ts';
-export * from './task-id.ts';
