@@ -20,13 +20,18 @@ export interface ReplyRequest {
   post: { uri: string; text: string };
   thread: string[];
   author: PersonContext;
-  mention: (PersonContext & { reason: string }) | undefined;
+  /** Who to pull in, why (in words), and how similar their interests are to the author's, in [0, 1]. */
+  mention: (PersonContext & { reason: string; similarity?: number }) | undefined;
   maxGraphemes: number;
   allowLinks: boolean;
   temperature?: number;
   maxTokens?: number;
   /** Set on the one retry after a reply failed the output check: why it failed. */
   retryReason?: string;
+  /** The bot account's handle, so a model (or an external bot) can recognise itself in the thread. */
+  botHandle?: string;
+  /** Languages the reply should be in (usually the post's); absent or empty means any. */
+  langs?: string[];
 }
 
 export interface ReplyResult {
@@ -34,9 +39,13 @@ export interface ReplyResult {
   model: string;
   tokensIn: number;
   tokensOut: number;
+  /** What the call cost in USD when the provider itself says (an external gRPC bot may). */
+  costUsd?: number;
 }
 
 export interface Provider {
   readonly name: string;
   generate(req: ReplyRequest, signal: AbortSignal): Promise<ReplyResult>;
+  /** Releases what the provider holds open (a gRPC channel); absent when there is nothing. */
+  close?(): void;
 }
