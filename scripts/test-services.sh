@@ -42,3 +42,16 @@ if ! command -v clickhouse-server >/dev/null 2>&1 && [ ! -x /usr/bin/clickhouse-
   say "installing clickhouse-server (Debian package, for the HTTP adapter's wire tests)"
   apt_install clickhouse-server || { say "clickhouse-server is missing: install it (apt-get install clickhouse-server) or set CLICKHOUSE_SERVER_BIN"; exit 1; }
 fi
+
+# Postgres, for the local network's optional AppView mode (packages/devnet).
+PG_HOST=127.0.0.1 PG_PORT=5432
+if ! port_open "$PG_HOST" "$PG_PORT"; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    say "installing postgresql (Debian package, for the AppView tests)"
+    apt_install postgresql || { say "Postgres is missing: install it (apt-get install postgresql) with trust auth on 127.0.0.1:5432"; exit 1; }
+  fi
+  say "starting Postgres"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start >&2 || true
+  for _ in $(seq 1 50); do port_open "$PG_HOST" "$PG_PORT" && break; sleep 0.2; done
+  port_open "$PG_HOST" "$PG_PORT" || { say "Postgres does not answer on $PG_HOST:$PG_PORT; start it (trust auth for 127.0.0.1)"; exit 1; }
+fi
