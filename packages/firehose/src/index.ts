@@ -1,0 +1,11 @@
+export { decodeFrame, decodeFrameVerified, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RECORD_BYTES } from './frame.ts';
+export type { VerifyOptions } from './frame.ts';
+export { decodeJetstream } from './jetstream.ts';
+export { createKeyCache } from './key-cache.ts';
+export type { KeyCache, KeyCacheOptions, KeyResolver } from './key-cache.ts';
+export { parsePublicKey, secp256k1Backend } from './keys.ts';
+export type { Curve, PublicKey } from './keys.ts';
+export { COLLECTIONS } from './records.ts';
+export { InvalidKeyError, KeyResolutionError } from './errors.ts';
+export type * from './types.ts';
+export { decodeFrameFile, encodeFrameFile, FrameFileError, readFrameFile } from './frame-file.ts';
