@@ -8,15 +8,25 @@ export interface PublishOptions {
 }
 
 export interface PublishAck {
+  /** The logical stream name (without the namespace), e.g. `BOTSKY_TASKS`. */
   stream: string;
+  /** Stream sequence; for a duplicate, the sequence of the message stored first. */
   seq: number;
   /** true when the message was a duplicate (by msgId) and was not stored again. */
   duplicate: boolean;
 }
 
+/** One message of a `publishMany` batch. */
+export interface OutgoingMessage extends PublishOptions {
+  subject: string;
+  data: Uint8Array;
+}
+
 export interface BusMessage {
+  /** The logical subject (without the namespace), e.g. `botsky.tasks.reply`. */
   readonly subject: string;
   readonly data: Uint8Array;
+  /** Application headers; the dedup id is in `msgId`, not here. */
   readonly headers: Readonly<Record<string, string>>;
   readonly msgId: string | undefined;
   /** Stream sequence number. */
@@ -28,7 +38,7 @@ export interface BusMessage {
 /** What a handler decides about a message. Returning nothing (or `ack`) acknowledges it. */
 export type Disposition =
   | { kind: 'ack' }
-  /** Redeliver later (a failure worth retrying). */
+  /** Redeliver later (a failure worth retrying); without `delayMs`, the consumer's retry delay. */
   | { kind: 'nak'; delayMs?: number }
   /** Never redeliver; kept on the dead-letter subject with the reason, and counted. */
   | { kind: 'term'; reason: string };
@@ -36,6 +46,8 @@ export type Disposition =
 /**
  * Handles one message. The bus acks only after the returned promise resolves (ack after the
  * effect). A thrown error naks with the consumer's retry delay; a `PoisonMessageError` terms.
+ * A message that fails on its last allowed delivery (the consumer's `maxDeliver`) is
+ * dead-lettered instead of being retried.
  */
 export type Handler = (msg: BusMessage) => Promise<Disposition | void>;
 
@@ -43,8 +55,10 @@ export interface ConsumeOptions {
   /** At most this many messages are being handled at once by this subscriber (backpressure). */
   maxInFlight?: number;
   /**
-   * When given, messages with the same key are handled one at a time in stream order; messages
-   * with different keys run in parallel.
+   * When given, messages with the same key are handled one at a time in delivery order; messages
+   * with different keys run in parallel. The order holds within one subscription: across
+   * replicas it holds only if one replica consumes the subject (or subjects are partitioned),
+   * and a nak'd message is redelivered after later messages of its key.
    */
   orderingKey?: (msg: BusMessage) => string;
 }
@@ -59,7 +73,10 @@ export interface KvEntry {
   revision: number;
 }
 
-/** Small shared state (cursors, consent, counters). */
+/**
+ * Small shared state (cursors, consent, counters). Keys are any non-empty string (the NATS
+ * adapter escapes characters that NATS KV does not allow, such as `:` in DIDs).
+ */
 export interface KvStore {
   get(key: string): Promise<KvEntry | undefined>;
   put(key: string, value: Uint8Array): Promise<number>;
@@ -69,13 +86,58 @@ export interface KvStore {
   keys(): Promise<string[]>;
 }
 
+/** Counters of one durable consumer, summed over this bus instance's subscriptions. */
+export interface ConsumerStats {
+  delivered: number;
+  /** Deliveries with `deliveryCount > 1`. */
+  redelivered: number;
+  acked: number;
+  nacked: number;
+  /** Messages published to the dead-letter subject and terminated. */
+  deadLettered: number;
+  /** Messages taken and not yet settled right now. */
+  inFlight: number;
+}
+
+export interface BusStats {
+  published: number;
+  duplicates: number;
+  consumers: Record<string, ConsumerStats>;
+}
+
+/** Reported once a message is safely on the dead-letter subject. */
+export interface DeadLetterEvent {
+  consumer: string;
+  subject: string;
+  seq: number;
+  deliveryCount: number;
+  msgId: string | undefined;
+  reason: string;
+}
+
+/** Observability without a logging or metrics dependency: the service wires these. */
+export interface BusHooks {
+  onDeadLetter?: (event: DeadLetterEvent) => void;
+  /** Failures the bus handled itself (a lost ack, a consumer status problem, a handler error). */
+  onError?: (err: Error) => void;
+}
+
 export interface Bus {
-  /** Creates the streams and durable consumers of the topology; idempotent. */
+  /** Creates or updates the streams and durable consumers of the topology; idempotent. */
   ensureTopology(): Promise<void>;
   publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck>;
+  /**
+   * Publishes many messages with a bounded number of outstanding acks; returns the acks in
+   * order. Not atomic: on failure it rejects with a `BusPublishError` and some messages may be
+   * stored, so callers retry with the same msgIds.
+   */
+  publishMany(messages: readonly OutgoingMessage[]): Promise<PublishAck[]>;
   /** Joins the durable consumer `consumer` (declared in the topology) as one more replica. */
   consume(consumer: string, handler: Handler, opts?: ConsumeOptions): Promise<Subscription>;
   kv(bucket: string): Promise<KvStore>;
+  stats(): BusStats;
+  /** Resolves when the bus can serve (NATS: a round trip to the server); rejects otherwise. */
+  ping(): Promise<void>;
   /** Drains: stops subscriptions, waits for in-flight work, flushes publishes, closes. */
   close(): Promise<void>;
 }

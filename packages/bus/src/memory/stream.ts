@@ -1,0 +1,114 @@
+// An in-process stream: contiguous sequence numbers, a msgId dedup window, and limits. Unlike
+// JetStream it also forgets messages every declared consumer has acked, since nothing else
+// can ever read them (consumers are fixed by the topology) and memory is the scarce thing here.
+
+import type { StreamSpec } from '../topology.ts';
+
+export interface StoredMsg {
+  readonly seq: number;
+  /** The namespaced subject; `logicalSubject` is what handlers see. */
+  readonly subject: string;
+  readonly logicalSubject: string;
+  readonly data: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly msgId: string | undefined;
+  readonly time: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  duplicate: boolean;
+}
+
+/** What the stream needs from each of its consumers. */
+export interface StreamConsumer {
+  /** The lowest sequence this consumer may still deliver: everything below may be forgotten. */
+  ackFloor(): number;
+  /** New messages arrived. */
+  schedulePump(): void;
+}
+
+const TRIM_EVERY = 256;
+
+export class MemoryStream {
+  spec: StreamSpec;
+  readonly physicalName: string;
+  readonly consumers: StreamConsumer[] = [];
+  #msgs: StoredMsg[] = [];
+  #head = 0;
+  #firstSeq = 1;
+  #lastSeq = 0;
+  readonly #dedup = new Map<string, { seq: number; at: number }>();
+  #sinceTrim = 0;
+
+  constructor(physicalName: string, spec: StreamSpec) {
+    this.physicalName = physicalName;
+    this.spec = spec;
+  }
+
+  get firstSeq(): number {
+    return this.#firstSeq;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  get size(): number {
+    return this.#msgs.length - this.#head;
+  }
+
+  get(seq: number): StoredMsg | undefined {
+    if (seq < this.#firstSeq || seq > this.#lastSeq) return undefined;
+    return this.#msgs[this.#head + (seq - this.#firstSeq)];
+  }
+
+  append(subject: string, logicalSubject: string, data: Uint8Array, headers: Readonly<Record<string, string>>, msgId: string | undefined, now: number): AppendResult {
+    this.#expireDedup(now);
+    if (msgId !== undefined) {
+      const seen = this.#dedup.get(msgId);
+      if (seen !== undefined) return { seq: seen.seq, duplicate: true };
+    }
+    const seq = ++this.#lastSeq;
+    this.#msgs.push({ seq, subject, logicalSubject, data, headers, msgId, time: now });
+    if (msgId !== undefined) this.#dedup.set(msgId, { seq, at: now });
+    if (++this.#sinceTrim >= TRIM_EVERY || this.#overLimit()) this.trim(now);
+    return { seq, duplicate: false };
+  }
+
+  trim(now: number): void {
+    this.#sinceTrim = 0;
+    // Without consumers nothing is known to be done with, so only the limits apply.
+    let floor = this.consumers.length === 0 ? 0 : this.#lastSeq + 1;
+    for (const c of this.consumers) floor = Math.min(floor, c.ackFloor());
+    const oldest = now - this.spec.maxAgeMs;
+    while (this.size > 0) {
+      const first = this.#msgs[this.#head] as StoredMsg;
+      if (first.seq >= floor && first.time >= oldest && !this.#overLimit()) break;
+      this.#dropFirst();
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#msgs.length) {
+      this.#msgs = this.#msgs.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #overLimit(): boolean {
+    return this.spec.maxMsgs >= 0 && this.size > this.spec.maxMsgs;
+  }
+
+  #dropFirst(): void {
+    this.#msgs[this.#head] = undefined as unknown as StoredMsg;
+    this.#head++;
+    this.#firstSeq++;
+  }
+
+  // Insertion order is time order, so expired ids are always at the front.
+  #expireDedup(now: number): void {
+    const horizon = now - this.spec.duplicateWindowMs;
+    for (const [id, seen] of this.#dedup) {
+      if (seen.at > horizon) break;
+      this.#dedup.delete(id);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+// The one module that declares BotSky's streams and durable consumers. Both adapters create
+// exactly this at start-up (idempotently), so a consumer name means the same thing everywhere.
+// A durable consumer is a consumer group: every replica that consumes it shares the work.
+
+import { STREAMS, STREAM_SUBJECTS } from '@botsky/contracts';
+import { TopologyError } from './errors.ts';
+import { patternWithin } from './subject-match.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface StreamSpec {
+  /** Logical name (from STREAMS); the namespace is prefixed by the adapter. */
+  name: string;
+  subjects: string[];
+  maxAgeMs: number;
+  /** Publishes with a msgId already seen inside this window are dropped. */
+  duplicateWindowMs: number;
+  /** -1: unlimited. When reached, the oldest messages are discarded. */
+  maxMsgs: number;
+}
+
+export interface ConsumerSpec {
+  name: string;
+  stream: string;
+  /** One subject filter: server 2.9 allows only one per consumer. */
+  filterSubject: string;
+  /** A delivery not acked (or marked working) within this time is redelivered. */
+  ackWaitMs: number;
+  /** How many times a handler may see a message before it is dead-lettered. */
+  maxDeliver: number;
+  /** Nak delay after a handler failure, by attempt; the last one repeats. */
+  retryDelaysMs: number[];
+  /** Unacked deliveries allowed across all replicas; must exceed the replicas' in-flight sum. */
+  maxAckPending: number;
+  /** A handler running longer loses its ack-wait extensions, so a hung one cannot hold a message. */
+  maxWorkingMs: number;
+}
+
+export interface Topology {
+  streams: StreamSpec[];
+  consumers: ConsumerSpec[];
+}
+
+export const CONSUMERS = {
+  matchmaker: 'matchmaker',
+  botRunner: 'bot-runner',
+  feed: 'feed',
+  feedNetwork: 'feed-network',
+  scoringRecorderNetwork: 'scoring-recorder-network',
+  scoringRecorderTasks: 'scoring-recorder-tasks',
+  scoringRecorderOutcomes: 'scoring-recorder-outcomes',
+  scoringRecorderFeed: 'scoring-recorder-feed',
+  scoringRecorderScores: 'scoring-recorder-scores',
+  /** Reads the dead-letter stream (operators, tests). */
+  deadLetters: 'dead-letters',
+} as const;
+
+export type ConsumerName = (typeof CONSUMERS)[keyof typeof CONSUMERS];
+
+function stream(name: keyof typeof STREAM_SUBJECTS, maxAgeMs: number, duplicateWindowMs: number, maxMsgs = -1): StreamSpec {
+  return { name, subjects: [STREAM_SUBJECTS[name]], maxAgeMs, duplicateWindowMs, maxMsgs };
+}
+
+// Network events are deduplicated by record URI and CID; an hour covers ingest replaying from
+// a cursor after a crash. Tasks and outcomes carry deterministic ids published right away.
+const streams: StreamSpec[] = [
+  stream(STREAMS.network, 7 * DAY, HOUR),
+  stream(STREAMS.tasks, 7 * DAY, 2 * MINUTE),
+  stream(STREAMS.outcomes, 30 * DAY, 10 * MINUTE),
+  stream(STREAMS.feed, 7 * DAY, 2 * MINUTE),
+  stream(STREAMS.scores, 30 * DAY, 2 * MINUTE),
+  stream(STREAMS.deadLetter, 30 * DAY, 2 * MINUTE, 1_000_000),
+];
+
+const defaults = {
+  ackWaitMs: 30 * SECOND,
+  maxDeliver: 5,
+  retryDelaysMs: [1 * SECOND, 5 * SECOND, 30 * SECOND],
+  maxAckPending: 10_000,
+  maxWorkingMs: 10 * MINUTE,
+};
+
+function consumer(name: string, streamName: string, filterSubject: string, extra: Partial<ConsumerSpec> = {}): ConsumerSpec {
+  return { ...defaults, name, stream: streamName, filterSubject, ...extra };
+}
+
+const consumers: ConsumerSpec[] = [
+  consumer(CONSUMERS.matchmaker, STREAMS.network, STREAM_SUBJECTS[STREAMS.network]),
+  // LLM calls are slow and cost money: a longer ack wait, fewer and slower retries.
+  consumer(CONSUMERS.botRunner, STREAMS.tasks, 'botsky.tasks.reply', {
+    ackWaitMs: 60 * SECOND,
+    retryDelaysMs: [5 * SECOND, 30 * SECOND, 2 * MINUTE],
+    maxAckPending: 2_000,
+  }),
+  consumer(CONSUMERS.feed, STREAMS.outcomes, STREAM_SUBJECTS[STREAMS.outcomes]),
+  consumer(CONSUMERS.feedNetwork, STREAMS.network, STREAM_SUBJECTS[STREAMS.network]),
+  consumer(CONSUMERS.scoringRecorderNetwork, STREAMS.network, STREAM_SUBJECTS[STREAMS.network]),
+  consumer(CONSUMERS.scoringRecorderTasks, STREAMS.tasks, STREAM_SUBJECTS[STREAMS.tasks]),
+  consumer(CONSUMERS.scoringRecorderOutcomes, STREAMS.outcomes, STREAM_SUBJECTS[STREAMS.outcomes]),
+  consumer(CONSUMERS.scoringRecorderFeed, STREAMS.feed, STREAM_SUBJECTS[STREAMS.feed]),
+  consumer(CONSUMERS.scoringRecorderScores, STREAMS.scores, STREAM_SUBJECTS[STREAMS.scores]),
+  consumer(CONSUMERS.deadLetters, STREAMS.deadLetter, STREAM_SUBJECTS[STREAMS.deadLetter]),
+];
+
+export const TOPOLOGY: Topology = { streams, consumers };
+
+export type ConsumerTiming = Partial<Pick<ConsumerSpec, 'ackWaitMs' | 'maxDeliver' | 'retryDelaysMs' | 'maxAckPending' | 'maxWorkingMs'>>;
+
+/** A copy of `topology` with new timings for every consumer (or only the named ones). */
+export function withConsumerTiming(topology: Topology, timing: ConsumerTiming, only?: readonly string[]): Topology {
+  const pick = (c: ConsumerSpec) => only === undefined || only.includes(c.name);
+  return {
+    streams: topology.streams.map((s) => ({ ...s, subjects: [...s.subjects] })),
+    consumers: topology.consumers.map((c) => (pick(c) ? { ...c, ...timing } : { ...c })),
+  };
+}
+
+export function findConsumer(topology: Topology, name: string): ConsumerSpec {
+  const spec = topology.consumers.find((c) => c.name === name);
+  if (spec === undefined) throw new TopologyError(`consumer ${name} is not declared in the topology`);
+  return spec;
+}
+
+/** The nak delay after the `deliveryCount`-th delivery failed. */
+export function retryDelayMs(spec: ConsumerSpec, deliveryCount: number): number {
+  const delays = spec.retryDelaysMs;
+  if (delays.length === 0) return 0;
+  return delays[Math.min(Math.max(deliveryCount, 1), delays.length) - 1] ?? 0;
+}
+
+/** Throws a TopologyError naming every inconsistency (unknown stream, filter outside it, ...). */
+export function validateTopology(topology: Topology): void {
+  const problems: string[] = [];
+  const byName = new Map(topology.streams.map((s) => [s.name, s]));
+  for (const s of topology.streams) {
+    if (s.duplicateWindowMs > s.maxAgeMs) problems.push(`stream ${s.name}: duplicate window exceeds max age`);
+  }
+  const seen = new Set<string>();
+  for (const c of topology.consumers) {
+    const key = `${c.stream}/${c.name}`;
+    if (seen.has(key)) problems.push(`consumer ${c.name} declared twice on ${c.stream}`);
+    seen.add(key);
+    const s = byName.get(c.stream);
+    if (s === undefined) problems.push(`consumer ${c.name}: unknown stream ${c.stream}`);
+    else if (!s.subjects.some((p) => patternWithin(c.filterSubject, p))) {
+      problems.push(`consumer ${c.name}: filter ${c.filterSubject} is outside stream ${s.name}`);
+    }
+    if (c.maxDeliver < 1 || c.ackWaitMs <= 0) problems.push(`consumer ${c.name}: maxDeliver and ackWaitMs must be positive`);
+  }
+  if (problems.length > 0) throw new TopologyError(`invalid topology: ${problems.join('; ')}`);
+}

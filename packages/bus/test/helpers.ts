@@ -1,0 +1,70 @@
+// Shared by the bus tests: namespaces, short timings, waiting, and NATS clean-up.
+
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { TOPOLOGY, withConsumerTiming, type ConsumerTiming, type Topology } from '../src/topology.ts';
+
+export { sleep };
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+// Long enough that a loaded 2-core machine (event-loop stalls of half a second happen) does not
+// cause spurious redeliveries; short enough that tests waiting out an ack wait stay quick.
+export const ACK_WAIT_MS = 2000;
+
+export function randomNamespace(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+/** The real topology with timings short enough for tests. */
+export function testTopology(timing: ConsumerTiming = {}, only?: readonly string[]): Topology {
+  const base = withConsumerTiming(TOPOLOGY, { ackWaitMs: ACK_WAIT_MS, retryDelaysMs: [100], maxDeliver: 4, maxWorkingMs: 60_000 });
+  return withConsumerTiming(base, timing, only);
+}
+
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export async function waitForAsync(cond: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+export const enc = (s: string): Uint8Array => encoder.encode(s);
+export const dec = (b: Uint8Array): string => decoder.decode(b);
+
+/** A promise with its resolver, to hold a handler until the test lets it go. */
+export function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => {};
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+}
+
+/** Deletes every stream (and KV bucket) of a namespace on the NATS server. */
+export async function deleteNatsNamespace(namespace: string, servers = NATS_URL): Promise<void> {
+  const nc = await connect({ servers });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const doomed: string[] = [];
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
+    }
+    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
+  } finally {
+    await nc.close();
+  }
+}
