@@ -1,0 +1,6 @@
+// The command registry: one file per command, listed here in the order `help` shows them.
+import type { Command } from '../command.ts';
+import { helpCommand } from './help.ts';
+import { up } from './up.ts';
+
+export const commands: Readonly<Record<string, Command>> = { up, help: helpCommand(() => commands) };

@@ -1,0 +1,121 @@
+// `botsky up`: the embedded default. All five services in this one process, sharing one bus (in
+// memory unless --bus names a NATS server), scoring on embedded ClickHouse under --data, and
+// one ops server. Runs until SIGINT/SIGTERM or --duration, then drains and stops like any service.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseBusUrl } from '@botsky/bus';
+import { botRunnerDefinition } from '@botsky/bot-runner';
+import { feedDefinition } from '@botsky/feed';
+import { ingestDefinition } from '@botsky/ingest';
+import {
+  commonConfigSpec,
+  loadConfig,
+  openBus,
+  runServices,
+  type AnyServiceDefinition,
+  type Logger,
+  type ReadinessReport,
+  type SharedResources,
+} from '@botsky/kit';
+import { matchmakerDefinition } from '@botsky/matchmaker';
+import { scoringDefinition } from '@botsky/scoring';
+import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
+
+/** Started in this order (consumers before producers), drained and stopped in reverse. */
+const SERVICES: readonly AnyServiceDefinition[] = [
+  scoringDefinition,
+  feedDefinition,
+  botRunnerDefinition,
+  matchmakerDefinition,
+  ingestDefinition,
+];
+
+interface UpOptions {
+  dataDir: string;
+  busUrl: string;
+  durationMs: number | undefined;
+}
+
+export const up: Command = {
+  name: 'up',
+  summary: 'run all five services in one process on the embedded adapters',
+  usage: '[--data DIR] [--duration SECONDS] [--bus nats://host:port[,...]]',
+  details: [
+    '--data DIR          where embedded ClickHouse keeps its data (default .data/botsky)',
+    '--duration SECONDS  drain and stop after this long (default: run until Ctrl-C or SIGTERM)',
+    '--bus URL           use NATS JetStream instead of the in-process bus',
+    'The ops server (/healthz, /readyz, /metrics) listens on BOTSKY_OPS_HOST:BOTSKY_OPS_PORT',
+    '(default 0.0.0.0:9464); logs go to stderr at LOG_LEVEL (default warn for up). The flags, not',
+    'BOTSKY_BUS or BOTSKY_WAREHOUSE, choose the bus and the warehouse; see docs/configuration.md.',
+  ],
+  options: {
+    data: { type: 'string' },
+    duration: { type: 'string' },
+    bus: { type: 'string' },
+  },
+  async run(flags, _positionals, io) {
+    const opts = readFlags(flags, io.cwd);
+    await mkdir(opts.dataDir, { recursive: true });
+    // Flags win over the environment: `up` is the embedded default unless told otherwise.
+    const env = {
+      LOG_LEVEL: 'warn',
+      ...io.env,
+      BOTSKY_BUS: opts.busUrl,
+      BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
+    };
+    let ready = false;
+    const code = await runServices({
+      name: 'botsky',
+      services: SERVICES,
+      env,
+      logTo: 'stderr',
+      stopAfterMs: opts.durationMs,
+      shared: async (kit) => sharedBus(env, kit.createLogger('botsky:bus')),
+      onReady: (info) => {
+        ready = true;
+        printReady(info, opts, io);
+      },
+    });
+    if (ready) io.out(code === 0 ? 'botsky up: stopped' : `botsky up: stopped with errors (exit ${code}; see the log)`);
+    return code;
+  },
+};
+
+function readFlags(flags: FlagValues, cwd: string): UpOptions {
+  const busUrl = typeof flags.bus === 'string' ? flags.bus : 'memory';
+  try {
+    parseBusUrl(busUrl);
+  } catch (err) {
+    throw new UsageError(`--bus must be 'memory' or nats://host:port[,host:port...] (got "${busUrl}")`, { cause: err });
+  }
+  const data = typeof flags.data === 'string' ? flags.data : join('.data', 'botsky');
+  return { dataDir: resolve(cwd, data), busUrl, durationMs: readDuration(flags.duration) };
+}
+
+function readDuration(raw: FlagValues[string]): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const seconds = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`--duration must be a number of seconds > 0 (got "${raw}")`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** One bus for all five services; the kit closes it after every service has stopped. */
+async function sharedBus(env: Record<string, string | undefined>, logger: Logger): Promise<SharedResources> {
+  const bus = await openBus(loadConfig(commonConfigSpec, env), logger, 'botsky');
+  return { overrides: { bus }, close: () => bus.close() };
+}
+
+function printReady(info: { opsUrl: string; report: ReadinessReport }, opts: UpOptions, io: CliIo): void {
+  const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
+  io.out(`botsky up: ${SERVICES.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
+  for (const def of SERVICES) io.out(`  ${def.name.padEnd(11)} ${serviceState(def.name, info.report).padEnd(9)} ${def.summary}`);
+  io.out(`ops: ${info.opsUrl}  (/healthz /readyz /metrics)`);
+  io.out(opts.durationMs === undefined ? 'running; Ctrl-C to stop' : `running for ${opts.durationMs / 1000} s`);
+}
+
+function serviceState(name: string, report: ReadinessReport): string {
+  const failing = Object.entries(report.checks).filter(([check, r]) => check.startsWith(`${name}.`) && !r.ok);
+  return report.phase === 'ready' && failing.length === 0 ? 'ready' : 'not ready';
+}

@@ -1,0 +1,24 @@
+// The variables every BotSky service reads on top of its own: where the bus is, and the
+// namespace that keeps deployments (and tests) sharing one NATS apart. docs/configuration.md
+// lists them.
+import { parseBusUrl } from '@botsky/bus';
+import { custom, string, type ConfigOf } from './config.ts';
+
+export const DEFAULT_BUS_URL = 'nats://127.0.0.1:4222';
+
+export type BusSetting = ReturnType<typeof parseBusUrl>;
+
+/** `memory` or `nats://host:port[,host:port...]`, parsed by the bus package itself. */
+export function busField(env = 'BOTSKY_BUS') {
+  return custom(env, "'memory' or nats://host:port[,host:port...]", parseBusUrl);
+}
+
+export const commonConfigSpec = {
+  bus: busField().default(parseBusUrl(DEFAULT_BUS_URL)),
+  namespace: string('BOTSKY_NAMESPACE', {
+    pattern: /^[A-Za-z0-9_-]{1,40}$/,
+    expected: '1-40 characters of A-Z, a-z, 0-9, _ or -',
+  }).optional(),
+};
+
+export type CommonConfig = ConfigOf<typeof commonConfigSpec>;

@@ -1,0 +1,5 @@
+// Runs ingest as its own process: config from the environment, ops server, SIGTERM/SIGINT.
+import { runService } from '@botsky/kit';
+import { ingestDefinition } from './service.ts';
+
+process.exitCode = await runService(ingestDefinition);

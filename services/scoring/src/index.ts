@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './context.ts';
+export * from './service.ts';
