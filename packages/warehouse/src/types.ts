@@ -12,10 +12,22 @@ export interface InsertOptions {
 }
 
 export interface Warehouse {
+  /** The database unqualified table names refer to (`botsky` unless configured). */
+  readonly database: string;
   /** Applies the schema's versioned migrations that have not run yet; idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Stores rows in one INSERT. `table` is `name` or `db.name`.
+   * Values: see row-encoding.ts (Date → UTC, bigint kept exact, null/undefined → column default).
+   * Fails with a `WarehouseError` whose `kind` says whether a retry can help.
+   */
   insert(table: string, rows: readonly Row[], opts?: InsertOptions): Promise<void>;
-  /** Runs a SELECT with `{name:Type}` parameters and returns rows as JSON objects. */
+  /**
+   * Runs a SELECT with `{name:Type}` parameters and returns rows as JSON objects. 64-bit
+   * integers come back as numbers, DateTime as `YYYY-MM-DD HH:MM:SS[.fff]` strings in the
+   * column's time zone. A Date parameter is sent as a UTC wall-clock time: declare it with an
+   * explicit zone, e.g. `{from:DateTime64(3, 'UTC')}`.
+   */
   query<T = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Runs a statement that returns nothing (DDL, OPTIMIZE, ...). */
   command(sql: string): Promise<void>;
