@@ -41,9 +41,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     const w = await measure(total, () => viaWriter(wh, pool, total, 'writer'));
     await check(wh, POOL + 2 * total);
     return [
-      result('warehouse insert rows/s (embedded, direct, 50k batches)', d.perSecond, 'rows/s'),
-      result('warehouse insert rows/s (embedded, BatchWriter)', w.perSecond, 'rows/s'),
-      result('warehouse insert rows per CPU-second (embedded, BatchWriter)', w.perCpuSecond, 'rows/cpu-s'),
+      result('warehouse.embedded.insert-direct', d.perSecond, 'rows/s'),
+      result('warehouse.embedded.insert-writer', w.perSecond, 'rows/s'),
+      result('warehouse.embedded.insert-writer-per-cpu', w.perCpuSecond, 'rows/cpu-s'),
     ];
   } finally {
     await wh.close();
