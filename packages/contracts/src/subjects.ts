@@ -58,6 +58,8 @@ export const KV_BUCKETS = {
   consent: 'botsky_consent',
   /** mention counters per person per day. */
   mentions: 'botsky_mentions',
+  /** the bot roster (bot id → DID, handle, model, provider), written by bot-runner at start-up. */
+  bots: 'botsky_bots',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];
