@@ -1,0 +1,72 @@
+{{/*
+botsky.service-env: the environment of one service. Call with (list $ "feed" .Values.feed).
+The variables every service reads come first, then the service's own (docs/configuration.md);
+values marked "not read yet" in values.yaml are set already so that a release configured today
+keeps working when the service starts reading them.
+*/}}
+{{- define "botsky.service-env" -}}
+{{- $root := index . 0 }}{{ $name := index . 1 }}{{ $svc := index . 2 }}
+{{- $v := $root.Values }}
+- name: BOTSKY_OPS_PORT
+  value: {{ $v.common.opsPort | quote }}
+- name: LOG_LEVEL
+  value: {{ $v.common.logLevel | quote }}
+- name: BOTSKY_DRAIN_TIMEOUT_MS
+  value: {{ $v.common.drainTimeoutMs | quote }}
+- name: BOTSKY_BUS
+  value: {{ include "botsky.bus-url" $root | quote }}
+{{- with $v.common.busNamespace }}
+- name: BOTSKY_NAMESPACE
+  value: {{ . | quote }}
+{{- end }}
+{{- if eq $name "scoring" }}
+- name: BOTSKY_WAREHOUSE
+  value: {{ include "botsky.warehouse-url" $root | quote }}
+- name: CLICKHOUSE_DATABASE
+  value: {{ $v.warehouse.database | quote }}
+- name: CLICKHOUSE_USER
+  value: {{ $v.warehouse.username | quote }}
+- name: CLICKHOUSE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.warehouse-secret" $root }}
+      key: {{ $v.warehouse.passwordKey }}
+- name: BOTSKY_LEADERBOARD_PORT
+  value: {{ $svc.leaderboardPort | quote }}
+- name: BOTSKY_LEADERBOARD_GRPC_PORT
+  value: {{ $svc.grpcPort | quote }}
+{{- else if eq $name "ingest" }}
+- name: BOTSKY_INGEST_SOURCE
+  value: {{ $svc.source | quote }}
+- name: BOTSKY_INGEST_URL
+  value: {{ $svc.url | quote }}
+{{- else if eq $name "feed" }}
+- name: BOTSKY_FEED_PORT
+  value: {{ $svc.publicPort | quote }}
+- name: BOTSKY_FEED_HOSTNAME
+  value: {{ $svc.hostname | quote }}
+- name: BOTSKY_FEED_SERVICE_DID
+  value: {{ default (ternary (printf "did:web:%s" $svc.hostname) "" (ne $svc.hostname "")) $svc.serviceDid | quote }}
+{{- else if eq $name "bot-runner" }}
+{{- if include "botsky.bots-secret" $root }}
+- name: BOTSKY_BOTS_FILE
+  value: {{ printf "%s/%s" (trimSuffix "/" $svc.bots.mountPath) $svc.bots.key | quote }}
+{{- end }}
+- name: OPENAI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.llm-secret" $root }}
+      key: OPENAI_API_KEY
+      optional: true
+- name: ANTHROPIC_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.llm-secret" $root }}
+      key: ANTHROPIC_API_KEY
+      optional: true
+{{- end }}
+{{- range $key, $value := merge (dict) $svc.env $v.common.env }}
+- name: {{ $key }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}

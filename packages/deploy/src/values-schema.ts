@@ -1,0 +1,127 @@
+// values.schema.json, generated from values.yaml: every key becomes a property of the type of its
+// default, described by its comment, in objects that reject unknown keys; the rules below add
+// what a default cannot say (free-form Kubernetes objects, enums, ranges). Generating it keeps
+// the schema and the values from drifting apart; a test checks the file is current.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { CHART_DIR } from './paths.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+export const VALUES_FILE = join(CHART_DIR, 'values.yaml');
+export const SCHEMA_FILE = join(CHART_DIR, 'values.schema.json');
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+const anyObject = { type: 'object' };
+
+/** Keys whose value is a Kubernetes object or a free map: checked by Kubernetes, not here. */
+const FREE_FORM: Record<string, JsonSchema> = {
+  env: stringMap,
+  podAnnotations: stringMap,
+  nodeSelector: stringMap,
+  labels: stringMap,
+  annotations: stringMap,
+  resources: anyObject,
+  affinity: anyObject,
+  podSecurityContext: anyObject,
+  securityContext: anyObject,
+  tolerations: { type: 'array', items: anyObject },
+  imagePullSecrets: {
+    type: 'array',
+    items: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
+  },
+  extraSecrets: { type: 'array', items: { type: 'string', minLength: 1 } },
+};
+
+/** Extra constraints by dotted path (or by `*.key` for a key anywhere). */
+const RULES: Record<string, JsonSchema> = {
+  'common.logLevel': { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  'common.busNamespace': { pattern: '^([A-Za-z0-9_-]{1,40})?$' },
+  'common.drainTimeoutMs': { minimum: 1 },
+  'common.preStopSleepSeconds': { minimum: 0 },
+  'bus.url': { pattern: '^(nats://.+)?$' },
+  'warehouse.url': { pattern: '^(https?://.+)?$' },
+  'warehouse.database': { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  'ingest.source': { enum: ['firehose', 'jetstream'] },
+  'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
+  'metrics.serviceMonitor.interval': { pattern: '^[0-9]+(ms|s|m|h)$' },
+  '*.pullPolicy': { enum: ['Always', 'IfNotPresent', 'Never'] },
+  '*.replicas': { minimum: 0 },
+  '*.minReplicas': { minimum: 0 },
+  '*.maxReplicas': { minimum: 1 },
+  '*.maxUnavailable': { type: ['integer', 'string'], minimum: 0, pattern: '^[0-9]+%$' },
+  '*.size': { pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' },
+};
+
+const PORT = /(^port|Port)$/;
+
+/** The schema for the values document at `path` (values.yaml by default). */
+export async function buildValuesSchema(path = VALUES_FILE): Promise<JsonSchema> {
+  const doc = parseDocument(await readFile(path, 'utf8'));
+  if (!isMap(doc.contents)) throw new Error(`${path}: the values are not a map`);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'BotSky chart values',
+    ...objectSchema(doc.contents, ''),
+  };
+}
+
+function objectSchema(map: YAMLMap, prefix: string): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  map.items.forEach((pair, i) => {
+    const key = String((pair.key as { value: unknown }).value);
+    const path = prefix + key;
+    const description = commentOf(pair, i === 0 ? map.commentBefore : undefined);
+    properties[key] = { description, ...valueSchema(pair, key, path) };
+  });
+  return { type: 'object', additionalProperties: false, properties };
+}
+
+function valueSchema(pair: Pair, key: string, path: string): JsonSchema {
+  const free = FREE_FORM[key];
+  if (free) return free;
+  const rule = RULES[path] ?? RULES[`*.${key}`] ?? {};
+  if (isMap(pair.value)) return objectSchema(pair.value, `${path}.`);
+  if (!isScalar(pair.value)) throw new Error(`values.yaml: ${path} is a list; give it a rule in values-schema.ts`);
+  const value = pair.value.value;
+  if (typeof value === 'boolean') return { type: 'boolean', ...rule };
+  if (typeof value === 'number') {
+    const ports = PORT.test(key) ? { minimum: 1, maximum: 65535 } : {};
+    return { type: Number.isInteger(value) ? 'integer' : 'number', ...ports, ...rule };
+  }
+  return { type: 'string', ...rule };
+}
+
+/** The comment right above a key; for the file's first key, only its last paragraph. */
+export function commentOf(pair: Pair, inherited: string | null | undefined): string | undefined {
+  const raw = (pair.key as { commentBefore?: string | null }).commentBefore ?? inherited ?? undefined;
+  if (!raw) return undefined;
+  const paragraphs = raw.split(/\n\s*\n/);
+  return paragraphs[paragraphs.length - 1]!.split('\n').map((l) => l.trim()).join(' ').trim();
+}
+
+/** Every values.yaml key (outside free-form objects) that has no comment above it. */
+export async function uncommentedValues(path = VALUES_FILE): Promise<string[]> {
+  const schema = await buildValuesSchema(path);
+  const missing: string[] = [];
+  const walk = (node: JsonSchema, prefix: string): void => {
+    const props = node.properties as Record<string, JsonSchema> | undefined;
+    if (node.additionalProperties !== false || !props) return;
+    for (const [key, child] of Object.entries(props)) {
+      if (!child.description) missing.push(prefix + key);
+      walk(child, `${prefix}${key}.`);
+    }
+  };
+  walk(schema, '');
+  return missing;
+}
+
+export function renderSchema(schema: JsonSchema): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** Writes charts/botsky/values.schema.json; run after changing values.yaml. */
+export async function writeValuesSchema(): Promise<void> {
+  await writeFile(SCHEMA_FILE, renderSchema(await buildValuesSchema()));
+}

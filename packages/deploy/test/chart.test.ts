@@ -1,0 +1,155 @@
+// charts/botsky with a real helm: lint, every ci/*-values.yaml scenario rendered and validated
+// against the Kubernetes schemas, and what each scenario must contain.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { CHART_DIR, REPO_ROOT, helm, validateAll, findObject, type K8sObject } from '../src/index.ts';
+import { CI_DIR, ciValuesFiles, ofKind, render, type Loose } from './render.ts';
+
+const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+
+describe('charts/botsky', async () => {
+  const files = await ciValuesFiles();
+
+  test('has ci scenarios', () => {
+    assert.ok(files.length >= 5, `ci/ has ${files.length} *-values.yaml files`);
+  });
+
+  for (const file of files) {
+    test(`helm lint --strict with ci/${file}`, async () => {
+      const out = await helm(['lint', CHART_DIR, '--strict', '--values', join(CI_DIR, file)]);
+      assert.match(out, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+
+    test(`ci/${file} renders objects that validate against the Kubernetes schemas`, async () => {
+      const objects = await render([join(CI_DIR, file)]);
+      assert.ok(objects.length > 0);
+      assert.deepEqual(await validateAll(objects), []);
+      const keys = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+      assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], 'no object is rendered twice');
+      checkServices(objects);
+    });
+  }
+
+  test('defaults: five services, NATS, ClickHouse and Grafana bundled, scraping annotations', async () => {
+    const objects = await render();
+    for (const name of SERVICES) {
+      const pod: Loose = findObject(objects, 'Deployment', `botsky-${name}`).spec;
+      assert.equal(pod.template.metadata.annotations['prometheus.io/scrape'], 'true');
+    }
+    assert.deepEqual(ofKind(objects, 'StatefulSet').map((s) => s.metadata.name).sort(), ['botsky-clickhouse', 'botsky-nats']);
+    const grafana: Loose = findObject(objects, 'Deployment', 'botsky-grafana');
+    const env = envOf(grafana.spec.template.spec.containers[0]);
+    assert.equal(env.BOTSKY_CLICKHOUSE_HOST, 'botsky-clickhouse');
+    assert.equal(env.BOTSKY_CLICKHOUSE_PORT, '8123');
+    assert.equal(ofKind(objects, 'ServiceMonitor').length, 0, 'no ServiceMonitor without the Prometheus Operator');
+    const dashboards: Loose = findObject(objects, 'ConfigMap', 'botsky-grafana-dashboards');
+    assert.deepEqual(Object.keys(dashboards.data).sort(), ['activity.json', 'leaderboard.json', 'pipeline.json']);
+  });
+
+  test('external: nothing bundled, the services use the given bus, warehouse and Secrets', async () => {
+    const objects = await render([join(CI_DIR, 'external-values.yaml')]);
+    assert.equal(ofKind(objects, 'StatefulSet').length, 0);
+    assert.equal(ofKind(objects, 'Secret').length, 0, 'every credential comes from an existing Secret');
+    const scoring = envOf((findObject(objects, 'Deployment', 'botsky-scoring') as Loose).spec.template.spec.containers[0]);
+    assert.equal(scoring.BOTSKY_WAREHOUSE, 'https://clickhouse.analytics.svc:8443');
+    assert.equal(scoring.BOTSKY_NAMESPACE, 'prod');
+    assert.deepEqual(scoring.CLICKHOUSE_PASSWORD, { secretKeyRef: { name: 'clickhouse-credentials', key: 'password' } });
+    const runner: Loose = findObject(objects, 'Deployment', 'botsky-bot-runner');
+    const container = runner.spec.template.spec.containers[0];
+    assert.equal(envOf(container).BOTSKY_BOTS_FILE, '/etc/botsky/bots/registry.json');
+    assert.equal(envOf(container).OPENAI_API_KEY.secretKeyRef.name, 'botsky-llm-keys');
+    assert.deepEqual(container.envFrom, [{ secretRef: { name: 'botsky-bot-app-passwords' } }]);
+    assert.equal(runner.spec.template.spec.volumes.find((v: Loose) => v.name === 'bots').secret.secretName, 'botsky-bots');
+  });
+
+  test('keda: a ScaledObject on the namespaced reply-task consumer, and no fixed replica count', async () => {
+    const objects = await render([join(CI_DIR, 'keda-values.yaml')]);
+    const scaled: Loose = findObject(objects, 'ScaledObject', 'botsky-bot-runner');
+    assert.equal(scaled.spec.scaleTargetRef.name, 'botsky-bot-runner');
+    assert.deepEqual(scaled.spec.triggers[0].metadata, {
+      natsServerMonitoringEndpoint: 'botsky-nats.botsky.svc:8222',
+      account: '$G',
+      stream: 'staging_BOTSKY_TASKS',
+      consumer: 'bot-runner',
+      lagThreshold: '10',
+    });
+    assert.equal((findObject(objects, 'Deployment', 'botsky-bot-runner') as Loose).spec.replicas, undefined);
+    const monitor: Loose = findObject(objects, 'ServiceMonitor', 'botsky');
+    assert.equal(monitor.spec.endpoints[0].honorLabels, true, "keeps the services' own `service` label");
+    assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
+  });
+
+  test('hpa: an HPA on bot-runner, and no fixed replica count', async () => {
+    const objects = await render([join(CI_DIR, 'hpa-values.yaml')]);
+    const hpa: Loose = findObject(objects, 'HorizontalPodAutoscaler', 'botsky-bot-runner');
+    assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 12]);
+    assert.equal((findObject(objects, 'Deployment', 'botsky-bot-runner') as Loose).spec.replicas, undefined);
+  });
+
+  test('scaling bot-runner is one value', async () => {
+    const objects = await render([], ['--set', 'botRunner.replicas=7']);
+    assert.equal((findObject(objects, 'Deployment', 'botsky-bot-runner') as Loose).spec.replicas, 7);
+  });
+
+  test('feed-public: Ingress, hostname and did:web, chart-made Secrets for the registry and keys', async () => {
+    const objects = await render([join(CI_DIR, 'feed-public-values.yaml')]);
+    const ingress: Loose = findObject(objects, 'Ingress', 'botsky-feed');
+    assert.equal(ingress.spec.rules[0].host, 'feed.botsky.example.org');
+    assert.equal(ingress.spec.rules[0].http.paths[0].backend.service.port.name, 'http');
+    const feed = envOf((findObject(objects, 'Deployment', 'botsky-feed') as Loose).spec.template.spec.containers[0]);
+    assert.equal(feed.BOTSKY_FEED_SERVICE_DID, 'did:web:feed.botsky.example.org');
+    const keys: Loose = findObject(objects, 'Secret', 'botsky-llm-keys');
+    assert.equal(Buffer.from(keys.data.OPENAI_API_KEY, 'base64').toString(), 'sk-test-not-a-real-key');
+    const bots: Loose = findObject(objects, 'Secret', 'botsky-bots');
+    assert.match(Buffer.from(bots.data['bots.yaml'], 'base64').toString(), /id: sunny/);
+  });
+
+  test('a ServiceMonitor appears by itself when the cluster serves the Prometheus Operator API', async () => {
+    const objects = await render([], ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']);
+    assert.equal(ofKind(objects, 'ServiceMonitor').length, 1);
+    assert.deepEqual(await validateAll(ofKind(objects, 'ServiceMonitor')), []);
+  });
+
+  test('the helm test hook asks every service and the bundled servers', async () => {
+    const objects = await render();
+    const pod: Loose = findObject(objects, 'Pod', 'botsky-test');
+    assert.equal(pod.metadata.annotations['helm.sh/hook'], 'test');
+    const urls: string[] = pod.spec.containers[0].args.slice(3);
+    for (const name of SERVICES) {
+      assert.ok(urls.includes(`http://botsky-${name}:9464/healthz`), name);
+      assert.ok(urls.includes(`http://botsky-${name}:9464/readyz`), name);
+    }
+    assert.ok(urls.includes('http://botsky-clickhouse:8123/ping'));
+    assert.ok(urls.includes('http://botsky-grafana:3000/api/health'));
+  });
+});
+
+/** What every service Deployment must have, whatever the scenario. */
+function checkServices(objects: readonly K8sObject[]): void {
+  for (const deployment of ofKind(objects, 'Deployment') as Loose[]) {
+    const component = deployment.metadata.labels['app.kubernetes.io/component'];
+    if (!SERVICES.includes(component)) continue;
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    const env = envOf(container);
+    assert.ok(existsSync(join(REPO_ROOT, container.args[0])), `${component} runs ${container.args[0]}, which exists`);
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(container.livenessProbe.httpGet.port, 'ops');
+    assert.equal(container.ports[0].containerPort, Number(env.BOTSKY_OPS_PORT));
+    assert.ok(container.resources.requests, `${component} has resource requests`);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+    const drain = Number(env.BOTSKY_DRAIN_TIMEOUT_MS);
+    const preStop = Number(container.lifecycle.preStop.exec.command[1]);
+    assert.ok(pod.terminationGracePeriodSeconds > preStop + drain / 1000, `${component}: grace period outlasts preStop + drain`);
+    const pdb = findObject(objects, 'PodDisruptionBudget', deployment.metadata.name) as Loose;
+    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+  }
+}
+
+function envOf(container: Loose): Record<string, Loose> {
+  return Object.fromEntries((container.env ?? []).map((e: Loose) => [e.name, e.value ?? e.valueFrom]));
+}

@@ -1,0 +1,71 @@
+// Every metric the dashboards' PromQL names is one the services really export: the list comes
+// from /metrics of `botsky up` (all five services in one process, so every service's metrics
+// are registered), not from a hand-kept list.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PROMETHEUS_UID, REPO_ROOT, exposedMetricNames, loadDashboards, promMetricNames, queriesOf } from '../src/index.ts';
+
+describe('dashboards: Prometheus metrics', async () => {
+  const queries = queriesOf(await loadDashboards(), PROMETHEUS_UID);
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let exported: Set<string>;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'botsky-metrics-'));
+    child = spawn(process.execPath, ['packages/cli/src/main.ts', 'up', '--data', dir], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BOTSKY_OPS_PORT: '0', BOTSKY_OPS_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const opsUrl = await readOpsUrl(child);
+    const res = await fetch(`${opsUrl}/metrics`);
+    assert.equal(res.status, 200);
+    exported = exposedMetricNames(await res.text());
+  });
+
+  after(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the services export process, Node.js and BotSky metrics', () => {
+    for (const name of ['botsky_ready', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes']) {
+      assert.ok(exported.has(name), `${name} is exported`);
+    }
+  });
+
+  test('the dashboards have Prometheus queries', () => {
+    assert.ok(queries.length >= 5, `${queries.length} queries`);
+  });
+
+  for (const q of queries) {
+    test(`${q.dashboard}: ${q.source}`, () => {
+      const names = promMetricNames(q.text);
+      assert.ok(names.length > 0, `no metric found in ${q.text}`);
+      for (const name of names) assert.ok(exported.has(name), `${name} (in ${q.text}) is not exported by any service`);
+    });
+  }
+});
+
+/** Waits for `botsky up` to print its ops URL (it does once every service is ready). */
+function readOpsUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    // A listener, not an async iterator: leaving the iterator would close the pipe under the child.
+    child.stdout!.on('data', (chunk) => {
+      seen += String(chunk);
+      const m = /^ops: (http:\/\/\S+)/m.exec(seen);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`botsky up exited (code ${code}) before printing its ops URL:\n${seen}`)));
+  });
+}
