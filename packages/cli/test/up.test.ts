@@ -10,7 +10,14 @@ import { natsUrl, runNode, testNamespace, waitFor200, waitForOutput } from '@bot
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'];
 /** The OS picks the ops port; `up` prints the URL. */
-const OPS_ENV = { BOTSKY_OPS_HOST: '127.0.0.1', BOTSKY_OPS_PORT: '0' };
+const OPS_ENV = {
+  BOTSKY_OPS_HOST: '127.0.0.1',
+  BOTSKY_OPS_PORT: '0',
+  // two `up`s run at once: scoring's leaderboard listeners take free ports too
+  BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
+  BOTSKY_LEADERBOARD_PORT: '0',
+  BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+};
 
 describe('botsky up', { concurrency: true }, () => {
   let dir = '';

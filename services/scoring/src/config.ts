@@ -1,5 +1,5 @@
 // scoring's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, custom, secret, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, custom, duration, int, secret, string, type ConfigOf } from '@botsky/kit';
 
 export const DEFAULT_WAREHOUSE = 'http://127.0.0.1:8123';
 
@@ -26,6 +26,13 @@ export const scoringConfigSpec = {
     pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
     expected: 'a database name (letters, digits, _)',
   }).optional(),
+  scoringIntervalMs: duration('BOTSKY_SCORING_INTERVAL', { min: 100 }).default(10_000),
+  battleWindowMs: duration('BOTSKY_BATTLE_WINDOW', { min: 1 }).default(10 * 60_000),
+  recommendationWindowMs: duration('BOTSKY_RECOMMENDATION_WINDOW', { min: 1 }).default(60 * 60_000),
+  bootstrapRounds: int('BOTSKY_BOOTSTRAP_ROUNDS', { min: 0, max: 100_000 }).default(1000),
+  leaderboardHost: string('BOTSKY_LEADERBOARD_HOST').default('0.0.0.0'),
+  leaderboardPort: int('BOTSKY_LEADERBOARD_PORT', { min: 0, max: 65535 }).default(8080),
+  leaderboardGrpcPort: int('BOTSKY_LEADERBOARD_GRPC_PORT', { min: 0, max: 65535 }).default(50051),
 };
 
 export type ScoringConfig = ConfigOf<typeof scoringConfigSpec>;

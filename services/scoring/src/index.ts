@@ -1,3 +1,7 @@
 export * from './config.ts';
 export * from './context.ts';
 export * from './service.ts';
+export * from './scores/leaderboard.ts';
+export * from './scores/battles.ts';
+export { buildLeaderboardApp } from './api/http.ts';
+export { leaderboardJson } from './api/leaderboard-view.ts';

@@ -1,25 +1,87 @@
-// scoring records every event in ClickHouse, computes the scores and serves the leaderboard.
-// Today it brings the warehouse schema up to date (the migrations are real) and makes sure the
-// topology exists; the recorder, the scores and the leaderboard come in later issues.
+// scoring records every event in ClickHouse (five recorder consumers, one consumer group each,
+// shared by replicas), computes the scores every interval from the warehouse, publishes decided
+// battles and rating snapshots, and serves the leaderboard over HTTP and gRPC.
+import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
+import { createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
 import { scoringConfigSpec } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
+import { createScoringMetrics } from './metrics.ts';
+import { startFeedRecorder } from './recorder/feed.ts';
+import { startNetworkRecorder } from './recorder/network.ts';
+import { startOutcomesRecorder } from './recorder/outcomes.ts';
+import type { RecorderDeps } from './recorder/record.ts';
+import { ReplyIndex } from './recorder/reply-index.ts';
+import { startScoresRecorder } from './recorder/scores.ts';
+import { startTasksRecorder } from './recorder/tasks.ts';
+import { rosterHandles } from './roster.ts';
+import { startLeaderboardServers, type LeaderboardServers } from './api/servers.ts';
+import { createScoreJob, type ScoreJob } from './scores/job.ts';
 
-export function createScoringService(ctx: ScoringContext): Service {
+const INDEX_SIZE = 200_000;
+
+export interface ScoringService extends Service {
+  readonly job: ScoreJob;
+  /** The listeners, once started (their ports, for tests that bind port 0). */
+  servers(): LeaderboardServers | undefined;
+  writer(): StatefulBatchWriter | undefined;
+}
+
+export function createScoringService(ctx: ScoringContext): ScoringService {
+  const { config } = ctx;
+  const metrics = createScoringMetrics(ctx.metrics);
+  const job = createScoreJob({
+    warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
+    params: { battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds },
+    intervalMs: config.scoringIntervalMs,
+    handles: () => rosterHandles(ctx.bus),
+  });
+  let writer: StatefulBatchWriter | undefined;
+  let servers: LeaderboardServers | undefined;
+  let subs: Subscription[] = [];
+
   return {
+    job,
+    servers: () => servers,
+    writer: () => writer,
     async start() {
       await ctx.warehouse.migrate();
       ctx.logger.info({ database: ctx.warehouse.database }, 'warehouse schema up to date');
       await ctx.bus.ensureTopology();
+      writer = createBatchWriter(ctx.warehouse, { maxRows: 5_000, maxDelayMs: 500 });
+      const index = new ReplyIndex(INDEX_SIZE);
+      for (const r of (await recentBotReplies(ctx.warehouse, INDEX_SIZE)).reverse()) {
+        index.add(r.reply_uri, { botId: r.bot_id, mentionDid: r.mention_did });
+      }
+      const deps: RecorderDeps = {
+        bus: ctx.bus, writer, index, models: new Map(), metrics, logger: ctx.createLogger('scoring:recorder'), maxInFlight: 256,
+      };
+      for (const start of [startNetworkRecorder, startTasksRecorder, startOutcomesRecorder, startFeedRecorder, startScoresRecorder]) {
+        subs.push(await start(deps));
+      }
+      servers = await startLeaderboardServers(job.latest, {
+        host: config.leaderboardHost, httpPort: config.leaderboardPort, grpcPort: config.leaderboardGrpcPort, logger: ctx.logger,
+      });
+      ctx.logger.info({ http: servers.httpPort, grpc: servers.grpcPort }, 'leaderboard listening');
+      job.start();
     },
-    async drain() {},
-    async stop() {},
+    async drain() {
+      await job.stop();
+      await Promise.all(subs.map((s) => s.stop()));
+      subs = [];
+      await writer?.flush();
+    },
+    async stop() {
+      await job.stop();
+      await servers?.close();
+      await writer?.close();
+    },
   };
 }
 
 export const scoringDefinition: ServiceDefinition<typeof scoringConfigSpec, ScoringContext, ScoringOverrides> = {
   name: 'scoring',
-  summary: 'warehouse migrated, topology ensured; recording and scores are not implemented yet',
+  summary: 'records every event in ClickHouse, decides battles, rates the bots, serves the leaderboard (HTTP, gRPC)',
   configSpec: scoringConfigSpec,
   createContext,
   createService: createScoringService,

@@ -18,7 +18,7 @@ describe('scoring main', { concurrency: true }, () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('connects to the bus, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
-    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000', BOTSKY_WAREHOUSE: `embedded:${dir}` };
+    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000', BOTSKY_WAREHOUSE: `embedded:${dir}`, BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0' };
     const { proc, ready } = await startServiceMain(t, MAIN, env);
     assert.deepEqual(ready, { ready: true, phase: 'ready', checks: { 'scoring.bus': { ok: true }, 'scoring.warehouse': { ok: true } } });
     proc.child.kill('SIGTERM');

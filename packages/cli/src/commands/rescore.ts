@@ -1,0 +1,78 @@
+// `botsky rescore`: recomputes the leaderboard from the warehouse alone, as the live scoring job
+// does (same code, same seed), so a researcher can check the published numbers.
+import { ConfigError, loadConfig } from '@botsky/kit';
+import { computeLeaderboard, leaderboardJson, parseWarehouseLocation, scoringConfigSpec, type LeaderboardEntry } from '@botsky/scoring';
+import { WarehouseError, createWarehouse } from '@botsky/warehouse';
+import { UsageError, type Command } from '../command.ts';
+
+export const rescore: Command = {
+  name: 'rescore',
+  summary: 'recompute the leaderboard from the warehouse alone',
+  usage: '--warehouse embedded:<path>|http(s)://host:port [--as-of ISO-TIME] [--json]',
+  details: [
+    '--warehouse WHERE  embedded:<path> (embedded ClickHouse data folder) or a ClickHouse server URL',
+    '--as-of TIME       count only what the warehouse holds from before this time (default now);',
+    '                   the live leaderboard\'s computedAt reproduces it exactly',
+    '--json             print the leaderboard as JSON (the shape of GET /v1/leaderboard)',
+    'Windows and bootstrap rounds come from BOTSKY_BATTLE_WINDOW, BOTSKY_RECOMMENDATION_WINDOW and',
+    'BOTSKY_BOOTSTRAP_ROUNDS, as for the scoring service; CLICKHOUSE_* apply to a server.',
+  ],
+  options: { warehouse: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
+  async run(flags, _positionals, io) {
+    if (typeof flags.warehouse !== 'string') throw new UsageError('rescore needs --warehouse embedded:<path> or http(s)://host:port');
+    const where = parseLocation(flags.warehouse);
+    const asOf = parseAsOf(flags['as-of']);
+    let config;
+    try {
+      config = loadConfig(scoringConfigSpec, io.env);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
+      throw err;
+    }
+    const wh = where.kind === 'embedded'
+      ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
+      : createWarehouse({ kind: 'http', url: where.url, username: config.clickhouseUser, password: config.clickhousePassword?.reveal(), database: config.clickhouseDatabase });
+    try {
+      const board = await computeLeaderboard(wh, { asOf, config });
+      if (flags.json === true) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
+      else printTable(board.entries, asOf, io.out);
+      return 0;
+    } catch (err) {
+      // An empty folder, a wrong database or an unreachable server: one line, not a stack.
+      if (!(err instanceof WarehouseError)) throw err;
+      io.err(`botsky rescore: cannot read the warehouse: ${err.message.split('\n')[0]}`);
+      return 1;
+    } finally {
+      await wh.close();
+    }
+  },
+};
+
+function parseLocation(raw: string) {
+  try {
+    return parseWarehouseLocation(raw);
+  } catch (err) {
+    throw new UsageError(`--warehouse must be embedded:<path> or http(s)://host:port (got "${raw}")`, { cause: err });
+  }
+}
+
+function parseAsOf(raw: unknown): Date {
+  if (raw === undefined) return new Date();
+  const d = new Date(String(raw));
+  if (typeof raw !== 'string' || Number.isNaN(d.getTime())) throw new UsageError(`--as-of must be an ISO time (got "${String(raw)}")`);
+  return d;
+}
+
+function printTable(entries: readonly LeaderboardEntry[], asOf: Date, out: (line: string) => void): void {
+  const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
+  out(`leaderboard as of ${asOf.toISOString()}`);
+  out(['rank', 'bot', 'model', 'BT', 'BT 95%', 'Elo', 'battles', 'engagement', 'eng 95%', 'recommendation', 'rec 95%'].join('\t'));
+  for (const e of entries) {
+    const r = e.rating;
+    out([
+      r.rank, e.id, e.model, f(r.bt), r.ci95 ? `${f(r.ci95[0])}..${f(r.ci95[1])}` : '-', f(r.elo), r.battles,
+      f(e.engagement.rate, 3), `${f(e.engagement.ci95[0], 3)}..${f(e.engagement.ci95[1], 3)}`,
+      `${e.recommendation.successes}/${e.recommendation.mentions}`, `${f(e.recommendation.ci95[0], 3)}..${f(e.recommendation.ci95[1], 3)}`,
+    ].join('\t'));
+  }
+}

@@ -1,0 +1,24 @@
+// scoring's metrics (Prometheus, on the ops server's /metrics).
+import type { Counter, Gauge, Metrics } from '@botsky/kit';
+
+export interface ScoringMetrics {
+  rowsWritten: Counter<'table'>;
+  writeErrors: Counter<string>;
+  deadLettered: Counter<'consumer'>;
+  battlesDecided: Counter<'winner'>;
+  lastComputeSeconds: Gauge<string>;
+  computeErrors: Counter<string>;
+  rating: Gauge<'bot' | 'method'>;
+}
+
+export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
+  return {
+    rowsWritten: metrics.counter({ name: 'botsky_scoring_rows_written_total', help: 'Rows the recorder stored, by table', labelNames: ['table'] }),
+    writeErrors: metrics.counter({ name: 'botsky_scoring_write_errors_total', help: 'Rows the warehouse refused or could not store (nak or dead letter)' }),
+    deadLettered: metrics.counter({ name: 'botsky_scoring_dead_lettered_total', help: 'Messages the recorder dead-lettered (undecodable or unstorable)', labelNames: ['consumer'] }),
+    battlesDecided: metrics.counter({ name: 'botsky_scoring_battles_decided_total', help: 'Battles decided and published, by winner side (a, b, tie)', labelNames: ['winner'] }),
+    lastComputeSeconds: metrics.gauge({ name: 'botsky_scoring_last_compute_seconds', help: 'Time the last leaderboard computation took' }),
+    computeErrors: metrics.counter({ name: 'botsky_scoring_compute_errors_total', help: 'Leaderboard computations that failed (retried next interval)' }),
+    rating: metrics.gauge({ name: 'botsky_scoring_rating', help: 'Latest rating per bot and method (elo, bt)', labelNames: ['bot', 'method'] }),
+  };
+}

@@ -1,0 +1,132 @@
+// Shared by scoring's tests: scoring in-process on the real NATS and embedded ClickHouse, event
+// builders, metrics, and clean-up of a test namespace.
+import { Writable } from 'node:stream';
+import {
+  BotOutcomeSchema, ImpressionSchema, LikeSchema, NetworkEventSchema, PostSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
+  replyTaskId, toUs, type NetworkEvent,
+} from '@botsky/contracts';
+import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
+import { natsUrl } from '@botsky/kit/testing';
+import type { OutgoingMessage } from '@botsky/bus';
+import type { Warehouse } from '@botsky/warehouse';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createContext, scoringConfigSpec, scoringDefinition, type ScoringContext, type ScoringService } from '../src/index.ts';
+
+export interface RunningScoring {
+  ctx: ScoringContext;
+  svc: ScoringService;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export async function startScoring(env: Record<string, string>, warehouse?: Warehouse): Promise<RunningScoring> {
+  const config = loadConfig(scoringConfigSpec, {
+    BOTSKY_BUS: natsUrl(), BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0', ...env,
+  });
+  const destination = new Writable({ write: (_c, _e, done) => done() });
+  const { createLogger } = createLogging({ level: 'warn', destination });
+  const metrics = createMetrics({ service: 'scoring', defaultMetrics: false });
+  const ctx = await createContext(config, { createLogger, metrics, ...(warehouse ? { warehouse } : {}) });
+  const svc = scoringDefinition.createService(ctx) as ScoringService;
+  await svc.start(new AbortController().signal);
+  let stopped = false;
+  return {
+    ctx, svc, metrics,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await svc.drain();
+      await svc.stop();
+      await ctx.close();
+    },
+  };
+}
+
+export async function deleteNamespace(namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl() });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const doomed: string[] = [];
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
+    }
+    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
+}
+
+/** Polls until `check` returns true, or fails after timeoutMs. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// ---- event builders. `ms` is an epoch time in milliseconds.
+
+export const did = (name: string) => `did:plc:${name}`;
+export const postUri = (author: string, rkey: string) => `at://${did(author)}/app.bsky.feed.post/${rkey}`;
+
+let seq = 0n;
+function network(author: string, uri: string, ms: number, payload: NetworkEvent['payload']): OutgoingMessage {
+  seq += 1n;
+  const event = create(NetworkEventSchema, { did: did(author), uri, cid: `bafy${seq}`, seq, timeUs: toUs(ms), payload });
+  return { subject: networkSubject(event), data: encode(NetworkEventSchema, event), msgId: `${uri}#${event.cid}` };
+}
+
+export function post(author: string, rkey: string, ms: number, reply?: { root: string; parent: string }): OutgoingMessage {
+  return network(author, postUri(author, rkey), ms, {
+    case: 'post',
+    value: create(PostSchema, {
+      text: `post ${rkey}`, createdAtUs: toUs(ms),
+      ...(reply ? { reply: { root: { uri: reply.root, cid: 'c' }, parent: { uri: reply.parent, cid: 'c' } } } : {}),
+    }),
+  });
+}
+
+export function like(author: string, rkey: string, subject: string, ms: number, kind: 'like' | 'repost' = 'like'): OutgoingMessage {
+  const uri = `at://${did(author)}/app.bsky.feed.${kind}/${rkey}`;
+  const value = { subject: { uri: subject, cid: 'c' }, createdAtUs: toUs(ms) };
+  return network(author, uri, ms, kind === 'like'
+    ? { case: 'like', value: create(LikeSchema, value) }
+    : { case: 'repost', value: create(RepostSchema, value) });
+}
+
+export interface OutcomeSpec {
+  bot: string;
+  post: string;
+  slot: number;
+  rkey: string;
+  ms: number;
+  mention?: string;
+  battle?: boolean;
+  model?: string;
+}
+
+export function outcome(o: OutcomeSpec): OutgoingMessage {
+  const taskId = replyTaskId(o.post, o.slot);
+  const data = encode(BotOutcomeSchema, {
+    taskId, botId: o.bot, model: o.model ?? `model-${o.bot}`, provider: 'builtin', status: OutcomeStatus.REPLIED,
+    reply: { uri: postUri(o.bot, o.rkey), cid: 'c' }, replyText: 'hi', mentionDid: o.mention ? did(o.mention) : '',
+    battleId: o.battle ? battleId(o.post) : '', postRef: { uri: o.post, cid: 'c' }, finishedAtUs: toUs(o.ms), attempts: 1,
+  });
+  return { subject: SUBJECTS.botOutcome, data, msgId: taskId };
+}
+
+export function impression(requestId: string, position: number, item: string, bot: string, ms: number): OutgoingMessage {
+  const data = encode(ImpressionSchema, { requestId, position, itemUri: item, botId: bot, viewerDid: did('viewer'), servedAtUs: toUs(ms), probability: 0.5 });
+  return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:${position}` };
+}
+
