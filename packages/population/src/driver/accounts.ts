@@ -1,0 +1,67 @@
+// Accounts for the simulated people. The default factory talks to the PDS with the official client
+// and is resumable: a handle that already exists is logged into with the same password, so a
+// setup of 10,000 people that stopped half-way picks up where it was.
+import { AtpAgent } from '@atproto/api';
+import { SimulationError } from './errors.ts';
+
+export interface SimAccount {
+  did: string;
+  handle: string;
+  agent: AtpAgent;
+}
+
+export interface AccountRequest {
+  /** Full handle, e.g. `ana-0007.test`. */
+  handle: string;
+  password: string;
+}
+
+/** Makes (or finds) one account; `Devnet.createAccount` fits as is. */
+export type AccountFactory = (req: AccountRequest) => Promise<SimAccount>;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function loggedIn(agent: AtpAgent, handle: string, password: string): Promise<boolean> {
+  try {
+    await agent.login({ identifier: handle, password });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates the account on the PDS, or logs in when the handle is already there. */
+export function pdsAccountFactory(pdsUrl: string): AccountFactory {
+  return async ({ handle, password }) => {
+    const agent = new AtpAgent({ service: pdsUrl });
+    const email = `${handle.split('.')[0]}@population.example`;
+    try {
+      await agent.createAccount({ handle, email, password });
+    } catch (err) {
+      // The PDS says "taken" in more than one way (HandleNotAvailable, InvalidRequest): whatever
+      // the error, an account this population made before logs in with its password.
+      if (!(await loggedIn(agent, handle, password))) {
+        throw new SimulationError(`could not create account ${handle}, nor log into it (${errorText(err)})`, { cause: err });
+      }
+    }
+    const session = agent.session;
+    if (!session) throw new SimulationError(`no session for ${handle}`);
+    return { did: session.did, handle: session.handle, agent };
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
