@@ -10,6 +10,16 @@ export function replyTaskId(postUri: string, slot: number): string {
   return `rt_${digest('reply-task', postUri, String(slot))}`;
 }
 
+/**
+ * Id of the reply task of `botId` for a post: the issue asks for one task per (post, bot), and
+ * matchmaker stores its decision per post before publishing, so a replay re-publishes the same
+ * bots and therefore the same ids.
+ */
+export function replyTaskIdForBot(postUri: string, botId: string): string {
+  if (botId.length === 0) throw new RangeError('botId must not be empty');
+  return `rt_${digest('reply-task-bot', postUri, botId)}`;
+}
+
 /** Id of matchmaker's decision about a post. */
 export function matchDecisionId(postUri: string): string {
   return `md_${digest('match-decision', postUri)}`;

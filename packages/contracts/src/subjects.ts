@@ -60,6 +60,8 @@ export const KV_BUCKETS = {
   mentions: 'botsky_mentions',
   /** the bot roster (bot id → DID, handle, model, provider), written by bot-runner at start-up. */
   bots: 'botsky_bots',
+  /** matchmaker's decision per post (first replica to create it wins; replays re-publish it). */
+  decisions: 'botsky_decisions',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

@@ -1,9 +1,15 @@
 // matchmaker's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, duration, int, number, string, type ConfigOf } from '@botsky/kit';
 
 export const matchmakerConfigSpec = {
   ...commonConfigSpec,
+  projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
+  battleRate: number('BOTSKY_BATTLE_RATE', { min: 0, max: 1 }).default(0.2),
+  mentionDailyLimit: int('BOTSKY_MENTION_DAILY_LIMIT', { min: 0 }).default(3),
+  topK: int('BOTSKY_MATCH_TOP_K', { min: 1, max: 100 }).default(3),
+  onlineWindowMs: duration('BOTSKY_MATCH_ONLINE_WINDOW', { min: 1000 }).default(15 * 60_000),
+  seed: int('BOTSKY_MATCH_SEED', { min: 0 }).optional(),
+  rosterRefreshMs: duration('BOTSKY_MATCH_ROSTER_REFRESH', { min: 100 }).default(30_000),
 };
 
 export type MatchmakerConfig = ConfigOf<typeof matchmakerConfigSpec>;
-

@@ -1,14 +1,49 @@
-// Every client matchmaker uses, made (or handed in) in one place.
+// Every client matchmaker uses, made (or handed in) in one place: the bus, its KV buckets (consent,
+// mentions, the bot roster, decisions), the clock and the random source.
+import { KV_BUCKETS } from '@botsky/contracts';
 import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
+import { seededRandom, type Random } from '@botsky/ratings';
 import type { MatchmakerConfig } from './config.ts';
+import { createMatchmakerMetrics, type MatchmakerMetrics } from './metrics.ts';
+import { ConsentStore } from './state/consent.ts';
+import { DecisionStore } from './state/decisions.ts';
+import { MentionCounter } from './state/mentions.ts';
+import { BotRoster } from './state/roster.ts';
 
 export interface MatchmakerContext extends BusContext {
   readonly config: MatchmakerConfig;
+  readonly consent: ConsentStore;
+  readonly mentions: MentionCounter;
+  readonly roster: BotRoster;
+  readonly decisions: DecisionStore;
+  readonly mm: MatchmakerMetrics;
+  /** Epoch ms; tests move it. */
+  readonly now: () => number;
+  readonly random: Random;
 }
 
-export type MatchmakerOverrides = BusOverrides;
+export interface MatchmakerOverrides extends BusOverrides {
+  now?: () => number;
+  random?: Random;
+}
 
 export async function createContext(config: MatchmakerConfig, overrides: MatchmakerOverrides = {}): Promise<MatchmakerContext> {
   const base = await createBusContext('matchmaker', config, overrides);
-  return { ...base, config };
+  try {
+    const kv = (bucket: string) => base.bus.kv(bucket);
+    return {
+      ...base,
+      config,
+      consent: new ConsentStore(await kv(KV_BUCKETS.consent)),
+      mentions: new MentionCounter(await kv(KV_BUCKETS.mentions)),
+      roster: new BotRoster(await kv(KV_BUCKETS.bots)),
+      decisions: new DecisionStore(await kv(KV_BUCKETS.decisions)),
+      mm: createMatchmakerMetrics(base.metrics),
+      now: overrides.now ?? Date.now,
+      random: overrides.random ?? seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32)),
+    };
+  } catch (err) {
+    await base.close();
+    throw err;
+  }
 }

@@ -1,23 +1,48 @@
-// matchmaker decides which bot answers which post and whom it pulls in.
-// The consumer of network posts and the reply-task producer come in a later issue; until then the
-// service makes sure the topology exists, reports ready, and drains and stops like every other.
+// matchmaker decides which bot answers which post and whom it pulls in. It loads the bot roster
+// (and keeps refreshing it: bot-runner may register bots later), then consumes every network
+// event; see consumers/network.ts for what each kind does.
+import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { matchmakerConfigSpec } from './config.ts';
+import { consumeNetwork } from './consumers/network.ts';
 import { createContext, type MatchmakerContext, type MatchmakerOverrides } from './context.ts';
+import { createMatchState } from './match/state.ts';
 
 export function createMatchmakerService(ctx: MatchmakerContext): Service {
+  const st = createMatchState(ctx.config.battleRate, ctx.random);
+  let sub: Subscription | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = async () => {
+    try {
+      await ctx.roster.refresh();
+      if (ctx.roster.invalid > 0) ctx.logger.warn({ invalid: ctx.roster.invalid }, 'unreadable bot roster entries ignored');
+    } catch (err) {
+      ctx.logger.warn({ err }, 'bot roster refresh failed; keeping the last one');
+    }
+  };
   return {
     async start() {
       await ctx.bus.ensureTopology();
+      await ctx.roster.refresh();
+      if (ctx.roster.ids.length === 0) ctx.logger.warn('no bots in the roster yet; posts are skipped until bot-runner registers some');
+      timer = setInterval(() => void refresh(), ctx.config.rosterRefreshMs);
+      timer.unref();
+      sub = await consumeNetwork(ctx.bus, { ctx, st });
     },
-    async drain() {},
-    async stop() {},
+    async drain() {
+      clearInterval(timer);
+      await sub?.stop();
+      sub = undefined;
+    },
+    async stop() {
+      clearInterval(timer);
+    },
   };
 }
 
 export const matchmakerDefinition: ServiceDefinition<typeof matchmakerConfigSpec, MatchmakerContext, MatchmakerOverrides> = {
   name: 'matchmaker',
-  summary: 'topology ensured; matching is not implemented yet',
+  summary: 'answers opted-in people: balanced bots, battles, like-minded online mentions',
   configSpec: matchmakerConfigSpec,
   createContext,
   createService: createMatchmakerService,

@@ -19,6 +19,17 @@ export class BotPicker {
     this.#rand = rand;
   }
 
+  /**
+   * Follows a changed roster: a new bot starts at the current minimum count (so it is not flooded
+   * to catch up), a removed bot is forgotten.
+   */
+  sync(bots: readonly string[]): void {
+    const keep = new Set(bots);
+    for (const b of [...this.#assigned.keys()]) if (!keep.has(b)) this.#assigned.delete(b);
+    const floor = this.#assigned.size === 0 ? 0 : Math.min(...this.#assigned.values());
+    for (const b of bots) if (!this.#assigned.has(b)) this.#assigned.set(b, floor);
+  }
+
   /** Picks one or two bots among those not excluded (for example blocked by the author). */
   pick(excluded: ReadonlySet<string> = new Set()): BotPick {
     const eligible = [...this.#assigned.keys()].filter((b) => !excluded.has(b));

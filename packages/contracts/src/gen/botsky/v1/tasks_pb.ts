@@ -25,9 +25,10 @@ export const file_botsky_v1_tasks: GenFile = /*@__PURE__*/
  */
 export type ReplyTask = Message<"botsky.v1.ReplyTask"> & {
   /**
-   * Deterministic id, derived from the post URI and the slot (replyTaskId() in
-   * @botsky/contracts), not from the bot drawn: a redelivered post or a second matchmaker replica
-   * yields the same id even if it draws differently, and bot-runner never posts twice for one id.
+   * Deterministic id, derived from the post URI and the bot (replyTaskIdForBot() in
+   * @botsky/contracts). matchmaker stores its decision per post before publishing, so a
+   * redelivered post or a second replica re-publishes the same bots and ids; bot-runner never
+   * posts twice for one id.
    *
    * @generated from field: string task_id = 1;
    */

@@ -1,0 +1,79 @@
+// botsky.network.post: the bot loop's trigger. A bot's post is never answered; "stop" to a bot
+// opts the author out; tagging a bot opts a person in (unless they opted out); a post by an
+// opted-in person gets one reply task (two in a battle). Everything but posts by bots and by
+// people who never opted in is also a MatchDecision event, for the warehouse.
+import { matchDecisionId, type NetworkEvent, type Post } from '@botsky/contracts';
+import { claimAndPublish, buildDecision, buildTasks, publishSkipped, publishStored, skippedDecision } from '../match/dispatch.ts';
+import { planDispatch } from '../match/decide.ts';
+import { didOfUri, isStopRequest } from '../match/stop.ts';
+import type { ConsentRecord } from '../state/consent.ts';
+import { eventTime, type Deps } from './activity.ts';
+
+/** A post first seen later than this after it was made is not answered. */
+export const MAX_POST_AGE_MS = 60 * 60_000;
+
+type Verdict = { skip?: string; record: boolean; consent: ConsentRecord | undefined };
+
+function touchesBot({ ctx }: Deps, post: Post): { tags: boolean; repliesToBot: boolean } {
+  const mentions = new Set([...post.mentions, ...post.facets.flatMap((f) => (f.feature.case === 'mentionDid' ? [f.feature.value] : []))]);
+  const tags = [...mentions].some((d) => ctx.roster.isBot(d));
+  const parent = didOfUri(post.reply?.parent?.uri ?? '');
+  return { tags, repliesToBot: parent !== undefined && ctx.roster.isBot(parent) };
+}
+
+async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict> {
+  const { ctx, st } = deps;
+  const { tags, repliesToBot } = touchesBot(deps, post);
+  if ((tags || repliesToBot) && isStopRequest(post.text)) {
+    const { before } = await ctx.consent.mutate(ev.did, (cur) => ({ state: 'out', reason: 'stop', at: ctx.now(), blocks: cur?.blocks ?? {} }));
+    if (before?.state !== 'out') ctx.mm.optOuts.inc({ reason: 'stop' });
+    return { skip: 'stop', record: true, consent: undefined };
+  }
+  let consent = await ctx.consent.read(ev.did);
+  if (!consent && tags) consent = (await ctx.consent.mutate(ev.did, (cur) => cur ?? { state: 'in', reason: 'tagged-bot', at: ctx.now(), blocks: {} })).after;
+  if (!consent) return { skip: 'not_opted_in', record: false, consent };
+  if (consent.state === 'out') return { skip: 'opted_out', record: true, consent };
+  if (!st.people.isActive(ev.did)) return { skip: 'inactive', record: true, consent };
+  if (post.selfLabels.length > 0) return { skip: 'labelled', record: true, consent };
+  if (ctx.now() - eventTime(ctx, ev) > MAX_POST_AGE_MS) return { skip: 'too_old', record: true, consent };
+  return { record: true, consent };
+}
+
+export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<void> {
+  const { ctx, st } = deps;
+  if (ctx.roster.isBot(ev.did)) return void ctx.mm.posts.inc({ outcome: 'bot_post' });
+  st.texts.set(ev.uri, post.text);
+  const id = matchDecisionId(ev.uri);
+  const verdict = await judge(deps, ev, post);
+  // The author's words join their profile (and they count as online) only while they are in.
+  if (verdict.consent?.state === 'in') st.people.observePost(ev.did, post.text, eventTime(ctx, ev));
+  // The KV decision is read only for posts that may be answered: the rest of the network costs
+  // no read. A skip wins over a stored decision never published (the author opted out since).
+  const stored = verdict.record ? await ctx.decisions.get(id) : undefined;
+  if (verdict.skip !== undefined) {
+    if (verdict.record && !stored) await publishSkipped(ctx, skippedDecision(ev, id, verdict.skip));
+    return void ctx.mm.posts.inc({ outcome: verdict.skip });
+  }
+  if (stored) {
+    await publishStored(ctx, id, stored);
+    return void ctx.mm.posts.inc({ outcome: 'replayed' });
+  }
+  await dispatch(deps, ev, post, id, verdict.consent);
+}
+
+async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, consent: ConsentRecord | undefined): Promise<void> {
+  const { ctx, st } = deps;
+  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id }, consent);
+  if (!plan) {
+    await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
+    return void ctx.mm.posts.inc({ outcome: 'no_bot' });
+  }
+  const tasks = buildTasks(ev, post, plan, st.people.handleOf(ev.did));
+  const { won } = await claimAndPublish(ctx, tasks, buildDecision(ev, plan));
+  if (!won) return void ctx.mm.posts.inc({ outcome: 'replayed' });
+  ctx.mm.posts.inc({ outcome: 'dispatched' });
+  ctx.logger.debug({ post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) }, 'dispatched');
+  ctx.mm.tasks.inc(tasks.length);
+  if (tasks.length === 2) ctx.mm.battles.inc();
+  ctx.mm.noCandidate.inc(tasks.filter((t) => !t.mention).length);
+}

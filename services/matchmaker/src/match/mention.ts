@@ -1,0 +1,94 @@
+// The person a bot pulls in. Candidates come from this replica's view (online people it knows,
+// whose cached consent is "in"); the one drawn is then checked against the shared state (a fresh
+// consent read, and the daily counter taken with compare-and-set) before it is used, so a stale
+// cache can cost a good candidate but never break a rule. A failed check excludes the person and
+// draws again, a few times at most.
+import { create, MentionCandidateSchema, type MentionCandidate } from '@botsky/contracts';
+import type { MatchmakerContext } from '../context.ts';
+import { chooseCandidate, terms, type Candidate, type InterestProfile, type Scored } from '../selection/index.ts';
+import { blockedBots } from '../state/consent.ts';
+import { mentionKey } from '../state/mentions.ts';
+import type { MatchState } from './state.ts';
+
+const MAX_DRAWS = 4;
+
+export interface MentionRequest {
+  botId: string;
+  botDid: string;
+  authorDid: string;
+  postText: string;
+  post: InterestProfile;
+  author: InterestProfile;
+  /** People already mentioned on this post (the other side of a battle). */
+  exclude: ReadonlySet<string>;
+}
+
+export interface MentionResult {
+  chosen: MentionCandidate | undefined;
+  candidates: MentionCandidate[];
+  reason: string;
+}
+
+function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejected: ReadonlySet<string>): Candidate[] {
+  const now = ctx.now();
+  const out: Candidate[] = [];
+  for (const p of st.people.onlineSince(now - ctx.config.onlineWindowMs)) {
+    if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did)) continue;
+    const consent = ctx.consent.peek(p.did);
+    const atLimit = st.atLimit.has(mentionKey(p.did, now));
+    const blocks = blockedBots(consent);
+    out.push({
+      did: p.did, handle: st.people.handleOf(p.did), profile: p.profile, online: true, optedIn: consent?.state === 'in',
+      mentionsToday: atLimit ? ctx.config.mentionDailyLimit : 0,
+      blocks: blocks.has(req.botDid) ? new Set([req.botId]) : new Set(),
+    });
+  }
+  return out;
+}
+
+function shared(c: InterestProfile, req: MentionRequest): string {
+  const mine = new Set(c.top(30));
+  const words = [...new Set([...terms(req.postText), ...req.author.top(10)])].filter((t) => mine.has(t));
+  return words.length > 0 ? `shares: ${words.slice(0, 3).join(', ')}` : 'closest interests among those online';
+}
+
+function toCandidate(s: Scored, reason: string, eligible: boolean): MentionCandidate {
+  return create(MentionCandidateSchema, { did: s.did, handle: s.handle, similarity: Math.max(0, Math.min(1, s.score)), reason, eligible });
+}
+
+/** Why a drawn person fails the shared checks, or undefined when they pass (and are counted). */
+async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, did: string): Promise<string | undefined> {
+  const consent = await ctx.consent.read(did);
+  if (consent?.state !== 'in') return 'opted out';
+  if (blockedBots(consent).has(req.botDid)) return 'blocks the bot';
+  const now = ctx.now();
+  if (!(await ctx.mentions.take(did, now, ctx.config.mentionDailyLimit))) {
+    st.atLimit.add(mentionKey(did, now));
+    return 'mention limit reached';
+  }
+  return undefined;
+}
+
+export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: MentionRequest): Promise<MentionResult> {
+  const rejected = new Map<string, MentionCandidate>();
+  let last: ReturnType<typeof chooseCandidate> | undefined;
+  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+    last = chooseCandidate(pool(ctx, st, req, new Set(rejected.keys())), {
+      botId: req.botId, authorDid: req.authorDid, post: req.post, author: req.author,
+      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, rand: ctx.random,
+    });
+    const c = last.chosen;
+    if (!c) break;
+    const why = await verify(ctx, st, req, c.did);
+    if (why === undefined) {
+      const person = st.people.get(c.did);
+      const chosen = toCandidate(c, person ? shared(person.profile, req) : last.reason, true);
+      const others = last.considered.filter((s) => s.did !== c.did).map((s) => toCandidate(s, 'not drawn', true));
+      return { chosen, candidates: [chosen, ...others, ...rejected.values()], reason: last.reason };
+    }
+    rejected.set(c.did, toCandidate(c, why, false));
+  }
+  const reason = rejected.size > 0 && last?.chosen ? 'no candidate passed the shared checks' : (last?.reason ?? 'no eligible person');
+  const considered = (last?.considered ?? []).filter((s) => !rejected.has(s.did)).map((s) => toCandidate(s, 'not drawn', true));
+  return { chosen: undefined, candidates: [...considered, ...rejected.values()], reason };
+}

@@ -1,0 +1,105 @@
+// What this replica knows of people from the stream: for opted-in people, interest profiles (their
+// own posts, and the posts they like) and last activity (who is online); for anyone, handles and
+// account status. In memory and bounded (least recently active forgotten first); rebuilt from the
+// stream after a restart.
+import { InterestProfile } from '../selection/index.ts';
+
+export interface Person {
+  did: string;
+  profile: InterestProfile;
+  /** Last activity, epoch ms. */
+  lastActive: number;
+}
+
+/** A liked post counts less than the person's own words. */
+const LIKE_WEIGHT = 0.5;
+
+export class People {
+  readonly #people = new Map<string, Person>();
+  readonly #maxPeople: number;
+  /** Handles and inactive accounts of anyone (identity and account events are rare). */
+  readonly #handles = new Map<string, string>();
+  readonly #inactive = new Set<string>();
+
+  constructor(maxPeople = 50_000) {
+    this.#maxPeople = maxPeople;
+  }
+
+  get(did: string): Person | undefined {
+    return this.#people.get(did);
+  }
+
+  /** Records activity at `at` (ms), moving the person to the most recent end of the LRU. */
+  touch(did: string, at: number): Person {
+    const p = this.#people.get(did) ?? { did, profile: new InterestProfile(), lastActive: 0 };
+    p.lastActive = Math.max(p.lastActive, at);
+    this.#people.delete(did);
+    this.#people.set(did, p);
+    if (this.#people.size > this.#maxPeople) this.#people.delete(this.#people.keys().next().value as string);
+    return p;
+  }
+
+  observePost(did: string, text: string, at: number): void {
+    this.touch(did, at).profile.observe(text);
+  }
+
+  observeLike(did: string, likedText: string | undefined, at: number): void {
+    const p = this.touch(did, at);
+    if (likedText) p.profile.observe(likedText, LIKE_WEIGHT);
+  }
+
+  setHandle(did: string, handle: string): void {
+    if (!handle) return;
+    this.#handles.delete(did);
+    this.#handles.set(did, handle);
+    if (this.#handles.size > this.#maxPeople * 4) this.#handles.delete(this.#handles.keys().next().value as string);
+  }
+
+  handleOf(did: string): string {
+    return this.#handles.get(did) ?? '';
+  }
+
+  setActive(did: string, active: boolean): void {
+    this.#inactive.delete(did);
+    if (active) return;
+    this.#inactive.add(did);
+    if (this.#inactive.size > this.#maxPeople * 4) this.#inactive.delete(this.#inactive.values().next().value as string);
+  }
+
+  isActive(did: string): boolean {
+    return !this.#inactive.has(did);
+  }
+
+  /** People active since `since` (ms), most recent first. */
+  onlineSince(since: number): Person[] {
+    const out: Person[] = [];
+    for (const p of [...this.#people.values()].reverse()) {
+      if (p.lastActive >= since && !this.#inactive.has(p.did)) out.push(p);
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.#people.size;
+  }
+}
+
+/** Recent post texts by URI, so a like can add the liked post's words to the liker's profile. */
+export class PostTexts {
+  readonly #texts = new Map<string, string>();
+  readonly #max: number;
+
+  constructor(max = 20_000) {
+    this.#max = max;
+  }
+
+  set(uri: string, text: string): void {
+    this.#texts.delete(uri);
+    this.#texts.set(uri, text);
+    if (this.#texts.size > this.#max) this.#texts.delete(this.#texts.keys().next().value as string);
+  }
+
+  get(uri: string): string | undefined {
+    return this.#texts.get(uri);
+  }
+}
