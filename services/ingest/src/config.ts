@@ -1,9 +1,25 @@
 // ingest's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, type ConfigOf } from '@botsky/kit';
+import { bool, commonConfigSpec, custom, int, oneOf, string, url, type ConfigOf } from '@botsky/kit';
+
+const DID = /^did:[a-z]+:[A-Za-z0-9._:%-]+$/;
+
+/** A ws:// or wss:// URL; ingest sets its `cursor` query parameter itself. */
+function socketUrl(raw: string): string {
+  const u = new URL(raw);
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error('invalid');
+  return u.toString();
+}
 
 export const ingestConfigSpec = {
   ...commonConfigSpec,
+  source: oneOf('BOTSKY_INGEST_SOURCE', ['firehose', 'jetstream'] as const).default('firehose'),
+  sourceUrl: custom('BOTSKY_INGEST_URL', 'a ws:// or wss:// URL', socketUrl).default('ws://127.0.0.1:2583/xrpc/com.atproto.sync.subscribeRepos'),
+  scope: oneOf('BOTSKY_INGEST_SCOPE', ['network', 'community'] as const).default('network'),
+  verify: bool('BOTSKY_INGEST_VERIFY').default(false),
+  maxFrameBytes: int('BOTSKY_INGEST_MAX_FRAME_BYTES', { min: 1024, max: 64 * 1024 * 1024 }).default(5 * 1024 * 1024),
+  maxInFlight: int('BOTSKY_INGEST_MAX_IN_FLIGHT', { min: 1, max: 100_000 }).default(512),
+  plcUrl: url('BOTSKY_PLC_URL', { protocols: ['http', 'https'] }).default('https://plc.directory'),
+  projectDid: string('BOTSKY_PROJECT_DID', { pattern: DID, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
 };
 
 export type IngestConfig = ConfigOf<typeof ingestConfigSpec>;
-

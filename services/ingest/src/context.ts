@@ -1,14 +1,33 @@
 // Every client ingest uses, made (or handed in) in one place.
 import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
 import type { IngestConfig } from './config.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { createFirehoseSource } from './source/firehose-source.ts';
+import { createJetstreamSource } from './source/jetstream-source.ts';
+import type { Source } from './source/source.ts';
 
 export interface IngestContext extends BusContext {
   readonly config: IngestConfig;
+  readonly source: Source;
+  readonly ingestMetrics: IngestMetrics;
 }
 
-export type IngestOverrides = BusOverrides;
+export interface IngestOverrides extends BusOverrides {
+  /** A source of the test's own instead of the configured one. */
+  source?: Source;
+}
 
 export async function createContext(config: IngestConfig, overrides: IngestOverrides = {}): Promise<IngestContext> {
   const base = await createBusContext('ingest', config, overrides);
-  return { ...base, config };
+  const source = overrides.source ?? (await sourceOf(config));
+  return { ...base, config, source, ingestMetrics: createIngestMetrics(base.metrics) };
+}
+
+async function sourceOf(config: IngestConfig): Promise<Source> {
+  const { sourceUrl: url, maxFrameBytes } = config;
+  if (config.source === 'jetstream') return createJetstreamSource({ url, maxFrameBytes });
+  if (!config.verify) return createFirehoseSource({ url, maxFrameBytes });
+  // The identity resolver is loaded only when verification is on: most runs never need it.
+  const { createDidKeyResolver } = await import('./source/key-resolver.ts');
+  return createFirehoseSource({ url, maxFrameBytes, resolveKey: createDidKeyResolver(config.plcUrl) });
 }

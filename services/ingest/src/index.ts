@@ -1,3 +1,12 @@
 export * from './config.ts';
 export * from './context.ts';
 export * from './service.ts';
+export { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+export { toProto, messageId, type OutgoingEvent, type SourceKind } from './pipeline/to-proto.ts';
+export { createFrameHandler, type FrameHandler } from './pipeline/frame-handler.ts';
+export { PublishQueue, type QueuedEvent, type QueuedFrame } from './pipeline/publish-queue.ts';
+export { createCommunityScope, networkScope, type Scope } from './pipeline/scope.ts';
+export { createFirehoseSource } from './source/firehose-source.ts';
+export { createJetstreamSource } from './source/jetstream-source.ts';
+export type { Source } from './source/source.ts';
+export { createRejectLog, type RejectLog } from './pipeline/reject-log.ts';

@@ -1,17 +1,27 @@
-// ingest's main as its own process: it starts on the kit against the real NATS, reports ready,
-// stops cleanly on SIGTERM, and refuses a bad config with one line naming the variable.
+// ingest's main as its own process: it starts on the kit against the real NATS, reads its source,
+// reports ready, stops cleanly on SIGTERM, and refuses a bad config with one line naming the
+// variable.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { natsUrl, runNode, startServiceMain, testNamespace } from '@botsky/kit/testing';
+import { natsUrl, runNode, startServiceMain, testNamespace, waitForOutput } from '@botsky/kit/testing';
+import { startFakeSource } from './fake-source.ts';
+import { deleteNamespace } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 describe('ingest main', { concurrency: true }, () => {
-  it('connects to the bus, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
-    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000' };
+  it('connects to the bus and the source, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
+    const source = await startFakeSource();
+    const ns = testNamespace();
+    t.after(async () => {
+      await source.close();
+      await deleteNamespace(ns);
+    });
+    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_DRAIN_TIMEOUT_MS: '5000', BOTSKY_INGEST_URL: source.url };
     const { proc, ready } = await startServiceMain(t, MAIN, env);
     assert.deepEqual(ready, { ready: true, phase: 'ready', checks: { 'ingest.bus': { ok: true } } });
+    await waitForOutput(proc, /"msg":"source connected"/, 10_000);
     proc.child.kill('SIGTERM');
     const exit = await proc.exited;
     // Exit 0 means within the deadline: past it, the kit's timer ends the process with 1.
@@ -31,5 +41,13 @@ describe('ingest main', { concurrency: true }, () => {
     const exit = await runNode(t, MAIN, [], { BOTSKY_BUS: 'ftp://x' }).exited;
     assert.equal(exit.code, 2);
     assert.equal(exit.stderr, `ingest: config: BOTSKY_BUS must be 'memory' or nats://host:port[,host:port...] (got "ftp://x")\n`);
+  });
+
+  it('bad ingest settings stop start-up: one line naming each variable', async (t) => {
+    const env = { BOTSKY_INGEST_SOURCE: 'rss', BOTSKY_INGEST_URL: 'http://relay', BOTSKY_INGEST_SCOPE: 'all' };
+    const exit = await runNode(t, MAIN, [], env).exited;
+    assert.equal(exit.code, 2);
+    assert.equal(exit.stderr, 'ingest: config: BOTSKY_INGEST_SOURCE must be one of firehose, jetstream (got "rss"); '
+      + 'BOTSKY_INGEST_URL must be a ws:// or wss:// URL (got "http://relay"); BOTSKY_INGEST_SCOPE must be one of network, community (got "all")\n');
   });
 });

@@ -1,0 +1,108 @@
+// Which events ingest keeps. `network`: all of them. `community`: events by or about the people
+// and accounts BotSky deals with, so the bus carries a small slice of a busy network. Consent must
+// never be lost, so anything that can change it is kept even when its author is a stranger.
+import { KV_BUCKETS } from '@botsky/contracts';
+import type { KvStore } from '@botsky/bus';
+import type { Logger } from '@botsky/kit';
+import type { NetworkEvent } from '@botsky/firehose';
+
+export interface Scope {
+  keeps(e: NetworkEvent): boolean;
+  /** Loads what the scope needs; the community scope also refreshes it periodically. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export const networkScope: Scope = { keeps: () => true, start: async () => {}, stop: () => {} };
+
+export interface CommunityScopeOptions {
+  kv: (bucket: string) => Promise<KvStore>;
+  projectDid: string | undefined;
+  logger: Logger;
+  refreshMs?: number;
+}
+
+/**
+ * Community scope. The community is: the project account, every bot of the roster (KV `bots`,
+ * values with a `did`), and every DID with an entry in KV `consent` (in or out: an opted-out
+ * person's events are few, and dropping them could lose the event that opts them back in).
+ * Kept: every event whose actor is in the community; follows and blocks of a community account;
+ * posts that reply to or mention one; likes and reposts of a community account's record; every
+ * follow and block delete (a delete does not say whom it unfollowed, so any of them may be the
+ * unfollow that opts a person out). A follow of the project account or a post mentioning a bot
+ * adds its author at once, before matchmaker has recorded the opt-in.
+ */
+export function createCommunityScope(opts: CommunityScopeOptions): Scope {
+  const special = new Set<string>(opts.projectDid ? [opts.projectDid] : []);
+  let members = new Set<string>();
+  const joined = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const inside = (did: string): boolean => special.has(did) || members.has(did) || joined.has(did);
+  const refresh = async (): Promise<void> => {
+    const [consent, bots] = await Promise.all([opts.kv(KV_BUCKETS.consent), opts.kv(KV_BUCKETS.bots)]);
+    members = new Set(await consent.keys());
+    for (const did of await botDids(bots)) special.add(did);
+  };
+  return {
+    keeps(e) {
+      if (inside(e.did)) return true;
+      const touched = touches(e);
+      if (touched === 'graph-delete') return true;
+      if (!touched.some(inside)) return false;
+      // Following the project or tagging a bot opts in: later posts must not wait for the KV.
+      if ((e.kind === 'follow' || e.kind === 'post') && touched.some((d) => special.has(d))) joined.add(e.did);
+      return true;
+    },
+    async start() {
+      await refresh();
+      timer = setInterval(() => {
+        refresh().catch((err: unknown) => opts.logger.warn({ err }, 'community refresh failed; keeping the last one'));
+      }, opts.refreshMs ?? 5_000);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
+
+/** The DIDs an event points at, besides its actor. */
+function touches(e: NetworkEvent): string[] | 'graph-delete' {
+  switch (e.kind) {
+    case 'follow':
+    case 'block':
+      return [e.subject];
+    case 'like':
+    case 'repost':
+      return [didOfUri(e.subject.uri)];
+    case 'post': {
+      const mentions = e.facets.flatMap((f) => (f.type === 'mention' ? [f.did] : []));
+      return e.reply ? [didOfUri(e.reply.parent.uri), didOfUri(e.reply.root.uri), ...mentions] : mentions;
+    }
+    case 'delete':
+      return e.collection === 'app.bsky.graph.follow' || e.collection === 'app.bsky.graph.block' ? 'graph-delete' : [];
+    default:
+      return [];
+  }
+}
+
+export function didOfUri(uri: string): string {
+  const rest = uri.startsWith('at://') ? uri.slice(5) : uri;
+  const slash = rest.indexOf('/');
+  return slash === -1 ? rest : rest.slice(0, slash);
+}
+
+async function botDids(bots: KvStore): Promise<string[]> {
+  const dids: string[] = [];
+  for (const key of await bots.keys()) {
+    const entry = await bots.get(key);
+    if (entry === undefined) continue;
+    try {
+      const value = JSON.parse(new TextDecoder().decode(entry.value)) as { did?: unknown };
+      if (typeof value.did === 'string') dids.push(value.did);
+    } catch {
+      // A roster entry that is not JSON names no DID; bot-runner owns the format.
+    }
+  }
+  return dids;
+}

@@ -1,0 +1,46 @@
+// A subscribeRepos (or Jetstream) server on 127.0.0.1 that serves a list of messages by position:
+// a client connecting with ?cursor=N gets every message after N, then whatever is added later.
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface FakeSource {
+  url: string;
+  /** The cursor parameter of each connection, in order ('' when none was given). */
+  cursors: string[];
+  /** Appends messages at positions (seq); sends them to connected clients. */
+  add(...messages: Array<[number, Uint8Array | string]>): void;
+  /** Closes every client connection, as a relay restarting would. */
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeSource(path = '/xrpc/com.atproto.sync.subscribeRepos'): Promise<FakeSource> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  const messages: Array<[number, Uint8Array | string]> = [];
+  const cursors: string[] = [];
+  const clients = new Set<WebSocket>();
+  wss.on('connection', (ws, req) => {
+    const cursor = new URL(req.url ?? '/', 'ws://x').searchParams.get('cursor') ?? '';
+    cursors.push(cursor);
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    for (const [seq, data] of messages) if (cursor === '' || seq > Number(cursor)) ws.send(data);
+  });
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}${path}`,
+    cursors,
+    add(...more) {
+      messages.push(...more);
+      for (const ws of clients) for (const [, data] of more) ws.send(data);
+    },
+    dropClients() {
+      for (const ws of clients) ws.terminate();
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const ws of clients) ws.terminate();
+      wss.close(() => resolve());
+    }),
+  };
+}

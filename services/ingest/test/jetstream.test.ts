@@ -1,0 +1,62 @@
+// The Jetstream source, chosen by config: JSON events from a server on 127.0.0.1 come out as the
+// same NetworkEvents as firehose ones; its cursor is time_us, saved and resumed from; a malformed
+// message is counted and skipped.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { NetworkSource } from '@botsky/contracts';
+import { startFakeSource, type FakeSource } from './fake-source.ts';
+import { deleteNamespace, metricValue, networkStream, startIngest, testNamespace, waitUntil, type RunningIngest } from './helpers.ts';
+
+const DID = 'did:plc:jetstreamtestaccount0';
+const CID = 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm';
+const T0 = 1_760_000_000_000_000;
+
+function commit(timeUs: number, rkey: string, record: unknown): string {
+  const body = { rev: '3l3qo2vutsw2b', operation: 'create', collection: 'app.bsky.feed.post', rkey, record, cid: CID };
+  return JSON.stringify({ did: DID, time_us: timeUs, kind: 'commit', commit: body });
+}
+
+const post = (text: unknown) => ({ $type: 'app.bsky.feed.post', text, langs: ['en'], createdAt: '2025-10-09T08:00:00.000Z' });
+
+describe('ingest from Jetstream', () => {
+  const ns = testNamespace('ingjet');
+  let source: FakeSource;
+  let ingest: RunningIngest;
+  const env = () => ({ BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_SOURCE: 'jetstream', BOTSKY_INGEST_URL: source.url });
+
+  before(async () => {
+    source = await startFakeSource('/subscribe');
+  });
+  after(async () => {
+    await ingest?.stop();
+    await source?.close();
+    await deleteNamespace(ns);
+  });
+
+  it('publishes Jetstream events, skips a bad one, and resumes from time_us', async () => {
+    source.add(
+      [T0 + 1, commit(T0 + 1, '3l3qo2vuowo2b', post('from jetstream'))],
+      [T0 + 2, '{"did": "did:plc:x", "time_us": '],
+      [T0 + 3, commit(T0 + 3, '3l3qo2vuowo2c', post(7))],
+      [T0 + 4, JSON.stringify({ did: DID, time_us: T0 + 4, kind: 'identity', identity: { did: DID, handle: 'jet.test', seq: 9, time: '2025-10-09T08:00:00.000Z' } })],
+    );
+    ingest = await startIngest(env());
+    await waitUntil(() => ingest.svc.cursor() === T0 + 4, 'the last message');
+    const stored = await networkStream(ns);
+    assert.deepEqual(stored.map((s) => [s.subject, s.event.seq, s.event.source]), [
+      ['botsky.network.post', BigInt(T0 + 1), NetworkSource.JETSTREAM],
+      ['botsky.network.identity', BigInt(T0 + 4), NetworkSource.JETSTREAM],
+    ]);
+    const p = stored[0]?.event.payload;
+    assert.ok(p?.case === 'post');
+    assert.deepEqual([p.value.text, p.value.langs, stored[0]?.event.uri], ['from jetstream', ['en'], `at://${DID}/app.bsky.feed.post/3l3qo2vuowo2b`]);
+    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'truncated' }), 1);
+    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'invalid-record' }), 1);
+
+    await ingest.stop();
+    ingest = await startIngest(env());
+    await ingest.svc.whenConnected();
+    assert.deepEqual(source.cursors, ['', String(T0 + 4)]);
+    assert.equal((await networkStream(ns)).length, 2);
+  });
+});

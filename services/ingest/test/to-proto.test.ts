@@ -1,0 +1,41 @@
+// The mapping onto the contract for what the local PDS does not produce in the other tests:
+// inactive accounts, identity events without a handle, tag facets, and the message ids.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AccountStatus, NetworkEventSchema, NetworkSource, decode, encode } from '@botsky/contracts';
+import { messageId, toProto } from '../src/index.ts';
+
+const base = { seq: 42, did: 'did:plc:abc', rev: '', timeUs: 1_700_000_000_000_000 };
+
+describe('toProto', () => {
+  it('maps account status, identity without a handle, and gives them did+seq ids', () => {
+    const down = toProto({ ...base, kind: 'account', active: false, status: 'takendown' }, 'jetstream');
+    assert.equal(down.subject, 'botsky.network.account');
+    assert.equal(down.msgId, 'did:plc:abc#account@42');
+    assert.ok(down.event.payload.case === 'account');
+    assert.deepEqual([down.event.payload.value.active, down.event.payload.value.status, down.event.source], [false, AccountStatus.TAKENDOWN, NetworkSource.JETSTREAM]);
+    const odd = toProto({ ...base, kind: 'account', active: false, status: 'something-new' }, 'firehose');
+    assert.ok(odd.event.payload.case === 'account');
+    assert.equal(odd.event.payload.value.status, AccountStatus.UNSPECIFIED);
+    const id = toProto({ ...base, kind: 'identity', handle: null }, 'firehose');
+    assert.deepEqual([id.subject, id.msgId, id.event.payload.case === 'identity' && id.event.payload.value.handle], ['botsky.network.identity', 'did:plc:abc#identity@42', '']);
+  });
+
+  it('keeps tag facets and dedups mentions; the event survives an encode/decode round trip', () => {
+    const uri = 'at://did:plc:abc/app.bsky.feed.post/3k';
+    const out = toProto({
+      ...base, kind: 'post', action: 'create', uri, cid: 'bafy', rev: '3k', text: '#rust @a @a', langs: [], reply: null, selfLabels: ['nudity'], createdAt: 'not a date',
+      facets: [
+        { byteStart: 0, byteEnd: 5, type: 'tag', tag: 'rust' },
+        { byteStart: 6, byteEnd: 8, type: 'mention', did: 'did:plc:a' },
+        { byteStart: 9, byteEnd: 11, type: 'mention', did: 'did:plc:a' },
+      ],
+    }, 'firehose');
+    assert.equal(out.msgId, `${uri}#bafy`);
+    const back = decode(NetworkEventSchema, encode(NetworkEventSchema, out.event));
+    assert.ok(back.payload.case === 'post');
+    assert.deepEqual(back.payload.value.facets.map((f) => f.feature.value), ['rust', 'did:plc:a', 'did:plc:a']);
+    assert.deepEqual([back.payload.value.mentions, back.payload.value.selfLabels, back.payload.value.createdAtUs], [['did:plc:a'], ['nudity'], 0n]);
+    assert.equal(messageId({ ...base, kind: 'delete', uri, rev: '3m', collection: 'app.bsky.feed.post' }), `${uri}#delete@3m`);
+  });
+});
