@@ -17,6 +17,9 @@ const OPS_ENV = {
   BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
   BOTSKY_LEADERBOARD_PORT: '0',
   BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+  // and the feed generator's HTTP server
+  BOTSKY_FEED_HOST: '127.0.0.1',
+  BOTSKY_FEED_PORT: '0',
 };
 
 describe('botsky up', { concurrency: true }, () => {

@@ -1,3 +1,11 @@
 export * from './config.ts';
 export * from './context.ts';
 export * from './service.ts';
+export * from './server.ts';
+export * from './auth.ts';
+export * from './candidates/store.ts';
+export * from './impressions.ts';
+export * from './metrics.ts';
+export { didDocument } from './handlers/did-document.ts';
+export type { FeedState } from './handlers/feed-state.ts';
+export * from './publish.ts';

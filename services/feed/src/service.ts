@@ -1,23 +1,79 @@
-// feed serves the Bluesky feed generator and records impressions and interactions.
-// The feed generator endpoints and the impression log come in a later issue; until then the
-// service makes sure the topology exists, reports ready, and drains and stops like every other.
+// feed serves the Bluesky feed generator and records impressions and interactions: it keeps
+// the recent bot replies (from outcomes, minus deletes), serves them with equal exposure per
+// bot, and publishes an impression per served item.
+import { CONSUMERS, type Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
-import { feedConfigSpec } from './config.ts';
+import { createAuth } from './auth.ts';
+import { CandidateStore } from './candidates/store.ts';
+import { feedConfigSpec, feedIdentity } from './config.ts';
+import { botOutcomeHandler } from './consumers/bot-outcome.ts';
+import { networkDeleteHandler } from './consumers/network-delete.ts';
 import { createContext, type FeedContext, type FeedOverrides } from './context.ts';
+import type { FeedState } from './handlers/feed-state.ts';
+import { ImpressionSink } from './impressions.ts';
+import { listen, type FeedHttpServer } from './server.ts';
 
-export function createFeedService(ctx: FeedContext): Service {
+const EXPIRE_EVERY_MS = 60_000;
+
+export interface FeedService extends Service {
+  /** Set once started: the HTTP server's URL and the state its handlers use. */
+  readonly http: FeedHttpServer | undefined;
+  readonly state: FeedState;
+}
+
+export function createFeedState(ctx: FeedContext): FeedState {
+  const { config, feedMetrics: metrics } = ctx;
+  const { serviceDid, feedUri } = feedIdentity(config);
+  const logger = ctx.createLogger('feed:http');
   return {
+    serviceDid,
+    feedUri,
+    hostname: config.hostname,
+    store: new CandidateStore({ windowMs: config.windowMs, maxCandidates: config.maxCandidates }),
+    auth: createAuth({ serviceDid, mode: config.auth, idResolver: ctx.idResolver, metrics }),
+    impressions: new ImpressionSink({ bus: ctx.bus, logger, metrics, capacity: config.impressionBuffer }),
+    metrics,
+    bus: ctx.bus,
+    logger,
+  };
+}
+
+export function createFeedService(ctx: FeedContext): FeedService {
+  const state = createFeedState(ctx);
+  const subs: Subscription[] = [];
+  let http: FeedHttpServer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    get http() {
+      return http;
+    },
+    state,
     async start() {
       await ctx.bus.ensureTopology();
+      subs.push(await ctx.bus.consume(CONSUMERS.feed, botOutcomeHandler(state), { maxInFlight: 64 }));
+      subs.push(await ctx.bus.consume(CONSUMERS.feedNetwork, networkDeleteHandler(state), { maxInFlight: 64 }));
+      timer = setInterval(() => {
+        state.store.expire();
+        state.metrics.candidates.set(state.store.size);
+      }, EXPIRE_EVERY_MS);
+      timer.unref();
+      http = await listen(state, ctx.config.host, ctx.config.port);
+      ctx.logger.info({ url: http.url, serviceDid: state.serviceDid, feedUri: state.feedUri }, 'feed generator listening');
     },
-    async drain() {},
-    async stop() {},
+    async drain() {
+      await http?.close();
+      await Promise.all(subs.splice(0).map((s) => s.stop()));
+      await state.impressions.close();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
   };
 }
 
 export const feedDefinition: ServiceDefinition<typeof feedConfigSpec, FeedContext, FeedOverrides> = {
   name: 'feed',
-  summary: 'topology ensured; the feed generator is not implemented yet',
+  summary: 'feed generator: equal-exposure getFeedSkeleton, sendInteractions, impressions',
   configSpec: feedConfigSpec,
   createContext,
   createService: createFeedService,

@@ -9,7 +9,7 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 describe('feed main', { concurrency: true }, () => {
   it('connects to the bus, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
-    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000' };
+    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000', BOTSKY_FEED_PORT: '0' };
     const { proc, ready } = await startServiceMain(t, MAIN, env);
     assert.deepEqual(ready, { ready: true, phase: 'ready', checks: { 'feed.bus': { ok: true } } });
     proc.child.kill('SIGTERM');

@@ -1,0 +1,128 @@
+// Shared by the feed tests: a feed service on the real NATS (own namespace) with its identity
+// resolver pointed at a devnet's PLC, bot outcomes to feed it, and the events it publishes.
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { CONSUMERS, createBus, parseBusUrl, type Bus } from '@botsky/bus';
+import {
+  BotOutcomeSchema, ClientInteractionSchema, decode, encode, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
+  type ClientInteraction, type Impression,
+} from '@botsky/contracts';
+import { createLogging, createMetrics, loadConfig, type Env } from '@botsky/kit';
+import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import type { IdResolver } from '@atproto/identity';
+import { createContext, createFeedService, feedConfigSpec, type FeedService } from '../src/index.ts';
+
+export interface TestFeed {
+  service: FeedService;
+  url: string;
+  bus: Bus;
+  namespace: string;
+  feedUri: string;
+  serviceDid: string;
+}
+
+interface Hooks {
+  after(fn: () => unknown): void;
+}
+
+export async function deleteNamespace(namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl() });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const doomed: string[] = [];
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
+    }
+    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Starts a feed service (port 0) and a second bus on the same namespace for the test's own use. */
+export async function startFeed(t: Hooks, idResolver: IdResolver, env: Env = {}): Promise<TestFeed> {
+  const namespace = testNamespace('feed');
+  const config = loadConfig(feedConfigSpec, {
+    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: namespace, BOTSKY_FEED_PORT: '0', BOTSKY_FEED_HOST: '127.0.0.1',
+    BOTSKY_FEED_HOSTNAME: 'feed.test', ...env,
+  });
+  const bus = await createBus({ ...parseBusUrl(natsUrl()), namespace });
+  const { createLogger } = createLogging({ level: 'silent' });
+  const metrics = createMetrics({ service: 'feed', defaultMetrics: false });
+  const ctx = await createContext(config, { idResolver, metrics, createLogger, logger: createLogger('feed') });
+  const service = createFeedService(ctx);
+  t.after(async () => {
+    await service.drain();
+    await service.stop();
+    await ctx.close();
+    await bus.close();
+    await deleteNamespace(namespace);
+  });
+  await service.start(new AbortController().signal);
+  const http = service.http;
+  if (!http) throw new Error('feed did not listen');
+  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid };
+}
+
+/** Publishes `perBot[bot]` REPLIED outcomes per bot, and waits until the feed holds them all. */
+export async function publishReplies(feed: TestFeed, perBot: Record<string, number>, extra: { authorDid?: string } = {}): Promise<string[]> {
+  const uris: string[] = [];
+  const messages = Object.entries(perBot).flatMap(([bot, n]) =>
+    Array.from({ length: n }, (_, i) => {
+      const uri = `at://did:plc:${bot}/app.bsky.feed.post/${i.toString().padStart(4, '0')}`;
+      uris.push(uri);
+      const data = encode(BotOutcomeSchema, {
+        taskId: `${bot}-${i}`, botId: bot, status: OutcomeStatus.REPLIED, reply: { uri, cid: 'bafy' },
+        authorDid: extra.authorDid ?? '', finishedAtUs: toUs(Date.now() - 1000),
+      });
+      return { subject: SUBJECTS.botOutcome, data, msgId: `${bot}-${i}` };
+    }),
+  );
+  await feed.bus.publishMany(messages);
+  await until(() => uris.every((u) => feed.service.state.store.get(u)), 10_000, 'outcomes consumed');
+  // Let the snapshot time pass the last arrival, so a fresh request sees every reply.
+  await new Promise((r) => setTimeout(r, 300));
+  return uris;
+}
+
+export interface Collected {
+  impressions: Impression[];
+  interactions: ClientInteraction[];
+}
+
+/** Collects what the feed publishes on botsky.feed.* (through scoring's recorder consumer, in our namespace). */
+export async function collectFeedEvents(feed: TestFeed): Promise<Collected> {
+  const out: Collected = { impressions: [], interactions: [] };
+  await feed.bus.consume(CONSUMERS.scoringRecorderFeed, async (msg) => {
+    if (msg.subject === SUBJECTS.feedImpression) out.impressions.push(decode(ImpressionSchema, msg.data));
+    if (msg.subject === SUBJECTS.feedInteraction) out.interactions.push(decode(ClientInteractionSchema, msg.data));
+  });
+  return out;
+}
+
+export async function until(cond: () => unknown, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface XrpcReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function xrpcGet(url: string, nsid: string, params: Record<string, string | number>, token?: string): Promise<XrpcReply> {
+  const u = new URL(`/xrpc/${nsid}`, url);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, String(v));
+  const res = await fetch(u, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function xrpcPost(url: string, nsid: string, body: unknown, token?: string): Promise<XrpcReply> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(new URL(`/xrpc/${nsid}`, url), { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
