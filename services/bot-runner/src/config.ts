@@ -1,9 +1,25 @@
 // bot-runner's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, type ConfigOf } from '@botsky/kit';
+// The bot registry file is read here too (it names environment variables holding the bots'
+// secrets), so that no other module reads process.env.
+import { commonConfigSpec, duration, int, string, url, type ConfigOf, type Env } from '@botsky/kit';
+import { loadRegistryFile, type BotEntry } from './registry/load.ts';
+
 
 export const botRunnerConfigSpec = {
   ...commonConfigSpec,
+  botsFile: string('BOTSKY_BOTS_FILE').optional(),
+  pdsUrl: url('BOTSKY_PDS_URL', { protocols: ['http', 'https'] }).default('https://bsky.social'),
+  concurrency: int('BOTSKY_RUNNER_CONCURRENCY', { min: 1, max: 1000 }).default(8),
+  budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: 5000 }).default(5000),
+  budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: 35000 }).default(35000),
+  ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),
+  secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),
 };
 
 export type BotRunnerConfig = ConfigOf<typeof botRunnerConfigSpec>;
 
+/** The bots of BOTSKY_BOTS_FILE, validated, secrets resolved (none without the variable). */
+export function loadBots(config: BotRunnerConfig, env: Env = process.env): BotEntry[] {
+  if (!config.botsFile) return [];
+  return loadRegistryFile(config.botsFile, { env, secretsDir: config.secretsDir });
+}

@@ -1,14 +1,63 @@
-// Every client bot-runner uses, made (or handed in) in one place.
-import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
-import type { BotRunnerConfig } from './config.ts';
+// Every client bot-runner uses, made (or handed in) in one place. The bot registry is read and
+// checked here, before anything connects: a bad entry stops start-up naming the bot and field.
+import { CONSUMERS, createBus, TOPOLOGY, withConsumerTiming, type Bus } from '@botsky/bus';
+import { createBusContext, type BusContext, type BusOverrides, type Logger } from '@botsky/kit';
+import { loadBots, type BotRunnerConfig } from './config.ts';
+import type { BudgetLimits } from './budget/ledger.ts';
+import type { BotEntry } from './registry/load.ts';
 
 export interface BotRunnerContext extends BusContext {
   readonly config: BotRunnerConfig;
+  readonly bots: readonly BotEntry[];
+  readonly budgetLimits: BudgetLimits;
+  /** The budget's clock (tests move it forward instead of waiting an hour). */
+  readonly budgetNow: () => number;
+  readonly budgetRecheckMaxMs: number;
 }
 
-export type BotRunnerOverrides = BusOverrides;
+export interface BotRunnerOverrides extends BusOverrides {
+  /** Bots instead of BOTSKY_BOTS_FILE's. */
+  bots?: readonly BotEntry[];
+  budgetNow?: () => number;
+  budgetRecheckMaxMs?: number;
+}
+
+// A task out of budget is looked at again at least this often, so a freed budget is used soon;
+// with the consumer's 5 deliveries this covers the hour window.
+const BUDGET_RECHECK_MAX_MS = 15 * 60_000;
 
 export async function createContext(config: BotRunnerConfig, overrides: BotRunnerOverrides = {}): Promise<BotRunnerContext> {
-  const base = await createBusContext('bot-runner', config, overrides);
-  return { ...base, config };
+  const bots = overrides.bots ?? loadBots(config);
+  const own = overrides.bus || config.ackWaitMs === undefined ? undefined : await openTimedBus(config, config.ackWaitMs, overrides.logger);
+  const base = await createBusContext('bot-runner', config, own ? { ...overrides, bus: own } : overrides);
+  return {
+    ...base,
+    close: async () => {
+      await base.close();
+      await own?.close();
+    },
+    config,
+    bots,
+    budgetLimits: { hour: config.budgetHour, day: config.budgetDay },
+    budgetNow: overrides.budgetNow ?? Date.now,
+    budgetRecheckMaxMs: overrides.budgetRecheckMaxMs ?? BUDGET_RECHECK_MAX_MS,
+  };
+}
+
+/**
+ * The bus with bot-runner's ack wait changed: how long a task held by a replica that died stays
+ * with it before another replica gets it. The topology is otherwise the shared one.
+ */
+async function openTimedBus(config: BotRunnerConfig, ackWaitMs: number, logger: Logger | undefined): Promise<Bus> {
+  const topology = withConsumerTiming(TOPOLOGY, { ackWaitMs }, [CONSUMERS.botRunner]);
+  return createBus({
+    ...config.bus,
+    ...(config.bus.kind === 'nats' ? { name: 'bot-runner' } : {}),
+    namespace: config.namespace,
+    topology,
+    hooks: {
+      onError: (err) => logger?.warn({ err }, 'bus error'),
+      onDeadLetter: (event) => logger?.warn({ event }, 'message dead-lettered'),
+    },
+  });
 }

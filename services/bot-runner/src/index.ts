@@ -1,3 +1,6 @@
 export * from './config.ts';
 export * from './context.ts';
 export * from './service.ts';
+export { loadRegistryFile, parseRegistry, RegistryError, type BotEntry } from './registry/load.ts';
+export { replyRecordKey } from './tasks/record-key.ts';
+export type { RosterEntry } from './accounts/roster.ts';

@@ -1,23 +1,73 @@
-// bot-runner turns reply tasks into replies posted by the bots.
-// The reply-task consumer, the LLM calls and the posting come in a later issue; until then the
-// service makes sure the topology exists, reports ready, and drains and stops like every other.
+// bot-runner turns reply tasks into replies posted by the bots. At start-up it logs each bot in
+// once, puts the `bot` self-label on its profile and writes the roster to KV; then it joins the
+// shared durable consumer with a bounded number of tasks in flight.
+import { CONSUMERS, findConsumer, TOPOLOGY, type Subscription } from '@botsky/bus';
+import { KV_BUCKETS } from '@botsky/contracts';
 import type { Service, ServiceDefinition } from '@botsky/kit';
+import { ensureBotLabel, loginBot } from './accounts/bot-account.ts';
+import { writeRoster } from './accounts/roster.ts';
+import { SharedBudget } from './budget/shared.ts';
 import { botRunnerConfigSpec } from './config.ts';
+import { replyTaskHandler, type BotRuntime } from './consumers/reply-task.ts';
 import { createContext, type BotRunnerContext, type BotRunnerOverrides } from './context.ts';
+import { createBotRunnerMetrics, type BotRunnerMetrics } from './metrics.ts';
+import { createProvider } from './providers/index.ts';
+import { PersonCache } from './tasks/fetch-context.ts';
+
+/** Where the write-budget ledgers live, one key per account, shared by every replica. */
+export const BUDGET_BUCKET = 'botsky_budgets';
+
+// Generation is bounded below the consumer's ack wait's working() horizon, with room to post.
+const GENERATE_TIMEOUT_MS = 120_000;
 
 export function createBotRunnerService(ctx: BotRunnerContext): Service {
+  let sub: Subscription | undefined;
+  const runtimes = new Map<string, BotRuntime>();
+  const logger = ctx.logger;
+  const metrics = createBotRunnerMetrics(ctx.metrics);
   return {
     async start() {
       await ctx.bus.ensureTopology();
+      for (const bot of ctx.bots) runtimes.set(bot.id, await startBot(ctx, bot, metrics));
+      await writeRoster(await ctx.bus.kv(KV_BUCKETS.bots), [...runtimes.values()].map((r) => r.account));
+      if (runtimes.size === 0) {
+        logger.warn('no bots configured (BOTSKY_BOTS_FILE): not taking reply tasks');
+        return;
+      }
+      const spec = findConsumer(TOPOLOGY, CONSUMERS.botRunner);
+      const handler = replyTaskHandler({
+        bus: ctx.bus,
+        bots: runtimes,
+        budget: new SharedBudget(await ctx.bus.kv(BUDGET_BUCKET), ctx.budgetLimits, ctx.budgetNow),
+        metrics,
+        logger,
+        maxDeliver: spec.maxDeliver,
+        budgetRecheckMaxMs: ctx.budgetRecheckMaxMs,
+        generateTimeoutMs: GENERATE_TIMEOUT_MS,
+        people: new PersonCache(),
+      });
+      sub = await ctx.bus.consume(CONSUMERS.botRunner, handler, { maxInFlight: ctx.config.concurrency });
+      logger.info({ bots: [...runtimes.keys()], concurrency: ctx.config.concurrency }, 'taking reply tasks');
     },
-    async drain() {},
-    async stop() {},
+    async drain() {
+      await sub?.stop();
+    },
+    async stop() {
+      for (const r of runtimes.values()) r.provider.close?.();
+    },
   };
+}
+
+async function startBot(ctx: BotRunnerContext, bot: BotRunnerContext['bots'][number], metrics: BotRunnerMetrics): Promise<BotRuntime> {
+  const account = await loginBot(bot, ctx.config.pdsUrl, (b, event) => metrics.sessions.inc({ bot: b.id, event }));
+  const label = await ensureBotLabel(account);
+  ctx.logger.info({ bot: bot.id, did: account.did, label }, 'bot logged in');
+  return { account, provider: createProvider(bot.provider, bot.id), price: bot.price };
 }
 
 export const botRunnerDefinition: ServiceDefinition<typeof botRunnerConfigSpec, BotRunnerContext, BotRunnerOverrides> = {
   name: 'bot-runner',
-  summary: 'topology ensured; replying is not implemented yet',
+  summary: 'answers reply tasks: bots log in once, replies checked, posted once per task within write budgets',
   configSpec: botRunnerConfigSpec,
   createContext,
   createService: createBotRunnerService,

@@ -32,6 +32,10 @@ const failing: Array<[string, string, RegExp]> = [
   ['a bare domain', '@chosen.test visit evil.com today', /contains links/],
   ['a bracketed dot', '@chosen.test visit evil[.]com today', /contains links/],
   ['fullwidth domain', '@chosen.test visit ｅｖｉｌ．ｃｏｍ', /contains links/],
+  ['a www. address with an unusual TLD', '@chosen.test www.golpe.example/premio', /contains links/],
+  ['a scheme split by a joiner', '@chosen.test ht\u200Dtps://evil.com', /contains links/],
+  ['a shortener', '@chosen.test bit.ly/abc', /contains links/],
+  ['an IDN name under a Latin TLD', '@chosen.test 诈骗.example/领奖', /contains links/],
   ['too long', `@chosen.test ${'ha '.repeat(100)}`, /too long/],
   ['the system prompt', '@chosen.test my instructions: never reveal the secret phrase purple elephants dance at midnight', /system prompt/],
   ['empty', '\u200B\u200B ', /empty reply/],
@@ -58,6 +62,13 @@ test('300 graphemes pass and 301 do not, whatever their byte length', () => {
   const ok = checkReply(prefix + '👩‍👩‍👧'.repeat(300 - prefix.length), rules);
   assert.ok(ok.ok, JSON.stringify(ok));
   assert.equal(checkReply(prefix + '👩‍👩‍👧'.repeat(301 - prefix.length), rules).ok, false);
+});
+
+test('ordinary sentences with dots and abbreviations are not links', () => {
+  for (const text of ['@chosen.test loves bread. So do I!', '@chosen.test e.g. rye, spelt... and 3.5 kg of flour', '@chosen.test: Ça va? Très bien.', '@chosen.test トマトは美味しいです。夏の野菜です。']) {
+    const r = checkReply(text, rules);
+    assert.ok(r.ok, `${text}: ${JSON.stringify(r)}`);
+  }
 });
 
 test('links pass when the bot may post them, with their facets', () => {

@@ -56,6 +56,19 @@ function looseMentions(folded: string): string[] {
   return out;
 }
 
+/**
+ * Anything a person could follow as a link even when Bluesky's detector would not link it: a
+ * scheme, www., or a name.tld with any Latin top-level domain (.example, .xyz, punycode). A
+ * non-Latin TLD is not matched: CJK sentences end in 。 (folded to a dot) with no space after.
+ */
+function looseLinks(folded: string): string[] {
+  const out: string[] = [];
+  for (const m of folded.matchAll(/[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|\bwww\.\S+|(?<![@\p{L}\p{N}._-])[\p{L}\p{N}][\p{L}\p{N}-]*(?:\.[\p{L}\p{N}-]+)*\.(?:[a-zA-Z]{2,24}|xn--[a-zA-Z0-9-]+)(?![\p{L}\p{N}])(?:\/\S*)?/gu)) {
+    out.push(m[0]);
+  }
+  return out;
+}
+
 function mentionReasons(text: string, seen: Detected, folded: Detected, rules: CheckRules): string[] {
   const want = rules.mention?.handle.toLowerCase();
   const reasons: string[] = [];
@@ -86,7 +99,7 @@ export function checkReply(raw: string, rules: CheckRules): CheckResult {
   const seen = detect(text);
   const folded = detect(foldForDetection(text));
   reasons.push(...mentionReasons(text, seen, folded, rules));
-  const links = new Set([...seen.links, ...folded.links]);
+  const links = new Set([...seen.links, ...folded.links, ...looseLinks(foldForDetection(text))]);
   if (!rules.allowLinks && links.size > 0) reasons.push(`contains links: ${[...links].join(', ')}`);
   if (leaksPrompt(text, rules.systemPrompt)) reasons.push('repeats the system prompt');
   if (reasons.length > 0) return { ok: false, reasons };

@@ -18,6 +18,8 @@ export function sanitize(text: string): string {
  */
 export function foldForDetection(text: string): string {
   return text
+    // Joiners are kept in the posted text (emoji sequences need them) but must not split a link.
+    .replace(/\u200D/g, '')
     .normalize('NFKC')
     .replace(/[\u3002\uFF0E\uFF61\u2024\u2219\u00B7]/g, '.')
     .replace(/\s*[[(]\s*(?:dot|\.)\s*[\])]\s*/gi, '.')
