@@ -18,6 +18,7 @@ export {
 export { MemoryBus, type MemoryBusOptions } from './memory/bus.ts';
 export { MemoryBroker, createMemoryBroker } from './memory/broker.ts';
 export { NatsBus, createNatsBus, type NatsBusOptions } from './nats/bus.ts';
+export { deleteNamespace } from './nats/admin.ts';
 
 export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   return new MemoryBus(options);

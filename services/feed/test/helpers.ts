@@ -1,7 +1,5 @@
 // Shared by the feed tests: a feed service on the real NATS (own namespace) with its identity
 // resolver pointed at a devnet's PLC, bot outcomes to feed it, and the events it publishes.
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { CONSUMERS, createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
   BotOutcomeSchema, ClientInteractionSchema, decode, encode, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
@@ -11,6 +9,7 @@ import { createLogging, createMetrics, loadConfig, type Env } from '@botsky/kit'
 import { natsUrl, testNamespace } from '@botsky/kit/testing';
 import type { IdResolver } from '@atproto/identity';
 import { createContext, createFeedService, feedConfigSpec, type FeedService } from '../src/index.ts';
+import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export interface TestFeed {
   service: FeedService;
@@ -25,18 +24,9 @@ interface Hooks {
   after(fn: () => unknown): void;
 }
 
+/** Deletes every stream and KV bucket of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
-    }
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNatsNamespace(natsUrl(), namespace);
 }
 
 /** Starts a feed service (port 0) and a second bus on the same namespace for the test's own use. */

@@ -9,6 +9,7 @@ import { natsUrl, testNamespace } from '@botsky/kit/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createContext, ingestConfigSpec, ingestDefinition, type IngestContext, type IngestService } from '../src/index.ts';
+import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export { natsUrl, sleep, testNamespace };
 
@@ -74,17 +75,7 @@ export async function networkStream(namespace: string): Promise<StoredEvent[]> {
 
 /** Deletes every stream and KV bucket of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
-    }
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNatsNamespace(natsUrl(), namespace);
 }
 
 /** A metric's value for one set of labels (0 when never set). */

@@ -7,9 +7,8 @@ import {
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
 import { natsUrl, testNamespace } from '@botsky/kit/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { createContext, createMatchmakerService, matchmakerConfigSpec, type MatchmakerContext } from '../src/index.ts';
+import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export const PROJECT = 'did:plc:project0000000000000000';
 export const BOTS = [
@@ -30,16 +29,9 @@ export interface Harness {
   replicas: Replica[];
 }
 
+/** Deletes every stream and KV bucket of a test namespace. */
 async function deleteNamespace(ns: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) if (name.startsWith(`${ns}_`) || name.startsWith(`KV_${ns}_`)) doomed.push(name);
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNatsNamespace(natsUrl(), ns);
 }
 
 const openBus = (ns: string) => createBus({ ...parseBusUrl(natsUrl()), namespace: ns });

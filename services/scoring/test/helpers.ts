@@ -9,9 +9,8 @@ import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/
 import { natsUrl } from '@botsky/kit/testing';
 import type { OutgoingMessage } from '@botsky/bus';
 import type { Warehouse } from '@botsky/warehouse';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { createContext, scoringConfigSpec, scoringDefinition, type ScoringContext, type ScoringService } from '../src/index.ts';
+import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export interface RunningScoring {
   ctx: ScoringContext;
@@ -43,18 +42,9 @@ export async function startScoring(env: Record<string, string>, warehouse?: Ware
   };
 }
 
+/** Deletes every stream and KV bucket of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
-    }
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNatsNamespace(natsUrl(), namespace);
 }
 
 export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {

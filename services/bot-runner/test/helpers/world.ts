@@ -15,6 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import { botRunnerConfigSpec, createBotRunnerService, createContext, type BotEntry } from '../../src/index.ts';
 import type { ProviderSpec } from '../../src/providers/index.ts';
 import type { Service } from '@botsky/kit';
+import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export { sleep };
 
@@ -174,18 +175,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
   }
 }
 
+/** Deletes every stream and KV bucket of a test namespace. */
 export async function deleteNamespace(namespace: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl() });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
-    }
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNatsNamespace(natsUrl(), namespace);
 }
 
 export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
