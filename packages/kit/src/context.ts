@@ -2,6 +2,7 @@
 // (the kit, the CLI's shared bus, a test) or made here. A context closes only what it made.
 import { createBus, type Bus } from '@botsky/bus';
 import type { CommonConfig } from './common-config.ts';
+import { exportBusMetrics } from './bus-metrics.ts';
 import { createLogging, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { ReadinessCheck } from './readiness.ts';
@@ -33,6 +34,7 @@ export async function createBusContext(
   const base = baseContext(name, overrides);
   const bus = overrides.bus ?? (await openBus(config, base.createLogger(`${name}:bus`), name));
   const owned = overrides.bus ? [] : [() => bus.close()];
+  exportBusMetrics(base.metrics, bus);
   return { ...base, bus, checks: { bus: busCheck(bus) }, close: () => closeAll(owned) };
 }
 

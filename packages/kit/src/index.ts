@@ -7,5 +7,6 @@ export * from './readiness.ts';
 export * from './ops-server.ts';
 export * from './service.ts';
 export * from './context.ts';
+export * from './bus-metrics.ts';
 export * from './runtime.ts';
 export * from './lifecycle.ts';

@@ -24,6 +24,8 @@ export interface RunOptions {
   stopAfterMs?: number;
   /** Log lines go to stdout unless told otherwise (the CLI keeps stdout for people). */
   logTo?: 'stdout' | 'stderr';
+  /** Stops like a signal when aborted (the CLI's `demo` ends the run when its population is done). */
+  signal?: AbortSignal;
   /** Called once every service is started and the process is ready. */
   onReady?: (info: { opsUrl: string; report: ReadinessReport }) => void;
 }
@@ -47,6 +49,8 @@ export async function runServices(opts: RunOptions): Promise<number> {
   });
   runtime.logger.info({ config: describeConfig(loaded) }, 'config loaded');
   const stop = new AbortController();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   const watch = watchProcess(runtime, stop);
   const deadline = new Deadline(runtime, loaded.runtime.drainTimeoutMs);
   // The deadline runs from the signal, so a start-up stuck on a dependency cannot outlive it.
