@@ -1,8 +1,9 @@
 // The command registry: one file per command, listed here in the order `help` shows them.
 import type { Command } from '../command.ts';
+import { demo } from './demo.ts';
 import { helpCommand } from './help.ts';
 import { publishFeed } from './publish-feed.ts';
 import { rescore } from './rescore.ts';
 import { up } from './up.ts';
 
-export const commands: Readonly<Record<string, Command>> = { up, rescore, 'publish-feed': publishFeed, help: helpCommand(() => commands) };
+export const commands: Readonly<Record<string, Command>> = { up, demo, rescore, 'publish-feed': publishFeed, help: helpCommand(() => commands) };

@@ -49,12 +49,25 @@ export function battleSides(replies: readonly BotReplyRow[], windowMs: number): 
   }
   const out: BattleSides[] = [];
   for (const [battleId, rows] of byBattle) {
-    const a = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 0));
-    const b = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 1));
+    const [a, b] = orderSides(rows);
     if (!a || !b || a.bot_id === b.bot_id) continue;
     out.push({ battleId, a, b, closesAtMs: Math.max(a.finished_ms, b.finished_ms) + windowMs });
   }
   return out.sort((x, y) => x.closesAtMs - y.closesAtMs || (x.battleId < y.battleId ? -1 : 1));
+}
+
+/**
+ * Side A is the slot-0 task when ids are per slot; matchmaker names tasks per (post, bot)
+ * (replyTaskIdForBot), which carries no slot, so those two sides are ordered by task id: fixed for
+ * a battle, whatever order the replies arrived in.
+ */
+function orderSides(rows: readonly BotReplyRow[]): [BotReplyRow | undefined, BotReplyRow | undefined] {
+  const slot0 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 0));
+  const slot1 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 1));
+  if (slot0 || slot1) return [slot0, slot1];
+  if (rows.length !== 2) return [undefined, undefined];
+  const [x, y] = [...rows].sort((p, q) => (p.task_id < q.task_id ? -1 : p.task_id > q.task_id ? 1 : 0));
+  return [x, y];
 }
 
 /** Decides every battle whose window closed at or before asOf. */

@@ -1,0 +1,162 @@
+// `botsky demo`: everything in one process. The local network (PDS + PLC), built-in offline bots
+// with planted qualities, all five services on the embedded adapters, and the simulated population
+// reading the feed and reacting to the bots; at the end the leaderboard from the warehouse, a table
+// and a JSON report whose counts are the warehouse's.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { botRunnerDefinition } from '@botsky/bot-runner';
+import { feedConfigSpec, feedDefinition, feedIdentity } from '@botsky/feed';
+import { ingestDefinition } from '@botsky/ingest';
+import { commonConfigSpec, loadConfig, openBus, runServices, type AnyServiceDefinition } from '@botsky/kit';
+import { matchmakerDefinition } from '@botsky/matchmaker';
+import { scoringDefinition } from '@botsky/scoring';
+import type { CliIo, Command } from '../command.ts';
+import { prepareDataDir, readDemoFlags, type DemoOptions } from '../demo/options.ts';
+import { freePort, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
+import { createDemoPopulation, progressLine } from '../demo/population.ts';
+import { finishDemo } from '../demo/finish.ts';
+
+const SERVICES: readonly AnyServiceDefinition[] = [
+  scoringDefinition,
+  feedDefinition,
+  botRunnerDefinition,
+  matchmakerDefinition,
+  ingestDefinition,
+];
+
+/** After the population stops: time for the last tasks, replies and impressions to reach ClickHouse. */
+const SETTLE_MS = 6000;
+const PROGRESS_EVERY_MS = 5000;
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'run the whole system with a simulated population and offline bots, then print the leaderboard',
+  usage: '[--duration SECONDS] [--users N] [--bots N] [--seed N] [--report PATH] [--data DIR] [--bus nats://...]',
+  details: [
+    '--duration SECONDS  how long the population acts (default 90), plus set-up and a few seconds to settle',
+    '--users N           simulated people (default 30)',
+    '--bots N            built-in offline bots, at least 2 (default 5: enthusiast, sage, terse, rambler, connector)',
+    '--seed N            seed of the people, their choices and the matchmaker (default 1)',
+    '--report PATH       where the JSON report goes (default DATA/report.json)',
+    '--data DIR          embedded ClickHouse keeps its data in DIR/clickhouse, kept for inspection (default .data/demo)',
+    '--bus URL           run the same over NATS JetStream instead of the in-process bus',
+    'Logs go to stderr at LOG_LEVEL (default warn); progress, the table and a summary go to stdout.',
+  ],
+  options: {
+    duration: { type: 'string' },
+    users: { type: 'string' },
+    bots: { type: 'string' },
+    seed: { type: 'string' },
+    report: { type: 'string' },
+    data: { type: 'string' },
+    bus: { type: 'string' },
+  },
+  async run(flags, _positionals, io) {
+    const opts = readDemoFlags(flags, io.cwd);
+    await prepareDataDir(opts.dataDir);
+    io.out(`botsky demo: starting the local network and ${opts.bots} offline bots (seed ${opts.seed})`);
+    const net = await startDemoNetwork({ bots: opts.bots, seed: opts.seed, dataDir: opts.dataDir });
+    try {
+      const env = demoEnv(opts, net, io, await freePort());
+      const code = await runDemo(opts, net, env, io);
+      if (code !== 0) return code;
+      return await finishDemo({ opts, bots: net.bots, env, io });
+    } finally {
+      await net.devnet.stop();
+    }
+  },
+};
+
+/** Services and population together; the population's end stops the services. */
+async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const stop = new AbortController();
+  let driving: Promise<boolean> = Promise.resolve(false);
+  const code = await runServices({
+    name: 'botsky-demo',
+    services: SERVICES,
+    env,
+    logTo: 'stderr',
+    signal: stop.signal,
+    shared: async (kit) => {
+      const bus = await openBus(loadConfig(commonConfigSpec, env), kit.createLogger('botsky:bus'), 'botsky-demo');
+      return { overrides: { bus }, close: () => bus.close() };
+    },
+    onReady: () => {
+      const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
+      io.out(`botsky demo: ${SERVICES.length} services ready (${bus}, embedded ClickHouse in ${join(opts.dataDir, 'clickhouse')})`);
+      driving = drivePopulation(opts, net, env, io, stop.signal).finally(() => stop.abort());
+    },
+  });
+  // Ctrl-C stops the services without this controller: the population stops with them.
+  stop.abort();
+  const drove = await driving;
+  if (code !== 0) return code;
+  return drove ? 0 : 1;
+}
+
+async function drivePopulation(
+  opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo, signal: AbortSignal,
+): Promise<boolean> {
+  const { feedUri } = feedIdentity(loadConfig(feedConfigSpec, env));
+  const sim = createDemoPopulation({
+    net, users: opts.users, seed: opts.seed, feedUrl: `http://127.0.0.1:${env.BOTSKY_FEED_PORT}`, feedUri,
+    onError: (message) => io.err(`botsky demo: population: ${message}`),
+  });
+  const startedAt = performance.now();
+  const timer = setInterval(() => io.out(progressLine((performance.now() - startedAt) / 1000, sim.stats)), PROGRESS_EVERY_MS);
+  try {
+    const setup = await sim.setup();
+    io.out(`botsky demo: ${setup.accounts} simulated people joined; running for ${opts.durationMs / 1000} s`);
+    await sim.run({ durationMs: opts.durationMs, signal });
+    io.out(progressLine((performance.now() - startedAt) / 1000, sim.stats));
+    io.out(`botsky demo: population stopped; letting the pipeline settle for ${SETTLE_MS / 1000} s`);
+    await sleep(SETTLE_MS, undefined, { signal }).catch(() => undefined);
+    return true;
+  } catch (err) {
+    io.err(`botsky demo: the population failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  } finally {
+    clearInterval(timer);
+    await sim.close();
+  }
+}
+
+/** Windows short enough for battles and mentions to be decided within the run. */
+function demoEnv(opts: DemoOptions, net: DemoNetwork, io: CliIo, feedPort: number): Record<string, string | undefined> {
+  const window = `${Math.max(5, Math.min(20, Math.round(opts.durationMs / 4000)))}s`;
+  return {
+    LOG_LEVEL: 'warn',
+    BOTSKY_BATTLE_WINDOW: window,
+    BOTSKY_RECOMMENDATION_WINDOW: window,
+    BOTSKY_SCORING_INTERVAL: '5s',
+    BOTSKY_BATTLE_RATE: '0.3',
+    BOTSKY_MENTION_DAILY_LIMIT: '10',
+    BOTSKY_MATCH_ROSTER_REFRESH: '2s',
+    BOTSKY_BOOTSTRAP_ROUNDS: '200',
+    // the population writes hours of activity a minute; bot-runner's default of 8 falls behind
+    BOTSKY_RUNNER_CONCURRENCY: '32',
+    ...io.env,
+    // What the demo wires together, whatever the environment says.
+    BOTSKY_BUS: opts.busUrl,
+    BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
+    BOTSKY_MATCH_SEED: String(opts.seed),
+    BOTSKY_INGEST_SOURCE: 'firehose',
+    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
+    BOTSKY_PLC_URL: net.devnet.plcUrl,
+    BOTSKY_PDS_URL: net.devnet.pdsUrl,
+    BOTSKY_BOTS_FILE: net.registryFile,
+    BOTSKY_SECRETS_DIR: net.secretsDir,
+    BOTSKY_PROJECT_DID: net.projectDid,
+    BOTSKY_OPS_HOST: '127.0.0.1',
+    BOTSKY_OPS_PORT: '0',
+    BOTSKY_FEED_HOST: '127.0.0.1',
+    BOTSKY_FEED_PORT: String(feedPort),
+    BOTSKY_FEED_HOSTNAME: 'localhost',
+    BOTSKY_FEED_AUTH: 'optional',
+    BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
+    BOTSKY_LEADERBOARD_PORT: '0',
+    BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+    // finishing (leaderboard, counts, report) runs after the services' shutdown deadline is armed
+    BOTSKY_DRAIN_TIMEOUT_MS: '120s',
+  };
+}

@@ -1,0 +1,45 @@
+// After the services have stopped: open the embedded ClickHouse folder they wrote, compute the
+// leaderboard as `botsky rescore` does, count rows, print the table and write the report.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '@botsky/kit';
+import { computeLeaderboard, scoringConfigSpec } from '@botsky/scoring';
+import { WarehouseError, createWarehouse } from '@botsky/warehouse';
+import type { CliIo } from '../command.ts';
+import type { DemoBot } from './network.ts';
+import type { DemoOptions } from './options.ts';
+import { buildReport, leaderboardTable, tableRows, warehouseCounts, type DemoReport } from './report.ts';
+
+export async function finishDemo(o: {
+  opts: DemoOptions; bots: readonly DemoBot[]; env: Record<string, string | undefined>; io: CliIo;
+}): Promise<number> {
+  const { opts, io } = o;
+  const config = loadConfig(scoringConfigSpec, o.env);
+  const clickhouse = join(opts.dataDir, 'clickhouse');
+  const wh = createWarehouse({ kind: 'embedded', path: clickhouse, database: config.clickhouseDatabase });
+  let report: DemoReport;
+  try {
+    const board = await computeLeaderboard(wh, { asOf: new Date(), config });
+    report = buildReport({
+      seed: opts.seed, durationS: opts.durationMs / 1000, board, bots: o.bots,
+      counts: await warehouseCounts(wh), dataDir: clickhouse, tables: await tableRows(wh),
+    });
+  } catch (err) {
+    // The services stopped cleanly but their folder cannot be read: one line, not a stack.
+    if (!(err instanceof WarehouseError)) throw err;
+    io.err(`botsky demo: cannot read the warehouse in ${clickhouse}: ${err.message.split('\n')[0]}`);
+    return 1;
+  } finally {
+    await wh.close();
+  }
+  io.out('');
+  io.out('leaderboard (ranked by Bradley–Terry over battles; quality is the planted ground truth)');
+  for (const line of leaderboardTable(report)) io.out(line);
+  io.out('');
+  io.out(`counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  await mkdir(dirname(opts.reportPath), { recursive: true });
+  await writeFile(opts.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  io.out(`report: ${opts.reportPath}`);
+  io.out(`warehouse: ${clickhouse} (botsky rescore --warehouse embedded:${clickhouse})`);
+  return 0;
+}

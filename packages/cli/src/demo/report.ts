@@ -1,0 +1,110 @@
+// The demo's end: the leaderboard recomputed from the warehouse (as `botsky rescore` does), row
+// counts read from the same warehouse, and the JSON report built from them, so every count in the
+// report is what ClickHouse holds.
+import type { Leaderboard, LeaderboardEntry } from '@botsky/scoring';
+import type { Warehouse } from '@botsky/warehouse';
+import type { DemoBot } from './network.ts';
+
+/** The report's counts, each one query; FINAL collapses rows the bus delivered twice. */
+export const countQueries = (db: string): Readonly<Record<string, string>> => ({
+  posts: `SELECT count() AS n FROM ${db}.posts FINAL`,
+  reply_tasks: `SELECT count() AS n FROM ${db}.reply_tasks FINAL`,
+  bot_replies: `SELECT count() AS n FROM ${db}.bot_replies FINAL WHERE status = 'replied'`,
+  mentions: `SELECT count() AS n FROM ${db}.mentions FINAL`,
+  impressions: `SELECT count() AS n FROM ${db}.impressions FINAL`,
+  likes: `SELECT count() AS n FROM ${db}.interactions FINAL WHERE kind = 'like'`,
+  // people's replies to a bot's post
+  replies: `SELECT count() AS n FROM ${db}.posts FINAL WHERE parent_bot_id != ''`,
+  battles: `SELECT count() AS n FROM ${db}.battles FINAL`,
+});
+
+export async function countOf(wh: Warehouse, sql: string): Promise<number> {
+  const rows = await wh.query<{ n: number | string }>(sql);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function warehouseCounts(wh: Warehouse): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [name, sql] of Object.entries(countQueries(wh.database))) out[name] = await countOf(wh, sql);
+  return out;
+}
+
+/** Rows per table of the schema (views excluded), for the report's `warehouse` part. */
+export async function tableRows(wh: Warehouse): Promise<Record<string, number>> {
+  const tables = await wh.query<{ name: string }>(
+    "SELECT name FROM system.tables WHERE database = {db:String} AND engine NOT LIKE '%View' ORDER BY name",
+    { db: wh.database },
+  );
+  const out: Record<string, number> = {};
+  for (const { name } of tables) out[name] = await countOf(wh, `SELECT count() AS n FROM ${wh.database}.\`${name}\``);
+  return out;
+}
+
+export interface DemoReport {
+  seed: number;
+  duration_s: number;
+  counts: Record<string, number>;
+  bots: ReturnType<typeof botReport>[];
+  ground_truth: { bot_quality: Record<string, number> };
+  warehouse: { data: string; tables: Record<string, number> };
+}
+
+export function buildReport(o: {
+  seed: number; durationS: number; board: Leaderboard; bots: readonly DemoBot[];
+  counts: Record<string, number>; dataDir: string; tables: Record<string, number>;
+}): DemoReport {
+  const byId = new Map(o.board.entries.map((e) => [e.id, e]));
+  const unrated = o.board.entries.length + 1;
+  const rows = o.bots.map((b) => botReport(b, byId.get(b.id), unrated));
+  // within a rank (overlapping intervals) by the point estimate, so the table reads top to bottom
+  rows.sort((a, b) => a.rating.rank - b.rating.rank || (b.rating.bt ?? -Infinity) - (a.rating.bt ?? -Infinity) || a.id.localeCompare(b.id));
+  return {
+    seed: o.seed,
+    duration_s: o.durationS,
+    counts: o.counts,
+    bots: rows,
+    ground_truth: { bot_quality: Object.fromEntries(o.bots.map((b) => [b.id, b.quality])) },
+    warehouse: { data: o.dataDir, tables: o.tables },
+  };
+}
+
+/** A bot with no reply in the warehouse is not on the leaderboard: zeros, ranked last. */
+function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number) {
+  return {
+    id: b.id,
+    handle: b.handle,
+    provider: e?.provider ?? 'offline',
+    model: e?.model ?? `offline-${b.style}`,
+    replies: e?.replies ?? 0,
+    impressions: e?.impressions ?? 0,
+    likes: e?.likes ?? 0,
+    engagement: { rate: e?.engagement.rate ?? 0, ci95: e?.engagement.ci95 ?? [0, 0] },
+    recommendation: {
+      mentions: e?.recommendation.mentions ?? 0,
+      successes: e?.recommendation.successes ?? 0,
+      rate: e?.recommendation.rate ?? 0,
+      ci95: e?.recommendation.ci95 ?? [0, 0],
+    },
+    rating: {
+      elo: e?.rating.elo ?? 1500,
+      bt: e?.rating.bt ?? null,
+      ci95: e?.rating.ci95 ?? null,
+      battles: e?.rating.battles ?? 0,
+      rank: e?.rating.rank ?? unrated,
+    },
+  };
+}
+
+export function leaderboardTable(report: DemoReport): string[] {
+  const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
+  const head = ['rank', 'bot', 'quality', 'BT', 'BT 95%', 'Elo', 'battles', 'replies', 'impr', 'likes', 'engagement', 'rec'];
+  const rows = report.bots.map((b) => [
+    String(b.rating.rank), b.id, f(report.ground_truth.bot_quality[b.id] ?? null, 2), f(b.rating.bt),
+    b.rating.ci95 ? `${f(b.rating.ci95[0])}..${f(b.rating.ci95[1])}` : '-', f(b.rating.elo, 0), String(b.rating.battles),
+    String(b.replies), String(b.impressions), String(b.likes), f(b.engagement.rate, 3),
+    `${b.recommendation.successes}/${b.recommendation.mentions}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
