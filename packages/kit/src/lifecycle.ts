@@ -45,6 +45,7 @@ export async function runServices(opts: RunOptions): Promise<number> {
     config: loaded.runtime,
     services: loaded.services,
     ...(opts.shared ? { shared: opts.shared } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
     logging: { destination: pino.destination({ dest: opts.logTo === 'stderr' ? 2 : 1, sync: true }) },
   });
   runtime.logger.info({ config: describeConfig(loaded) }, 'config loaded');

@@ -1,7 +1,7 @@
 // Runs services inside one process: the ops server, the contexts, the services, and the one
 // shutdown order. Knows nothing of signals or exit codes (lifecycle.ts does), so tests drive it.
 import type { FastifyInstance } from 'fastify';
-import type { ConfigOf } from './config.ts';
+import type { ConfigOf, Env } from './config.ts';
 import { createLogging, type Logger, type Logging, type LoggingOptions } from './logger.ts';
 import { createMetrics, type Gauge, type Metrics } from './metrics.ts';
 import { buildOpsApp, listenOps } from './ops-server.ts';
@@ -29,6 +29,11 @@ export interface RuntimeOptions {
   shared?: (kit: Required<KitOverrides>) => Promise<SharedResources>;
   logging?: Omit<LoggingOptions, 'level'>;
   defaultMetrics?: boolean;
+  /**
+   * The environment the config was read from, handed to each service's context (as `env`) for
+   * settings that name other variables, such as a bot registry's secrets.
+   */
+  env?: Env;
 }
 
 export class StartupError extends Error {
@@ -99,6 +104,7 @@ export class ServiceRuntime {
       logger: this.logging.createLogger(name),
       createLogger: this.logging.createLogger,
       metrics: this.metrics,
+      env: this.#opts.env,
     };
     const context = await step(`${name} context`, () => definition.createContext(config as ConfigOf<never>, overrides));
     const service = definition.createService(context);

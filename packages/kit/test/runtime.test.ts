@@ -53,6 +53,30 @@ function runtimeOf(services: AnyServiceDefinition[]): ServiceRuntime {
 }
 
 describe('ServiceRuntime', () => {
+  it('hands each service the environment its config came from', async () => {
+    const { define } = recorder();
+    const seen: unknown[] = [];
+    const base = define('a');
+    const spy: AnyServiceDefinition = {
+      ...base,
+      createContext: (config, overrides) => {
+        seen.push((overrides as { env?: unknown }).env);
+        return base.createContext(config, overrides);
+      },
+    };
+    const env = { BOTSKY_TEST_SECRET: 'x' };
+    const runtime = new ServiceRuntime({
+      name: 'test',
+      config: { ...CONFIG, opsPort: 0 },
+      services: [{ definition: spy, config: {} }],
+      defaultMetrics: false,
+      env,
+    });
+    await runtime.start(new AbortController().signal);
+    assert.equal(await runtime.shutdown(), true);
+    assert.deepEqual(seen, [env]);
+  });
+
   it('starts in order; drains, stops and closes in reverse; closes the ops server last', async () => {
     const { events, define } = recorder();
     const runtime = runtimeOf([define('a'), define('b')]);

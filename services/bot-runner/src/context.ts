@@ -1,7 +1,7 @@
 // Every client bot-runner uses, made (or handed in) in one place. The bot registry is read and
 // checked here, before anything connects: a bad entry stops start-up naming the bot and field.
 import { CONSUMERS, createBus, TOPOLOGY, withConsumerTiming, type Bus } from '@botsky/bus';
-import { createBusContext, type BusContext, type BusOverrides, type Logger } from '@botsky/kit';
+import { createBusContext, type BusContext, type BusOverrides, type Env, type Logger } from '@botsky/kit';
 import { loadBots, type BotRunnerConfig } from './config.ts';
 import type { BudgetLimits } from './budget/ledger.ts';
 import type { BotEntry } from './registry/load.ts';
@@ -18,6 +18,8 @@ export interface BotRunnerContext extends BusContext {
 export interface BotRunnerOverrides extends BusOverrides {
   /** Bots instead of BOTSKY_BOTS_FILE's. */
   bots?: readonly BotEntry[];
+  /** The environment the registry's `{env: NAME}` secrets are read from (the kit passes its own). */
+  env?: Env;
   budgetNow?: () => number;
   budgetRecheckMaxMs?: number;
 }
@@ -27,7 +29,7 @@ export interface BotRunnerOverrides extends BusOverrides {
 const BUDGET_RECHECK_MAX_MS = 15 * 60_000;
 
 export async function createContext(config: BotRunnerConfig, overrides: BotRunnerOverrides = {}): Promise<BotRunnerContext> {
-  const bots = overrides.bots ?? loadBots(config);
+  const bots = overrides.bots ?? loadBots(config, overrides.env);
   const own = overrides.bus || config.ackWaitMs === undefined ? undefined : await openTimedBus(config, config.ackWaitMs, overrides.logger);
   const base = await createBusContext('bot-runner', config, own ? { ...overrides, bus: own } : overrides);
   return {

@@ -69,3 +69,17 @@ test('two bots with one id, a file that is not a list, and an unreadable file ar
   writeFileSync(bad, 'bots: [ {');
   assert.throws(() => loadRegistryFile(bad, sources), /BOTSKY_BOTS_FILE: .* is neither YAML nor JSON/);
 });
+
+test('the context reads the registry\'s secrets from the environment the kit hands it, not the process\'s', async () => {
+  const file = join(dir, 'env-bots.json');
+  writeFileSync(file, JSON.stringify([{ ...good, appPassword: { env: 'BOTSKY_TEST_ONLY_PW' } }]));
+  const config = loadConfig(botRunnerConfigSpec, { BOTSKY_BUS: 'memory', BOTSKY_BOTS_FILE: file });
+  assert.equal(process.env.BOTSKY_TEST_ONLY_PW, undefined);
+  const { createContext } = await import('../src/context.ts');
+  const ctx = await createContext(config, { env: { ...env, BOTSKY_TEST_ONLY_PW: 'from-the-kit' } });
+  try {
+    assert.equal(ctx.bots[0]?.appPassword.reveal(), 'from-the-kit');
+  } finally {
+    await ctx.close();
+  }
+});
