@@ -1,0 +1,194 @@
+// The five services as five separate processes, wired as in production: the real NATS JetStream
+// server between them, the local network (the reference PDS + PLC) as the source and the place bots
+// post, scoring on embedded ClickHouse. People who opted in (they follow the project's account)
+// post; bots answer on the PDS; reading the feed records impressions; a person likes a bot's reply;
+// the leaderboard counts all three, over HTTP and over gRPC.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { credentials } from '@grpc/grpc-js';
+import { deleteNamespace } from '@botsky/bus';
+import { LeaderboardService, RatingMethod } from '@botsky/contracts';
+import { createGrpcClient } from '@botsky/contracts/grpc';
+import type { DevnetAccount } from '@botsky/devnet';
+import { natsUrl, startServiceMain, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
+import { startDemoNetwork, type DemoNetwork } from '../src/demo/network.ts';
+
+const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'] as const;
+type Name = (typeof SERVICES)[number];
+const mainOf = (name: Name) => fileURLToPath(new URL(`../../../services/${name}/src/main.ts`, import.meta.url));
+/** Generous: five Node processes, ClickHouse and the PDS share a loaded 2-core machine. */
+const START_MS = 60_000;
+const PIPELINE_MS = 45_000;
+const PEOPLE = 8;
+
+interface BotReply { uri: string; cid: string; parent: string; bot: string }
+interface BoardBot { id: string; replies: number; impressions: number; likes: number }
+
+/** Polls `check` until it returns a value (not undefined), or fails naming `what`. */
+async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** The JSON a service logged with message `msg` (its first such line). */
+async function logged(proc: RunningChild, msg: string): Promise<Record<string, unknown>> {
+  const [line] = await waitForOutput(proc, new RegExp(`^\\{.*"msg":"${msg}".*$`, 'm'), START_MS);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+function serviceEnv(net: DemoNetwork, ns: string, warehouseDir: string): Record<string, string> {
+  return {
+    LOG_LEVEL: 'info',
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: ns,
+    BOTSKY_DRAIN_TIMEOUT_MS: '20s',
+    BOTSKY_INGEST_SOURCE: 'firehose',
+    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
+    BOTSKY_PLC_URL: net.devnet.plcUrl,
+    BOTSKY_PDS_URL: net.devnet.pdsUrl,
+    BOTSKY_BOTS_FILE: net.registryFile,
+    BOTSKY_SECRETS_DIR: net.secretsDir,
+    BOTSKY_PROJECT_DID: net.projectDid,
+    BOTSKY_WAREHOUSE: `embedded:${warehouseDir}`,
+    BOTSKY_FEED_HOST: '127.0.0.1',
+    BOTSKY_FEED_PORT: '0',
+    BOTSKY_FEED_AUTH: 'optional',
+    BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
+    BOTSKY_LEADERBOARD_PORT: '0',
+    BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+    BOTSKY_SCORING_INTERVAL: '2s',
+    BOTSKY_BATTLE_WINDOW: '5s',
+    BOTSKY_RECOMMENDATION_WINDOW: '5s',
+    BOTSKY_BOOTSTRAP_ROUNDS: '50',
+    BOTSKY_MATCH_ROSTER_REFRESH: '2s',
+  };
+}
+
+/** Every post in the bots' repos that replies to one of `parents`, read from the PDS. */
+async function botReplies(reader: DevnetAccount, net: DemoNetwork, parents: ReadonlySet<string>): Promise<BotReply[]> {
+  const out: BotReply[] = [];
+  for (const bot of net.bots) {
+    const res = await reader.agent.com.atproto.repo.listRecords({ repo: bot.did, collection: 'app.bsky.feed.post', limit: 100 });
+    for (const r of res.data.records) {
+      const parent = (r.value as { reply?: { parent?: { uri?: string } } }).reply?.parent?.uri ?? '';
+      if (parents.has(parent)) out.push({ uri: r.uri, cid: r.cid, parent, bot: bot.id });
+    }
+  }
+  return out;
+}
+
+describe('five services as five processes over NATS JetStream, the local network and embedded ClickHouse', () => {
+  const cleanups: Array<() => unknown> = [];
+  const hooks = { after: (fn: () => unknown) => void cleanups.push(fn) };
+  const procs = new Map<Name, RunningChild>();
+  const ns = testNamespace('five');
+  let dir = '';
+  let net: DemoNetwork | undefined;
+  let people: DevnetAccount[] = [];
+  let feed = { url: '', feedUri: '' };
+  let board = { http: 0, grpc: 0 };
+  const posts = new Set<string>();
+
+  async function start(name: Name, env: Record<string, string>): Promise<void> {
+    const { proc } = await startServiceMain(hooks, mainOf(name), env, START_MS);
+    procs.set(name, proc);
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'botsky-five-'));
+    net = await startDemoNetwork({ bots: 3, seed: 7, dataDir: dir });
+    const env = serviceEnv(net, ns, join(dir, 'clickhouse'));
+    // bot-runner writes the roster the matchmaker reads at start; ingest last, so nothing is missed.
+    await Promise.all([start('scoring', env), start('feed', env), start('bot-runner', env)]);
+    await start('matchmaker', env);
+    await start('ingest', env);
+    const listening = await logged(procs.get('feed') as RunningChild, 'feed generator listening');
+    feed = { url: String(listening.url), feedUri: String(listening.feedUri) };
+    const lb = await logged(procs.get('scoring') as RunningChild, 'leaderboard listening');
+    board = { http: Number(lb.http), grpc: Number(lb.grpc) };
+    // ingest starts at the firehose's live tip: people act only once its socket is open.
+    await logged(procs.get('ingest') as RunningChild, 'source connected');
+  }, { timeout: 3 * START_MS });
+
+  after(async () => {
+    const exits = await Promise.all([...procs.entries()].map(async ([name, proc]) => {
+      proc.child.kill('SIGTERM');
+      return [name, await proc.exited] as const;
+    }));
+    for (const fn of cleanups) await fn();
+    await net?.devnet.stop();
+    await deleteNamespace(natsUrl(), ns);
+    await rm(dir, { recursive: true, force: true });
+    // Exit 0 means each drained within its deadline (past it, the kit ends the process with 1).
+    for (const [name, exit] of exits) assert.equal(exit.code, 0, `${name} exited ${exit.code}/${exit.signal}\n${exit.stderr}`);
+  });
+
+  it('people who follow the project account post, and bots reply to them on the PDS', async () => {
+    const n = net as DemoNetwork;
+    people = await n.devnet.createAccounts(PEOPLE);
+    for (const p of people) await p.agent.follow(n.projectDid);
+    for (const [i, p] of people.entries()) {
+      const res = await p.agent.post({ text: `Post ${i}: anyone have tips for growing tomatoes and basil on a small balcony?` });
+      posts.add(res.uri);
+    }
+    const replies = await eventually('bot replies on the PDS', PIPELINE_MS, async () => {
+      const found = await botReplies(people[0] as DevnetAccount, n, posts);
+      return found.length > 0 ? found : undefined;
+    });
+    assert.ok(replies.every((r) => posts.has(r.parent)), 'each reply answers one of the people’s posts');
+  });
+
+  it('the feed serves bot replies over HTTP (impressions) and a person likes one', async () => {
+    const served = await eventually('a bot reply in getFeedSkeleton', PIPELINE_MS, async () => {
+      const url = `${feed.url}/xrpc/app.bsky.feed.getFeedSkeleton?feed=${encodeURIComponent(feed.feedUri)}&limit=30`;
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      assert.equal(res.status, 200);
+      const uris = ((await res.json()) as { feed: { post: string }[] }).feed.map((item) => item.post);
+      return uris.length > 0 ? uris : undefined;
+    });
+    const replies = await botReplies(people[0] as DevnetAccount, net as DemoNetwork, posts);
+    const liked = replies.filter((r) => served.includes(r.uri));
+    assert.ok(liked.length > 0, `the feed serves bot replies: ${served.join(' ')}`);
+    for (const r of liked) await (people[1] as DevnetAccount).agent.like(r.uri, r.cid);
+  });
+
+  it('the leaderboard counts replies, impressions and likes over HTTP', async () => {
+    const bots = await eventually('a bot with replies, impressions and likes on /v1/leaderboard', PIPELINE_MS, async () => {
+      const res = await fetch(`http://127.0.0.1:${board.http}/v1/leaderboard`, { signal: AbortSignal.timeout(5000) });
+      if (res.status !== 200) return undefined;
+      const body = (await res.json()) as { bots: BoardBot[] };
+      return body.bots.some((b) => b.replies > 0 && b.impressions > 0 && b.likes > 0) ? body.bots : undefined;
+    });
+    const ids = new Set((net as DemoNetwork).bots.map((b) => b.id));
+    assert.ok(bots.every((b) => ids.has(b.id)), `only registered bots: ${bots.map((b) => b.id).join(' ')}`);
+  });
+
+  it('the leaderboard answers the same over gRPC', async () => {
+    const client = createGrpcClient(LeaderboardService, `127.0.0.1:${board.grpc}`, credentials.createInsecure());
+    try {
+      const reply = await client.getLeaderboard({ orderBy: RatingMethod.BRADLEY_TERRY }, { deadline: Date.now() + 10_000 });
+      // engagement: likes + reposts + replies received over impressions
+      const hit = reply.entries.find((e) => e.replies > 0 && (e.engagement?.denominator ?? 0) > 0 && (e.engagement?.numerator ?? 0) > 0);
+      assert.ok(hit, `a bot with replies, impressions and engagement: ${JSON.stringify(reply.entries.map((e) => e.botId))}`);
+      const http = (await (await fetch(`http://127.0.0.1:${board.http}/v1/leaderboard`)).json()) as { bots: BoardBot[] };
+      const same = http.bots.find((b) => b.id === hit.botId);
+      assert.ok(same && same.likes > 0, 'the HTTP leaderboard agrees that bot has likes');
+    } finally {
+      client.close();
+    }
+  });
+});
