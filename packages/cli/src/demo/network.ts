@@ -74,8 +74,8 @@ export async function startDemoNetwork(o: { bots: number; seed: number; dataDir:
       const account = await devnet.createAccount({ handle: id, password });
       bots.push({ id, handle: account.handle, did: account.did, style, quality: qualities[i] as number, password });
     }
-    // Secrets as files, not env references: the services of one process read the registry's env
-    // references from process.env, which a command does not write.
+    // Secrets as files under the data folder, the way a mounted Kubernetes Secret provides them,
+    // so a finished run's registry can be reused as it is.
     const secretsDir = join(o.dataDir, 'secrets');
     await mkdir(join(secretsDir, SECRET_NAME), { recursive: true });
     for (const b of bots) await writeFile(join(secretsDir, SECRET_NAME, b.id), b.password, { mode: 0o600 });
