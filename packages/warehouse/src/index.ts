@@ -28,7 +28,7 @@ export { MIGRATIONS, type Migration } from './migrations/index.ts';
 export { appliedMigrations, migrationChecksum, runMigrations } from './migrate.ts';
 export { DEDUP_COLUMN } from './http-dedup.ts';
 export { bindParams, formatParam, quoteString } from './sql-literal.ts';
-export * from './queries.ts';
+export * from './queries/index.ts';
 
 export type WarehouseConfig =
   | ({ kind: 'embedded' } & EmbeddedWarehouseOptions)

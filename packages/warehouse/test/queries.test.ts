@@ -1,4 +1,4 @@
-// Every query in src/queries.ts, on embedded ClickHouse, over a fully known data set.
+// Every query in src/queries/, on embedded ClickHouse, over a fully known data set.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

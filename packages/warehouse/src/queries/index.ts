@@ -1,0 +1,5 @@
+// The reads BotSky runs against the warehouse, each tested on embedded ClickHouse
+// (test/queries.test.ts): windowed reads for dashboards and the live view, and scoring's as-of
+// reads, which a rescore repeats from the warehouse alone.
+export * from './windows.ts';
+export * from './as-of.ts';
