@@ -4,6 +4,7 @@
 # CLI and everything it runs (the five services and their packages).
 #
 #   docker build -t botsky .
+#   docker build --build-arg EMBEDDED_CLICKHOUSE=false -t botsky:server .   # ~540 MB smaller: ClickHouse server only
 #   docker run --rm botsky services/ingest/src/main.ts     # one service (any services/*/src/main.ts)
 #   docker run --rm -p 9464:9464 botsky                    # all five on the embedded adapters
 #
@@ -24,6 +25,12 @@ COPY . .
 # Links the downloaded packages; `botsky...` is the CLI and every workspace package it depends
 # on, so test-only packages (the local network, the firehose recorder) stay out.
 RUN pnpm install --offline --prod --frozen-lockfile --filter 'botsky...'
+# EMBEDDED_CLICKHOUSE=false leaves out the embedded ClickHouse engine (chdb and its native
+# library, about 540 MB of the image). Only the embedded warehouse loads it, on first use: such an
+# image runs every service, but scoring (and `botsky up`, `demo`, `rescore`) need a ClickHouse
+# server, BOTSKY_WAREHOUSE=http(s)://..., as the chart gives them.
+ARG EMBEDDED_CLICKHOUSE=true
+RUN if [ "$EMBEDDED_CLICKHOUSE" = "false" ]; then rm -rf node_modules/.pnpm/chdb@* node_modules/.pnpm/@chdb+*; fi
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production

@@ -1,12 +1,13 @@
 // Plain counters kept by each bus instance; `bus.stats()` returns a copy. A service exports them
 // to Prometheus itself, so this package stays free of a metrics dependency.
 
-import type { BusStats, ConsumerStats } from './types.ts';
+import type { BusStats, ConsumerStats, FollowerStats } from './types.ts';
 
 export class StatsRecorder {
   published = 0;
   duplicates = 0;
   readonly #consumers = new Map<string, ConsumerStats>();
+  readonly #followers = new Map<string, FollowerStats>();
 
   consumer(name: string): ConsumerStats {
     let c = this.#consumers.get(name);
@@ -17,9 +18,20 @@ export class StatsRecorder {
     return c;
   }
 
+  follower(subject: string): FollowerStats {
+    let f = this.#followers.get(subject);
+    if (f === undefined) {
+      f = { delivered: 0, failed: 0 };
+      this.#followers.set(subject, f);
+    }
+    return f;
+  }
+
   snapshot(): BusStats {
     const consumers: Record<string, ConsumerStats> = {};
     for (const [name, c] of this.#consumers) consumers[name] = { ...c };
-    return { published: this.published, duplicates: this.duplicates, consumers };
+    const followers: Record<string, FollowerStats> = {};
+    for (const [subject, f] of this.#followers) followers[subject] = { ...f };
+    return { published: this.published, duplicates: this.duplicates, consumers, followers };
   }
 }

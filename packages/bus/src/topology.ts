@@ -47,8 +47,6 @@ export interface Topology {
 export const CONSUMERS = {
   matchmaker: 'matchmaker',
   botRunner: 'bot-runner',
-  feed: 'feed',
-  feedNetwork: 'feed-network',
   scoringRecorderNetwork: 'scoring-recorder-network',
   scoringRecorderTasks: 'scoring-recorder-tasks',
   scoringRecorderOutcomes: 'scoring-recorder-outcomes',
@@ -95,8 +93,7 @@ const consumers: ConsumerSpec[] = [
     retryDelaysMs: [5 * SECOND, 30 * SECOND, 2 * MINUTE],
     maxAckPending: 2_000,
   }),
-  consumer(CONSUMERS.feed, STREAMS.outcomes, STREAM_SUBJECTS[STREAMS.outcomes]),
-  consumer(CONSUMERS.feedNetwork, STREAMS.network, STREAM_SUBJECTS[STREAMS.network]),
+  // The feed has no consumer group: every replica follows outcomes and deletes itself (`follow`).
   consumer(CONSUMERS.scoringRecorderNetwork, STREAMS.network, STREAM_SUBJECTS[STREAMS.network]),
   consumer(CONSUMERS.scoringRecorderTasks, STREAMS.tasks, STREAM_SUBJECTS[STREAMS.tasks]),
   consumer(CONSUMERS.scoringRecorderOutcomes, STREAMS.outcomes, STREAM_SUBJECTS[STREAMS.outcomes]),

@@ -63,6 +63,15 @@ export interface ConsumeOptions {
   orderingKey?: (msg: BusMessage) => string;
 }
 
+export interface FollowOptions {
+  /**
+   * Start with the stored messages at or after this time (ms since the epoch); without it,
+   * only messages published after the call. The in-process adapter forgets messages that every
+   * durable consumer of the stream has acked, so there it replays only what is still held.
+   */
+  sinceMs?: number;
+}
+
 export interface Subscription {
   /** Stops fetching, waits for in-flight handlers to finish (and ack), then resolves. */
   stop(): Promise<void>;
@@ -99,10 +108,27 @@ export interface ConsumerStats {
   inFlight: number;
 }
 
+/** Counters of the `follow` readers of one subject, summed over this bus instance. */
+export interface FollowerStats {
+  delivered: number;
+  /** Handler errors: logged through `hooks.onError`, then the reader moved on. */
+  failed: number;
+}
+
 export interface BusStats {
   published: number;
   duplicates: number;
   consumers: Record<string, ConsumerStats>;
+  /** By followed subject (as given to `follow`). */
+  followers: Record<string, FollowerStats>;
+}
+
+/** A durable consumer's backlog as the server counts it, over every replica. */
+export interface ConsumerLag {
+  /** Messages on the consumer's subjects not yet delivered to any replica. */
+  pending: number;
+  /** Delivered and not yet acked: being handled, or waiting for a redelivery. */
+  ackPending: number;
 }
 
 /** Reported once a message is safely on the dead-letter subject. */
@@ -134,8 +160,18 @@ export interface Bus {
   publishMany(messages: readonly OutgoingMessage[]): Promise<PublishAck[]>;
   /** Joins the durable consumer `consumer` (declared in the topology) as one more replica. */
   consume(consumer: string, handler: Handler, opts?: ConsumeOptions): Promise<Subscription>;
+  /**
+   * A per-replica reader: every caller gets every message on `subject` (a pattern inside one
+   * stream), in stream order, one at a time; nothing is acked and no consumer group is shared.
+   * The handler's disposition is ignored; an error is reported to `hooks.onError`, counted in
+   * `stats().followers[subject].failed`, and the reader moves on. `stop()` waits for the
+   * handler in progress.
+   */
+  follow(subject: string, handler: Handler, opts?: FollowOptions): Promise<Subscription>;
   kv(bucket: string): Promise<KvStore>;
   stats(): BusStats;
+  /** The durable consumer's backlog (NATS: its consumer info), whoever consumes it. */
+  consumerLag(consumer: string): Promise<ConsumerLag>;
   /** Resolves when the bus can serve (NATS: a round trip to the server); rejects otherwise. */
   ping(): Promise<void>;
   /** Drains: stops subscriptions, waits for in-flight work, flushes publishes, closes. */

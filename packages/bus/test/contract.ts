@@ -5,6 +5,7 @@ import { basicsSuite } from './contract/basics.ts';
 import type { ContractAdapter } from './contract/env.ts';
 import { failuresSuite } from './contract/failures.ts';
 import { flowSuite } from './contract/flow.ts';
+import { followSuite } from './contract/follow.ts';
 
 export type { ContractAdapter } from './contract/env.ts';
 
@@ -17,5 +18,6 @@ export function contractSuite(adapter: ContractAdapter): void {
     describe('basics', concurrent, () => basicsSuite(adapter));
     describe('failures', concurrent, () => failuresSuite(adapter));
     describe('flow', concurrent, () => flowSuite(adapter));
+    describe('follow', concurrent, () => followSuite(adapter));
   });
 }

@@ -79,7 +79,7 @@ test('SIGKILL mid-stream: no event lost, no effect twice', async (t) => {
 
   assert.equal(await storedEffects(), EVENTS, 'exactly one stored effect per event');
   const outcomes: string[] = [];
-  await bus.consume(CONSUMERS.feed, async (m) => {
+  await bus.consume(CONSUMERS.scoringRecorderOutcomes, async (m) => {
     outcomes.push(dec(m.data));
   }, { maxInFlight: 256 });
   await waitFor(() => outcomes.length >= EVENTS, 'reading the effects');

@@ -53,7 +53,7 @@ describe('nats topology', { concurrency: true }, () => {
       assert.equal(ci.config.ack_policy, 'explicit');
       const names: string[] = [];
       for await (const c of jsm.consumers.list(`${ns}_${STREAMS.network}`)) names.push(c.name);
-      assert.deepEqual(names.sort(), [CONSUMERS.feedNetwork, CONSUMERS.matchmaker, CONSUMERS.scoringRecorderNetwork].sort());
+      assert.deepEqual(names.sort(), [CONSUMERS.matchmaker, CONSUMERS.scoringRecorderNetwork].sort());
     } finally {
       await bus.close();
     }

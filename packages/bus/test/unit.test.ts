@@ -40,7 +40,7 @@ describe('topology', () => {
 
   it('rejects consumers outside their stream and bad windows', () => {
     const bad = withConsumerTiming(TOPOLOGY, {});
-    bad.consumers.push({ ...findConsumer(TOPOLOGY, CONSUMERS.feed), name: 'x', filterSubject: 'botsky.tasks.reply' });
+    bad.consumers.push({ ...findConsumer(TOPOLOGY, CONSUMERS.scoringRecorderOutcomes), name: 'x', filterSubject: 'botsky.tasks.reply' });
     bad.streams[0] = { ...bad.streams[0]!, duplicateWindowMs: bad.streams[0]!.maxAgeMs + 1 };
     assert.throws(() => validateTopology(bad), /filter botsky\.tasks\.reply is outside stream BOTSKY_OUTCOMES.*|duplicate window/);
     assert.throws(() => new MemoryBus({ topology: bad }), TopologyError);

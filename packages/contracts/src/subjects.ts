@@ -30,6 +30,8 @@ export const SUBJECTS = {
   matchDecision: 'botsky.tasks.decision',
   botOutcome: 'botsky.outcomes.reply',
   feedImpression: 'botsky.feed.impression',
+  /** One ImpressionPage per getFeedSkeleton response (what the feed publishes). */
+  feedImpressionPage: 'botsky.feed.page',
   feedInteraction: 'botsky.feed.interaction',
   battleOutcome: 'botsky.scores.battle',
   ratingSnapshot: 'botsky.scores.rating',

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { create, isFieldSet, type DescMessage, type Message, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import {
   AccountStatus, BattleOutcomeSchema, BattleWinner, BotOutcomeSchema, ClientInteractionSchema,
-  FailureReason, ImpressionSchema, InteractionEvent, MatchDecisionSchema, MatchVerdict,
+  FailureReason, ImpressionPageSchema, ImpressionSchema, InteractionEvent, MatchDecisionSchema, MatchVerdict,
   NetworkEventSchema, NetworkSource, OutcomeStatus, PostSchema, RatingMethod, RatingSnapshotSchema,
   ReplyTaskSchema, GenerateReplyRequestSchema, GenerateReplyResponseSchema, GetLeaderboardResponseSchema,
   MentionCandidateSchema, type NetworkEvent,
@@ -82,6 +82,10 @@ export const events: Array<[string, DescMessage, Message]> = [
   ['Impression', ImpressionSchema, create(ImpressionSchema, {
     requestId: 'req-1', viewerDid: BOB, itemUri: POST_URI, botId: 'gpt-a', position: 3, probability: 0.25,
     servedAtUs: T, feedUri: 'at://did:web:feed.test/app.bsky.feed.generator/botsky', feedContext: 'ctx-1', battleId: 'bt_1',
+  })],
+  ['ImpressionPage', ImpressionPageSchema, create(ImpressionPageSchema, {
+    requestId: 'req-1', viewerDid: BOB, servedAtUs: T, feedUri: 'at://did:web:feed.test/app.bsky.feed.generator/botsky',
+    items: [{ itemUri: POST_URI, botId: 'gpt-a', position: 3, probability: 0.25, feedContext: 'ctx-1', battleId: 'bt_1' }],
   })],
   ['ClientInteraction', ClientInteractionSchema, create(ClientInteractionSchema, {
     viewerDid: BOB, itemUri: POST_URI, event: InteractionEvent.SEEN, eventToken: 'app.bsky.feed.defs#interactionSeen',

@@ -45,6 +45,8 @@ const RULES: Record<string, JsonSchema> = {
   'warehouse.database': { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
   'ingest.source': { enum: ['firehose', 'jetstream'] },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
+  'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },
+  'grafana.plugins.image.path': { pattern: '^/.*' },
   'metrics.serviceMonitor.interval': { pattern: '^[0-9]+(ms|s|m|h)$' },
   '*.pullPolicy': { enum: ['Always', 'IfNotPresent', 'Never'] },
   '*.replicas': { minimum: 0 },
@@ -83,7 +85,10 @@ function valueSchema(pair: Pair, key: string, path: string): JsonSchema {
   if (free) return free;
   const rule = RULES[path] ?? RULES[`*.${key}`] ?? {};
   if (isMap(pair.value)) return objectSchema(pair.value, `${path}.`);
-  if (!isScalar(pair.value)) throw new Error(`values.yaml: ${path} is a list; give it a rule in values-schema.ts`);
+  if (!isScalar(pair.value)) {
+    if (rule.type === 'array') return rule;
+    throw new Error(`values.yaml: ${path} is a list; give it a rule in values-schema.ts`);
+  }
   const value = pair.value.value;
   if (typeof value === 'boolean') return { type: 'boolean', ...rule };
   if (typeof value === 'number') {

@@ -43,6 +43,8 @@ describe('charts/botsky', async () => {
     const env = envOf(grafana.spec.template.spec.containers[0]);
     assert.equal(env.BOTSKY_CLICKHOUSE_HOST, 'botsky-clickhouse');
     assert.equal(env.BOTSKY_CLICKHOUSE_PORT, '8123');
+    assert.equal(env.GF_INSTALL_PLUGINS, 'grafana-clickhouse-datasource', 'the plugin is downloaded by default');
+    assert.equal(grafana.spec.template.spec.initContainers, undefined);
     assert.equal(ofKind(objects, 'ServiceMonitor').length, 0, 'no ServiceMonitor without the Prometheus Operator');
     const dashboards: Loose = findObject(objects, 'ConfigMap', 'botsky-grafana-dashboards');
     assert.deepEqual(Object.keys(dashboards.data).sort(), ['activity.json', 'leaderboard.json', 'pipeline.json']);
@@ -79,6 +81,23 @@ describe('charts/botsky', async () => {
     const monitor: Loose = findObject(objects, 'ServiceMonitor', 'botsky');
     assert.equal(monitor.spec.endpoints[0].honorLabels, true, "keeps the services' own `service` label");
     assert.equal(monitor.metadata.labels.release, 'kube-prometheus-stack');
+  });
+
+  test('airgapped: Grafana downloads nothing; an init container copies the plugins from the given image', async () => {
+    const objects = await render([join(CI_DIR, 'airgapped-values.yaml')]);
+    const pod: Loose = (findObject(objects, 'Deployment', 'botsky-grafana') as Loose).spec.template.spec;
+    assert.equal(envOf(pod.containers[0]).GF_INSTALL_PLUGINS, undefined);
+    const [init] = pod.initContainers;
+    assert.equal(init.image, 'registry.example.org/botsky/grafana-plugins:clickhouse-4.8.2');
+    assert.deepEqual(init.command.slice(-1), ['/plugins']);
+    const mount = (c: Loose) => c.volumeMounts.find((m: Loose) => m.name === 'storage').mountPath;
+    assert.equal(mount(init), '/var/lib/grafana', "into the volume that holds Grafana's plugin folder");
+    assert.equal(mount(pod.containers[0]), '/var/lib/grafana');
+    for (const o of ofKind(objects, 'Deployment').concat(ofKind(objects, 'StatefulSet')) as Loose[]) {
+      for (const c of [...(o.spec.template.spec.initContainers ?? []), ...o.spec.template.spec.containers]) {
+        assert.match(c.image, /^"?registry\.example\.org\//, `${o.metadata.name}/${c.name} pulls from the cluster's registry`);
+      }
+    }
   });
 
   test('hpa: an HPA on bot-runner, and no fixed replica count', async () => {

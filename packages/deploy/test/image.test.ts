@@ -72,6 +72,30 @@ describe('Dockerfile', async () => {
       await startAndStop(app, [`services/${name}/src/main.ts`], env, /"msg":"ready"/);
     });
   }
+
+  // Last: it removes the engine from the installed tree the tests above share.
+  test('EMBEDDED_CLICKHOUSE=false leaves out chdb; the HTTP adapter and the other services do without it', async () => {
+    const slim = runCommands(instructions).find((r) => r.includes('EMBEDDED_CLICKHOUSE'));
+    assert.ok(slim, 'the Dockerfile has the EMBEDDED_CLICKHOUSE step');
+    const run = (args: string[], env: Record<string, string> = {}, cwd = app) =>
+      promisify(execFile)(args[0]!, args.slice(1), { cwd, env: { ...process.env, ...env } });
+    const probe = "import('chdb').then(() => console.log('present'), () => console.log('absent'))";
+    const chdbIn = async () => (await run([process.execPath, '-e', probe], {}, join(app, 'packages', 'warehouse'))).stdout.trim();
+    assert.equal(await chdbIn(), 'present');
+    await run(['sh', '-c', slim], { EMBEDDED_CLICKHOUSE: 'true' });
+    assert.equal(await chdbIn(), 'present', 'the default keeps it');
+    await run(['sh', '-c', slim], { EMBEDDED_CLICKHOUSE: 'false' });
+    assert.equal(await chdbIn(), 'absent');
+    const check = [
+      "import { createWarehouse } from '@botsky/warehouse';",
+      "createWarehouse({ kind: 'http', url: 'http://127.0.0.1:9' });",
+      "try { createWarehouse({ kind: 'embedded', path: 'x' }); } catch (err) { console.log(err.name, err.message); }",
+    ].join('\n');
+    const { stdout } = await run([process.execPath, '--input-type=module', '-e', check], {}, join(app, 'services', 'scoring'));
+    assert.match(stdout, /^WarehouseError the embedded warehouse needs the chdb package.*BOTSKY_WAREHOUSE/m);
+    const env = { BOTSKY_BUS: 'memory', LOG_LEVEL: 'info' };
+    await startAndStop(app, ['services/matchmaker/src/main.ts'], env, /"msg":"ready"/);
+  });
 });
 
 function argOf(instructions: readonly Instruction[], name: string): string | undefined {

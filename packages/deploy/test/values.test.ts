@@ -40,6 +40,7 @@ describe('values', () => {
     assert.match(message, /botRunner\.replicas: Invalid type\. Expected: integer, given: string/);
     assert.match(message, /common\.env\.DEBUG: Invalid type\. Expected: string, given: boolean/);
     assert.match(message, /nats\.enabled: Invalid type\. Expected: boolean, given: string/);
+    assert.match(message, /grafana\.plugins: Invalid type\. Expected: object, given: string/);
   });
 
   test('a value outside its enum or pattern is rejected', async () => {
@@ -51,5 +52,7 @@ describe('values', () => {
   test('contradicting settings fail with a message that says what to do', async () => {
     assert.match(await rejection('both-autoscalers-values.yaml'), /choose one/);
     assert.match(await rejection('no-bus-values.yaml'), /set bus\.url/);
+    assert.match(await rejection('plugins-twice-values.yaml'), /set grafana\.plugins\.install to \[\]/);
+    assert.match(await rejection('plugin-image-unnamed-values.yaml'), /needs grafana\.plugins\.image\.repository/);
   });
 });

@@ -18,7 +18,7 @@ import {
 import { DevnetConfigError, DevnetError, DevnetStartError, DevnetStopError } from './errors.ts';
 import { createDevnetIdResolver } from './id-resolver.ts';
 import { HANDLE_DOMAIN, startPds, type RunningPds } from './pds.ts';
-import { startPlc, type RunningPlc } from './plc.ts';
+import { startPlc, startPlcThread, type RunningPlc } from './plc.ts';
 import { combine, runAll } from './teardown.ts';
 import { createServiceIdentity, type ServiceEndpoints, type ServiceIdentity } from './service-identity.ts';
 
@@ -35,6 +35,8 @@ export interface DevnetOptions {
   /** Fixed ports; by default free ones are picked. */
   pdsPort?: number;
   plcPort?: number;
+  /** Run the PLC directory on a worker thread: account creation then uses a second core (load tests). */
+  plcThread?: boolean;
   /**
    * Also run the reference AppView (@atproto/bsky) so app.bsky.* reads work through the PDS.
    * Needs Postgres (default postgresql://postgres@127.0.0.1:5432/postgres); Redis is not used.
@@ -99,7 +101,7 @@ interface Parts {
 }
 
 async function startParts(opts: DevnetOptions, dir: string, undo: Array<() => Promise<void>>): Promise<Parts> {
-  const plc = await startPlc(opts.plcPort);
+  const plc = await (opts.plcThread ? startPlcThread : startPlc)(opts.plcPort);
   undo.unshift(plc.stop);
   // The PDS config names the AppView, so its port and DID exist before the PDS starts.
   const appViewId = opts.appview ? await createAppViewIdentity(plc.url) : undefined;

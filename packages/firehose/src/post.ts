@@ -11,6 +11,7 @@ import {
   invalid,
   selfLabels,
 } from './record-fields.ts';
+import { postEmbed } from './embed.ts';
 import { isLanguage, isUri, utf8Length } from './syntax.ts';
 import type { Facet, PostEvent, RecordMeta, ReplyRef } from './types.ts';
 
@@ -30,6 +31,8 @@ export function postEvent(rec: LexMap, m: RecordMeta): PostEvent {
     langs: rec.langs === undefined ? [] : languages(rec.langs),
     reply: rec.reply === undefined ? null : replyRef(rec.reply),
     facets: rec.facets === undefined ? [] : facets(rec.facets, text),
+    embed: rec.embed === undefined ? null : postEmbed(rec.embed),
+    tags: rec.tags === undefined ? [] : tags(rec.tags),
     selfLabels: selfLabels(rec),
     createdAt,
   };
@@ -42,6 +45,12 @@ function languages(v: unknown): string[] {
     if (typeof lang !== 'string' || !isLanguage(lang)) throw invalid(`langs[${i}] is not a language tag`);
   }
   return langs as string[];
+}
+
+function tags(v: unknown): string[] {
+  const list = checkArray(v, 'tags', 8);
+  for (let i = 0; i < list.length; i++) checkString(list[i], `tags[${i}]`, 640, 64);
+  return list as string[];
 }
 
 function replyRef(v: unknown): ReplyRef {

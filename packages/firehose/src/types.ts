@@ -46,12 +46,27 @@ export interface RecordMeta extends EventMeta {
   cid: string;
 }
 
+/** What a post embeds; blobs are not kept. */
+export interface Embed {
+  /** The quoted record (app.bsky.embed.record, or the record of recordWithMedia). */
+  record: StrongRef | null;
+  /** The link card (app.bsky.embed.external). */
+  external: { uri: string; title: string; description: string } | null;
+  /** Alt text of each image (images or gallery), '' when the author wrote none. */
+  imageAlts: string[];
+  hasVideo: boolean;
+}
+
 export interface PostEvent extends RecordMeta {
   kind: 'post';
   text: string;
   langs: string[];
   reply: ReplyRef | null;
   facets: Facet[];
+  /** null when the post embeds nothing, or only a kind of embed this decoder does not know. */
+  embed: Embed | null;
+  /** The record's `tags` (hashtags beside the text's tag facets), as written. */
+  tags: string[];
   selfLabels: string[];
   createdAt: string;
 }

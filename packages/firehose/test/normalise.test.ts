@@ -62,6 +62,8 @@ test('a post with a reply, langs, self-labels and mention, link and tag facets i
       { byteStart: 27, byteEnd: 46, type: 'link', uri: 'https://example.com' },
       { byteStart: 47, byteEnd: 54, type: 'tag', tag: 'garden' },
     ],
+    embed: { record: null, external: { uri: 'https://example.com', title: 'x', description: '' }, imageAlts: [], hasVideo: false },
+    tags: [],
     selfLabels: ['nudity'],
     createdAt: at,
   });

@@ -47,6 +47,8 @@ function expected(evt: CommitEvt): Rec {
         langs: r.langs ?? [],
         reply: r.reply ? { root: ref(r.reply.root), parent: ref(r.reply.parent) } : null,
         facets: (r.facets ?? []).flatMap(facet),
+        embed: r.embed ? embed(r.embed) : null,
+        tags: r.tags ?? [],
         selfLabels: labels(r),
         createdAt: r.createdAt,
       };
@@ -62,6 +64,24 @@ function expected(evt: CommitEvt): Rec {
 }
 
 const ref = (v: Rec) => ({ uri: v.uri, cid: v.cid });
+
+function embed(e: Rec): Rec | null {
+  const out: Rec = { record: null, external: null, imageAlts: [], hasVideo: false };
+  const media = (m: Rec): boolean => {
+    if (m.$type === 'app.bsky.embed.images') out.imageAlts = m.images.map((i: Rec) => i.alt);
+    else if (m.$type === 'app.bsky.embed.gallery') out.imageAlts = m.items.filter((i: Rec) => i.$type === 'app.bsky.embed.gallery#image').map((i: Rec) => i.alt);
+    else if (m.$type === 'app.bsky.embed.video') out.hasVideo = true;
+    else if (m.$type === 'app.bsky.embed.external') out.external = { uri: m.external.uri, title: m.external.title, description: m.external.description };
+    else return false;
+    return true;
+  };
+  if (e.$type === 'app.bsky.embed.record') out.record = ref(e.record);
+  else if (e.$type === 'app.bsky.embed.recordWithMedia') {
+    out.record = ref(e.record.record);
+    media(e.media);
+  } else if (!media(e)) return null;
+  return out;
+}
 
 function facet(f: Rec): Rec[] {
   const { byteStart, byteEnd } = f.index;

@@ -1,7 +1,9 @@
 // The bus's own counters (packages/bus `stats()`) as Prometheus series, read at scrape time so the
 // hot path pays nothing. Per consumer group: delivered, redelivered, acked, nak'ed, dead-lettered
-// and in flight in this process; plus messages published and duplicates dropped.
+// and in flight in this process; plus messages published and duplicates dropped, and each
+// consumed group's lag on the server (bus-lag.ts).
 import type { Bus, ConsumerStats } from '@botsky/bus';
+import { exportConsumerLag } from './bus-lag.ts';
 import type { Metrics } from './metrics.ts';
 
 const PER_CONSUMER: ReadonlyArray<[keyof ConsumerStats, string, string]> = [
@@ -49,4 +51,5 @@ export function exportBusMetrics(metrics: Metrics, bus: Bus): void {
       for (const [consumer, s] of Object.entries(bus.stats().consumers)) this.set({ consumer }, s.inFlight);
     },
   });
+  exportConsumerLag(metrics, bus);
 }

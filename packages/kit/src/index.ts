@@ -8,5 +8,6 @@ export * from './ops-server.ts';
 export * from './service.ts';
 export * from './context.ts';
 export * from './bus-metrics.ts';
+export * from './bus-lag.ts';
 export * from './runtime.ts';
 export * from './lifecycle.ts';

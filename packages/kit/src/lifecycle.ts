@@ -28,6 +28,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once every service is started and the process is ready. */
   onReady?: (info: { opsUrl: string; report: ReadinessReport }) => void;
+  /**
+   * What follows a clean stop. 'exit' (the default; a service's main, `botsky up`): the process is
+   * about to end, so the shutdown deadline stays armed and ends it if a handle left open keeps it
+   * alive. 'continue' (the CLI's demo reads the warehouse afterwards): the deadline is cleared.
+   */
+  afterStop?: 'exit' | 'continue';
 }
 
 export function runService(definition: AnyServiceDefinition, opts: { env?: Env } = {}): Promise<number> {
@@ -60,7 +66,9 @@ export async function runServices(opts: RunOptions): Promise<number> {
   if (started) await stopRequested(stop.signal, opts.stopAfterMs);
   deadline.arm();
   const clean = await runtime.shutdown();
-  deadline.finished = true;
+  // After an unclean stop, handles may be left open: the deadline stays, whatever follows.
+  if (clean && opts.afterStop === 'continue') deadline.cancel();
+  else deadline.finished = true;
   watch.detach();
   return started && clean && !watch.crashed() ? 0 : 1;
 }
@@ -119,6 +127,7 @@ class Deadline {
   readonly #runtime: ServiceRuntime;
   readonly #ms: number;
   #timer: NodeJS.Timeout | undefined;
+  #cancelled = false;
 
   constructor(runtime: ServiceRuntime, ms: number) {
     this.#runtime = runtime;
@@ -126,11 +135,18 @@ class Deadline {
   }
 
   arm(): void {
+    if (this.#cancelled) return;
     this.#timer ??= setTimeout(() => {
       const why = this.finished ? 'stopped, but something kept the process alive' : 'shutdown did not finish';
       this.#runtime.logger.fatal(`${why} within ${this.#ms} ms; exiting`);
       process.exit(1);
     }, this.#ms).unref();
+  }
+
+  /** The shutdown is over and the caller has more to do: nothing left to cut off. */
+  cancel(): void {
+    clearTimeout(this.#timer);
+    this.#cancelled = true;
   }
 }
 

@@ -120,3 +120,5 @@ export async function startServiceMain(
   const base = await opsUrlFromLog(proc, timeoutMs);
   return { proc, base, ready: await waitFor200(`${base}/readyz`, { timeoutMs, child: proc }) };
 }
+
+export { describeServiceMain, type BadConfigCase, type ServiceMainSuite } from './service-main-suite.ts';

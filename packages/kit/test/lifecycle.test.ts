@@ -56,6 +56,26 @@ describe('lifecycle of a service process', { concurrency: 4 }, () => {
     assert.match(exit.stdout, /shutdown did not finish within 500 ms/);
   });
 
+  it('a handle left open after a clean stop is cut off at the deadline with exit 1', async (t) => {
+    const { proc, base } = await startFake(t, { FAKE_AFTER_STOP: 'linger', BOTSKY_DRAIN_TIMEOUT_MS: '500' });
+    await waitFor200(`${base}/readyz`, { timeoutMs: START_MS, child: proc });
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    assert.equal(exit.code, 1);
+    assert.match(exit.stdout, /fake: context closed\n/);
+    assert.match(exit.stdout, /stopped, but something kept the process alive within 500 ms/);
+  });
+
+  it('a caller that continues after a clean stop (afterStop: continue) is not cut off by the deadline', async (t) => {
+    const { proc, base } = await startFake(t, { FAKE_AFTER_STOP: 'work', BOTSKY_DRAIN_TIMEOUT_MS: '500' });
+    await waitFor200(`${base}/readyz`, { timeoutMs: START_MS, child: proc });
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    assert.equal(exit.code, 0, exit.stdout);
+    assert.match(exit.stdout, /"msg":"stopped"\}\nfake: work after stop done\n$/);
+    assert.doesNotMatch(exit.stdout, /kept the process alive/);
+  });
+
   it('a second signal (not an echo of the first) exits at once', async (t) => {
     const { proc, base } = await startFake(t, { FAKE_DRAIN: 'hang', BOTSKY_DRAIN_TIMEOUT_MS: '60s' });
     await waitFor200(`${base}/readyz`, { timeoutMs: START_MS, child: proc });

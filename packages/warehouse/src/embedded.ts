@@ -3,7 +3,8 @@
 // singleton: one data path per process. Queries bind `{name:Type}` parameters in the engine;
 // inserts send the compact JSON row format as raw bytes, which the engine parses in parallel.
 
-import { Session } from 'chdb';
+import { createRequire } from 'node:module';
+import type { Session } from 'chdb';
 import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from './errors.ts';
 import { checkIdentifier, qualifyTable } from './identifiers.ts';
 import { runMigrations } from './migrate.ts';
@@ -20,8 +21,25 @@ export interface EmbeddedWarehouseOptions {
   connectionArgs?: readonly string[];
 }
 
+const requireModule = createRequire(import.meta.url);
+
+// chdb is loaded on first use, not when this package is imported: only this adapter needs the
+// engine (about 540 MB of native library), so an install that talks to a ClickHouse server over
+// HTTP can leave it out (the Dockerfile's EMBEDDED_CLICKHOUSE=false).
+function loadChdb(): typeof import('chdb') {
+  try {
+    return requireModule('chdb') as typeof import('chdb');
+  } catch (err) {
+    throw new WarehouseError(
+      'the embedded warehouse needs the chdb package, which this install leaves out: point BOTSKY_WAREHOUSE at a ClickHouse server (http(s)://...), or use an image built with EMBEDDED_CLICKHOUSE=true',
+      { kind: 'client', cause: err },
+    );
+  }
+}
+
 export function createEmbeddedWarehouse(opts: EmbeddedWarehouseOptions): Warehouse {
   const database = checkIdentifier(opts.database ?? 'botsky', 'database');
+  const { Session } = loadChdb();
   let session: Session;
   try {
     session = new Session(opts.path, { connectionArgs: opts.connectionArgs ?? [] });

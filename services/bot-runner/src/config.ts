@@ -9,7 +9,8 @@ export const botRunnerConfigSpec = {
   ...commonConfigSpec,
   botsFile: string('BOTSKY_BOTS_FILE').optional(),
   pdsUrl: url('BOTSKY_PDS_URL', { protocols: ['http', 'https'] }).default('https://bsky.social'),
-  concurrency: int('BOTSKY_RUNNER_CONCURRENCY', { min: 1, max: 1000 }).default(8),
+  // Model calls take seconds: 32 in flight keeps a replica busy without a burst exhausting a provider's limits.
+  concurrency: int('BOTSKY_RUNNER_CONCURRENCY', { min: 1, max: 1000 }).default(32),
   budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: 5000 }).default(5000),
   budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: 35000 }).default(35000),
   ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),

@@ -4,10 +4,13 @@ import type { Metrics } from '@botsky/kit';
 export function createBotRunnerMetrics(metrics: Metrics) {
   return {
     replies: metrics.counter({ name: 'botsky_botrunner_replies_total', help: 'Reply tasks finished, by bot and status (replied, failed reason, duplicate)', labelNames: ['bot', 'status'] }),
+    postToReply: metrics.histogram({ name: 'botsky_botrunner_post_to_reply_seconds', help: "From the person's post (its createdAt) to the bot's reply being posted, by bot", labelNames: ['bot'], buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600] }),
+    modelErrors: metrics.counter({ name: 'botsky_botrunner_model_errors_total', help: 'Failed model calls (retried ones too), by bot and reason (timeout, rate-limited, server-error, ...)', labelNames: ['bot', 'reason'] }),
     llmLatency: metrics.histogram({ name: 'botsky_botrunner_llm_latency_seconds', help: 'Time to generate a reply (all attempts)', labelNames: ['provider'], buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60] }),
     tokens: metrics.counter({ name: 'botsky_botrunner_tokens_total', help: 'Tokens used, by bot and direction (in, out)', labelNames: ['bot', 'direction'] }),
     cost: metrics.counter({ name: 'botsky_botrunner_cost_usd_total', help: 'Generation cost in USD, by bot', labelNames: ['bot'] }),
     budget: metrics.gauge({ name: 'botsky_botrunner_budget_used_points', help: 'Write-budget points spent in the sliding window, by account and window (hour, day)', labelNames: ['account', 'window'] }),
+    budgetLimit: metrics.gauge({ name: 'botsky_botrunner_budget_limit_points', help: 'Write-budget points an account may spend per window (hour, day), as configured', labelNames: ['window'] }),
     budgetWaits: metrics.counter({ name: 'botsky_botrunner_budget_waits_total', help: 'Tasks put back because the account had no write budget left', labelNames: ['bot'] }),
     redeliveries: metrics.counter({ name: 'botsky_botrunner_task_redeliveries_total', help: 'Reply tasks delivered again (a replica died or put it back), by bot', labelNames: ['bot'] }),
     sessions: metrics.counter({ name: 'botsky_botrunner_session_events_total', help: 'Bot account session events: create (a login), update (a token refresh), expired, create-failed, network-error', labelNames: ['bot', 'event'] }),

@@ -25,6 +25,7 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
   const runtimes = new Map<string, BotRuntime>();
   const logger = ctx.logger;
   const metrics = createBotRunnerMetrics(ctx.metrics);
+  for (const window of ['hour', 'day'] as const) metrics.budgetLimit.set({ window }, ctx.budgetLimits[window]);
   return {
     async start() {
       await ctx.bus.ensureTopology();

@@ -29,6 +29,7 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
 
   test('a person posts; the bot replies on the PDS with one mention facet resolving to the chosen DID', async () => {
     const text = 'Repotted my tomato seedlings today, and the sourdough starter is bubbling 🍅';
+    const beforePost = Date.now();
     const post = await personPosts(world, 'ana', text);
     const task = replyTask(world, post, text, 'sunny', 'ben');
     const started = Date.now();
@@ -57,6 +58,13 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     assert.ok(outcome.costUsd > 0, 'the registry price applies');
     assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' }), 1);
     assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' }), 3);
+    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 5000);
+    // From the person's post to the reply: one observation, no longer than the test has waited.
+    const latency = (await runner.metrics.registry.getSingleMetric('botsky_botrunner_post_to_reply_seconds')!.get()).values;
+    const of = (name: string) => latency.find((v) => (v as { metricName?: string }).metricName === name && v.labels.bot === 'sunny')?.value;
+    assert.equal(of('botsky_botrunner_post_to_reply_seconds_count'), 1);
+    const seconds = of('botsky_botrunner_post_to_reply_seconds_sum')!;
+    assert.ok(seconds > 0 && seconds <= (Date.now() - beforePost) / 1000 + 1, `${seconds} s`);
   });
 
   test('the bot account carries the bot self-label, and the roster is in KV', async () => {

@@ -8,6 +8,7 @@ import { schemas } from '@atproto/api';
 import { createServer, type Server } from '@atproto/xrpc-server';
 import { addDescribeFeedGenerator } from './handlers/describe-feed-generator.ts';
 import { serveDidDocument } from './handlers/did-document.ts';
+import { SKELETON_NSID, serveSkeletonFast } from './handlers/fast-skeleton.ts';
 import type { FeedState } from './handlers/feed-state.ts';
 import { addGetFeedSkeleton } from './handlers/get-feed-skeleton.ts';
 import { addSendInteractions } from './handlers/send-interactions.ts';
@@ -52,6 +53,7 @@ export function requestListener(state: FeedState, xrpc: Server) {
       end();
       state.metrics.requests.inc({ method, status: String(res.statusCode) });
     });
+    if (nsid === SKELETON_NSID && req.method === 'GET' && serveSkeletonFast(state, req, res)) return;
     xrpc.router(req as Parameters<Server['router']>[0], res as Parameters<Server['router']>[1]);
   };
 }

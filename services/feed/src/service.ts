@@ -1,7 +1,10 @@
 // feed serves the Bluesky feed generator and records impressions and interactions: it keeps
 // the recent bot replies (from outcomes, minus deletes), serves them with equal exposure per
-// bot, and publishes an impression per served item.
-import { CONSUMERS, type Subscription } from '@botsky/bus';
+// bot, and publishes one impression event per served page. Every replica reads every outcome and
+// delete of the window itself (`bus.follow`, no consumer group), so replicas serve the same
+// candidates and a restarted one rebuilds them from the streams.
+import type { Subscription } from '@botsky/bus';
+import { SUBJECTS } from '@botsky/contracts';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { createAuth } from './auth.ts';
 import { CandidateStore } from './candidates/store.ts';
@@ -50,8 +53,9 @@ export function createFeedService(ctx: FeedContext): FeedService {
     state,
     async start() {
       await ctx.bus.ensureTopology();
-      subs.push(await ctx.bus.consume(CONSUMERS.feed, botOutcomeHandler(state), { maxInFlight: 64 }));
-      subs.push(await ctx.bus.consume(CONSUMERS.feedNetwork, networkDeleteHandler(state), { maxInFlight: 64 }));
+      const sinceMs = Date.now() - ctx.config.windowMs;
+      subs.push(await ctx.bus.follow(SUBJECTS.networkDelete, networkDeleteHandler(state), { sinceMs }));
+      subs.push(await ctx.bus.follow(SUBJECTS.botOutcome, botOutcomeHandler(state), { sinceMs }));
       timer = setInterval(() => {
         state.store.expire();
         state.metrics.candidates.set(state.store.size);

@@ -1,33 +1,12 @@
-// The candidate store (window, bound, snapshots, personal weights) and the page impression
-// encoder, which must write exactly the bytes the generated protobuf code writes.
+// The candidate store: window, bound, snapshots, personal weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decode, encode, ImpressionSchema } from '@botsky/contracts';
 import { CandidateStore, PERSONAL_WEIGHT } from '../src/candidates/store.ts';
-import { encodePageImpressions } from '../src/impression-codec.ts';
 import { rankSnapshotPage } from '../src/ranking/index.ts';
 
 function reply(bot: string, i: number, createdAtMs: number, authorDid = '') {
   return { uri: `at://did:plc:${bot}/app.bsky.feed.post/${i}`, botId: bot, createdAtMs, authorDid, mentionDid: '' };
 }
-
-test('the page encoder writes the same bytes as the generated code, for every field shape', () => {
-  const page = {
-    requestId: 'req-ü-1', viewerDid: 'did:plc:viewer', servedAtUs: 1_795_881_256_232_123, feedUri: 'at://did:web:feed.test/app.bsky.feed.generator/botsky',
-    items: [
-      { itemUri: 'at://did:plc:a/app.bsky.feed.post/1', botId: 'a', position: 0, probability: 0, feedContext: 'req/0' },
-      { itemUri: 'at://did:plc:b/app.bsky.feed.post/2'.padEnd(300, 'x'), botId: 'bot-β', position: 300, probability: 0.3, feedContext: 'req/300' },
-    ],
-  };
-  const ours = encodePageImpressions(page);
-  for (const [i, it] of page.items.entries()) {
-    const want = encode(ImpressionSchema, { requestId: page.requestId, viewerDid: page.viewerDid, servedAtUs: BigInt(page.servedAtUs), feedUri: page.feedUri, ...it });
-    assert.deepEqual(Buffer.from(ours[i] as Uint8Array), Buffer.from(want));
-    assert.equal(decode(ImpressionSchema, ours[i] as Uint8Array).position, it.position);
-  }
-  const anonymous = encodePageImpressions({ ...page, viewerDid: '' });
-  assert.equal(decode(ImpressionSchema, anonymous[1] as Uint8Array).viewerDid, '');
-});
 
 test('the store keeps the window and the bound, and is idempotent', () => {
   let now = 1_000_000;
@@ -81,4 +60,22 @@ test('personal weights favour the viewer\'s own threads without changing any bot
   assert.equal(slots.a, slots.b);
   // Uniform would show it in 2 of 20 draws (10%); weight 4 among 19 others makes it ~36%.
   assert.ok(mine > 0.25 * 400, `own thread shown ${mine} times of 400`);
+});
+
+test('a deleted post stays out even when its reply arrives after the delete, for the window', () => {
+  let now = 1_000_000;
+  const store = new CandidateStore({ windowMs: 10_000, maxCandidates: 2, now: () => now });
+  const [first, second, third] = [reply('a', 1, now), reply('a', 2, now), reply('a', 3, now)];
+  assert.equal(store.add(first), true);
+  assert.equal(store.delete(first.uri), true);
+  assert.equal(store.delete(second.uri), false, 'not here yet');
+  assert.equal(store.add(second), false, 'deleted before its outcome was read: kept out');
+  assert.equal(store.add(first), false);
+  assert.equal(store.delete('at://did:plc:x/app.bsky.feed.like/1'), false, 'only posts are remembered');
+  store.delete(third.uri);
+  assert.equal(store.add(first), true, 'at most maxCandidates deletes are remembered: the oldest went');
+  now += 10_001;
+  store.expire();
+  assert.equal(store.add(reply('a', 3, now)), true, 'remembered only for the window');
+  assert.equal(store.size, 1);
 });

@@ -2,7 +2,6 @@
 // interactions, describeFeedGenerator and did.json. (Tokens: auth.test.ts.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CONSUMERS } from '@botsky/bus';
 import { BotOutcomeSchema, encode, InteractionEvent, NetworkEventSchema, OutcomeStatus, SUBJECTS } from '@botsky/contracts';
 import { startDevnet, type Devnet } from '@botsky/devnet';
 import { createServiceJwt } from '@atproto/xrpc-server';
@@ -83,6 +82,7 @@ describe('feed generator', () => {
     // Bot b has 10 replies: in a page where it got k slots, each of its replies had p = k / 10.
     const byRequest = Map.groupBy(events.impressions, (e) => e.requestId);
     assert.equal(byRequest.size, requests);
+    assert.deepEqual(events.pageIds, [...byRequest.keys()].map((id) => `imp:${id}`), 'one message per page, named by its request');
     for (const page of byRequest.values()) {
       assert.deepEqual(page.map((e) => e.position).sort((x, y) => x - y), Array.from({ length: limit }, (_, i) => i));
       const b = page.filter((e) => e.botId === 'b');
@@ -124,7 +124,7 @@ describe('feed generator', () => {
     assert.equal(unknownToken?.event, InteractionEvent.UNSPECIFIED);
   });
 
-  it('drops deleted replies, skips failed outcomes and dead-letters malformed ones', async (t) => {
+  it('drops deleted replies, skips failed outcomes and counts malformed ones', async (t) => {
     feed = await startFeed(t, net.createIdResolver());
     const [gone, kept] = await publishReplies(feed, { a: 2 });
     assert.ok(gone && kept);
@@ -134,7 +134,7 @@ describe('feed generator', () => {
     await feed.bus.publish(SUBJECTS.botOutcome, failed, { msgId: 'failed-1' });
     await feed.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]), { msgId: 'garbage-1' });
     await until(() => !feed.service.state.store.get(gone), 10_000, 'the delete');
-    await until(() => (feed.service.state.bus.stats().consumers[CONSUMERS.feed]?.deadLettered ?? 0) === 1, 10_000, 'the dead letter');
+    await until(() => (feed.service.state.bus.stats().followers[SUBJECTS.botOutcome]?.failed ?? 0) === 1, 10_000, 'the malformed outcome');
     const results = (await feed.service.state.metrics.outcomes.get()).values;
     assert.equal(results.find((v) => v.labels.result === 'skipped')?.value, 1);
     assert.equal(results.find((v) => v.labels.result === 'malformed')?.value, 1);

@@ -2,7 +2,7 @@
 // resolver pointed at a devnet's PLC, bot outcomes to feed it, and the events it publishes.
 import { CONSUMERS, createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BotOutcomeSchema, ClientInteractionSchema, decode, encode, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
+  BotOutcomeSchema, ClientInteractionSchema, create, decode, encode, ImpressionPageSchema, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
   type ClientInteraction, type Impression,
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Env } from '@botsky/kit';
@@ -18,6 +18,8 @@ export interface TestFeed {
   namespace: string;
   feedUri: string;
   serviceDid: string;
+  /** Drains and stops the service (as a replica going away); the namespace stays. Idempotent. */
+  stop(): Promise<void>;
 }
 
 interface Hooks {
@@ -29,9 +31,12 @@ export async function deleteNamespace(namespace: string): Promise<void> {
   await deleteNatsNamespace(natsUrl(), namespace);
 }
 
-/** Starts a feed service (port 0) and a second bus on the same namespace for the test's own use. */
+/**
+ * Starts a feed service (port 0) and a second bus on the same namespace for the test's own use.
+ * With `BOTSKY_NAMESPACE` in `env`, it joins that namespace (another replica, or a restart).
+ */
 export async function startFeed(t: Hooks, idResolver: IdResolver, env: Env = {}): Promise<TestFeed> {
-  const namespace = testNamespace('feed');
+  const namespace = env.BOTSKY_NAMESPACE ?? testNamespace('feed');
   const config = loadConfig(feedConfigSpec, {
     BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: namespace, BOTSKY_FEED_PORT: '0', BOTSKY_FEED_HOST: '127.0.0.1',
     BOTSKY_FEED_HOSTNAME: 'feed.test', ...env,
@@ -41,17 +46,24 @@ export async function startFeed(t: Hooks, idResolver: IdResolver, env: Env = {})
   const metrics = createMetrics({ service: 'feed', defaultMetrics: false });
   const ctx = await createContext(config, { idResolver, metrics, createLogger, logger: createLogger('feed') });
   const service = createFeedService(ctx);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await service.drain();
+      await service.stop();
+      await ctx.close();
+    })();
+    return stopping;
+  };
   t.after(async () => {
-    await service.drain();
-    await service.stop();
-    await ctx.close();
+    await stop();
     await bus.close();
     await deleteNamespace(namespace);
   });
   await service.start(new AbortController().signal);
   const http = service.http;
   if (!http) throw new Error('feed did not listen');
-  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid };
+  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid, stop };
 }
 
 /** Publishes `perBot[bot]` REPLIED outcomes per bot, and waits until the feed holds them all. */
@@ -76,14 +88,22 @@ export async function publishReplies(feed: TestFeed, perBot: Record<string, numb
 }
 
 export interface Collected {
+  /** One per served item: pages expanded (as scoring records them). */
   impressions: Impression[];
+  /** Message ids of the pages, in arrival order. */
+  pageIds: string[];
   interactions: ClientInteraction[];
 }
 
 /** Collects what the feed publishes on botsky.feed.* (through scoring's recorder consumer, in our namespace). */
 export async function collectFeedEvents(feed: TestFeed): Promise<Collected> {
-  const out: Collected = { impressions: [], interactions: [] };
+  const out: Collected = { impressions: [], pageIds: [], interactions: [] };
   await feed.bus.consume(CONSUMERS.scoringRecorderFeed, async (msg) => {
+    if (msg.subject === SUBJECTS.feedImpressionPage) {
+      const { items, $typeName: _, ...shared } = decode(ImpressionPageSchema, msg.data);
+      out.pageIds.push(msg.msgId ?? '');
+      for (const { $typeName: _t, ...item } of items) out.impressions.push(create(ImpressionSchema, { ...shared, ...item }));
+    }
     if (msg.subject === SUBJECTS.feedImpression) out.impressions.push(decode(ImpressionSchema, msg.data));
     if (msg.subject === SUBJECTS.feedInteraction) out.interactions.push(decode(ClientInteractionSchema, msg.data));
   });

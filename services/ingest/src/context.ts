@@ -4,11 +4,14 @@ import type { IngestConfig } from './config.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { createFirehoseSource } from './source/firehose-source.ts';
 import { createJetstreamSource } from './source/jetstream-source.ts';
+import { SourceLink, sourceCheck } from './source/source-link.ts';
 import type { Source } from './source/source.ts';
 
 export interface IngestContext extends BusContext {
   readonly config: IngestConfig;
   readonly source: Source;
+  /** Whether the source is connected; behind the `source` readiness check. */
+  readonly link: SourceLink;
   readonly ingestMetrics: IngestMetrics;
 }
 
@@ -20,7 +23,11 @@ export interface IngestOverrides extends BusOverrides {
 export async function createContext(config: IngestConfig, overrides: IngestOverrides = {}): Promise<IngestContext> {
   const base = await createBusContext('ingest', config, overrides);
   const source = overrides.source ?? (await sourceOf(config));
-  return { ...base, config, source, ingestMetrics: createIngestMetrics(base.metrics) };
+  const ingestMetrics = createIngestMetrics(base.metrics);
+  const link = new SourceLink();
+  link.onChange((up) => ingestMetrics.connected.set(up ? 1 : 0));
+  const checks = { ...base.checks, source: sourceCheck(link, config.readyGraceMs) };
+  return { ...base, checks, config, source, link, ingestMetrics };
 }
 
 async function sourceOf(config: IngestConfig): Promise<Source> {

@@ -32,8 +32,11 @@ export function createIngestService(ctx: IngestContext): IngestService {
       const handleFrame = createFrameHandler({ source, scope, metrics: ctx.ingestMetrics, rejects: createRejectLog(logger), logger });
       ingester = new Ingester({
         source, bus, handleFrame, logger,
-        cursors: createCursorStore(await bus.kv(KV_BUCKETS.cursors), source.url),
+        cursors: createCursorStore(await bus.kv(KV_BUCKETS.cursors), source),
         metrics: ctx.ingestMetrics,
+        link: ctx.link,
+        idleTimeoutMs: config.idleTimeoutMs,
+        startCursor: config.startCursor,
         maxInFlight: config.maxInFlight,
         // Frames over the decoder's limit must reach it (to be counted and skipped): a frame ws
         // refused would close the socket, and the source would send it again on reconnect.

@@ -1,6 +1,7 @@
 // When the bus fails, ingest stops reading instead of dropping: publishes are retried with
 // backoff, the cursor stays behind the first unpublished event, the inbound buffer fills and the
-// socket is paused. When the bus comes back, every event is published once and reading resumes.
+// socket is paused (which is not the source going silent: no reconnect). When the bus comes back,
+// every event is published once and reading resumes. While events wait, the lag keeps growing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BusPublishError, createMemoryBus, type Bus } from '@botsky/bus';
@@ -51,8 +52,13 @@ describe('ingest when the bus is down', () => {
   it('pauses reading, keeps every event, and publishes them all once the bus is back', async () => {
     flaky.setDown(true);
     source.add(...Array.from({ length: FRAMES }, (_, i): [number, Uint8Array] => [i + 1, identityFrame(i + 1)]));
-    ingest = await startIngest({ BOTSKY_BUS: 'memory', BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_IN_FLIGHT: '8' }, { bus: flaky.bus });
+    const env = { BOTSKY_BUS: 'memory', BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_IN_FLIGHT: '8', BOTSKY_INGEST_IDLE_TIMEOUT_MS: '200' };
+    ingest = await startIngest(env, { bus: flaky.bus });
     await waitUntil(() => ingest.svc.backlog()?.paused === true, 'reading to pause');
+    // Retries back off from 100 ms: 40 of them take several idle timeouts, paused all along.
+    await waitUntil(async () => (await metricValue(ingest.metrics, 'botsky_ingest_publish_retries_total')) >= 40, 'retries while paused');
+    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_reconnects_total'), 0);
+    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_idle_timeouts_total'), 0);
     // 0: the position before the first frame, saved at once; nothing after it is published.
     assert.equal(ingest.svc.cursor(), 0);
     assert.equal(flaky.published.length, 0);
@@ -64,5 +70,15 @@ describe('ingest when the bus is down', () => {
     assert.equal(flaky.published.length, FRAMES);
     assert.equal(new Set(flaky.published).size, FRAMES);
     assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_events_total', { kind: 'identity' }), FRAMES);
+  });
+
+  it('while events wait for the bus, the lag grows from the age of the event at the cursor', async () => {
+    const lagBefore = await metricValue(ingest.metrics, 'botsky_ingest_lag_seconds');
+    flaky.setDown(true);
+    source.add(...Array.from({ length: 20 }, (_, i): [number, Uint8Array] => [FRAMES + i + 1, identityFrame(FRAMES + i + 1)]));
+    await waitUntil(async () => (await metricValue(ingest.metrics, 'botsky_ingest_lag_seconds')) > lagBefore + 0.5, 'the lag to grow');
+    assert.equal(ingest.svc.cursor(), FRAMES);
+    flaky.setDown(false);
+    await waitUntil(() => ingest.svc.cursor() === FRAMES + 20, 'the rest published');
   });
 });

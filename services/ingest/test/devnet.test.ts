@@ -2,7 +2,8 @@
 // real NATS JetStream, one network shared by the file's two suites.
 // 1. Commits verified against the PLC: people post, reply, like, repost, follow, block, delete
 //    and edit their profile; every record arrives as exactly one event with the right fields, and
-//    the accounts' identity and account events come too.
+//    the accounts' identity and account events come too. Posts that quote, carry images or a
+//    link card, and tags, arrive with their embed and tags.
 // 2. ingest as its own process, killed with SIGKILL in the middle of a burst of writes and started
 //    again: every record of the burst (including those written while it was dead) is in the
 //    network stream exactly once. The restart replays what came after the saved cursor (saved
@@ -20,6 +21,8 @@ import {
 } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// A 1x1 PNG, for an image blob the PDS accepts.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 let net: Devnet;
 
 before(async () => {
@@ -122,6 +125,42 @@ describe('ingest on the local PDS', () => {
       assert.deepEqual([account.payload.value.active, account.payload.value.status], [true, AccountStatus.ACTIVE]);
     }
     // Every commit verified against the PLC's keys: nothing rejected.
+    const rejected = await ingest.metrics.registry.getSingleMetric('botsky_ingest_decode_errors_total')?.get();
+    assert.deepEqual(rejected?.values, []);
+  });
+
+  it('carries what real posts embed (quote, quote with images, link card) and their tags', async () => {
+    const dan = await net.createAccount({ handle: 'dan', password: 'pw-dan' });
+    const quoted = await dan.agent.post({ text: 'quote me' });
+    const strongRef = { uri: quoted.uri, cid: quoted.cid };
+    const external = { uri: 'https://example.com/article', title: 'An article', description: 'what it says' };
+    const card = await dan.agent.post({ text: 'read this', tags: ['reading', 'longform'], embed: { $type: 'app.bsky.embed.external', external } });
+    const quote = await dan.agent.post({ text: 'so true', embed: { $type: 'app.bsky.embed.record', record: strongRef } });
+    const { data } = await dan.agent.uploadBlob(PNG, { encoding: 'image/png' });
+    const images = [{ image: data.blob, alt: 'a red dot' }, { image: data.blob, alt: '' }];
+    const media = await dan.agent.post({
+      text: 'look', embed: { $type: 'app.bsky.embed.recordWithMedia', record: { $type: 'app.bsky.embed.record', record: strongRef }, media: { $type: 'app.bsky.embed.images', images } },
+    });
+
+    let stored: StoredEvent[] = [];
+    await waitUntil(async () => {
+      stored = await networkStream(ns);
+      return stored.some((s) => s.event.uri === media.uri);
+    }, 'the embedding posts in the network stream');
+    const postOf = (uri: string) => {
+      const found = stored.filter((s) => s.event.uri === uri);
+      assert.equal(found.length, 1, `${uri} once`);
+      const p = (found[0] as StoredEvent).event.payload;
+      assert.ok(p.case === 'post');
+      return p.value;
+    };
+    assert.equal(postOf(quoted.uri).embed, undefined);
+    const c = postOf(card.uri);
+    assert.deepEqual([c.embed?.externalUri, c.embed?.externalTitle, c.embed?.externalDescription, c.embed?.record, c.tags], [external.uri, external.title, external.description, undefined, ['reading', 'longform']]);
+    const q = postOf(quote.uri);
+    assert.deepEqual([q.embed?.record?.uri, q.embed?.record?.cid, q.embed?.imageAlts, q.tags], [quoted.uri, quoted.cid, [], []]);
+    const m = postOf(media.uri);
+    assert.deepEqual([m.embed?.record?.uri, m.embed?.imageAlts, m.embed?.hasVideo, m.embed?.externalUri], [quoted.uri, ['a red dot', ''], false, '']);
     const rejected = await ingest.metrics.registry.getSingleMetric('botsky_ingest_decode_errors_total')?.get();
     assert.deepEqual(rejected?.values, []);
   });

@@ -17,10 +17,11 @@ const meta = { seq: 1, rev: 'r', timeUs: 1, action: 'create' as const, cid: 'c' 
 const at = (did: string, coll = 'app.bsky.feed.post') => `at://${did}/${coll}/3k`;
 const ref = (did: string) => ({ uri: at(did), cid: 'c' });
 
-function post(did: string, extra: { reply?: string; mention?: string } = {}): NetworkEvent {
+function post(did: string, extra: { reply?: string; mention?: string; quote?: string } = {}): NetworkEvent {
   const facets = extra.mention ? [{ byteStart: 0, byteEnd: 1, type: 'mention' as const, did: extra.mention }] : [];
   const reply = extra.reply ? { root: ref(extra.reply), parent: ref(extra.reply) } : null;
-  return { ...meta, kind: 'post', did, uri: at(did), text: 'x', langs: [], reply, facets, selfLabels: [], createdAt: '' };
+  const embed = extra.quote ? { record: ref(extra.quote), external: null, imageAlts: [], hasVideo: false } : null;
+  return { ...meta, kind: 'post', did, uri: at(did), text: 'x', langs: [], reply, facets, embed, tags: [], selfLabels: [], createdAt: '' };
 }
 const like = (did: string, of: string): NetworkEvent => ({ ...meta, kind: 'like', did, uri: at(did, 'app.bsky.feed.like'), subject: ref(of), createdAt: '' });
 const follow = (did: string, subject: string): NetworkEvent => ({ ...meta, kind: 'follow', did, uri: at(did, 'app.bsky.graph.follow'), subject, createdAt: '' });
@@ -47,11 +48,13 @@ describe('community scope', () => {
     assert.equal(scope.keeps(post(PERSON)), true);
     assert.equal(scope.keeps(post(BOT)), true);
     assert.equal(scope.keeps(post(STRANGER, { reply: PERSON })), true);
+    assert.equal(scope.keeps(post(STRANGER, { quote: PERSON })), true);
     assert.equal(scope.keeps(like(STRANGER, BOT)), true);
     assert.equal(scope.keeps(block(STRANGER, BOT)), true);
     assert.equal(scope.keeps(del(STRANGER, 'app.bsky.graph.follow')), true);
     assert.equal(scope.keeps(post(STRANGER)), false);
     assert.equal(scope.keeps(post(STRANGER, { reply: OTHER })), false);
+    assert.equal(scope.keeps(post(STRANGER, { quote: OTHER })), false);
     assert.equal(scope.keeps(like(STRANGER, OTHER)), false);
     assert.equal(scope.keeps(follow(STRANGER, OTHER)), false);
     assert.equal(scope.keeps(del(STRANGER, 'app.bsky.feed.post')), false);

@@ -1,8 +1,9 @@
 // The mapping onto the contract for what the local PDS does not produce in the other tests:
-// inactive accounts, identity events without a handle, tag facets, and the message ids.
+// inactive accounts, identity events without a handle, tag facets, embeds and tags, message ids.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccountStatus, NetworkEventSchema, NetworkSource, decode, encode } from '@botsky/contracts';
+import type { Embed } from '@botsky/firehose';
 import { messageId, toProto } from '../src/index.ts';
 
 const base = { seq: 42, did: 'did:plc:abc', rev: '', timeUs: 1_700_000_000_000_000 };
@@ -24,7 +25,7 @@ describe('toProto', () => {
   it('keeps tag facets and dedups mentions; the event survives an encode/decode round trip', () => {
     const uri = 'at://did:plc:abc/app.bsky.feed.post/3k';
     const out = toProto({
-      ...base, kind: 'post', action: 'create', uri, cid: 'bafy', rev: '3k', text: '#rust @a @a', langs: [], reply: null, selfLabels: ['nudity'], createdAt: 'not a date',
+      ...base, kind: 'post', action: 'create', uri, cid: 'bafy', rev: '3k', text: '#rust @a @a', langs: [], reply: null, embed: null, tags: [], selfLabels: ['nudity'], createdAt: 'not a date',
       facets: [
         { byteStart: 0, byteEnd: 5, type: 'tag', tag: 'rust' },
         { byteStart: 6, byteEnd: 8, type: 'mention', did: 'did:plc:a' },
@@ -37,5 +38,22 @@ describe('toProto', () => {
     assert.deepEqual(back.payload.value.facets.map((f) => f.feature.value), ['rust', 'did:plc:a', 'did:plc:a']);
     assert.deepEqual([back.payload.value.mentions, back.payload.value.selfLabels, back.payload.value.createdAtUs], [['did:plc:a'], ['nudity'], 0n]);
     assert.equal(messageId({ ...base, kind: 'delete', uri, rev: '3m', collection: 'app.bsky.feed.post' }), `${uri}#delete@3m`);
+  });
+
+  it('maps embeds (quote with media, link card) and tags; no embed stays unset', () => {
+    const uri = 'at://did:plc:abc/app.bsky.feed.post/3k';
+    const quoted = { uri: 'at://did:plc:q/app.bsky.feed.post/3j', cid: 'bafyq' };
+    const postOf = (embed: Embed | null) => {
+      const out = toProto({ ...base, kind: 'post', action: 'create', uri, cid: 'bafy', rev: '3k', text: 'x', langs: [], reply: null, facets: [], embed, tags: ['rust', 'café'], selfLabels: [], createdAt: '2025-01-01T00:00:00Z' }, 'firehose');
+      const back = decode(NetworkEventSchema, encode(NetworkEventSchema, out.event));
+      assert.ok(back.payload.case === 'post');
+      return back.payload.value;
+    };
+    const quote = postOf({ record: quoted, external: null, imageAlts: ['a cat', ''], hasVideo: false });
+    assert.deepEqual([quote.embed?.record?.uri, quote.embed?.record?.cid, quote.embed?.imageAlts, quote.embed?.hasVideo, quote.embed?.externalUri], [quoted.uri, quoted.cid, ['a cat', ''], false, '']);
+    assert.deepEqual(quote.tags, ['rust', 'café']);
+    const card = postOf({ record: null, external: { uri: 'https://example.com/a', title: 'A', description: 'about a' }, imageAlts: [], hasVideo: true });
+    assert.deepEqual([card.embed?.record, card.embed?.externalUri, card.embed?.externalTitle, card.embed?.externalDescription, card.embed?.hasVideo], [undefined, 'https://example.com/a', 'A', 'about a', true]);
+    assert.equal(postOf(null).embed, undefined);
   });
 });

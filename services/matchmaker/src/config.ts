@@ -1,5 +1,5 @@
 // matchmaker's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, duration, int, number, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, duration, int, number, oneOf, string, type ConfigOf } from '@botsky/kit';
 
 export const matchmakerConfigSpec = {
   ...commonConfigSpec,
@@ -7,6 +7,8 @@ export const matchmakerConfigSpec = {
   battleRate: number('BOTSKY_BATTLE_RATE', { min: 0, max: 1 }).default(0.2),
   mentionDailyLimit: int('BOTSKY_MENTION_DAILY_LIMIT', { min: 0 }).default(3),
   topK: int('BOTSKY_MATCH_TOP_K', { min: 1, max: 100 }).default(3),
+  // 'random' is the control arm of the introductions benchmark: a uniform draw among the same eligible people.
+  mentionStrategy: oneOf('BOTSKY_MATCH_MENTION_STRATEGY', ['similar', 'random'] as const).default('similar'),
   onlineWindowMs: duration('BOTSKY_MATCH_ONLINE_WINDOW', { min: 1000 }).default(15 * 60_000),
   seed: int('BOTSKY_MATCH_SEED', { min: 0 }).optional(),
   rosterRefreshMs: duration('BOTSKY_MATCH_ROSTER_REFRESH', { min: 100 }).default(30_000),

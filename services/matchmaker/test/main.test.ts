@@ -1,35 +1,5 @@
-// matchmaker's main as its own process: it starts on the kit against the real NATS, reports ready,
-// stops cleanly on SIGTERM, and refuses a bad config with one line naming the variable.
-import assert from 'node:assert/strict';
+// matchmaker's main as its own process: the kit's common checks (ready, clean SIGTERM, bad config).
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'node:test';
-import { natsUrl, runNode, startServiceMain, testNamespace } from '@botsky/kit/testing';
+import { describeServiceMain } from '@botsky/kit/testing';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-describe('matchmaker main', { concurrency: true }, () => {
-  it('connects to the bus, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
-    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: testNamespace(), BOTSKY_DRAIN_TIMEOUT_MS: '5000' };
-    const { proc, ready } = await startServiceMain(t, MAIN, env);
-    assert.deepEqual(ready, { ready: true, phase: 'ready', checks: { 'matchmaker.bus': { ok: true } } });
-    proc.child.kill('SIGTERM');
-    const exit = await proc.exited;
-    // Exit 0 means within the deadline: past it, the kit's timer ends the process with 1.
-    assert.equal(exit.code, 0, exit.stderr);
-    assert.equal(exit.stderr, '');
-    assert.match(exit.stdout, /"msg":"stopped"/);
-  });
-
-  it('a bad port stops start-up: exit 2, one line on stderr naming BOTSKY_OPS_PORT', async (t) => {
-    const exit = await runNode(t, MAIN, [], { BOTSKY_OPS_PORT: 'abc' }).exited;
-    assert.equal(exit.code, 2);
-    assert.equal(exit.stderr, 'matchmaker: config: BOTSKY_OPS_PORT must be an integer 0-65535 (got "abc")\n');
-    assert.equal(exit.stdout, '');
-  });
-
-  it('a bad bus URL stops start-up: exit 2, one line on stderr naming BOTSKY_BUS', async (t) => {
-    const exit = await runNode(t, MAIN, [], { BOTSKY_BUS: 'ftp://x' }).exited;
-    assert.equal(exit.code, 2);
-    assert.equal(exit.stderr, `matchmaker: config: BOTSKY_BUS must be 'memory' or nats://host:port[,host:port...] (got "ftp://x")\n`);
-  });
-});
+describeServiceMain({ name: 'matchmaker', main: fileURLToPath(new URL('../src/main.ts', import.meta.url)), checks: ['bus'] });

@@ -1,5 +1,6 @@
 // scoring's metrics (Prometheus, on the ops server's /metrics).
 import type { Counter, Gauge, Metrics } from '@botsky/kit';
+import type { BatchWriterStats } from '@botsky/warehouse';
 
 export interface ScoringMetrics {
   rowsWritten: Counter<'table'>;
@@ -21,4 +22,33 @@ export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
     computeErrors: metrics.counter({ name: 'botsky_scoring_compute_errors_total', help: 'Leaderboard computations that failed (retried next interval)' }),
     rating: metrics.gauge({ name: 'botsky_scoring_rating', help: 'Latest rating per bot and method (elo, bt)', labelNames: ['bot', 'method'] }),
   };
+}
+
+const WRITER_COUNTERS: ReadonlyArray<[keyof BatchWriterStats, string, string]> = [
+  ['storedBatches', 'botsky_scoring_flushes_total', 'Batches the recorder flushed to the warehouse'],
+  ['storedRows', 'botsky_scoring_rows_flushed_total', 'Rows the recorder flushed to the warehouse'],
+  ['retries', 'botsky_scoring_flush_retries_total', 'Batch inserts retried after a warehouse failure'],
+  ['rejectedRows', 'botsky_scoring_rows_rejected_total', 'Rows the warehouse refused for good'],
+];
+
+/** The batching writer's own counters, read at scrape time (undefined before the writer starts). */
+export function exportWriterStats(metrics: Metrics, stats: () => BatchWriterStats | undefined): void {
+  for (const [field, name, help] of WRITER_COUNTERS) {
+    metrics.counter({
+      name,
+      help,
+      collect() {
+        const s = stats();
+        this.reset();
+        if (s) this.inc(s[field]);
+      },
+    });
+  }
+  metrics.gauge({
+    name: 'botsky_scoring_pending_rows',
+    help: 'Rows buffered or being inserted, not yet stored',
+    collect() {
+      this.set(stats()?.pendingRows ?? 0);
+    },
+  });
 }

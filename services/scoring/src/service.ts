@@ -6,7 +6,7 @@ import type { Service, ServiceDefinition } from '@botsky/kit';
 import { createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
 import { scoringConfigSpec } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
-import { createScoringMetrics } from './metrics.ts';
+import { createScoringMetrics, exportWriterStats } from './metrics.ts';
 import { startFeedRecorder } from './recorder/feed.ts';
 import { startNetworkRecorder } from './recorder/network.ts';
 import { startOutcomesRecorder } from './recorder/outcomes.ts';
@@ -37,6 +37,7 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
     handles: () => rosterHandles(ctx.bus),
   });
   let writer: StatefulBatchWriter | undefined;
+  exportWriterStats(ctx.metrics, () => writer?.stats());
   let servers: LeaderboardServers | undefined;
   let subs: Subscription[] = [];
 

@@ -2,7 +2,7 @@
 // builders, metrics, and clean-up of a test namespace.
 import { Writable } from 'node:stream';
 import {
-  BotOutcomeSchema, ImpressionSchema, LikeSchema, NetworkEventSchema, PostSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
+  BotOutcomeSchema, ImpressionPageSchema, ImpressionSchema, LikeSchema, NetworkEventSchema, PostSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
   replyTaskId, toUs, type NetworkEvent,
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
@@ -120,3 +120,12 @@ export function impression(requestId: string, position: number, item: string, bo
   return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:${position}` };
 }
 
+
+/** One served page, as the feed publishes it: `items` are [position, item uri, bot]. */
+export function impressionPage(requestId: string, items: Array<[number, string, string]>, ms: number): OutgoingMessage {
+  const data = encode(ImpressionPageSchema, {
+    requestId, viewerDid: did('viewer'), servedAtUs: toUs(ms),
+    items: items.map(([position, itemUri, botId]) => ({ position, itemUri, botId, probability: 0.5, feedContext: `${requestId}/${position}` })),
+  });
+  return { subject: SUBJECTS.feedImpressionPage, data, msgId: `imp:${requestId}` };
+}

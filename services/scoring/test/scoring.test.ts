@@ -24,7 +24,7 @@ import { recordMessage } from '../src/recorder/record.ts';
 import { ReplyIndex } from '../src/recorder/reply-index.ts';
 import { createScoreJob } from '../src/scores/job.ts';
 import {
-  deleteNamespace, eventually, impression, like, metricValue, outcome, post, postUri, startScoring, type RunningScoring,
+  deleteNamespace, eventually, impression, impressionPage, like, metricValue, outcome, post, postUri, startScoring, type RunningScoring,
 } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
@@ -61,14 +61,18 @@ function events(): OutgoingMessage[] {
     post('alice', 'a1', T0 + 40_000 + 45 * MIN, { root: P2, parent: R('b3', 'r2b') }),
     // battle 3: one like each: a tie
     like('alice', 'l8', R('b1', 'r3a'), T0 + MIN), like('bob', 'l9', R('b3', 'r3b'), T0 + MIN),
-    // impressions: R1a 3, R3a 1 (b1: 4); R1b 2, R2a 2 (b2: 4); R2b 2, R3b 2 (b3: 4)
-    impression('q1', 0, R('b1', 'r1a'), 'b1', T0 + MIN), impression('q2', 1, R('b1', 'r1a'), 'b1', T0 + MIN),
+    // impressions: R1a 3, R3a 1 (b1: 4); R1b 2, R2a 2 (b2: 4); R2b 2, R3b 2 (b3: 4). Pages q1 and
+    // q2 as the feed publishes them (one message each); q3 and q4 as single impressions (older data).
+    impressionPage('q1', [[0, R('b1', 'r1a'), 'b1'], [1, R('b2', 'r1b'), 'b2'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
+    impressionPage('q2', [[0, R('b2', 'r1b'), 'b2'], [1, R('b1', 'r1a'), 'b1'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
     impression('q3', 0, R('b1', 'r1a'), 'b1', T0 + MIN), impression('q3', 1, R('b1', 'r3a'), 'b1', T0 + MIN),
-    impression('q1', 1, R('b2', 'r1b'), 'b2', T0 + MIN), impression('q2', 0, R('b2', 'r1b'), 'b2', T0 + MIN),
-    impression('q1', 2, R('b2', 'r2a'), 'b2', T0 + MIN), impression('q2', 2, R('b2', 'r2a'), 'b2', T0 + MIN),
-    impression('q1', 3, R('b3', 'r2b'), 'b3', T0 + MIN), impression('q2', 3, R('b3', 'r2b'), 'b3', T0 + MIN),
     impression('q3', 2, R('b3', 'r3b'), 'b3', T0 + MIN), impression('q4', 0, R('b3', 'r3b'), 'b3', T0 + MIN),
   ];
+}
+
+/** Rows one pass of events() writes: one per message, plus three more for each four-item page. */
+function rowsPerPass(all: readonly OutgoingMessage[]): number {
+  return all.length + 2 * 3;
 }
 
 describe('scoring', () => {
@@ -95,7 +99,7 @@ describe('scoring', () => {
     // The same events again without msgIds: the bus stores them, as a redelivery would arrive.
     await s.ctx.bus.publishMany(all.map(({ subject, data }) => ({ subject, data })));
     await s.ctx.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]));
-    await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * all.length, 20_000, 'rows');
+    await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * rowsPerPass(all), 20_000, 'rows');
     await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-outcomes' })) === 1);
     const db = s.ctx.warehouse.database;
     assert.equal(await count(`SELECT count() AS n FROM ${db}.posts FINAL`), 6);
@@ -103,9 +107,19 @@ describe('scoring', () => {
     assert.equal(await count(`SELECT count() AS n FROM ${db}.bot_replies FINAL`), 6);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.mentions FINAL`), 3);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.impressions FINAL`), 12);
+    // A page's rows are named by request id and position, with the page's shared fields.
+    const pageRow = `SELECT count() AS n FROM ${db}.impressions FINAL WHERE impression_id = 'q2:1' AND feed_request_id = 'q2' AND bot_id = 'b1' AND position = 1 AND viewer_did = 'did:plc:viewer'`;
+    assert.equal(await count(pageRow), 1);
     // The recorder attributed replies and likes to bots, for the per-minute views.
     assert.equal(await count(`SELECT count() AS n FROM ${db}.posts FINAL WHERE parent_bot_id = 'b1' AND answers_mention = 1`), 1);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.interactions FINAL WHERE subject_bot_id = 'b3'`), 3);
+    // The batching writer's counters: every row written is in some flushed batch, none refused.
+    const written = await metricValue(s.metrics, 'botsky_scoring_rows_written_total');
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rows_flushed_total'), written);
+    const flushes = await metricValue(s.metrics, 'botsky_scoring_flushes_total');
+    assert.ok(flushes >= 1 && flushes <= written, `${flushes} flushes`);
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rows_rejected_total'), 0);
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_pending_rows'), 0);
   });
 
   it('computes engagement, recommendation, battles and ratings as computed by hand', async () => {

@@ -56,6 +56,10 @@ export class MemoryBroker {
     return found;
   }
 
+  stream(name: string): MemoryStream | undefined {
+    return this.#streams.get(name);
+  }
+
   consumer(streamName: string, consumerName: string): MemoryConsumer | undefined {
     return this.#consumers.get(`${streamName}/${consumerName}`);
   }

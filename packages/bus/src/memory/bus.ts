@@ -2,14 +2,16 @@
 
 import { BusClosedError, BusPublishError, TopologyError } from '../errors.ts';
 import { deadLetterer } from '../dead-letter.ts';
+import { FollowRunner, followedStream } from '../follower.ts';
 import { DEFAULT_MAX_IN_FLIGHT, HandlerRunner, type Delivery } from '../handler-runner.ts';
 import { createNamespace, type Namespace } from '../namespace.ts';
 import { StatsRecorder } from '../stats.ts';
 import { isValidSubject } from '../subject-match.ts';
 import { TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
+import { MemoryFollower } from './follower.ts';
 import { MemoryBroker } from './broker.ts';
 import type { MemoryConsumer, MemorySubscriber } from './consumer.ts';
 
@@ -39,6 +41,7 @@ export class MemoryBus implements Bus {
   readonly #ownsBroker: boolean;
   readonly #stats = new StatsRecorder();
   readonly #subs = new Set<MemorySubscription>();
+  readonly #followers = new Set<MemoryFollower>();
   #closing = false;
   #closed = false;
   #closingDone: Promise<void> | undefined;
@@ -121,6 +124,17 @@ export class MemoryBus implements Bus {
     return sub;
   }
 
+  async follow(subject: string, handler: Handler, opts: FollowOptions = {}): Promise<Subscription> {
+    this.#checkOpen();
+    const spec = followedStream(this.#topology, subject);
+    const stream = this.#broker.stream(this.#ns.stream(spec.name));
+    if (stream === undefined) throw new TopologyError(`stream ${spec.name} does not exist yet: call ensureTopology first`);
+    const runner = new FollowRunner(subject, handler, this.#stats.follower(subject), this.#hooks);
+    const follower: MemoryFollower = new MemoryFollower(stream, this.#ns.subject(subject), runner, opts.sinceMs, () => this.#followers.delete(follower));
+    this.#followers.add(follower);
+    return follower;
+  }
+
   async kv(bucket: string): Promise<KvStore> {
     this.#checkOpen();
     return this.#broker.bucket(this.#ns.bucket(bucket));
@@ -130,6 +144,14 @@ export class MemoryBus implements Bus {
     return this.#stats.snapshot();
   }
 
+  async consumerLag(consumer: string): Promise<ConsumerLag> {
+    this.#checkOpen();
+    const spec = findConsumer(this.#topology, consumer);
+    const state = this.#broker.consumer(this.#ns.stream(spec.stream), spec.name);
+    if (state === undefined) throw new TopologyError(`consumer ${consumer} does not exist yet: call ensureTopology first`);
+    return state.lag();
+  }
+
   async ping(): Promise<void> {
     this.#checkOpen();
   }
@@ -137,7 +159,7 @@ export class MemoryBus implements Bus {
   close(): Promise<void> {
     this.#closingDone ??= (async () => {
       this.#closing = true;
-      await Promise.all([...this.#subs].map((s) => s.stop()));
+      await Promise.all([...this.#subs, ...this.#followers].map((s) => s.stop()));
       this.#closed = true;
       if (this.#ownsBroker) this.#broker.close();
     })();
@@ -149,6 +171,7 @@ export class MemoryBus implements Bus {
     this.#closing = true;
     this.#closed = true;
     for (const s of this.#subs) s.kill();
+    for (const f of this.#followers) f.kill();
     if (this.#ownsBroker) this.#broker.close();
   }
 

@@ -54,6 +54,16 @@ export class MemoryConsumer implements StreamConsumer {
     return this.#nextSeq;
   }
 
+  /** As JetStream counts: not yet delivered (on the filter), and delivered but not acked or terminated. */
+  lag(): { pending: number; ackPending: number } {
+    let pending = 0;
+    for (let seq = Math.max(this.#nextSeq, this.#stream.firstSeq); seq <= this.#stream.lastSeq; seq++) {
+      const msg = this.#stream.get(seq);
+      if (msg !== undefined && this.#matches(msg.subject)) pending++;
+    }
+    return { pending, ackPending: this.#tracked.size };
+  }
+
   attach(sub: MemorySubscriber): void {
     this.#subs.push(sub);
     this.schedulePump();

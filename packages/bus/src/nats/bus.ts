@@ -5,14 +5,17 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, BusError, BusPublishError, TopologyError } from '../errors.ts';
 import { deadLetterer } from '../dead-letter.ts';
+import { FollowRunner, followedStream } from '../follower.ts';
 import { DEFAULT_MAX_IN_FLIGHT, HandlerRunner } from '../handler-runner.ts';
 import { createNamespace, type Namespace } from '../namespace.ts';
 import { publishWindowed } from '../publish-window.ts';
 import { StatsRecorder } from '../stats.ts';
 import { TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
+import { startNatsFollower, type NatsFollower } from './follower.ts';
+import { ConsumerLagReader } from './consumer-lag.ts';
 import { openNatsKv } from './kv.ts';
 import { toMsgHdrs } from './message.ts';
 import { AckedPublisher } from './publisher.ts';
@@ -69,7 +72,9 @@ export class NatsBus implements Bus {
   readonly #hooks: BusHooks;
   readonly #stats = new StatsRecorder();
   readonly #subs = new Set<NatsSubscription>();
+  readonly #followers = new Set<NatsFollower>();
   readonly #kvs = new Map<string, Promise<KvStore>>();
+  readonly #lag: ConsumerLagReader;
   #closing = false;
 
   constructor(nc: NatsConnection, ns: Namespace, options: NatsBusOptions) {
@@ -80,17 +85,13 @@ export class NatsBus implements Bus {
     this.#options = options;
     this.#topology = options.topology ?? TOPOLOGY;
     this.#hooks = options.hooks ?? {};
+    this.#lag = new ConsumerLagReader(nc, ns);
     void this.#watchConnection();
   }
 
   async ensureTopology(): Promise<void> {
     this.#checkOpen();
-    let jsm: JetStreamManager;
-    try {
-      jsm = await jetstreamManager(this.#nc);
-    } catch (err) {
-      throw new TopologyError(`JetStream is not available: ${(err as Error).message}`, { cause: err });
-    }
+    const jsm = await this.#manager();
     await ensureNatsTopology(jsm, this.#topology, this.#ns, this.#options.replicas ?? 1);
   }
 
@@ -140,6 +141,26 @@ export class NatsBus implements Bus {
     return sub;
   }
 
+  async follow(subject: string, handler: Handler, opts: FollowOptions = {}): Promise<Subscription> {
+    this.#checkOpen();
+    const spec = followedStream(this.#topology, subject);
+    const follower = await startNatsFollower({
+      js: this.#js, jsm: await this.#manager(), ns: this.#ns, stream: spec.name, subject, sinceMs: opts.sinceMs,
+      runner: new FollowRunner(subject, handler, this.#stats.follower(subject), this.#hooks),
+      onStopped: () => this.#followers.delete(follower),
+    });
+    this.#followers.add(follower);
+    return follower;
+  }
+
+  async #manager(): Promise<JetStreamManager> {
+    try {
+      return await jetstreamManager(this.#nc);
+    } catch (err) {
+      throw new TopologyError(`JetStream is not available: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   async kv(bucket: string): Promise<KvStore> {
     this.#checkOpen();
     const name = this.#ns.bucket(bucket);
@@ -154,6 +175,11 @@ export class NatsBus implements Bus {
 
   stats(): BusStats {
     return this.#stats.snapshot();
+  }
+
+  async consumerLag(consumer: string): Promise<ConsumerLag> {
+    this.#checkOpen();
+    return this.#lag.read(findConsumer(this.#topology, consumer));
   }
 
   async ping(): Promise<void> {
@@ -174,7 +200,7 @@ export class NatsBus implements Bus {
   async close(): Promise<void> {
     if (this.#closing) return this.#nc.closed().then(() => undefined);
     this.#closing = true;
-    await Promise.all([...this.#subs].map((s) => s.stop()));
+    await Promise.all([...this.#subs, ...this.#followers].map((s) => s.stop()));
     if (!this.#nc.isClosed()) await this.#nc.drain();
     this.#publisher.close();
   }
@@ -183,6 +209,7 @@ export class NatsBus implements Bus {
   async kill(): Promise<void> {
     this.#closing = true;
     for (const s of this.#subs) s.kill();
+    for (const f of this.#followers) f.kill();
     this.#publisher.close();
     await this.#nc.close();
   }

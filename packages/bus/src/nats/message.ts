@@ -31,7 +31,7 @@ function fromMsgHdrs(h: MsgHdrs | undefined): Record<string, string> {
   return out;
 }
 
-class NatsBusMessage implements BusMessage {
+export class NatsBusMessage implements BusMessage {
   readonly #m: JsMsg;
   readonly subject: string;
   readonly seq: number;

@@ -2,9 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { SUBJECTS } from '@botsky/contracts';
 import type { BusMessage } from '../../src/types.ts';
+import { TopologyError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
-import { ACK_WAIT_MS, dec, sleep, waitFor } from '../helpers.ts';
+import { ACK_WAIT_MS, dec, enc, gate, sleep, waitFor, waitForAsync } from '../helpers.ts';
 import { Concurrency, Recorder, publishTasks, setup, type ContractAdapter } from './env.ts';
 
 const bot = CONSUMERS.botRunner;
@@ -81,6 +83,34 @@ export function flowSuite(adapter: ContractAdapter): void {
     await sleep(ACK_WAIT_MS + 300);
     for (const m of next.seen) assert.ok(!finished.has(m.seq), `seq ${m.seq} was acked before stop, not redelivered`);
     assert.equal(next.seen.length, 30 - atStop);
+  });
+
+  it("reports a consumer's lag as the server counts it, whichever replica asks", async (t) => {
+    const env = await setup(t, adapter);
+    const other = await env.replica();
+    const lag = () => other.bus.consumerLag(bot);
+    const lagIs = (pending: number, ackPending: number) => waitForAsync(async () => {
+      const l = await lag();
+      return l.pending === pending && l.ackPending === ackPending;
+    }, `${pending} pending and ${ackPending} awaiting an ack`);
+    assert.deepEqual(await lag(), { pending: 0, ackPending: 0 });
+    await env.bus.publish(SUBJECTS.matchDecision, enc('not on the filter'));
+    await publishTasks(env.bus, 6, 'lag');
+    await lagIs(6, 0);
+    const held = gate();
+    let started = 0;
+    let done = 0;
+    await env.bus.consume(bot, async () => {
+      started++;
+      await held.wait;
+      done++;
+    }, { maxInFlight: 2 });
+    await waitFor(() => started === 2, 'two handlers holding their messages');
+    await lagIs(4, 2);
+    held.open();
+    await waitFor(() => done === 6, 'all six handled');
+    await lagIs(0, 0);
+    await assert.rejects(other.bus.consumerLag('no-such-consumer'), TopologyError);
   });
 
   it('close() waits for in-flight handlers, their acks and dead letters', async (t) => {

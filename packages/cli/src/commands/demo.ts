@@ -2,8 +2,10 @@
 // with planted qualities, all five services on the embedded adapters, and the simulated population
 // reading the feed and reacting to the bots; at the end the leaderboard from the warehouse, a table
 // and a JSON report whose counts are the warehouse's.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { deleteNamespace, parseBusUrl } from '@botsky/bus';
 import { botRunnerDefinition } from '@botsky/bot-runner';
 import { feedConfigSpec, feedDefinition, feedIdentity } from '@botsky/feed';
 import { ingestDefinition } from '@botsky/ingest';
@@ -56,13 +58,22 @@ export const demo: Command = {
     await prepareDataDir(opts.dataDir);
     io.out(`botsky demo: starting the local network and ${opts.bots} offline bots (seed ${opts.seed})`);
     const net = await startDemoNetwork({ bots: opts.bots, seed: opts.seed, dataDir: opts.dataDir });
+    // Over NATS, a namespace of its own: a run starts with no streams, consumers or ingest cursor
+    // left by an earlier one (whose devnet is gone), and deletes it at the end; the warehouse keeps the data.
+    const bus = parseBusUrl(opts.busUrl);
+    const namespace = bus.kind === 'nats' ? `demo-${randomUUID().slice(0, 8)}` : undefined;
     try {
-      const env = demoEnv(opts, net, io, await freePort());
+      const env = demoEnv(opts, net, io, await freePort(), namespace);
       const code = await runDemo(opts, net, env, io);
       if (code !== 0) return code;
       return await finishDemo({ opts, bots: net.bots, env, io });
     } finally {
       await net.devnet.stop();
+      if (bus.kind === 'nats' && namespace) {
+        await deleteNamespace(bus.servers, namespace).catch((err: unknown) => {
+          io.err(`botsky demo: could not delete NATS namespace ${namespace}: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      }
     }
   },
 };
@@ -77,12 +88,14 @@ async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, 
     env,
     logTo: 'stderr',
     signal: stop.signal,
+    // finishing (leaderboard, counts, report) follows the services' stop
+    afterStop: 'continue',
     shared: async (kit) => {
       const bus = await openBus(loadConfig(commonConfigSpec, env), kit.createLogger('botsky:bus'), 'botsky-demo');
       return { overrides: { bus }, close: () => bus.close() };
     },
     onReady: () => {
-      const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
+      const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}, namespace ${env.BOTSKY_NAMESPACE}`;
       io.out(`botsky demo: ${SERVICES.length} services ready (${bus}, embedded ClickHouse in ${join(opts.dataDir, 'clickhouse')})`);
       driving = drivePopulation(opts, net, env, io, stop.signal).finally(() => stop.abort());
     },
@@ -122,22 +135,24 @@ async function drivePopulation(
 }
 
 /** Windows short enough for battles and mentions to be decided within the run. */
-function demoEnv(opts: DemoOptions, net: DemoNetwork, io: CliIo, feedPort: number): Record<string, string | undefined> {
+function demoEnv(
+  opts: DemoOptions, net: DemoNetwork, io: CliIo, feedPort: number, namespace: string | undefined,
+): Record<string, string | undefined> {
   const window = `${Math.max(5, Math.min(20, Math.round(opts.durationMs / 4000)))}s`;
   return {
     LOG_LEVEL: 'warn',
     BOTSKY_BATTLE_WINDOW: window,
     BOTSKY_RECOMMENDATION_WINDOW: window,
     BOTSKY_SCORING_INTERVAL: '5s',
-    BOTSKY_BATTLE_RATE: '0.3',
+    // the leaderboard is fitted on battles: half the answered posts get two bots
+    BOTSKY_BATTLE_RATE: '0.5',
     BOTSKY_MENTION_DAILY_LIMIT: '10',
     BOTSKY_MATCH_ROSTER_REFRESH: '2s',
     BOTSKY_BOOTSTRAP_ROUNDS: '200',
-    // the population writes hours of activity a minute; bot-runner's default of 8 falls behind
-    BOTSKY_RUNNER_CONCURRENCY: '32',
     ...io.env,
     // What the demo wires together, whatever the environment says.
     BOTSKY_BUS: opts.busUrl,
+    BOTSKY_NAMESPACE: namespace ?? io.env.BOTSKY_NAMESPACE,
     BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
     BOTSKY_MATCH_SEED: String(opts.seed),
     BOTSKY_INGEST_SOURCE: 'firehose',
@@ -156,7 +171,5 @@ function demoEnv(opts: DemoOptions, net: DemoNetwork, io: CliIo, feedPort: numbe
     BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
     BOTSKY_LEADERBOARD_PORT: '0',
     BOTSKY_LEADERBOARD_GRPC_PORT: '0',
-    // finishing (leaderboard, counts, report) runs after the services' shutdown deadline is armed
-    BOTSKY_DRAIN_TIMEOUT_MS: '120s',
   };
 }

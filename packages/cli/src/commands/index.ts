@@ -2,8 +2,9 @@
 import type { Command } from '../command.ts';
 import { demo } from './demo.ts';
 import { helpCommand } from './help.ts';
+import { load } from './load.ts';
 import { publishFeed } from './publish-feed.ts';
 import { rescore } from './rescore.ts';
 import { up } from './up.ts';
 
-export const commands: Readonly<Record<string, Command>> = { up, demo, rescore, 'publish-feed': publishFeed, help: helpCommand(() => commands) };
+export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, 'publish-feed': publishFeed, help: helpCommand(() => commands) };

@@ -1,13 +1,14 @@
-// Accounts for the simulated people. The default factory talks to the PDS with the official client
-// and is resumable: a handle that already exists is logged into with the same password, so a
-// setup of 10,000 people that stopped half-way picks up where it was.
-import { AtpAgent } from '@atproto/api';
+// Accounts for the simulated people. The default factory talks to the PDS over plain XRPC (see
+// session-agent.ts for why not AtpAgent) and is resumable: a handle that already exists is logged
+// into with the same password, so a setup of 10,000 people that stopped half-way picks up where it was.
 import { SimulationError } from './errors.ts';
+import { sessionAgent, xrpc, type RepoAgent, type Session } from './session-agent.ts';
 
 export interface SimAccount {
   did: string;
   handle: string;
-  agent: AtpAgent;
+  /** Calls as this account; the devnet's `DevnetAccount.agent` (an AtpAgent) fits. */
+  agent: RepoAgent;
 }
 
 export interface AccountRequest {
@@ -23,32 +24,23 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function loggedIn(agent: AtpAgent, handle: string, password: string): Promise<boolean> {
-  try {
-    await agent.login({ identifier: handle, password });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Creates the account on the PDS, or logs in when the handle is already there. */
 export function pdsAccountFactory(pdsUrl: string): AccountFactory {
   return async ({ handle, password }) => {
-    const agent = new AtpAgent({ service: pdsUrl });
     const email = `${handle.split('.')[0]}@population.example`;
+    let session: Session;
     try {
-      await agent.createAccount({ handle, email, password });
+      session = await xrpc<Session>(pdsUrl, 'com.atproto.server.createAccount', { body: { handle, email, password } });
     } catch (err) {
       // The PDS says "taken" in more than one way (HandleNotAvailable, InvalidRequest): whatever
       // the error, an account this population made before logs in with its password.
-      if (!(await loggedIn(agent, handle, password))) {
+      try {
+        session = await xrpc<Session>(pdsUrl, 'com.atproto.server.createSession', { body: { identifier: handle, password } });
+      } catch {
         throw new SimulationError(`could not create account ${handle}, nor log into it (${errorText(err)})`, { cause: err });
       }
     }
-    const session = agent.session;
-    if (!session) throw new SimulationError(`no session for ${handle}`);
-    return { did: session.did, handle: session.handle, agent };
+    return { did: session.did, handle: session.handle, agent: sessionAgent(pdsUrl, session) };
   };
 }
 

@@ -5,7 +5,7 @@ import { topicsOf } from '../vocabulary.ts';
 import { mapBounded } from './accounts.ts';
 import { SimulationError } from './errors.ts';
 import type { PersonState, RecentPost, WriteTag } from './state.ts';
-import { applyPlanned } from './writes.ts';
+import { applyPlanned, type WriteResult } from './writes.ts';
 
 export interface SimulationStats {
   accounts: number;
@@ -51,6 +51,7 @@ const MAX_ATTEMPTS = 3;
 export interface FlushOptions {
   concurrency: number;
   onError: (err: SimulationError) => void;
+  onWritten?: (records: readonly WriteResult[]) => void;
 }
 
 /** Returns the people's new posts (for others to answer), in person order. */
@@ -60,6 +61,7 @@ export async function flushWrites(states: readonly PersonState[], stats: Simulat
     const batch = s.queue.splice(0);
     try {
       const results = await applyPlanned(s.account!, batch.map((q) => q.write), new Date());
+      o.onWritten?.(results);
       stats.batches++;
       stats.writes += batch.length;
       const mine: RecentPost[] = [];

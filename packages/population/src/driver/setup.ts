@@ -7,7 +7,7 @@ import { mapBounded, type AccountFactory } from './accounts.ts';
 import { SimulationError } from './errors.ts';
 import { decisionRandom } from './seeds.ts';
 import type { PersonState } from './state.ts';
-import { applyPlanned, type PlannedWrite } from './writes.ts';
+import { applyPlanned, type PlannedWrite, type WriteResult } from './writes.ts';
 
 export interface SetupContext {
   seed: number;
@@ -16,6 +16,7 @@ export interface SetupContext {
   concurrency: number;
   accounts: AccountFactory;
   passwordOf: (s: PersonState) => string;
+  onWritten?: (records: readonly WriteResult[]) => void;
 }
 
 /** Failures are returned, not thrown, so the others go on. */
@@ -75,7 +76,7 @@ export async function socialSetup(states: readonly PersonState[], ctx: SetupCont
   await mapBounded(todo, ctx.concurrency, async (s) => {
     const planned = socialWrites(s, states, ctx);
     try {
-      await applyPlanned(s.account!, planned, new Date());
+      ctx.onWritten?.(await applyPlanned(s.account!, planned, new Date()));
       writes += planned.length;
       s.socialDone = true;
     } catch (err) {

@@ -15,6 +15,7 @@ import { onlineMinutes, planFeed, planInbox, planPosts, type Decision, type Feed
 import { decisionRandom, poisson } from './seeds.ts';
 import { createAccounts, socialSetup, type SetupContext } from './setup.ts';
 import { deliver, readersOf, type PersonState, type RecentPost } from './state.ts';
+import type { WriteResult } from './writes.ts';
 
 export interface SimulationOptions {
   pdsUrl: string;
@@ -46,6 +47,8 @@ export interface SimulationOptions {
   /** Decisions kept for reading back (oldest dropped). Default 100,000. */
   maxDecisions?: number;
   onError?: (err: SimulationError) => void;
+  /** Every record the population wrote (setup and ticks), as the PDS answered: a load test checks them against ingest. */
+  onWritten?: (records: readonly WriteResult[]) => void;
 }
 
 export interface RunOptions {
@@ -83,7 +86,7 @@ export class Simulation {
     const ctx: SetupContext = {
       seed: this.o.seed, projectDid: this.o.projectDid, followsPerPerson: this.o.followsPerPerson ?? 3,
       concurrency: this.o.setupConcurrency ?? 8, accounts: this.o.accounts ?? pdsAccountFactory(this.o.pdsUrl),
-      passwordOf: (s) => `${this.o.password ?? 'population'}-${s.person.name}`,
+      passwordOf: (s) => `${this.o.password ?? 'population'}-${s.person.name}`, onWritten: this.o.onWritten,
     };
     const before = this.states.filter((s) => s.account).length;
     const startedAt = performance.now();
@@ -132,7 +135,7 @@ export class Simulation {
       if (seen) planFeed(s, seen, ctx);
     }
     this.trimDecisions();
-    const posted = await flushWrites(this.states, this.stats, { concurrency: this.o.concurrency ?? 16, onError: (e) => this.fail(e) });
+    const posted = await flushWrites(this.states, this.stats, { concurrency: this.o.concurrency ?? 16, onError: (e) => this.fail(e), onWritten: this.o.onWritten });
     this.recent = [...this.recent, ...posted].slice(-RECENT_POSTS);
   }
 

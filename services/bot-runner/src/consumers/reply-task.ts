@@ -90,7 +90,9 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
   });
   recordUsage(bot, generated, deps);
   if (!generated.ok) return generationFailed(task, who, generated, lastDelivery, deps);
-  return post(task, bot, rkey, generated, lastDelivery);
+  const result = await post(task, bot, rkey, generated, lastDelivery);
+  if (result.kind === 'done' && result.outcome.reply) observePostToReply(task, who.id, deps);
+  return result;
 }
 
 const done = (outcome: Init): TaskResult => ({ kind: 'done', outcome });
@@ -140,6 +142,13 @@ async function post(task: ReplyTask, bot: BotRuntime, rkey: string, g: Extract<G
   }
 }
 
+// The post's own time (the author's clock, so a post dated ahead counts as 0), else the task's.
+function observePostToReply(task: ReplyTask, bot: string, deps: ReplyTaskDeps): void {
+  const fromUs = task.post && task.post.createdAtUs > 0n ? task.post.createdAtUs : task.createdAtUs;
+  if (fromUs <= 0n) return;
+  deps.metrics.postToReply.observe({ bot }, Math.max(0, Date.now() - Number(fromUs / 1000n)) / 1000);
+}
+
 function outcomeBot(bot: BotRuntime): OutcomeBot {
   const r = rosterEntry(bot.account);
   return { id: r.id, provider: r.provider, model: r.model };
@@ -151,6 +160,7 @@ function recordUsage(bot: BotRuntime, g: Generated, deps: ReplyTaskDeps): void {
   deps.metrics.tokens.inc({ bot: id, direction: 'in' }, g.tokensIn);
   deps.metrics.tokens.inc({ bot: id, direction: 'out' }, g.tokensOut);
   if (g.costUsd) deps.metrics.cost.inc({ bot: id }, g.costUsd);
+  if (!g.ok && g.kind === 'provider') deps.metrics.modelErrors.inc({ bot: id, reason: g.error.reason });
 }
 
 function reportBudget(account: BotAccount, usage: { hour: number; day: number }, deps: ReplyTaskDeps): void {

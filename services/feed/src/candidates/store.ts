@@ -3,6 +3,9 @@
 // holds the candidates the feed had received by its time (`indexedAtMs`), grouped once, so a
 // request only walks its page. A cursor names its snapshot's time, so paging replays the same
 // set even as new replies arrive; snapshots are cached and rebuilt from the store when evicted.
+// Deleted post URIs are remembered for the window (at most maxCandidates of them): a restarted
+// feed replays outcomes and deletes from two readers, and a delete read before its reply's
+// outcome must still keep the reply out.
 import { buildSnapshot, type Candidate, type PersonalWeights, type RankSnapshot } from '../ranking/index.ts';
 
 export interface StoredCandidate extends Candidate {
@@ -34,6 +37,8 @@ export class CandidateStore {
   readonly #byUri = new Map<string, StoredCandidate>();
   readonly #byViewer = new Map<string, Set<string>>();
   readonly #snapshots = new Map<number, Snapshot>();
+  /** Deleted post URIs → when the delete was read; insertion order is time order. */
+  readonly #deleted = new Map<string, number>();
   readonly #opts: Required<CandidateStoreOptions>;
   #latest: Snapshot | undefined;
   #dirty = true;
@@ -49,7 +54,7 @@ export class CandidateStore {
   /** Adds a reply; false when it is already known or outside the window. Idempotent. */
   add(c: Omit<StoredCandidate, 'indexedAtMs'>): boolean {
     const now = this.#opts.now();
-    if (this.#byUri.has(c.uri) || c.createdAtMs < now - this.#opts.windowMs) return false;
+    if (this.#byUri.has(c.uri) || this.#deleted.has(c.uri) || c.createdAtMs < now - this.#opts.windowMs) return false;
     const stored: StoredCandidate = { ...c, indexedAtMs: now };
     this.#byUri.set(c.uri, stored);
     for (const did of [c.authorDid, c.mentionDid]) if (did) this.#index(did, c.uri);
@@ -59,7 +64,16 @@ export class CandidateStore {
     return true;
   }
 
-  /** Removes a reply (deleted on the network); cached snapshots are dropped so it is not served again. */
+  /** A post was deleted on the network: it leaves the feed (true if it was here) and stays out. */
+  delete(uri: string): boolean {
+    if (uri.includes('/app.bsky.feed.post/') && !this.#deleted.has(uri)) {
+      this.#deleted.set(uri, this.#opts.now());
+      if (this.#deleted.size > this.#opts.maxCandidates) this.#deleted.delete(this.#deleted.keys().next().value as string);
+    }
+    return this.remove(uri);
+  }
+
+  /** Removes a reply; cached snapshots are dropped so it is not served again. */
   remove(uri: string): boolean {
     const c = this.#byUri.get(uri);
     if (!c) return false;
@@ -74,6 +88,10 @@ export class CandidateStore {
   /** Drops replies older than the window; returns how many went. */
   expire(): number {
     const cutoff = this.#opts.now() - this.#opts.windowMs;
+    for (const [uri, atMs] of this.#deleted) {
+      if (atMs >= cutoff) break;
+      this.#deleted.delete(uri);
+    }
     const old = [...this.#byUri.values()].filter((c) => c.createdAtMs < cutoff);
     for (const c of old) this.remove(c.uri);
     return old.length;

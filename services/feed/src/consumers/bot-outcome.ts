@@ -1,5 +1,6 @@
-// botsky.outcomes.reply: every posted bot reply becomes a feed candidate. Failed outcomes carry
-// no reply and are skipped; a payload that cannot be decoded is dead-lettered, never retried.
+// botsky.outcomes.reply (followed by every replica, from the window's start): every posted bot
+// reply becomes a feed candidate. Failed outcomes carry no reply and are skipped; a payload that
+// cannot be decoded is counted and thrown (the bus logs it and moves on; nothing is retried).
 import { PoisonMessageError, type BusMessage, type Disposition } from '@botsky/bus';
 import { BotOutcomeSchema, decode, DecodeError, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
 import type { CandidateStore } from '../candidates/store.ts';

@@ -1,5 +1,5 @@
-// botsky.network.* (feed-network): a deleted bot reply leaves the feed at once. The consumer's
-// filter covers every network subject (server 2.9 allows one filter); only deletes matter here.
+// botsky.network.delete (followed by every replica, from the window's start): a deleted bot reply
+// leaves the feed at once and is kept out. An undecodable event is an error the bus logs and counts.
 import { PoisonMessageError, type BusMessage, type Disposition } from '@botsky/bus';
 import { decode, DecodeError, NetworkEventSchema, SUBJECTS } from '@botsky/contracts';
 import type { CandidateStore } from '../candidates/store.ts';
@@ -20,7 +20,7 @@ export function networkDeleteHandler(deps: NetworkDeleteDeps): (msg: BusMessage)
       if (!(err instanceof DecodeError)) throw err;
       throw new PoisonMessageError(`network event seq ${msg.seq}: ${err.message}`, { cause: err });
     }
-    if (deps.store.remove(uri)) {
+    if (deps.store.delete(uri)) {
       deps.metrics.deletes.inc();
       deps.metrics.candidates.set(deps.store.size);
     }

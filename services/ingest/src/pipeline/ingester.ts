@@ -6,10 +6,13 @@ import type { Bus } from '@botsky/bus';
 import type { Logger } from '@botsky/kit';
 import type { IngestMetrics } from '../metrics.ts';
 import { SocketReader } from '../source/socket-reader.ts';
+import type { SourceLink } from '../source/source-link.ts';
 import type { Source } from '../source/source.ts';
+import { CursorKeeper } from './cursor-keeper.ts';
 import type { CursorStore } from './cursor-store.ts';
 import type { FrameHandler } from './frame-handler.ts';
 import { PublishQueue, type QueuedFrame } from './publish-queue.ts';
+import { resumePoint } from './resume-point.ts';
 
 export interface IngesterOptions {
   source: Source;
@@ -20,6 +23,12 @@ export interface IngesterOptions {
   logger: Logger;
   maxInFlight: number;
   maxPayload: number;
+  /** Told when the source connects and disconnects (readiness, the connected gauge). */
+  link: SourceLink;
+  /** A silent connection is dropped after this long. */
+  idleTimeoutMs: number;
+  /** Where to start when no cursor of this source is saved (BOTSKY_INGEST_CURSOR). */
+  startCursor?: number | undefined;
   saveEveryMs?: number;
   reconnectMinMs?: number;
 }
@@ -33,13 +42,14 @@ export class Ingester {
   readonly #reader: SocketReader;
   readonly #inbound: Uint8Array[] = [];
   #pumping: Promise<void> | undefined;
+  readonly #keeper: CursorKeeper;
   #lastRead: number | undefined;
-  #saved: number | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
-  #saving: Promise<void> = Promise.resolve();
+  #cursorTimeUs: number | undefined;
 
   constructor(o: IngesterOptions) {
     this.#o = o;
+    this.#keeper = new CursorKeeper(o.cursors, o.metrics, o.logger);
     this.#queue = new PublishQueue({
       maxInFlight: o.maxInFlight,
       logger: o.logger,
@@ -48,13 +58,19 @@ export class Ingester {
       onRetry: () => o.metrics.publishRetries.inc(),
       onCursor: (seq, timeUs) => {
         o.metrics.cursor.set(seq);
-        if (timeUs !== null) o.metrics.lag.set(Math.max(0, Date.now() / 1000 - timeUs / 1e6));
+        if (timeUs === null) return;
+        this.#cursorTimeUs = timeUs;
+        o.metrics.lag.set(Math.max(0, Date.now() / 1000 - timeUs / 1e6));
       },
     });
     this.#reader = new SocketReader({
       connectUrl: () => o.source.connectUrl(this.#lastRead),
       onMessage: (data) => this.#receive(data),
       onReconnect: () => o.metrics.reconnects.inc(),
+      onOpen: () => o.link.opened(),
+      onClose: () => o.link.closed(),
+      onSilent: () => o.metrics.idleTimeouts.inc(),
+      idleTimeoutMs: o.idleTimeoutMs,
       logger: o.logger,
       maxPayload: o.maxPayload,
       ...(o.reconnectMinMs === undefined ? {} : { backoffMinMs: o.reconnectMinMs }),
@@ -63,7 +79,7 @@ export class Ingester {
 
   /** The position up to which everything is published. */
   get cursor(): number | undefined {
-    return this.#queue.cursor ?? this.#saved;
+    return this.#queue.cursor ?? this.#keeper.saved;
   }
 
   /** Frames read but not decoded, events not yet acked, and whether reading is paused. */
@@ -77,13 +93,16 @@ export class Ingester {
   }
 
   async start(): Promise<void> {
-    const saved = await this.#o.cursors.load();
-    this.#saved = saved;
-    this.#lastRead = saved;
-    if (saved !== undefined) this.#o.metrics.cursor.set(saved);
-    this.#o.logger.info({ url: this.#o.source.url, cursor: saved ?? null }, saved === undefined ? 'starting from the live tip' : 'resuming from the saved cursor');
+    const { cursors, source, startCursor, logger, metrics } = this.#o;
+    const start = await resumePoint(cursors, source.url, startCursor, logger);
+    if (start.saved && start.seq !== undefined) this.#keeper.resumed(start.seq, start.savedAt);
+    this.#lastRead = start.seq;
+    if (start.seq !== undefined) metrics.cursor.set(start.seq);
     this.#reader.start();
-    this.#saveTimer = setInterval(() => void this.#save(), this.#o.saveEveryMs ?? 1_000);
+    this.#saveTimer = setInterval(() => {
+      this.#refreshLag();
+      void this.#save();
+    }, this.#o.saveEveryMs ?? 1_000);
   }
 
   /** Stops reading, publishes what was read, and saves the cursor. */
@@ -99,7 +118,7 @@ export class Ingester {
     clearInterval(this.#saveTimer);
     this.#queue.stop();
     await this.#reader.stop();
-    await this.#saving;
+    await this.#keeper.settled();
   }
 
   #receive(data: Uint8Array): void {
@@ -118,7 +137,7 @@ export class Ingester {
       // After a reconnect the source may resend frames still waiting here; they were handled.
       if (frame.seq !== null && this.#lastRead !== undefined && frame.seq <= this.#lastRead) continue;
       if (frame.seq !== null) {
-        if (this.#lastRead === undefined) this.#anchor(frame.seq);
+        if (this.#lastRead === undefined) this.#keeper.anchor(frame.seq);
         this.#lastRead = frame.seq;
       }
       this.#queue.push(frame);
@@ -136,31 +155,17 @@ export class Ingester {
     }
   }
 
-  /**
-   * Started at the live tip with nothing saved: save the position just before the first frame at
-   * once, so that a crash before the first periodic save resumes there instead of at a later tip.
-   */
-  #anchor(firstSeq: number): void {
-    this.#saving = this.#saving.then(async () => {
-      if (this.#saved !== undefined || firstSeq < 1) return;
-      await this.#o.cursors.save(firstSeq - 1).then(
-        () => void (this.#saved = firstSeq - 1),
-        (err: unknown) => this.#o.logger.warn({ err }, 'first cursor not saved'),
-      );
-    });
+  #save(): Promise<void> {
+    return this.#keeper.save(() => this.#queue.cursor);
   }
 
-  #save(): Promise<void> {
-    this.#saving = this.#saving.then(async () => {
-      const seq = this.#queue.cursor;
-      if (seq === undefined || (this.#saved !== undefined && seq <= this.#saved)) return;
-      try {
-        await this.#o.cursors.save(seq);
-        this.#saved = seq;
-      } catch (err) {
-        this.#o.logger.warn({ err, seq }, 'cursor not saved; will try again');
-      }
-    });
-    return this.#saving;
+  /**
+   * The lag is measured when the cursor moves; while events wait (the bus is slow or down) it
+   * does not move, so the lag is raised to the age of the event at the cursor meanwhile.
+   */
+  #refreshLag(): void {
+    const waiting = this.#inbound.length > 0 || this.#queue.inFlight > 0;
+    if (!waiting || this.#cursorTimeUs === undefined) return;
+    this.#o.metrics.lag.set(Math.max(0, Date.now() / 1000 - this.#cursorTimeUs / 1e6));
   }
 }

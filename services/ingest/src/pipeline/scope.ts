@@ -27,7 +27,7 @@ export interface CommunityScopeOptions {
  * values with a `did`), and every DID with an entry in KV `consent` (in or out: an opted-out
  * person's events are few, and dropping them could lose the event that opts them back in).
  * Kept: every event whose actor is in the community; follows and blocks of a community account;
- * posts that reply to or mention one; likes and reposts of a community account's record; every
+ * posts that reply to, mention or quote one; likes and reposts of a community account's record; every
  * follow and block delete (a delete does not say whom it unfollowed, so any of them may be the
  * unfollow that opts a person out). A follow of the project account or a post mentioning a bot
  * adds its author at once, before matchmaker has recorded the opt-in.
@@ -76,8 +76,10 @@ function touches(e: NetworkEvent): string[] | 'graph-delete' {
     case 'repost':
       return [didOfUri(e.subject.uri)];
     case 'post': {
-      const mentions = e.facets.flatMap((f) => (f.type === 'mention' ? [f.did] : []));
-      return e.reply ? [didOfUri(e.reply.parent.uri), didOfUri(e.reply.root.uri), ...mentions] : mentions;
+      const out = e.facets.flatMap((f) => (f.type === 'mention' ? [f.did] : []));
+      if (e.reply) out.push(didOfUri(e.reply.parent.uri), didOfUri(e.reply.root.uri));
+      if (e.embed?.record) out.push(didOfUri(e.embed.record.uri));
+      return out;
     }
     case 'delete':
       return e.collection === 'app.bsky.graph.follow' || e.collection === 'app.bsky.graph.block' ? 'graph-delete' : [];

@@ -4,7 +4,7 @@ import {
   AccountStatus, NetworkEventSchema, NetworkSource, create, networkSubject, parseIsoUs,
   type MessageInitShape, type NetworkEvent as ProtoEvent, type Subject,
 } from '@botsky/contracts';
-import type { Facet, NetworkEvent } from '@botsky/firehose';
+import type { Embed, Facet, NetworkEvent } from '@botsky/firehose';
 
 export type SourceKind = 'firehose' | 'jetstream';
 
@@ -86,8 +86,21 @@ function postOf(e: Extract<NetworkEvent, { kind: 'post' }>) {
     ...(e.reply ? { reply: { root: e.reply.root, parent: e.reply.parent } } : {}),
     facets: e.facets.map(facetOf),
     mentions: [...new Set(e.facets.flatMap((f) => (f.type === 'mention' ? [f.did] : [])))],
+    ...(e.embed ? { embed: embedOf(e.embed) } : {}),
+    tags: e.tags,
     createdAtUs: us(e.createdAt),
     selfLabels: e.selfLabels,
+  };
+}
+
+function embedOf(e: Embed) {
+  return {
+    ...(e.record ? { record: e.record } : {}),
+    externalUri: e.external?.uri ?? '',
+    externalTitle: e.external?.title ?? '',
+    externalDescription: e.external?.description ?? '',
+    imageAlts: e.imageAlts,
+    hasVideo: e.hasVideo,
   };
 }
 

@@ -6,7 +6,7 @@ import type { SourceKind } from '../pipeline/to-proto.ts';
 
 export interface Source {
   readonly kind: SourceKind;
-  /** The base URL; also the key the cursor is saved under. */
+  /** The base URL; the saved cursor records it, and is used only with the same URL. */
   readonly url: string;
   /** The URL to connect to, resuming after `cursor` when there is one. */
   connectUrl(cursor: number | undefined): string;

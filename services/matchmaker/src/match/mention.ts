@@ -75,11 +75,12 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     last = chooseCandidate(pool(ctx, st, req, new Set(rejected.keys())), {
       botId: req.botId, authorDid: req.authorDid, post: req.post, author: req.author,
-      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, rand: ctx.random,
+      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, strategy: ctx.config.mentionStrategy, rand: ctx.random,
     });
     const c = last.chosen;
     if (!c) break;
     const why = await verify(ctx, st, req, c.did);
+    if (process.env.MM_DEBUG) console.error("MMDBG", req.postText, "=>", c.handle, c.score.toFixed(3), st.people.get(c.did)?.profile.top(5).join(" "), "pool", last.considered.length, last.reason);
     if (why === undefined) {
       const person = st.people.get(c.did);
       const chosen = toCandidate(c, person ? shared(person.profile, req) : last.reason, true);

@@ -41,8 +41,12 @@ export interface ChooseOptions {
   postWeight?: number;
   /** Softmax temperature over similarity scores (default 0.1). */
   temperature?: number;
+  /** 'random' ignores the ranking and draws uniformly among every eligible person (default 'similar'). */
+  strategy?: MentionStrategy;
   rand: Random;
 }
+
+export type MentionStrategy = 'similar' | 'random';
 
 function exclusionOf(c: Candidate, o: ChooseOptions): Exclusion | undefined {
   if (c.did === o.authorDid) return 'author';
@@ -79,10 +83,20 @@ export function chooseCandidate(pool: Iterable<Candidate>, o: ChooseOptions): Ca
     scored.push({ did: c.did, handle: c.handle, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.did < b.did ? -1 : 1));
+  if (o.strategy === 'random') return drawUniformly(scored, excluded, o.rand);
   const considered = scored.slice(0, o.topK ?? 3);
   const chosen = sample(considered, o.temperature ?? 0.1, o.rand);
   const reason = chosen
     ? `similarity ${chosen.score.toFixed(3)}, sampled among the top ${considered.length} of ${scored.length} eligible`
-    : `no eligible person (${Object.entries(excluded).map(([k, v]) => `${k}: ${v}`).join(', ') || 'empty pool'})`;
+    : noneReason(excluded);
   return { chosen, considered, excluded, reason };
+}
+
+const noneReason = (excluded: CandidateChoice['excluded']) =>
+  `no eligible person (${Object.entries(excluded).map(([k, v]) => `${k}: ${v}`).join(', ') || 'empty pool'})`;
+
+function drawUniformly(scored: Scored[], excluded: CandidateChoice['excluded'], rand: Random): CandidateChoice {
+  const chosen = scored[Math.floor(rand() * scored.length)];
+  const reason = chosen ? `drawn at random among ${scored.length} eligible (similarity ${chosen.score.toFixed(3)})` : noneReason(excluded);
+  return { chosen, considered: chosen ? [chosen] : [], excluded, reason };
 }

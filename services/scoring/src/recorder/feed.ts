@@ -1,14 +1,28 @@
 // Consumer scoring-recorder-feed: impressions into `impressions`, client interactions into
-// `client_interactions`.
+// `client_interactions`. The feed publishes one ImpressionPage per served page; it expands into
+// the rows single Impressions (still read: older data, other producers) give, named by request
+// id and position, so a redelivered page rewrites the same rows.
 import { CONSUMERS } from '@botsky/bus';
-import { ClientInteractionSchema, decode, ImpressionSchema, SUBJECTS } from '@botsky/contracts';
-import { clientInteractionRow, impressionRow } from './rows.ts';
+import {
+  ClientInteractionSchema, create, decode, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage,
+} from '@botsky/contracts';
+import { clientInteractionRow, impressionRow, type TableRow } from './rows.ts';
 import { recordConsumer, type RecorderDeps } from './record.ts';
 
 export function startFeedRecorder(deps: RecorderDeps) {
   return recordConsumer(deps, CONSUMERS.scoringRecorderFeed, (msg) => {
+    if (msg.subject === SUBJECTS.feedImpressionPage) return pageRows(decode(ImpressionPageSchema, msg.data));
     if (msg.subject === SUBJECTS.feedImpression) return [impressionRow(decode(ImpressionSchema, msg.data))];
     if (msg.subject === SUBJECTS.feedInteraction) return [clientInteractionRow(decode(ClientInteractionSchema, msg.data))];
     return [];
   });
+}
+
+export function pageRows(page: ImpressionPage): TableRow[] {
+  const { requestId, viewerDid, servedAtUs, feedUri } = page;
+  return page.items.map((item) => impressionRow(create(ImpressionSchema, {
+    requestId, viewerDid, servedAtUs, feedUri,
+    itemUri: item.itemUri, botId: item.botId, position: item.position, probability: item.probability,
+    feedContext: item.feedContext, battleId: item.battleId,
+  })));
 }

@@ -10,12 +10,13 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/feed.proto.
  */
 export const file_botsky_v1_feed: GenFile = /*@__PURE__*/
-  fileDesc("ChRib3Rza3kvdjEvZmVlZC5wcm90bxIJYm90c2t5LnYxIs4BCgpJbXByZXNzaW9uEhIKCnJlcXVlc3RfaWQYASABKAkSEgoKdmlld2VyX2RpZBgCIAEoCRIQCghpdGVtX3VyaRgDIAEoCRIOCgZib3RfaWQYBCABKAkSEAoIcG9zaXRpb24YBSABKA0SEwoLcHJvYmFiaWxpdHkYBiABKAESFAoMc2VydmVkX2F0X3VzGAcgASgDEhAKCGZlZWRfdXJpGAggASgJEhQKDGZlZWRfY29udGV4dBgJIAEoCRIRCgliYXR0bGVfaWQYCiABKAkizAEKEUNsaWVudEludGVyYWN0aW9uEhIKCnZpZXdlcl9kaWQYASABKAkSEAoIaXRlbV91cmkYAiABKAkSKgoFZXZlbnQYAyABKA4yGy5ib3Rza3kudjEuSW50ZXJhY3Rpb25FdmVudBITCgtldmVudF90b2tlbhgEIAEoCRIUCgxmZWVkX2NvbnRleHQYBSABKAkSEgoKcmVxdWVzdF9pZBgGIAEoCRIOCgZib3RfaWQYByABKAkSFgoOcmVjZWl2ZWRfYXRfdXMYCCABKAMq1QMKEEludGVyYWN0aW9uRXZlbnQSIQodSU5URVJBQ1RJT05fRVZFTlRfVU5TUEVDSUZJRUQQABIaChZJTlRFUkFDVElPTl9FVkVOVF9TRUVOEAESGgoWSU5URVJBQ1RJT05fRVZFTlRfTElLRRACEhwKGElOVEVSQUNUSU9OX0VWRU5UX1JFUE9TVBADEhsKF0lOVEVSQUNUSU9OX0VWRU5UX1JFUExZEAQSGwoXSU5URVJBQ1RJT05fRVZFTlRfUVVPVEUQBRIbChdJTlRFUkFDVElPTl9FVkVOVF9TSEFSRRAGEiIKHklOVEVSQUNUSU9OX0VWRU5UX1JFUVVFU1RfTU9SRRAHEiIKHklOVEVSQUNUSU9OX0VWRU5UX1JFUVVFU1RfTEVTUxAIEicKI0lOVEVSQUNUSU9OX0VWRU5UX0NMSUNLVEhST1VHSF9JVEVNEAkSKQolSU5URVJBQ1RJT05fRVZFTlRfQ0xJQ0tUSFJPVUdIX0FVVEhPUhAKEisKJ0lOVEVSQUNUSU9OX0VWRU5UX0NMSUNLVEhST1VHSF9SRVBPU1RFUhALEigKJElOVEVSQUNUSU9OX0VWRU5UX0NMSUNLVEhST1VHSF9FTUJFRBAMYgZwcm90bzM");
+  fileDesc("ChRib3Rza3kvdjEvZmVlZC5wcm90bxIJYm90c2t5LnYxIs4BCgpJbXByZXNzaW9uEhIKCnJlcXVlc3RfaWQYASABKAkSEgoKdmlld2VyX2RpZBgCIAEoCRIQCghpdGVtX3VyaRgDIAEoCRIOCgZib3RfaWQYBCABKAkSEAoIcG9zaXRpb24YBSABKA0SEwoLcHJvYmFiaWxpdHkYBiABKAESFAoMc2VydmVkX2F0X3VzGAcgASgDEhAKCGZlZWRfdXJpGAggASgJEhQKDGZlZWRfY29udGV4dBgJIAEoCRIRCgliYXR0bGVfaWQYCiABKAkihgEKDkltcHJlc3Npb25QYWdlEhIKCnJlcXVlc3RfaWQYASABKAkSEgoKdmlld2VyX2RpZBgCIAEoCRIUCgxzZXJ2ZWRfYXRfdXMYAyABKAMSEAoIZmVlZF91cmkYBCABKAkSJAoFaXRlbXMYBSADKAsyFS5ib3Rza3kudjEuU2VydmVkSXRlbSJ+CgpTZXJ2ZWRJdGVtEhAKCGl0ZW1fdXJpGAEgASgJEg4KBmJvdF9pZBgCIAEoCRIQCghwb3NpdGlvbhgDIAEoDRITCgtwcm9iYWJpbGl0eRgEIAEoARIUCgxmZWVkX2NvbnRleHQYBSABKAkSEQoJYmF0dGxlX2lkGAYgASgJIswBChFDbGllbnRJbnRlcmFjdGlvbhISCgp2aWV3ZXJfZGlkGAEgASgJEhAKCGl0ZW1fdXJpGAIgASgJEioKBWV2ZW50GAMgASgOMhsuYm90c2t5LnYxLkludGVyYWN0aW9uRXZlbnQSEwoLZXZlbnRfdG9rZW4YBCABKAkSFAoMZmVlZF9jb250ZXh0GAUgASgJEhIKCnJlcXVlc3RfaWQYBiABKAkSDgoGYm90X2lkGAcgASgJEhYKDnJlY2VpdmVkX2F0X3VzGAggASgDKtUDChBJbnRlcmFjdGlvbkV2ZW50EiEKHUlOVEVSQUNUSU9OX0VWRU5UX1VOU1BFQ0lGSUVEEAASGgoWSU5URVJBQ1RJT05fRVZFTlRfU0VFThABEhoKFklOVEVSQUNUSU9OX0VWRU5UX0xJS0UQAhIcChhJTlRFUkFDVElPTl9FVkVOVF9SRVBPU1QQAxIbChdJTlRFUkFDVElPTl9FVkVOVF9SRVBMWRAEEhsKF0lOVEVSQUNUSU9OX0VWRU5UX1FVT1RFEAUSGwoXSU5URVJBQ1RJT05fRVZFTlRfU0hBUkUQBhIiCh5JTlRFUkFDVElPTl9FVkVOVF9SRVFVRVNUX01PUkUQBxIiCh5JTlRFUkFDVElPTl9FVkVOVF9SRVFVRVNUX0xFU1MQCBInCiNJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfSVRFTRAJEikKJUlOVEVSQUNUSU9OX0VWRU5UX0NMSUNLVEhST1VHSF9BVVRIT1IQChIrCidJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfUkVQT1NURVIQCxIoCiRJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfRU1CRUQQDGIGcHJvdG8z");
 
 /**
  * One item the feed served to one viewer (subject botsky.feed.impression). Engagement is
  * normalised by impressions, so every item of every getFeedSkeleton response is logged, bot
- * reply or not.
+ * reply or not. The feed now publishes whole pages (ImpressionPage); scoring still records
+ * Impressions published before that, or by other producers.
  *
  * @generated from message botsky.v1.Impression
  */
@@ -101,6 +102,114 @@ export const ImpressionSchema: GenMessage<Impression> = /*@__PURE__*/
   messageDesc(file_botsky_v1_feed, 0);
 
 /**
+ * Every item one getFeedSkeleton response served, as one event (subject botsky.feed.page): what
+ * the page's items share is sent once. The feed publishes this (message id "imp:<request_id>");
+ * scoring expands it into one impression row per item, exactly as it records an Impression with
+ * the same fields, so the warehouse cannot tell the two apart.
+ *
+ * @generated from message botsky.v1.ImpressionPage
+ */
+export type ImpressionPage = Message<"botsky.v1.ImpressionPage"> & {
+  /**
+   * Id of the getFeedSkeleton response; an item's impression is named by it and its position.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * The viewer, from the request's service-auth token; empty for an unauthenticated request.
+   *
+   * @generated from field: string viewer_did = 2;
+   */
+  viewerDid: string;
+
+  /**
+   * When the page was served.
+   *
+   * @generated from field: int64 served_at_us = 3;
+   */
+  servedAtUs: bigint;
+
+  /**
+   * at:// URI of the feed generator record that served it.
+   *
+   * @generated from field: string feed_uri = 4;
+   */
+  feedUri: string;
+
+  /**
+   * The served items, in page order.
+   *
+   * @generated from field: repeated botsky.v1.ServedItem items = 5;
+   */
+  items: ServedItem[];
+};
+
+/**
+ * Describes the message botsky.v1.ImpressionPage.
+ * Use `create(ImpressionPageSchema)` to create a new message.
+ */
+export const ImpressionPageSchema: GenMessage<ImpressionPage> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_feed, 1);
+
+/**
+ * One item of an ImpressionPage: the fields of an Impression that differ between items.
+ *
+ * @generated from message botsky.v1.ServedItem
+ */
+export type ServedItem = Message<"botsky.v1.ServedItem"> & {
+  /**
+   * at:// URI of the served post.
+   *
+   * @generated from field: string item_uri = 1;
+   */
+  itemUri: string;
+
+  /**
+   * The bot whose reply the item is; empty when the item is not a bot's reply.
+   *
+   * @generated from field: string bot_id = 2;
+   */
+  botId: string;
+
+  /**
+   * Zero-based position of the item in the whole feed (not just this page).
+   *
+   * @generated from field: uint32 position = 3;
+   */
+  position: number;
+
+  /**
+   * Probability that the ranking policy placed this item at this position (see Impression).
+   *
+   * @generated from field: double probability = 4;
+   */
+  probability: number;
+
+  /**
+   * The feedContext string attached to the item (see Impression.feed_context).
+   *
+   * @generated from field: string feed_context = 5;
+   */
+  feedContext: string;
+
+  /**
+   * Set when the item is one side of a battle.
+   *
+   * @generated from field: string battle_id = 6;
+   */
+  battleId: string;
+};
+
+/**
+ * Describes the message botsky.v1.ServedItem.
+ * Use `create(ServedItemSchema)` to create a new message.
+ */
+export const ServedItemSchema: GenMessage<ServedItem> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_feed, 2);
+
+/**
  * An interaction a client reported through app.bsky.feed.sendInteractions
  * (subject botsky.feed.interaction).
  *
@@ -170,7 +279,7 @@ export type ClientInteraction = Message<"botsky.v1.ClientInteraction"> & {
  * Use `create(ClientInteractionSchema)` to create a new message.
  */
 export const ClientInteractionSchema: GenMessage<ClientInteraction> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_feed, 1);
+  messageDesc(file_botsky_v1_feed, 3);
 
 /**
  * Interaction tokens of app.bsky.feed.defs (#interaction events).

@@ -1,0 +1,86 @@
+// An in-process `follow` reader: its own cursor on the stream, no acks. Registered with the
+// stream like a consumer so the stream keeps what this reader has not read yet.
+
+import type { FollowRunner } from '../follower.ts';
+import { subjectMatches } from '../subject-match.ts';
+import type { Subscription } from '../types.ts';
+import type { MemoryStream, StreamConsumer } from './stream.ts';
+
+export class MemoryFollower implements Subscription, StreamConsumer {
+  readonly #stream: MemoryStream;
+  readonly #filter: string;
+  readonly #runner: FollowRunner;
+  readonly #onStopped: () => void;
+  #next: number;
+  #loop: Promise<void> | undefined;
+  #stopped = false;
+  #stopping: Promise<void> | undefined;
+
+  /** `sinceMs` undefined: only what is appended from now on. */
+  constructor(stream: MemoryStream, physicalFilter: string, runner: FollowRunner, sinceMs: number | undefined, onStopped: () => void) {
+    this.#stream = stream;
+    this.#filter = physicalFilter;
+    this.#runner = runner;
+    this.#onStopped = onStopped;
+    this.#next = sinceMs === undefined ? stream.lastSeq + 1 : firstAtOrAfter(stream, sinceMs);
+    stream.consumers.push(this);
+    this.schedulePump();
+  }
+
+  ackFloor(): number {
+    return this.#next;
+  }
+
+  schedulePump(): void {
+    if (this.#loop !== undefined || this.#stopped) return;
+    this.#loop = this.#drain().finally(() => {
+      this.#loop = undefined;
+      // A message may have arrived while the loop was finishing.
+      if (!this.#stopped && this.#next <= this.#stream.lastSeq) this.schedulePump();
+    });
+  }
+
+  // One message at a time, in stream order; a microtask first so publish returns before handlers run.
+  async #drain(): Promise<void> {
+    await Promise.resolve();
+    while (!this.#stopped) {
+      if (this.#next < this.#stream.firstSeq) this.#next = this.#stream.firstSeq; // dropped by limits
+      const msg = this.#stream.get(this.#next);
+      if (msg === undefined) return;
+      this.#next++;
+      if (!subjectMatches(this.#filter, msg.subject)) continue;
+      await this.#runner.handle({
+        subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
+      });
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.kill();
+      await this.#loop;
+    })();
+    return this.#stopping;
+  }
+
+  /** Stops reading at once; the handler in progress (if any) is not waited for. */
+  kill(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const i = this.#stream.consumers.indexOf(this);
+    if (i >= 0) this.#stream.consumers.splice(i, 1);
+    this.#onStopped();
+  }
+}
+
+// Stored messages are in time order: the first one at or after `sinceMs`.
+function firstAtOrAfter(stream: MemoryStream, sinceMs: number): number {
+  let lo = stream.firstSeq;
+  let hi = stream.lastSeq + 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((stream.get(mid)?.time ?? Infinity) < sinceMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

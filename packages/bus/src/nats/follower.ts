@@ -1,0 +1,97 @@
+// A `follow` reader on NATS: an ordered consumer (ephemeral, in memory on the server, no acks,
+// re-created by the client from the last stream sequence it saw after a gap or a lost
+// heartbeat). Server 2.9: one filter subject.
+//
+// The client re-creates an ordered consumer from "the last sequence seen + 1", which is 1 when
+// nothing was seen yet, so a consumer started "by time" or "new only" that resets before its
+// first message would replay the whole stream. So the start is turned into a sequence first.
+
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { TopologyError } from '../errors.ts';
+import type { FollowRunner } from '../follower.ts';
+import type { Namespace } from '../namespace.ts';
+import type { Subscription } from '../types.ts';
+import { NatsBusMessage } from './message.ts';
+
+export interface NatsFollowDeps {
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  ns: Namespace;
+  stream: string;
+  subject: string;
+  runner: FollowRunner;
+  sinceMs: number | undefined;
+  onStopped: () => void;
+}
+
+const BATCH = 256;
+
+export async function startNatsFollower(d: NatsFollowDeps): Promise<NatsFollower> {
+  const stream = d.ns.stream(d.stream);
+  const filter = d.ns.subject(d.subject);
+  try {
+    const start = await startSequence(d.jsm, stream, filter, d.sinceMs);
+    const consumer = await d.js.consumers.get(stream, { filter_subjects: filter, opt_start_seq: start });
+    const messages = await consumer.consume({ max_messages: BATCH });
+    return new NatsFollower(d, messages);
+  } catch (err) {
+    throw new TopologyError(`cannot follow ${d.subject}: ${(err as Error).message} (was ensureTopology called?)`, { cause: err });
+  }
+}
+
+// "New only": after the last stored message. "Since": the server finds the first message at or
+// after the time for a throwaway consumer, whose info then says where it would start.
+async function startSequence(jsm: JetStreamManager, stream: string, filter: string, sinceMs: number | undefined): Promise<number> {
+  if (sinceMs === undefined) return (await jsm.streams.info(stream)).state.last_seq + 1;
+  const probe = await jsm.consumers.add(stream, {
+    filter_subject: filter,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(sinceMs).toISOString(),
+    ack_policy: AckPolicy.None,
+    mem_storage: true,
+    inactive_threshold: 60_000 * 1_000_000, // ns
+  });
+  void jsm.consumers.delete(stream, probe.name).catch(() => {}); // expires by itself otherwise
+  return probe.delivered.stream_seq + 1;
+}
+
+export class NatsFollower implements Subscription {
+  readonly #d: NatsFollowDeps;
+  readonly #messages: ConsumerMessages;
+  readonly #loop: Promise<void>;
+  #stopped = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(deps: NatsFollowDeps, messages: ConsumerMessages) {
+    this.#d = deps;
+    this.#messages = messages;
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      for await (const m of this.#messages) {
+        if (this.#stopped) break;
+        await this.#d.runner.handle(new NatsBusMessage(m, this.#d.ns));
+      }
+    } catch (err) {
+      if (!this.#stopped) this.#d.runner.report('the reader stopped', err);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.kill();
+      await this.#loop;
+    })();
+    return this.#stopping;
+  }
+
+  /** Stops reading at once; the handler in progress (if any) is not waited for. */
+  kill(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    void this.#messages.close().catch(() => {});
+    this.#d.onStopped();
+  }
+}

@@ -1,0 +1,85 @@
+// Contract: `follow`, the per-replica reader: every reader gets every message of its subject in
+// stream order, from a time or only new ones, nothing acked, a handler error skipped and counted.
+
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { SUBJECTS } from '@botsky/contracts';
+import { TopologyError } from '../../src/errors.ts';
+import { CONSUMERS } from '../../src/topology.ts';
+import { dec, enc, sleep, waitFor, ACK_WAIT_MS } from '../helpers.ts';
+import { Recorder, setup, type ContractAdapter } from './env.ts';
+
+const texts = (rec: Recorder): string[] => rec.seen.map((m) => dec(m.data));
+
+export function followSuite(adapter: ContractAdapter): void {
+  it('gives every reader on every replica every message of its subject, in order, new ones only by default', async (t) => {
+    const env = await setup(t, adapter);
+    const other = await env.replica();
+    await env.bus.publish(SUBJECTS.botOutcome, enc('before'));
+    const a = new Recorder();
+    const b = new Recorder();
+    const c = new Recorder();
+    await env.bus.follow(SUBJECTS.botOutcome, a.handler);
+    await env.bus.follow('botsky.outcomes.>', b.handler);
+    await other.bus.follow(SUBJECTS.botOutcome, c.handler);
+    const group = new Recorder();
+    await env.bus.consume(CONSUMERS.scoringRecorderOutcomes, group.handler);
+    const sent = Array.from({ length: 50 }, (_, i) => `o-${i}`);
+    await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.botOutcome, data: enc(s), msgId: s })));
+    await env.bus.publish(SUBJECTS.replyTask, enc('another stream'));
+    await waitFor(() => a.seen.length >= 50 && b.seen.length >= 50 && c.seen.length >= 50 && group.seen.length >= 51, 'every reader');
+    for (const rec of [a, b, c]) {
+      assert.deepEqual(texts(rec), sent, 'all of them, in stream order, nothing from before');
+      assert.equal(rec.seen[0]!.subject, SUBJECTS.botOutcome);
+      assert.equal(rec.seen[0]!.msgId, 'o-0');
+    }
+    assert.equal(group.distinct().size, 51, 'the consumer group still gets everything once');
+    await sleep(ACK_WAIT_MS + 300);
+    assert.equal(a.seen.length, 50, 'nothing acked, nothing redelivered');
+    assert.equal(env.bus.stats().followers[SUBJECTS.botOutcome]!.delivered, 50);
+  });
+
+  it('starts at the stored messages at or after sinceMs, then goes on with new ones', async (t) => {
+    const env = await setup(t, adapter);
+    await env.bus.publish(SUBJECTS.botOutcome, enc('old'));
+    await sleep(100);
+    const since = Date.now();
+    await sleep(100);
+    await env.bus.publish(SUBJECTS.botOutcome, enc('recent-1'));
+    await env.bus.publish(SUBJECTS.battleOutcome, enc('other stream'));
+    await env.bus.publish(SUBJECTS.botOutcome, enc('recent-2'));
+    const rec = new Recorder();
+    const sub = await env.bus.follow(SUBJECTS.botOutcome, rec.handler, { sinceMs: since });
+    await waitFor(() => rec.seen.length >= 2, 'the stored ones');
+    await env.bus.publish(SUBJECTS.botOutcome, enc('live'));
+    await waitFor(() => rec.seen.length >= 3, 'the live one');
+    const all = new Recorder();
+    await (await env.replica()).bus.follow(SUBJECTS.botOutcome, all.handler, { sinceMs: 0 });
+    await waitFor(() => all.seen.length >= 4, 'everything stored');
+    await sub.stop();
+    await env.bus.publish(SUBJECTS.botOutcome, enc('after stop'));
+    await waitFor(() => all.seen.length >= 5, 'the other reader goes on');
+    await sleep(200);
+    assert.deepEqual(texts(rec), ['recent-1', 'recent-2', 'live']);
+    assert.deepEqual(texts(all), ['old', 'recent-1', 'recent-2', 'live', 'after stop']);
+  });
+
+  it('reports and counts a handler error and moves on to the next message', async (t) => {
+    const env = await setup(t, adapter);
+    const rec = new Recorder();
+    rec.respond = async (m) => {
+      if (dec(m.data) === 'bad') throw new Error('cannot handle this one');
+      return { kind: 'nak' }; // ignored: a reader acks nothing and never redelivers
+    };
+    await env.bus.follow(SUBJECTS.botOutcome, rec.handler);
+    for (const s of ['a', 'bad', 'b']) await env.bus.publish(SUBJECTS.botOutcome, enc(s));
+    await waitFor(() => rec.seen.length >= 3, 'all three');
+    await sleep(300);
+    assert.deepEqual(texts(rec), ['a', 'bad', 'b']);
+    assert.deepEqual(env.bus.stats().followers[SUBJECTS.botOutcome], { delivered: 3, failed: 1 });
+    assert.equal(env.errors.length, 1);
+    assert.match(env.errors[0]!.message, /cannot handle this one|handler failed/);
+    await assert.rejects(env.bus.follow('botsky.nowhere.x', rec.handler), TopologyError);
+    await assert.rejects(env.bus.follow('botsky.>', rec.handler), TopologyError, 'spans several streams');
+  });
+}

@@ -1,0 +1,98 @@
+// What every demo test checks of a finished run: the report's shape, its counts against the
+// ClickHouse folder the process left behind, and the leaderboard's order against the planted
+// qualities.
+import assert from 'node:assert/strict';
+import { createWarehouse } from '@botsky/warehouse';
+import { countQueries, type DemoReport } from '../src/demo/report.ts';
+
+export const BOT_IDS = ['enthusiast', 'sage', 'terse', 'rambler', 'connector'];
+const COUNTS = ['posts', 'reply_tasks', 'bot_replies', 'mentions', 'impressions', 'likes', 'replies', 'battles'];
+
+const isInterval = (x: unknown) => Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'number' && v >= 0);
+
+/** The report's shape, and the figures that must add up within it. */
+export function checkReport(report: DemoReport, o: { seed: number; durationS: number }): void {
+  assert.equal(report.seed, o.seed);
+  assert.equal(report.duration_s, o.durationS);
+  assert.deepEqual(Object.keys(report.counts).sort(), [...COUNTS].sort());
+  for (const name of ['posts', 'reply_tasks', 'bot_replies', 'impressions']) assert.ok((report.counts[name] ?? 0) > 0, `${name} > 0`);
+  assert.equal(report.bots.length, BOT_IDS.length);
+  for (const b of report.bots) checkBot(b);
+  assert.deepEqual(Object.keys(report.ground_truth.bot_quality).sort(), report.bots.map((b) => b.id).sort());
+  const qualities = Object.values(report.ground_truth.bot_quality);
+  assert.ok(qualities.every((q) => q >= 0.2 && q <= 0.8) && new Set(qualities).size === BOT_IDS.length, 'distinct planted qualities');
+  assert.equal(report.bots.reduce((n, b) => n + b.replies, 0), report.counts.bot_replies, 'the bots\' replies add up');
+}
+
+function checkBot(b: DemoReport['bots'][number]): void {
+  assert.equal(typeof b.id, 'string');
+  assert.match(b.handle, /\.test$/);
+  assert.equal(typeof b.provider, 'string');
+  assert.match(b.model, /^offline-/);
+  for (const n of [b.replies, b.impressions, b.likes]) assert.ok(Number.isInteger(n) && n >= 0);
+  assert.equal(typeof b.engagement.rate, 'number');
+  assert.ok(isInterval(b.engagement.ci95));
+  assert.ok(Number.isInteger(b.recommendation.mentions) && Number.isInteger(b.recommendation.successes));
+  assert.ok(b.recommendation.successes <= b.recommendation.mentions);
+  assert.ok(isInterval(b.recommendation.ci95));
+  assert.equal(typeof b.rating.elo, 'number');
+  assert.ok(b.rating.bt === null || typeof b.rating.bt === 'number');
+  assert.ok(b.rating.ci95 === null || Array.isArray(b.rating.ci95));
+  assert.ok(Number.isInteger(b.rating.battles) && Number.isInteger(b.rating.rank) && b.rating.rank >= 1);
+}
+
+/** Opens the folder the finished process left and counts for itself. */
+export async function checkWarehouse(report: DemoReport, path: string): Promise<void> {
+  assert.equal(report.warehouse.data, path);
+  const wh = createWarehouse({ kind: 'embedded', path, database: 'botsky' });
+  try {
+    for (const [name, sql] of Object.entries(countQueries(wh.database))) {
+      const [row] = await wh.query<{ n: number }>(sql);
+      assert.equal(report.counts[name], Number(row?.n), `${name} equals the warehouse`);
+    }
+    const [tasks] = await wh.query<{ n: number }>('SELECT count() AS n FROM botsky.reply_tasks');
+    assert.equal(report.warehouse.tables.reply_tasks, Number(tasks?.n));
+    assert.ok(Object.keys(report.warehouse.tables).length >= 10, 'every table counted');
+  } finally {
+    await wh.close();
+  }
+}
+
+/** Kendall's tau-a of two score lists over the same items (1: same order, -1: reversed). */
+export function kendallTau(xs: readonly number[], ys: readonly number[]): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < xs.length; i++) {
+    for (let j = i + 1; j < xs.length; j++) {
+      sum += Math.sign((xs[i] as number) - (xs[j] as number)) * Math.sign((ys[i] as number) - (ys[j] as number));
+      pairs++;
+    }
+  }
+  return pairs === 0 ? 0 : sum / pairs;
+}
+
+/**
+ * The leaderboard follows the planted qualities: the table prints the report's order; bots ranked
+ * apart (intervals that do not overlap) are never in the wrong order; the best planted bot is
+ * ranked above the worst; and the order, and the engagement rates, agree with the qualities
+ * (Kendall's tau at least `minTau`; 0.6 allows two of the ten pairs of five bots to be swapped).
+ */
+export function checkOrder(report: DemoReport, stdout: string, minTau = 0.6): void {
+  const printed = [...stdout.matchAll(/^\d+ +([a-z-]+) +\d\.\d\d /gm)].map((m) => m[1]);
+  assert.deepEqual(printed, report.bots.map((b) => b.id), 'the table lists the report\'s order');
+  const quality = (id: string) => report.ground_truth.bot_quality[id] as number;
+  const table = report.bots.map((b) => `${b.rating.rank} ${b.id} q=${quality(b.id)} bt=${b.rating.bt?.toFixed(1)} eng=${b.engagement.rate.toFixed(3)}`).join('; ');
+  for (const a of report.bots) {
+    for (const b of report.bots) {
+      if (a.rating.rank < b.rating.rank) assert.ok(quality(a.id) > quality(b.id), `${a.id} ranked above ${b.id} against the planted qualities: ${table}`);
+    }
+  }
+  const byQuality = [...report.bots].sort((a, b) => quality(b.id) - quality(a.id));
+  const [best, worst] = [byQuality[0]!, byQuality[byQuality.length - 1]!];
+  assert.ok(best.rating.rank < worst.rating.rank, `best planted (${best.id}) ranked above the worst (${worst.id}): ${table}`);
+  const qualities = report.bots.map((b) => quality(b.id));
+  const order = kendallTau(report.bots.map((_, i) => -i), qualities);
+  assert.ok(order >= minTau, `leaderboard order vs planted quality: tau ${order.toFixed(2)} < ${minTau}: ${table}`);
+  const engagement = kendallTau(report.bots.map((b) => b.engagement.rate), qualities);
+  assert.ok(engagement >= minTau, `engagement vs planted quality: tau ${engagement.toFixed(2)} < ${minTau}: ${table}`);
+}

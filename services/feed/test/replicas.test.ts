@@ -1,0 +1,51 @@
+// Every feed replica reads all outcomes and deletes of the window itself (bus.follow), on the
+// real NATS: a feed started after replies were published serves them (a restart rebuilds its
+// candidates), a reply deleted before the restart stays out, and two replicas each serve every
+// bot, including replies published while both run.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IdResolver } from '@atproto/identity';
+import { encode, NetworkEventSchema, SUBJECTS } from '@botsky/contracts';
+import { publishReplies, startFeed, until, xrpcGet, type TestFeed } from './helpers.ts';
+
+// No test here sends a token, so the resolver is never asked.
+const idResolver = new IdResolver({ plcUrl: 'http://127.0.0.1:9' });
+
+async function served(feed: TestFeed): Promise<string[]> {
+  const r = await xrpcGet(feed.url, 'app.bsky.feed.getFeedSkeleton', { feed: feed.feedUri, limit: 100 });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return (r.body.feed as Array<{ post: string }>).map((i) => i.post).sort();
+}
+
+const botOf = (uri: string) => uri.split('/')[2];
+
+test('a restarted feed rebuilds its candidates from the streams, and two replicas each serve every bot', async (t) => {
+  const first = await startFeed(t, idResolver);
+  const env = { BOTSKY_NAMESPACE: first.namespace };
+  const uris = await publishReplies(first, { a: 4, b: 3, c: 5 });
+  const gone = uris[0] as string;
+  const del = encode(NetworkEventSchema, { did: 'did:plc:a', uri: gone, payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } } });
+  await first.bus.publish(SUBJECTS.networkDelete, del, { msgId: `del-${gone}` });
+  await until(() => !first.service.state.store.get(gone), 10_000, 'the delete');
+  await first.stop();
+
+  const kept = uris.filter((u) => u !== gone).sort();
+  const [one, two] = await Promise.all([startFeed(t, idResolver, env), startFeed(t, idResolver, env)]);
+  for (const feed of [one, two]) {
+    await until(() => kept.every((u) => feed.service.state.store.get(u)), 10_000, 'the replayed outcomes');
+    await until(() => feed.service.state.store.size === kept.length, 10_000, 'the replayed delete');
+  }
+  await new Promise((r) => setTimeout(r, 300)); // a fresh snapshot holds every arrival
+  for (const feed of [one, two]) {
+    assert.deepEqual(await served(feed), kept, 'everything published before it started, minus the delete');
+  }
+
+  const more = await publishReplies(one, { d: 2 });
+  await until(() => more.every((u) => two.service.state.store.get(u)), 10_000, 'the other replica has the new ones too');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const feed of [one, two]) {
+    const items = await served(feed);
+    assert.deepEqual(items, [...kept, ...more].sort());
+    assert.deepEqual([...new Set(items.map(botOf))].sort(), ['did:plc:a', 'did:plc:b', 'did:plc:c', 'did:plc:d']);
+  }
+});
