@@ -101,6 +101,11 @@ ingest: ingest
 {{- end }}
 {{- end }}
 
+{{/* Where botRunner.secretMounts are mounted: bot-runner's BOTSKY_SECRETS_DIR (its default too). */}}
+{{- define "botsky.secrets-dir" -}}
+/var/run/secrets/botsky
+{{- end }}
+
 {{/*
 botsky.generated-password: a Secret value that is the given one, else the one already in the
 cluster (so upgrades keep it), else a new random one. Call with (list $ secretName key given).

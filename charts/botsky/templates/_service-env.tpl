@@ -1,8 +1,8 @@
 {{/*
 botsky.service-env: the environment of one service. Call with (list $ "feed" .Values.feed).
-The variables every service reads come first, then the service's own (docs/configuration.md);
-values marked "not read yet" in values.yaml are set already so that a release configured today
-keeps working when the service starts reading them.
+The variables every service reads come first, then the service's own (docs/configuration.md).
+Each name must be one the service's config spec reads: packages/deploy/test/chart-env.test.ts
+checks every rendered variable against the specs, so a renamed variable fails there.
 */}}
 {{- define "botsky.service-env" -}}
 {{- $root := index . 0 }}{{ $name := index . 1 }}{{ $svc := index . 2 }}
@@ -40,6 +40,14 @@ keeps working when the service starts reading them.
   value: {{ $svc.source | quote }}
 - name: BOTSKY_INGEST_URL
   value: {{ $svc.url | quote }}
+- name: BOTSKY_INGEST_IDLE_TIMEOUT_MS
+  value: {{ $svc.idleTimeoutMs | quote }}
+- name: BOTSKY_INGEST_READY_GRACE_MS
+  value: {{ $svc.readyGraceMs | quote }}
+{{- with $svc.startCursor }}
+- name: BOTSKY_INGEST_CURSOR
+  value: {{ . | quote }}
+{{- end }}
 {{- else if eq $name "feed" }}
 - name: BOTSKY_FEED_PORT
   value: {{ $svc.publicPort | quote }}
@@ -51,6 +59,10 @@ keeps working when the service starts reading them.
 {{- if include "botsky.bots-secret" $root }}
 - name: BOTSKY_BOTS_FILE
   value: {{ printf "%s/%s" (trimSuffix "/" $svc.bots.mountPath) $svc.bots.key | quote }}
+{{- end }}
+{{- if $svc.secretMounts }}
+- name: BOTSKY_SECRETS_DIR
+  value: {{ include "botsky.secrets-dir" $root | quote }}
 {{- end }}
 - name: OPENAI_API_KEY
   valueFrom:

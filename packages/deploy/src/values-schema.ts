@@ -32,6 +32,8 @@ const FREE_FORM: Record<string, JsonSchema> = {
     items: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
   },
   extraSecrets: { type: 'array', items: { type: 'string', minLength: 1 } },
+  // Secret names, which are also folder names under BOTSKY_SECRETS_DIR.
+  secretMounts: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' }, uniqueItems: true },
 };
 
 /** Extra constraints by dotted path (or by `*.key` for a key anywhere). */
@@ -43,7 +45,14 @@ const RULES: Record<string, JsonSchema> = {
   'bus.url': { pattern: '^(nats://.+)?$' },
   'warehouse.url': { pattern: '^(https?://.+)?$' },
   'warehouse.database': { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  // The ranges and forms ingest's and feed's config specs accept, so a bad value fails at install.
   'ingest.source': { enum: ['firehose', 'jetstream'] },
+  'ingest.url': { pattern: '^wss?://.+' },
+  'ingest.idleTimeoutMs': { minimum: 100, maximum: 3_600_000 },
+  'ingest.readyGraceMs': { minimum: 0, maximum: 3_600_000 },
+  'ingest.startCursor': { pattern: '^[0-9]*$' },
+  'feed.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
+  'feed.serviceDid': { pattern: '^(did:[a-z]+:[A-Za-z0-9._:%-]+)?$' },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },
   'grafana.plugins.image.path': { pattern: '^/.*' },

@@ -64,6 +64,11 @@ describe('charts/botsky', async () => {
     assert.equal(envOf(container).OPENAI_API_KEY.secretKeyRef.name, 'botsky-llm-keys');
     assert.deepEqual(container.envFrom, [{ secretRef: { name: 'botsky-bot-app-passwords' } }]);
     assert.equal(runner.spec.template.spec.volumes.find((v: Loose) => v.name === 'bots').secret.secretName, 'botsky-bots');
+    // A registry's { secretRef: { name, key } } is read at BOTSKY_SECRETS_DIR/<name>/<key>.
+    const tokens = runner.spec.template.spec.volumes.find((v: Loose) => v.secret?.secretName === 'botsky-model-tokens');
+    const mount = container.volumeMounts.find((m: Loose) => m.name === tokens.name);
+    assert.equal(mount.mountPath, join(envOf(container).BOTSKY_SECRETS_DIR, 'botsky-model-tokens'));
+    assert.equal(mount.readOnly, true);
   });
 
   test('keda: a ScaledObject on the namespaced reply-task consumer, and no fixed replica count', async () => {

@@ -1,5 +1,6 @@
 // compose.yaml parses, builds from the repository's Dockerfile, mounts files that exist, runs
-// scripts that exist, outlasts the drain deadline on stop, and gives Grafana every variable its
+// scripts that exist, outlasts the drain deadline on stop, sets only variables each service reads
+// (with values it accepts), gives ingest a source, and gives Grafana every variable its
 // provisioning file reads (the chart's Grafana too).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,10 +8,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { loadConfig, runtimeConfigSpec } from '@botsky/kit';
 import { GRAFANA_DIR, REPO_ROOT, findObject } from '../src/index.ts';
 import { render, type Loose } from './render.ts';
+import { SERVICE_SPECS, unreadVariables } from './support/service-variables.ts';
 
 const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+
+/** A service's environment as compose gives it when the shell sets none of the `${VAR:-default}`s. */
+function composedEnv(svc: Loose): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries<unknown>(svc.environment ?? {})) {
+    env[name] = String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+  }
+  return env;
+}
 
 describe('compose.yaml', async () => {
   const compose: Loose = parse(await readFile(join(REPO_ROOT, 'compose.yaml'), 'utf8'), { merge: true });
@@ -34,6 +46,26 @@ describe('compose.yaml', async () => {
       assert.ok(grace * 1000 > Number(svc.environment.BOTSKY_DRAIN_TIMEOUT_MS ?? 10_000), `${name} outlasts its drain`);
     }
     assert.equal(compose.services.scoring.environment.BOTSKY_WAREHOUSE, 'http://clickhouse:8123');
+  });
+
+  test('every service sets only variables its config reads, with values it accepts', () => {
+    for (const name of SERVICES) {
+      const env = composedEnv(compose.services[name]);
+      assert.deepEqual(unreadVariables(name, Object.keys(env)), [], `${name}: variables it does not read`);
+      assert.doesNotThrow(() => loadConfig(runtimeConfigSpec, env), `${name}: runtime config`);
+      assert.doesNotThrow(() => loadConfig(SERVICE_SPECS[name]!, env), `${name}: its config`);
+    }
+  });
+
+  test('ingest has an explicit source: the real network through Jetstream, community scope, each overridable', () => {
+    const raw = compose.services.ingest.environment;
+    for (const name of ['BOTSKY_INGEST_SOURCE', 'BOTSKY_INGEST_URL', 'BOTSKY_INGEST_SCOPE']) {
+      assert.match(String(raw[name]), new RegExp(`^\\$\\{${name}:-.+\\}$`), `${name} can be set from the shell or .env`);
+    }
+    const config = loadConfig(SERVICE_SPECS.ingest!, composedEnv(compose.services.ingest)) as Loose;
+    assert.equal(config.source, 'jetstream');
+    assert.match(config.sourceUrl, /^wss:\/\/jetstream\d\.[a-z-]+\.bsky\.network\/subscribe$/);
+    assert.equal(config.scope, 'community');
   });
 
   test('every bind mount exists', () => {

@@ -46,6 +46,9 @@ describe('values', () => {
   test('a value outside its enum or pattern is rejected', async () => {
     const message = await rejection('bad-enums-values.yaml');
     assert.match(message, /ingest\.source/);
+    assert.match(message, /ingest\.url/);
+    assert.match(message, /ingest\.startCursor/);
+    assert.match(message, /botRunner\.secretMounts/);
     assert.match(message, /bus\.url/);
   });
 

@@ -13,13 +13,14 @@ import {
   openBus,
   runServices,
   type AnyServiceDefinition,
+  type Env,
   type Logger,
-  type ReadinessReport,
   type SharedResources,
 } from '@botsky/kit';
 import { matchmakerDefinition } from '@botsky/matchmaker';
 import { scoringDefinition } from '@botsky/scoring';
 import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
+import { serviceLines, settledReport, sourceHint, type ReadyInfo } from './up-ready.ts';
 
 /** Started in this order (consumers before producers), drained and stopped in reverse. */
 const SERVICES: readonly AnyServiceDefinition[] = [
@@ -47,6 +48,8 @@ export const up: Command = {
     'The ops server (/healthz, /readyz, /metrics) listens on BOTSKY_OPS_HOST:BOTSKY_OPS_PORT',
     '(default 0.0.0.0:9464); logs go to stderr at LOG_LEVEL (default warn for up). The flags, not',
     'BOTSKY_BUS or BOTSKY_WAREHOUSE, choose the bus and the warehouse; see docs/configuration.md.',
+    'ingest reads BOTSKY_INGEST_SOURCE at BOTSKY_INGEST_URL (default: a PDS on this machine); until',
+    'it connects, /readyz answers 503 and up says how to point it at a network.',
   ],
   options: {
     data: { type: 'string' },
@@ -63,7 +66,8 @@ export const up: Command = {
       BOTSKY_BUS: opts.busUrl,
       BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
     };
-    let ready = false;
+    // Set once ready; the lines it prints come before the last one.
+    const ready: { announced?: Promise<void> } = {};
     const code = await runServices({
       name: 'botsky',
       services: SERVICES,
@@ -72,11 +76,12 @@ export const up: Command = {
       stopAfterMs: opts.durationMs,
       shared: async (kit) => sharedBus(env, kit.createLogger('botsky:bus')),
       onReady: (info) => {
-        ready = true;
-        printReady(info, opts, io);
+        ready.announced = announceReady(info, opts, env, io);
       },
     });
-    if (ready) io.out(code === 0 ? 'botsky up: stopped' : `botsky up: stopped with errors (exit ${code}; see the log)`);
+    if (ready.announced === undefined) return code;
+    await ready.announced;
+    io.out(code === 0 ? 'botsky up: stopped' : `botsky up: stopped with errors (exit ${code}; see the log)`);
     return code;
   },
 };
@@ -107,15 +112,11 @@ async function sharedBus(env: Record<string, string | undefined>, logger: Logger
   return { overrides: { bus }, close: () => bus.close() };
 }
 
-function printReady(info: { opsUrl: string; report: ReadinessReport }, opts: UpOptions, io: CliIo): void {
+async function announceReady(info: ReadyInfo, opts: UpOptions, env: Env, io: CliIo): Promise<void> {
+  const report = await settledReport(info);
   const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
   io.out(`botsky up: ${SERVICES.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
-  for (const def of SERVICES) io.out(`  ${def.name.padEnd(11)} ${serviceState(def.name, info.report).padEnd(9)} ${def.summary}`);
+  for (const line of [...serviceLines(SERVICES, report), ...sourceHint(report, env)]) io.out(line);
   io.out(`ops: ${info.opsUrl}  (/healthz /readyz /metrics)`);
   io.out(opts.durationMs === undefined ? 'running; Ctrl-C to stop' : `running for ${opts.durationMs / 1000} s`);
-}
-
-function serviceState(name: string, report: ReadinessReport): string {
-  const failing = Object.entries(report.checks).filter(([check, r]) => check.startsWith(`${name}.`) && !r.ok);
-  return report.phase === 'ready' && failing.length === 0 ? 'ready' : 'not ready';
 }
