@@ -25,8 +25,8 @@ describe('botsky load', () => {
 
   it('sets 20 people up, runs them, and finds every record they wrote as exactly one event', { timeout: 90_000 }, async (t) => {
     const json = join(dir, 'figures.json');
-    const args = ['load', '--users', '20', '--minutes', '120', '--tick', '30', '--seed', '3', '--json', json];
-    const exit = await runNode(t, MAIN, args, { BOTSKY_LOAD_PROGRESS_MS: '1000' }).exited;
+    const args = ['load', '--users', '20', '--minutes', '120', '--tick', '30', '--seed', '3', '--progress', '1', '--json', json];
+    const exit = await runNode(t, MAIN, args, {}).exited;
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stdout, /^exactly once +yes: missing 0, duplicated 0/m);
 

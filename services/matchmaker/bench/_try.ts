@@ -1,4 +1,4 @@
-import { runArm } from './_run-head.ts';
+import { runArm } from './introductions-run.ts';
 const strategy = (process.argv[2] ?? 'similar') as 'similar' | 'random';
 const t0 = performance.now();
 let timer: NodeJS.Timeout | undefined;

@@ -15,6 +15,7 @@ export class MemoryFollower implements Subscription, StreamConsumer {
   #loop: Promise<void> | undefined;
   #stopped = false;
   #stopping: Promise<void> | undefined;
+  readonly #matchCache = new Map<string, boolean>();
 
   /** `sinceMs` undefined: only what is appended from now on. */
   constructor(stream: MemoryStream, physicalFilter: string, runner: FollowRunner, sinceMs: number | undefined, onStopped: () => void) {
@@ -40,19 +41,31 @@ export class MemoryFollower implements Subscription, StreamConsumer {
     });
   }
 
-  // One message at a time, in stream order; a microtask first so publish returns before handlers run.
+  // One message at a time, in stream order; a microtask first so publish returns before handlers
+  // run, and a turn of the event loop now and then so a long replay does not starve timers and I/O.
   async #drain(): Promise<void> {
     await Promise.resolve();
-    while (!this.#stopped) {
+    for (let n = 1; !this.#stopped; n++) {
+      if ((n & 1023) === 0) await new Promise((resolve) => setImmediate(resolve));
       if (this.#next < this.#stream.firstSeq) this.#next = this.#stream.firstSeq; // dropped by limits
       const msg = this.#stream.get(this.#next);
       if (msg === undefined) return;
       this.#next++;
-      if (!subjectMatches(this.#filter, msg.subject)) continue;
+      if (!this.#matches(msg.subject)) continue;
       await this.#runner.handle({
         subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
       });
     }
+  }
+
+  // A stream has a few dozen subjects: remembering the answer saves splitting every subject.
+  #matches(subject: string): boolean {
+    let hit = this.#matchCache.get(subject);
+    if (hit === undefined) {
+      hit = subjectMatches(this.#filter, subject);
+      if (this.#matchCache.size < 1024) this.#matchCache.set(subject, hit);
+    }
+    return hit;
   }
 
   stop(): Promise<void> {

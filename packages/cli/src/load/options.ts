@@ -18,6 +18,8 @@ export interface LoadOptions {
   jsonPath: string | undefined;
   /** Accounts created at once. */
   setupConcurrency: number;
+  /** Between progress lines. */
+  progressMs: number;
 }
 
 export function readLoadFlags(flags: FlagValues, cwd: string): LoadOptions {
@@ -38,6 +40,7 @@ export function readLoadFlags(flags: FlagValues, cwd: string): LoadOptions {
     busUrl,
     jsonPath: typeof flags.json === 'string' ? resolve(cwd, flags.json) : undefined,
     setupConcurrency: intFlag(flags, 'concurrency', 8, 1, 256),
+    progressMs: intFlag(flags, 'progress', 10, 1, 3600) * 1000,
   };
 }
 

@@ -22,7 +22,7 @@ const SETUP_ATTEMPTS = 5;
 /** The catch-up ends when every written record arrived, or when nothing arrived for this long. */
 const QUIET_MS = 30_000;
 
-export async function runLoad(o: LoadOptions, io: LoadIo, progressMs = 10_000): Promise<LoadFigures> {
+export async function runLoad(o: LoadOptions, io: LoadIo): Promise<LoadFigures> {
   const t0 = performance.now();
   const since = () => (performance.now() - t0) / 1000;
   // The PLC on its own thread: its signature checks then run beside the PDS's event loop.
@@ -49,7 +49,7 @@ export async function runLoad(o: LoadOptions, io: LoadIo, progressMs = 10_000): 
         if (phases.errorSamples.length < 5) phases.errorSamples.push(`${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`);
       },
     });
-    const timer = setInterval(() => io.out(progress(since(), phase, o, sim, tally, phases)), progressMs);
+    const timer = setInterval(() => io.out(progress(since(), phase, o, sim, tally, phases)), o.progressMs);
     setupStart = since();
     try {
       for (let attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {

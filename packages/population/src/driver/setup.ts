@@ -76,7 +76,8 @@ export async function socialSetup(states: readonly PersonState[], ctx: SetupCont
   await mapBounded(todo, ctx.concurrency, async (s) => {
     const planned = socialWrites(s, states, ctx);
     try {
-      ctx.onWritten?.(await applyPlanned(s.account!, planned, new Date()));
+      const results = await applyPlanned(s.account!, planned, new Date());
+      ctx.onWritten?.(results);
       writes += planned.length;
       s.socialDone = true;
     } catch (err) {

@@ -1,6 +1,7 @@
-// app.bsky.feed.getFeedSkeleton: one page of the equal-exposure ranking, and one impression per
-// served item. A fresh request ranks the current snapshot with a new seed; the cursor carries the
-// seed, the snapshot's time and the offset, so the next page replays the same ranking.
+// app.bsky.feed.getFeedSkeleton: one page of the equal-exposure ranking, and its impressions (one
+// event per page, an entry per served item). A fresh request ranks the current snapshot with a new
+// seed; the cursor carries the seed, the snapshot's time and the offset, so the next page replays
+// the same ranking. Plainly valid requests reach serveSkeleton through fast-skeleton.ts instead.
 import { randomBytes } from 'node:crypto';
 import { InvalidRequestError, type Server } from '@atproto/xrpc-server';
 import { decodeCursor, encodeCursor, InvalidCursorError, rankSnapshotPage, type FeedCursor, type Served } from '../ranking/index.ts';

@@ -43,9 +43,9 @@ export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<
   const { ctx, st } = deps;
   if (ctx.roster.isBot(ev.did)) return void ctx.mm.posts.inc({ outcome: 'bot_post' });
   st.texts.set(ev.uri, post.text);
+  st.terms.observe(post.text);
   const id = matchDecisionId(ev.uri);
   const verdict = await judge(deps, ev, post);
-  if (process.env.MM_DEBUG) console.error("MMDBG verdict", ev.did, verdict.skip, ctx.roster.ids.length);
   // The author's words join their profile (and they count as online) only while they are in.
   if (verdict.consent?.state === 'in') st.people.observePost(ev.did, post.text, eventTime(ctx, ev));
   // The KV decision is read only for posts that may be answered: the rest of the network costs

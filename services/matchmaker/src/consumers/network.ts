@@ -37,7 +37,6 @@ function eventOf(deps: Deps, msg: BusMessage): NetworkEvent {
 
 async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
   const p = ev.payload;
-  if (process.env.MM_DEBUG) console.error('MMDBG ev', p.case, p.case === 'follow' ? (p.value.subjectDid === deps.ctx.config.projectDid) : '');
   switch (p.case) {
     case 'post': return onPost(deps, ev, p.value);
     case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');

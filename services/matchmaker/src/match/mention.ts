@@ -46,9 +46,11 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
   return out;
 }
 
-function shared(c: InterestProfile, req: MentionRequest): string {
+function shared(c: InterestProfile, req: MentionRequest, idf: (t: string) => number): string {
   const mine = new Set(c.top(30));
-  const words = [...new Set([...terms(req.postText), ...req.author.top(10)])].filter((t) => mine.has(t));
+  // The most telling shared words first; words in nearly every post are not interests.
+  const words = [...new Set([...terms(req.postText), ...req.author.top(10)])]
+    .filter((t) => mine.has(t) && idf(t) > 1).sort((a, b) => idf(b) - idf(a));
   return words.length > 0 ? `shares: ${words.slice(0, 3).join(', ')}` : 'closest interests among those online';
 }
 
@@ -75,15 +77,15 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     last = chooseCandidate(pool(ctx, st, req, new Set(rejected.keys())), {
       botId: req.botId, authorDid: req.authorDid, post: req.post, author: req.author,
-      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, strategy: ctx.config.mentionStrategy, rand: ctx.random,
+      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, strategy: ctx.config.mentionStrategy,
+      termWeight: (t) => st.terms.idf(t), rand: ctx.random,
     });
     const c = last.chosen;
     if (!c) break;
     const why = await verify(ctx, st, req, c.did);
-    if (process.env.MM_DEBUG) console.error("MMDBG", req.postText, "=>", c.handle, c.score.toFixed(3), st.people.get(c.did)?.profile.top(5).join(" "), "pool", last.considered.length, last.reason);
     if (why === undefined) {
       const person = st.people.get(c.did);
-      const chosen = toCandidate(c, person ? shared(person.profile, req) : last.reason, true);
+      const chosen = toCandidate(c, person ? shared(person.profile, req, (t) => st.terms.idf(t)) : last.reason, true);
       const others = last.considered.filter((s) => s.did !== c.did).map((s) => toCandidate(s, 'not drawn', true));
       return { chosen, candidates: [chosen, ...others, ...rejected.values()], reason: last.reason };
     }

@@ -41,6 +41,8 @@ export interface ChooseOptions {
   postWeight?: number;
   /** Softmax temperature over similarity scores (default 0.1). */
   temperature?: number;
+  /** A term's weight in the similarity (its IDF); plain cosine without it. */
+  termWeight?: (term: string) => number;
   /** 'random' ignores the ranking and draws uniformly among every eligible person (default 'similar'). */
   strategy?: MentionStrategy;
   rand: Random;
@@ -79,7 +81,7 @@ export function chooseCandidate(pool: Iterable<Candidate>, o: ChooseOptions): Ca
       excluded[why] = (excluded[why] ?? 0) + 1;
       continue;
     }
-    const score = w * c.profile.similarity(o.post) + (1 - w) * c.profile.similarity(o.author);
+    const score = w * c.profile.similarity(o.post, o.termWeight) + (1 - w) * c.profile.similarity(o.author, o.termWeight);
     scored.push({ did: c.did, handle: c.handle, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.did < b.did ? -1 : 1));

@@ -1,3 +1,4 @@
 export * from './interest-profile.ts';
 export * from './bot-picker.ts';
 export * from './candidates.ts';
+export * from './term-stats.ts';

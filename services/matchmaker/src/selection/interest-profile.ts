@@ -54,8 +54,12 @@ export class InterestProfile {
     return [...this.#weights].sort((a, b) => b[1] - a[1]).slice(0, n).map(([t]) => t);
   }
 
-  /** Cosine similarity with another profile, 0..1. */
-  similarity(other: InterestProfile): number {
+  /**
+   * Cosine similarity with another profile, 0..1. With `weight` (a term's IDF, see term-stats.ts)
+   * each term counts by how telling it is.
+   */
+  similarity(other: InterestProfile, weight?: (term: string) => number): number {
+    if (weight) return weightedCosine(this.#weights, other.#weights, weight);
     if (this.#norm === 0 || other.#norm === 0) return 0;
     const [small, large] = this.#weights.size <= other.#weights.size ? [this, other] : [other, this];
     let dot = 0;
@@ -81,4 +85,18 @@ export class InterestProfile {
     p.#norm = Math.sqrt([...p.#weights.values()].reduce((s, w) => s + w * w, 0));
     return p;
   }
+}
+
+function weightedCosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>, weight: (term: string) => number): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [t, w] of a) {
+    const k = weight(t);
+    na += (w * k) ** 2;
+    const v = b.get(t);
+    if (v !== undefined) dot += w * v * k * k;
+  }
+  for (const [t, v] of b) nb += (v * weight(t)) ** 2;
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
