@@ -1,7 +1,8 @@
 // The bus's own counters (packages/bus `stats()`) as Prometheus series, read at scrape time so the
 // hot path pays nothing. Per consumer group: delivered, redelivered, acked, nak'ed, dead-lettered
-// and in flight in this process; plus messages published and duplicates dropped, and each
-// consumed group's lag on the server (bus-lag.ts).
+// and in flight in this process; per followed subject (bus.follow, every replica reads all of
+// it): delivered and failed; plus messages published and duplicates dropped, and each consumed
+// group's lag on the server (bus-lag.ts).
 import type { Bus, ConsumerStats } from '@botsky/bus';
 import { exportConsumerLag } from './bus-lag.ts';
 import type { Metrics } from './metrics.ts';
@@ -49,6 +50,24 @@ export function exportBusMetrics(metrics: Metrics, bus: Bus): void {
     collect() {
       this.reset();
       for (const [consumer, s] of Object.entries(bus.stats().consumers)) this.set({ consumer }, s.inFlight);
+    },
+  });
+  metrics.counter({
+    name: 'botsky_bus_followed_total',
+    help: 'messages read by this process\'s per-replica followers (bus.follow), by subject',
+    labelNames: ['subject'],
+    collect() {
+      this.reset();
+      for (const [subject, s] of Object.entries(bus.stats().followers)) this.inc({ subject }, s.delivered);
+    },
+  });
+  metrics.counter({
+    name: 'botsky_bus_follow_failures_total',
+    help: 'followed messages whose handler failed (logged, then skipped), by subject',
+    labelNames: ['subject'],
+    collect() {
+      this.reset();
+      for (const [subject, s] of Object.entries(bus.stats().followers)) this.inc({ subject }, s.failed);
     },
   });
   exportConsumerLag(metrics, bus);

@@ -31,6 +31,26 @@ test('the bus counters appear on /metrics, per consumer group, read at scrape ti
   await bus.close();
 });
 
+test('followed subjects appear on /metrics: messages read and handler failures', async () => {
+  const bus = createMemoryBus({ namespace: 'follow-metrics' });
+  await bus.ensureTopology();
+  const metrics = createMetrics({ service: 'test', defaultMetrics: false });
+  exportBusMetrics(metrics, bus);
+  let seen = 0;
+  const sub = await bus.follow('botsky.outcomes.>', async () => {
+    seen++;
+    if (seen === 2) throw new Error('bad message');
+  });
+  for (let i = 0; i < 3; i++) await bus.publish('botsky.outcomes.reply', new Uint8Array([i]), { msgId: `f${i}` });
+  const deadline = Date.now() + 5000;
+  while (seen < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await sub.stop();
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^botsky_bus_followed_total\{subject="botsky\.outcomes\.>",service="test"\} 3$/m);
+  assert.match(text, /^botsky_bus_follow_failures_total\{subject="botsky\.outcomes\.>",service="test"\} 1$/m);
+  await bus.close();
+});
+
 test("each consumed group's lag on the server is on /metrics; a failed read leaves a gap and counts", async () => {
   const bus = createMemoryBus({ namespace: 'lag' });
   await bus.ensureTopology();
