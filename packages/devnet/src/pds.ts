@@ -23,6 +23,8 @@ export interface RunningPds {
   readonly port: number;
   /** For admin calls (Basic auth, user "admin"). Random per network. */
   readonly adminPassword: string;
+  /** The PDS's HS256 secret for session tokens; random per network (tests mint tokens with it). */
+  readonly jwtSecret: string;
   readonly pds: PDS;
   stop(): Promise<void>;
 }
@@ -54,7 +56,7 @@ async function startPdsOnPort(opts: PdsOptions, port: number, dir: string): Prom
       await server.close();
       await pds.ctx.destroy();
     };
-    return { url: pds.ctx.cfg.service.publicUrl, port, adminPassword, pds, stop };
+    return { url: pds.ctx.cfg.service.publicUrl, port, adminPassword, jwtSecret: env.jwtSecret ?? '', pds, stop };
   } catch (err) {
     await pds.ctx.destroy().catch(() => undefined);
     throw err;

@@ -2,13 +2,15 @@
 // four bots are answered by a model stand-in with 300 ms latency (the OpenAI wire protocol, the
 // real SDK) and posted to the local PDS, over the real NATS JetStream. Each replica is bot-runner's
 // main in a process of its own, as deployed, joining the one durable consumer; a reply counts once
-// its outcome is published. The PDS runs in the bench's process.
+// its outcome is published. The PDS (devnet) runs in a process of its own too (remote-world.ts),
+// so only the model stand-in and the bench's bookkeeping share the bench's process.
 //
 // Usage: node services/bot-runner/bench/replicas.bench.ts [--quick]
 import { fileURLToPath } from 'node:url';
 import { natsUrl, startServiceMain } from '@botsky/kit/testing';
 import { writeRegistryFile, type RegistryFile } from '../test/helpers/registry-file.ts';
-import { account, outcomes, personPosts, publishTask, replyTask, sleep, startWorld, type World } from '../test/helpers/world.ts';
+import { account, outcomes, personPosts, publishTask, replyTask, sleep, type World } from '../test/helpers/world.ts';
+import { startRemoteWorld } from './remote-world.ts';
 import { startPoliteModel } from '../test/stand-ins/polite-model.ts';
 
 interface BenchResult {
@@ -65,7 +67,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const cleanups: Array<() => unknown> = [];
   const hooks: Hooks = { after: (fn) => void cleanups.push(fn) };
   try {
-    const world = await startWorld(hooks as never, [...BOTS, 'ana', 'ben']);
+    const world = await startRemoteWorld(hooks, [...BOTS, 'ana', 'ben']);
     const model = await startPoliteModel(LATENCY_MS);
     cleanups.push(() => model.close());
     const registry = writeRegistryFile(await Promise.all(BOTS.map(async (b) => ({
@@ -73,10 +75,11 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       appPassword: (await account(world, b).agent.com.atproto.server.createAppPassword({ name: 'bench' })).data.password,
     }))));
     cleanups.push(() => registry.remove());
-    const count = opts.quick ? 48 : 160;
+    const count = opts.quick ? 96 : 160;
     await measure(hooks, world, 1, registry, 8, 'warm-up');
     const one = await measure(hooks, world, 1, registry, count, 'one');
     const two = await measure(hooks, world, 2, registry, count, 'two');
+    console.log(`bot-runner replicas: 1 -> ${round(one)} replies/s, 2 -> ${round(two)} replies/s (${round(two / 2)} per replica), ratio ${round(two / one)}`);
     return [
       { name: 'botrunner.replies_per_s.1_replica', value: round(one), unit: 'replies/s', higherIsBetter: true },
       { name: 'botrunner.replies_per_s.2_replicas', value: round(two / 2), unit: 'replies/s per replica', higherIsBetter: true },

@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { botRunnerDefinition } from '@botsky/bot-runner';
-import type { Bus } from '@botsky/bus';
+import { deleteNamespace, type Bus } from '@botsky/bus';
 import { ingestDefinition } from '@botsky/ingest';
-import { commonConfigSpec, loadConfig, openBus, runServices } from '@botsky/kit';
+import { commonConfigSpec, loadConfig, openBus, runtimeConfigSpec, ServiceRuntime, type AnyServiceDefinition } from '@botsky/kit';
 import { generatePopulation } from '@botsky/population';
 import { Simulation } from '@botsky/population/driver';
 import { matchmakerDefinition, type MatchmakerConfig } from '../src/index.ts';
+import { waitForOptIns, type Agent } from './opt-ins.ts';
 // The demo's network set-up, reused as it is (the CLI package exports only its command).
 import { startDemoNetwork } from '../../../packages/cli/src/demo/network.ts';
 
@@ -43,46 +44,52 @@ export interface ArmResult {
   pending: number;
   posts: number;
   errors: number;
+  /** Opt-in follows written again because the first never reached matchmaker (see waitForOptIns). */
+  optInsRewritten: number;
 }
+
+type Net = Awaited<ReturnType<typeof startDemoNetwork>>;
 
 /** The bots carry the post's topic in their reply (the demo's first two manners). */
 const BOTS = 2;
+const SERVICES: readonly AnyServiceDefinition[] = [botRunnerDefinition, matchmakerDefinition, ingestDefinition];
 /** After the population stops: the last tasks become replies and reach their readers. */
 const SETTLE_MS = 3000;
 
 export async function runArm(o: ArmOptions): Promise<ArmResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'botsky-intro-'));
   const net = await startDemoNetwork({ bots: BOTS, seed: o.seed, dataDir });
-  const stop = new AbortController();
+  // The kit's runtime without runServices' process hooks (signals, exit deadline): a bench or test
+  // runs several arms in one process.
+  const env = armEnv(o, net);
+  let bus: Bus | undefined;
+  const runtime = new ServiceRuntime({
+    name: `introductions-${o.strategy}`,
+    config: loadConfig(runtimeConfigSpec, env),
+    services: SERVICES.map((definition) => ({ definition, config: loadConfig(definition.configSpec, env) })),
+    env,
+    logging: { destination: process.stderr },
+    defaultMetrics: false,
+    shared: async (kit) => {
+      bus = await openBus(loadConfig(commonConfigSpec, env), kit.createLogger('bench:bus'), 'introductions-bench');
+      o.onBus?.(bus);
+      const opened = bus;
+      return { overrides: { bus: opened }, close: () => opened.close() };
+    },
+  });
   try {
-    const env = armEnv(o, net);
-    let result: Promise<ArmResult> | undefined;
-    const code = await runServices({
-      name: `introductions-${o.strategy}`,
-      services: [botRunnerDefinition, matchmakerDefinition, ingestDefinition],
-      env,
-      logTo: 'stderr',
-      signal: stop.signal,
-      shared: async (kit) => {
-        const bus = await openBus(loadConfig(commonConfigSpec, env), kit.createLogger('bench:bus'), 'introductions-bench');
-        o.onBus?.(bus);
-        return { overrides: { bus }, close: () => bus.close() };
-      },
-      onReady: () => {
-        result = drive(o, net).finally(() => stop.abort());
-      },
-    });
-    stop.abort();
-    if (!result) throw new Error(`the services did not start (exit code ${code})`);
-    return await result;
+    await runtime.start(new AbortController().signal);
+    return await drive(o, net, bus as Bus);
   } finally {
-    stop.abort();
+    await runtime.shutdown();
+    if (env.BOTSKY_NAMESPACE !== undefined) await deleteNamespace(env.BOTSKY_BUS as string, env.BOTSKY_NAMESPACE);
     await net.devnet.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-async function drive(o: ArmOptions, net: Awaited<ReturnType<typeof startDemoNetwork>>): Promise<ArmResult> {
+async function drive(o: ArmOptions, net: Net, bus: Bus): Promise<ArmResult> {
+  const agents = new Map<string, Agent>();
   const sim = new Simulation({
     pdsUrl: net.devnet.pdsUrl,
     people: generatePopulation({ size: o.users, seed: o.seed }),
@@ -92,11 +99,16 @@ async function drive(o: ArmOptions, net: Awaited<ReturnType<typeof startDemoNetw
     botQuality: new Map(net.bots.map((b) => [b.did, 0.5])),
     simMinutesPerSecond: o.simMinutesPerSecond,
     // The devnet's own account factory, as the population's tests use.
-    accounts: (req) => net.devnet.createAccount(req),
+    accounts: async (req) => {
+      const account = await net.devnet.createAccount(req);
+      agents.set(account.did, account.agent);
+      return account;
+    },
     onError: (err) => o.log?.(`population: ${err.message}`),
   });
   try {
     await sim.setup();
+    const optInsRewritten = await waitForOptIns(bus, sim, agents, net.projectDid);
     o.log?.(`${o.strategy}: ${sim.stats.accounts} people set up; running ${o.durationMs / 1000} s`);
     await sim.run({ durationMs: o.durationMs });
     await sleep(SETTLE_MS);
@@ -113,19 +125,21 @@ async function drive(o: ArmOptions, net: Awaited<ReturnType<typeof startDemoNetw
       pending: sim.pendingReactions,
       posts: sim.stats.posts + sim.stats.conversationReplies,
       errors: sim.stats.errors,
+      optInsRewritten,
     };
   } finally {
     await sim.close();
   }
 }
 
-function armEnv(o: ArmOptions, net: Awaited<ReturnType<typeof startDemoNetwork>>): Record<string, string> {
+function armEnv(o: ArmOptions, net: Net): Record<string, string> {
   const busUrl = o.busUrl ?? 'memory';
   // A simulated hour of "online" at the compression used: the matchmaker's clock is real time.
   const onlineWindowS = Math.max(1, Math.round(60 / o.simMinutesPerSecond));
   return {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     BOTSKY_BUS: busUrl,
+    // Over NATS, a namespace of the arm's own, deleted when it ends.
     ...(busUrl === 'memory' ? {} : { BOTSKY_NAMESPACE: `intro${o.strategy}${Date.now().toString(36)}` }),
     BOTSKY_MATCH_MENTION_STRATEGY: o.strategy,
     BOTSKY_MATCH_SEED: String(o.seed),

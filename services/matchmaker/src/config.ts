@@ -11,6 +11,8 @@ export const matchmakerConfigSpec = {
   mentionStrategy: oneOf('BOTSKY_MATCH_MENTION_STRATEGY', ['similar', 'random'] as const).default('similar'),
   onlineWindowMs: duration('BOTSKY_MATCH_ONLINE_WINDOW', { min: 1000 }).default(15 * 60_000),
   seed: int('BOTSKY_MATCH_SEED', { min: 0 }).optional(),
+  // Each replica rebuilds profiles and who is online from this much of the network stream at start-up.
+  stateLookbackMs: duration('BOTSKY_MATCH_STATE_LOOKBACK', { min: 0, max: 7 * 24 * 60 * 60_000 }).default(60 * 60_000),
   rosterRefreshMs: duration('BOTSKY_MATCH_ROSTER_REFRESH', { min: 100 }).default(30_000),
 };
 

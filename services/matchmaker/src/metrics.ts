@@ -11,6 +11,8 @@ export interface MatchmakerMetrics {
   optOuts: Counter<'reason'>;
   /** Network events that could not be used (undecodable, no payload), by reason. */
   badEvents: Counter<'reason'>;
+  /** Posts decided before the state follower had read up to them (it lagged more than STATE_WAIT_MS). */
+  stateLagging: Counter<string>;
 }
 
 export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
@@ -21,5 +23,6 @@ export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
     noCandidate: metrics.counter({ name: 'botsky_matchmaker_no_candidate_total', help: 'Reply tasks emitted without a mention because no one qualified' }),
     optOuts: metrics.counter({ name: 'botsky_matchmaker_opt_outs_total', help: 'People opted out, by reason (block, unfollow, stop)', labelNames: ['reason'] }),
     badEvents: metrics.counter({ name: 'botsky_matchmaker_bad_events_total', help: 'Network events dead-lettered, by reason', labelNames: ['reason'] }),
+    stateLagging: metrics.counter({ name: 'botsky_matchmaker_state_lagging_total', help: 'Posts decided before this replica\'s state follower had read up to them' }),
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '@botsky/ratings';
 import { composePost, generatePopulation, isOnline, react, replyFeatures } from '@botsky/population';
-import { BotPicker, InterestProfile, chooseCandidate, type Candidate } from '../src/selection/index.ts';
+import { BotPicker, InterestProfile, TermStats, chooseCandidate, type Candidate } from '../src/selection/index.ts';
 
 test('interest profiles rank a matching post above an unrelated one', () => {
   const cook = new InterestProfile();
@@ -91,4 +91,33 @@ test('introductions chosen by interest are answered at least twice as often as r
   }
   console.log(`introductions answered: matchmaker ${(matched / trials).toFixed(3)}, random ${(random / trials).toFixed(3)}`);
   assert.ok(matched >= 2 * random, `matched ${matched} vs random ${random}`);
+});
+
+test('the random strategy draws among every eligible person, never an excluded one', () => {
+  const pool = [
+    candidate('author', 'sourdough bread'),
+    candidate('out', 'sourdough bread', { optedIn: false }),
+    ...Array.from({ length: 6 }, (_, i) => candidate(`p${i}`, i === 0 ? 'sourdough bread baking' : 'chess openings')),
+  ];
+  const o = { botId: 'b', authorDid: 'author', post: InterestProfile.of('my sourdough bread'), author: InterestProfile.of('bread'), dailyLimit: 3, topK: 1, rand: seededRandom(4) };
+  const drawn = new Map<string, number>();
+  for (let i = 0; i < 600; i++) {
+    const c = chooseCandidate(pool, { ...o, strategy: 'random' }).chosen?.did ?? 'none';
+    drawn.set(c, (drawn.get(c) ?? 0) + 1);
+  }
+  assert.deepEqual([...drawn.keys()].sort(), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
+  assert.ok([...drawn.values()].every((n) => n > 60), `draws ${[...drawn.values()]}`);
+  assert.equal(chooseCandidate(pool, o).chosen?.did, 'p0');
+});
+
+test('term weights make shared rare words count and shared common words not', () => {
+  const stats = new TermStats();
+  for (let i = 0; i < 50; i++) stats.observe(`what a thing today, number ${i}`);
+  stats.observe('sourdough starter thing');
+  const post = InterestProfile.of('my sourdough thing today');
+  const baker = InterestProfile.of('sourdough loaves');
+  const chatter = InterestProfile.of('thing today thing');
+  const idf = (t: string) => stats.idf(t);
+  assert.ok(chatter.similarity(post) > baker.similarity(post), 'plain cosine favours the common words');
+  assert.ok(baker.similarity(post, idf) > chatter.similarity(post, idf), 'weighted, the rare shared word wins');
 });

@@ -1,9 +1,11 @@
 // A bot's Bluesky account: one session per bot for the process's lifetime. Logins are rate
 // limited (createSession: 30 per 5 minutes, 300 a day), so bot-runner logs in once at start-up and
-// the agent refreshes its access token when the PDS says it expired (AtpAgent does this on
-// ExpiredToken and retries the call); it never logs in per post.
+// the agent refreshes its access token when the PDS says it expired or cannot verify it (AtpAgent
+// does this on ExpiredToken, session-fetch.ts adds InvalidToken, and the call is repeated); it
+// never logs in per post.
 import { AtpAgent, type AtpSessionData, type AtpSessionEvent } from '@atproto/api';
 import type { BotEntry } from '../registry/load.ts';
+import { refreshOnInvalidToken } from './session-fetch.ts';
 
 export class BotAccountError extends Error {
   override readonly name = 'BotAccountError';
@@ -26,6 +28,7 @@ export async function loginBot(bot: BotEntry, pdsUrl: string, onSession: Session
   let saved: AtpSessionData | undefined;
   const agent = new AtpAgent({
     service: bot.service ?? pdsUrl,
+    fetch: refreshOnInvalidToken(),
     persistSession: (event, session) => {
       onSession(bot, event);
       if (session) saved = session;

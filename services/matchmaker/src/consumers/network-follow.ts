@@ -1,14 +1,12 @@
 // botsky.network.follow: following the project's account opts a person in (again, after an
 // opt-out too: it is an explicit choice). The follow's URI is kept to recognise an unfollow.
 import type { NetworkEvent } from '@botsky/contracts';
-import { noteActivity, type Deps } from './activity.ts';
+import type { Deps } from './activity.ts';
 
-export async function onFollow(deps: Deps, ev: NetworkEvent, subjectDid: string): Promise<void> {
-  const { ctx } = deps;
+export async function onFollow({ ctx }: Deps, ev: NetworkEvent, subjectDid: string): Promise<void> {
   if (ctx.config.projectDid !== undefined && subjectDid === ctx.config.projectDid && !ctx.roster.isBot(ev.did)) {
     await ctx.consent.mutate(ev.did, (cur) => ({
       state: 'in', reason: 'follow', at: ctx.now(), followUri: ev.uri, blocks: cur?.blocks ?? {},
     }));
   }
-  await noteActivity(deps, ev);
 }

@@ -42,12 +42,8 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
 export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<void> {
   const { ctx, st } = deps;
   if (ctx.roster.isBot(ev.did)) return void ctx.mm.posts.inc({ outcome: 'bot_post' });
-  st.texts.set(ev.uri, post.text);
-  st.terms.observe(post.text);
   const id = matchDecisionId(ev.uri);
   const verdict = await judge(deps, ev, post);
-  // The author's words join their profile (and they count as online) only while they are in.
-  if (verdict.consent?.state === 'in') st.people.observePost(ev.did, post.text, eventTime(ctx, ev));
   // The KV decision is read only for posts that may be answered: the rest of the network costs
   // no read. A skip wins over a stored decision never published (the author opted out since).
   const stored = verdict.record ? await ctx.decisions.get(id) : undefined;
@@ -64,7 +60,7 @@ export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<
 
 async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, consent: ConsentRecord | undefined): Promise<void> {
   const { ctx, st } = deps;
-  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id }, consent);
+  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) }, consent);
   if (!plan) {
     await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
     return void ctx.mm.posts.inc({ outcome: 'no_bot' });

@@ -1,17 +1,18 @@
-// The matchmaker consumer (CONSUMERS.matchmaker, every botsky.network.* subject): decodes each
-// event and hands it to the handler of its kind. Events of one author run one at a time, in order
-// (so a block is applied before that person's next post); a malformed event is dead-lettered,
-// counted, and never crashes the consumer.
+// The matchmaker consumer (CONSUMERS.matchmaker, every botsky.network.* subject, shared by the
+// replicas): decisions on posts and changes of consent, each made once. What every replica must
+// know (profiles, who is online, handles) comes from the state follower (network-state.ts).
+// Events of one author run one at a time, in order (so a block is applied before that person's
+// next post); a malformed event is dead-lettered, counted, and never crashes the consumer.
 import { CONSUMERS, PoisonMessageError, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
 import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
 import type { Deps } from './activity.ts';
-import { noteActivity } from './activity.ts';
-import { onAccount, onIdentity } from './network-account.ts';
 import { onBlock } from './network-block.ts';
 import { onDelete } from './network-delete.ts';
 import { onFollow } from './network-follow.ts';
-import { onLike } from './network-like.ts';
 import { onPost } from './network-post.ts';
+
+/** A decision waits at most this long for the state follower to reach its post. */
+export const STATE_WAIT_MS = 2000;
 
 const decoded = new WeakMap<BusMessage, NetworkEvent | Error>();
 
@@ -35,19 +36,21 @@ function eventOf(deps: Deps, msg: BusMessage): NetworkEvent {
   throw new PoisonMessageError(`undecodable network event on ${msg.subject}: ${ev.message}`, { cause: ev });
 }
 
-async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
+async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
   const p = ev.payload;
   switch (p.case) {
-    case 'post': return onPost(deps, ev, p.value);
-    case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');
+    case 'post':
+      // Decide with this replica's state as of the post: everything before it in the stream.
+      if (!(await deps.st.cursor.reached(seq - 1, STATE_WAIT_MS))) deps.ctx.mm.stateLagging.inc();
+      return onPost(deps, ev, p.value);
     case 'follow': return onFollow(deps, ev, p.value.subjectDid);
     case 'block': return onBlock(deps, ev, p.value.subjectDid);
     case 'delete': return onDelete(deps, ev, p.value.collection);
-    case 'identity': return onIdentity(deps, ev, p.value.handle);
-    case 'account': return onAccount(deps, ev, p.value.active);
+    case 'like':
+    case 'identity':
+    case 'account':
     case 'repost':
     case 'profile':
-      await noteActivity(deps, ev);
       return;
     default:
       deps.ctx.mm.badEvents.inc({ reason: 'no_payload' });
@@ -56,7 +59,7 @@ async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
 }
 
 export async function consumeNetwork(bus: Bus, deps: Deps, maxInFlight = 32): Promise<Subscription> {
-  return bus.consume(CONSUMERS.matchmaker, (msg) => route(deps, eventOf(deps, msg)), {
+  return bus.consume(CONSUMERS.matchmaker, (msg) => route(deps, eventOf(deps, msg), msg.seq), {
     maxInFlight,
     // The key decodes once and the handler reuses it; an undecodable message gets a key of its own.
     orderingKey: (msg) => {

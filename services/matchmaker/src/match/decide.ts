@@ -15,6 +15,8 @@ export interface PostFacts {
   authorDid: string;
   text: string;
   decisionId: string;
+  /** When the post was made (ms): who was online then is who can be introduced. */
+  at: number;
 }
 
 /** The bots the author blocks, as bot ids. */
@@ -42,7 +44,7 @@ export async function planDispatch(
     const bot = ctx.roster.byId(botId);
     if (!bot) continue;
     const m = await pickMention(ctx, st, {
-      botId, botDid: bot.did, authorDid: facts.authorDid, postText: facts.text, post, author, exclude: mentioned,
+      botId, botDid: bot.did, authorDid: facts.authorDid, postText: facts.text, postAt: facts.at, post, author, exclude: mentioned,
     });
     if (m.chosen) mentioned.add(m.chosen.did);
     sides.push({

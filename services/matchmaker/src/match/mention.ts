@@ -17,6 +17,8 @@ export interface MentionRequest {
   botDid: string;
   authorDid: string;
   postText: string;
+  /** The post's time (ms); a pipeline running behind still sees who was online then. */
+  postAt: number;
   post: InterestProfile;
   author: InterestProfile;
   /** People already mentioned on this post (the other side of a battle). */
@@ -32,7 +34,7 @@ export interface MentionResult {
 function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejected: ReadonlySet<string>): Candidate[] {
   const now = ctx.now();
   const out: Candidate[] = [];
-  for (const p of st.people.onlineSince(now - ctx.config.onlineWindowMs)) {
+  for (const p of st.people.onlineSince(Math.min(now, req.postAt) - ctx.config.onlineWindowMs)) {
     if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did)) continue;
     const consent = ctx.consent.peek(p.did);
     const atLimit = st.atLimit.has(mentionKey(p.did, now));
@@ -48,9 +50,9 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
 
 function shared(c: InterestProfile, req: MentionRequest, idf: (t: string) => number): string {
   const mine = new Set(c.top(30));
-  // The most telling shared words first; words in nearly every post are not interests.
+  // The most telling shared words first; a word in every post is no interest.
   const words = [...new Set([...terms(req.postText), ...req.author.top(10)])]
-    .filter((t) => mine.has(t) && idf(t) > 1).sort((a, b) => idf(b) - idf(a));
+    .filter((t) => mine.has(t) && idf(t) > 0).sort((a, b) => idf(b) - idf(a));
   return words.length > 0 ? `shares: ${words.slice(0, 3).join(', ')}` : 'closest interests among those online';
 }
 

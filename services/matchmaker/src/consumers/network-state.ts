@@ -1,0 +1,59 @@
+// Every replica's own view of the network: profiles, who is online, handles, account status,
+// recent post texts and term statistics. Fed by `bus.follow`, so each replica reads every event
+// (the consumer group would hand it only its share and leave it with partial profiles), from
+// `now - BOTSKY_MATCH_STATE_LOOKBACK` at start-up. Shared state (consent, mention counts,
+// decisions) stays with the consumer group and KV.
+import type { Bus, BusMessage, Subscription } from '@botsky/bus';
+import { decode, NetworkEventSchema, STREAM_SUBJECTS, STREAMS, type NetworkEvent, type Post } from '@botsky/contracts';
+import { CONSENT_CACHE_MS, eventTime, noteActivity, type Deps } from './activity.ts';
+import { onAccount, onIdentity } from './network-account.ts';
+import { onLike } from './network-like.ts';
+
+export async function followNetworkState(bus: Bus, deps: Deps, sinceMs: number): Promise<Subscription> {
+  return bus.follow(STREAM_SUBJECTS[STREAMS.network], (msg) => observe(deps, msg), { sinceMs });
+}
+
+async function observe(deps: Deps, msg: BusMessage): Promise<void> {
+  try {
+    const ev = decodeOrUndefined(msg);
+    // An undecodable event is counted and dead-lettered by the consumer group, once.
+    if (ev) await route(deps, ev);
+  } finally {
+    deps.st.cursor.advance(msg.seq);
+  }
+}
+
+function decodeOrUndefined(msg: BusMessage): NetworkEvent | undefined {
+  try {
+    return decode(NetworkEventSchema, msg.data);
+  } catch {
+    return undefined;
+  }
+}
+
+async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
+  const p = ev.payload;
+  switch (p.case) {
+    case 'post': return observePost(deps, ev, p.value);
+    case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');
+    case 'identity': return onIdentity(deps, ev, p.value.handle);
+    case 'account': return onAccount(deps, ev, p.value.active);
+    case 'follow':
+    case 'block':
+    case 'repost':
+    case 'profile':
+      await noteActivity(deps, ev);
+      return;
+    default:
+      return;
+  }
+}
+
+/** A post's words join the term statistics, and the author's profile while they are opted in. */
+async function observePost({ ctx, st }: Deps, ev: NetworkEvent, post: Post): Promise<void> {
+  if (ctx.roster.isBot(ev.did)) return;
+  st.texts.set(ev.uri, post.text);
+  st.terms.observe(post.text);
+  const consent = await ctx.consent.cached(ev.did, CONSENT_CACHE_MS);
+  if (consent?.state === 'in') st.people.observePost(ev.did, post.text, eventTime(ctx, ev));
+}

@@ -1,0 +1,24 @@
+// In the running simulation (devnet PDS, ingest -> matchmaker -> bot-runner with offline bots over
+// the in-process bus, the population posting and answering), the people matchmaker introduces
+// answer more often than people drawn at random among the same eligible ones. Both arms share the
+// seed, the people and the bots; see bench/introductions.bench.ts for the figures.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compareIntroductions, describeArm } from '../bench/introductions.bench.ts';
+
+test('introductions by interest are answered far more often than random ones, in the simulation', { timeout: 180_000 }, async () => {
+  const c = await compareIntroductions({ seed: 3, users: 60, durationMs: 22_000, simMinutesPerSecond: 20 });
+  console.log(describeArm(c.similar));
+  console.log(describeArm(c.random));
+  console.log(`introductions answered: matchmaker ${c.similar.rate.toFixed(3)}, random ${c.random.rate.toFixed(3)}, ratio ${c.ratio.toFixed(2)}`);
+  for (const arm of [c.similar, c.random]) assert.ok(arm.mentionsDecided >= 300, `${arm.strategy}: only ${arm.mentionsDecided} introductions decided`);
+  // Two-proportion z statistic: with ~600 introductions an arm, chance alone stays far below 3.
+  const n1 = c.similar.mentionsDecided;
+  const n2 = c.random.mentionsDecided;
+  const pooled = (c.similar.mentionsAnswered + c.random.mentionsAnswered) / (n1 + n2);
+  const z = (c.similar.rate - c.random.rate) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  assert.ok(z >= 3, `z ${z.toFixed(2)}`);
+  // The issue's aim is 2x; measured 2.2-2.5x (see the bench), too close to 2 for a test that must
+  // not flake, so the test holds a bound that chance does not cross.
+  assert.ok(c.ratio >= 1.5, `ratio ${c.ratio.toFixed(2)}`);
+});
