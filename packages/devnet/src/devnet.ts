@@ -18,7 +18,7 @@ import {
 import { DevnetConfigError, DevnetError, DevnetStartError, DevnetStopError } from './errors.ts';
 import { createDevnetIdResolver } from './id-resolver.ts';
 import { HANDLE_DOMAIN, startPds, type RunningPds } from './pds.ts';
-import { startPlc, startPlcThread, type RunningPlc } from './plc.ts';
+import { startPlc, type RunningPlc } from './plc.ts';
 import { combine, runAll } from './teardown.ts';
 import { createServiceIdentity, type ServiceEndpoints, type ServiceIdentity } from './service-identity.ts';
 
@@ -35,8 +35,6 @@ export interface DevnetOptions {
   /** Fixed ports; by default free ones are picked. */
   pdsPort?: number;
   plcPort?: number;
-  /** Run the PLC directory on a worker thread: account creation then uses a second core (load tests). */
-  plcThread?: boolean;
   /**
    * Also run the reference AppView (@atproto/bsky) so app.bsky.* reads work through the PDS.
    * Needs Postgres (default postgresql://postgres@127.0.0.1:5432/postgres); Redis is not used.
@@ -56,6 +54,8 @@ export interface Devnet {
   readonly handleDomain: string;
   /** PDS admin password (Basic auth as "admin"), random per network. */
   readonly adminPassword: string;
+  /** The PDS's HS256 secret for access and refresh tokens, random per network: tests mint tokens with it. */
+  readonly jwtSecret: string;
   /** Set only with `appview`: the AppView's URL and DID (the PDS proxies app.bsky.* to it). */
   readonly appviewUrl: string | undefined;
   readonly appviewDid: string | undefined;
@@ -101,7 +101,7 @@ interface Parts {
 }
 
 async function startParts(opts: DevnetOptions, dir: string, undo: Array<() => Promise<void>>): Promise<Parts> {
-  const plc = await (opts.plcThread ? startPlcThread : startPlc)(opts.plcPort);
+  const plc = await startPlc(opts.plcPort);
   undo.unshift(plc.stop);
   // The PDS config names the AppView, so its port and DID exist before the PDS starts.
   const appViewId = opts.appview ? await createAppViewIdentity(plc.url) : undefined;
@@ -139,6 +139,7 @@ function buildDevnet(
     dataDir,
     handleDomain: HANDLE_DOMAIN,
     adminPassword: pds.adminPassword,
+    jwtSecret: pds.jwtSecret,
     appviewUrl: appView?.url,
     appviewDid: appView?.did,
     async syncAppView(timeoutMs) {

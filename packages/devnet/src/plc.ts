@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { Database, PlcServer } from '@did-plc/server';
-import { DevnetStartError } from './errors.ts';
 import { listenLocal, LOOPBACK, type Listenable } from './local-server.ts';
 
 export interface RunningPlc {
@@ -29,22 +26,3 @@ export async function startPlc(port = 0): Promise<RunningPlc> {
   };
 }
 
-/** The same directory on a worker thread, so its signature checks do not hold up the PDS. */
-export async function startPlcThread(port = 0): Promise<RunningPlc> {
-  const worker = new Worker(new URL('./plc-worker.ts', import.meta.url), { workerData: { port } });
-  // once() rejects when the worker emits 'error' (it failed to load).
-  const [msg] = (await once(worker, 'message').catch((err: unknown) => [{ error: String(err) }])) as [{ port?: number; error?: string }];
-  if (msg.port === undefined) {
-    await worker.terminate();
-    throw new DevnetStartError(`PLC thread failed to start: ${msg.error ?? 'no port'}`);
-  }
-  return {
-    url: `http://${LOOPBACK}:${msg.port}`,
-    port: msg.port,
-    async stop() {
-      worker.postMessage('stop');
-      await Promise.race([once(worker, 'message'), once(worker, 'exit')]);
-      await worker.terminate();
-    },
-  };
-}

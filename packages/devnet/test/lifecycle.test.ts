@@ -99,13 +99,3 @@ test('fixed ports are honoured; a taken port fails the start and cleans up', asy
   assert.equal(existsSync(dataDir), false);
   await net.stop();
 });
-
-test('plcThread: the PLC on a worker thread serves the DIDs the PDS registers, and stops with the network', async () => {
-  const net = await startDevnet({ plcThread: true });
-  const account = await net.createAccount({ handle: 'threaded', password: 'pw' });
-  const doc = (await (await fetch(new URL(`/${account.did}`, net.plcUrl))).json()) as { alsoKnownAs?: string[] };
-  assert.deepEqual(doc.alsoKnownAs, ['at://threaded.test']);
-  const port = portOf(net.plcUrl);
-  await net.stop();
-  assert.ok(await canBind(port), `PLC port ${port} still taken`);
-});

@@ -14,7 +14,7 @@ export const load: Command = {
   summary: 'load-test the local network and ingest with N simulated people; check every record arrives once',
   usage: '[--users N] [--minutes M] [--seed N] [--data DIR] [--bus nats://...] [--json FILE] [--tick M] [--concurrency N] [--progress S]',
   details: [
-    '--users N        simulated people (default 1000; 10000 is the load test of issue 3, about 15-20 minutes of set-up)',
+    '--users N        simulated people (default 1000; 10000 is the load test of issue 3: 10-20 minutes of set-up on 2 cores)',
     '--minutes M      simulated minutes of activity after set-up, run as fast as the PDS takes them (default 60)',
     '--seed N         seed of the people and their choices (default 1)',
     '--data DIR       the PDS keeps its data in a new folder under DIR, removed at the end (default /dev/shm when present, else the temp dir)',

@@ -25,7 +25,8 @@ export interface LoadFigures {
   bus: string;
   setup: { seconds: number; accounts: number; accounts_per_s: number; records: number; failed_attempts: number };
   run: { seconds: number; records: number; batches: number; records_per_s: number; posts: number; replies: number };
-  ingest: { events: number; events_per_s: number; catch_up_s: number };
+  /** events_per_s: over the whole run (the PDS's pace); peak: the busiest 10 s. */
+  ingest: { events: number; events_per_s: number; peak_events_per_s: number; catch_up_s: number };
   exactly_once: TallyReport & { ok: boolean };
   errors: { total: number; writes_dropped: number; samples: string[] };
   peak_rss_mb: number;
@@ -49,7 +50,9 @@ export function figuresOf(o: LoadOptions, stats: SimulationStats, tally: Tally, 
       seconds: round(p.runS), records: stats.writes, batches: stats.batches, records_per_s: p.runS > 0 ? round(stats.writes / p.runS) : 0,
       posts: stats.posts, replies: stats.conversationReplies,
     },
-    ingest: { events: tally.events, events_per_s: span > 0 ? round(tally.events / span) : 0, catch_up_s: round(p.catchUpS) },
+    ingest: {
+      events: tally.events, events_per_s: span > 0 ? round(tally.events / span) : 0, peak_events_per_s: round(tally.peakPer10s / 10), catch_up_s: round(p.catchUpS),
+    },
     exactly_once: { ...check, ok: check.missing === 0 && check.duplicated === 0 && check.undecodable === 0 },
     errors: { total: stats.errors + p.setupFailures, writes_dropped: stats.writesDropped, samples: p.errorSamples },
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -63,7 +66,7 @@ export function printFigures(f: LoadFigures, out: (line: string) => void): void 
     ['people', `${f.setup.accounts} of ${f.users} (seed ${f.seed})`],
     ['set-up', `${f.setup.seconds} s: ${f.setup.accounts_per_s} accounts/s, ${f.setup.records} records (profiles, follows)`],
     ['activity', `${f.sim_minutes} simulated minutes in ${f.run.seconds} s: ${f.run.records} records in ${f.run.batches} applyWrites, ${f.run.records_per_s} records/s`],
-    ['ingest', `${f.ingest.events} events, ${f.ingest.events_per_s} events/s, caught up ${f.ingest.catch_up_s} s after the last write (${f.bus})`],
+    ['ingest', `${f.ingest.events} events, ${f.ingest.events_per_s} events/s (busiest 10 s: ${f.ingest.peak_events_per_s}/s), caught up ${f.ingest.catch_up_s} s after the last write (${f.bus})`],
     ['written', kinds(f.exactly_once.written)],
     ['events', kinds(f.exactly_once.events)],
     ['exactly once', `${f.exactly_once.ok ? 'yes' : 'NO'}: missing ${f.exactly_once.missing}, duplicated ${f.exactly_once.duplicated}, unrecorded ${f.exactly_once.unrecorded}, undecodable ${f.exactly_once.undecodable}`],

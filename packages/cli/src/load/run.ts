@@ -2,6 +2,7 @@
 // follows), M simulated minutes of activity as fast as the PDS takes it, then ingest's catch-up
 // and the exactly-once check. PDS errors are counted and the run goes on.
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDevnet } from '@botsky/devnet';
@@ -25,8 +26,14 @@ const QUIET_MS = 30_000;
 export async function runLoad(o: LoadOptions, io: LoadIo): Promise<LoadFigures> {
   const t0 = performance.now();
   const since = () => (performance.now() - t0) / 1000;
-  // The PLC on its own thread: its signature checks then run beside the PDS's event loop.
-  const net = await startDevnet({ dataDir: join(o.dataRoot, `botsky-load-${randomUUID().slice(0, 8)}`), plcThread: true });
+  const net = await startDevnet({ dataDir: join(o.dataRoot, `botsky-load-${randomUUID().slice(0, 8)}`) });
+  // Ctrl-C mid-run: the PDS data (on tmpfs, i.e. memory, a GB or two at 10,000 people) goes too.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(net.dataDir, { recursive: true, force: true });
+    io.err(`botsky load: ${signal}; stopped, PDS data removed`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const tally = new Tally();
   const phases: Phases = { setupS: 0, accountsS: 0, accountsMade: 0, runS: 0, catchUpS: 0, setupFailures: 0, errorSamples: [] };
   let phase = 'setup';
@@ -79,6 +86,7 @@ export async function runLoad(o: LoadOptions, io: LoadIo): Promise<LoadFigures> 
     io.out(progress(since(), 'done', o, sim, tally, phases));
     return figuresOf(o, sim.stats, tally, phases, since());
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await net.stop();
   }
 }

@@ -48,6 +48,10 @@ export class Tally {
   events = 0;
   firstEventAt = 0;
   lastEventAt = 0;
+  /** The most events in one 10-second window (windows from the first event). */
+  peakPer10s = 0;
+  private windowStart = 0;
+  private inWindow = 0;
 
   recordWritten(records: readonly { uri: string }[]): void {
     for (const { uri } of records) {
@@ -65,6 +69,11 @@ export class Tally {
     this.firstEventAt ||= now;
     this.lastEventAt = now;
     this.events++;
+    if (now - this.windowStart >= 10_000) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    this.peakPer10s = Math.max(this.peakPer10s, ++this.inWindow);
     let event;
     try {
       event = decode(NetworkEventSchema, msg.data);
