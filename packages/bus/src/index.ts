@@ -12,7 +12,7 @@ export {
 } from './errors.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 export {
-  CONSUMERS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming,
+  CONSUMERS, KV_TTL_MS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming,
   type ConsumerName, type ConsumerSpec, type ConsumerTiming, type StreamSpec, type Topology,
 } from './topology.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory/bus.ts';

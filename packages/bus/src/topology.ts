@@ -2,7 +2,7 @@
 // exactly this at start-up (idempotently), so a consumer name means the same thing everywhere.
 // A durable consumer is a consumer group: every replica that consumes it shares the work.
 
-import { STREAMS, STREAM_SUBJECTS } from '@botsky/contracts';
+import { KV_BUCKETS, STREAMS, STREAM_SUBJECTS } from '@botsky/contracts';
 import { TopologyError } from './errors.ts';
 import { patternWithin } from './subject-match.ts';
 
@@ -103,6 +103,14 @@ const consumers: ConsumerSpec[] = [
 ];
 
 export const TOPOLOGY: Topology = { streams, consumers };
+
+// KV entries that only matter for a while expire with their bucket's max age, so the buckets do
+// not grow for ever: a post's decision must outlive any replay of the post (the network stream
+// keeps 7 days), a day's mention counter the day. Buckets not listed keep their entries.
+export const KV_TTL_MS: Readonly<Record<string, number>> = {
+  [KV_BUCKETS.decisions]: 8 * DAY,
+  [KV_BUCKETS.mentions]: 2 * DAY,
+};
 
 export type ConsumerTiming = Partial<Pick<ConsumerSpec, 'ackWaitMs' | 'maxDeliver' | 'retryDelaysMs' | 'maxAckPending' | 'maxWorkingMs'>>;
 

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { STREAMS, SUBJECTS } from '@botsky/contracts';
+import { KV_BUCKETS, STREAMS, SUBJECTS } from '@botsky/contracts';
+import { Kvm } from '@nats-io/kv';
 import { createBus, parseBusUrl } from '../src/index.ts';
 import { BusClosedError, BusError } from '../src/errors.ts';
 import { createNatsBus } from '../src/nats/bus.ts';
-import { CONSUMERS, TOPOLOGY } from '../src/topology.ts';
+import { CONSUMERS, KV_TTL_MS, TOPOLOGY } from '../src/topology.ts';
 import { NATS_URL, deleteNatsNamespace, enc, randomNamespace, sleep, testTopology, waitFor } from './helpers.ts';
 
 const ms = (n: number) => n * 1_000_000;
@@ -30,6 +31,22 @@ describe('nats topology', { concurrency: true }, () => {
   after(async () => {
     await Promise.all(namespaces.map((ns) => deleteNatsNamespace(ns)));
     await nc.close();
+  });
+
+  it('KV buckets get their declared TTL, also when the bucket existed without one; others keep entries', async () => {
+    const ns = fresh();
+    // A bucket from before TTLs were declared: the client would leave its max age at 0.
+    await new Kvm(nc).create(`${ns}_${KV_BUCKETS.mentions}`, { history: 1 });
+    const bus = await createNatsBus({ servers: NATS_URL, namespace: ns });
+    try {
+      for (const bucket of [KV_BUCKETS.mentions, KV_BUCKETS.decisions, KV_BUCKETS.consent]) await bus.kv(bucket);
+      const maxAge = async (bucket: string) => (await jsm.streams.info(`KV_${ns}_${bucket}`)).config.max_age;
+      assert.equal(await maxAge(KV_BUCKETS.mentions), ms(KV_TTL_MS[KV_BUCKETS.mentions]!));
+      assert.equal(await maxAge(KV_BUCKETS.decisions), ms(KV_TTL_MS[KV_BUCKETS.decisions]!));
+      assert.equal(await maxAge(KV_BUCKETS.consent), 0, 'consent is kept for ever');
+    } finally {
+      await bus.close();
+    }
   });
 
   it('creates namespaced streams and consumers with the declared config', async () => {

@@ -8,6 +8,7 @@ import { BusConfigError, TopologyError } from '../src/errors.ts';
 import { createBus, parseBusUrl, MemoryBus } from '../src/index.ts';
 import { createNamespace } from '../src/namespace.ts';
 import { decodeKvKey, encodeKvKey } from '../src/nats/kv.ts';
+import { MemoryKv } from '../src/memory/kv.ts';
 import { MemoryStream } from '../src/memory/stream.ts';
 import { isValidSubject, patternWithin, subjectMatches } from '../src/subject-match.ts';
 import { CONSUMERS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming } from '../src/topology.ts';
@@ -117,5 +118,29 @@ describe('memory stream', () => {
     append(s, undefined, 150);
     s.trim(150);
     assert.equal(s.firstSeq, 2);
+  });
+});
+
+describe('in-process KV with a TTL', () => {
+  it('forgets an entry once it is older than the TTL; a rewrite starts its time again', async () => {
+    let now = 1_000;
+    const kv = new MemoryKv({ ttlMs: 100, now: () => now });
+    await kv.put('a', enc('1'));
+    await kv.put('b', enc('1'));
+    now += 60;
+    await kv.put('b', enc('2'));
+    now += 50;
+    assert.equal(await kv.get('a'), undefined, 'a is 110 ms old');
+    assert.equal(new TextDecoder().decode((await kv.get('b'))!.value), '2');
+    assert.deepEqual(await kv.keys(), ['b']);
+    assert.equal(await kv.update('a', enc('new'), 0), true, 'an expired key can be created again');
+  });
+
+  it('keeps entries for ever without one', async () => {
+    let now = 0;
+    const kv = new MemoryKv({ now: () => now });
+    await kv.put('a', enc('1'));
+    now += 365 * 86_400_000;
+    assert.ok(await kv.get('a'));
   });
 });

@@ -64,10 +64,11 @@ export class MemoryBroker {
     return this.#consumers.get(`${streamName}/${consumerName}`);
   }
 
-  bucket(name: string): MemoryKv {
+  /** The bucket, made on first use (with `ttlMs`, when given, as its entries' lifetime). */
+  bucket(name: string, ttlMs?: number): MemoryKv {
     let kv = this.#buckets.get(name);
     if (kv === undefined) {
-      kv = new MemoryKv();
+      kv = new MemoryKv(ttlMs === undefined ? {} : { ttlMs });
       this.#buckets.set(name, kv);
     }
     return kv;

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_IN_FLIGHT, HandlerRunner, type Delivery } from '../handler-
 import { createNamespace, type Namespace } from '../namespace.ts';
 import { StatsRecorder } from '../stats.ts';
 import { isValidSubject } from '../subject-match.ts';
-import { TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
+import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
   Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
@@ -137,7 +137,7 @@ export class MemoryBus implements Bus {
 
   async kv(bucket: string): Promise<KvStore> {
     this.#checkOpen();
-    return this.#broker.bucket(this.#ns.bucket(bucket));
+    return this.#broker.bucket(this.#ns.bucket(bucket), KV_TTL_MS[bucket]);
   }
 
   stats(): BusStats {

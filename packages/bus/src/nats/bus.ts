@@ -10,7 +10,7 @@ import { DEFAULT_MAX_IN_FLIGHT, HandlerRunner } from '../handler-runner.ts';
 import { createNamespace, type Namespace } from '../namespace.ts';
 import { publishWindowed } from '../publish-window.ts';
 import { StatsRecorder } from '../stats.ts';
-import { TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
+import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
   Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
@@ -166,7 +166,7 @@ export class NatsBus implements Bus {
     const name = this.#ns.bucket(bucket);
     let kv = this.#kvs.get(name);
     if (kv === undefined) {
-      kv = openNatsKv(this.#js, name);
+      kv = openNatsKv(this.#js, name, KV_TTL_MS[bucket], () => this.#manager());
       kv.catch(() => this.#kvs.delete(name));
       this.#kvs.set(name, kv);
     }

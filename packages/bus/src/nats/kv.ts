@@ -1,7 +1,7 @@
 // KV on NATS (works on server 2.9). Keys are escaped so that any string works: NATS KV keys
 // allow only a few characters, and BotSky keys are often DIDs (`did:plc:...`).
 
-import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { KvError } from '../errors.ts';
 import type { KvEntry, KvStore } from '../types.ts';
@@ -35,9 +35,20 @@ export function decodeKvKey(encoded: string): string {
   return decoder.decode(Uint8Array.from(bytes));
 }
 
-export async function openNatsKv(js: JetStreamClient, bucket: string): Promise<KvStore> {
+/**
+ * Opens (or makes) the bucket. With `ttlMs`, entries expire after it (the bucket stream's max
+ * age); a bucket made before it had one, or with another, is brought to it, since the client
+ * leaves an existing bucket's settings alone.
+ */
+export async function openNatsKv(
+  js: JetStreamClient, bucket: string, ttlMs?: number, manager?: () => Promise<JetStreamManager>,
+): Promise<KvStore> {
   try {
-    return new NatsKv(await new Kvm(js).create(bucket, { history: 1 }));
+    const kv = await new Kvm(js).create(bucket, ttlMs === undefined ? { history: 1 } : { history: 1, ttl: ttlMs });
+    if (ttlMs !== undefined && manager !== undefined && (await kv.status()).ttl !== ttlMs) {
+      await (await manager()).streams.update(`KV_${bucket}`, { max_age: Math.round(ttlMs * 1_000_000) });
+    }
+    return new NatsKv(kv);
   } catch (err) {
     throw new KvError(`cannot open kv bucket ${bucket}: ${(err as Error).message}`, { cause: err });
   }
