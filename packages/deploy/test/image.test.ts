@@ -104,10 +104,17 @@ function argOf(instructions: readonly Instruction[], name: string): string | und
 }
 
 /** Runs `node args` in `cwd` until `ready` appears in its output, then SIGTERM; expects exit 0. */
+const FREE_PORTS = {
+  BOTSKY_OPS_HOST: '127.0.0.1', BOTSKY_OPS_PORT: '0',
+  BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+  BOTSKY_FEED_HOST: '127.0.0.1', BOTSKY_FEED_PORT: '0',
+};
+
 async function startAndStop(cwd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<void> {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: dirname(cwd), BOTSKY_OPS_PORT: '0', BOTSKY_OPS_HOST: '127.0.0.1', ...env },
+    // Every listener on a free loopback port: other suites run beside this one.
+    env: { PATH: process.env.PATH ?? '', HOME: dirname(cwd), ...FREE_PORTS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -9,6 +9,11 @@ import { topicsOf } from './vocabulary.ts';
 export interface ReplyFeatures {
   /** Topic fit between the reply and the reader's interests, 0..1. */
   fit: number;
+  /**
+   * Topic fit between the post the bot answered and the reader's interests, 0..1: what a
+   * mentioned person is being pulled into. The reply's own fit when that post is unknown.
+   */
+  threadFit: number;
   asksQuestion: boolean;
   /** Length in graphemes. */
   graphemes: number;
@@ -34,9 +39,12 @@ export function graphemeLength(text: string): number {
   return n;
 }
 
-export function replyFeatures(text: string, reader: Person, readerHandle: string): ReplyFeatures {
+/** `answered`: the text of the post the bot replied to, when known. */
+export function replyFeatures(text: string, reader: Person, readerHandle: string, answered?: string): ReplyFeatures {
+  const fit = topicSimilarity(topicsOf(text), reader.interests);
   return {
-    fit: topicSimilarity(topicsOf(text), reader.interests),
+    fit,
+    threadFit: answered === undefined ? fit : topicSimilarity(topicsOf(answered), reader.interests),
     asksQuestion: text.includes('?'),
     graphemes: graphemeLength(text),
     mentionsReader: text.toLowerCase().includes(`@${readerHandle.toLowerCase()}`),
@@ -63,9 +71,11 @@ export function reactionChances(f: ReplyFeatures, quality: number, role: ReaderR
   const q = quality - 0.5;
   const roleBoost = role === 'author' ? 0.6 : role === 'mentioned' ? 0.3 : 0;
   const like = sigmoid(-2.4 + 2.2 * f.fit + 0.3 * Number(f.asksQuestion) + 0.8 * lengthScore(f.graphemes) + 3 * q + roleBoost);
-  // A mentioned person answers mainly when the introduction fits them: this is what the
-  // recommendation score measures.
-  const replyBase = role === 'mentioned' ? -3.4 + 4.2 * f.fit : -2.8 + 1.6 * f.fit + roleBoost;
+  // A mentioned person answers mainly when the introduction fits them: what the bot says to
+  // them and, twice as much, the conversation it pulls them into (flattery about their interests
+  // does not make an unrelated thread interesting). This is what the recommendation score measures.
+  const introFit = (f.fit + 2 * f.threadFit) / 3;
+  const replyBase = role === 'mentioned' ? -3.4 + 4.2 * introFit : -2.8 + 1.6 * f.fit + roleBoost;
   const reply = sigmoid(replyBase + 1.1 * Number(f.asksQuestion) + 2 * q) * Math.min(1, reader.chattiness);
   const optOut = sigmoid(-6.5 + 3 * (0.2 - f.fit) - 2 * q) * reader.optOutProneness;
   return { like, reply, optOut };

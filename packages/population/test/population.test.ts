@@ -11,6 +11,8 @@ import {
   replyFeatures,
   topicSimilarity,
   topicsOf,
+  TOPICS,
+  type Topic,
 } from '../src/index.ts';
 
 test('the same seed gives the same population, another seed another', () => {
@@ -77,6 +79,33 @@ test('a mentioned person answers a fitting introduction far more often than a ra
     if (react(replyFeatures(intro(otherTopic), reader, handle), 0.5, 'mentioned', reader, rand).reply) random++;
   }
   assert.ok(fitting >= 2 * random, `fitting ${fitting} vs random ${random}`);
+});
+
+test('a mentioned person weighs the thread they are pulled into, not only what the bot says to them', () => {
+  const people = generatePopulation({ size: 400, seed: 23 });
+  const rand = seededRandom(24);
+  let ownThread = 0;
+  let otherThread = 0;
+  for (const reader of people) {
+    const own = [...reader.interests.keys()][0] as string;
+    const other = people.find((p) => ![...p.interests.keys()].some((t) => reader.interests.has(t)));
+    if (!other) continue;
+    const otherTopic = [...other.interests.keys()][0] as string;
+    const handle = `${reader.name}.test`;
+    // The same flattering introduction, naming the reader's own interest, into two threads.
+    const intro = `Great thread! @${handle} knows ${own} well, thoughts?`;
+    const thread = (t: string) => {
+      const words = TOPICS[t as Topic];
+      return `Spent the whole day on ${words[1]} again, and the ${words[2]} questions keep coming.`;
+    };
+    const f1 = replyFeatures(intro, reader, handle, thread(own));
+    const f2 = replyFeatures(intro, reader, handle, thread(otherTopic));
+    assert.equal(f1.fit, f2.fit, 'what the bot says is the same');
+    assert.ok(f1.threadFit > f2.threadFit);
+    if (react(f1, 0.5, 'mentioned', reader, rand).reply) ownThread++;
+    if (react(f2, 0.5, 'mentioned', reader, rand).reply) otherThread++;
+  }
+  assert.ok(ownThread >= 2 * otherThread, `own thread ${ownThread} vs unrelated thread ${otherThread}`);
 });
 
 test('graphemes are counted as people see them', () => {

@@ -18,7 +18,7 @@ test('introductions by interest are answered far more often than random ones, in
   const pooled = (c.similar.mentionsAnswered + c.random.mentionsAnswered) / (n1 + n2);
   const z = (c.similar.rate - c.random.rate) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   assert.ok(z >= 3, `z ${z.toFixed(2)}`);
-  // The issue's aim is 2x; measured 2.2-2.5x (see the bench), too close to 2 for a test that must
-  // not flake, so the test holds a bound that chance does not cross.
-  assert.ok(c.ratio >= 1.5, `ratio ${c.ratio.toFixed(2)}`);
+  // The aim: at least twice as often. Measured 2.97 (load 4.6); the ratio's standard error at
+  // these counts is about 0.3.
+  assert.ok(c.ratio >= 2, `ratio ${c.ratio.toFixed(2)}`);
 });

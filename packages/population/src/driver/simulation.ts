@@ -59,6 +59,8 @@ export interface RunOptions {
 }
 
 const RECENT_POSTS = 500;
+/** People's post texts kept for reading the thread a bot pulls someone into (oldest dropped). */
+const KNOWN_POSTS = 50_000;
 
 export class Simulation {
   readonly stats: SimulationStats = emptyStats();
@@ -67,6 +69,7 @@ export class Simulation {
   private readonly byDid = new Map<string, PersonState>();
   private readonly decisionLog: Decision[] = [];
   private recent: RecentPost[] = [];
+  private readonly peoplesPosts = new Map<string, string>();
   private minute = 0;
   private watch: FirehoseWatch | null = null;
   private ticking = false;
@@ -187,10 +190,16 @@ export class Simulation {
   }
 
   private onPost(post: PostEvent): void {
+    if (this.byDid.has(post.did)) {
+      this.peoplesPosts.set(post.uri, post.text);
+      if (this.peoplesPosts.size > KNOWN_POSTS) this.peoplesPosts.delete(this.peoplesPosts.keys().next().value as string);
+      return;
+    }
     const quality = this.o.botQuality.get(post.did);
     if (quality === undefined) return;
     this.stats.botPostsSeen++;
-    for (const { state, role } of readersOf(post, this.byDid)) deliver(state, role, post, quality);
+    const answered = post.reply ? this.peoplesPosts.get(post.reply.parent.uri) : undefined;
+    for (const { state, role } of readersOf(post, this.byDid)) deliver(state, role, post, quality, answered);
   }
 
   private async readFeedsFor(from: number, to: number) {

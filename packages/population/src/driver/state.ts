@@ -12,7 +12,8 @@ export interface InboxItem {
   role: ReaderRole;
   /** Stable across runs (no URIs or DIDs in it): what the reader's decision is seeded by. */
   key: string;
-  post: { ref: StrongRef; root: StrongRef; did: string; text: string };
+  /** `answered`: the text of the person's post the bot replied to, when the population wrote it. */
+  post: { ref: StrongRef; root: StrongRef; did: string; text: string; answered?: string };
 }
 
 export interface QueuedWrite {
@@ -79,13 +80,13 @@ export function reactionKey(role: ReaderRole, quality: number, text: string, occ
   return `${role}|q${quality}|${text}|${occurrence}`;
 }
 
-export function deliver(state: PersonState, role: ReaderRole, post: PostEvent, quality: number): void {
+export function deliver(state: PersonState, role: ReaderRole, post: PostEvent, quality: number, answered?: string): void {
   const base = `${role}|q${quality}|${post.text}`;
   const n = (state.keyCounts.get(base) ?? 0) + 1;
   state.keyCounts.set(base, n);
   state.inbox.push({
     role,
     key: reactionKey(role, quality, post.text, n),
-    post: { ref: { uri: post.uri, cid: post.cid }, root: rootOf(post), did: post.did, text: post.text },
+    post: { ref: { uri: post.uri, cid: post.cid }, root: rootOf(post), did: post.did, text: post.text, ...(answered === undefined ? {} : { answered }) },
   });
 }
