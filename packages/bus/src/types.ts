@@ -72,6 +72,16 @@ export interface FollowOptions {
   sinceMs?: number;
 }
 
+/** A `follow` reader. */
+export interface FollowSubscription extends Subscription {
+  /**
+   * Resolves once the reader has handled every message on its subject that was stored (from its
+   * start point) when it began: at once when there was none. State rebuilt from a replay is
+   * complete from then on. Never rejects; a reader stopped before then leaves it pending.
+   */
+  readonly caughtUp: Promise<void>;
+}
+
 export interface Subscription {
   /** Stops fetching, waits for in-flight handlers to finish (and ack), then resolves. */
   stop(): Promise<void>;
@@ -167,7 +177,7 @@ export interface Bus {
    * `stats().followers[subject].failed`, and the reader moves on. `stop()` waits for the
    * handler in progress.
    */
-  follow(subject: string, handler: Handler, opts?: FollowOptions): Promise<Subscription>;
+  follow(subject: string, handler: Handler, opts?: FollowOptions): Promise<FollowSubscription>;
   kv(bucket: string): Promise<KvStore>;
   stats(): BusStats;
   /** The durable consumer's backlog (NATS: its consumer info), whoever consumes it. */

@@ -17,6 +17,18 @@ import { ImpressionSink } from './impressions.ts';
 import { listen, type FeedHttpServer } from './server.ts';
 
 const EXPIRE_EVERY_MS = 60_000;
+const REPLAY_WAIT_MS = 30_000;
+
+/** True when `p` settles within `ms`; false (and no timer left) otherwise. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface FeedService extends Service {
   /** Set once started: the HTTP server's URL and the state its handlers use. */
@@ -54,8 +66,16 @@ export function createFeedService(ctx: FeedContext): FeedService {
     async start() {
       await ctx.bus.ensureTopology();
       const sinceMs = Date.now() - ctx.config.windowMs;
-      subs.push(await ctx.bus.follow(SUBJECTS.networkDelete, networkDeleteHandler(state), { sinceMs }));
-      subs.push(await ctx.bus.follow(SUBJECTS.botOutcome, botOutcomeHandler(state), { sinceMs }));
+      const readers = [
+        await ctx.bus.follow(SUBJECTS.networkDelete, networkDeleteHandler(state), { sinceMs }),
+        await ctx.bus.follow(SUBJECTS.botOutcome, botOutcomeHandler(state), { sinceMs }),
+      ];
+      subs.push(...readers);
+      // Listen (and so become ready) once the window's replies are in: a replica serving during
+      // its replay would give the bots replayed first more than their share.
+      const replayed = await within(Promise.all(readers.map((r) => r.caughtUp)), REPLAY_WAIT_MS);
+      if (replayed) ctx.logger.info({ candidates: state.store.size }, 'candidates replayed');
+      else ctx.logger.warn({ candidates: state.store.size, waitedMs: REPLAY_WAIT_MS }, 'candidates still replaying; serving what is in');
       timer = setInterval(() => {
         state.store.expire();
         state.metrics.candidates.set(state.store.size);

@@ -3,10 +3,14 @@
 
 import type { FollowRunner } from '../follower.ts';
 import { subjectMatches } from '../subject-match.ts';
-import type { Subscription } from '../types.ts';
+import type { FollowSubscription } from '../types.ts';
 import type { MemoryStream, StreamConsumer } from './stream.ts';
 
-export class MemoryFollower implements Subscription, StreamConsumer {
+export class MemoryFollower implements FollowSubscription, StreamConsumer {
+  readonly caughtUp: Promise<void>;
+  #markCaughtUp: () => void = () => {};
+  /** The last stored message when the reader began: once past it, the replay is done. */
+  readonly #replayEnd: number;
   readonly #stream: MemoryStream;
   readonly #filter: string;
   readonly #runner: FollowRunner;
@@ -24,6 +28,9 @@ export class MemoryFollower implements Subscription, StreamConsumer {
     this.#runner = runner;
     this.#onStopped = onStopped;
     this.#next = sinceMs === undefined ? stream.lastSeq + 1 : firstAtOrAfter(stream, sinceMs);
+    this.#replayEnd = stream.lastSeq;
+    this.caughtUp = new Promise((resolve) => (this.#markCaughtUp = resolve));
+    if (this.#next > this.#replayEnd) this.#markCaughtUp();
     stream.consumers.push(this);
     this.schedulePump();
   }
@@ -49,12 +56,17 @@ export class MemoryFollower implements Subscription, StreamConsumer {
       if ((n & 1023) === 0) await new Promise((resolve) => setImmediate(resolve));
       if (this.#next < this.#stream.firstSeq) this.#next = this.#stream.firstSeq; // dropped by limits
       const msg = this.#stream.get(this.#next);
-      if (msg === undefined) return;
+      if (msg === undefined) {
+        if (this.#next > this.#replayEnd) this.#markCaughtUp(); // the rest was dropped by limits
+        return;
+      }
       this.#next++;
-      if (!this.#matches(msg.subject)) continue;
-      await this.#runner.handle({
-        subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
-      });
+      if (this.#matches(msg.subject)) {
+        await this.#runner.handle({
+          subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
+        });
+      }
+      if (this.#next > this.#replayEnd) this.#markCaughtUp();
     }
   }
 

@@ -10,7 +10,7 @@ import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, 
 import { TopologyError } from '../errors.ts';
 import type { FollowRunner } from '../follower.ts';
 import type { Namespace } from '../namespace.ts';
-import type { Subscription } from '../types.ts';
+import type { FollowSubscription } from '../types.ts';
 import { NatsBusMessage } from './message.ts';
 
 export interface NatsFollowDeps {
@@ -31,18 +31,21 @@ export async function startNatsFollower(d: NatsFollowDeps): Promise<NatsFollower
   const filter = d.ns.subject(d.subject);
   try {
     const start = await startSequence(d.jsm, stream, filter, d.sinceMs);
-    const consumer = await d.js.consumers.get(stream, { filter_subjects: filter, opt_start_seq: start });
+    const consumer = await d.js.consumers.get(stream, { filter_subjects: filter, opt_start_seq: start.seq });
     const messages = await consumer.consume({ max_messages: BATCH });
-    return new NatsFollower(d, messages);
+    return new NatsFollower(d, messages, start.pending);
   } catch (err) {
     throw new TopologyError(`cannot follow ${d.subject}: ${(err as Error).message} (was ensureTopology called?)`, { cause: err });
   }
 }
 
 // "New only": after the last stored message. "Since": the server finds the first message at or
-// after the time for a throwaway consumer, whose info then says where it would start.
-async function startSequence(jsm: JetStreamManager, stream: string, filter: string, sinceMs: number | undefined): Promise<number> {
-  if (sinceMs === undefined) return (await jsm.streams.info(stream)).state.last_seq + 1;
+// after the time for a throwaway consumer, whose info then says where it would start and how many
+// stored messages on the subject lie ahead (the replay).
+async function startSequence(
+  jsm: JetStreamManager, stream: string, filter: string, sinceMs: number | undefined,
+): Promise<{ seq: number; pending: number }> {
+  if (sinceMs === undefined) return { seq: (await jsm.streams.info(stream)).state.last_seq + 1, pending: 0 };
   const probe = await jsm.consumers.add(stream, {
     filter_subject: filter,
     deliver_policy: DeliverPolicy.StartTime,
@@ -52,19 +55,23 @@ async function startSequence(jsm: JetStreamManager, stream: string, filter: stri
     inactive_threshold: 60_000 * 1_000_000, // ns
   });
   void jsm.consumers.delete(stream, probe.name).catch(() => {}); // expires by itself otherwise
-  return probe.delivered.stream_seq + 1;
+  return { seq: probe.delivered.stream_seq + 1, pending: probe.num_pending };
 }
 
-export class NatsFollower implements Subscription {
+export class NatsFollower implements FollowSubscription {
+  readonly caughtUp: Promise<void>;
+  #markCaughtUp: () => void = () => {};
   readonly #d: NatsFollowDeps;
   readonly #messages: ConsumerMessages;
   readonly #loop: Promise<void>;
   #stopped = false;
   #stopping: Promise<void> | undefined;
 
-  constructor(deps: NatsFollowDeps, messages: ConsumerMessages) {
+  constructor(deps: NatsFollowDeps, messages: ConsumerMessages, pendingAtStart: number) {
     this.#d = deps;
     this.#messages = messages;
+    this.caughtUp = new Promise((resolve) => (this.#markCaughtUp = resolve));
+    if (pendingAtStart === 0) this.#markCaughtUp();
     this.#loop = this.#run();
   }
 
@@ -73,6 +80,8 @@ export class NatsFollower implements Subscription {
       for await (const m of this.#messages) {
         if (this.#stopped) break;
         await this.#d.runner.handle(new NatsBusMessage(m, this.#d.ns));
+        // The server counts what is left for this reader after each message: none, replay done.
+        if (m.info.pending === 0) this.#markCaughtUp();
       }
     } catch (err) {
       if (!this.#stopped) this.#d.runner.report('the reader stopped', err);

@@ -11,7 +11,33 @@ import { Recorder, setup, type ContractAdapter } from './env.ts';
 
 const texts = (rec: Recorder): string[] => rec.seen.map((m) => dec(m.data));
 
+/** Rejects, naming `what`, if `p` has not resolved within `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export function followSuite(adapter: ContractAdapter): void {
+  it('says when the replay is done: caughtUp resolves once the stored messages are handled, at once when there are none', async (t) => {
+    const env = await setup(t, adapter);
+    const newOnly = await env.bus.follow(SUBJECTS.botOutcome, new Recorder().handler);
+    await within(newOnly.caughtUp, 5000, 'a reader of new messages only');
+    const sent = Array.from({ length: 30 }, (_, i) => `r-${i}`);
+    await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.botOutcome, data: enc(s), msgId: s })));
+    await env.bus.publish(SUBJECTS.battleOutcome, enc('same stream, not followed, stored last'));
+    const handled: string[] = [];
+    const replay = await env.bus.follow(SUBJECTS.botOutcome, async (m) => {
+      await sleep(5);
+      handled.push(dec(m.data));
+    }, { sinceMs: 0 });
+    await within(replay.caughtUp, 10_000, 'the replay');
+    assert.deepEqual(handled, sent, 'every stored message handled before caughtUp');
+    const future = await env.bus.follow(SUBJECTS.botOutcome, new Recorder().handler, { sinceMs: Date.now() + 60_000 });
+    await within(future.caughtUp, 5000, 'a start after everything stored');
+  });
+
+
   it('gives every reader on every replica every message of its subject, in order, new ones only by default', async (t) => {
     const env = await setup(t, adapter);
     const other = await env.replica();

@@ -3,9 +3,8 @@
 // reading the feed and reacting to the bots; at the end the leaderboard from the warehouse, a table
 // and a JSON report whose counts are the warehouse's.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { deleteNamespace, parseBusUrl } from '@botsky/bus';
+import { deleteNamespace, parseBusUrl, type Bus } from '@botsky/bus';
 import { botRunnerDefinition } from '@botsky/bot-runner';
 import { feedConfigSpec, feedDefinition, feedIdentity } from '@botsky/feed';
 import { ingestDefinition } from '@botsky/ingest';
@@ -17,6 +16,7 @@ import { prepareDataDir, readDemoFlags, type DemoOptions } from '../demo/options
 import { freePort, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
 import { createDemoPopulation, progressLine } from '../demo/population.ts';
 import { finishDemo } from '../demo/finish.ts';
+import { settlePipeline } from '../demo/settle.ts';
 
 const SERVICES: readonly AnyServiceDefinition[] = [
   scoringDefinition,
@@ -26,8 +26,10 @@ const SERVICES: readonly AnyServiceDefinition[] = [
   ingestDefinition,
 ];
 
-/** After the population stops: time for the last tasks, replies and impressions to reach ClickHouse. */
-const SETTLE_MS = 6000;
+/** After the population stops: the longest wait for the posts and reply tasks still in the pipeline, */
+const SETTLE_MAX_MS = 45_000;
+/** then time for the last replies, impressions and likes to reach ClickHouse. */
+const FLUSH_MS = 6000;
 const PROGRESS_EVERY_MS = 5000;
 
 export const demo: Command = {
@@ -82,6 +84,7 @@ export const demo: Command = {
 async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const stop = new AbortController();
   let driving: Promise<boolean> = Promise.resolve(false);
+  let sharedBus: Bus | undefined;
   const code = await runServices({
     name: 'botsky-demo',
     services: SERVICES,
@@ -92,12 +95,13 @@ async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, 
     afterStop: 'continue',
     shared: async (kit) => {
       const bus = await openBus(loadConfig(commonConfigSpec, env), kit.createLogger('botsky:bus'), 'botsky-demo');
+      sharedBus = bus;
       return { overrides: { bus }, close: () => bus.close() };
     },
     onReady: () => {
       const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}, namespace ${env.BOTSKY_NAMESPACE}`;
       io.out(`botsky demo: ${SERVICES.length} services ready (${bus}, embedded ClickHouse in ${join(opts.dataDir, 'clickhouse')})`);
-      driving = drivePopulation(opts, net, env, io, stop.signal).finally(() => stop.abort());
+      driving = drivePopulation(opts, net, env, io, sharedBus as Bus, stop.signal).finally(() => stop.abort());
     },
   });
   // Ctrl-C stops the services without this controller: the population stops with them.
@@ -108,7 +112,7 @@ async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, 
 }
 
 async function drivePopulation(
-  opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo, signal: AbortSignal,
+  opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo, bus: Bus, signal: AbortSignal,
 ): Promise<boolean> {
   const { feedUri } = feedIdentity(loadConfig(feedConfigSpec, env));
   const sim = createDemoPopulation({
@@ -122,8 +126,12 @@ async function drivePopulation(
     io.out(`botsky demo: ${setup.accounts} simulated people joined; running for ${opts.durationMs / 1000} s`);
     await sim.run({ durationMs: opts.durationMs, signal });
     io.out(progressLine((performance.now() - startedAt) / 1000, sim.stats));
-    io.out(`botsky demo: population stopped; letting the pipeline settle for ${SETTLE_MS / 1000} s`);
-    await sleep(SETTLE_MS, undefined, { signal }).catch(() => undefined);
+    io.out('botsky demo: population stopped; letting the pipeline settle');
+    const { left, waitedMs } = await settlePipeline(bus, { maxWaitMs: SETTLE_MAX_MS, flushMs: FLUSH_MS, signal });
+    const waited = `${(waitedMs / 1000).toFixed(1)} s`;
+    io.out(left === 0
+      ? `botsky demo: every post decided and every reply task settled after ${waited}`
+      : `botsky demo: ${left} posts and reply tasks still in flight after ${waited}; the report leaves them out`);
     return true;
   } catch (err) {
     io.err(`botsky demo: the population failed: ${err instanceof Error ? err.message : String(err)}`);
