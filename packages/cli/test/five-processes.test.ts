@@ -1,8 +1,9 @@
 // The five services as five separate processes, wired as in production: the real NATS JetStream
 // server between them, the local network (the reference PDS + PLC) as the source and the place bots
 // post, scoring on embedded ClickHouse. People who opted in (they follow the project's account)
-// post; bots answer on the PDS; reading the feed records impressions; a person likes a bot's reply;
-// the leaderboard counts all three, over HTTP and over gRPC.
+// post; bots answer on the PDS, introducing one of the others by a mention facet; each reply comes
+// back through the firehose and its outcome is published; reading the feed records impressions;
+// a person likes a bot's reply; the leaderboard counts all three, over HTTP and over gRPC.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
-import { deleteNamespace } from '@botsky/bus';
-import { LeaderboardService, RatingMethod } from '@botsky/contracts';
+import { createBus, deleteNamespace, parseBusUrl } from '@botsky/bus';
+import {
+  BotOutcomeSchema, LeaderboardService, NetworkEventSchema, OutcomeStatus, RatingMethod, SUBJECTS, decode, type BotOutcome, type Post,
+} from '@botsky/contracts';
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import type { DevnetAccount } from '@botsky/devnet';
 import { natsUrl, startServiceMain, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
@@ -25,7 +28,9 @@ const START_MS = 60_000;
 const PIPELINE_MS = 45_000;
 const PEOPLE = 8;
 
-interface BotReply { uri: string; cid: string; parent: string; bot: string }
+interface MentionFacet { did: string; byteStart: number; byteEnd: number }
+interface BotReply { uri: string; cid: string; parent: string; bot: string; text: string; mentions: MentionFacet[] }
+interface RecordFacet { index?: { byteStart?: number; byteEnd?: number }; features?: Array<{ $type?: string; did?: string }> }
 interface BoardBot { id: string; replies: number; impressions: number; likes: number }
 
 /** Polls `check` until it returns a value (not undefined), or fails naming `what`. */
@@ -84,8 +89,12 @@ async function botReplies(reader: DevnetAccount, net: DemoNetwork, parents: Read
   for (const bot of net.bots) {
     const res = await reader.agent.com.atproto.repo.listRecords({ repo: bot.did, collection: 'app.bsky.feed.post', limit: 100 });
     for (const r of res.data.records) {
-      const parent = (r.value as { reply?: { parent?: { uri?: string } } }).reply?.parent?.uri ?? '';
-      if (parents.has(parent)) out.push({ uri: r.uri, cid: r.cid, parent, bot: bot.id });
+      const value = r.value as { text?: string; reply?: { parent?: { uri?: string } }; facets?: RecordFacet[] };
+      const parent = value.reply?.parent?.uri ?? '';
+      const mentions = (value.facets ?? []).flatMap((f) => (f.features ?? [])
+        .filter((x) => x.$type === 'app.bsky.richtext.facet#mention')
+        .map((x) => ({ did: x.did ?? '', byteStart: f.index?.byteStart ?? -1, byteEnd: f.index?.byteEnd ?? -1 })));
+      if (parents.has(parent)) out.push({ uri: r.uri, cid: r.cid, parent, bot: bot.id, text: value.text ?? '', mentions });
     }
   }
   return out;
@@ -150,6 +159,53 @@ describe('five services as five processes over NATS JetStream, the local network
       return found.length > 0 ? found : undefined;
     });
     assert.ok(replies.every((r) => posts.has(r.parent)), 'each reply answers one of the people’s posts');
+  });
+
+  it('a reply introduces one opted-in, online person by a facet that resolves to their DID; it comes back through the firehose and its outcome is published', async () => {
+    const n = net as DemoNetwork;
+    const handleOf = new Map(people.map((p) => [p.did, p.handle]));
+    const authorOf = (uri: string) => uri.slice('at://'.length).split('/')[0];
+    const replies = await eventually('a bot reply that mentions someone', PIPELINE_MS, async () => {
+      const found = await botReplies(people[0] as DevnetAccount, n, posts);
+      return found.some((r) => r.mentions.length > 0) ? found : undefined;
+    });
+    const bus = await createBus({ ...parseBusUrl(natsUrl()), namespace: ns });
+    try {
+      const events = new Map<string, Post>();
+      const outcomes = new Map<string, BotOutcome>();
+      const readers = [
+        await bus.follow(SUBJECTS.networkPost, async (m) => {
+          const ev = decode(NetworkEventSchema, m.data);
+          if (ev.payload.case === 'post') events.set(ev.uri, ev.payload.value);
+        }, { sinceMs: 0 }),
+        await bus.follow(SUBJECTS.botOutcome, async (m) => {
+          const o = decode(BotOutcomeSchema, m.data);
+          if (o.reply?.uri) outcomes.set(o.reply.uri, o);
+        }, { sinceMs: 0 }),
+      ];
+      for (const r of replies) {
+        assert.ok(r.mentions.length <= 1, `one mention at most: ${r.text}`);
+        const m = r.mentions[0];
+        if (m) {
+          assert.ok(handleOf.has(m.did), `the mentioned DID is one of the people who opted in and posted: ${m.did}`);
+          assert.notEqual(m.did, authorOf(r.parent), 'not the author of the post answered');
+          const handle = handleOf.get(m.did) as string;
+          assert.equal(Buffer.from(r.text).subarray(m.byteStart, m.byteEnd).toString(), `@${handle}`, 'the byte range spells their handle');
+          const resolved = await (people[0] as DevnetAccount).agent.resolveHandle({ handle });
+          assert.equal(resolved.data.did, m.did, 'the handle in the text resolves to the facet\'s DID');
+        }
+        await eventually(`${r.uri} on the firehose (through ingest) and its outcome`, PIPELINE_MS, async () => (events.has(r.uri) && outcomes.has(r.uri) ? true : undefined));
+        assert.deepEqual(events.get(r.uri)?.mentions, r.mentions.map((x) => x.did), 'ingest read the same mention');
+        const o = outcomes.get(r.uri) as BotOutcome;
+        assert.equal(o.status, OutcomeStatus.REPLIED);
+        assert.equal(o.postRef?.uri, r.parent);
+        assert.equal(o.mentionDid, m?.did ?? '');
+        assert.equal(o.botId, r.bot);
+      }
+      for (const reader of readers) await reader.stop();
+    } finally {
+      await bus.close();
+    }
   });
 
   it('the feed serves bot replies over HTTP (impressions) and a person likes one', async () => {
