@@ -6,9 +6,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KV_BUCKETS } from '@botsky/contracts';
 import { commonConfigSpec, createLogging, loadConfig, openBus } from '@botsky/kit';
+import { sameSource } from '../src/pipeline/resume-point.ts';
 import { startFakeSource, type FakeSource } from './fake-source.ts';
 import { commitFrame, fakeRepo, post } from './frames.ts';
 import { deleteNamespace, metricValue, natsUrl, networkStream, startIngest, testNamespace, waitUntil, type RunningIngest } from './helpers.ts';
+
+describe('which saved cursor belongs to the configured source', () => {
+  it('the same relay whatever the spelling; any Jetstream instance (a time cursor); nothing else', () => {
+    const relay = { source: 'wss://Relay.example/xrpc/com.atproto.sync.subscribeRepos', kind: 'firehose' };
+    assert.ok(sameSource(relay, 'wss://relay.example/xrpc/com.atproto.sync.subscribeRepos/', 'firehose'));
+    assert.ok(sameSource(relay, 'wss://relay.example/xrpc/com.atproto.sync.subscribeRepos?cursor=5', 'firehose'));
+    assert.ok(!sameSource(relay, 'wss://other.example/xrpc/com.atproto.sync.subscribeRepos', 'firehose'));
+    const js = { source: 'wss://jetstream1.example/subscribe', kind: 'jetstream' };
+    assert.ok(sameSource(js, 'wss://jetstream2.example/subscribe?wantedCollections=app.bsky.feed.post', 'jetstream'));
+    assert.ok(!sameSource(js, 'wss://jetstream2.example/subscribe', 'firehose'), 'a time is not a sequence number');
+    assert.ok(!sameSource({ ...js, kind: null }, 'wss://jetstream2.example/subscribe', 'jetstream'), 'an old cursor without its kind: by URL');
+  });
+});
 
 describe('ingest switching sources', () => {
   const ns = testNamespace('ingswitch');

@@ -17,6 +17,8 @@ export interface SavedCursor {
   seq: number;
   /** The source URL the position belongs to. */
   source: string;
+  /** `firehose` or `jetstream`; null for a cursor saved before the kind was kept. */
+  kind: string | null;
   savedAt: string | null;
 }
 
@@ -43,7 +45,7 @@ export function createCursorStore(kv: KvStore, source: { url: string; kind: stri
 async function read(kv: KvStore, key: string, impliedSource: string | null): Promise<SavedCursor | undefined> {
   const entry = await kv.get(key);
   if (entry === undefined) return undefined;
-  let value: { seq?: unknown; source?: unknown; savedAt?: unknown };
+  let value: { seq?: unknown; source?: unknown; kind?: unknown; savedAt?: unknown };
   try {
     value = JSON.parse(new TextDecoder().decode(entry.value)) as typeof value;
   } catch (err) {
@@ -52,5 +54,5 @@ async function read(kv: KvStore, key: string, impliedSource: string | null): Pro
   const { seq, savedAt } = value;
   const source = value.source ?? impliedSource;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || typeof source !== 'string') throw new CursorFormatError(key);
-  return { seq, source, savedAt: typeof savedAt === 'string' ? savedAt : null };
+  return { seq, source, kind: typeof value.kind === 'string' ? value.kind : null, savedAt: typeof savedAt === 'string' ? savedAt : null };
 }

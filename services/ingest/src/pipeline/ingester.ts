@@ -94,7 +94,7 @@ export class Ingester {
 
   async start(): Promise<void> {
     const { cursors, source, startCursor, logger, metrics } = this.#o;
-    const start = await resumePoint(cursors, source.url, startCursor, logger);
+    const start = await resumePoint(cursors, source, startCursor, logger);
     if (start.saved && start.seq !== undefined) this.#keeper.resumed(start.seq, start.savedAt);
     this.#lastRead = start.seq;
     if (start.seq !== undefined) metrics.cursor.set(start.seq);

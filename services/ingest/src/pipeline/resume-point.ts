@@ -1,4 +1,5 @@
-// Where ingest starts reading: the saved cursor when it belongs to the configured source;
+// Where ingest starts reading: the saved cursor when it belongs to the configured source (the
+// same relay, or any Jetstream instance);
 // otherwise (first start, or the source was switched) BOTSKY_INGEST_CURSOR when set, else the
 // live tip. A switch is logged as a warning that names both sources.
 import type { Logger } from '@botsky/kit';
@@ -13,9 +14,36 @@ export interface ResumePoint {
   savedAt: string | null;
 }
 
-export async function resumePoint(cursors: CursorStore, url: string, startCursor: number | undefined, logger: Logger): Promise<ResumePoint> {
+/**
+ * Whether a cursor saved on one source means the same position on another. A Jetstream cursor is
+ * a time in microseconds, valid on any Jetstream instance; a firehose sequence number belongs to
+ * one relay or PDS, compared by URL without what does not name the source (a `cursor` parameter,
+ * a trailing slash, the case of the host).
+ */
+export function sameSource(saved: { source: string; kind: string | null }, url: string, kind: string): boolean {
+  if (saved.kind === 'jetstream' && kind === 'jetstream') return true;
+  return sourceKey(saved.source) === sourceKey(url);
+}
+
+function sourceKey(url: string): string {
+  try {
+    const u = new URL(url);
+    u.searchParams.delete('cursor');
+    u.searchParams.sort();
+    u.hash = '';
+    u.pathname = u.pathname.replace(/\/+$/, '');
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export async function resumePoint(
+  cursors: CursorStore, source: { url: string; kind: string }, startCursor: number | undefined, logger: Logger,
+): Promise<ResumePoint> {
+  const { url } = source;
   const saved = await cursors.load();
-  if (saved !== undefined && saved.source === url) {
+  if (saved !== undefined && sameSource(saved, url, source.kind)) {
     logger.info({ url, cursor: saved.seq, savedAt: saved.savedAt }, 'resuming from the saved cursor');
     return { seq: saved.seq, saved: true, savedAt: saved.savedAt };
   }
