@@ -49,6 +49,27 @@ describe('nats topology', { concurrency: true }, () => {
     }
   });
 
+  it('a follower whose consumer is deleted on the server goes on reading, without a gap', async () => {
+    const ns = fresh();
+    const bus = await createNatsBus({ servers: NATS_URL, namespace: ns });
+    try {
+      await bus.ensureTopology();
+      const seen: string[] = [];
+      const sub = await bus.follow(SUBJECTS.botOutcome, async (m) => void seen.push(new TextDecoder().decode(m.data)));
+      await bus.publish(SUBJECTS.botOutcome, enc('one'));
+      await waitFor(() => seen.length === 1, 'the first message');
+      const stream = `${ns}_${STREAMS.outcomes}`;
+      const durable = new Set(TOPOLOGY.consumers.map((c) => c.name));
+      for await (const c of jsm.consumers.list(stream)) if (!durable.has(c.name)) await jsm.consumers.delete(stream, c.name);
+      for (const text of ['two', 'three']) await bus.publish(SUBJECTS.botOutcome, enc(text));
+      await waitFor(() => seen.length >= 3, 'the messages after the delete', 40_000);
+      assert.deepEqual(seen, ['one', 'two', 'three']);
+      await sub.stop();
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('creates namespaced streams and consumers with the declared config', async () => {
     const ns = fresh();
     const bus = await createNatsBus({ servers: NATS_URL, namespace: ns });

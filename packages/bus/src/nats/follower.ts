@@ -25,19 +25,29 @@ export interface NatsFollowDeps {
 }
 
 const BATCH = 256;
+// Pulls expire, and the server's heartbeats come at half that: two missed heartbeats (a consumer
+// deleted under the reader, a server restart) are noticed within seconds, not the default 30.
+const PULL_EXPIRES_MS = 5_000;
 
 export async function startNatsFollower(d: NatsFollowDeps): Promise<NatsFollower> {
   const stream = d.ns.stream(d.stream);
   const filter = d.ns.subject(d.subject);
   try {
     const start = await startSequence(d.jsm, stream, filter, d.sinceMs);
-    const consumer = await d.js.consumers.get(stream, { filter_subjects: filter, opt_start_seq: start.seq });
-    const messages = await consumer.consume({ max_messages: BATCH });
-    return new NatsFollower(d, messages, start.pending);
+    const messages = await openMessages(d, start.seq);
+    return new NatsFollower(d, messages, start.seq, start.pending);
   } catch (err) {
     throw new TopologyError(`cannot follow ${d.subject}: ${(err as Error).message} (was ensureTopology called?)`, { cause: err });
   }
 }
+
+async function openMessages(d: NatsFollowDeps, fromSeq: number): Promise<ConsumerMessages> {
+  const consumer = await d.js.consumers.get(d.ns.stream(d.stream), { filter_subjects: d.ns.subject(d.subject), opt_start_seq: fromSeq });
+  return consumer.consume({ max_messages: BATCH, expires: PULL_EXPIRES_MS });
+}
+
+/** Waits before re-opening a reader whose messages ended: 1 s, doubling, at most 30 s. */
+const reopenDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
 
 // "New only": after the last stored message. "Since": the server finds the first message at or
 // after the time for a throwaway consumer, whose info then says where it would start and how many
@@ -62,29 +72,57 @@ export class NatsFollower implements FollowSubscription {
   readonly caughtUp: Promise<void>;
   #markCaughtUp: () => void = () => {};
   readonly #d: NatsFollowDeps;
-  readonly #messages: ConsumerMessages;
+  #messages: ConsumerMessages;
   readonly #loop: Promise<void>;
+  /** The next stream sequence to read: where a re-opened reader starts. */
+  #nextSeq: number;
   #stopped = false;
   #stopping: Promise<void> | undefined;
+  #wake: () => void = () => {};
 
-  constructor(deps: NatsFollowDeps, messages: ConsumerMessages, pendingAtStart: number) {
+  constructor(deps: NatsFollowDeps, messages: ConsumerMessages, startSeq: number, pendingAtStart: number) {
     this.#d = deps;
     this.#messages = messages;
+    this.#nextSeq = startSeq;
     this.caughtUp = new Promise((resolve) => (this.#markCaughtUp = resolve));
     if (pendingAtStart === 0) this.#markCaughtUp();
     this.#loop = this.#run();
   }
 
+  // The client re-creates an ordered consumer by itself after a gap or missed heartbeats; when
+  // its messages end anyway (the consumer or stream was deleted, the client gave up), the reader
+  // is re-opened from the next sequence with backoff, so state built from it never silently
+  // freezes. Each stop is reported (and so counted by the caller's hooks).
   async #run(): Promise<void> {
-    try {
-      for await (const m of this.#messages) {
-        if (this.#stopped) break;
-        await this.#d.runner.handle(new NatsBusMessage(m, this.#d.ns));
-        // The server counts what is left for this reader after each message: none, replay done.
-        if (m.info.pending === 0) this.#markCaughtUp();
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      try {
+        for await (const m of this.#messages) {
+          if (this.#stopped) return;
+          attempt = 0;
+          this.#nextSeq = m.seq + 1;
+          await this.#d.runner.handle(new NatsBusMessage(m, this.#d.ns));
+          // The server counts what is left for this reader after each message: none, replay done.
+          if (m.info.pending === 0) this.#markCaughtUp();
+        }
+        if (this.#stopped) return;
+        this.#d.runner.report('the reader ended; re-opening it', new Error('consumer messages ended'));
+      } catch (err) {
+        if (this.#stopped) return;
+        this.#d.runner.report('the reader stopped; re-opening it', err);
       }
-    } catch (err) {
-      if (!this.#stopped) this.#d.runner.report('the reader stopped', err);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reopenDelayMs(attempt));
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.#stopped) return;
+      try {
+        this.#messages = await openMessages(this.#d, this.#nextSeq);
+      } catch (err) {
+        this.#d.runner.report('could not re-open the reader', err);
+      }
     }
   }
 
@@ -100,6 +138,7 @@ export class NatsFollower implements FollowSubscription {
   kill(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#wake();
     void this.#messages.close().catch(() => {});
     this.#d.onStopped();
   }
