@@ -62,10 +62,13 @@ function stream(name: keyof typeof STREAM_SUBJECTS, maxAgeMs: number, duplicateW
   return { name, subjects: [STREAM_SUBJECTS[name]], maxAgeMs, duplicateWindowMs, maxMsgs };
 }
 
+/** How long the network stream keeps events: a post can be replayed (and decided again) this long. */
+const NETWORK_MAX_AGE_MS = 7 * DAY;
+
 // Network events are deduplicated by record URI and CID; an hour covers ingest replaying from
 // a cursor after a crash. Tasks and outcomes carry deterministic ids published right away.
 const streams: StreamSpec[] = [
-  stream(STREAMS.network, 7 * DAY, HOUR),
+  stream(STREAMS.network, NETWORK_MAX_AGE_MS, HOUR),
   stream(STREAMS.tasks, 7 * DAY, 2 * MINUTE),
   stream(STREAMS.outcomes, 30 * DAY, 10 * MINUTE),
   stream(STREAMS.feed, 7 * DAY, 2 * MINUTE),
@@ -108,7 +111,7 @@ export const TOPOLOGY: Topology = { streams, consumers };
 // not grow for ever: a post's decision must outlive any replay of the post (the network stream
 // keeps 7 days), a day's mention counter the day. Buckets not listed keep their entries.
 export const KV_TTL_MS: Readonly<Record<string, number>> = {
-  [KV_BUCKETS.decisions]: 8 * DAY,
+  [KV_BUCKETS.decisions]: NETWORK_MAX_AGE_MS + DAY,
   [KV_BUCKETS.mentions]: 2 * DAY,
 };
 

@@ -121,3 +121,14 @@ test('term weights make shared rare words count and shared common words not', ()
   assert.ok(chatter.similarity(post) > baker.similarity(post), 'plain cosine favours the common words');
   assert.ok(baker.similarity(post, idf) > chatter.similarity(post, idf), 'weighted, the rare shared word wins');
 });
+
+test('term counts stay bounded when every term is common: the rarest go, and halving does not repeat on every post', () => {
+  const stats = new TermStats({ maxTerms: 10, halveEvery: 1_000_000 });
+  const words = Array.from({ length: 12 }, (_, i) => `word${String.fromCharCode(97 + i)}x`);
+  // Twelve common terms, the first ones most common.
+  for (let n = 0; n < 200; n++) stats.observe(words.slice(0, 1 + (n % 12)).join(' '));
+  const docs = stats.docs;
+  for (let n = 0; n < 20; n++) stats.observe(words[0] as string);
+  assert.ok(stats.docs >= docs + 20 - 1, `documents keep counting (${docs} then ${stats.docs}), not halved on every post`);
+  assert.ok(stats.idf(words[0] as string) < stats.idf(words[11] as string), 'the most common term weighs least');
+});

@@ -129,9 +129,8 @@ async function drivePopulation(
     io.out('botsky demo: population stopped; letting the pipeline settle');
     const { left, waitedMs } = await settlePipeline(bus, { maxWaitMs: SETTLE_MAX_MS, flushMs: FLUSH_MS, signal });
     const waited = `${(waitedMs / 1000).toFixed(1)} s`;
-    io.out(left === 0
-      ? `botsky demo: every post decided and every reply task settled after ${waited}`
-      : `botsky demo: ${left} posts and reply tasks still in flight after ${waited}; the report leaves them out`);
+    if (left === 0) io.out(`botsky demo: every post decided and every reply task settled after ${waited}`);
+    else if (left > 0) io.out(`botsky demo: ${left} posts and reply tasks still in flight after ${waited}; the report leaves them out`);
     return true;
   } catch (err) {
     io.err(`botsky demo: the population failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -26,13 +26,17 @@ export interface SettleOptions {
   signal: AbortSignal;
 }
 
-/** Resolves with what was still in the backlog when the wait ended (0: all of it settled). */
+/**
+ * Resolves with what was still in the backlog when the wait ended (0: all of it settled; -1: it
+ * could not be read, as when Ctrl-C closes the bus meanwhile).
+ */
 export async function settlePipeline(bus: Bus, o: SettleOptions): Promise<{ left: number; waitedMs: number }> {
   const started = performance.now();
-  let left = await pipelineBacklog(bus);
+  const read = () => (o.signal.aborted ? Promise.resolve(-1) : pipelineBacklog(bus).catch(() => -1));
+  let left = await read();
   while (left > 0 && performance.now() - started < o.maxWaitMs && !o.signal.aborted) {
     await sleep(POLL_MS, undefined, { signal: o.signal }).catch(() => undefined);
-    left = await pipelineBacklog(bus);
+    left = await read();
   }
   const waitedMs = performance.now() - started;
   await sleep(o.flushMs, undefined, { signal: o.signal }).catch(() => undefined);

@@ -27,8 +27,8 @@ export interface Session {
 export class XrpcCallError extends Error {
   readonly status: number;
   readonly error: string;
-  constructor(method: string, status: number, error: string, message: string) {
-    super(`${method} answered ${status} ${error}: ${message}`);
+  constructor(method: string, status: number, error: string, message: string, options?: { cause?: unknown }) {
+    super(`${method} answered ${status} ${error}: ${message}`, options);
     this.name = 'XrpcCallError';
     this.status = status;
     this.error = error;
@@ -48,7 +48,13 @@ export async function xrpc<T>(pdsUrl: string, method: string, o: { query?: Recor
     body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  let json: Record<string, unknown> = {};
+  try {
+    if (text) json = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // A proxy's HTML error page: the status says what happened.
+    if (res.ok) throw new XrpcCallError(method, res.status, 'InvalidResponse', `not JSON: ${text.slice(0, 200)}`, { cause: err });
+  }
   if (!res.ok) throw new XrpcCallError(method, res.status, String(json.error ?? 'Unknown'), String(json.message ?? text.slice(0, 200)));
   return json as T;
 }

@@ -12,8 +12,17 @@ export function refreshOnInvalidToken(inner: typeof fetch = globalThis.fetch): t
     if (res.status !== 400) return res;
     const url = new URL(input instanceof Request ? input.url : String(input));
     if (SESSION_CALLS.has(url.pathname)) return res;
-    const body = (await res.clone().json().catch(() => undefined)) as { error?: unknown } | undefined;
-    if (body?.error !== 'InvalidToken') return res;
-    return new Response(JSON.stringify(body), { status: 401, statusText: 'Unauthorized', headers: res.headers });
+    const text = await res.text();
+    let body: { error?: unknown } | undefined;
+    try {
+      body = JSON.parse(text) as { error?: unknown };
+    } catch {
+      body = undefined;
+    }
+    // The body is read: the caller gets a fresh response either way, with only the headers that
+    // still describe it (not the original length or encoding).
+    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/json' };
+    if (body?.error !== 'InvalidToken') return new Response(text, { status: res.status, statusText: res.statusText, headers });
+    return new Response(text, { status: 401, statusText: 'Unauthorized', headers });
   };
 }

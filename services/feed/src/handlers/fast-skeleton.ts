@@ -45,7 +45,9 @@ export function serveSkeletonFast(state: FeedState, req: IncomingMessage, res: S
   ).catch((err: unknown) => {
     const xrpc = XRPCError.fromError(err);
     if (xrpc.statusCode >= 500) state.logger.error({ err }, 'getFeedSkeleton failed');
-    send(res, xrpc.statusCode, xrpc.payload);
+    // A failure while the answer was being written cannot be answered again.
+    if (res.headersSent) res.destroy();
+    else send(res, xrpc.statusCode, xrpc.payload);
   });
   return true;
 }

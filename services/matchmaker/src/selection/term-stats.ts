@@ -29,6 +29,13 @@ export class TermStats {
       if (n < 2) this.#df.delete(t);
       else this.#df.set(t, n / 2);
     }
+    // Every term common enough to survive halving: forget the rarest down to 90%, or the next
+    // post would halve again (and every post after it).
+    if (this.#df.size > this.#maxTerms) {
+      const keep = Math.floor(this.#maxTerms * 0.9);
+      const rarest = [...this.#df.entries()].sort((a, b) => a[1] - b[1]).slice(0, this.#df.size - keep);
+      for (const [t] of rarest) this.#df.delete(t);
+    }
   }
 
   /** ln(N / df): 0 for a term in every post; rare and unseen terms weigh most. */
