@@ -80,6 +80,11 @@ export interface FollowSubscription extends Subscription {
    * complete from then on. Never rejects; a reader stopped before then leaves it pending.
    */
   readonly caughtUp: Promise<void>;
+  /**
+   * The first stream sequence this reader reads: messages before it are not its business (a
+   * reader that tracks how far it has read can count them as read).
+   */
+  readonly startSeq: number;
 }
 
 export interface Subscription {

@@ -8,6 +8,7 @@ import type { MemoryStream, StreamConsumer } from './stream.ts';
 
 export class MemoryFollower implements FollowSubscription, StreamConsumer {
   readonly caughtUp: Promise<void>;
+  readonly startSeq: number;
   #markCaughtUp: () => void = () => {};
   /** The last stored message when the reader began: once past it, the replay is done. */
   readonly #replayEnd: number;
@@ -28,6 +29,7 @@ export class MemoryFollower implements FollowSubscription, StreamConsumer {
     this.#runner = runner;
     this.#onStopped = onStopped;
     this.#next = sinceMs === undefined ? stream.lastSeq + 1 : firstAtOrAfter(stream, sinceMs);
+    this.startSeq = this.#next;
     this.#replayEnd = stream.lastSeq;
     this.caughtUp = new Promise((resolve) => (this.#markCaughtUp = resolve));
     if (this.#next > this.#replayEnd) this.#markCaughtUp();

@@ -70,6 +70,7 @@ async function startSequence(
 
 export class NatsFollower implements FollowSubscription {
   readonly caughtUp: Promise<void>;
+  readonly startSeq: number;
   #markCaughtUp: () => void = () => {};
   readonly #d: NatsFollowDeps;
   #messages: ConsumerMessages;
@@ -84,6 +85,7 @@ export class NatsFollower implements FollowSubscription {
     this.#d = deps;
     this.#messages = messages;
     this.#nextSeq = startSeq;
+    this.startSeq = startSeq;
     this.caughtUp = new Promise((resolve) => (this.#markCaughtUp = resolve));
     if (pendingAtStart === 0) this.#markCaughtUp();
     this.#loop = this.#run();

@@ -21,20 +21,24 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export function followSuite(adapter: ContractAdapter): void {
   it('says when the replay is done: caughtUp resolves once the stored messages are handled, at once when there are none', async (t) => {
     const env = await setup(t, adapter);
-    const newOnly = await env.bus.follow(SUBJECTS.botOutcome, new Recorder().handler);
+    const newOnly = await env.bus.follow(SUBJECTS.battleOutcome, new Recorder().handler);
     await within(newOnly.caughtUp, 5000, 'a reader of new messages only');
     const sent = Array.from({ length: 30 }, (_, i) => `r-${i}`);
-    await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.botOutcome, data: enc(s), msgId: s })));
-    await env.bus.publish(SUBJECTS.battleOutcome, enc('same stream, not followed, stored last'));
+    await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.battleOutcome, data: enc(s), msgId: s })));
+    await env.bus.publish(SUBJECTS.ratingSnapshot, enc('same stream, not followed, stored last'));
     const handled: string[] = [];
-    const replay = await env.bus.follow(SUBJECTS.botOutcome, async (m) => {
+    const seqs: number[] = [];
+    const replay = await env.bus.follow(SUBJECTS.battleOutcome, async (m) => {
       await sleep(5);
       handled.push(dec(m.data));
+      seqs.push(m.seq);
     }, { sinceMs: 0 });
     await within(replay.caughtUp, 10_000, 'the replay');
     assert.deepEqual(handled, sent, 'every stored message handled before caughtUp');
-    const future = await env.bus.follow(SUBJECTS.botOutcome, new Recorder().handler, { sinceMs: Date.now() + 60_000 });
+    assert.equal(replay.startSeq, seqs[0], 'startSeq is the first sequence it reads');
+    const future = await env.bus.follow(SUBJECTS.battleOutcome, new Recorder().handler, { sinceMs: Date.now() + 60_000 });
     await within(future.caughtUp, 5000, 'a start after everything stored');
+    assert.equal(future.startSeq, (seqs.at(-1) as number) + 2, 'after the last stored message (the unfollowed one included)');
   });
 
 

@@ -10,7 +10,11 @@ import { onAccount, onIdentity } from './network-account.ts';
 import { onLike } from './network-like.ts';
 
 export async function followNetworkState(bus: Bus, deps: Deps, sinceMs: number): Promise<Subscription> {
-  return bus.follow(STREAM_SUBJECTS[STREAMS.network], (msg) => observe(deps, msg), { sinceMs });
+  const sub = await bus.follow(STREAM_SUBJECTS[STREAMS.network], (msg) => observe(deps, msg), { sinceMs });
+  // Events before the look-back are not this state's business: a post decided from the backlog
+  // must not wait for the follower to read what it never will.
+  deps.st.cursor.advance(sub.startSeq - 1);
+  return sub;
 }
 
 async function observe(deps: Deps, msg: BusMessage): Promise<void> {
