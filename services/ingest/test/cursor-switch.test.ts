@@ -61,6 +61,9 @@ describe('ingest switching sources', () => {
     const onA = await run(a.url, 12);
     assert.deepEqual(a.cursors, ['10']);
     assert.ok((await metricValue(onA.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'saved now');
+    const check = await openBus(loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }), createLogging({ level: 'silent' }).root, 'test');
+    assert.equal(await (await check.kv(KV_BUCKETS.cursors)).get(a.url), undefined, 'the earlier format\'s key is gone once saved the new way');
+    await check.close();
 
     const onB = await run(b.url, 501);
     assert.deepEqual(b.cursors, ['']);

@@ -29,6 +29,7 @@ export interface CursorStore {
 }
 
 export function createCursorStore(kv: KvStore, source: { url: string; kind: string }): CursorStore {
+  let legacyGone = false;
   return {
     async load() {
       const current = await read(kv, CURSOR_KEY, null);
@@ -38,6 +39,11 @@ export function createCursorStore(kv: KvStore, source: { url: string; kind: stri
     async save(seq) {
       const value = { seq, source: source.url, kind: source.kind, savedAt: new Date().toISOString() };
       await kv.put(CURSOR_KEY, new TextEncoder().encode(JSON.stringify(value)));
+      // Once saved the new way, the earlier format's key would only mislead: drop it.
+      if (!legacyGone) {
+        await kv.delete(source.url);
+        legacyGone = true;
+      }
     },
   };
 }
