@@ -19,9 +19,11 @@ export function refreshOnInvalidToken(inner: typeof fetch = globalThis.fetch): t
     } catch {
       body = undefined;
     }
-    // The body is read: the caller gets a fresh response either way, with only the headers that
-    // still describe it (not the original length or encoding).
-    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/json' };
+    // The body is read: the caller gets a fresh response either way, with the original headers
+    // but for those that described the body as it came over the wire (its length and encoding).
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
     if (body?.error !== 'InvalidToken') return new Response(text, { status: res.status, statusText: res.statusText, headers });
     return new Response(text, { status: 401, statusText: 'Unauthorized', headers });
   };
