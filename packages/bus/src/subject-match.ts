@@ -15,6 +15,22 @@ export function subjectMatches(pattern: string, subject: string): boolean {
   return p.length === s.length;
 }
 
+/**
+ * `subjectMatches(pattern, ·)` remembering its answers: a stream has a few dozen subjects, and
+ * a cached answer saves splitting every message's subject (bounded, for a stream with many).
+ */
+export function cachedMatcher(pattern: string): (subject: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (subject) => {
+    let hit = cache.get(subject);
+    if (hit === undefined) {
+      hit = subjectMatches(pattern, subject);
+      if (cache.size < 1024) cache.set(subject, hit);
+    }
+    return hit;
+  };
+}
+
 /** Whether every subject that `inner` matches is also matched by `outer`. */
 export function patternWithin(inner: string, outer: string): boolean {
   const a = inner.split('.');

@@ -2,8 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { deleteNamespace } from '../src/nats/admin.ts';
 import { TOPOLOGY, withConsumerTiming, type ConsumerTiming, type Topology } from '../src/topology.ts';
 
 export { sleep };
@@ -56,15 +55,5 @@ export function gate(): { wait: Promise<void>; open: () => void } {
 
 /** Deletes every stream (and KV bucket) of a namespace on the NATS server. */
 export async function deleteNatsNamespace(namespace: string, servers = NATS_URL): Promise<void> {
-  const nc = await connect({ servers });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const doomed: string[] = [];
-    for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${namespace}_`) || name.startsWith(`KV_${namespace}_`)) doomed.push(name);
-    }
-    await Promise.all(doomed.map((name) => jsm.streams.delete(name)));
-  } finally {
-    await nc.close();
-  }
+  await deleteNamespace(servers, namespace);
 }

@@ -18,7 +18,7 @@ import {
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import type { DevnetAccount } from '@botsky/devnet';
 import { natsUrl, startServiceMain, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
-import { startDemoNetwork, type DemoNetwork } from '../src/demo/network.ts';
+import { networkEnv, startDemoNetwork, type DemoNetwork } from '../src/demo/network.ts';
 
 const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'] as const;
 type Name = (typeof SERVICES)[number];
@@ -61,13 +61,7 @@ function serviceEnv(net: DemoNetwork, ns: string, warehouseDir: string): Record<
     BOTSKY_BUS: natsUrl(),
     BOTSKY_NAMESPACE: ns,
     BOTSKY_DRAIN_TIMEOUT_MS: '20s',
-    BOTSKY_INGEST_SOURCE: 'firehose',
-    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
-    BOTSKY_PLC_URL: net.devnet.plcUrl,
-    BOTSKY_PDS_URL: net.devnet.pdsUrl,
-    BOTSKY_BOTS_FILE: net.registryFile,
-    BOTSKY_SECRETS_DIR: net.secretsDir,
-    BOTSKY_PROJECT_DID: net.projectDid,
+    ...networkEnv(net),
     BOTSKY_WAREHOUSE: `embedded:${warehouseDir}`,
     BOTSKY_FEED_HOST: '127.0.0.1',
     BOTSKY_FEED_PORT: '0',

@@ -16,7 +16,7 @@ import { Simulation } from '@botsky/population/driver';
 import { matchmakerDefinition, type MatchmakerConfig } from '../src/index.ts';
 import { waitForOptIns, type Agent } from './opt-ins.ts';
 // The demo's network set-up, reused as it is (the CLI package exports only its command).
-import { startDemoNetwork } from '../../../packages/cli/src/demo/network.ts';
+import { networkEnv, startDemoNetwork } from '../../../packages/cli/src/demo/network.ts';
 
 export interface ArmOptions {
   strategy: MatchmakerConfig['mentionStrategy'];
@@ -149,13 +149,7 @@ function armEnv(o: ArmOptions, net: Net): Record<string, string> {
     BOTSKY_BATTLE_RATE: '0',
     BOTSKY_MENTION_DAILY_LIMIT: '1000',
     BOTSKY_RUNNER_CONCURRENCY: '32',
-    BOTSKY_INGEST_SOURCE: 'firehose',
-    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
-    BOTSKY_PLC_URL: net.devnet.plcUrl,
-    BOTSKY_PDS_URL: net.devnet.pdsUrl,
-    BOTSKY_BOTS_FILE: net.registryFile,
-    BOTSKY_SECRETS_DIR: net.secretsDir,
-    BOTSKY_PROJECT_DID: net.projectDid,
+    ...networkEnv(net),
     BOTSKY_OPS_HOST: '127.0.0.1',
     BOTSKY_OPS_PORT: '0',
   };

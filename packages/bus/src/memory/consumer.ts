@@ -3,7 +3,7 @@
 // delay, term, and at most maxDeliver + 1 deliveries (the extra one lets the runner dead-letter
 // a message whose handler died on its last attempt, as on NATS).
 
-import { subjectMatches } from '../subject-match.ts';
+import { cachedMatcher } from '../subject-match.ts';
 import type { ConsumerSpec } from '../topology.ts';
 import type { BusMessage } from '../types.ts';
 import type { Delivery } from '../handler-runner.ts';
@@ -26,7 +26,7 @@ interface Tracked {
 export class MemoryConsumer implements StreamConsumer {
   spec: ConsumerSpec;
   readonly #stream: MemoryStream;
-  readonly #filter: string;
+  readonly #matches: (subject: string) => boolean;
   #nextSeq: number;
   /** Delivered at least once and not yet acked or terminated; insertion order is seq order. */
   readonly #tracked = new Map<number, Tracked>();
@@ -37,14 +37,13 @@ export class MemoryConsumer implements StreamConsumer {
   #sweep: ReturnType<typeof setTimeout> | undefined;
   #subs: MemorySubscriber[] = [];
   #rr = 0;
-  readonly #matchCache = new Map<string, boolean>();
   #pumpQueued = false;
   #closed = false;
 
   constructor(spec: ConsumerSpec, stream: MemoryStream, physicalFilter: string) {
     this.spec = spec;
     this.#stream = stream;
-    this.#filter = physicalFilter;
+    this.#matches = cachedMatcher(physicalFilter);
     this.#nextSeq = stream.firstSeq;
     stream.consumers.push(this);
   }
@@ -130,16 +129,6 @@ export class MemoryConsumer implements StreamConsumer {
       return { entry, msg };
     }
     return undefined;
-  }
-
-  // BotSky has a few dozen subjects: remembering the answer saves splitting every subject.
-  #matches(subject: string): boolean {
-    let hit = this.#matchCache.get(subject);
-    if (hit === undefined) {
-      hit = subjectMatches(this.#filter, subject);
-      if (this.#matchCache.size < 1024) this.#matchCache.set(subject, hit);
-    }
-    return hit;
   }
 
   #deliver(entry: Tracked, msg: StoredMsg, sub: MemorySubscriber): void {

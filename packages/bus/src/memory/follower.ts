@@ -2,7 +2,7 @@
 // stream like a consumer so the stream keeps what this reader has not read yet.
 
 import type { FollowRunner } from '../follower.ts';
-import { subjectMatches } from '../subject-match.ts';
+import { cachedMatcher } from '../subject-match.ts';
 import type { FollowSubscription } from '../types.ts';
 import type { MemoryStream, StreamConsumer } from './stream.ts';
 
@@ -13,19 +13,18 @@ export class MemoryFollower implements FollowSubscription, StreamConsumer {
   /** The last stored message when the reader began: once past it, the replay is done. */
   readonly #replayEnd: number;
   readonly #stream: MemoryStream;
-  readonly #filter: string;
+  readonly #matches: (subject: string) => boolean;
   readonly #runner: FollowRunner;
   readonly #onStopped: () => void;
   #next: number;
   #loop: Promise<void> | undefined;
   #stopped = false;
   #stopping: Promise<void> | undefined;
-  readonly #matchCache = new Map<string, boolean>();
 
   /** `sinceMs` undefined: only what is appended from now on. */
   constructor(stream: MemoryStream, physicalFilter: string, runner: FollowRunner, sinceMs: number | undefined, onStopped: () => void) {
     this.#stream = stream;
-    this.#filter = physicalFilter;
+    this.#matches = cachedMatcher(physicalFilter);
     this.#runner = runner;
     this.#onStopped = onStopped;
     this.#next = sinceMs === undefined ? stream.lastSeq + 1 : firstAtOrAfter(stream, sinceMs);
@@ -70,16 +69,6 @@ export class MemoryFollower implements FollowSubscription, StreamConsumer {
       }
       if (this.#next > this.#replayEnd) this.#markCaughtUp();
     }
-  }
-
-  // A stream has a few dozen subjects: remembering the answer saves splitting every subject.
-  #matches(subject: string): boolean {
-    let hit = this.#matchCache.get(subject);
-    if (hit === undefined) {
-      hit = subjectMatches(this.#filter, subject);
-      if (this.#matchCache.size < 1024) this.#matchCache.set(subject, hit);
-    }
-    return hit;
   }
 
   stop(): Promise<void> {

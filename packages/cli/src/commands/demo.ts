@@ -13,7 +13,7 @@ import { matchmakerDefinition } from '@botsky/matchmaker';
 import { scoringDefinition } from '@botsky/scoring';
 import type { CliIo, Command } from '../command.ts';
 import { prepareDataDir, readDemoFlags, type DemoOptions } from '../demo/options.ts';
-import { freePort, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
+import { freePort, networkEnv, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
 import { createDemoPopulation, progressLine } from '../demo/population.ts';
 import { finishDemo } from '../demo/finish.ts';
 import { settlePipeline } from '../demo/settle.ts';
@@ -162,13 +162,7 @@ function demoEnv(
     BOTSKY_NAMESPACE: namespace ?? io.env.BOTSKY_NAMESPACE,
     BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
     BOTSKY_MATCH_SEED: String(opts.seed),
-    BOTSKY_INGEST_SOURCE: 'firehose',
-    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
-    BOTSKY_PLC_URL: net.devnet.plcUrl,
-    BOTSKY_PDS_URL: net.devnet.pdsUrl,
-    BOTSKY_BOTS_FILE: net.registryFile,
-    BOTSKY_SECRETS_DIR: net.secretsDir,
-    BOTSKY_PROJECT_DID: net.projectDid,
+    ...networkEnv(net),
     BOTSKY_OPS_HOST: '127.0.0.1',
     BOTSKY_OPS_PORT: '0',
     BOTSKY_FEED_HOST: '127.0.0.1',

@@ -31,6 +31,22 @@ export interface DemoNetwork {
 }
 
 /**
+ * What points the services at this network: ingest at the PDS's firehose, identities at its PLC,
+ * bot-runner at its PDS and the bot registry, the matchmaker at the project account.
+ */
+export function networkEnv(net: DemoNetwork): Record<string, string> {
+  return {
+    BOTSKY_INGEST_SOURCE: 'firehose',
+    BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
+    BOTSKY_PLC_URL: net.devnet.plcUrl,
+    BOTSKY_PDS_URL: net.devnet.pdsUrl,
+    BOTSKY_BOTS_FILE: net.registryFile,
+    BOTSKY_SECRETS_DIR: net.secretsDir,
+    BOTSKY_PROJECT_DID: net.projectDid,
+  };
+}
+
+/**
  * How well each style's replies land with the simulated people, worst first (measured: likes and
  * replies per impression at equal planted quality). Planted qualities follow this order, so the
  * text and the planted quality agree and the leaderboard can recover the order.
