@@ -35,6 +35,18 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.leaderboardPort | quote }}
 - name: BOTSKY_LEADERBOARD_GRPC_PORT
   value: {{ $svc.grpcPort | quote }}
+- name: BOTSKY_BATTLE_RULE
+  value: {{ $svc.battleRule | quote }}
+- name: BOTSKY_RANK_BY
+  value: {{ $svc.rankBy | quote }}
+- name: BOTSKY_INFLUENCE_DAILY_CAP
+  value: {{ $svc.influenceDailyCap | quote }}
+- name: BOTSKY_HARM_THRESHOLD
+  value: {{ $svc.harmThreshold | quote }}
+{{- with $svc.projectDid }}
+- name: BOTSKY_PROJECT_DID
+  value: {{ . | quote }}
+{{- end }}
 {{- else if eq $name "ingest" }}
 - name: BOTSKY_INGEST_SOURCE
   value: {{ $svc.source | quote }}

@@ -1,7 +1,10 @@
 // How a simulated person reacts to a bot's reply: the chances depend on what the reply actually
-// says (topic fit with the reader's interests, whether it asks something, its length, whether it
-// mentions the reader) plus the bot's planted quality. The planted quality is the ground truth
-// BotSky's scores are checked against; the text features are what a good bot can earn.
+// says (topic fit with the reader's interests, whether it mentions the reader), on its style
+// (length, a question, an emoji, a link) and on the bot's planted quality. The planted quality is
+// the ground truth BotSky's scores are checked against; it is drawn independently of the bots'
+// styles. The style effect is real (people do like a question or a longer reply) but it is not
+// quality, so a ranking that follows style instead of quality is caught; its strength is
+// `styleEffect` (1 by default, 0 for none).
 import type { Random } from '@botsky/ratings';
 import { topicSimilarity, type Person } from './people.ts';
 import { topicsOf } from './vocabulary.ts';
@@ -18,6 +21,10 @@ export interface ReplyFeatures {
   /** Length in graphemes. */
   graphemes: number;
   mentionsReader: boolean;
+  /** Emoji in the reply. */
+  emoji: number;
+  /** Links in the reply. */
+  links: number;
 }
 
 export type ReaderRole = 'author' | 'mentioned' | 'viewer';
@@ -48,16 +55,24 @@ export function replyFeatures(text: string, reader: Person, readerHandle: string
     asksQuestion: text.includes('?'),
     graphemes: graphemeLength(text),
     mentionsReader: text.toLowerCase().includes(`@${readerHandle.toLowerCase()}`),
+    emoji: text.match(/\p{Extended_Pictographic}/gu)?.length ?? 0,
+    links: text.match(/https?:\/\/|www\./g)?.length ?? 0,
   };
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** 1 for replies of a comfortable length, falling off for very short or very long ones. */
-function lengthScore(g: number): number {
-  if (g < 30) return g / 30;
-  if (g <= 240) return 1;
-  return Math.max(0, 1 - (g - 240) / 120);
+/** The population's default strength of the style effect. */
+export const DEFAULT_STYLE_EFFECT = 1;
+
+/**
+ * What a reply's style alone does to the log-odds of a like: longer is better up to a point
+ * (log length, from -0.8 at 15 graphemes to +0.8 at 240 and beyond), a question and an emoji
+ * help, a link hurts. Monotone in each feature, as the style covariates assume.
+ */
+export function styleAppeal(f: ReplyFeatures): number {
+  const length = 0.4 * Math.max(-2, Math.min(2, Math.log2(Math.max(1, f.graphemes) / 60)));
+  return length + 0.35 * Number(f.asksQuestion) + 0.3 * Math.min(1, f.emoji) - 0.5 * Math.min(1, f.links);
 }
 
 export interface ReactionChances {
@@ -67,22 +82,26 @@ export interface ReactionChances {
 }
 
 /** The probabilities behind `react`, exposed so tests and the docs can reason about them. */
-export function reactionChances(f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person): ReactionChances {
+export function reactionChances(
+  f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person, styleEffect = DEFAULT_STYLE_EFFECT,
+): ReactionChances {
   const q = quality - 0.5;
   const roleBoost = role === 'author' ? 0.6 : role === 'mentioned' ? 0.3 : 0;
-  const like = sigmoid(-2.4 + 2.2 * f.fit + 0.3 * Number(f.asksQuestion) + 0.8 * lengthScore(f.graphemes) + 3 * q + roleBoost);
+  const like = sigmoid(-1.9 + 2.2 * f.fit + styleEffect * styleAppeal(f) + 3 * q + roleBoost);
   // A mentioned person answers mainly when the introduction fits them: what the bot says to
   // them and, twice as much, the conversation it pulls them into (flattery about their interests
   // does not make an unrelated thread interesting). This is what the recommendation score measures.
   const introFit = (f.fit + 2 * f.threadFit) / 3;
   const replyBase = role === 'mentioned' ? -3.4 + 4.2 * introFit : -2.8 + 1.6 * f.fit + roleBoost;
-  const reply = sigmoid(replyBase + 1.1 * Number(f.asksQuestion) + 2 * q) * Math.min(1, reader.chattiness);
+  const reply = sigmoid(replyBase + styleEffect * 1.1 * Number(f.asksQuestion) + 2 * q) * Math.min(1, reader.chattiness);
   const optOut = sigmoid(-6.5 + 3 * (0.2 - f.fit) - 2 * q) * reader.optOutProneness;
   return { like, reply, optOut };
 }
 
-export function react(f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person, rand: Random): Reaction {
-  const c = reactionChances(f, quality, role, reader);
+export function react(
+  f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person, rand: Random, styleEffect = DEFAULT_STYLE_EFFECT,
+): Reaction {
+  const c = reactionChances(f, quality, role, reader, styleEffect);
   const optingOut = rand() < c.optOut;
   const block = optingOut && rand() < 0.5;
   return { like: !optingOut && rand() < c.like, reply: !optingOut && rand() < c.reply, block, stop: optingOut && !block };

@@ -1,5 +1,7 @@
 // Bradley–Terry ratings by maximum likelihood, with bootstrap 95% intervals and the Arena's rank
 // rule. Fitted with Hunter's MM algorithm on pair counts; ties count half a win for each side.
+// A battle with a `weight` counts that many times in the pair counts (inverse-propensity weights
+// from active sampling); the bootstrap resamples battles, each carrying its weight.
 // A weak prior (a virtual half-win, half-loss against an average opponent for every bot) keeps
 // the estimate finite for a bot that has won or lost every battle, as new bots often have.
 import type { Battle } from './elo.ts';
@@ -38,10 +40,12 @@ function countPairs(bots: string[], battles: readonly Battle[], pick?: Uint32Arr
     const i = index.get(battle.a) as number;
     const j = index.get(battle.b) as number;
     const s = scoreOf(battle.winner);
-    wins[i * n + j] = (wins[i * n + j] as number) + s;
-    wins[j * n + i] = (wins[j * n + i] as number) + 1 - s;
-    games[i * n + j] = (games[i * n + j] as number) + 1;
-    games[j * n + i] = (games[j * n + i] as number) + 1;
+    // With weight 1 these are the unweighted sums exactly: counts of halves are exact in binary.
+    const w = battle.weight ?? 1;
+    wins[i * n + j] = (wins[i * n + j] as number) + w * s;
+    wins[j * n + i] = (wins[j * n + i] as number) + w * (1 - s);
+    games[i * n + j] = (games[i * n + j] as number) + w;
+    games[j * n + i] = (games[j * n + i] as number) + w;
   }
   return { bots, wins, games };
 }

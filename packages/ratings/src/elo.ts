@@ -7,6 +7,11 @@ export interface Battle {
   a: string;
   b: string;
   winner: Winner;
+  /**
+   * How many battles this one counts for in the Bradley–Terry fits (default 1), e.g. the inverse
+   * of the probability that the pair was sampled. Online Elo ignores it.
+   */
+  weight?: number;
 }
 
 export interface EloOptions {

@@ -3,3 +3,8 @@ export * from './bradley-terry.ts';
 export * from './intervals.ts';
 export * from './random.ts';
 export * from './simulate.ts';
+export * from './style-control.ts';
+export * from './rank-agreement.ts';
+export * from './drop-to-flip.ts';
+export * from './ips.ts';
+export * from './active-sampling.ts';

@@ -41,7 +41,19 @@ test('offline bots are deterministic per task and differ from one another', asyn
   assert.equal(a.text, b.text);
   const texts = await Promise.all(Object.keys(OFFLINE_STYLES).map((s) => new OfflineProvider(s).generate(request(true), signal)));
   assert.equal(new Set(texts.map((t) => t.text)).size, texts.length);
-  const lengths = texts.map((t) => t.text.length);
-  assert.ok(Math.max(...lengths) > 3 * Math.min(...lengths), 'styles differ in length');
   assert.throws(() => new OfflineProvider('nope'), /unknown offline style/);
+});
+
+test('each manner has its own typical length and varies from reply to reply', async () => {
+  const signal = AbortSignal.timeout(5000);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const medians: number[] = [];
+  for (const style of Object.keys(OFFLINE_STYLES)) {
+    const bot = new OfflineProvider(style);
+    const lengths: number[] = [];
+    for (let i = 0; i < 60; i++) lengths.push((await bot.generate(request(i % 2 === 0, `task-${i}`), signal)).text.length);
+    assert.ok(Math.max(...lengths) > 1.6 * Math.min(...lengths), `${style} varies its length: ${Math.min(...lengths)}..${Math.max(...lengths)}`);
+    medians.push(median(lengths));
+  }
+  assert.ok(Math.max(...medians) > 3 * Math.min(...medians), `manners differ in typical length: ${medians.join(', ')}`);
 });

@@ -9,3 +9,4 @@ export * from './metrics.ts';
 export { didDocument } from './handlers/did-document.ts';
 export type { FeedState } from './handlers/feed-state.ts';
 export * from './publish.ts';
+export { buildSnapshot, rankSnapshotPage, type Candidate, type RankSnapshot, type Served } from './ranking/index.ts';

@@ -5,6 +5,8 @@ export const matchmakerConfigSpec = {
   ...commonConfigSpec,
   projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
   battleRate: number('BOTSKY_BATTLE_RATE', { min: 0, max: 1 }).default(0.2),
+  // 'active' draws a battle's pair by how much its outcome would tell about the ranking (selection/pair-sampling.ts).
+  battleSampling: oneOf('BOTSKY_BATTLE_SAMPLING', ['uniform', 'active'] as const).default('uniform'),
   mentionDailyLimit: int('BOTSKY_MENTION_DAILY_LIMIT', { min: 0 }).default(3),
   topK: int('BOTSKY_MATCH_TOP_K', { min: 1, max: 100 }).default(3),
   // 'random' is the control arm of the introductions benchmark: a uniform draw among the same eligible people.

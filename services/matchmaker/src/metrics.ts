@@ -1,11 +1,14 @@
 // matchmaker's metrics, created once per context (the kit reuses a series asked for twice).
-import type { Counter, Metrics } from '@botsky/kit';
+import type { Counter, Gauge, Metrics } from '@botsky/kit';
 
 export interface MatchmakerMetrics {
   /** Posts by outcome: dispatched, or the reason they were skipped. */
   posts: Counter<'outcome'>;
   tasks: Counter<string>;
-  battles: Counter<string>;
+  /** Battles by how their pair was drawn (BOTSKY_BATTLE_SAMPLING): uniform or active. */
+  battles: Counter<'sampling'>;
+  /** Bots whose rating this replica knows (from scoring's rating snapshots). */
+  ratedBots: Gauge<string>;
   /** Tasks that go out without a mention because no one fitted. */
   noCandidate: Counter<string>;
   optOuts: Counter<'reason'>;
@@ -19,7 +22,8 @@ export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
   return {
     posts: metrics.counter({ name: 'botsky_matchmaker_posts_total', help: 'Posts seen, by outcome (dispatched or the skip reason)', labelNames: ['outcome'] }),
     tasks: metrics.counter({ name: 'botsky_matchmaker_tasks_total', help: 'Reply tasks emitted' }),
-    battles: metrics.counter({ name: 'botsky_matchmaker_battles_total', help: 'Posts answered by two bots' }),
+    battles: metrics.counter({ name: 'botsky_matchmaker_battles_total', help: 'Posts answered by two bots, by how the pair was drawn', labelNames: ['sampling'] }),
+    ratedBots: metrics.gauge({ name: 'botsky_matchmaker_rated_bots', help: 'Bots whose rating this replica knows, for active battle sampling' }),
     noCandidate: metrics.counter({ name: 'botsky_matchmaker_no_candidate_total', help: 'Reply tasks emitted without a mention because no one qualified' }),
     optOuts: metrics.counter({ name: 'botsky_matchmaker_opt_outs_total', help: 'People opted out, by reason (block, unfollow, stop)', labelNames: ['reason'] }),
     badEvents: metrics.counter({ name: 'botsky_matchmaker_bad_events_total', help: 'Network events dead-lettered, by reason', labelNames: ['reason'] }),

@@ -1,19 +1,22 @@
 // matchmaker decides which bot answers which post and whom it pulls in. It loads the bot roster
 // (and keeps refreshing it: bot-runner may register bots later), follows the whole network stream
-// for its own state (consumers/network-state.ts, replayed from the look-back), then joins the
-// replicas' shared consumer for decisions and consent (consumers/network.ts).
+// for its own state (consumers/network-state.ts) and, for active battles, scoring's rating
+// snapshots (consumers/ratings.ts), both replayed from the look-back, then joins the replicas'
+// shared consumer for decisions and consent (consumers/network.ts).
 import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { matchmakerConfigSpec } from './config.ts';
 import { consumeNetwork } from './consumers/network.ts';
 import { followNetworkState } from './consumers/network-state.ts';
+import { followRatings } from './consumers/ratings.ts';
 import { createContext, type MatchmakerContext, type MatchmakerOverrides } from './context.ts';
 import { createMatchState } from './match/state.ts';
 
 export function createMatchmakerService(ctx: MatchmakerContext): Service {
-  const st = createMatchState(ctx.config.battleRate, ctx.random);
+  const st = createMatchState(ctx.config.battleRate, ctx.random, ctx.config.battleSampling);
   let sub: Subscription | undefined;
   let state: Subscription | undefined;
+  let ratings: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
   const refresh = async () => {
     try {
@@ -30,15 +33,20 @@ export function createMatchmakerService(ctx: MatchmakerContext): Service {
       if (ctx.roster.ids.length === 0) ctx.logger.warn('no bots in the roster yet; posts are skipped until bot-runner registers some');
       timer = setInterval(() => void refresh(), ctx.config.rosterRefreshMs);
       timer.unref();
-      state = await followNetworkState(ctx.bus, { ctx, st }, ctx.now() - ctx.config.stateLookbackMs);
+      const since = ctx.now() - ctx.config.stateLookbackMs;
+      state = await followNetworkState(ctx.bus, { ctx, st }, since);
+      // Uniform battles need no ratings.
+      if (ctx.config.battleSampling === 'active') ratings = await followRatings(ctx.bus, { ctx, st }, since);
       sub = await consumeNetwork(ctx.bus, { ctx, st });
     },
     async drain() {
       clearInterval(timer);
       await sub?.stop();
       await state?.stop();
+      await ratings?.stop();
       sub = undefined;
       state = undefined;
+      ratings = undefined;
     },
     async stop() {
       clearInterval(timer);

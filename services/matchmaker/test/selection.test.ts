@@ -35,7 +35,7 @@ test('the bot picker is balanced, honours exclusions and runs battles at the con
   const counts = [...picker.assignments().values()];
   assert.ok(Math.max(...counts) - Math.min(...counts) <= 2, `counts ${counts}`);
   assert.ok(Math.abs(battles / 2000 - 0.2) < 0.03, `battle rate ${battles / 2000}`);
-  assert.deepEqual(new BotPicker(['a'], 1, seededRandom(1)).pick(new Set(['a'])), { bots: [], battle: false });
+  assert.deepEqual(new BotPicker(['a'], 1, seededRandom(1)).pick(new Set(['a'])), { bots: [], battle: false, pairProbability: 0, sampling: 'uniform' });
 });
 
 function candidate(did: string, text: string, over: Partial<Candidate> = {}): Candidate {

@@ -1,5 +1,5 @@
 // scoring's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, custom, duration, int, secret, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, custom, duration, int, number, oneOf, secret, string, type ConfigOf } from '@botsky/kit';
 
 export const DEFAULT_WAREHOUSE = 'http://127.0.0.1:8123';
 
@@ -30,6 +30,11 @@ export const scoringConfigSpec = {
   battleWindowMs: duration('BOTSKY_BATTLE_WINDOW', { min: 1 }).default(10 * 60_000),
   recommendationWindowMs: duration('BOTSKY_RECOMMENDATION_WINDOW', { min: 1 }).default(60 * 60_000),
   bootstrapRounds: int('BOTSKY_BOOTSTRAP_ROUNDS', { min: 0, max: 100_000 }).default(1000),
+  battleRule: oneOf('BOTSKY_BATTLE_RULE', ['engagement-v2', 'engagement-v1'] as const).default('engagement-v2'),
+  rankBy: oneOf('BOTSKY_RANK_BY', ['bt_style', 'bt_raw'] as const).default('bt_style'),
+  influenceDailyCap: int('BOTSKY_INFLUENCE_DAILY_CAP', { min: 1, max: 1_000_000 }).default(30),
+  harmThreshold: number('BOTSKY_HARM_THRESHOLD', { min: 0 }).default(0.05),
+  projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
   leaderboardHost: string('BOTSKY_LEADERBOARD_HOST').default('0.0.0.0'),
   leaderboardPort: int('BOTSKY_LEADERBOARD_PORT', { min: 0, max: 65535 }).default(8080),
   leaderboardGrpcPort: int('BOTSKY_LEADERBOARD_GRPC_PORT', { min: 0, max: 65535 }).default(50051),

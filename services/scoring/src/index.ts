@@ -3,5 +3,7 @@ export * from './context.ts';
 export * from './service.ts';
 export * from './scores/leaderboard.ts';
 export * from './scores/battles.ts';
+export * from './scores/engagement-v2.ts';
+export * from './scores/influence.ts';
 export { buildLeaderboardApp } from './api/http.ts';
 export { leaderboardJson } from './api/leaderboard-view.ts';

@@ -20,7 +20,7 @@ export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
     battlesDecided: metrics.counter({ name: 'botsky_scoring_battles_decided_total', help: 'Battles decided and published, by winner side (a, b, tie)', labelNames: ['winner'] }),
     lastComputeSeconds: metrics.gauge({ name: 'botsky_scoring_last_compute_seconds', help: 'Time the last leaderboard computation took' }),
     computeErrors: metrics.counter({ name: 'botsky_scoring_compute_errors_total', help: 'Leaderboard computations that failed (retried next interval)' }),
-    rating: metrics.gauge({ name: 'botsky_scoring_rating', help: 'Latest rating per bot and method (elo, bt)', labelNames: ['bot', 'method'] }),
+    rating: metrics.gauge({ name: 'botsky_scoring_rating', help: 'Latest rating per bot and method (elo, bt, bt_style)', labelNames: ['bot', 'method'] }),
   };
 }
 

@@ -32,7 +32,11 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
   const metrics = createScoringMetrics(ctx.metrics);
   const job = createScoreJob({
     warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
-    params: { battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds },
+    params: {
+      battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds,
+      battleRule: config.battleRule, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap, harmThreshold: config.harmThreshold,
+      projectDid: config.projectDid,
+    },
     intervalMs: config.scoringIntervalMs,
     handles: () => rosterHandles(ctx.bus),
   });

@@ -2,7 +2,8 @@
 // builders, metrics, and clean-up of a test namespace.
 import { Writable } from 'node:stream';
 import {
-  BotOutcomeSchema, ImpressionPageSchema, ImpressionSchema, LikeSchema, NetworkEventSchema, PostSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
+  BlockSchema, BotOutcomeSchema, ClientInteractionSchema, DeleteSchema, FollowSchema, ImpressionPageSchema, ImpressionSchema, InteractionEvent, LikeSchema,
+  NetworkEventSchema, PostSchema, ProfileSchema, ReplyTaskSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
   replyTaskId, toUs, type NetworkEvent,
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
@@ -76,11 +77,11 @@ function network(author: string, uri: string, ms: number, payload: NetworkEvent[
   return { subject: networkSubject(event), data: encode(NetworkEventSchema, event), msgId: `${uri}#${event.cid}` };
 }
 
-export function post(author: string, rkey: string, ms: number, reply?: { root: string; parent: string }): OutgoingMessage {
+export function post(author: string, rkey: string, ms: number, reply?: { root: string; parent: string }, text = `post ${rkey}`): OutgoingMessage {
   return network(author, postUri(author, rkey), ms, {
     case: 'post',
     value: create(PostSchema, {
-      text: `post ${rkey}`, createdAtUs: toUs(ms),
+      text, createdAtUs: toUs(ms),
       ...(reply ? { reply: { root: { uri: reply.root, cid: 'c' }, parent: { uri: reply.parent, cid: 'c' } } } : {}),
     }),
   });
@@ -103,13 +104,14 @@ export interface OutcomeSpec {
   mention?: string;
   battle?: boolean;
   model?: string;
+  text?: string;
 }
 
 export function outcome(o: OutcomeSpec): OutgoingMessage {
   const taskId = replyTaskId(o.post, o.slot);
   const data = encode(BotOutcomeSchema, {
     taskId, botId: o.bot, model: o.model ?? `model-${o.bot}`, provider: 'builtin', status: OutcomeStatus.REPLIED,
-    reply: { uri: postUri(o.bot, o.rkey), cid: 'c' }, replyText: 'hi', mentionDid: o.mention ? did(o.mention) : '',
+    reply: { uri: postUri(o.bot, o.rkey), cid: 'c' }, replyText: o.text ?? 'hi', mentionDid: o.mention ? did(o.mention) : '',
     battleId: o.battle ? battleId(o.post) : '', postRef: { uri: o.post, cid: 'c' }, finishedAtUs: toUs(o.ms), attempts: 1,
   });
   return { subject: SUBJECTS.botOutcome, data, msgId: taskId };
@@ -128,4 +130,49 @@ export function impressionPage(requestId: string, items: Array<[number, string, 
     items: items.map(([position, itemUri, botId]) => ({ position, itemUri, botId, probability: 0.5, feedContext: `${requestId}/${position}` })),
   });
   return { subject: SUBJECTS.feedImpressionPage, data, msgId: `imp:${requestId}` };
+}
+
+/** A profile update with its self-labels (`bot` makes the account not a person). */
+export function profile(author: string, labels: string[], ms: number): OutgoingMessage {
+  return network(author, `at://${did(author)}/app.bsky.actor.profile/self`, ms, {
+    case: 'profile', value: create(ProfileSchema, { displayName: author, selfLabels: labels }),
+  });
+}
+
+export function follow(author: string, rkey: string, subjectDid: string, ms: number, kind: 'follow' | 'block' = 'follow'): OutgoingMessage {
+  const value = { subjectDid, createdAtUs: toUs(ms) };
+  return network(author, `at://${did(author)}/app.bsky.graph.${kind}/${rkey}`, ms, kind === 'follow'
+    ? { case: 'follow', value: create(FollowSchema, value) }
+    : { case: 'block', value: create(BlockSchema, value) });
+}
+
+/** The deletion of the author's follow `rkey`: an unfollow. */
+export function unfollow(author: string, rkey: string, ms: number): OutgoingMessage {
+  return network(author, `at://${did(author)}/app.bsky.graph.follow/${rkey}`, ms, {
+    case: 'delete', value: create(DeleteSchema, { collection: 'app.bsky.graph.follow', rkey }),
+  });
+}
+
+/** A battle's reply task with the probability that matchmaker drew its pair. */
+export function replyTask(o: { bot: string; post: string; slot: number; ms: number; pairProbability: number }): OutgoingMessage {
+  const taskId = replyTaskId(o.post, o.slot);
+  const data = encode(ReplyTaskSchema, {
+    taskId, botId: o.bot, postRef: { uri: o.post, cid: 'c' }, authorDid: o.post.split('/')[2] ?? '', battleId: battleId(o.post),
+    slot: o.slot, createdAtUs: toUs(o.ms), battlePairProbability: o.pairProbability, battleSampling: 'active',
+  });
+  return { subject: SUBJECTS.replyTask, data, msgId: taskId };
+}
+
+/** One item served to `viewer` with its logged probability. */
+export function servedTo(requestId: string, item: string, bot: string, viewer: string, probability: number, ms: number): OutgoingMessage {
+  const data = encode(ImpressionSchema, { requestId, position: 0, itemUri: item, botId: bot, viewerDid: viewer === '' ? '' : did(viewer), servedAtUs: toUs(ms), probability });
+  return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:0` };
+}
+
+/** A client's "seen" report for an item. */
+export function seen(viewer: string, item: string, bot: string, ms: number): OutgoingMessage {
+  const data = encode(ClientInteractionSchema, {
+    viewerDid: did(viewer), itemUri: item, event: InteractionEvent.SEEN, botId: bot, requestId: `seen-${viewer}`, receivedAtUs: toUs(ms),
+  });
+  return { subject: SUBJECTS.feedInteraction, data };
 }

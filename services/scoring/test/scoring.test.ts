@@ -148,10 +148,26 @@ describe('scoring', () => {
     for (const e of live.entries) assert.ok(e.rating.ci95 && e.rating.ci95[0] <= (e.rating.bt ?? 0) && (e.rating.bt ?? 0) <= e.rating.ci95[1]);
   });
 
+  it('engagement-v2 decides these battles by the crowd; engagement-v1 stays computable with its old numbers', async () => {
+    assert.equal(live.ruleVersion, 'engagement-v2');
+    assert.deepEqual(live.battles.map((b) => [b.voteKind, b.ruleVersion, b.weight]), [
+      ['crowd', 'engagement-v2', 1], ['crowd', 'engagement-v2', 1], ['tie', 'engagement-v2', 1],
+    ]);
+    const config = { battleWindowMs: 10 * MIN, recommendationWindowMs: 30 * MIN, bootstrapRounds: 200, battleRule: 'engagement-v1' as const };
+    const v1 = await computeLeaderboard(s.ctx.warehouse, { asOf: AS_OF, config });
+    assert.equal(v1.ruleVersion, 'engagement-v1');
+    assert.deepEqual(v1.battles.map((b) => [b.botA, b.botB, b.scoreA, b.scoreB, b.winner, b.voteKind]), [
+      ['b1', 'b2', 3, 1, 'a', ''], ['b2', 'b3', 1, 2, 'b', ''], ['b1', 'b3', 1, 1, 'tie', ''],
+    ]);
+    assert.equal(v1.battles[0]?.decidedAtMs, T0 + 20_000 + 10 * MIN);
+  });
+
   it('publishes battle outcomes and rating snapshots once, and records them', async () => {
     const db = s.ctx.warehouse.database;
     await s.svc.job.runOnce(AS_OF); // a second run publishes nothing new
-    await eventually(async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 6, 10_000, 'snapshots');
+    // Three bots, three methods each (Elo, raw Bradley–Terry, Bradley–Terry with style control).
+    await eventually(async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 9, 10_000, 'snapshots');
+    assert.equal(await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL WHERE method = 'bt_style'`), 3);
     await eventually(async () => (await count(`SELECT count() AS n FROM ${db}.battles FINAL`)) === 3, 10_000, 'battles');
     const rows = await s.ctx.warehouse.query<{ winner: string; score_a: number; score_b: number }>(
       `SELECT winner, score_a, score_b FROM ${db}.battles FINAL ORDER BY decided_at`,
@@ -182,10 +198,12 @@ describe('scoring', () => {
 
     const client = createGrpcClient(LeaderboardService, `127.0.0.1:${servers.grpcPort}`, credentials.createInsecure());
     try {
-      const reply = await client.getLeaderboard({ orderBy: RatingMethod.BRADLEY_TERRY }, { deadline: Date.now() + 5000 });
+      // Unspecified: the leaderboard's own order (rankedBy, bt_style by default).
+      const reply = await client.getLeaderboard({}, { deadline: Date.now() + 5000 });
       const board = s.svc.job.latest();
       assert.ok(board);
-      assert.equal(reply.ruleVersion, 'engagement-v1');
+      assert.equal(reply.ruleVersion, 'engagement-v2');
+      assert.equal(reply.rankedBy, 'bt_style');
       assert.deepEqual(reply.entries.map((e) => [e.botId, e.rank, e.bradleyTerry?.value, e.replies, e.battles]),
         board.entries.map((e) => [e.id, e.rating.rank, e.rating.bt, e.replies, e.rating.battles]));
       const b1 = reply.entries.find((e) => e.botId === 'b1');
@@ -240,6 +258,10 @@ describe('scoring', () => {
     const proc = runNode(t, CLI, ['rescore', '--warehouse', `embedded:${dir}`, '--as-of', AS_OF.toISOString(), '--json'], ENV);
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
-    assert.deepEqual(JSON.parse(exit.stdout), JSON.parse(JSON.stringify(leaderboardJson(live, 'bt', 0))));
+    const printed = JSON.parse(exit.stdout);
+    assert.deepEqual(printed, JSON.parse(JSON.stringify(leaderboardJson(live, 'bt', 0))));
+    // The second version's figures are part of what it reproduces.
+    assert.deepEqual([printed.ruleVersion, printed.rankedBy, printed.excluded], ['engagement-v2', 'bt_style', live.excluded]);
+    assert.ok(printed.bots.every((b: { harm?: unknown; feedEngagement?: unknown; rating: { btStyle?: unknown } }) => b.harm && b.feedEngagement && typeof b.rating.btStyle === 'number'));
   });
 });

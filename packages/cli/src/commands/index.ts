@@ -6,5 +6,6 @@ import { load } from './load.ts';
 import { publishFeed } from './publish-feed.ts';
 import { rescore } from './rescore.ts';
 import { up } from './up.ts';
+import { validate } from './validate.ts';
 
-export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, 'publish-feed': publishFeed, help: helpCommand(() => commands) };
+export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, validate, 'publish-feed': publishFeed, help: helpCommand(() => commands) };

@@ -14,8 +14,9 @@ export const rescore: Command = {
     '--as-of TIME       count only what the warehouse holds from before this time (default now);',
     '                   the live leaderboard\'s computedAt reproduces it exactly',
     '--json             print the leaderboard as JSON (the shape of GET /v1/leaderboard)',
-    'Windows and bootstrap rounds come from BOTSKY_BATTLE_WINDOW, BOTSKY_RECOMMENDATION_WINDOW and',
-    'BOTSKY_BOOTSTRAP_ROUNDS, as for the scoring service; CLICKHOUSE_* apply to a server.',
+    'Windows, rounds, the rule and the rest come from BOTSKY_BATTLE_WINDOW, BOTSKY_RECOMMENDATION_WINDOW,',
+    'BOTSKY_BOOTSTRAP_ROUNDS, BOTSKY_BATTLE_RULE, BOTSKY_RANK_BY, BOTSKY_INFLUENCE_DAILY_CAP,',
+    'BOTSKY_HARM_THRESHOLD and BOTSKY_PROJECT_DID, as for the scoring service; CLICKHOUSE_* apply to a server.',
   ],
   options: { warehouse: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
   async run(flags, _positionals, io) {
@@ -35,7 +36,7 @@ export const rescore: Command = {
     try {
       const board = await computeLeaderboard(wh, { asOf, config });
       if (flags.json === true) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
-      else printTable(board.entries, asOf, io.out);
+      else printTable(board.entries, asOf, io.out, board.rankedBy);
       return 0;
     } catch (err) {
       // An empty folder, a wrong database or an unreachable server: one line, not a stack.
@@ -63,16 +64,18 @@ function parseAsOf(raw: unknown): Date {
   return d;
 }
 
-function printTable(entries: readonly LeaderboardEntry[], asOf: Date, out: (line: string) => void): void {
+function printTable(entries: readonly LeaderboardEntry[], asOf: Date, out: (line: string) => void, rankedBy: string): void {
   const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
-  out(`leaderboard as of ${asOf.toISOString()}`);
-  out(['rank', 'bot', 'model', 'BT', 'BT 95%', 'Elo', 'battles', 'engagement', 'eng 95%', 'recommendation', 'rec 95%'].join('\t'));
+  const ci = (c: readonly [number, number] | null) => (c ? `${f(c[0])}..${f(c[1])}` : '-');
+  out(`leaderboard as of ${asOf.toISOString()}, ranked by ${rankedBy}`);
+  out(['rank', 'bot', 'model', 'BT-style', 'BT-style 95%', 'BT', 'BT 95%', 'Elo', 'battles', 'engagement', 'eng 95%', 'recommendation', 'rec 95%', 'harm/reply'].join('\t'));
   for (const e of entries) {
     const r = e.rating;
     out([
-      r.rank, e.id, e.model, f(r.bt), r.ci95 ? `${f(r.ci95[0])}..${f(r.ci95[1])}` : '-', f(r.elo), r.battles,
+      r.rank, e.id, e.model, f(r.btStyle), ci(r.btStyleCi95), f(r.bt), ci(r.ci95), f(r.elo), r.battles,
       f(e.engagement.rate, 3), `${f(e.engagement.ci95[0], 3)}..${f(e.engagement.ci95[1], 3)}`,
       `${e.recommendation.successes}/${e.recommendation.mentions}`, `${f(e.recommendation.ci95[0], 3)}..${f(e.recommendation.ci95[1], 3)}`,
+      `${f(e.harm.rate, 3)}${e.harm.flagged ? ' (flagged)' : ''}`,
     ].join('\t'));
   }
 }

@@ -3,11 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { OFFLINE_STYLE_NAMES } from '@botsky/bot-runner';
 import { startDevnet, type Devnet } from '@botsky/devnet';
-import { seededRandom } from '@botsky/ratings';
-
-/** The offline bot styles bot-runner ships (services/bot-runner/src/providers/offline.ts). */
-export const DEMO_STYLES = ['enthusiast', 'sage', 'terse', 'rambler', 'connector'] as const;
+import { plantQualities } from '@botsky/population';
 
 const SECRET_NAME = 'demo-bots';
 
@@ -46,35 +44,9 @@ export function networkEnv(net: DemoNetwork): Record<string, string> {
   };
 }
 
-/**
- * How well each style's replies land with the simulated people, worst first (measured: likes and
- * replies per impression at equal planted quality). Planted qualities follow this order, so the
- * text and the planted quality agree and the leaderboard can recover the order.
- */
-const STYLE_APPEAL: readonly string[] = ['terse', 'rambler', 'sage', 'enthusiast', 'connector'];
-
-/**
- * Qualities spread evenly over 0.2..0.8. The first five bots (one per style) get them in the
- * styles' order of appeal; further bots repeat styles, so their qualities are drawn in a seeded order.
- */
-export function plantQualities(styles: readonly string[], seed: number): number[] {
-  const n = styles.length;
-  const levels = Array.from({ length: n }, (_, i) => (n === 1 ? 0.5 : 0.2 + (0.6 * i) / (n - 1)));
-  const rand = seededRandom(seed);
-  for (let i = levels.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [levels[i], levels[j]] = [levels[j] as number, levels[i] as number];
-  }
-  const first = styles.slice(0, DEMO_STYLES.length);
-  const byAppeal = [...first.keys()].sort((a, b) => STYLE_APPEAL.indexOf(first[a] as string) - STYLE_APPEAL.indexOf(first[b] as string));
-  const firstLevels = levels.slice(0, first.length).sort((a, b) => a - b);
-  byAppeal.forEach((botIndex, rank) => (levels[botIndex] = firstLevels[rank] as number));
-  return levels.map((q) => Math.round(q * 1000) / 1000);
-}
-
 function botIdOf(i: number): { id: string; style: string } {
-  const style = DEMO_STYLES[i % DEMO_STYLES.length] as string;
-  const round = Math.floor(i / DEMO_STYLES.length);
+  const style = OFFLINE_STYLE_NAMES[i % OFFLINE_STYLE_NAMES.length] as string;
+  const round = Math.floor(i / OFFLINE_STYLE_NAMES.length);
   return { id: round === 0 ? style : `${style}-${round + 1}`, style };
 }
 
@@ -83,7 +55,7 @@ export async function startDemoNetwork(o: { bots: number; seed: number; dataDir:
   try {
     const project = await devnet.createAccount({ handle: 'botsky', password: 'demo-project' });
     const ids = Array.from({ length: o.bots }, (_, i) => botIdOf(i));
-    const qualities = plantQualities(ids.map((b) => b.style), o.seed);
+    const qualities = plantQualities(ids.length, o.seed);
     const bots: DemoBot[] = [];
     for (const [i, { id, style }] of ids.entries()) {
       const password = `demo-bot-${id}`;

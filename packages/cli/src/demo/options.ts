@@ -37,7 +37,7 @@ export function readDemoFlags(flags: FlagValues, cwd: string): DemoOptions {
   };
 }
 
-function numberFlag(flags: FlagValues, name: string, fallback: number, o: { min: number; max: number; integer: boolean }): number {
+export function numberFlag(flags: FlagValues, name: string, fallback: number, o: { min: number; max: number; integer: boolean }): number {
   const raw = flags[name];
   if (typeof raw !== 'string') return fallback;
   const n = Number(raw);

@@ -5,8 +5,9 @@ import { botPipeline } from './002-bot-pipeline.ts';
 import { feed } from './003-feed.ts';
 import { scores } from './004-scores.ts';
 import { botMinute } from './005-bot-minute.ts';
+import { rankingInputs } from './006-ranking-inputs.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute];
+export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs];

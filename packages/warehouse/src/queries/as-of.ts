@@ -8,7 +8,7 @@ import type { RecommendationSuccess } from './windows.ts';
 // the authority of its replies' at:// URIs.
 
 /** The DIDs of every bot account that posted a reply (from the reply URIs), as a subquery. */
-function botDids(db: string): string {
+export function botDids(db: string): string {
   return `(SELECT DISTINCT splitByChar('/', reply_uri)[3] FROM ${db}.bot_replies WHERE reply_uri != '')`;
 }
 

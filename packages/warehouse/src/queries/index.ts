@@ -3,3 +3,4 @@
 // reads, which a rescore repeats from the warehouse alone.
 export * from './windows.ts';
 export * from './as-of.ts';
+export * from './ranking.ts';

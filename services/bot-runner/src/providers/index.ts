@@ -9,4 +9,4 @@ export { buildPrompt, escapeData, type ChatPrompt } from './prompt.ts';
 export { OpenAIProvider, type OpenAIProviderOptions, type TokenLimitField } from './openai.ts';
 export { AnthropicProvider, type AnthropicProviderOptions } from './anthropic.ts';
 export { ExternalGrpcProvider, type ExternalGrpcProviderOptions } from './grpc-bot.ts';
-export { OFFLINE_STYLES, OfflineProvider } from './offline.ts';
+export { OFFLINE_STYLES, OFFLINE_STYLE_NAMES, OfflineProvider, offlineReply } from './offline.ts';

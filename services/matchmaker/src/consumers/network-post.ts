@@ -71,6 +71,6 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
   ctx.mm.posts.inc({ outcome: 'dispatched' });
   ctx.logger.debug({ post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) }, 'dispatched');
   ctx.mm.tasks.inc(tasks.length);
-  if (tasks.length === 2) ctx.mm.battles.inc();
+  if (plan.sampling !== '') ctx.mm.battles.inc({ sampling: plan.sampling });
   ctx.mm.noCandidate.inc(tasks.filter((t) => !t.mention).length);
 }

@@ -3,7 +3,7 @@
 // different people, so each recommendation is judged on its own.
 import { battleId, replyTaskIdForBot } from '@botsky/contracts';
 import type { MatchmakerContext } from '../context.ts';
-import { InterestProfile } from '../selection/index.ts';
+import { InterestProfile, type BattleSampling } from '../selection/index.ts';
 import type { ConsentRecord } from '../state/consent.ts';
 import { blockedBots } from '../state/consent.ts';
 import type { DispatchPlan, SideDecision } from './dispatch.ts';
@@ -56,7 +56,16 @@ export async function planDispatch(
   return {
     decisionId: facts.decisionId,
     battleId: battle ? battleId(facts.uri) : '',
-    reason: battle ? 'battle: two least-assigned bots drawn at random' : 'least-assigned bot drawn at random',
+    reason: battle ? battleReason(pick.sampling, pick.pairProbability) : 'least-assigned bot drawn at random',
     sides,
+    pairProbability: battle ? pick.pairProbability : 0,
+    sampling: battle ? pick.sampling : '',
   };
+}
+
+function battleReason(sampling: BattleSampling, p: number): string {
+  const how = sampling === 'active'
+    ? 'pair drawn among the balanced bots by how uncertain their order is'
+    : 'two least-assigned bots drawn at random';
+  return `battle (${sampling}): ${how}, pair probability ${p.toPrecision(3)}`;
 }

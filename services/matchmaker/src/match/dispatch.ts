@@ -9,6 +9,7 @@ import {
 } from '@botsky/contracts';
 import type { OutgoingMessage } from '@botsky/bus';
 import type { MatchmakerContext } from '../context.ts';
+import type { BattleSampling } from '../selection/index.ts';
 import type { StoredDecision } from '../state/decisions.ts';
 
 /** A reply that has not gone out this long after the decision is stale (bot-runner drops it). */
@@ -28,6 +29,9 @@ export interface DispatchPlan {
   battleId: string;
   reason: string;
   sides: SideDecision[];
+  /** In a battle, the probability of its pair (given a battle) and how it was drawn; else 0 and ''. */
+  pairProbability: number;
+  sampling: '' | BattleSampling;
 }
 
 export function buildTasks(ev: NetworkEvent, post: Post, plan: DispatchPlan, authorHandle: string): ReplyTask[] {
@@ -38,6 +42,7 @@ export function buildTasks(ev: NetworkEvent, post: Post, plan: DispatchPlan, aut
     replyTo: { root: post.reply?.root ?? self, parent: self },
     botId: side.botId, botDid: side.botDid, mention: side.mention, noMentionReason: side.noMentionReason,
     battleId: plan.battleId, createdAtUs: created, deadlineUs: created + BigInt(TASK_TTL_MS) * 1000n, slot,
+    battlePairProbability: plan.pairProbability, battleSampling: plan.sampling,
   }));
 }
 

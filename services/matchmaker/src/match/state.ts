@@ -1,10 +1,12 @@
 // What one replica keeps in memory to decide: people (profiles, activity, handles), recent post
-// texts and term statistics (all fed by the state follower), the balanced bot picker, and who is
-// known to be at today's mention limit.
+// texts and term statistics (all fed by the state follower), the balanced bot picker and the
+// bots' ratings it samples battles by (fed by the ratings follower), and who is known to be at
+// today's mention limit.
 import type { Random } from '@botsky/ratings';
-import { BotPicker, TermStats } from '../selection/index.ts';
+import { BotPicker, TermStats, type BattleSampling } from '../selection/index.ts';
 import { FollowCursor } from '../state/follow-cursor.ts';
 import { People, PostTexts } from '../state/people.ts';
+import { RatingBoard } from '../state/ratings.ts';
 
 export interface MatchState {
   readonly people: People;
@@ -12,12 +14,16 @@ export interface MatchState {
   /** How common each term is in the posts seen: similarity weighs terms by their rarity. */
   readonly terms: TermStats;
   readonly picker: BotPicker;
+  readonly ratings: RatingBoard;
   /** How far the state follower has read the network stream. */
   readonly cursor: FollowCursor;
   /** `<did>.<day>` keys found at the limit, so they are not proposed again today. */
   readonly atLimit: Set<string>;
 }
 
-export function createMatchState(battleRate: number, random: Random): MatchState {
-  return { people: new People(), texts: new PostTexts(), terms: new TermStats(), cursor: new FollowCursor(), picker: new BotPicker([], battleRate, random), atLimit: new Set() };
+export function createMatchState(battleRate: number, random: Random, sampling: BattleSampling = 'uniform'): MatchState {
+  return {
+    people: new People(), texts: new PostTexts(), terms: new TermStats(), cursor: new FollowCursor(),
+    picker: new BotPicker([], battleRate, random, { sampling }), ratings: new RatingBoard(), atLimit: new Set(),
+  };
 }

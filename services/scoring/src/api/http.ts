@@ -2,7 +2,7 @@
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { Logger } from '@botsky/kit';
 import type { Leaderboard } from '../scores/leaderboard.ts';
-import { leaderboardJson, type OrderBy } from './leaderboard-view.ts';
+import { leaderboardJson, ORDER_BY, type OrderBy } from './leaderboard-view.ts';
 
 export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logger?: Logger): FastifyInstance {
   const app = fastify({
@@ -14,7 +14,7 @@ export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logge
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { orderBy: { type: 'string', enum: ['bt', 'elo'] }, limit: { type: 'integer', minimum: 0 } },
+        properties: { orderBy: { type: 'string', enum: [...ORDER_BY] }, limit: { type: 'integer', minimum: 0 } },
       },
     },
   }, async (req, reply) => {

@@ -1,5 +1,6 @@
 // Consumer scoring-recorder-network: posts into `posts`; likes, reposts, follows, blocks and
-// deletes into `interactions`. Profile, account and identity events have no table and are acked.
+// deletes into `interactions`; profiles' self-labels into `profile_labels` (an account labelled
+// `bot` is not a person). Account and identity events have no table and are acked.
 import { CONSUMERS } from '@botsky/bus';
 import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
 import { dateOfUs, type TableRow } from './rows.ts';
@@ -48,6 +49,8 @@ export function networkRows(e: NetworkEvent, index: ReplyIndex): TableRow[] {
       return [interaction(e, 'delete', indexedAt, {
         subject_uri: '', subject_did: '', subject_bot_id: '', collection: p.value.collection, created_at: indexedAt,
       })];
+    case 'profile':
+      return [{ table: 'profile_labels', row: { did: e.did, self_labels: p.value.selfLabels, indexed_at: indexedAt } }];
     default:
       return [];
   }

@@ -16,6 +16,7 @@ import {
   type RatingSnapshot,
   type ReplyTask,
 } from '@botsky/contracts';
+import { styleOf } from '@botsky/ratings';
 import type { Row } from '@botsky/warehouse';
 
 export interface TableRow {
@@ -35,6 +36,7 @@ export function replyTaskRow(t: ReplyTask): TableRow {
       task_id: t.taskId, post_uri: t.postRef?.uri ?? '', post_author_did: t.authorDid, bot_id: t.botId,
       mention_did: t.mention?.did ?? '', battle_id: t.battleId,
       reason: t.mention ? t.mention.reason : t.noMentionReason, created_at: dateOfUs(t.createdAtUs),
+      battle_pair_probability: t.battlePairProbability, battle_sampling: t.battleSampling,
     },
   };
 }
@@ -53,6 +55,9 @@ export function matchDecisionRow(d: MatchDecision): TableRow {
 
 export function botReplyRow(o: BotOutcome): TableRow {
   const replied = o.status === OutcomeStatus.REPLIED;
+  // Style features of the text (not the text itself). Latency needs the answered post's time,
+  // which may be recorded after the outcome: the reads derive it (battleReplyDetailsAsOf).
+  const style = replied ? styleOf(o.replyText, 0) : { graphemes: 0, questions: 0, emoji: 0, links: 0, mentions: 0 };
   return {
     table: 'bot_replies',
     row: {
@@ -62,6 +67,8 @@ export function botReplyRow(o: BotOutcome): TableRow {
       mention_did: o.mentionDid, battle_id: o.battleId, failure_reason: replied ? '' : failureName(o.failureReason),
       latency_ms: o.latencyMs, tokens_in: o.tokensIn, tokens_out: o.tokensOut, cost_usd: o.costUsd,
       finished_at: dateOfUs(o.finishedAtUs),
+      style_graphemes: style.graphemes, style_questions: style.questions, style_emoji: style.emoji,
+      style_links: style.links, style_mentions: style.mentions,
     },
   };
 }
@@ -112,16 +119,23 @@ export function battleRow(b: BattleOutcome): TableRow {
     row: {
       battle_id: b.battleId, post_uri: b.postUri, bot_a: b.botA, bot_b: b.botB, reply_a_uri: b.replyAUri,
       reply_b_uri: b.replyBUri, score_a: score(b.engagementA), score_b: score(b.engagementB), winner,
-      decided_at: dateOfUs(b.decidedAtUs),
+      decided_at: dateOfUs(b.decidedAtUs), rule_version: b.ruleVersion, vote_kind: b.voteKind,
+      // An outcome from before weights were published has weight 0 on the wire: it weighed 1.
+      weight: b.weight > 0 ? b.weight : 1,
     },
   };
 }
+
+/** rating_snapshots.method; also the label of the scoring_rating gauge. */
+const METHOD_NAMES: Record<number, string> = {
+  [RatingMethod.ELO]: 'elo', [RatingMethod.BRADLEY_TERRY]: 'bt', [RatingMethod.BRADLEY_TERRY_STYLE]: 'bt_style',
+};
 
 export function ratingRow(r: RatingSnapshot, model: string): TableRow {
   return {
     table: 'rating_snapshots',
     row: {
-      computed_at: dateOfUs(r.computedAtUs), method: r.method === RatingMethod.ELO ? 'elo' : 'bt', bot_id: r.botId,
+      computed_at: dateOfUs(r.computedAtUs), method: METHOD_NAMES[r.method] ?? 'bt', bot_id: r.botId,
       model, rating: r.rating, ci_lo: r.ci95Lo, ci_hi: r.ci95Hi, rank: Math.min(r.rank, 65535), battles: r.battles,
     },
   };

@@ -1,4 +1,5 @@
-// Battles: two bots answered the same post. The rule (RULE_VERSION), documented in
+// Battles: two bots answered the same post. The first rule (RULE_VERSION, engagement-v1; the
+// default is now engagement-v2 in engagement-v2.ts, this one stays computable), documented in
 // docs/ranking-method.md: the window opens when the second reply is posted and lasts the
 // configured time; each reply's score is the number of people who liked it, plus those who
 // reposted it, plus those who replied to it (each person once per action, bots excluded), counting
@@ -17,6 +18,9 @@ export interface ReplyEngagement {
   replies: number;
 }
 
+/** Which vote decided an engagement-v2 battle ('' under engagement-v1). */
+export type VoteKind = 'author' | 'crowd' | 'tie' | '';
+
 export interface DecidedBattle {
   battleId: string;
   postUri: string;
@@ -31,23 +35,35 @@ export interface DecidedBattle {
   scoreB: number;
   /** The window's end, epoch ms: deterministic, so a rescore gives the same time. */
   decidedAtMs: number;
+  ruleVersion: string;
+  voteKind: VoteKind;
+  /** The post author's distinct actions on each side (engagement-v2; 0 under v1). */
+  authorA: number;
+  authorB: number;
+  /** The pair's sampling probability from the reply tasks (0 when unknown). */
+  pairProbability: number;
+  /** Weight in the Bradley–Terry fits: ∝ 1/pairProbability, mean 1 over the battles fitted. */
+  weight: number;
 }
 
-export interface BattleSides {
+/** What battleSides needs of a reply row (BotReplyRow has it). */
+export type SideRow = Pick<BotReplyRow, 'task_id' | 'bot_id' | 'post_uri' | 'reply_uri' | 'battle_id' | 'finished_ms'>;
+
+export interface BattleSides<R extends SideRow = BotReplyRow> {
   battleId: string;
-  a: BotReplyRow;
-  b: BotReplyRow;
+  a: R;
+  b: R;
   closesAtMs: number;
 }
 
 /** Battles with both sides posted, side A being the task of slot 0; others are not battles yet. */
-export function battleSides(replies: readonly BotReplyRow[], windowMs: number): BattleSides[] {
-  const byBattle = new Map<string, BotReplyRow[]>();
+export function battleSides<R extends SideRow>(replies: readonly R[], windowMs: number): BattleSides<R>[] {
+  const byBattle = new Map<string, R[]>();
   for (const r of replies) {
     if (r.battle_id === '') continue;
     byBattle.set(r.battle_id, [...(byBattle.get(r.battle_id) ?? []), r]);
   }
-  const out: BattleSides[] = [];
+  const out: BattleSides<R>[] = [];
   for (const [battleId, rows] of byBattle) {
     const [a, b] = orderSides(rows);
     if (!a || !b || a.bot_id === b.bot_id) continue;
@@ -61,7 +77,7 @@ export function battleSides(replies: readonly BotReplyRow[], windowMs: number): 
  * (replyTaskIdForBot), which carries no slot, so those two sides are ordered by task id: fixed for
  * a battle, whatever order the replies arrived in.
  */
-function orderSides(rows: readonly BotReplyRow[]): [BotReplyRow | undefined, BotReplyRow | undefined] {
+function orderSides<R extends SideRow>(rows: readonly R[]): [R | undefined, R | undefined] {
   const slot0 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 0));
   const slot1 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 1));
   if (slot0 || slot1) return [slot0, slot1];
@@ -70,7 +86,7 @@ function orderSides(rows: readonly BotReplyRow[]): [BotReplyRow | undefined, Bot
   return [x, y];
 }
 
-/** Decides every battle whose window closed at or before asOf. */
+/** Decides every battle whose window closed at or before asOf, under engagement-v1. */
 export function decideBattles(
   sides: readonly BattleSides[],
   events: readonly ReplyEngagementEvent[],
@@ -99,9 +115,48 @@ export function decideBattles(
       scoreA,
       scoreB,
       decidedAtMs: s.closesAtMs,
+      ruleVersion: RULE_VERSION,
+      voteKind: '',
+      authorA: 0,
+      authorB: 0,
+      pairProbability: 0,
+      weight: 1,
     });
   }
   return decided;
+}
+
+/**
+ * Inverse-probability weights, pooled per pair: a pair's battles together weigh Σ 1/p over them
+ * (the Horvitz–Thompson estimate of how many battles the pair would have had if every battle
+ * had been that pair), spread evenly over the pair's battles, then normalised to mean 1 over the
+ * battles given. Pooling within the pair keeps the weighting's aim (every pair counts as under
+ * uniform sampling) without the variance of per-battle weights: under balanced sampling a single
+ * battle's probability swings from 1/C(n,2) to 1 with the assignment counts, while the pair's
+ * outcome does not depend on it. Battles whose probability is unknown (0) weigh 1 and do not
+ * enter the normalisation.
+ */
+export function withWeights(battles: readonly DecidedBattle[]): DecidedBattle[] {
+  const pairs = new Map<string, { n: number; inverse: number }>();
+  const pairOf = (b: DecidedBattle) => (b.botA < b.botB ? `${b.botA}\n${b.botB}` : `${b.botB}\n${b.botA}`);
+  for (const b of battles) {
+    if (b.pairProbability <= 0) continue;
+    const p = pairs.get(pairOf(b)) ?? { n: 0, inverse: 0 };
+    p.n += 1;
+    p.inverse += 1 / b.pairProbability;
+    pairs.set(pairOf(b), p);
+  }
+  let known = 0;
+  let total = 0;
+  for (const p of pairs.values()) {
+    known += p.n;
+    total += p.inverse;
+  }
+  const mean = known > 0 ? total / known : 1;
+  return battles.map((b) => {
+    const p = pairs.get(pairOf(b));
+    return { ...b, weight: b.pairProbability > 0 && p ? p.inverse / p.n / mean : 1 };
+  });
 }
 
 /** The battle score of a reply under RULE_VERSION. */

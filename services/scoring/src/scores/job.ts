@@ -41,7 +41,7 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
     const started = performance.now();
     const board = await computeLeaderboard(deps.warehouse, { asOf, config: deps.params });
     const fresh = board.battles.filter((b) => !published.has(b.battleId));
-    if (fresh.length > 0) await deps.bus.publishMany(fresh.map((b) => battleMessage(b, board.ruleVersion)));
+    if (fresh.length > 0) await deps.bus.publishMany(fresh.map(battleMessage));
     for (const b of fresh) {
       published.add(b.battleId);
       deps.metrics.battlesDecided.inc({ winner: b.winner });
@@ -56,6 +56,7 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
       e.handle = handles.get(e.id) ?? '';
       deps.metrics.rating.set({ bot: e.id, method: 'elo' }, e.rating.elo);
       if (e.rating.bt !== null) deps.metrics.rating.set({ bot: e.id, method: 'bt' }, e.rating.bt);
+      if (e.rating.btStyle !== null) deps.metrics.rating.set({ bot: e.id, method: 'bt_style' }, e.rating.btStyle);
     }
     latest = board;
     deps.metrics.lastComputeSeconds.set((performance.now() - started) / 1000);

@@ -2,15 +2,24 @@
 // interval, and `botsky rescore` calls it with the same asOf to reproduce the same numbers.
 import {
   botEngagementAsOf,
-  botRepliesAsOf,
   itemImpressions,
   replyEngagementEvents,
   threadRecommendationAsOf,
   type BotReplyRow,
   type Warehouse,
 } from '@botsky/warehouse';
-import { bradleyTerryWithIntervals, onlineElo, poissonRate, wilson, type Battle, type Interval } from '@botsky/ratings';
-import { battleSides, decideBattles, RULE_VERSION, type DecidedBattle } from './battles.ts';
+import { poissonRate, wilson, type Interval } from '@botsky/ratings';
+import { battleSides, decideBattles, withWeights, type DecidedBattle } from './battles.ts';
+import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
+import { fitRatings, type Robustness, type StyleCoefficientRow } from './fits.ts';
+import { applyInfluence, type Action } from './influence.ts';
+import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
+import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
+import { feedEngagementOf } from './feed-engagement.ts';
+import { authorityOf } from '../recorder/network.ts';
+
+export type BattleRule = 'engagement-v2' | 'engagement-v1';
+export type RankBy = 'bt_style' | 'bt_raw';
 
 export interface ScoringParams {
   battleWindowMs: number;
@@ -18,6 +27,16 @@ export interface ScoringParams {
   bootstrapRounds: number;
   /** Seed of the bootstrap; fixed so that a rescore gives the same intervals. */
   seed?: number;
+  /** default engagement-v2 */
+  battleRule?: BattleRule;
+  /** The rating the ranks and the order use; default bt_style. */
+  rankBy?: RankBy;
+  /** Actions per person, bot and UTC day that count; default 30. */
+  influenceDailyCap?: number;
+  /** Harm per reply above which a bot is flagged (by the interval's lower bound); default 0.05. */
+  harmThreshold?: number;
+  /** The project account: unfollowing or blocking it is an opt-out. */
+  projectDid?: string;
 }
 
 export const BOOTSTRAP_SEED = 20260301;
@@ -37,17 +56,24 @@ export interface LeaderboardEntry {
   likes: number;
   reposts: number;
   repliesReceived: number;
+  /** The first engagement rate, kept as it was: all likes, reposts and replies per impression. */
   engagement: RateWithInterval & { events: number };
   likesPerImpression: RateWithInterval;
   recommendation: RateWithInterval & { mentions: number; successes: number };
+  conversationEngagement: RateWithInterval & { events: number; replies: number };
+  feedEngagement: RateWithInterval & { events: number; impressions: number; ips: RateWithInterval; ess: number };
+  harm: RateWithInterval & { blocks: number; stops: number; optOuts: number; unfollows: number; flagged: boolean };
   rating: {
     elo: number;
     eloRank: number;
-    /** null until the bot has fought a decided battle */
+    /** raw Bradley–Terry; null until the bot has fought a decided battle */
     bt: number | null;
     ci95: Interval | null;
+    /** Bradley–Terry with style control */
+    btStyle: number | null;
+    btStyleCi95: Interval | null;
     battles: number;
-    /** Arena rule over Bradley–Terry; bots without battles come after every rated bot */
+    /** Arena rule over the rankedBy rating; bots without battles come after every rated bot */
     rank: number;
   };
 }
@@ -55,53 +81,106 @@ export interface LeaderboardEntry {
 export interface Leaderboard {
   computedAtMs: number;
   ruleVersion: string;
+  rankedBy: RankBy;
+  robustness: Robustness;
+  styleCoefficients: StyleCoefficientRow[];
+  excluded: { cappedActions: number; flaggedPeople: number; flaggedActions: number };
   entries: LeaderboardEntry[];
   battles: DecidedBattle[];
 }
 
 export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; config: ScoringParams }): Promise<Leaderboard> {
   const { asOf, config } = opts;
-  const replies = await botRepliesAsOf(wh, { asOf });
-  const battles = await decidedBattles(wh, replies, asOf, config.battleWindowMs);
+  const inputs = await readInputs(wh, asOf);
+  const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), { dailyCap: config.influenceDailyCap ?? 30 });
+  const isPerson = (did: string) => !inputs.notPeople.has(did) && !influence.flagged.has(did);
+  const rule = config.battleRule ?? RULE_V2;
+  const v2 = v2Inputs(inputs, asOf, config.battleWindowMs, isPerson);
+  const battles = rule === RULE_V2
+    ? decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, impressionTimes: await impressionTimes(wh, inputs.replies, asOf) })
+    : await decidedBattlesV1(wh, inputs, asOf, config.battleWindowMs);
+  const fits = fitRatings(battles, inputs.details, inputs.replies, {
+    rankBy: config.rankBy ?? 'bt_style', rounds: config.bootstrapRounds, seed: config.seed ?? BOOTSTRAP_SEED,
+    people: rule === RULE_V2 ? battleVoters(v2.rows, influence.kept, v2.opts) : [],
+    without: (gone) => decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, excluded: (d) => gone.has(d) || v2.opts.excluded(d) }),
+  });
+  const entries = await entriesOf(wh, inputs, influence.kept, isPerson, asOf, config);
+  for (const e of entries) e.rating = fits.of(e.id);
+  entries.sort(byRank(config.rankBy ?? 'bt_style'));
+  return {
+    computedAtMs: asOf.getTime(), ruleVersion: rule, rankedBy: config.rankBy ?? 'bt_style', robustness: fits.robustness,
+    styleCoefficients: fits.styleCoefficients,
+    excluded: { cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size, flaggedActions: influence.flaggedActions },
+    entries, battles,
+  };
+}
+
+function v2Inputs(inputs: RankingInputs, asOf: Date, windowMs: number, isPerson: (did: string) => boolean) {
+  const probability = new Map(inputs.details.map((d) => [d.task_id, d.pair_probability]));
+  const rows: BattleReplyRow[] = inputs.replies.filter((r) => r.battle_id !== '').map((r) => ({
+    ...r, post_author_did: authorityOf(r.post_uri), pair_probability: probability.get(r.task_id) ?? 0,
+  }));
+  const opts: DecideV2Options = { windowMs, asOfMs: asOf.getTime(), excluded: (d) => !isPerson(d) };
+  return { rows, opts };
+}
+
+async function impressionTimes(wh: Warehouse, replies: readonly BotReplyRow[], asOf: Date): Promise<Map<string, number[]>> {
+  const uris = replies.filter((r) => r.battle_id !== '').map((r) => r.reply_uri);
+  return new Map((await itemImpressions(wh, { asOf, uris })).map((i) => [i.post_uri, i.at_ms.map(Number)]));
+}
+
+/** engagement-v1, as it was (bots excluded by their replies' accounts only), with the battles' weights. */
+async function decidedBattlesV1(wh: Warehouse, inputs: RankingInputs, asOf: Date, windowMs: number): Promise<DecidedBattle[]> {
+  const sides = battleSides(inputs.replies, windowMs).filter((s) => s.closesAtMs <= asOf.getTime());
+  const uris = sides.flatMap((s) => [s.a.reply_uri, s.b.reply_uri]);
+  const events = await replyEngagementEvents(wh, { asOf, replyUris: uris });
+  const times = await impressionTimes(wh, inputs.replies, asOf);
+  const probability = new Map(inputs.details.map((d) => [d.task_id, d.pair_probability]));
+  const byBattle = new Map(sides.map((s) => [s.battleId, Math.max(probability.get(s.a.task_id) ?? 0, probability.get(s.b.task_id) ?? 0)]));
+  return withWeights(decideBattles(sides, events, times, asOf.getTime()).map((b) => ({ ...b, pairProbability: byBattle.get(b.battleId) ?? 0 })));
+}
+
+async function entriesOf(
+  wh: Warehouse, inputs: RankingInputs, kept: readonly Action[], isPerson: (did: string) => boolean, asOf: Date, config: ScoringParams,
+): Promise<LeaderboardEntry[]> {
   const engagement = new Map((await botEngagementAsOf(wh, { asOf })).map((e) => [e.bot_id, e]));
   const recommendation = new Map(
     (await threadRecommendationAsOf(wh, { asOf, windowMs: config.recommendationWindowMs })).map((r) => [r.bot_id, r]),
   );
-  const ratings = rate(battles, config);
-  const entries = botsOf(replies).map(({ id, model, provider, replies: n }) => {
+  const harm = harmOf(inputs, isPerson, config);
+  const exposures = exposuresOf(inputs.served, inputs.seen, isPerson);
+  return botsOf(inputs.replies).map(({ id, model, provider, replies: n }) => {
     const e = engagement.get(id);
     const r = recommendation.get(id);
     const impressions = e?.impressions ?? 0;
     const events = (e?.likes ?? 0) + (e?.reposts ?? 0) + (e?.replies_received ?? 0);
     const mentions = Number(r?.mentions ?? 0);
     const successes = Number(r?.successes ?? 0);
+    const mine = kept.filter((a) => a.bot_id === id);
+    const feed = feedCounts(mine, exposures.get(id));
     return {
-      id,
-      handle: '',
-      provider,
-      model,
-      replies: n,
-      impressions,
-      likes: e?.likes ?? 0,
-      reposts: e?.reposts ?? 0,
-      repliesReceived: e?.replies_received ?? 0,
+      id, handle: '', provider, model, replies: n, impressions,
+      likes: e?.likes ?? 0, reposts: e?.reposts ?? 0, repliesReceived: e?.replies_received ?? 0,
       engagement: { rate: ratio(events, impressions), ci95: poissonRate(events, impressions), events },
       likesPerImpression: { rate: ratio(e?.likes ?? 0, impressions), ci95: wilson(e?.likes ?? 0, impressions) },
       recommendation: { mentions, successes, rate: ratio(successes, mentions), ci95: wilson(successes, mentions) },
-      rating: ratings.of(id),
+      conversationEngagement: conversationEngagement(mine, n),
+      feedEngagement: feedEngagementOf(feed, ipsItems(inputs.served.filter((i) => i.bot_id === id), mine, isPerson)),
+      harm: harm(id, n),
+      rating: { elo: 1000, eloRank: 1, bt: null, ci95: null, btStyle: null, btStyleCi95: null, battles: 0, rank: 1 },
     };
   });
-  entries.sort(byBradleyTerry);
-  return { computedAtMs: asOf.getTime(), ruleVersion: RULE_VERSION, entries, battles };
 }
 
-async function decidedBattles(wh: Warehouse, replies: readonly BotReplyRow[], asOf: Date, windowMs: number): Promise<DecidedBattle[]> {
-  const sides = battleSides(replies, windowMs).filter((s) => s.closesAtMs <= asOf.getTime());
-  const uris = sides.flatMap((s) => [s.a.reply_uri, s.b.reply_uri]);
-  const events = await replyEngagementEvents(wh, { asOf, replyUris: uris });
-  const impressions = await itemImpressions(wh, { asOf, uris });
-  const times = new Map(impressions.map((i) => [i.post_uri, i.at_ms.map(Number)]));
-  return decideBattles(sides, events, times, asOf.getTime());
+function harmOf(inputs: RankingInputs, isPerson: (did: string) => boolean, config: ScoringParams): (bot: string, replies: number) => Harm {
+  const counts = harmCounts(inputs.harm, {
+    botOfDid: new Map(inputs.replies.map((r) => [authorityOf(r.reply_uri), r.bot_id])),
+    botOfReply: new Map(inputs.replies.map((r) => [r.reply_uri, r.bot_id])),
+    projectDid: config.projectDid,
+    lastBotFor: lastBotReaching(inputs.replies),
+    isPerson,
+  });
+  return (bot, replies) => harmRate(counts.get(bot), replies, config.harmThreshold ?? 0.05);
 }
 
 interface BotSummary {
@@ -121,37 +200,12 @@ function botsOf(replies: readonly BotReplyRow[]): BotSummary[] {
   return [...bots.values()];
 }
 
-/** Online Elo in decision order, Bradley–Terry with bootstrap intervals, and both ranks. */
-function rate(battles: readonly DecidedBattle[], config: ScoringParams) {
-  const ordered: Battle[] = battles.map((b) => ({ a: b.botA, b: b.botB, winner: b.winner }));
-  const elo = onlineElo(ordered);
-  const bt = bradleyTerryWithIntervals(ordered, { rounds: config.bootstrapRounds, seed: config.seed ?? BOOTSTRAP_SEED });
-  const btBy = new Map(bt.map((r) => [r.bot, r]));
-  const eloValues = [...elo.values()];
-  return {
-    of(id: string): LeaderboardEntry['rating'] {
-      const rated = btBy.get(id);
-      const e = elo.get(id) ?? 1000;
-      return {
-        elo: e,
-        eloRank: 1 + eloValues.filter((x) => x > e).length,
-        bt: rated?.rating ?? null,
-        ci95: rated?.ci95 ?? null,
-        battles: rated?.battles ?? 0,
-        rank: rated?.rank ?? bt.length + 1,
-      };
-    },
-  };
-}
-
-function ratio(n: number, d: number): number {
-  return d > 0 ? n / d : 0;
-}
-
-function byBradleyTerry(x: LeaderboardEntry, y: LeaderboardEntry): number {
-  return (
+/** The rankedBy rank, then that rating, then Elo, then id. */
+function byRank(rankBy: RankBy): (x: LeaderboardEntry, y: LeaderboardEntry) => number {
+  const by = (e: LeaderboardEntry) => (rankBy === 'bt_style' ? e.rating.btStyle : e.rating.bt) ?? -Infinity;
+  return (x, y) => (
     x.rating.rank - y.rating.rank ||
-    (y.rating.bt ?? -Infinity) - (x.rating.bt ?? -Infinity) ||
+    by(y) - by(x) ||
     y.rating.elo - x.rating.elo ||
     (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
   );

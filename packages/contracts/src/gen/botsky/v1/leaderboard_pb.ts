@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/leaderboard.proto.
  */
 export const file_botsky_v1_leaderboard: GenFile = /*@__PURE__*/
-  fileDesc("Chtib3Rza3kvdjEvbGVhZGVyYm9hcmQucHJvdG8SCWJvdHNreS52MSJjChVHZXRMZWFkZXJib2FyZFJlcXVlc3QSKQoIb3JkZXJfYnkYASABKA4yFy5ib3Rza3kudjEuUmF0aW5nTWV0aG9kEg0KBWxpbWl0GAIgASgNEhAKCHNpbmNlX3VzGAMgASgDInQKFkdldExlYWRlcmJvYXJkUmVzcG9uc2USLAoHZW50cmllcxgBIAMoCzIbLmJvdHNreS52MS5MZWFkZXJib2FyZEVudHJ5EhYKDmNvbXB1dGVkX2F0X3VzGAIgASgDEhQKDHJ1bGVfdmVyc2lvbhgDIAEoCSKPAgoQTGVhZGVyYm9hcmRFbnRyeRIOCgZib3RfaWQYASABKAkSDQoFbW9kZWwYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSDAoEcmFuaxgEIAEoDRIjCgplbmdhZ2VtZW50GAUgASgLMg8uYm90c2t5LnYxLlJhdGUSJwoOcmVjb21tZW5kYXRpb24YBiABKAsyDy5ib3Rza3kudjEuUmF0ZRIgCgNlbG8YByABKAsyEy5ib3Rza3kudjEuRXN0aW1hdGUSKgoNYnJhZGxleV90ZXJyeRgIIAEoCzITLmJvdHNreS52MS5Fc3RpbWF0ZRIPCgdiYXR0bGVzGAkgASgNEg8KB3JlcGxpZXMYCiABKA0iVQoEUmF0ZRIlCghlc3RpbWF0ZRgBIAEoCzITLmJvdHNreS52MS5Fc3RpbWF0ZRIRCgludW1lcmF0b3IYAiABKA0SEwoLZGVub21pbmF0b3IYAyABKA0yawoSTGVhZGVyYm9hcmRTZXJ2aWNlElUKDkdldExlYWRlcmJvYXJkEiAuYm90c2t5LnYxLkdldExlYWRlcmJvYXJkUmVxdWVzdBohLmJvdHNreS52MS5HZXRMZWFkZXJib2FyZFJlc3BvbnNlYgZwcm90bzM", [file_botsky_v1_common, file_botsky_v1_scores]);
+  fileDesc("Chtib3Rza3kvdjEvbGVhZGVyYm9hcmQucHJvdG8SCWJvdHNreS52MSJjChVHZXRMZWFkZXJib2FyZFJlcXVlc3QSKQoIb3JkZXJfYnkYASABKA4yFy5ib3Rza3kudjEuUmF0aW5nTWV0aG9kEg0KBWxpbWl0GAIgASgNEhAKCHNpbmNlX3VzGAMgASgDIpICChZHZXRMZWFkZXJib2FyZFJlc3BvbnNlEiwKB2VudHJpZXMYASADKAsyGy5ib3Rza3kudjEuTGVhZGVyYm9hcmRFbnRyeRIWCg5jb21wdXRlZF9hdF91cxgCIAEoAxIUCgxydWxlX3ZlcnNpb24YAyABKAkSEQoJcmFua2VkX2J5GAQgASgJEikKCnJvYnVzdG5lc3MYBSABKAsyFS5ib3Rza3kudjEuUm9idXN0bmVzcxI3ChJzdHlsZV9jb2VmZmljaWVudHMYBiADKAsyGy5ib3Rza3kudjEuU3R5bGVDb2VmZmljaWVudBIlCghleGNsdWRlZBgHIAEoCzITLmJvdHNreS52MS5FeGNsdWRlZCJHCgpSb2J1c3RuZXNzEhwKFGRyb3BfdG9fZmxpcF9iYXR0bGVzGAEgASgNEhsKE2Ryb3BfdG9fZmxpcF9wZW9wbGUYAiABKA0iRwoQU3R5bGVDb2VmZmljaWVudBIMCgRuYW1lGAEgASgJEiUKCGVzdGltYXRlGAIgASgLMhMuYm90c2t5LnYxLkVzdGltYXRlIlMKCEV4Y2x1ZGVkEhYKDmNhcHBlZF9hY3Rpb25zGAEgASgNEhYKDmZsYWdnZWRfcGVvcGxlGAIgASgNEhcKD2ZsYWdnZWRfYWN0aW9ucxgDIAEoDSLABAoQTGVhZGVyYm9hcmRFbnRyeRIOCgZib3RfaWQYASABKAkSDQoFbW9kZWwYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSDAoEcmFuaxgEIAEoDRIjCgplbmdhZ2VtZW50GAUgASgLMg8uYm90c2t5LnYxLlJhdGUSJwoOcmVjb21tZW5kYXRpb24YBiABKAsyDy5ib3Rza3kudjEuUmF0ZRIgCgNlbG8YByABKAsyEy5ib3Rza3kudjEuRXN0aW1hdGUSKgoNYnJhZGxleV90ZXJyeRgIIAEoCzITLmJvdHNreS52MS5Fc3RpbWF0ZRIPCgdiYXR0bGVzGAkgASgNEg8KB3JlcGxpZXMYCiABKA0SMAoTYnJhZGxleV90ZXJyeV9zdHlsZRgLIAEoCzITLmJvdHNreS52MS5Fc3RpbWF0ZRIwChdjb252ZXJzYXRpb25fZW5nYWdlbWVudBgMIAEoCzIPLmJvdHNreS52MS5SYXRlEigKD2ZlZWRfZW5nYWdlbWVudBgNIAEoCzIPLmJvdHNreS52MS5SYXRlEjAKE2ZlZWRfZW5nYWdlbWVudF9pcHMYDiABKAsyEy5ib3Rza3kudjEuRXN0aW1hdGUSGwoTZmVlZF9lbmdhZ2VtZW50X2VzcxgPIAEoARIdCgRoYXJtGBAgASgLMg8uYm90c2t5LnYxLlJhdGUSFAoMaGFybV9mbGFnZ2VkGBEgASgIEg4KBmJsb2NrcxgSIAEoDRINCgVzdG9wcxgTIAEoDSJVCgRSYXRlEiUKCGVzdGltYXRlGAEgASgLMhMuYm90c2t5LnYxLkVzdGltYXRlEhEKCW51bWVyYXRvchgCIAEoDRITCgtkZW5vbWluYXRvchgDIAEoDTJrChJMZWFkZXJib2FyZFNlcnZpY2USVQoOR2V0TGVhZGVyYm9hcmQSIC5ib3Rza3kudjEuR2V0TGVhZGVyYm9hcmRSZXF1ZXN0GiEuYm90c2t5LnYxLkdldExlYWRlcmJvYXJkUmVzcG9uc2ViBnByb3RvMw", [file_botsky_v1_common, file_botsky_v1_scores]);
 
 /**
  * Which leaderboard to return.
@@ -77,6 +77,34 @@ export type GetLeaderboardResponse = Message<"botsky.v1.GetLeaderboardResponse">
    * @generated from field: string rule_version = 3;
    */
   ruleVersion: string;
+
+  /**
+   * The rating the ranks use: "bt_style" (default) or "bt_raw" (BOTSKY_RANK_BY).
+   *
+   * @generated from field: string ranked_by = 4;
+   */
+  rankedBy: string;
+
+  /**
+   * How sturdy the ranking is: the fewest battles, and people, whose removal changes it.
+   *
+   * @generated from field: botsky.v1.Robustness robustness = 5;
+   */
+  robustness?: Robustness | undefined;
+
+  /**
+   * The style-control fit's coefficients (per standardised difference), with 95% intervals.
+   *
+   * @generated from field: repeated botsky.v1.StyleCoefficient style_coefficients = 6;
+   */
+  styleCoefficients: StyleCoefficient[];
+
+  /**
+   * Actions left out of every score by the influence cap and the anomaly flags.
+   *
+   * @generated from field: botsky.v1.Excluded excluded = 7;
+   */
+  excluded?: Excluded | undefined;
 };
 
 /**
@@ -85,6 +113,98 @@ export type GetLeaderboardResponse = Message<"botsky.v1.GetLeaderboardResponse">
  */
 export const GetLeaderboardResponseSchema: GenMessage<GetLeaderboardResponse> = /*@__PURE__*/
   messageDesc(file_botsky_v1_leaderboard, 1);
+
+/**
+ * The smallest number of battles, and of people, whose removal changes the top rank or the
+ * order of a confidently ordered pair (docs/ranking-method.md says how it is found).
+ *
+ * @generated from message botsky.v1.Robustness
+ */
+export type Robustness = Message<"botsky.v1.Robustness"> & {
+  /**
+   * Battles to drop; 0 when no removal within the search bound flips the ranking.
+   *
+   * @generated from field: uint32 drop_to_flip_battles = 1;
+   */
+  dropToFlipBattles: number;
+
+  /**
+   * People whose actions to drop; 0 when no removal within the search bound flips it.
+   *
+   * @generated from field: uint32 drop_to_flip_people = 2;
+   */
+  dropToFlipPeople: number;
+};
+
+/**
+ * Describes the message botsky.v1.Robustness.
+ * Use `create(RobustnessSchema)` to create a new message.
+ */
+export const RobustnessSchema: GenMessage<Robustness> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_leaderboard, 2);
+
+/**
+ * One style covariate's effect on the log-odds of winning a battle.
+ *
+ * @generated from message botsky.v1.StyleCoefficient
+ */
+export type StyleCoefficient = Message<"botsky.v1.StyleCoefficient"> & {
+  /**
+   * "length", "question", "emoji", "link", "mentions" or "latency".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The coefficient and its 95% interval.
+   *
+   * @generated from field: botsky.v1.Estimate estimate = 2;
+   */
+  estimate?: Estimate | undefined;
+};
+
+/**
+ * Describes the message botsky.v1.StyleCoefficient.
+ * Use `create(StyleCoefficientSchema)` to create a new message.
+ */
+export const StyleCoefficientSchema: GenMessage<StyleCoefficient> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_leaderboard, 3);
+
+/**
+ * What the influence cap and the anomaly flags left out.
+ *
+ * @generated from message botsky.v1.Excluded
+ */
+export type Excluded = Message<"botsky.v1.Excluded"> & {
+  /**
+   * Actions beyond a person's daily cap on one bot.
+   *
+   * @generated from field: uint32 capped_actions = 1;
+   */
+  cappedActions: number;
+
+  /**
+   * People flagged as improbable (one-bot likers, bursts, groups acting together).
+   *
+   * @generated from field: uint32 flagged_people = 2;
+   */
+  flaggedPeople: number;
+
+  /**
+   * Actions of the flagged people.
+   *
+   * @generated from field: uint32 flagged_actions = 3;
+   */
+  flaggedActions: number;
+};
+
+/**
+ * Describes the message botsky.v1.Excluded.
+ * Use `create(ExcludedSchema)` to create a new message.
+ */
+export const ExcludedSchema: GenMessage<Excluded> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_leaderboard, 4);
 
 /**
  * One bot's standing.
@@ -162,6 +282,71 @@ export type LeaderboardEntry = Message<"botsky.v1.LeaderboardEntry"> & {
    * @generated from field: uint32 replies = 10;
    */
   replies: number;
+
+  /**
+   * Bradley-Terry with style control and its sandwich 95% interval (the default rating).
+   *
+   * @generated from field: botsky.v1.Estimate bradley_terry_style = 11;
+   */
+  bradleyTerryStyle?: Estimate | undefined;
+
+  /**
+   * Conversation engagement: people's likes, reposts and replies on the bot's replies, from any
+   * channel, per reply.
+   *
+   * @generated from field: botsky.v1.Rate conversation_engagement = 12;
+   */
+  conversationEngagement?: Rate | undefined;
+
+  /**
+   * Feed engagement: actions by viewers who had been served the reply before acting, per
+   * impression (or per "seen" where clients send it).
+   *
+   * @generated from field: botsky.v1.Rate feed_engagement = 13;
+   */
+  feedEngagement?: Rate | undefined;
+
+  /**
+   * The self-normalised inverse-propensity estimate of feed engagement.
+   *
+   * @generated from field: botsky.v1.Estimate feed_engagement_ips = 14;
+   */
+  feedEngagementIps?: Estimate | undefined;
+
+  /**
+   * Effective sample size of the inverse-propensity estimate.
+   *
+   * @generated from field: double feed_engagement_ess = 15;
+   */
+  feedEngagementEss: number;
+
+  /**
+   * Harm: blocks, "stop" replies, opt-outs and unfollows per reply.
+   *
+   * @generated from field: botsky.v1.Rate harm = 16;
+   */
+  harm?: Rate | undefined;
+
+  /**
+   * True when the harm rate's lower bound is above the configured threshold.
+   *
+   * @generated from field: bool harm_flagged = 17;
+   */
+  harmFlagged: boolean;
+
+  /**
+   * Blocks of the bot's account by people it answered or mentioned.
+   *
+   * @generated from field: uint32 blocks = 18;
+   */
+  blocks: number;
+
+  /**
+   * "stop" replies to the bot's replies.
+   *
+   * @generated from field: uint32 stops = 19;
+   */
+  stops: number;
 };
 
 /**
@@ -169,7 +354,7 @@ export type LeaderboardEntry = Message<"botsky.v1.LeaderboardEntry"> & {
  * Use `create(LeaderboardEntrySchema)` to create a new message.
  */
 export const LeaderboardEntrySchema: GenMessage<LeaderboardEntry> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_leaderboard, 2);
+  messageDesc(file_botsky_v1_leaderboard, 5);
 
 /**
  * A ratio of counts with its 95% interval.
@@ -204,7 +389,7 @@ export type Rate = Message<"botsky.v1.Rate"> & {
  * Use `create(RateSchema)` to create a new message.
  */
 export const RateSchema: GenMessage<Rate> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_leaderboard, 3);
+  messageDesc(file_botsky_v1_leaderboard, 6);
 
 /**
  * The leaderboard, served by scoring over gRPC (the same data as its HTTP API).

@@ -10,7 +10,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/scores.proto.
  */
 export const file_botsky_v1_scores: GenFile = /*@__PURE__*/
-  fileDesc("ChZib3Rza3kvdjEvc2NvcmVzLnByb3RvEglib3Rza3kudjEirAIKDUJhdHRsZU91dGNvbWUSEQoJYmF0dGxlX2lkGAEgASgJEhAKCHBvc3RfdXJpGAIgASgJEg0KBWJvdF9hGAMgASgJEg0KBWJvdF9iGAQgASgJEhMKC3JlcGx5X2FfdXJpGAUgASgJEhMKC3JlcGx5X2JfdXJpGAYgASgJEicKBndpbm5lchgHIAEoDjIXLmJvdHNreS52MS5CYXR0bGVXaW5uZXISKwoMZW5nYWdlbWVudF9hGAggASgLMhUuYm90c2t5LnYxLkVuZ2FnZW1lbnQSKwoMZW5nYWdlbWVudF9iGAkgASgLMhUuYm90c2t5LnYxLkVuZ2FnZW1lbnQSFQoNZGVjaWRlZF9hdF91cxgKIAEoAxIUCgxydWxlX3ZlcnNpb24YCyABKAkiiQEKCkVuZ2FnZW1lbnQSEwoLaW1wcmVzc2lvbnMYASABKA0SDAoEc2VlbhgCIAEoDRINCgVsaWtlcxgDIAEoDRIPCgdyZXBvc3RzGAQgASgNEg8KB3JlcGxpZXMYBSABKA0SDgoGcXVvdGVzGAYgASgNEhcKD21lbnRpb25fcmVwbGllZBgHIAEoCCKyAQoOUmF0aW5nU25hcHNob3QSDgoGYm90X2lkGAEgASgJEicKBm1ldGhvZBgCIAEoDjIXLmJvdHNreS52MS5SYXRpbmdNZXRob2QSDgoGcmF0aW5nGAMgASgBEg8KB2NpOTVfbG8YBCABKAESDwoHY2k5NV9oaRgFIAEoARIMCgRyYW5rGAYgASgNEg8KB2JhdHRsZXMYByABKA0SFgoOY29tcHV0ZWRfYXRfdXMYCCABKAMqbgoMQmF0dGxlV2lubmVyEh0KGUJBVFRMRV9XSU5ORVJfVU5TUEVDSUZJRUQQABITCg9CQVRUTEVfV0lOTkVSX0EQARITCg9CQVRUTEVfV0lOTkVSX0IQAhIVChFCQVRUTEVfV0lOTkVSX1RJRRADKmUKDFJhdGluZ01ldGhvZBIdChlSQVRJTkdfTUVUSE9EX1VOU1BFQ0lGSUVEEAASFQoRUkFUSU5HX01FVEhPRF9FTE8QARIfChtSQVRJTkdfTUVUSE9EX0JSQURMRVlfVEVSUlkQAmIGcHJvdG8z");
+  fileDesc("ChZib3Rza3kvdjEvc2NvcmVzLnByb3RvEglib3Rza3kudjEizwIKDUJhdHRsZU91dGNvbWUSEQoJYmF0dGxlX2lkGAEgASgJEhAKCHBvc3RfdXJpGAIgASgJEg0KBWJvdF9hGAMgASgJEg0KBWJvdF9iGAQgASgJEhMKC3JlcGx5X2FfdXJpGAUgASgJEhMKC3JlcGx5X2JfdXJpGAYgASgJEicKBndpbm5lchgHIAEoDjIXLmJvdHNreS52MS5CYXR0bGVXaW5uZXISKwoMZW5nYWdlbWVudF9hGAggASgLMhUuYm90c2t5LnYxLkVuZ2FnZW1lbnQSKwoMZW5nYWdlbWVudF9iGAkgASgLMhUuYm90c2t5LnYxLkVuZ2FnZW1lbnQSFQoNZGVjaWRlZF9hdF91cxgKIAEoAxIUCgxydWxlX3ZlcnNpb24YCyABKAkSEQoJdm90ZV9raW5kGAwgASgJEg4KBndlaWdodBgNIAEoASKJAQoKRW5nYWdlbWVudBITCgtpbXByZXNzaW9ucxgBIAEoDRIMCgRzZWVuGAIgASgNEg0KBWxpa2VzGAMgASgNEg8KB3JlcG9zdHMYBCABKA0SDwoHcmVwbGllcxgFIAEoDRIOCgZxdW90ZXMYBiABKA0SFwoPbWVudGlvbl9yZXBsaWVkGAcgASgIIrIBCg5SYXRpbmdTbmFwc2hvdBIOCgZib3RfaWQYASABKAkSJwoGbWV0aG9kGAIgASgOMhcuYm90c2t5LnYxLlJhdGluZ01ldGhvZBIOCgZyYXRpbmcYAyABKAESDwoHY2k5NV9sbxgEIAEoARIPCgdjaTk1X2hpGAUgASgBEgwKBHJhbmsYBiABKA0SDwoHYmF0dGxlcxgHIAEoDRIWCg5jb21wdXRlZF9hdF91cxgIIAEoAypuCgxCYXR0bGVXaW5uZXISHQoZQkFUVExFX1dJTk5FUl9VTlNQRUNJRklFRBAAEhMKD0JBVFRMRV9XSU5ORVJfQRABEhMKD0JBVFRMRV9XSU5ORVJfQhACEhUKEUJBVFRMRV9XSU5ORVJfVElFEAMqjAEKDFJhdGluZ01ldGhvZBIdChlSQVRJTkdfTUVUSE9EX1VOU1BFQ0lGSUVEEAASFQoRUkFUSU5HX01FVEhPRF9FTE8QARIfChtSQVRJTkdfTUVUSE9EX0JSQURMRVlfVEVSUlkQAhIlCiFSQVRJTkdfTUVUSE9EX0JSQURMRVlfVEVSUllfU1RZTEUQA2IGcHJvdG8z");
 
 /**
  * The result of one battle: two bots answered the same post, and the reply that earned more
@@ -96,6 +96,23 @@ export type BattleOutcome = Message<"botsky.v1.BattleOutcome"> & {
    * @generated from field: string rule_version = 11;
    */
   ruleVersion: string;
+
+  /**
+   * Which vote decided the battle under engagement-v2: "author" (the person both bots answered
+   * engaged with one side more than the other), "crowd" (other people's engagement), or "tie".
+   * Empty under engagement-v1.
+   *
+   * @generated from field: string vote_kind = 12;
+   */
+  voteKind: string;
+
+  /**
+   * The battle's weight in the Bradley-Terry fit: the inverse of the pair's sampling probability,
+   * normalised so that uniform sampling gives 1.
+   *
+   * @generated from field: double weight = 13;
+   */
+  weight: number;
 };
 
 /**
@@ -315,6 +332,15 @@ export const RatingMethod = {
    * @generated from enum value: RATING_METHOD_BRADLEY_TERRY = 2;
    */
   BRADLEY_TERRY: 2,
+
+  /**
+   * Bradley-Terry with style control: covariates for the two replies' differences in length,
+   * question, emoji, link, mentions and seconds from the post to the reply (Chatbot Arena's
+   * style control), with sandwich 95% intervals. The leaderboard's default order.
+   *
+   * @generated from enum value: RATING_METHOD_BRADLEY_TERRY_STYLE = 3;
+   */
+  BRADLEY_TERRY_STYLE: 3,
 } as const;
 
 /**

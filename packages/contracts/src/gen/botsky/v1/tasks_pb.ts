@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/tasks.proto.
  */
 export const file_botsky_v1_tasks: GenFile = /*@__PURE__*/
-  fileDesc("ChVib3Rza3kvdjEvdGFza3MucHJvdG8SCWJvdHNreS52MSLsAgoJUmVwbHlUYXNrEg8KB3Rhc2tfaWQYASABKAkSJgoIcG9zdF9yZWYYAiABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEh0KBHBvc3QYAyABKAsyDy5ib3Rza3kudjEuUG9zdBIlCghyZXBseV90bxgEIAEoCzITLmJvdHNreS52MS5SZXBseVJlZhISCgphdXRob3JfZGlkGAUgASgJEhUKDWF1dGhvcl9oYW5kbGUYBiABKAkSDgoGYm90X2lkGAcgASgJEg8KB2JvdF9kaWQYCCABKAkSLAoHbWVudGlvbhgJIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhkKEW5vX21lbnRpb25fcmVhc29uGAogASgJEhEKCWJhdHRsZV9pZBgLIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAwgASgDEhMKC2RlYWRsaW5lX3VzGA0gASgDEgwKBHNsb3QYDiABKA0iZQoQTWVudGlvbkNhbmRpZGF0ZRILCgNkaWQYASABKAkSDgoGaGFuZGxlGAIgASgJEhIKCnNpbWlsYXJpdHkYAyABKAESDgoGcmVhc29uGAQgASgJEhAKCGVsaWdpYmxlGAUgASgIIsUCCg1NYXRjaERlY2lzaW9uEhMKC2RlY2lzaW9uX2lkGAEgASgJEiYKCHBvc3RfcmVmGAIgASgLMhQuYm90c2t5LnYxLlN0cm9uZ1JlZhISCgphdXRob3JfZGlkGAMgASgJEigKB3ZlcmRpY3QYBCABKA4yFy5ib3Rza3kudjEuTWF0Y2hWZXJkaWN0Eg4KBnJlYXNvbhgFIAEoCRIPCgdib3RfaWRzGAYgAygJEhAKCHRhc2tfaWRzGAcgAygJEhEKCWJhdHRsZV9pZBgIIAEoCRIvCgpjYW5kaWRhdGVzGAkgAygLMhsuYm90c2t5LnYxLk1lbnRpb25DYW5kaWRhdGUSKwoGY2hvc2VuGAogASgLMhsuYm90c2t5LnYxLk1lbnRpb25DYW5kaWRhdGUSFQoNZGVjaWRlZF9hdF91cxgLIAEoAypmCgxNYXRjaFZlcmRpY3QSHQoZTUFUQ0hfVkVSRElDVF9VTlNQRUNJRklFRBAAEhwKGE1BVENIX1ZFUkRJQ1RfRElTUEFUQ0hFRBABEhkKFU1BVENIX1ZFUkRJQ1RfU0tJUFBFRBACYgZwcm90bzM", [file_botsky_v1_common, file_botsky_v1_network]);
+  fileDesc("ChVib3Rza3kvdjEvdGFza3MucHJvdG8SCWJvdHNreS52MSKmAwoJUmVwbHlUYXNrEg8KB3Rhc2tfaWQYASABKAkSJgoIcG9zdF9yZWYYAiABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEh0KBHBvc3QYAyABKAsyDy5ib3Rza3kudjEuUG9zdBIlCghyZXBseV90bxgEIAEoCzITLmJvdHNreS52MS5SZXBseVJlZhISCgphdXRob3JfZGlkGAUgASgJEhUKDWF1dGhvcl9oYW5kbGUYBiABKAkSDgoGYm90X2lkGAcgASgJEg8KB2JvdF9kaWQYCCABKAkSLAoHbWVudGlvbhgJIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhkKEW5vX21lbnRpb25fcmVhc29uGAogASgJEhEKCWJhdHRsZV9pZBgLIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAwgASgDEhMKC2RlYWRsaW5lX3VzGA0gASgDEgwKBHNsb3QYDiABKA0SHwoXYmF0dGxlX3BhaXJfcHJvYmFiaWxpdHkYDyABKAESFwoPYmF0dGxlX3NhbXBsaW5nGBAgASgJImUKEE1lbnRpb25DYW5kaWRhdGUSCwoDZGlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRISCgpzaW1pbGFyaXR5GAMgASgBEg4KBnJlYXNvbhgEIAEoCRIQCghlbGlnaWJsZRgFIAEoCCLFAgoNTWF0Y2hEZWNpc2lvbhITCgtkZWNpc2lvbl9pZBgBIAEoCRImCghwb3N0X3JlZhgCIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSEgoKYXV0aG9yX2RpZBgDIAEoCRIoCgd2ZXJkaWN0GAQgASgOMhcuYm90c2t5LnYxLk1hdGNoVmVyZGljdBIOCgZyZWFzb24YBSABKAkSDwoHYm90X2lkcxgGIAMoCRIQCgh0YXNrX2lkcxgHIAMoCRIRCgliYXR0bGVfaWQYCCABKAkSLwoKY2FuZGlkYXRlcxgJIAMoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEisKBmNob3NlbhgKIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhUKDWRlY2lkZWRfYXRfdXMYCyABKAMqZgoMTWF0Y2hWZXJkaWN0Eh0KGU1BVENIX1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIcChhNQVRDSF9WRVJESUNUX0RJU1BBVENIRUQQARIZChVNQVRDSF9WRVJESUNUX1NLSVBQRUQQAmIGcHJvdG8z", [file_botsky_v1_common, file_botsky_v1_network]);
 
 /**
  * An order from matchmaker to bot-runner: "bot X answers post P and mentions person M"
@@ -126,6 +126,22 @@ export type ReplyTask = Message<"botsky.v1.ReplyTask"> & {
    * @generated from field: uint32 slot = 14;
    */
   slot: number;
+
+  /**
+   * In a battle: the probability that matchmaker drew this pair of bots, given that it held a
+   * battle (1 / number of eligible pairs under uniform sampling). Scoring weights the battle by
+   * its inverse in the rating fit, so active sampling does not bias the ratings. 0 when not a battle.
+   *
+   * @generated from field: double battle_pair_probability = 15;
+   */
+  battlePairProbability: number;
+
+  /**
+   * In a battle: how the pair was drawn, "uniform" or "active" (BOTSKY_BATTLE_SAMPLING).
+   *
+   * @generated from field: string battle_sampling = 16;
+   */
+  battleSampling: string;
 };
 
 /**

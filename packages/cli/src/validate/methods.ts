@@ -1,0 +1,158 @@
+// The season's record as scoring reads it, and every ranking method on it. Battles are decided by
+// scoring's own rule (decideBattlesV2) on the rows scoring would hold; the ratings come from
+// @botsky/ratings, as on the live leaderboard; engagement is the feed's inverse-propensity
+// estimate and recommendation the share of introductions answered within the window.
+import { replyTaskId } from '@botsky/contracts';
+import { decideBattlesV2, withWeights, type BattleReplyRow, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
+import {
+  bradleyTerryStyle, bradleyTerryWithIntervals, onlineElo, selfNormalisedIps,
+  type Interval, type RatedBot, type StyledBattle, type StyleFit,
+} from '@botsky/ratings';
+import type { SeasonRecords, SimAction, SimReply } from './season.ts';
+
+/** Scoring's defaults: BOTSKY_BATTLE_WINDOW and BOTSKY_RECOMMENDATION_WINDOW. */
+export const BATTLE_WINDOW_MS = 10 * 60_000;
+export const RECOMMENDATION_WINDOW_MS = 60 * 60_000;
+const BOOTSTRAP_ROUNDS = 100;
+
+export const METHODS = ['bt_raw', 'bt_style', 'elo', 'engagement', 'recommendation'] as const;
+export type Method = (typeof METHODS)[number];
+
+const personDid = (i: number) => `did:sim:${i}`;
+
+/**
+ * The season's battles as scoring decides them, advanced in time: each battle is decided by
+ * scoring's rule once its decision time (max(t_A, t_B) + window) has passed, on the rows and
+ * events scoring would hold, and kept; weights are renormalised over all decided battles, as
+ * scoring does over the battles it fits.
+ */
+export class BattleLedger {
+  readonly #records: SeasonRecords;
+  readonly #open = new Map<string, number[]>();
+  #scanned = 0;
+  #decided: DecidedBattle[] = [];
+
+  constructor(records: SeasonRecords) {
+    this.#records = records;
+  }
+
+  /** Every battle decided by asOf, in decision order, with both replies' styles. */
+  advance(asOfMs: number): StyledBattle[] {
+    const replies = this.#records.replies;
+    for (; this.#scanned < replies.length; this.#scanned++) {
+      const r = replies[this.#scanned] as SimReply;
+      if (r.battleId !== '') this.#open.set(r.battleId, [...(this.#open.get(r.battleId) ?? []), this.#scanned]);
+    }
+    const rows: BattleReplyRow[] = [];
+    const events: EngagementEvent[] = [];
+    for (const [battleId, sides] of this.#open) {
+      if (sides.length < 2) continue;
+      const closes = Math.max(...sides.map((i) => (replies[i] as SimReply).atMs)) + BATTLE_WINDOW_MS;
+      if (closes > asOfMs) continue;
+      this.#open.delete(battleId);
+      for (const i of sides) this.#collect(i, rows, events);
+    }
+    const fresh = decideBattlesV2(rows, events, { windowMs: BATTLE_WINDOW_MS, asOfMs, excluded: () => false });
+    this.#decided = withWeights([...this.#decided, ...fresh]);
+    return this.#decided.map((b) => this.#styled(b));
+  }
+
+  #collect(i: number, rows: BattleReplyRow[], events: EngagementEvent[]): void {
+    const r = this.#records.replies[i] as SimReply;
+    rows.push({
+      task_id: replyTaskId(r.postUri, r.slot), bot_id: r.botId, post_uri: r.postUri, reply_uri: r.uri, battle_id: r.battleId,
+      finished_ms: r.atMs, post_author_did: personDid(r.author), pair_probability: r.pairProbability,
+    });
+    for (const a of this.#records.actionsOf[i] as number[]) {
+      const action = this.#records.actions[a] as SimAction;
+      if (action.kind === 'like' || action.kind === 'reply') {
+        events.push({ reply_uri: r.uri, actor_did: personDid(action.actor), kind: action.kind, at_ms: action.atMs });
+      }
+    }
+  }
+
+  #styled(b: DecidedBattle): StyledBattle {
+    const style = (uri: string) => (this.#records.replies[Number(uri.slice(uri.lastIndexOf('/') + 1))] as SimReply).style;
+    return { a: b.botA, b: b.botB, winner: b.winner, weight: b.weight, styleA: style(b.replyAUri), styleB: style(b.replyBUri) };
+  }
+}
+
+/** The battles decided by asOf (a fresh ledger). */
+export function seasonBattles(records: SeasonRecords, asOfMs: number): StyledBattle[] {
+  return new BattleLedger(records).advance(asOfMs);
+}
+
+export function fitStyle(battles: readonly StyledBattle[]): StyleFit {
+  return bradleyTerryStyle(battles);
+}
+
+/** What the matchmaker learns from scoring's snapshots: each bot's rating and interval. */
+export function ratingView(rated: readonly RatedBot[]): Map<string, { rating: number; ci95: [number, number] }> {
+  return new Map(rated.map((r) => [r.bot, { rating: r.rating, ci95: [r.ci95[0], r.ci95[1]] }]));
+}
+
+export interface MethodScores {
+  /** method → bot → score (higher is better) */
+  scores: Record<Method, Map<string, number>>;
+  /** bot → interval, for the rating methods */
+  intervals: { bt_raw: Map<string, Interval>; bt_style: Map<string, Interval> };
+  style: StyleFit;
+}
+
+/** Every method's scores at the end of a season. */
+export function scoreSeason(records: SeasonRecords, battles: readonly StyledBattle[], seed: number): MethodScores {
+  const raw = bradleyTerryWithIntervals(battles, { rounds: BOOTSTRAP_ROUNDS, seed });
+  const style = fitStyle(battles);
+  return {
+    scores: {
+      bt_raw: new Map(raw.map((r) => [r.bot, r.rating])),
+      bt_style: new Map(style.ratings.map((r) => [r.bot, r.rating])),
+      elo: onlineElo(battles),
+      engagement: feedEngagement(records),
+      recommendation: recommendation(records),
+    },
+    intervals: {
+      bt_raw: new Map(raw.map((r) => [r.bot, r.ci95])),
+      bt_style: new Map(style.ratings.map((r) => [r.bot, r.ci95])),
+    },
+    style,
+  };
+}
+
+/** Per bot, the self-normalised IPS of viewers' actions per impression (first impression per viewer and reply). */
+function feedEngagement(records: SeasonRecords): Map<string, number> {
+  const acted = new Map<string, number>();
+  for (const a of records.actions) {
+    if (a.role === 'viewer' && (a.kind === 'like' || a.kind === 'reply')) acted.set(`${a.reply}:${a.actor}`, (acted.get(`${a.reply}:${a.actor}`) ?? 0) + 1);
+  }
+  const items = new Map<string, { y: number; p: number }[]>();
+  const first = new Set<string>();
+  for (const i of records.impressions) {
+    const key = `${i.reply}:${i.viewer}`;
+    if (first.has(key)) continue;
+    first.add(key);
+    const bot = (records.replies[i.reply] as SimReply).botId;
+    const list = items.get(bot) ?? [];
+    list.push({ y: acted.get(key) ?? 0, p: i.probability });
+    items.set(bot, list);
+  }
+  return new Map([...items].map(([bot, xs]) => [bot, selfNormalisedIps(xs).rate]));
+}
+
+/** Per bot, introductions answered (a reply by the introduced person within the window) per introduction. */
+function recommendation(records: SeasonRecords): Map<string, number> {
+  const answered = new Set<number>();
+  for (const a of records.actions) {
+    const r = records.replies[a.reply] as SimReply;
+    if (a.kind === 'reply' && a.role === 'mentioned' && a.atMs < r.atMs + RECOMMENDATION_WINDOW_MS) answered.add(a.reply);
+  }
+  const counts = new Map<string, { n: number; ok: number }>();
+  records.replies.forEach((r, i) => {
+    if (r.mention < 0 || r.atMs + RECOMMENDATION_WINDOW_MS > records.endMs) return;
+    const c = counts.get(r.botId) ?? { n: 0, ok: 0 };
+    c.n++;
+    if (answered.has(i)) c.ok++;
+    counts.set(r.botId, c);
+  });
+  return new Map([...counts].map(([bot, c]) => [bot, c.n > 0 ? c.ok / c.n : 0]));
+}

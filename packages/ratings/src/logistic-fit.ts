@@ -1,0 +1,200 @@
+// The penalised logistic regression behind `bradleyTerryStyle`, fitted by Newton–Raphson with a
+// halving line search, and its sandwich covariance. The unknowns are the bots' log-strengths β
+// (bot 0 fixed at 0 while fitting, recentred to sum zero afterwards) and the style coefficients γ.
+// Each battle's design row is e_a − e_b for the bots plus its k covariates, so the information
+// matrix is accumulated from a handful of entries per battle instead of a dense outer product.
+import { choleskyInverse, choleskyJittered, choleskySolve, multiply } from './linear-algebra.ts';
+
+/** Battles as arrays: bot indices, outcome y in [0, 1], weight, and k covariates per battle. */
+export interface PairedDesign {
+  bots: number;
+  k: number;
+  a: Int32Array;
+  b: Int32Array;
+  y: Float64Array;
+  w: Float64Array;
+  /** z[t * k + f]: covariate f of battle t. */
+  z: Float64Array;
+}
+
+export interface LogisticOptions {
+  prior: number;
+  maxIterations: number;
+  tolerance: number;
+}
+
+export interface LogisticFit {
+  /** Log-strengths, summing to zero. */
+  beta: Float64Array;
+  gamma: Float64Array;
+  /** Sandwich standard errors of the recentred β and of γ. */
+  betaSe: Float64Array;
+  gammaSe: Float64Array;
+  iterations: number;
+}
+
+interface Pass {
+  loglik: number;
+  grad: Float64Array;
+  info: Float64Array;
+  meat: Float64Array | null;
+}
+
+const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** mat += h·x xᵀ (upper triangle) for the row x = e_a − e_b + Σ z_f e_{n+f}. */
+function addOuter(mat: Float64Array, d: number, n: number, k: number, ia: number, ib: number, z: Float64Array, off: number, h: number): void {
+  mat[ia * d + ia] = (mat[ia * d + ia] as number) + h;
+  mat[ib * d + ib] = (mat[ib * d + ib] as number) + h;
+  const lo = ia < ib ? ia : ib;
+  const hi = ia < ib ? ib : ia;
+  mat[lo * d + hi] = (mat[lo * d + hi] as number) - h;
+  for (let f = 0; f < k; f++) {
+    const hz = h * (z[off + f] as number);
+    const col = n + f;
+    mat[ia * d + col] = (mat[ia * d + col] as number) + hz;
+    mat[ib * d + col] = (mat[ib * d + col] as number) - hz;
+    for (let g = f; g < k; g++) mat[col * d + n + g] = (mat[col * d + n + g] as number) + hz * (z[off + g] as number);
+  }
+}
+
+function mirror(mat: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) mat[j * d + i] = mat[i * d + j] as number;
+}
+
+/** Log-likelihood, score and information of the battles at θ, and the sandwich's meat on request. */
+function dataPass(x: PairedDesign, theta: Float64Array, wantMeat: boolean): Pass {
+  const { bots: n, k } = x;
+  const d = n + k;
+  const grad = new Float64Array(d);
+  const info = new Float64Array(d * d);
+  const meat = wantMeat ? new Float64Array(d * d) : null;
+  let loglik = 0;
+  for (let t = 0; t < x.a.length; t++) {
+    const ia = x.a[t] as number;
+    const ib = x.b[t] as number;
+    const off = t * k;
+    let eta = (theta[ia] as number) - (theta[ib] as number);
+    for (let f = 0; f < k; f++) eta += (theta[n + f] as number) * (x.z[off + f] as number);
+    // One exponential for both σ(η) and log(1 + e^η), stable at either sign.
+    const e = Math.exp(-Math.abs(eta));
+    const p = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const w = x.w[t] as number;
+    const y = x.y[t] as number;
+    const r = w * (y - p);
+    loglik += w * (y * eta - (eta > 0 ? eta : 0) - Math.log1p(e));
+    grad[ia] = (grad[ia] as number) + r;
+    grad[ib] = (grad[ib] as number) - r;
+    for (let f = 0; f < k; f++) grad[n + f] = (grad[n + f] as number) + r * (x.z[off + f] as number);
+    addOuter(info, d, n, k, ia, ib, x.z, off, w * p * (1 - p));
+    if (meat) addOuter(meat, d, n, k, ia, ib, x.z, off, r * r);
+  }
+  mirror(info, d);
+  if (meat) mirror(meat, d);
+  return { loglik, grad, info, meat };
+}
+
+/**
+ * One virtual game per bot, half won, against the average bot (the mean of β), as in
+ * `bradleyTerry`'s prior: log-concave, shift-invariant, and a penalty on β only.
+ */
+function addPrior(pass: Pass, theta: Float64Array, n: number, d: number, prior: number): void {
+  if (prior === 0 || n === 0) return;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += (theta[i] as number) / n;
+  const g = new Float64Array(n);
+  const h = new Float64Array(n);
+  let gMean = 0;
+  let hSum = 0;
+  for (let i = 0; i < n; i++) {
+    const di = (theta[i] as number) - mean;
+    const s = sigmoid(di);
+    pass.loglik += prior * (0.5 * di - softplus(di));
+    g[i] = prior * (0.5 - s);
+    h[i] = prior * s * (1 - s);
+    gMean += (g[i] as number) / n;
+    hSum += h[i] as number;
+  }
+  // The information in β of a function of Cβ (C the centring matrix) is C diag(h) C.
+  for (let i = 0; i < n; i++) {
+    pass.grad[i] = (pass.grad[i] as number) + (g[i] as number) - gMean;
+    for (let j = 0; j < n; j++) {
+      const cdc = (i === j ? (h[i] as number) : 0) - ((h[i] as number) + (h[j] as number)) / n + hSum / (n * n);
+      pass.info[i * d + j] = (pass.info[i * d + j] as number) + cdc;
+    }
+  }
+}
+
+function evaluate(x: PairedDesign, theta: Float64Array, o: LogisticOptions, wantMeat: boolean): Pass {
+  const pass = dataPass(x, theta, wantMeat);
+  addPrior(pass, theta, x.bots, x.bots + x.k, o.prior);
+  return pass;
+}
+
+/** The matrix or vector without its first row and column (bot 0, whose β is fixed). */
+function reduce(m: Float64Array, d: number): Float64Array {
+  if (m.length === d) return m.slice(1);
+  const r = new Float64Array((d - 1) * (d - 1));
+  for (let i = 1; i < d; i++) for (let j = 1; j < d; j++) r[(i - 1) * (d - 1) + j - 1] = m[i * d + j] as number;
+  return r;
+}
+
+/** Newton–Raphson on the penalised log-likelihood; a step is halved until it does not lose. */
+function newton(x: PairedDesign, o: LogisticOptions): { theta: Float64Array; iterations: number } {
+  const d = x.bots + x.k;
+  let theta = new Float64Array(d);
+  let cur = evaluate(x, theta, o, false);
+  let iter = 0;
+  while (iter < o.maxIterations) {
+    iter++;
+    const delta = choleskySolve(choleskyJittered(reduce(cur.info, d), d - 1), d - 1, reduce(cur.grad, d));
+    const slack = 1e-12 * (1 + Math.abs(cur.loglik));
+    let step = 1;
+    let next: Pass | null = null;
+    let cand = theta;
+    for (; step > 1e-8; step /= 2) {
+      cand = theta.map((v, i) => (i === 0 ? 0 : v + step * (delta[i - 1] as number)));
+      next = evaluate(x, cand, o, false);
+      if (next.loglik >= cur.loglik - slack) break;
+    }
+    if (!next || step <= 1e-8) break;
+    theta = cand;
+    cur = next;
+    let change = 0;
+    for (const v of delta) change = Math.max(change, Math.abs(step * v));
+    if (change < o.tolerance) break;
+  }
+  return { theta, iterations: iter };
+}
+
+/** Standard errors from V = H⁻¹ M H⁻¹, β's recentred through the centring matrix C: C V C. */
+function sandwich(x: PairedDesign, theta: Float64Array, o: LogisticOptions): { betaSe: Float64Array; gammaSe: Float64Array } {
+  const { bots: n, k } = x;
+  const d = n + k;
+  const at = evaluate(x, theta, o, true);
+  const hInv = choleskyInverse(choleskyJittered(reduce(at.info, d), d - 1), d - 1);
+  const vr = multiply(multiply(hInv, reduce(at.meat as Float64Array, d), d - 1), hInv, d - 1);
+  const v = (i: number, j: number) => (i === 0 || j === 0 ? 0 : (vr[(i - 1) * (d - 1) + j - 1] as number));
+  const rowMean = new Float64Array(n);
+  let allMean = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) rowMean[i] = (rowMean[i] as number) + v(i, j) / n;
+    allMean += (rowMean[i] as number) / n;
+  }
+  const betaSe = new Float64Array(n).map((_, i) => Math.sqrt(Math.max(0, v(i, i) - 2 * (rowMean[i] as number) + allMean)));
+  const gammaSe = new Float64Array(k).map((_, f) => Math.sqrt(Math.max(0, v(n + f, n + f))));
+  return { betaSe, gammaSe };
+}
+
+/** The penalised maximum-likelihood fit and its sandwich standard errors. */
+export function fitLogistic(x: PairedDesign, o: LogisticOptions): LogisticFit {
+  const n = x.bots;
+  if (n === 0) return { beta: new Float64Array(0), gamma: new Float64Array(x.k), betaSe: new Float64Array(0), gammaSe: new Float64Array(x.k), iterations: 0 };
+  const { theta, iterations } = newton(x, o);
+  const { betaSe, gammaSe } = sandwich(x, theta, o);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += (theta[i] as number) / n;
+  const beta = theta.slice(0, n).map((v) => v - mean);
+  return { beta, gamma: theta.slice(n), betaSe, gammaSe, iterations };
+}

@@ -1,0 +1,142 @@
+// Style control, as Chatbot Arena's (Li et al., "Does style matter?", 2024): Bradley–Terry with
+// the two replies' style differences as covariates, so that a bot is not rated up for being
+// long, chatty or fast when people reward that in any bot.
+//
+// Model: P(a beats b) = σ((β_a − β_b) + γ·z), z the battle's covariates: for the counts (length
+// in graphemes, questions, emoji, mentions) the normalised difference (x_a − x_b)/(x_a + x_b), 0
+// when both are 0; for links the difference of the presence indicators; for latency the
+// difference of log(1 + seconds). Each column is scaled to unit weighted root mean square: that
+// is mean 0 and sd 1 over the battles read in both orientations ((a, b, z, y) and (b, a, −z,
+// 1 − y) are the same observation). Subtracting the mean of the battles as labelled would add a
+// term −γ·mean that depends on which bot is side A, which the model must not. A column that is
+// constant over the battles is left out (coefficient 0, interval [0, 0]).
+//
+// Ties are y = 0.5; a battle's weight multiplies its log-likelihood. Fitted by Newton–Raphson
+// with bradleyTerry's prior on β only (per bot, `prior` virtual games, half won, against the
+// average bot), which keeps an all-win bot finite; β is identified by fixing one bot and then
+// recentring to sum zero. Intervals: the sandwich covariance V = H⁻¹ M H⁻¹ (H the weighted
+// information plus the prior's, M = Σ w²(y − p)² x xᵀ), robust to ties and to the weights; a
+// rating's interval is that of its recentred β, on the Elo scale centre + scale·β/ln(base).
+import { assignRanks, botsOf, type RatedBot } from './bradley-terry.ts';
+import { scoreOf, type Battle } from './elo.ts';
+import { Z95, type Interval } from './intervals.ts';
+import { fitLogistic, type PairedDesign } from './logistic-fit.ts';
+import { featureDifference, STYLE_FEATURES, type ReplyStyle, type StyleFeature } from './style-features.ts';
+
+export { featureDifference, STYLE_FEATURES, styleOf, type ReplyStyle, type StyleFeature } from './style-features.ts';
+
+export interface StyledBattle extends Battle {
+  styleA: ReplyStyle;
+  styleB: ReplyStyle;
+}
+
+/** A style coefficient, per standard deviation of its covariate, in natural-log odds. */
+export interface StyleCoefficient {
+  name: StyleFeature;
+  value: number;
+  ci95: Interval;
+}
+
+export interface StyleFit {
+  ratings: RatedBot[];
+  coefficients: StyleCoefficient[];
+}
+
+export interface StyleFitOptions {
+  /** Virtual games per bot (0 disables the prior). */
+  prior?: number;
+  scale?: number;
+  base?: number;
+  /** The mean rating over the bots fitted. */
+  centre?: number;
+  maxIterations?: number;
+  /** Newton stops when no parameter moves by more than this (natural-log units). */
+  tolerance?: number;
+  /** The covariates to control for, all by default. */
+  features?: readonly StyleFeature[];
+}
+
+const STYLE_DEFAULTS = { prior: 1, scale: 400, base: 10, centre: 1000, maxIterations: 100, tolerance: 1e-10 };
+
+/** Feature f's covariate for every battle, scaled to unit weighted root mean square; null if constant. */
+function column(battles: readonly StyledBattle[], w: Float64Array, wSum: number, feature: StyleFeature): Float64Array | null {
+  const col = new Float64Array(battles.length);
+  let first = Number.NaN;
+  let varies = false;
+  let ss = 0;
+  for (let t = 0; t < battles.length; t++) {
+    const battle = battles[t] as StyledBattle;
+    const v = featureDifference(feature, battle.styleA, battle.styleB);
+    col[t] = v;
+    const wt = w[t] as number;
+    if (!(wt > 0)) continue;
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) varies = true;
+    ss += wt * v * v;
+  }
+  if (!varies || !(ss > 0)) return null;
+  const rms = Math.sqrt(ss / wSum);
+  for (let t = 0; t < col.length; t++) col[t] = (col[t] as number) / rms;
+  return col;
+}
+
+/** The covariate columns that vary, interleaved per battle, and which features they are. */
+function covariates(battles: readonly StyledBattle[], w: Float64Array, features: readonly StyleFeature[]): { z: Float64Array; active: number[] } {
+  let wSum = 0;
+  for (const v of w) wSum += v;
+  const columns: Float64Array[] = [];
+  const active: number[] = [];
+  features.forEach((feature, f) => {
+    const col = column(battles, w, wSum, feature);
+    if (!col) return;
+    columns.push(col);
+    active.push(f);
+  });
+  const k = columns.length;
+  const z = new Float64Array(battles.length * k);
+  for (let f = 0; f < k; f++) {
+    const col = columns[f] as Float64Array;
+    for (let t = 0; t < col.length; t++) z[t * k + f] = col[t] as number;
+  }
+  return { z, active };
+}
+
+function design(battles: readonly StyledBattle[], bots: string[], features: readonly StyleFeature[]): { x: PairedDesign; active: number[] } {
+  const index = new Map(bots.map((b, i) => [b, i]));
+  const n = battles.length;
+  const x = { a: new Int32Array(n), b: new Int32Array(n), y: new Float64Array(n), w: new Float64Array(n) };
+  for (let t = 0; t < n; t++) {
+    const battle = battles[t] as StyledBattle;
+    x.a[t] = index.get(battle.a) as number;
+    x.b[t] = index.get(battle.b) as number;
+    x.y[t] = scoreOf(battle.winner);
+    x.w[t] = battle.weight ?? 1;
+  }
+  const { z, active } = covariates(battles, x.w, features);
+  return { x: { ...x, bots: bots.length, k: active.length, z }, active };
+}
+
+/** Bradley–Terry with style covariates: ratings net of style, and what each style feature is worth. */
+export function bradleyTerryStyle(battles: readonly StyledBattle[], opts: StyleFitOptions = {}): StyleFit {
+  const o = { ...STYLE_DEFAULTS, ...opts };
+  const features = opts.features ?? STYLE_FEATURES;
+  const bots = botsOf(battles);
+  const { x, active } = design(battles, bots, features);
+  const fit = fitLogistic(x, o);
+  const toElo = o.scale / Math.log(o.base);
+  const played = new Map<string, number>();
+  for (const b of battles) played.set(b.a, (played.get(b.a) ?? 0) + 1).set(b.b, (played.get(b.b) ?? 0) + 1);
+  const ratings = bots.map((bot, i): RatedBot => {
+    const rating = o.centre + toElo * (fit.beta[i] as number);
+    const half = Z95 * toElo * (fit.betaSe[i] as number);
+    return { bot, rating, ci95: [rating - half, rating + half], battles: played.get(bot) ?? 0, rank: 0 };
+  });
+  const coefficients = features.map((name, f): StyleCoefficient => {
+    const at = active.indexOf(f);
+    if (at < 0) return { name, value: 0, ci95: [0, 0] };
+    const value = fit.gamma[at] as number;
+    const half = Z95 * (fit.gammaSe[at] as number);
+    return { name, value, ci95: [value - half, value + half] };
+  });
+  return { ratings: assignRanks(ratings), coefficients };
+}

@@ -1,0 +1,22 @@
+// The bots' ratings, for active battle sampling. Every replica draws battles, so every replica
+// follows scoring's rating snapshots itself (`bus.follow` on botsky.scores.rating alone, not the
+// battles next to it); a consumer group would hand each replica only some bots. Replayed from
+// the same look-back as the network state: scoring publishes a whole table whenever the decided
+// battles change (and when it starts), so a replica that starts after a longer quiet spell draws
+// its battles uniformly among the balanced pairs until the next table, which is still logged
+// with its exact probability.
+import type { Bus, BusMessage, FollowSubscription } from '@botsky/bus';
+import { decode, RatingSnapshotSchema, SUBJECTS } from '@botsky/contracts';
+import type { Deps } from './activity.ts';
+
+export async function followRatings(bus: Bus, { ctx, st }: Deps, sinceMs: number): Promise<FollowSubscription> {
+  return bus.follow(SUBJECTS.ratingSnapshot, (msg) => observe({ ctx, st }, msg), { sinceMs });
+}
+
+/** An undecodable snapshot throws: the bus counts it (`followers[subject].failed`) and logs it. */
+async function observe({ ctx, st }: Deps, msg: BusMessage): Promise<void> {
+  if (!st.ratings.observe(decode(RatingSnapshotSchema, msg.data))) return;
+  const view = st.ratings.view();
+  st.picker.setRatings(view);
+  ctx.mm.ratedBots.set(view.size);
+}

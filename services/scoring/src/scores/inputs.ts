@@ -1,0 +1,77 @@
+// What the leaderboard reads from the warehouse as of a moment, and who counts as a person: not a
+// bot's own account (the repository of its replies), not an account labelled `bot`.
+import {
+  battleReplyDetailsAsOf,
+  botLabelledAsOf,
+  botRepliesAsOf,
+  harmEventsAsOf,
+  personActionsAsOf,
+  seenReportsAsOf,
+  servedImpressionsAsOf,
+  type BotReplyRow,
+  type HarmEvent,
+  type PersonAction,
+  type ReplyDetails,
+  type SeenReport,
+  type ServedImpression,
+  type Warehouse,
+} from '@botsky/warehouse';
+import { authorityOf } from '../recorder/network.ts';
+
+export interface RankingInputs {
+  replies: BotReplyRow[];
+  actions: PersonAction[];
+  served: ServedImpression[];
+  seen: SeenReport[];
+  harm: HarmEvent[];
+  details: ReplyDetails[];
+  /** DIDs that are not people: the bots' accounts and `bot`-labelled accounts */
+  notPeople: Set<string>;
+}
+
+export async function readInputs(wh: Warehouse, asOf: Date): Promise<RankingInputs> {
+  const w = { asOf };
+  const replies = await botRepliesAsOf(wh, w);
+  const actions = await personActionsAsOf(wh, w);
+  const served = await servedImpressionsAsOf(wh, w);
+  const seen = await seenReportsAsOf(wh, w);
+  const harm = await harmEventsAsOf(wh, w);
+  const details = await battleReplyDetailsAsOf(wh, w);
+  const labelled = await botLabelledAsOf(wh, w);
+  const notPeople = new Set([...replies.map((r) => authorityOf(r.reply_uri)), ...labelled]);
+  return { replies, actions: actions.filter((a) => !notPeople.has(a.actor_did)), served, seen, harm, details, notPeople };
+}
+
+/** Per person, the bot replies they could have liked: served to them, or answering or mentioning them. */
+export function exposureOf(replies: readonly BotReplyRow[], served: readonly ServedImpression[]): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const add = (did: string, uri: string, bot: string) => {
+    if (did === '') return;
+    const of = out.get(did) ?? new Map<string, string>();
+    out.set(did, of.set(uri, bot));
+  };
+  for (const r of replies) {
+    add(authorityOf(r.post_uri), r.reply_uri, r.bot_id);
+    add(r.mention_did, r.reply_uri, r.bot_id);
+  }
+  for (const i of served) add(i.viewer_did, i.post_uri, i.bot_id);
+  return out;
+}
+
+/** The bot that last answered or mentioned a person before a time (opt-outs are attributed to it). */
+export function lastBotReaching(replies: readonly BotReplyRow[]): (did: string, beforeMs: number) => string | undefined {
+  const byPerson = new Map<string, BotReplyRow[]>();
+  for (const r of replies) {
+    for (const did of new Set([authorityOf(r.post_uri), r.mention_did])) {
+      if (did === '') continue;
+      const list = byPerson.get(did);
+      if (list) list.push(r);
+      else byPerson.set(did, [r]);
+    }
+  }
+  return (did, beforeMs) => {
+    let last: BotReplyRow | undefined;
+    for (const r of byPerson.get(did) ?? []) if (Number(r.finished_ms) < beforeMs && (!last || Number(r.finished_ms) >= Number(last.finished_ms))) last = r;
+    return last?.bot_id;
+  };
+}
