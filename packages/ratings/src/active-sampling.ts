@@ -10,6 +10,14 @@ export interface PairStat {
   battles: number;
 }
 
+/**
+ * How sharply the weight follows the doubt about a pair's order. The Arena's weight alone spreads
+ * battles over every pair; a ranking only needs the pairs still in doubt. Chosen with
+ * `botsky validate` (docs/ranking-method.md#active-battles): battles until the order settles,
+ * against uniform sampling, were 0.93 with power 1, 0.68 with 2, 0.59-0.63 with 4 and 0.84 with 8.
+ */
+export const DOUBT_POWER = 4;
+
 /** Every pair keeps at least this share of the largest weight. */
 const FLOOR = 0.01;
 /** σ of a bot when no bot has a rating yet: half a 400-point interval's width either side. */
@@ -32,7 +40,7 @@ function sigmas(bots: readonly string[], ratings: ReadonlyMap<string, { rating: 
 
 /**
  * The expected shrinkage of the pair's standard error from one more battle, times the chance
- * that the pair's order is still in doubt. v = σ_a² + σ_b² is the variance of the rating
+ * that the pair's order is still in doubt (to the power DOUBT_POWER). v = σ_a² + σ_b² is the variance of the rating
  * difference after n battles, so one battle's variance is Σ = v·n' (n' = max(n, 1)) and one more
  * battle takes the standard error from √(Σ/n') to √(Σ/(n'+1)).
  */
@@ -41,7 +49,7 @@ function pairWeight(v: number, n: number, gap: number): number {
   const n1 = Math.max(n, 1);
   const sigmaPerBattle = v * n1;
   const shrink = Math.sqrt(sigmaPerBattle / n1) - Math.sqrt(sigmaPerBattle / (n1 + 1));
-  return shrink * 2 * normalCdf(-Math.abs(gap) / Math.sqrt(v));
+  return shrink * (2 * normalCdf(-Math.abs(gap) / Math.sqrt(v))) ** DOUBT_POWER;
 }
 
 /**

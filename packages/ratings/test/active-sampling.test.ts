@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activePairWeights, normalCdf, type Interval } from '../src/index.ts';
+import { activePairWeights, DOUBT_POWER, normalCdf, type Interval } from '../src/index.ts';
 
 const close = (actual: number, expected: number, tol: number, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} not within ${tol} of ${expected}`);
@@ -39,8 +39,9 @@ test('an uncertain, little-battled pair outweighs a settled, much-battled one', 
   close(weightOf(ws, 'c', 'd'), 0.01 * max, 1e-15, 'c-d is ordered beyond doubt: it sits on the floor');
 });
 
-test('the weight is the standard error one more battle removes, times the chance the order is in doubt', () => {
-  // σ = half-width / 1.959964; v = σ_a² + σ_b²; w ∝ √v·(1 − √(n'/(n'+1)))·2Φ(−|gap|/√v).
+test('the weight is the standard error one more battle removes, times the chance the order is in doubt to the DOUBT_POWER', () => {
+  // σ = half-width / 1.959964; v = σ_a² + σ_b²; w ∝ √v·(1 − √(n'/(n'+1)))·(2Φ(−|gap|/√v))^4.
+  assert.equal(DOUBT_POWER, 4);
   const z = 1.959963984540054;
   const ratings: Ratings = new Map([
     ['a', { rating: 1000, ci95: [1000 - 20 * z, 1000 + 20 * z] }],
@@ -52,7 +53,7 @@ test('the weight is the standard error one more battle removes, times the chance
   const expected = (s1: number, s2: number, gap: number, battles: number) => {
     const v = s1 * s1 + s2 * s2;
     const m = Math.max(battles, 1);
-    return Math.sqrt(v) * (1 - Math.sqrt(m / (m + 1))) * 2 * normalCdf(-Math.abs(gap) / Math.sqrt(v));
+    return Math.sqrt(v) * (1 - Math.sqrt(m / (m + 1))) * (2 * normalCdf(-Math.abs(gap) / Math.sqrt(v))) ** 4;
   };
   const raw = [expected(20, 30, 30, 0), expected(20, 40, 60, 3), expected(30, 40, 30, 8)];
   const total = raw.reduce((s, x) => s + x, 0);

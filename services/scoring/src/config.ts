@@ -31,6 +31,7 @@ export const scoringConfigSpec = {
   recommendationWindowMs: duration('BOTSKY_RECOMMENDATION_WINDOW', { min: 1 }).default(60 * 60_000),
   bootstrapRounds: int('BOTSKY_BOOTSTRAP_ROUNDS', { min: 0, max: 100_000 }).default(1000),
   battleRule: oneOf('BOTSKY_BATTLE_RULE', ['engagement-v2', 'engagement-v1'] as const).default('engagement-v2'),
+  battleWeighting: oneOf('BOTSKY_BATTLE_WEIGHTING', ['none', 'inverse'] as const).default('none'),
   rankBy: oneOf('BOTSKY_RANK_BY', ['bt_style', 'bt_raw'] as const).default('bt_style'),
   influenceDailyCap: int('BOTSKY_INFLUENCE_DAILY_CAP', { min: 1, max: 1_000_000 }).default(30),
   harmThreshold: number('BOTSKY_HARM_THRESHOLD', { min: 0 }).default(0.05),

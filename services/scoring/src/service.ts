@@ -34,7 +34,7 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
     warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
     params: {
       battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds,
-      battleRule: config.battleRule, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap, harmThreshold: config.harmThreshold,
+      battleRule: config.battleRule, battleWeighting: config.battleWeighting, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap, harmThreshold: config.harmThreshold,
       projectDid: config.projectDid,
     },
     intervalMs: config.scoringIntervalMs,

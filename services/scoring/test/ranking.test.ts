@@ -27,9 +27,11 @@ const T0 = Math.floor((Date.now() - 3 * 60 * MIN) / 1000) * 1000;
 const AS_OF = new Date(T0 + 90 * MIN);
 const ENV = {
   BOTSKY_BATTLE_WINDOW: '10m', BOTSKY_RECOMMENDATION_WINDOW: '30m', BOTSKY_BOOTSTRAP_ROUNDS: '100', BOTSKY_SCORING_INTERVAL: '1h',
-  BOTSKY_PROJECT_DID: did('project'),
+  BOTSKY_PROJECT_DID: did('project'), BOTSKY_BATTLE_WEIGHTING: 'inverse',
 };
-const CONFIG = { battleWindowMs: W, recommendationWindowMs: 30 * MIN, bootstrapRounds: 100, projectDid: did('project') };
+const CONFIG = {
+  battleWindowMs: W, recommendationWindowMs: 30 * MIN, bootstrapRounds: 100, projectDid: did('project'), battleWeighting: 'inverse' as const,
+};
 const P1 = postUri('alice', 'p1');
 const P2 = postUri('bob', 'p2');
 const R = (bot: string, rkey: string) => postUri(bot, rkey);
@@ -114,6 +116,11 @@ describe('ranking, second version', () => {
     const [w2, w1] = live.battles.map((b) => b.weight);
     assert.ok(Math.abs((w2 ?? 0) - 4 / 3) < 1e-12 && Math.abs((w1 ?? 0) - 2 / 3) < 1e-12, `${w1}, ${w2}`);
     assert.deepEqual(live.battles.map((b) => b.decidedAtMs), [T0 + 20_000 + W, T0 + 5 * MIN + W]);
+  });
+
+  it('weighs every battle 1 by default (BOTSKY_BATTLE_WEIGHTING=none)', async () => {
+    const unweighted = await computeLeaderboard(s.ctx.warehouse, { asOf: AS_OF, config: { ...CONFIG, battleWeighting: 'none' } });
+    assert.deepEqual(unweighted.battles.map((b) => [b.pairProbability, b.weight]), [[0.25, 1], [0.5, 1]]);
   });
 
   it('computes conversation and feed engagement, the IPS estimate and harm as by hand', () => {

@@ -3,7 +3,7 @@
 // @botsky/ratings, as on the live leaderboard; engagement is the feed's inverse-propensity
 // estimate and recommendation the share of introductions answered within the window.
 import { replyTaskId } from '@botsky/contracts';
-import { decideBattlesV2, withWeights, type BattleReplyRow, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
+import { decideBattlesV2, withWeights, type BattleReplyRow, type BattleWeighting, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
 import {
   bradleyTerryStyle, bradleyTerryWithIntervals, onlineElo, selfNormalisedIps,
   type Interval, type RatedBot, type StyledBattle, type StyleFit,
@@ -32,8 +32,11 @@ export class BattleLedger {
   #scanned = 0;
   #decided: DecidedBattle[] = [];
 
-  constructor(records: SeasonRecords) {
+  readonly #weighting: BattleWeighting;
+
+  constructor(records: SeasonRecords, weighting: BattleWeighting) {
     this.#records = records;
+    this.#weighting = weighting;
   }
 
   /** Every battle decided by asOf, in decision order, with both replies' styles. */
@@ -53,7 +56,7 @@ export class BattleLedger {
       for (const i of sides) this.#collect(i, rows, events);
     }
     const fresh = decideBattlesV2(rows, events, { windowMs: BATTLE_WINDOW_MS, asOfMs, excluded: () => false });
-    this.#decided = withWeights([...this.#decided, ...fresh]);
+    this.#decided = withWeights([...this.#decided, ...fresh], this.#weighting);
     return this.#decided.map((b) => this.#styled(b));
   }
 
@@ -78,8 +81,8 @@ export class BattleLedger {
 }
 
 /** The battles decided by asOf (a fresh ledger). */
-export function seasonBattles(records: SeasonRecords, asOfMs: number): StyledBattle[] {
-  return new BattleLedger(records).advance(asOfMs);
+export function seasonBattles(records: SeasonRecords, asOfMs: number, weighting: BattleWeighting): StyledBattle[] {
+  return new BattleLedger(records, weighting).advance(asOfMs);
 }
 
 export function fitStyle(battles: readonly StyledBattle[]): StyleFit {
@@ -121,19 +124,21 @@ export function scoreSeason(records: SeasonRecords, battles: readonly StyledBatt
 
 /** Per bot, the self-normalised IPS of viewers' actions per impression (first impression per viewer and reply). */
 function feedEngagement(records: SeasonRecords): Map<string, number> {
-  const acted = new Map<string, number>();
+  const people = 1 + records.actions.reduce((m, a) => Math.max(m, a.actor), 0) + records.impressions.reduce((m, i) => Math.max(m, i.viewer), 0);
+  const key = (reply: number, person: number) => reply * people + person;
+  const acted = new Map<number, number>();
   for (const a of records.actions) {
-    if (a.role === 'viewer' && (a.kind === 'like' || a.kind === 'reply')) acted.set(`${a.reply}:${a.actor}`, (acted.get(`${a.reply}:${a.actor}`) ?? 0) + 1);
+    if (a.role === 'viewer' && (a.kind === 'like' || a.kind === 'reply')) acted.set(key(a.reply, a.actor), (acted.get(key(a.reply, a.actor)) ?? 0) + 1);
   }
   const items = new Map<string, { y: number; p: number }[]>();
-  const first = new Set<string>();
+  const first = new Set<number>();
   for (const i of records.impressions) {
-    const key = `${i.reply}:${i.viewer}`;
-    if (first.has(key)) continue;
-    first.add(key);
+    const k = key(i.reply, i.viewer);
+    if (first.has(k)) continue;
+    first.add(k);
     const bot = (records.replies[i.reply] as SimReply).botId;
     const list = items.get(bot) ?? [];
-    list.push({ y: acted.get(key) ?? 0, p: i.probability });
+    list.push({ y: acted.get(k) ?? 0, p: i.probability });
     items.set(bot, list);
   }
   return new Map([...items].map(([bot, xs]) => [bot, selfNormalisedIps(xs).rate]));

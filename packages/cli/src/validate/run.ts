@@ -13,7 +13,7 @@ import { validationBots } from './world.ts';
 export async function runValidation(o: ValidateOptions, command: string, io: CliIo): Promise<ValidationReport> {
   const started = performance.now();
   const bots = validationBots(o.bots, o.seed);
-  const job = (seed: number): SeasonJob => ({ bots, people: o.people, days: o.days, seed, sampling: o.sampling, styleEffect: o.styleEffect });
+  const job = (seed: number): SeasonJob => ({ bots, people: o.people, days: o.days, seed, sampling: o.sampling, styleEffect: o.styleEffect, weighting: o.weighting });
   const seasons = Array.from({ length: o.seasons }, (_, i) => ({ kind: 'season' as const, job: job(decisionSeed(o.seed, 'season', i)) }));
   const references = Array.from({ length: o.referenceSeasons }, (_, i) => ({ kind: 'reference' as const, job: job(decisionSeed(o.seed, 'reference', i)) }));
   const total = seasons.length + references.length;

@@ -3,6 +3,7 @@
 // battles each needs before the ranking settles; and, for the reference, pool the battles of
 // seasons that are only there to give the reference rating.
 import type { BattleSampling } from '@botsky/matchmaker';
+import type { BattleWeighting } from '@botsky/scoring';
 import { dropBattlesToFlip, kendallTau, type StyledBattle } from '@botsky/ratings';
 import { BattleLedger, fitStyle, METHODS, ratingView, scoreSeason, seasonBattles, type Method } from './methods.ts';
 import { simulateSeason, type SeasonRecords } from './season.ts';
@@ -15,6 +16,7 @@ export interface SeasonJob {
   seed: number;
   sampling: BattleSampling;
   styleEffect: number;
+  weighting: BattleWeighting;
 }
 
 export interface SeasonSummary {
@@ -35,18 +37,18 @@ function simulate(job: SeasonJob, sampling: BattleSampling): SeasonRecords {
   let ledger: BattleLedger | undefined;
   return simulateSeason({
     bots: job.bots, people: job.people, days: job.days, seed: job.seed, sampling, styleEffect: job.styleEffect,
-    ratingsAt: (records, asOfMs) => ratingView(fitStyle((ledger ??= new BattleLedger(records)).advance(asOfMs)).ratings),
+    ratingsAt: (records, asOfMs) => ratingView(fitStyle((ledger ??= new BattleLedger(records, job.weighting)).advance(asOfMs)).ratings),
   });
 }
 
 export function runSeason(job: SeasonJob): SeasonSummary {
   const truth = new Map(job.bots.map((b) => [b.id, b.quality]));
   const records = simulate(job, job.sampling);
-  const battles = seasonBattles(records, records.endMs);
+  const battles = seasonBattles(records, records.endMs, job.weighting);
   const m = scoreSeason(records, battles, job.seed);
   const tau = Object.fromEntries(METHODS.map((method) => [method, tauOf(m.scores[method], truth)])) as Record<Method, number>;
   const other: BattleSampling = job.sampling === 'uniform' ? 'active' : 'uniform';
-  const otherBattles = seasonBattles(simulate(job, other), records.endMs);
+  const otherBattles = seasonBattles(simulate(job, other), records.endMs, job.weighting);
   const flip = dropBattlesToFlip(battles, (bs) => fitStyle(bs).ratings);
   return {
     seed: job.seed,
@@ -64,7 +66,7 @@ export function runSeason(job: SeasonJob): SeasonSummary {
 /** A reference season: uniform sampling, its battles returned for pooling. */
 export function runReference(job: SeasonJob): StyledBattle[] {
   const records = simulate({ ...job, sampling: 'uniform' }, 'uniform');
-  return seasonBattles(records, records.endMs);
+  return seasonBattles(records, records.endMs, job.weighting);
 }
 
 export function tauOf(scores: ReadonlyMap<string, number>, truth: ReadonlyMap<string, number>): number {

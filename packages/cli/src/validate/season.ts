@@ -67,7 +67,7 @@ export interface SeasonOptions {
   seed: number;
   sampling: BattleSampling;
   styleEffect: number;
-  /** Share of answered posts that get two bots (default 0.5). */
+  /** Share of answered posts that get two bots (default: the matchmaker's, BOTSKY_BATTLE_RATE's 0.2). */
   battleRate?: number;
   /** How the matchmaker learns ratings under active sampling: called every simulated hour. */
   ratingsAt?: (records: SeasonRecords, asOfMs: number) => ReadonlyMap<string, BotRatingView>;
@@ -79,6 +79,8 @@ const PAGE = 20;
 const FEED_HORIZON_MS = 6 * 60 * MINUTE_MS;
 const SNAPSHOT_EVERY_MIN = 10;
 const REFIT_EVERY_MIN = 60;
+/** The matchmaker's default BOTSKY_BATTLE_RATE. */
+const DEFAULT_BATTLE_RATE = 0.2;
 const LATENCY_SPREAD = 0.9;
 
 interface Pending {
@@ -118,7 +120,7 @@ class SeasonRun {
       person, handle: `${person.name}.sim`, out: person.consent === 'out', inbox: [], seen: new Set(), blocked: new Set(),
     }));
     this.#bots = new Map(o.bots.map((b) => [b.id, b]));
-    this.#picker = new BotPicker(o.bots.map((b) => b.id), o.battleRate ?? 0.5, decisionRandom(o.seed, 'picker', o.sampling), { sampling: o.sampling });
+    this.#picker = new BotPicker(o.bots.map((b) => b.id), o.battleRate ?? DEFAULT_BATTLE_RATE, decisionRandom(o.seed, 'picker', o.sampling), { sampling: o.sampling });
     this.#records = { bots: o.bots, replies: [], actions: [], impressions: [], actionsOf: [], endMs: Math.round(o.days * 1440) * MINUTE_MS };
   }
 

@@ -126,7 +126,16 @@ export function decideBattles(
   return decided;
 }
 
+/** How the fits weigh battles (BOTSKY_BATTLE_WEIGHTING): `none` (default) or `inverse`. */
+export type BattleWeighting = 'none' | 'inverse';
+
 /**
+ * The battles' weights in the fits. `none`: every battle weighs 1; under the Bradley–Terry model
+ * a design that depends only on earlier outcomes (active sampling) leaves the likelihood, and so
+ * the fit, unbiased, and unweighted is the efficient fit. `inverse`: inverse-probability weights,
+ * pooled per pair, which aim the fit at a uniform draw of pairs (Chatbot Arena's estimator, robust
+ * when the model is wrong, at the cost of variance: docs/ranking-method.md#active-battles).
+ *
  * Inverse-probability weights, pooled per pair: a pair's battles together weigh Σ 1/p over them
  * (the Horvitz–Thompson estimate of how many battles the pair would have had if every battle
  * had been that pair), spread evenly over the pair's battles, then normalised to mean 1 over the
@@ -136,7 +145,8 @@ export function decideBattles(
  * outcome does not depend on it. Battles whose probability is unknown (0) weigh 1 and do not
  * enter the normalisation.
  */
-export function withWeights(battles: readonly DecidedBattle[]): DecidedBattle[] {
+export function withWeights(battles: readonly DecidedBattle[], weighting: BattleWeighting = 'none'): DecidedBattle[] {
+  if (weighting === 'none') return battles.map((b) => (b.weight === 1 ? b : { ...b, weight: 1 }));
   const pairs = new Map<string, { n: number; inverse: number }>();
   const pairOf = (b: DecidedBattle) => (b.botA < b.botB ? `${b.botA}\n${b.botB}` : `${b.botB}\n${b.botA}`);
   for (const b of battles) {

@@ -10,7 +10,7 @@
 // scoring does on the warehouse's.
 import type { ReplyEngagementEvent } from '@botsky/warehouse';
 import type { Winner } from '@botsky/ratings';
-import { battleSides, withWeights, type BattleSides, type DecidedBattle, type ReplyEngagement, type SideRow, type VoteKind } from './battles.ts';
+import { battleSides, withWeights, type BattleSides, type BattleWeighting, type DecidedBattle, type ReplyEngagement, type SideRow, type VoteKind } from './battles.ts';
 
 export const RULE_V2 = 'engagement-v2';
 
@@ -31,6 +31,8 @@ export interface DecideV2Options {
   asOfMs: number;
   /** Accounts that are not people, or whose actions are left out. */
   excluded: (actorDid: string) => boolean;
+  /** How the battles are weighted (default none: every battle weighs 1). */
+  weighting?: BattleWeighting;
   /** Impression times per reply URI, for the outcome's impressions count (optional). */
   impressionTimes?: ReadonlyMap<string, readonly number[]>;
 }
@@ -49,7 +51,7 @@ export function decideBattlesV2(
     if (s.closesAtMs > opts.asOfMs) continue;
     decided.push(decideOne(s, byReply, opts));
   }
-  return withWeights(decided);
+  return withWeights(decided, opts.weighting);
 }
 
 /** The people whose actions entered the scores of these battles (for drop-people-to-flip). */

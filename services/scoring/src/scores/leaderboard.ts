@@ -9,7 +9,7 @@ import {
   type Warehouse,
 } from '@botsky/warehouse';
 import { poissonRate, wilson, type Interval } from '@botsky/ratings';
-import { battleSides, decideBattles, withWeights, type DecidedBattle } from './battles.ts';
+import { battleSides, decideBattles, withWeights, type BattleWeighting, type DecidedBattle } from './battles.ts';
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
 import { fitRatings, type Robustness, type StyleCoefficientRow } from './fits.ts';
 import { applyInfluence, type Action } from './influence.ts';
@@ -29,6 +29,8 @@ export interface ScoringParams {
   seed?: number;
   /** default engagement-v2 */
   battleRule?: BattleRule;
+  /** How the fits weigh battles; default none. */
+  battleWeighting?: BattleWeighting;
   /** The rating the ranks and the order use; default bt_style. */
   rankBy?: RankBy;
   /** Actions per person, bot and UTC day that count; default 30. */
@@ -95,10 +97,10 @@ export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; conf
   const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), { dailyCap: config.influenceDailyCap ?? 30 });
   const isPerson = (did: string) => !inputs.notPeople.has(did) && !influence.flagged.has(did);
   const rule = config.battleRule ?? RULE_V2;
-  const v2 = v2Inputs(inputs, asOf, config.battleWindowMs, isPerson);
+  const v2 = v2Inputs(inputs, asOf, config, isPerson);
   const battles = rule === RULE_V2
     ? decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, impressionTimes: await impressionTimes(wh, inputs.replies, asOf) })
-    : await decidedBattlesV1(wh, inputs, asOf, config.battleWindowMs);
+    : withWeights(await decidedBattlesV1(wh, inputs, asOf, config.battleWindowMs), config.battleWeighting);
   const fits = fitRatings(battles, inputs.details, inputs.replies, {
     rankBy: config.rankBy ?? 'bt_style', rounds: config.bootstrapRounds, seed: config.seed ?? BOOTSTRAP_SEED,
     people: rule === RULE_V2 ? battleVoters(v2.rows, influence.kept, v2.opts) : [],
@@ -115,12 +117,14 @@ export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; conf
   };
 }
 
-function v2Inputs(inputs: RankingInputs, asOf: Date, windowMs: number, isPerson: (did: string) => boolean) {
+function v2Inputs(inputs: RankingInputs, asOf: Date, config: ScoringParams, isPerson: (did: string) => boolean) {
   const probability = new Map(inputs.details.map((d) => [d.task_id, d.pair_probability]));
   const rows: BattleReplyRow[] = inputs.replies.filter((r) => r.battle_id !== '').map((r) => ({
     ...r, post_author_did: authorityOf(r.post_uri), pair_probability: probability.get(r.task_id) ?? 0,
   }));
-  const opts: DecideV2Options = { windowMs, asOfMs: asOf.getTime(), excluded: (d) => !isPerson(d) };
+  const opts: DecideV2Options = {
+    windowMs: config.battleWindowMs, asOfMs: asOf.getTime(), excluded: (d) => !isPerson(d), weighting: config.battleWeighting,
+  };
   return { rows, opts };
 }
 
@@ -137,7 +141,7 @@ async function decidedBattlesV1(wh: Warehouse, inputs: RankingInputs, asOf: Date
   const times = await impressionTimes(wh, inputs.replies, asOf);
   const probability = new Map(inputs.details.map((d) => [d.task_id, d.pair_probability]));
   const byBattle = new Map(sides.map((s) => [s.battleId, Math.max(probability.get(s.a.task_id) ?? 0, probability.get(s.b.task_id) ?? 0)]));
-  return withWeights(decideBattles(sides, events, times, asOf.getTime()).map((b) => ({ ...b, pairProbability: byBattle.get(b.battleId) ?? 0 })));
+  return decideBattles(sides, events, times, asOf.getTime()).map((b) => ({ ...b, pairProbability: byBattle.get(b.battleId) ?? 0 }));
 }
 
 async function entriesOf(
