@@ -37,6 +37,8 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.grpcPort | quote }}
 - name: BOTSKY_BATTLE_RULE
   value: {{ $svc.battleRule | quote }}
+- name: BOTSKY_BATTLE_WEIGHTING
+  value: {{ $svc.battleWeighting | quote }}
 - name: BOTSKY_RANK_BY
   value: {{ $svc.rankBy | quote }}
 - name: BOTSKY_INFLUENCE_DAILY_CAP

@@ -31,7 +31,7 @@ describe('botsky demo', () => {
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stdout, /^botsky demo: 5 services ready \(in-process bus, /m);
     assert.match(exit.stdout, /^\[ +\d+ s\] +people 15 +posts \d+/m, 'progress lines');
-    assert.match(exit.stdout, /^rank +bot +quality +BT +BT 95% +Elo +battles/m, 'the leaderboard table');
+    assert.match(exit.stdout, /^rank +bot +quality +style +BT-style +BT-style 95% +BT +BT 95% +Elo +battles/m, 'the leaderboard table');
 
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as DemoReport;
     checkReport(report, { seed: SEED, durationS: DURATION_S });

@@ -10,6 +10,10 @@ export interface ScoringMetrics {
   lastComputeSeconds: Gauge<string>;
   computeErrors: Counter<string>;
   rating: Gauge<'bot' | 'method'>;
+  dropToFlip: Gauge<'unit'>;
+  excludedActions: Gauge<'reason'>;
+  flaggedPeople: Gauge<string>;
+  harmFlagged: Gauge<'bot'>;
 }
 
 export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
@@ -21,6 +25,14 @@ export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
     lastComputeSeconds: metrics.gauge({ name: 'botsky_scoring_last_compute_seconds', help: 'Time the last leaderboard computation took' }),
     computeErrors: metrics.counter({ name: 'botsky_scoring_compute_errors_total', help: 'Leaderboard computations that failed (retried next interval)' }),
     rating: metrics.gauge({ name: 'botsky_scoring_rating', help: 'Latest rating per bot and method (elo, bt, bt_style)', labelNames: ['bot', 'method'] }),
+    dropToFlip: metrics.gauge({
+      name: 'botsky_scoring_drop_to_flip',
+      help: 'Fewest battles or people (unit) whose removal changes the top rank or a confident pair; absent when none within 20%',
+      labelNames: ['unit'],
+    }),
+    excludedActions: metrics.gauge({ name: 'botsky_scoring_excluded_actions', help: 'Actions left out of every score, by reason (capped, flagged)', labelNames: ['reason'] }),
+    flaggedPeople: metrics.gauge({ name: 'botsky_scoring_flagged_people', help: 'People flagged by the anomaly tests, their actions left out' }),
+    harmFlagged: metrics.gauge({ name: 'botsky_scoring_harm_flagged', help: '1 when the bot\'s harm rate\'s lower bound is above BOTSKY_HARM_THRESHOLD', labelNames: ['bot'] }),
   };
 }
 

@@ -156,6 +156,9 @@ describe('ranking, second version', () => {
       assert.ok(e.rating.btStyleCi95[0] <= e.rating.btStyle && e.rating.btStyle <= e.rating.btStyleCi95[1]);
     }
     assert.equal(await metricValue(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'bt_style' }), by.get('b1')?.rating.btStyle);
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_harm_flagged', { bot: 'b2' }), 1);
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_excluded_actions', { reason: 'capped' }), live.excluded.cappedActions);
+    assert.equal(await metricValue(s.metrics, 'botsky_scoring_flagged_people'), live.excluded.flaggedPeople);
     const json = leaderboardJson(live, 'bt', 0);
     assert.equal(json.rankedBy, 'bt_style');
     assert.deepEqual(json.bots.find((b) => b.id === 'b2')?.harm.blocks, 1);

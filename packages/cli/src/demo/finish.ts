@@ -33,8 +33,11 @@ export async function finishDemo(o: {
     await wh.close();
   }
   io.out('');
-  io.out('leaderboard (ranked by Bradley–Terry over battles; quality is the planted ground truth)');
+  const rating = report.ranked_by === 'bt_style' ? 'Bradley–Terry with style control' : 'Bradley–Terry';
+  io.out(`leaderboard (ranked by ${rating} over battles, rule ${report.rule_version}; quality is the planted ground truth, drawn independently of style)`);
   for (const line of leaderboardTable(report)) io.out(line);
+  const { drop_to_flip_battles: battles, drop_to_flip_people: people } = report.robustness;
+  io.out(`robustness: ${battles ?? 'no'} battles or ${people ?? 'no'} people dropped would change the top rank or a confident pair; excluded actions: ${report.excluded.capped_actions} capped, ${report.excluded.flagged_actions} of ${report.excluded.flagged_people} flagged people`);
   io.out('');
   io.out(`counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   await mkdir(dirname(opts.reportPath), { recursive: true });

@@ -43,9 +43,16 @@ export async function tableRows(wh: Warehouse): Promise<Record<string, number>> 
 export interface DemoReport {
   seed: number;
   duration_s: number;
+  /** The rating the ranks use (BOTSKY_RANK_BY). */
+  ranked_by: string;
+  rule_version: string;
   counts: Record<string, number>;
   bots: ReturnType<typeof botReport>[];
-  ground_truth: { bot_quality: Record<string, number> };
+  robustness: { drop_to_flip_battles: number | null; drop_to_flip_people: number | null };
+  style_coefficients: { name: string; value: number; ci95: [number, number] }[];
+  /** Actions left out of every score by the influence cap and the anomaly flags. */
+  excluded: { capped_actions: number; flagged_people: number; flagged_actions: number };
+  ground_truth: { bot_quality: Record<string, number>; bot_style: Record<string, string> };
   warehouse: { data: string; tables: Record<string, number> };
 }
 
@@ -56,14 +63,24 @@ export function buildReport(o: {
   const byId = new Map(o.board.entries.map((e) => [e.id, e]));
   const unrated = o.board.entries.length + 1;
   const rows = o.bots.map((b) => botReport(b, byId.get(b.id), unrated));
-  // within a rank (overlapping intervals) by the point estimate, so the table reads top to bottom
-  rows.sort((a, b) => a.rating.rank - b.rating.rank || (b.rating.bt ?? -Infinity) - (a.rating.bt ?? -Infinity) || a.id.localeCompare(b.id));
+  // within a rank (overlapping intervals) by the ranking rating's point estimate, so the table reads top to bottom
+  const point = (r: (typeof rows)[number]) => (o.board.rankedBy === 'bt_style' ? r.rating.bt_style : r.rating.bt) ?? -Infinity;
+  rows.sort((a, b) => a.rating.rank - b.rating.rank || point(b) - point(a) || a.id.localeCompare(b.id));
+  const { robustness: rb, excluded: ex } = o.board;
   return {
     seed: o.seed,
     duration_s: o.durationS,
+    ranked_by: o.board.rankedBy,
+    rule_version: o.board.ruleVersion,
     counts: o.counts,
     bots: rows,
-    ground_truth: { bot_quality: Object.fromEntries(o.bots.map((b) => [b.id, b.quality])) },
+    robustness: { drop_to_flip_battles: rb.dropToFlipBattles, drop_to_flip_people: rb.dropToFlipPeople },
+    style_coefficients: o.board.styleCoefficients.map((c) => ({ name: c.name, value: c.value, ci95: [c.ci95[0], c.ci95[1]] })),
+    excluded: { capped_actions: ex.cappedActions, flagged_people: ex.flaggedPeople, flagged_actions: ex.flaggedActions },
+    ground_truth: {
+      bot_quality: Object.fromEntries(o.bots.map((b) => [b.id, b.quality])),
+      bot_style: Object.fromEntries(o.bots.map((b) => [b.id, b.style])),
+    },
     warehouse: { data: o.dataDir, tables: o.tables },
   };
 }
@@ -78,7 +95,16 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
     replies: e?.replies ?? 0,
     impressions: e?.impressions ?? 0,
     likes: e?.likes ?? 0,
-    engagement: { rate: e?.engagement.rate ?? 0, ci95: e?.engagement.ci95 ?? [0, 0] },
+    engagement: {
+      rate: e?.engagement.rate ?? 0,
+      ci95: e?.engagement.ci95 ?? [0, 0],
+      feed: { rate: e?.feedEngagement.ips.rate ?? 0, ci95: e?.feedEngagement.ips.ci95 ?? [0, 0], ess: e?.feedEngagement.ess ?? 0 },
+      conversation: { rate: e?.conversationEngagement.rate ?? 0, ci95: e?.conversationEngagement.ci95 ?? [0, 0] },
+    },
+    harm: {
+      rate: e?.harm.rate ?? 0, ci95: e?.harm.ci95 ?? [0, 0], blocks: e?.harm.blocks ?? 0, stops: e?.harm.stops ?? 0,
+      flagged: e?.harm.flagged ?? false,
+    },
     recommendation: {
       mentions: e?.recommendation.mentions ?? 0,
       successes: e?.recommendation.successes ?? 0,
@@ -89,6 +115,8 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
       elo: e?.rating.elo ?? 1500,
       bt: e?.rating.bt ?? null,
       ci95: e?.rating.ci95 ?? null,
+      bt_style: e?.rating.btStyle ?? null,
+      bt_style_ci95: e?.rating.btStyleCi95 ?? null,
       battles: e?.rating.battles ?? 0,
       rank: e?.rating.rank ?? unrated,
     },
@@ -97,12 +125,13 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
 
 export function leaderboardTable(report: DemoReport): string[] {
   const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
-  const head = ['rank', 'bot', 'quality', 'BT', 'BT 95%', 'Elo', 'battles', 'replies', 'impr', 'likes', 'engagement', 'rec'];
+  const head = ['rank', 'bot', 'quality', 'style', 'BT-style', 'BT-style 95%', 'BT', 'BT 95%', 'Elo', 'battles', 'replies', 'impr', 'likes', 'engagement', 'feed IPS', 'harm', 'rec'];
+  const interval = (ci: readonly number[] | null) => (ci ? `${f(ci[0] ?? null)}..${f(ci[1] ?? null)}` : '-');
   const rows = report.bots.map((b) => [
-    String(b.rating.rank), b.id, f(report.ground_truth.bot_quality[b.id] ?? null, 2), f(b.rating.bt),
-    b.rating.ci95 ? `${f(b.rating.ci95[0])}..${f(b.rating.ci95[1])}` : '-', f(b.rating.elo, 0), String(b.rating.battles),
-    String(b.replies), String(b.impressions), String(b.likes), f(b.engagement.rate, 3),
-    `${b.recommendation.successes}/${b.recommendation.mentions}`,
+    String(b.rating.rank), b.id, f(report.ground_truth.bot_quality[b.id] ?? null, 2), report.ground_truth.bot_style[b.id] ?? '-',
+    f(b.rating.bt_style), interval(b.rating.bt_style_ci95), f(b.rating.bt), interval(b.rating.ci95), f(b.rating.elo, 0),
+    String(b.rating.battles), String(b.replies), String(b.impressions), String(b.likes), f(b.engagement.rate, 3),
+    f(b.engagement.feed.rate, 3), `${f(b.harm.rate, 3)}${b.harm.flagged ? '!' : ''}`, `${b.recommendation.successes}/${b.recommendation.mentions}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();

@@ -80,7 +80,7 @@ const FEED_HORIZON_MS = 6 * 60 * MINUTE_MS;
 const SNAPSHOT_EVERY_MIN = 10;
 const REFIT_EVERY_MIN = 60;
 /** The matchmaker's default BOTSKY_BATTLE_RATE. */
-const DEFAULT_BATTLE_RATE = 0.2;
+export const DEFAULT_BATTLE_RATE = 0.2;
 const LATENCY_SPREAD = 0.9;
 
 interface Pending {

@@ -57,7 +57,9 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
       deps.metrics.rating.set({ bot: e.id, method: 'elo' }, e.rating.elo);
       if (e.rating.bt !== null) deps.metrics.rating.set({ bot: e.id, method: 'bt' }, e.rating.bt);
       if (e.rating.btStyle !== null) deps.metrics.rating.set({ bot: e.id, method: 'bt_style' }, e.rating.btStyle);
+      deps.metrics.harmFlagged.set({ bot: e.id }, e.harm.flagged ? 1 : 0);
     }
+    exportRobustness(deps.metrics, board);
     latest = board;
     deps.metrics.lastComputeSeconds.set((performance.now() - started) / 1000);
     return board;
@@ -85,4 +87,15 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
     runOnce,
     latest: () => latest,
   };
+}
+
+function exportRobustness(metrics: ScoringMetrics, board: Leaderboard): void {
+  const { dropToFlipBattles: battles, dropToFlipPeople: people } = board.robustness;
+  for (const [unit, n] of [['battles', battles], ['people', people]] as const) {
+    if (n === null) metrics.dropToFlip.remove({ unit });
+    else metrics.dropToFlip.set({ unit }, n);
+  }
+  metrics.excludedActions.set({ reason: 'capped' }, board.excluded.cappedActions);
+  metrics.excludedActions.set({ reason: 'flagged' }, board.excluded.flaggedActions);
+  metrics.flaggedPeople.set(board.excluded.flaggedPeople);
 }
