@@ -1,5 +1,6 @@
 // scoring's variables: the ones every service reads, then its own (one line each).
 import { commonConfigSpec, custom, duration, int, number, oneOf, secret, string, type ConfigOf } from '@botsky/kit';
+import type { ScoringParams } from './scores/leaderboard.ts';
 
 export const DEFAULT_WAREHOUSE = 'http://127.0.0.1:8123';
 
@@ -33,7 +34,9 @@ export const scoringConfigSpec = {
   battleRule: oneOf('BOTSKY_BATTLE_RULE', ['engagement-v2', 'engagement-v1'] as const).default('engagement-v2'),
   battleWeighting: oneOf('BOTSKY_BATTLE_WEIGHTING', ['none', 'inverse'] as const).default('none'),
   rankBy: oneOf('BOTSKY_RANK_BY', ['bt_style', 'bt_raw'] as const).default('bt_style'),
-  influenceDailyCap: int('BOTSKY_INFLUENCE_DAILY_CAP', { min: 1, max: 1_000_000 }).default(30),
+  influenceDailyCap: int('BOTSKY_INFLUENCE_DAILY_CAP', { min: 1, max: 1_000_000 }).default(100),
+  burstActions: int('BOTSKY_ANOMALY_BURST_ACTIONS', { min: 2, max: 1_000_000 }).default(20),
+  burstWindowMs: duration('BOTSKY_ANOMALY_BURST_WINDOW', { min: 1 }).default(60_000),
   harmThreshold: number('BOTSKY_HARM_THRESHOLD', { min: 0 }).default(0.05),
   projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
   leaderboardHost: string('BOTSKY_LEADERBOARD_HOST').default('0.0.0.0'),
@@ -42,3 +45,13 @@ export const scoringConfigSpec = {
 };
 
 export type ScoringConfig = ConfigOf<typeof scoringConfigSpec>;
+
+/** What the leaderboard is computed with: the live job, `botsky rescore` and the demo use this one mapping. */
+export function scoringParams(config: ScoringConfig): ScoringParams {
+  return {
+    battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds,
+    battleRule: config.battleRule, battleWeighting: config.battleWeighting, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap,
+    burst: { actions: config.burstActions, windowMs: config.burstWindowMs }, harmThreshold: config.harmThreshold,
+    projectDid: config.projectDid,
+  };
+}

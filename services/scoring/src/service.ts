@@ -4,7 +4,7 @@
 import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
-import { scoringConfigSpec } from './config.ts';
+import { scoringConfigSpec, scoringParams } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
 import { createScoringMetrics, exportWriterStats } from './metrics.ts';
 import { startFeedRecorder } from './recorder/feed.ts';
@@ -32,11 +32,7 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
   const metrics = createScoringMetrics(ctx.metrics);
   const job = createScoreJob({
     warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
-    params: {
-      battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds,
-      battleRule: config.battleRule, battleWeighting: config.battleWeighting, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap, harmThreshold: config.harmThreshold,
-      projectDid: config.projectDid,
-    },
+    params: scoringParams(config),
     intervalMs: config.scoringIntervalMs,
     handles: () => rosterHandles(ctx.bus),
   });

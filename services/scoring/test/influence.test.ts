@@ -1,4 +1,4 @@
-// Influence caps and anomaly flags: the daily cap per person and bot, a one-bot liker, a burst and
+// Influence caps and anomaly flags: the daily cap per person, a one-bot liker, a burst and
 // a group flagged, and a heavy but ordinary user who is not.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -22,8 +22,8 @@ test('the binomial upper tail', () => {
   assert.ok(Math.abs(binomialUpperTail(2, 4, 0.5) - 11 / 16) < 1e-12);
 });
 
-test('only the first 30 actions per person, bot and UTC day count', () => {
-  // 35 likes on b1 on day one (two minutes apart), 5 the next day, and 3 on b2 on day one.
+test('only the first 30 actions per person and UTC day count, on any bot', () => {
+  // 35 likes on b1 on day one (two minutes apart), 5 the next day, and 3 on b2 among the first.
   const actions = [
     ...Array.from({ length: 35 }, (_, i) => act('p1', 'b1', i, T0 + i * 120_000)),
     ...Array.from({ length: 5 }, (_, i) => act('p1', 'b1', 100 + i, T0 + DAY + i * 120_000)),
@@ -31,8 +31,20 @@ test('only the first 30 actions per person, bot and UTC day count', () => {
   ];
   const onlyB1 = new Map([['p1', new Map(actions.map((a) => [a.reply_uri, a.bot_id]))]]);
   const r = applyInfluence(actions, onlyB1, { dailyCap: 30 });
-  assert.deepEqual([r.flagged.size, r.cappedActions, r.kept.length], [0, 5, 38]);
-  assert.ok(r.kept.filter((a) => a.bot_id === 'b1' && a.at_ms < T0 + DAY).every((a) => a.at_ms < T0 + 30 * 120_000), 'the first 30 kept');
+  // day one: the first 30 of 38 in time order (3 on b2, 27 on b1); day two: all 5
+  assert.deepEqual([r.flagged.size, r.cappedActions, r.kept.length], [0, 8, 35]);
+  const dayOne = r.kept.filter((a) => a.at_ms < T0 + DAY);
+  assert.deepEqual([dayOne.filter((a) => a.bot_id === 'b1').length, dayOne.filter((a) => a.bot_id === 'b2').length], [27, 3]);
+  assert.ok(dayOne.every((a) => a.at_ms < T0 + 27 * 120_000), 'the first 30 kept');
+});
+
+test('the cap keeps a heavy user\'s preference: twice the likes on b1 stay twice the likes on b2', () => {
+  // 200 likes a day, two on b1 for every one on b2, interleaved: a per-bot cap of 30 would leave 30 and 30.
+  const actions = Array.from({ length: 200 }, (_, i) => act('heavy', i % 3 === 2 ? 'b2' : 'b1', i, T0 + i * 60_000));
+  const r = applyInfluence(actions, new Map([['heavy', new Map(actions.map((a) => [a.reply_uri, a.bot_id]))]]), { dailyCap: 30 });
+  const b1 = r.kept.filter((a) => a.bot_id === 'b1').length;
+  const b2 = r.kept.filter((a) => a.bot_id === 'b2').length;
+  assert.deepEqual([b1, b2], [20, 10]);
 });
 
 test('a one-bot liker is flagged; a heavy user whose likes follow what they were served is not', () => {
@@ -40,7 +52,7 @@ test('a one-bot liker is flagged; a heavy user whose likes follow what they were
   const fan = Array.from({ length: 12 }, (_, i) => act('fan', 'b1', i, T0 + i * 600_000));
   // heavy: 50 likes over three days, half on each bot, five minutes apart.
   const heavy = Array.from({ length: 50 }, (_, i) => act('heavy', i % 2 === 0 ? 'b1' : 'b2', Math.floor(i / 2), T0 + i * 300_000 * 4));
-  const r = applyInfluence([...fan, ...heavy], exposed(['fan', 'heavy']), { dailyCap: 30 });
+  const r = applyInfluence([...fan, ...heavy], exposed(['fan', 'heavy']), { dailyCap: 100 });
   assert.deepEqual([...r.flagged], [['fan', ['one_bot_liker']]]);
   assert.deepEqual([r.flaggedActions, r.cappedActions, r.kept.length], [12, 0, 50]);
   // 7 likes are too few to test.

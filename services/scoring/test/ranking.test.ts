@@ -182,8 +182,9 @@ describe('ranking, second version', () => {
 
   it('the influence cap leaves actions out of every score; v1 still decides by its own window', async () => {
     const capped = await computeLeaderboard(s.ctx.warehouse, { asOf: AS_OF, config: { ...CONFIG, influenceDailyCap: 1 } });
-    // carol and dan each acted twice on b1 that day; erin once on b2 and once on b3
-    assert.equal(capped.excluded.cappedActions, 2);
+    // one action per person and day, all bots together: carol and dan each acted twice on b1 that
+    // day, erin once on b2 and once on b3, so one of each of theirs is left out
+    assert.equal(capped.excluded.cappedActions, 3);
     assert.equal(capped.entries.find((e) => e.id === 'b1')?.conversationEngagement.events, 2);
     const v1 = await computeLeaderboard(s.ctx.warehouse, { asOf: AS_OF, config: { ...CONFIG, battleRule: 'engagement-v1' } });
     // v1's window opens at the second reply, so dan's like at T0 + 10 s + W counts, and robo's too

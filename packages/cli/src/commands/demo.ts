@@ -14,7 +14,7 @@ import { scoringDefinition } from '@botsky/scoring';
 import type { CliIo, Command } from '../command.ts';
 import { prepareDataDir, readDemoFlags, type DemoOptions } from '../demo/options.ts';
 import { freePort, networkEnv, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
-import { createDemoPopulation, progressLine } from '../demo/population.ts';
+import { createDemoPopulation, progressLine, SIM_MINUTES_PER_SECOND } from '../demo/population.ts';
 import { finishDemo } from '../demo/finish.ts';
 import { settlePipeline } from '../demo/settle.ts';
 
@@ -156,6 +156,12 @@ function demoEnv(
     BOTSKY_MENTION_DAILY_LIMIT: '10',
     BOTSKY_MATCH_ROSTER_REFRESH: '2s',
     BOTSKY_BOOTSTRAP_ROUNDS: '200',
+    // The daily influence cap is per simulated day (a real day of the demo is 144 simulated ones),
+    // and the demo's people read the feed often: 300 actions a simulated day keep all but outliers.
+    BOTSKY_INFLUENCE_DAILY_CAP: String(300 * Math.max(1, Math.ceil((opts.durationMs / 1000) * SIM_MINUTES_PER_SECOND / 1440))),
+    // Simulated people write a tick's actions in one commit (one applyWrites), which the burst test
+    // would read as a person acting twenty times in a second: it is off in the demo.
+    BOTSKY_ANOMALY_BURST_ACTIONS: '1000000',
     ...io.env,
     // What the demo wires together, whatever the environment says.
     BOTSKY_BUS: opts.busUrl,

@@ -1,7 +1,7 @@
 // `botsky rescore`: recomputes the leaderboard from the warehouse alone, as the live scoring job
 // does (same code, same seed), so a researcher can check the published numbers.
 import { ConfigError, loadConfig } from '@botsky/kit';
-import { computeLeaderboard, leaderboardJson, parseWarehouseLocation, scoringConfigSpec, type LeaderboardEntry } from '@botsky/scoring';
+import { computeLeaderboard, leaderboardJson, parseWarehouseLocation, scoringConfigSpec, scoringParams, type LeaderboardEntry } from '@botsky/scoring';
 import { WarehouseError, createWarehouse } from '@botsky/warehouse';
 import { UsageError, type Command } from '../command.ts';
 
@@ -34,7 +34,7 @@ export const rescore: Command = {
       ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
       : createWarehouse({ kind: 'http', url: where.url, username: config.clickhouseUser, password: config.clickhousePassword?.reveal(), database: config.clickhouseDatabase });
     try {
-      const board = await computeLeaderboard(wh, { asOf, config });
+      const board = await computeLeaderboard(wh, { asOf, config: scoringParams(config) });
       if (flags.json === true) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
       else printTable(board.entries, asOf, io.out, board.rankedBy);
       return 0;

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '@botsky/kit';
-import { computeLeaderboard, scoringConfigSpec } from '@botsky/scoring';
+import { computeLeaderboard, scoringConfigSpec, scoringParams } from '@botsky/scoring';
 import { WarehouseError, createWarehouse } from '@botsky/warehouse';
 import type { CliIo } from '../command.ts';
 import type { DemoBot } from './network.ts';
@@ -19,7 +19,7 @@ export async function finishDemo(o: {
   const wh = createWarehouse({ kind: 'embedded', path: clickhouse, database: config.clickhouseDatabase });
   let report: DemoReport;
   try {
-    const board = await computeLeaderboard(wh, { asOf: new Date(), config });
+    const board = await computeLeaderboard(wh, { asOf: new Date(), config: scoringParams(config) });
     report = buildReport({
       seed: opts.seed, durationS: opts.durationMs / 1000, board, bots: o.bots,
       counts: await warehouseCounts(wh), dataDir: clickhouse, tables: await tableRows(wh),

@@ -14,7 +14,7 @@ export interface DemoPopulationOptions {
 }
 
 /** Simulated minutes per real second: a few simulated hours in a minute-long demo. */
-const SIM_MINUTES_PER_SECOND = 10;
+export const SIM_MINUTES_PER_SECOND = 10;
 
 export function createDemoPopulation(o: DemoPopulationOptions): Simulation {
   return new Simulation({

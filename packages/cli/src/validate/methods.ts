@@ -3,7 +3,7 @@
 // @botsky/ratings, as on the live leaderboard; engagement is the feed's inverse-propensity
 // estimate and recommendation the share of introductions answered within the window.
 import { replyTaskId } from '@botsky/contracts';
-import { decideBattlesV2, withWeights, type BattleReplyRow, type BattleWeighting, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
+import { applyInfluence, decideBattlesV2, withWeights, type Action, type BattleReplyRow, type BattleWeighting, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
 import {
   bradleyTerryStyle, bradleyTerryWithIntervals, onlineElo, selfNormalisedIps,
   type Interval, type RatedBot, type StyledBattle, type StyleFit,
@@ -13,6 +13,8 @@ import type { SeasonRecords, SimAction, SimReply } from './season.ts';
 /** Scoring's defaults: BOTSKY_BATTLE_WINDOW and BOTSKY_RECOMMENDATION_WINDOW. */
 export const BATTLE_WINDOW_MS = 10 * 60_000;
 export const RECOMMENDATION_WINDOW_MS = 60 * 60_000;
+/** Scoring's default BOTSKY_INFLUENCE_DAILY_CAP. */
+export const INFLUENCE_DAILY_CAP = 100;
 const BOOTSTRAP_ROUNDS = 100;
 
 export const METHODS = ['bt_raw', 'bt_style', 'elo', 'engagement', 'recommendation'] as const;
@@ -57,15 +59,12 @@ export class BattleLedger {
     }
     const fresh = decideBattlesV2(rows, events, { windowMs: BATTLE_WINDOW_MS, asOfMs, excluded: () => false });
     this.#decided = withWeights([...this.#decided, ...fresh], this.#weighting);
-    return this.#decided.map((b) => this.#styled(b));
+    return this.#decided.map((b) => this.styled(b));
   }
 
   #collect(i: number, rows: BattleReplyRow[], events: EngagementEvent[]): void {
     const r = this.#records.replies[i] as SimReply;
-    rows.push({
-      task_id: replyTaskId(r.postUri, r.slot), bot_id: r.botId, post_uri: r.postUri, reply_uri: r.uri, battle_id: r.battleId,
-      finished_ms: r.atMs, post_author_did: personDid(r.author), pair_probability: r.pairProbability,
-    });
+    rows.push(battleRow(r));
     for (const a of this.#records.actionsOf[i] as number[]) {
       const action = this.#records.actions[a] as SimAction;
       if (action.kind === 'like' || action.kind === 'reply') {
@@ -74,15 +73,60 @@ export class BattleLedger {
     }
   }
 
-  #styled(b: DecidedBattle): StyledBattle {
+  /** A decided battle as the fits take it, with both replies' styles. */
+  styled(b: DecidedBattle): StyledBattle {
     const style = (uri: string) => (this.#records.replies[Number(uri.slice(uri.lastIndexOf('/') + 1))] as SimReply).style;
     return { a: b.botA, b: b.botB, winner: b.winner, weight: b.weight, styleA: style(b.replyAUri), styleB: style(b.replyBUri) };
   }
 }
 
-/** The battles decided by asOf (a fresh ledger). */
+/** The battles decided by asOf (a fresh ledger), without the cap and the flags (the active sampler's hourly view). */
 export function seasonBattles(records: SeasonRecords, asOfMs: number, weighting: BattleWeighting): StyledBattle[] {
   return new BattleLedger(records, weighting).advance(asOfMs);
+}
+
+export interface ScoredBattles {
+  battles: StyledBattle[];
+  cappedActions: number;
+  flaggedPeople: number;
+}
+
+/**
+ * The season's battles as the leaderboard decides them at its end: people's actions through
+ * scoring's influence cap and anomaly flags (its defaults), then every battle at once.
+ */
+export function finalBattles(records: SeasonRecords, weighting: BattleWeighting): ScoredBattles {
+  const actions: Action[] = [];
+  const exposure = new Map<string, Map<string, string>>();
+  const expose = (person: number, r: SimReply) => {
+    const did = personDid(person);
+    const seen = exposure.get(did) ?? new Map<string, string>();
+    seen.set(r.uri, r.botId);
+    exposure.set(did, seen);
+  };
+  for (const r of records.replies) {
+    expose(r.author, r);
+    if (r.mention >= 0) expose(r.mention, r);
+  }
+  for (const i of records.impressions) expose(i.viewer, records.replies[i.reply] as SimReply);
+  for (const a of records.actions) {
+    if (a.kind !== 'like' && a.kind !== 'reply') continue;
+    const r = records.replies[a.reply] as SimReply;
+    actions.push({ bot_id: r.botId, reply_uri: r.uri, actor_did: personDid(a.actor), kind: a.kind, at_ms: a.atMs });
+  }
+  const influence = applyInfluence(actions, exposure, { dailyCap: INFLUENCE_DAILY_CAP });
+  const rows: BattleReplyRow[] = [];
+  for (const r of records.replies) if (r.battleId !== '') rows.push(battleRow(r));
+  const decided = decideBattlesV2(rows, influence.kept, { windowMs: BATTLE_WINDOW_MS, asOfMs: records.endMs, excluded: () => false, weighting });
+  const ledger = new BattleLedger(records, weighting);
+  return { battles: decided.map((b) => ledger.styled(b)), cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size };
+}
+
+function battleRow(r: SimReply): BattleReplyRow {
+  return {
+    task_id: replyTaskId(r.postUri, r.slot), bot_id: r.botId, post_uri: r.postUri, reply_uri: r.uri, battle_id: r.battleId,
+    finished_ms: r.atMs, post_author_did: personDid(r.author), pair_probability: r.pairProbability,
+  };
 }
 
 export function fitStyle(battles: readonly StyledBattle[]): StyleFit {

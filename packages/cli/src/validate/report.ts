@@ -13,20 +13,22 @@ export interface ValidationReport {
   seasons: number;
   bots: { id: string; style: string; quality: number; latency_s: number; reference_rating: number; reference_ci95: [number, number] }[];
   battles_per_season: { median: number; p10: number };
-  tau: Record<Method, { median: number; p10: number }>;
+  tau: Record<Method, { median: number; p10: number; mean: number }>;
   confident_errors: number;
   coverage: number;
   battles_to_tau: { target: number; uniform: number | null; active: number | null; ratio: number | null };
   drop_to_flip: number | null;
+  /** per season (median): actions beyond the daily cap, people flagged by the anomaly tests */
+  excluded: { capped_actions: number; flagged_people: number };
   reference: { seasons: number; battles: number; style_coefficients: { name: string; value: number; ci95: [number, number] }[] };
   elapsed_s: number;
 }
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 
-function summary(xs: readonly number[]): { median: number; p10: number } {
+function summary(xs: readonly number[]): { median: number; p10: number; mean: number } {
   const s = sorted(xs.filter((x) => Number.isFinite(x)));
-  return { median: round(quantile(s, 0.5)), p10: round(quantile(s, 0.1)) };
+  return { median: round(quantile(s, 0.5)), p10: round(quantile(s, 0.1)), mean: round(s.reduce((a, b) => a + b, 0) / s.length) };
 }
 
 /** Median where null means "not within the season" (counted as worse than any number). */
@@ -56,12 +58,16 @@ export function buildValidationReport(o: {
       reference_rating: round(refBy.get(b.id)?.rating ?? Number.NaN, 2),
       reference_ci95: (refBy.get(b.id)?.ci95 ?? [Number.NaN, Number.NaN]).map((x) => round(x, 2)) as [number, number],
     })),
-    battles_per_season: summary(o.seasons.map((s) => s.battles)),
+    battles_per_season: (({ median, p10 }) => ({ median, p10 }))(summary(o.seasons.map((s) => s.battles))),
     tau: Object.fromEntries(METHODS.map((m) => [m, summary(o.seasons.map((s) => s.tau[m]))])) as ValidationReport['tau'],
     confident_errors: round(confidentErrors(o.seasons, o.bots)),
     coverage: round(coverage(o.seasons, refBy)),
     battles_to_tau: { target: o.tauTarget, uniform, active, ratio: uniform && active ? round(active / uniform, 3) : null },
     drop_to_flip: medianOrNull(o.seasons.map((s) => s.dropToFlip)),
+    excluded: {
+      capped_actions: summary(o.seasons.map((s) => s.cappedActions)).median,
+      flagged_people: summary(o.seasons.map((s) => s.flaggedPeople)).median,
+    },
     reference: {
       seasons: o.options.referenceSeasons, battles: o.reference.length,
       style_coefficients: ref.coefficients.map((c) => ({ name: c.name, value: round(c.value), ci95: [round(c.ci95[0]), round(c.ci95[1])] })),
@@ -111,10 +117,10 @@ export function reportLines(r: ValidationReport): string[] {
   return [
     `seasons ${r.seasons}, ${r.bots.length} bots, ${r.options.people} people, ${r.options.days} simulated days each, sampling ${r.options.sampling}, style effect ${r.options.styleEffect}`,
     `battles per season: median ${f(r.battles_per_season.median, 0)}`,
-    ...METHODS.map((m) => `tau ${m.padEnd(15)} median ${f(r.tau[m].median)}  p10 ${f(r.tau[m].p10)}`),
+    ...METHODS.map((m) => `tau ${m.padEnd(15)} median ${f(r.tau[m].median)}  p10 ${f(r.tau[m].p10)}  mean ${f(r.tau[m].mean, 3)}`),
     `confident_errors ${f(r.confident_errors, 4)}  coverage ${f(r.coverage, 3)} (reference: ${r.reference.battles} battles from ${r.reference.seasons} seasons)`,
     `battles_to_tau (tau >= ${r.battles_to_tau.target} from then on): uniform ${f(r.battles_to_tau.uniform, 0)}, active ${f(r.battles_to_tau.active, 0)}, ratio ${f(r.battles_to_tau.ratio, 3)}`,
-    `drop_to_flip (battles, median) ${f(r.drop_to_flip, 0)}`,
+    `drop_to_flip (battles, median) ${f(r.drop_to_flip, 0)}; left out per season (median): ${r.excluded.capped_actions} capped actions, ${r.excluded.flagged_people} flagged people`,
     `style coefficients: ${r.reference.style_coefficients.map((c) => `${c.name} ${c.value.toFixed(3)}`).join(', ')}`,
     `${r.elapsed_s} s`,
   ];

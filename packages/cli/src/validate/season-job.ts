@@ -5,7 +5,7 @@
 import type { BattleSampling } from '@botsky/matchmaker';
 import type { BattleWeighting } from '@botsky/scoring';
 import { dropBattlesToFlip, kendallTau, type StyledBattle } from '@botsky/ratings';
-import { BattleLedger, fitStyle, METHODS, ratingView, scoreSeason, seasonBattles, type Method } from './methods.ts';
+import { BattleLedger, finalBattles, fitStyle, METHODS, ratingView, scoreSeason, type Method } from './methods.ts';
 import { simulateSeason, type SeasonRecords } from './season.ts';
 import type { SimBot } from './world.ts';
 
@@ -27,6 +27,9 @@ export interface SeasonSummary {
   bt: { bt_raw: Record<string, [number, number, number]>; bt_style: Record<string, [number, number, number]> };
   battlesToTau: Record<BattleSampling, number | null>;
   dropToFlip: number | null;
+  /** what scoring's influence cap and anomaly flags left out */
+  cappedActions: number;
+  flaggedPeople: number;
 }
 
 /** τ must reach this and hold from then on. */
@@ -44,11 +47,11 @@ function simulate(job: SeasonJob, sampling: BattleSampling): SeasonRecords {
 export function runSeason(job: SeasonJob): SeasonSummary {
   const truth = new Map(job.bots.map((b) => [b.id, b.quality]));
   const records = simulate(job, job.sampling);
-  const battles = seasonBattles(records, records.endMs, job.weighting);
+  const { battles, cappedActions, flaggedPeople } = finalBattles(records, job.weighting);
   const m = scoreSeason(records, battles, job.seed);
   const tau = Object.fromEntries(METHODS.map((method) => [method, tauOf(m.scores[method], truth)])) as Record<Method, number>;
   const other: BattleSampling = job.sampling === 'uniform' ? 'active' : 'uniform';
-  const otherBattles = seasonBattles(simulate(job, other), records.endMs, job.weighting);
+  const otherBattles = finalBattles(simulate(job, other), job.weighting).battles;
   const flip = dropBattlesToFlip(battles, (bs) => fitStyle(bs).ratings);
   return {
     seed: job.seed,
@@ -60,13 +63,15 @@ export function runSeason(job: SeasonJob): SeasonSummary {
       [other]: battlesToTau(otherBattles, truth),
     } as Record<BattleSampling, number | null>,
     dropToFlip: flip.drop,
+    cappedActions,
+    flaggedPeople,
   };
 }
 
 /** A reference season: uniform sampling, its battles returned for pooling. */
 export function runReference(job: SeasonJob): StyledBattle[] {
   const records = simulate({ ...job, sampling: 'uniform' }, 'uniform');
-  return seasonBattles(records, records.endMs, job.weighting);
+  return finalBattles(records, job.weighting).battles;
 }
 
 export function tauOf(scores: ReadonlyMap<string, number>, truth: ReadonlyMap<string, number>): number {

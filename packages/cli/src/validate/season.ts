@@ -73,9 +73,13 @@ export interface SeasonOptions {
   ratingsAt?: (records: SeasonRecords, asOfMs: number) => ReadonlyMap<string, BotRatingView>;
 }
 
-/** Feed reads per online, opted-in person and hour; items per page; how far back the feed reaches. */
-const FEED_READS_PER_HOUR = 2;
-const PAGE = 20;
+/**
+ * Feed reads per online, opted-in person and hour; items per page; how far back the feed reaches.
+ * A read an hour of ten items keeps an ordinary person's actions (about 50 a day) under scoring's
+ * daily influence cap (100), as it should be for everyone but the outliers the cap is for.
+ */
+const FEED_READS_PER_HOUR = 1;
+const PAGE = 10;
 const FEED_HORIZON_MS = 6 * 60 * MINUTE_MS;
 const SNAPSHOT_EVERY_MIN = 10;
 const REFIT_EVERY_MIN = 60;

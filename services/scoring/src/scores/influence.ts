@@ -3,13 +3,17 @@
 // out. Pure, on people's actions on bot replies (bots and `bot`-labelled accounts already removed).
 //
 // Flags, each a documented test on all of a person's actions:
-// - one-bot liker: at least MIN_LIKES likes on bot replies, concentrated on one bot more than its
-//   share of the replies the person could have liked (served to them, or notified: answering or
-//   mentioning them) allows: binomial upper tail p < ALPHA / people tested (Bonferroni);
+// - one-bot liker: at least MIN_LIKES likes on bot replies, at least ONE_BOT_MIN_SHARE of them on
+//   one bot, more than that bot's share of the replies the person could have liked (served to
+//   them, or notified: answering or mentioning them), weighted by how much everyone else liked
+//   each bot, allows: binomial upper tail p < ALPHA / people tested (Bonferroni);
 // - burst: BURST_ACTIONS or more actions within BURST_MS;
 // - group: two people who acted on at least GROUP_MIN_SHARED of the same bot replies, with a
 //   Jaccard overlap of their acted-on sets of at least GROUP_MIN_JACCARD (both flagged).
-// Then the cap: per person, bot and UTC day, only the first `dailyCap` actions count.
+// Then the cap: per person and UTC day, only the first `dailyCap` actions count, whatever the bot,
+// so no one's weight in any bot's scores exceeds it. The cap is on the person's total, not per bot:
+// a per-bot cap runs out first on the bot a heavy user likes most, and so rates it down (measured
+// in the demo: the best bot fell to the bottom of the battles' win rates).
 
 export interface Action {
   bot_id: string;
@@ -22,12 +26,22 @@ export interface Action {
 
 export const ANOMALY_TESTS = {
   MIN_LIKES: 8,
+  /** Only a bot with at least this share of the person's likes is tested. */
+  ONE_BOT_MIN_SHARE: 0.8,
   ALPHA: 0.001,
   BURST_ACTIONS: 20,
   BURST_MS: 60_000,
   GROUP_MIN_SHARED: 10,
   GROUP_MIN_JACCARD: 0.8,
 } as const;
+
+/** The burst test's settings (BOTSKY_ANOMALY_BURST_ACTIONS, BOTSKY_ANOMALY_BURST_WINDOW). */
+export interface BurstTest {
+  actions: number;
+  windowMs: number;
+}
+
+const DEFAULT_BURST: BurstTest = { actions: ANOMALY_TESTS.BURST_ACTIONS, windowMs: ANOMALY_TESTS.BURST_MS };
 
 export type FlagReason = 'one_bot_liker' | 'burst' | 'group';
 
@@ -36,7 +50,7 @@ export interface InfluenceResult {
   kept: Action[];
   /** flagged person → why */
   flagged: Map<string, FlagReason[]>;
-  /** actions of unflagged people beyond their daily cap */
+  /** actions of unflagged people beyond their daily cap (per person and UTC day, all bots together) */
   cappedActions: number;
   /** actions of the flagged people */
   flaggedActions: number;
@@ -51,20 +65,20 @@ const DAY_MS = 86_400_000;
 export function applyInfluence(
   actions: readonly Action[],
   exposure: ReadonlyMap<string, ReadonlyMap<string, string>>,
-  opts: { dailyCap: number },
+  opts: { dailyCap: number; burst?: BurstTest },
 ): InfluenceResult {
-  const flagged = flagAnomalies(actions, exposure);
+  const flagged = flagAnomalies(actions, exposure, opts.burst);
   const unflagged = actions.filter((a) => !flagged.has(a.actor_did));
   const kept = capDaily(unflagged, opts.dailyCap);
   return { kept, flagged, cappedActions: unflagged.length - kept.length, flaggedActions: actions.length - unflagged.length };
 }
 
-/** The first `cap` actions per person, bot and UTC day (in time order, then reply and kind). */
+/** The first `cap` actions per person and UTC day, on any bot (in time order, then reply and kind). */
 export function capDaily(actions: readonly Action[], cap: number): Action[] {
   const sorted = [...actions].sort(byTime);
   const used = new Map<string, number>();
   return sorted.filter((a) => {
-    const key = `${a.actor_did}\n${a.bot_id}\n${Math.floor(a.at_ms / DAY_MS)}`;
+    const key = `${a.actor_did}\n${Math.floor(a.at_ms / DAY_MS)}`;
     const n = (used.get(key) ?? 0) + 1;
     used.set(key, n);
     return n <= cap;
@@ -74,37 +88,69 @@ export function capDaily(actions: readonly Action[], cap: number): Action[] {
 export function flagAnomalies(
   actions: readonly Action[],
   exposure: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  burst: BurstTest = DEFAULT_BURST,
 ): Map<string, FlagReason[]> {
   const byPerson = new Map<string, Action[]>();
   for (const a of [...actions].sort(byTime)) push(byPerson, a.actor_did, a);
   const flagged = new Map<string, FlagReason[]>();
   const flag = (did: string, why: FlagReason) => flagged.set(did, [...(flagged.get(did) ?? []), why]);
   for (const did of oneBotLikers(byPerson, exposure)) flag(did, 'one_bot_liker');
-  for (const [did, list] of byPerson) if (bursts(list)) flag(did, 'burst');
+  for (const [did, list] of byPerson) if (bursts(list, burst)) flag(did, 'burst');
   for (const did of groups(byPerson)) flag(did, 'group');
   return flagged;
 }
 
+/**
+ * The null for a person's likes is everyone else's taste: bot b's share of their likes would be
+ * e_b·r_b / Σ e_k·r_k, with e_b the replies of b they could have liked and r_b the rate at which
+ * the other people liked b's replies they could have liked. So a person who likes the better bot
+ * more, as everyone does, is not flagged; one who gives nearly everything to one bot beyond that is.
+ */
 function oneBotLikers(byPerson: ReadonlyMap<string, Action[]>, exposure: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] {
-  const tested: Array<{ did: string; p: number }> = [];
+  const offeredTo = new Map<string, Map<string, number>>();
+  const likesOf = new Map<string, Map<string, number>>();
+  const totalOffered = new Map<string, number>();
+  const totalLikes = new Map<string, number>();
   for (const [did, list] of byPerson) {
     const likes = list.filter((a) => a.kind === 'like');
-    if (likes.length < ANOMALY_TESTS.MIN_LIKES) continue;
     const candidates = new Map(exposure.get(did) ?? []);
     for (const a of likes) candidates.set(a.reply_uri, a.bot_id);
-    const perBot = countBy(likes.map((a) => a.bot_id));
-    const offered = countBy([...candidates.values()]);
+    offeredTo.set(did, countBy([...candidates.values()]));
+    likesOf.set(did, countBy(likes.map((a) => a.bot_id)));
+    addAll(totalOffered, offeredTo.get(did) as Map<string, number>);
+    addAll(totalLikes, likesOf.get(did) as Map<string, number>);
+  }
+  const tested: Array<{ did: string; p: number }> = [];
+  for (const [did, perBot] of likesOf) {
+    const n = [...perBot.values()].reduce((a, b) => a + b, 0);
+    if (n < ANOMALY_TESTS.MIN_LIKES) continue;
+    const offered = offeredTo.get(did) as Map<string, number>;
+    const expected = new Map<string, number>();
+    for (const [bot, e] of offered) {
+      const othersOffered = (totalOffered.get(bot) ?? 0) - e;
+      const othersLikes = (totalLikes.get(bot) ?? 0) - (perBot.get(bot) ?? 0);
+      // with no one else to compare, every reply is as likely to be liked as any other
+      expected.set(bot, e * (othersOffered > 0 ? (othersLikes + 0.5) / (othersOffered + 1) : 1));
+    }
+    const norm = [...expected.values()].reduce((a, b) => a + b, 0);
     let p = 1;
-    for (const [bot, x] of perBot) p = Math.min(p, binomialUpperTail(x, likes.length, (offered.get(bot) ?? 0) / candidates.size));
+    for (const [bot, x] of perBot) {
+      if (x / n < ANOMALY_TESTS.ONE_BOT_MIN_SHARE) continue;
+      p = Math.min(p, binomialUpperTail(x, n, norm > 0 ? (expected.get(bot) ?? 0) / norm : 0));
+    }
     tested.push({ did, p });
   }
   return tested.filter((t) => t.p < ANOMALY_TESTS.ALPHA / tested.length).map((t) => t.did);
 }
 
-function bursts(list: readonly Action[]): boolean {
-  const n = ANOMALY_TESTS.BURST_ACTIONS;
+function addAll(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
+}
+
+function bursts(list: readonly Action[], burst: BurstTest): boolean {
+  const n = burst.actions;
   for (let i = 0; i + n - 1 < list.length; i++) {
-    if ((list[i + n - 1] as Action).at_ms - (list[i] as Action).at_ms < ANOMALY_TESTS.BURST_MS) return true;
+    if ((list[i + n - 1] as Action).at_ms - (list[i] as Action).at_ms < burst.windowMs) return true;
   }
   return false;
 }

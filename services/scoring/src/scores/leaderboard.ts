@@ -12,7 +12,7 @@ import { poissonRate, wilson, type Interval } from '@botsky/ratings';
 import { battleSides, decideBattles, withWeights, type BattleWeighting, type DecidedBattle } from './battles.ts';
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
 import { fitRatings, type Robustness, type StyleCoefficientRow } from './fits.ts';
-import { applyInfluence, type Action } from './influence.ts';
+import { applyInfluence, type Action, type BurstTest } from './influence.ts';
 import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
 import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
 import { feedEngagementOf } from './feed-engagement.ts';
@@ -33,8 +33,10 @@ export interface ScoringParams {
   battleWeighting?: BattleWeighting;
   /** The rating the ranks and the order use; default bt_style. */
   rankBy?: RankBy;
-  /** Actions per person, bot and UTC day that count; default 30. */
+  /** Actions per person and UTC day (all bots together) that count; default 100. */
   influenceDailyCap?: number;
+  /** The anomaly flags' burst test; default 20 actions within 60 s. */
+  burst?: BurstTest;
   /** Harm per reply above which a bot is flagged (by the interval's lower bound); default 0.05. */
   harmThreshold?: number;
   /** The project account: unfollowing or blocking it is an opt-out. */
@@ -94,7 +96,9 @@ export interface Leaderboard {
 export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; config: ScoringParams }): Promise<Leaderboard> {
   const { asOf, config } = opts;
   const inputs = await readInputs(wh, asOf);
-  const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), { dailyCap: config.influenceDailyCap ?? 30 });
+  const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), {
+    dailyCap: config.influenceDailyCap ?? 100, burst: config.burst,
+  });
   const isPerson = (did: string) => !inputs.notPeople.has(did) && !influence.flagged.has(did);
   const rule = config.battleRule ?? RULE_V2;
   const v2 = v2Inputs(inputs, asOf, config, isPerson);
