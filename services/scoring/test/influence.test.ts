@@ -77,3 +77,17 @@ test('two people acting on the same bot replies (≥ 10, Jaccard ≥ 0.8) are bo
   assert.deepEqual([...r.flagged.keys()].sort(), ['twin-a', 'twin-b']);
   assert.deepEqual(r.flagged.get('twin-a'), ['group']);
 });
+
+test('people who all like the better bot more are not flagged; one who likes nothing else is', () => {
+  // ten people, 150 likes each over a day on replies of their own, two on b1 for every one on b2,
+  // served both alike: against an even spread that is P ≈ 2e-5 each, below 0.001/11, so a test
+  // with that null would flag all ten; against everyone else's taste none is improbable
+  const crowd = Array.from({ length: 10 }, (_, p) =>
+    Array.from({ length: 150 }, (_, i) => act(`p${p}`, i % 3 === 2 ? 'b2' : 'b1', p * 200 + i, T0 + p * 1000 + i * 300_000))).flat();
+  // the fan: 30 likes, all on b1: (2/3)^30 ≈ 5e-6
+  const fan = Array.from({ length: 30 }, (_, i) => act('fan', 'b1', 3000 + i, T0 + 7 + i * 600_000));
+  const people = [...Array.from({ length: 10 }, (_, p) => `p${p}`), 'fan'];
+  assert.ok(binomialUpperTail(100, 150, 0.5) < 0.001 / 11);
+  const r = applyInfluence([...crowd, ...fan], exposed(people, 3100), { dailyCap: 1000 });
+  assert.deepEqual([...r.flagged.keys()], ['fan']);
+});
