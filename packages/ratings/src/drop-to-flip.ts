@@ -40,6 +40,12 @@ export interface DropResult {
 export interface DropOptions {
   /** The most units to drop (default: 20% of them, rounded down). */
   maxDrop?: number;
+  /**
+   * People only: refit without each of the first this many people (the caller lists the most
+   * influential first) to order them; the rest are not candidates. Default: everyone. A refit per
+   * person costs a fit each, which a large population cannot afford every scoring interval.
+   */
+  screen?: number;
 }
 
 /** The top rank (best bot vs runner-up by point estimate) and every confidently ordered pair (non-overlapping 95% intervals). */
@@ -206,8 +212,9 @@ export function dropPeopleToFlip<B extends Battle>(
   const maxDrop = opts.maxDrop ?? Math.floor(0.2 * people.length);
   const targets = flipTargets(base);
   if (targets.length === 0) return { drop: null, target: null, searched: 0 };
-  // One refit without each person serves every target.
-  const alone = people.map((p) => fit(without(new Set([p]))));
+  // One refit without each screened person serves every target.
+  const screened = people.slice(0, opts.screen ?? people.length);
+  const alone = screened.map((p) => fit(without(new Set([p]))));
   const plan = (target: FlipTarget): Plan => {
     const gap = gapOf(base, target);
     const scores = Float64Array.from(alone, (rated) => gap - gapOf(rated, target));
@@ -215,5 +222,5 @@ export function dropPeopleToFlip<B extends Battle>(
   };
   const refit = (units: readonly number[]) => fit(without(new Set(units.map((i) => people[i] as string))));
   const result = searchPlans(base, plansOf(targets, plan), maxDrop, refit);
-  return { ...result, searched: result.searched + people.length };
+  return { ...result, searched: result.searched + screened.length };
 }

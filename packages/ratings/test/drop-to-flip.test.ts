@@ -91,6 +91,12 @@ test('over people: the fewest people whose actions, taken out, reverse the order
   assert.deepEqual(result.target, { upper: 'up', lower: 'low', kind: 'top' });
   assert.ok(result.searched >= people.length, 'one refit per person, then the search');
   assert.equal(dropPeopleToFlip(people, without, fit, { maxDrop: 1 }).drop, null);
+  // screening only the first two (listed most influential first) still finds alice and bob, with
+  // two refits to order them; screening only alice leaves no pair to find
+  const screened = dropPeopleToFlip(people, without, fit, { maxDrop: 5, screen: 2 });
+  assert.equal(screened.drop, 2);
+  assert.ok(screened.searched < result.searched);
+  assert.equal(dropPeopleToFlip(people, without, fit, { maxDrop: 5, screen: 1 }).drop, null);
 });
 
 /** Battles that, dropped in order one by one, first reverse upper over lower under `fit`. */

@@ -64,15 +64,17 @@ test("the author's vote decides over the crowd's; an equal author vote leaves it
   assert.deepEqual([tie?.winner, tie?.voteKind], ['tie', 'tie']);
 });
 
-test("a battle's weight is ∝ 1/its pair's sampling probability, mean 1; unknown weighs 1", () => {
+test("under inverse weighting a battle's weight is ∝ 1/its pair's sampling probability, mean 1; unknown weighs 1; by default 1", () => {
   const rows = [
     side('b1', 0, 0, 'x', 0.5), side('b2', 1, 0, 'x', 0.5),
     side('b1', 0, 0, 'y', 0.25), side('b3', 1, 0, 'y', 0.25),
     side('b2', 0, 0, 'z'), side('b3', 1, 0, 'z'),
   ];
-  const decided = decideBattlesV2(rows, [], { windowMs: W, asOfMs: W, excluded: nobody });
+  const decided = decideBattlesV2(rows, [], { windowMs: W, asOfMs: W, excluded: nobody, weighting: 'inverse' });
   const weight = new Map(decided.map((d) => [d.battleId, d.weight]));
   assert.ok(Math.abs((weight.get('y') ?? 0) / (weight.get('x') ?? 1) - 2) < 1e-12);
   assert.ok(Math.abs((weight.get('x') ?? 0) + (weight.get('y') ?? 0) - 2) < 1e-12);
   assert.equal(weight.get('z'), 1);
+  const unweighted = decideBattlesV2(rows, [], { windowMs: W, asOfMs: W, excluded: nobody });
+  assert.deepEqual(unweighted.map((d) => d.weight), [1, 1, 1]);
 });

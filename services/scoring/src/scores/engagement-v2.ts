@@ -54,19 +54,19 @@ export function decideBattlesV2(
   return withWeights(decided, opts.weighting);
 }
 
-/** The people whose actions entered the scores of these battles (for drop-people-to-flip). */
+/** The people whose actions entered the scores of these battles, most actions first (for drop-people-to-flip). */
 export function battleVoters(
   replies: readonly BattleReplyRow[],
   events: readonly EngagementEvent[],
   opts: DecideV2Options,
 ): string[] {
   const byReply = groupByReply(events);
-  const voters = new Set<string>();
+  const voters = new Map<string, number>();
   for (const s of battleSides(replies, opts.windowMs)) {
     if (s.closesAtMs > opts.asOfMs) continue;
-    for (const side of [s.a, s.b]) for (const e of windowed(byReply, side, opts)) voters.add(e.actor_did);
+    for (const side of [s.a, s.b]) for (const e of windowed(byReply, side, opts)) voters.set(e.actor_did, (voters.get(e.actor_did) ?? 0) + 1);
   }
-  return [...voters].sort();
+  return [...voters].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([did]) => did);
 }
 
 interface SideVotes {

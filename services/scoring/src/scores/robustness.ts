@@ -7,6 +7,13 @@ import type { Robustness } from './fits.ts';
 
 /** A decided battle as the ratings' Battle too (a, b: the two bots). */
 type Sided = DecidedBattle & Battle;
+
+/**
+ * The people refitted one by one to order the search: those with the most battle actions. The
+ * rest are not candidates, so the figure stays an upper bound, at a cost that does not grow with
+ * the population.
+ */
+export const PEOPLE_SCREENED = 100;
 const sided = (b: DecidedBattle): Sided => ({ ...b, a: b.botA, b: b.botB });
 
 export function robustnessOf(
@@ -17,6 +24,8 @@ export function robustnessOf(
 ): Robustness {
   if (battles.length === 0) return { dropToFlipBattles: null, dropToFlipPeople: null };
   const byBattles = dropBattlesToFlip<Sided>(battles.map(sided), fit);
-  const byPeople = people.length > 0 ? dropPeopleToFlip<Sided>(people, (dropped) => without(dropped).map(sided), fit) : { drop: null };
+  const byPeople = people.length > 0
+    ? dropPeopleToFlip<Sided>(people, (dropped) => without(dropped).map(sided), fit, { screen: PEOPLE_SCREENED })
+    : { drop: null };
   return { dropToFlipBattles: byBattles.drop, dropToFlipPeople: byPeople.drop };
 }
