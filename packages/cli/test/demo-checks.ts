@@ -39,7 +39,8 @@ function checkBot(b: DemoReport['bots'][number]): void {
   for (const n of [b.replies, b.impressions, b.likes]) assert.ok(Number.isInteger(n) && n >= 0);
   assert.equal(typeof b.engagement.rate, 'number');
   assert.ok(isInterval(b.engagement.ci95));
-  assert.ok(isInterval(b.engagement.feed.ci95) && b.engagement.feed.ess >= 0);
+  const feed = b.engagement.feed;
+  assert.ok(feed.ess > 0 ? isInterval(feed.ci95) && typeof feed.rate === 'number' : feed.ci95 === null && feed.rate === null, JSON.stringify(feed));
   assert.ok(isInterval(b.harm.ci95) && Number.isInteger(b.harm.blocks) && Number.isInteger(b.harm.stops));
   assert.ok(b.rating.bt_style === null || typeof b.rating.bt_style === 'number');
   assert.ok(b.rating.bt_style_ci95 === null || Array.isArray(b.rating.bt_style_ci95));

@@ -14,7 +14,7 @@ import { checkOrder, checkReport, checkWarehouse } from './demo-checks.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SEED = 7;
-const DURATION_S = 25;
+const DURATION_S = 40;
 
 describe('botsky demo', () => {
   let dir = '';

@@ -17,7 +17,7 @@
 // recentring to sum zero. Intervals: the sandwich covariance V = H⁻¹ M H⁻¹ (H the weighted
 // information plus the prior's, M = Σ w²(y − p)² x xᵀ), robust to ties and to the weights; a
 // rating's interval is that of its recentred β, on the Elo scale centre + scale·β/ln(base).
-import { assignRanks, botsOf, type RatedBot } from './bradley-terry.ts';
+import { assignRanks, botsOf, type BtOptions, type RatedBot } from './bradley-terry.ts';
 import { scoreOf, type Battle } from './elo.ts';
 import { Z95, type Interval } from './intervals.ts';
 import { fitLogistic, type PairedDesign } from './logistic-fit.ts';
@@ -42,16 +42,8 @@ export interface StyleFit {
   coefficients: StyleCoefficient[];
 }
 
-export interface StyleFitOptions {
-  /** Virtual games per bot (0 disables the prior). */
-  prior?: number;
-  scale?: number;
-  base?: number;
-  /** The mean rating over the bots fitted. */
-  centre?: number;
-  maxIterations?: number;
-  /** Newton stops when no parameter moves by more than this (natural-log units). */
-  tolerance?: number;
+/** Bradley–Terry's options (the prior, the scale, the iterations); `tolerance` is Newton's step, in natural-log units. */
+export interface StyleFitOptions extends BtOptions {
   /** The covariates to control for, all by default. */
   features?: readonly StyleFeature[];
 }

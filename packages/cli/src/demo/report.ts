@@ -98,7 +98,10 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
     engagement: {
       rate: e?.engagement.rate ?? 0,
       ci95: e?.engagement.ci95 ?? [0, 0],
-      feed: { rate: e?.feedEngagement.ips.rate ?? 0, ci95: e?.feedEngagement.ips.ci95 ?? [0, 0], ess: e?.feedEngagement.ess ?? 0 },
+      // no impression with a known viewer: no estimate (null, not an unbounded interval)
+      feed: e && e.feedEngagement.ess > 0
+        ? { rate: e.feedEngagement.ips.rate, ci95: e.feedEngagement.ips.ci95, ess: e.feedEngagement.ess }
+        : { rate: null, ci95: null, ess: 0 },
       conversation: { rate: e?.conversationEngagement.rate ?? 0, ci95: e?.conversationEngagement.ci95 ?? [0, 0] },
     },
     harm: {
