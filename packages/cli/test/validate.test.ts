@@ -83,7 +83,7 @@ describe('what the harness simulates', () => {
   it('gives people a taste for style that raw ratings follow and the style-controlled rating does not', () => {
     // Every bot has the same planted quality: any spread is style (and chance).
     const bots = validationBots(5, 2).map((b) => ({ ...b, quality: 0.5 }));
-    const records = simulateSeason({ bots, people: 200, days: 1, seed: 9, sampling: 'uniform', styleEffect: 1, battleRate: 1 });
+    const records = simulateSeason({ bots, people: 200, days: 3, seed: 9, sampling: 'uniform', styleEffect: 1, battleRate: 1 });
     const fits = runSeasonFits(records);
     assert.ok(range(fits.raw) > 60, `raw ratings spread by style: ${range(fits.raw).toFixed(0)}`);
     assert.ok(range(fits.style) < range(fits.raw) / 2, `style control removes most of it: ${range(fits.style).toFixed(0)} vs ${range(fits.raw).toFixed(0)}`);

@@ -65,6 +65,7 @@ export const events: Array<[string, DescMessage, Message]> = [
     taskId: 'rt_1', postRef: ref(POST_URI), post, replyTo: { root: ref(POST_URI), parent: ref(POST_URI) },
     authorDid: ALICE, authorHandle: 'alice.test', botId: 'gpt-a', botDid: 'did:plc:bota', mention: candidate,
     noMentionReason: 'n/a', battleId: 'bt_1', createdAtUs: T, deadlineUs: T + 60_000_000n, slot: 1,
+    battlePairProbability: 0.25, battleSampling: 'active',
   })],
   ['MatchDecision', MatchDecisionSchema, create(MatchDecisionSchema, {
     decisionId: 'md_1', postRef: ref(POST_URI), authorDid: ALICE, verdict: MatchVerdict.DISPATCHED,
@@ -96,7 +97,7 @@ export const events: Array<[string, DescMessage, Message]> = [
     winner: BattleWinner.B,
     engagementA: { impressions: 10, seen: 8, likes: 1, reposts: 1, replies: 1, quotes: 1, mentionReplied: true },
     engagementB: { impressions: 11, seen: 9, likes: 4, reposts: 2, replies: 3, quotes: 1, mentionReplied: true },
-    decidedAtUs: T, ruleVersion: 'engagement-v1',
+    decidedAtUs: T, ruleVersion: 'engagement-v2', voteKind: 'author', weight: 1.25,
   })],
   ['RatingSnapshot', RatingSnapshotSchema, create(RatingSnapshotSchema, {
     botId: 'gpt-a', method: RatingMethod.BRADLEY_TERRY, rating: 1012.5, ci95Lo: 990.1, ci95Hi: 1034.2, rank: 2,
@@ -113,8 +114,17 @@ export const events: Array<[string, DescMessage, Message]> = [
       recommendation: { estimate: { value: 0.3, ci95Lo: 0.2, ci95Hi: 0.4 }, numerator: 30, denominator: 100 },
       elo: { value: 1010, ci95Lo: 1010, ci95Hi: 1010 }, bradleyTerry: { value: 1012, ci95Lo: 990, ci95Hi: 1034 },
       battles: 41, replies: 300,
+      bradleyTerryStyle: { value: 1008, ci95Lo: 980, ci95Hi: 1036 },
+      conversationEngagement: { estimate: { value: 0.4, ci95Lo: 0.35, ci95Hi: 0.46 }, numerator: 120, denominator: 300 },
+      feedEngagement: { estimate: { value: 0.1, ci95Lo: 0.08, ci95Hi: 0.12 }, numerator: 100, denominator: 1000 },
+      feedEngagementIps: { value: 0.11, ci95Lo: 0.08, ci95Hi: 0.14 }, feedEngagementEss: 640.5,
+      harm: { estimate: { value: 0.01, ci95Lo: 0.004, ci95Hi: 0.02 }, numerator: 3, denominator: 300 },
+      harmFlagged: true, blocks: 2, stops: 1,
     }],
-    computedAtUs: T, ruleVersion: 'engagement-v1',
+    computedAtUs: T, ruleVersion: 'engagement-v2', rankedBy: 'bt_style',
+    robustness: { dropToFlipBattles: 12, dropToFlipPeople: 3 },
+    styleCoefficients: [{ name: 'length', estimate: { value: 0.2, ci95Lo: 0.1, ci95Hi: 0.3 } }],
+    excluded: { cappedActions: 5, flaggedPeople: 1, flaggedActions: 20 },
   })],
 ];
 
