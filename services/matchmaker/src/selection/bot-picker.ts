@@ -4,15 +4,11 @@
 // least-assigned) or actively (among the balanced pairs, by how much the battle would tell about
 // the ranking: pair-sampling.ts); either way the pick says how likely its pair was.
 import type { Random } from '@botsky/ratings';
-import { balanceSlack, drawPair, leastAssigned, pairDistribution, pairKey, type PairChance, type PairContext } from './pair-sampling.ts';
+import {
+  balanceSlack, drawPair, leastAssigned, pairDistribution, pairKey, type BattleSampling, type BotRatingView, type PairChance, type PairContext,
+} from './pair-sampling.ts';
 
-export type BattleSampling = 'uniform' | 'active';
-
-/** What the picker knows of a bot's standing: its rating and 95% interval (Elo scale). */
-export interface BotRatingView {
-  rating: number;
-  ci95: [number, number];
-}
+export type { BattleSampling, BotRatingView } from './pair-sampling.ts';
 
 export interface BotPick {
   /** One bot, or two in a battle (slot A first; the order is a fair coin). */

@@ -1,9 +1,17 @@
 // Which pairs of bots a battle may take, and with what probability each. Every pick logs the exact
-// probability of the pair it drew (given that it held a battle, and the assignment counts then):
-// scoring weighs each battle by its inverse, so a rule that favours some pairs does not bias the
-// ratings. The draw is always from the distribution returned here, so the two cannot disagree.
+// probability of the pair it drew (given that it held a battle, and the assignment counts then),
+// so that scoring can weigh each battle by its inverse (BOTSKY_BATTLE_WEIGHTING=inverse) and a
+// rule that favours some pairs need not bias the ratings. The draw is always from the distribution
+// returned here, so the two cannot disagree.
 import { activePairWeights } from '@botsky/ratings';
-import type { BattleSampling, BotRatingView } from './bot-picker.ts';
+
+export type BattleSampling = 'uniform' | 'active';
+
+/** What the picker knows of a bot's standing: its rating and 95% interval (Elo scale). */
+export interface BotRatingView {
+  rating: number;
+  ci95: [number, number];
+}
 
 export interface PairChance {
   a: string;

@@ -3,7 +3,7 @@
 // inverse-propensity estimate from the impressions' logged probabilities, with its effective
 // sample size (packages/ratings: selfNormalisedIps).
 import { poissonRate, selfNormalisedIps } from '@botsky/ratings';
-import type { LeaderboardEntry } from './leaderboard.ts';
+import type { LeaderboardEntry } from './board.ts';
 import { ratio, type FeedCounts } from './rates.ts';
 
 export function feedEngagementOf(counts: FeedCounts, items: ReadonlyArray<{ y: number; p: number }>): LeaderboardEntry['feedEngagement'] {

@@ -12,19 +12,8 @@ import {
 } from '@botsky/ratings';
 import type { BotReplyRow, ReplyDetails } from '@botsky/warehouse';
 import type { DecidedBattle } from './battles.ts';
-import type { LeaderboardEntry, RankBy } from './leaderboard.ts';
+import type { LeaderboardEntry, RankBy, Robustness, StyleCoefficientRow } from './board.ts';
 import { robustnessOf } from './robustness.ts';
-
-export interface Robustness {
-  dropToFlipBattles: number | null;
-  dropToFlipPeople: number | null;
-}
-
-export interface StyleCoefficientRow {
-  name: string;
-  value: number;
-  ci95: Interval;
-}
 
 export interface FitOptions {
   rankBy: RankBy;

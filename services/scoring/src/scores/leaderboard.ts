@@ -11,15 +11,16 @@ import {
 import { poissonRate, wilson, type Interval } from '@botsky/ratings';
 import { battleSides, decideBattles, withWeights, type BattleWeighting, type DecidedBattle } from './battles.ts';
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
-import { fitRatings, type Robustness, type StyleCoefficientRow } from './fits.ts';
+import { fitRatings } from './fits.ts';
+import type { BattleRule, Leaderboard, LeaderboardEntry, RankBy } from './board.ts';
+
+export type { BattleRule, Leaderboard, LeaderboardEntry, RankBy, RateWithInterval, Robustness, StyleCoefficientRow } from './board.ts';
 import { applyInfluence, type Action, type BurstTest } from './influence.ts';
 import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
 import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
 import { feedEngagementOf } from './feed-engagement.ts';
 import { authorityOf } from '../recorder/network.ts';
 
-export type BattleRule = 'engagement-v2' | 'engagement-v1';
-export type RankBy = 'bt_style' | 'bt_raw';
 
 export interface ScoringParams {
   battleWindowMs: number;
@@ -45,53 +46,8 @@ export interface ScoringParams {
 
 export const BOOTSTRAP_SEED = 20260301;
 
-export interface RateWithInterval {
-  rate: number;
-  ci95: Interval;
-}
 
-export interface LeaderboardEntry {
-  id: string;
-  handle: string;
-  provider: string;
-  model: string;
-  replies: number;
-  impressions: number;
-  likes: number;
-  reposts: number;
-  repliesReceived: number;
-  /** The first engagement rate, kept as it was: all likes, reposts and replies per impression. */
-  engagement: RateWithInterval & { events: number };
-  likesPerImpression: RateWithInterval;
-  recommendation: RateWithInterval & { mentions: number; successes: number };
-  conversationEngagement: RateWithInterval & { events: number; replies: number };
-  feedEngagement: RateWithInterval & { events: number; impressions: number; ips: RateWithInterval; ess: number };
-  harm: RateWithInterval & { blocks: number; stops: number; optOuts: number; unfollows: number; flagged: boolean };
-  rating: {
-    elo: number;
-    eloRank: number;
-    /** raw Bradley–Terry; null until the bot has fought a decided battle */
-    bt: number | null;
-    ci95: Interval | null;
-    /** Bradley–Terry with style control */
-    btStyle: number | null;
-    btStyleCi95: Interval | null;
-    battles: number;
-    /** Arena rule over the rankedBy rating; bots without battles come after every rated bot */
-    rank: number;
-  };
-}
 
-export interface Leaderboard {
-  computedAtMs: number;
-  ruleVersion: string;
-  rankedBy: RankBy;
-  robustness: Robustness;
-  styleCoefficients: StyleCoefficientRow[];
-  excluded: { cappedActions: number; flaggedPeople: number; flaggedActions: number };
-  entries: LeaderboardEntry[];
-  battles: DecidedBattle[];
-}
 
 export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; config: ScoringParams }): Promise<Leaderboard> {
   const { asOf, config } = opts;

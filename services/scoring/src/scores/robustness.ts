@@ -3,7 +3,7 @@
 // (packages/ratings: dropBattlesToFlip, dropPeopleToFlip; null when none within the search bound).
 import { dropBattlesToFlip, dropPeopleToFlip, type Battle, type RatedBot } from '@botsky/ratings';
 import type { DecidedBattle } from './battles.ts';
-import type { Robustness } from './fits.ts';
+import type { Robustness } from './board.ts';
 
 /** A decided battle as the ratings' Battle too (a, b: the two bots). */
 type Sided = DecidedBattle & Battle;
