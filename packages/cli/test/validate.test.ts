@@ -8,13 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '@botsky/kit';
 import { runNode } from '@botsky/kit/testing';
-import { matchmakerConfigSpec } from '@botsky/matchmaker';
 import { bradleyTerry, bradleyTerryStyle, kendallTau, type StyledBattle } from '@botsky/ratings';
 import { METHODS, seasonBattles } from '../src/validate/methods.ts';
 import type { ValidationReport } from '../src/validate/report.ts';
-import { DEFAULT_BATTLE_RATE, simulateSeason } from '../src/validate/season.ts';
+import { simulateSeason } from '../src/validate/season.ts';
 import { validationBots } from '../src/validate/world.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -74,10 +72,6 @@ describe('what the harness simulates', () => {
     assert.equal(new Set(bots.map((b) => b.id)).size, 12);
     assert.equal(new Set(bots.map((b) => b.quality)).size, 12);
     assert.equal(new Set(bots.map((b) => b.style)).size, 5);
-  });
-
-  it('draws battles at the matchmaker\'s default rate', () => {
-    assert.equal(DEFAULT_BATTLE_RATE, loadConfig(matchmakerConfigSpec, {}).battleRate);
   });
 
   it('gives people a taste for style that raw ratings follow and the style-controlled rating does not', () => {

@@ -3,18 +3,20 @@
 // @botsky/ratings, as on the live leaderboard; engagement is the feed's inverse-propensity
 // estimate and recommendation the share of introductions answered within the window.
 import { replyTaskId } from '@botsky/contracts';
-import { applyInfluence, decideBattlesV2, withWeights, type Action, type BattleReplyRow, type BattleWeighting, type DecidedBattle, type EngagementEvent } from '@botsky/scoring';
+import { loadConfig } from '@botsky/kit';
+import {
+  applyInfluence, decideBattlesV2, scoringConfigSpec, scoringParams, withWeights,
+  type Action, type BattleReplyRow, type BattleWeighting, type DecidedBattle,
+} from '@botsky/scoring';
 import {
   bradleyTerryStyle, bradleyTerryWithIntervals, onlineElo, selfNormalisedIps,
-  type Interval, type RatedBot, type StyledBattle, type StyleFit,
+  type Interval, type RatedBot, type StyledBattle,
 } from '@botsky/ratings';
-import type { SeasonRecords, SimAction, SimReply } from './season.ts';
+import type { SeasonRecords, SimReply } from './season.ts';
 
-/** Scoring's defaults: BOTSKY_BATTLE_WINDOW and BOTSKY_RECOMMENDATION_WINDOW. */
-export const BATTLE_WINDOW_MS = 10 * 60_000;
-export const RECOMMENDATION_WINDOW_MS = 60 * 60_000;
-/** Scoring's default BOTSKY_INFLUENCE_DAILY_CAP. */
-export const INFLUENCE_DAILY_CAP = 100;
+/** Scoring's defaults (windows, influence cap, burst test), read from its config spec. */
+const SCORING_CONFIG = loadConfig(scoringConfigSpec, {});
+const SCORING = scoringParams(SCORING_CONFIG);
 const BOOTSTRAP_ROUNDS = 100;
 
 export const METHODS = ['bt_raw', 'bt_style', 'elo', 'engagement', 'recommendation'] as const;
@@ -49,35 +51,35 @@ export class BattleLedger {
       if (r.battleId !== '') this.#open.set(r.battleId, [...(this.#open.get(r.battleId) ?? []), this.#scanned]);
     }
     const rows: BattleReplyRow[] = [];
-    const events: EngagementEvent[] = [];
+    const events: Action[] = [];
     for (const [battleId, sides] of this.#open) {
       if (sides.length < 2) continue;
-      const closes = Math.max(...sides.map((i) => (replies[i] as SimReply).atMs)) + BATTLE_WINDOW_MS;
+      const closes = Math.max(...sides.map((i) => (replies[i] as SimReply).atMs)) + SCORING.battleWindowMs;
       if (closes > asOfMs) continue;
       this.#open.delete(battleId);
-      for (const i of sides) this.#collect(i, rows, events);
-    }
-    const fresh = decideBattlesV2(rows, events, { windowMs: BATTLE_WINDOW_MS, asOfMs, excluded: () => false });
-    this.#decided = withWeights([...this.#decided, ...fresh], this.#weighting);
-    return this.#decided.map((b) => this.styled(b));
-  }
-
-  #collect(i: number, rows: BattleReplyRow[], events: EngagementEvent[]): void {
-    const r = this.#records.replies[i] as SimReply;
-    rows.push(battleRow(r));
-    for (const a of this.#records.actionsOf[i] as number[]) {
-      const action = this.#records.actions[a] as SimAction;
-      if (action.kind === 'like' || action.kind === 'reply') {
-        events.push({ reply_uri: r.uri, actor_did: personDid(action.actor), kind: action.kind, at_ms: action.atMs });
+      for (const i of sides) {
+        rows.push(battleRow(replies[i] as SimReply));
+        for (const a of this.#records.actionsOf[i] as number[]) pushPersonAction(this.#records, a, events);
       }
     }
+    const fresh = decideBattlesV2(rows, events, { windowMs: SCORING.battleWindowMs, asOfMs, excluded: () => false });
+    this.#decided = withWeights([...this.#decided, ...fresh], this.#weighting);
+    return this.#decided.map((b) => styled(this.#records, b));
   }
+}
 
-  /** A decided battle as the fits take it, with both replies' styles. */
-  styled(b: DecidedBattle): StyledBattle {
-    const style = (uri: string) => (this.#records.replies[Number(uri.slice(uri.lastIndexOf('/') + 1))] as SimReply).style;
-    return { a: b.botA, b: b.botB, winner: b.winner, weight: b.weight, styleA: style(b.replyAUri), styleB: style(b.replyBUri) };
-  }
+/** A decided battle as the fits take it, with both replies' styles. */
+function styled(records: SeasonRecords, b: DecidedBattle): StyledBattle {
+  const style = (uri: string) => (records.replies[Number(uri.slice(uri.lastIndexOf('/') + 1))] as SimReply).style;
+  return { a: b.botA, b: b.botB, winner: b.winner, weight: b.weight, styleA: style(b.replyAUri), styleB: style(b.replyBUri) };
+}
+
+/** A like or a reply as scoring reads people's actions (other kinds are not engagement). */
+function pushPersonAction(records: SeasonRecords, index: number, into: Action[]): void {
+  const a = records.actions[index] as SeasonRecords['actions'][number];
+  if (a.kind !== 'like' && a.kind !== 'reply') return;
+  const r = records.replies[a.reply] as SimReply;
+  into.push({ bot_id: r.botId, reply_uri: r.uri, actor_did: personDid(a.actor), kind: a.kind, at_ms: a.atMs });
 }
 
 /** The battles decided by asOf (a fresh ledger), without the cap and the flags (the active sampler's hourly view). */
@@ -109,17 +111,14 @@ export function finalBattles(records: SeasonRecords, weighting: BattleWeighting)
     if (r.mention >= 0) expose(r.mention, r);
   }
   for (const i of records.impressions) expose(i.viewer, records.replies[i.reply] as SimReply);
-  for (const a of records.actions) {
-    if (a.kind !== 'like' && a.kind !== 'reply') continue;
-    const r = records.replies[a.reply] as SimReply;
-    actions.push({ bot_id: r.botId, reply_uri: r.uri, actor_did: personDid(a.actor), kind: a.kind, at_ms: a.atMs });
-  }
-  const influence = applyInfluence(actions, exposure, { dailyCap: INFLUENCE_DAILY_CAP });
+  records.actions.forEach((_, i) => pushPersonAction(records, i, actions));
+  const influence = applyInfluence(actions, exposure, { dailyCap: SCORING_CONFIG.influenceDailyCap, burst: SCORING.burst });
   const rows: BattleReplyRow[] = [];
   for (const r of records.replies) if (r.battleId !== '') rows.push(battleRow(r));
-  const decided = decideBattlesV2(rows, influence.kept, { windowMs: BATTLE_WINDOW_MS, asOfMs: records.endMs, excluded: () => false, weighting });
-  const ledger = new BattleLedger(records, weighting);
-  return { battles: decided.map((b) => ledger.styled(b)), cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size };
+  const decided = decideBattlesV2(rows, influence.kept, {
+    windowMs: SCORING.battleWindowMs, asOfMs: records.endMs, excluded: () => false, weighting,
+  });
+  return { battles: decided.map((b) => styled(records, b)), cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size };
 }
 
 function battleRow(r: SimReply): BattleReplyRow {
@@ -127,10 +126,6 @@ function battleRow(r: SimReply): BattleReplyRow {
     task_id: replyTaskId(r.postUri, r.slot), bot_id: r.botId, post_uri: r.postUri, reply_uri: r.uri, battle_id: r.battleId,
     finished_ms: r.atMs, post_author_did: personDid(r.author), pair_probability: r.pairProbability,
   };
-}
-
-export function fitStyle(battles: readonly StyledBattle[]): StyleFit {
-  return bradleyTerryStyle(battles);
 }
 
 /** What the matchmaker learns from scoring's snapshots: each bot's rating and interval. */
@@ -143,13 +138,12 @@ export interface MethodScores {
   scores: Record<Method, Map<string, number>>;
   /** bot → interval, for the rating methods */
   intervals: { bt_raw: Map<string, Interval>; bt_style: Map<string, Interval> };
-  style: StyleFit;
 }
 
 /** Every method's scores at the end of a season. */
 export function scoreSeason(records: SeasonRecords, battles: readonly StyledBattle[], seed: number): MethodScores {
   const raw = bradleyTerryWithIntervals(battles, { rounds: BOOTSTRAP_ROUNDS, seed });
-  const style = fitStyle(battles);
+  const style = bradleyTerryStyle(battles);
   return {
     scores: {
       bt_raw: new Map(raw.map((r) => [r.bot, r.rating])),
@@ -162,7 +156,6 @@ export function scoreSeason(records: SeasonRecords, battles: readonly StyledBatt
       bt_raw: new Map(raw.map((r) => [r.bot, r.ci95])),
       bt_style: new Map(style.ratings.map((r) => [r.bot, r.ci95])),
     },
-    style,
   };
 }
 
@@ -193,11 +186,11 @@ function recommendation(records: SeasonRecords): Map<string, number> {
   const answered = new Set<number>();
   for (const a of records.actions) {
     const r = records.replies[a.reply] as SimReply;
-    if (a.kind === 'reply' && a.role === 'mentioned' && a.atMs < r.atMs + RECOMMENDATION_WINDOW_MS) answered.add(a.reply);
+    if (a.kind === 'reply' && a.role === 'mentioned' && a.atMs < r.atMs + SCORING.recommendationWindowMs) answered.add(a.reply);
   }
   const counts = new Map<string, { n: number; ok: number }>();
   records.replies.forEach((r, i) => {
-    if (r.mention < 0 || r.atMs + RECOMMENDATION_WINDOW_MS > records.endMs) return;
+    if (r.mention < 0 || r.atMs + SCORING.recommendationWindowMs > records.endMs) return;
     const c = counts.get(r.botId) ?? { n: 0, ok: 0 };
     c.n++;
     if (answered.has(i)) c.ok++;

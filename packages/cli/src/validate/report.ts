@@ -1,8 +1,8 @@
 // The validation report: each method's rank agreement with the planted truth over the seasons,
 // how often a confident call is wrong, how often the intervals hold the reference rating, how
 // many battles each sampling needs, and how many battles it takes to flip the ranking.
-import { quantile, type StyledBattle } from '@botsky/ratings';
-import { fitStyle, METHODS, type Method } from './methods.ts';
+import { bradleyTerryStyle, quantile, type StyledBattle } from '@botsky/ratings';
+import { METHODS, type Method } from './methods.ts';
 import type { ValidateOptions } from './options.ts';
 import type { SeasonSummary } from './season-job.ts';
 import type { SimBot } from './world.ts';
@@ -44,7 +44,7 @@ export function buildValidationReport(o: {
   options: ValidateOptions; command: string; bots: readonly SimBot[]; seasons: readonly SeasonSummary[];
   reference: readonly StyledBattle[]; elapsedS: number; tauTarget: number;
 }): ValidationReport {
-  const ref = fitStyle(o.reference);
+  const ref = bradleyTerryStyle(o.reference);
   const refBy = new Map(ref.ratings.map((r) => [r.bot, r]));
   const { jsonPath: _j, workers: _w, ...options } = o.options;
   const uniform = medianOrNull(o.seasons.map((s) => s.battlesToTau.uniform));

@@ -4,8 +4,8 @@
 // seasons that are only there to give the reference rating.
 import type { BattleSampling } from '@botsky/matchmaker';
 import type { BattleWeighting } from '@botsky/scoring';
-import { dropBattlesToFlip, kendallTau, type StyledBattle } from '@botsky/ratings';
-import { BattleLedger, finalBattles, fitStyle, METHODS, ratingView, scoreSeason, type Method } from './methods.ts';
+import { bradleyTerryStyle, dropBattlesToFlip, kendallTau, type StyledBattle } from '@botsky/ratings';
+import { BattleLedger, finalBattles, METHODS, ratingView, scoreSeason, type Method } from './methods.ts';
 import { simulateSeason, type SeasonRecords } from './season.ts';
 import type { SimBot } from './world.ts';
 
@@ -40,7 +40,7 @@ function simulate(job: SeasonJob, sampling: BattleSampling): SeasonRecords {
   let ledger: BattleLedger | undefined;
   return simulateSeason({
     bots: job.bots, people: job.people, days: job.days, seed: job.seed, sampling, styleEffect: job.styleEffect,
-    ratingsAt: (records, asOfMs) => ratingView(fitStyle((ledger ??= new BattleLedger(records, job.weighting)).advance(asOfMs)).ratings),
+    ratingsAt: (records, asOfMs) => ratingView(bradleyTerryStyle((ledger ??= new BattleLedger(records, job.weighting)).advance(asOfMs)).ratings),
   });
 }
 
@@ -52,7 +52,7 @@ export function runSeason(job: SeasonJob): SeasonSummary {
   const tau = Object.fromEntries(METHODS.map((method) => [method, tauOf(m.scores[method], truth)])) as Record<Method, number>;
   const other: BattleSampling = job.sampling === 'uniform' ? 'active' : 'uniform';
   const otherBattles = finalBattles(simulate(job, other), job.weighting).battles;
-  const flip = dropBattlesToFlip(battles, (bs) => fitStyle(bs).ratings);
+  const flip = dropBattlesToFlip(battles, (bs) => bradleyTerryStyle(bs).ratings);
   return {
     seed: job.seed,
     battles: battles.length,
@@ -87,7 +87,7 @@ export function battlesToTau(battles: readonly StyledBattle[], truth: ReadonlyMa
   const step = Math.max(10, Math.ceil(battles.length / CHECKPOINTS));
   let settled: number | null = null;
   for (let n = step; ; n = Math.min(battles.length, n + step)) {
-    const fit = fitStyle(battles.slice(0, n));
+    const fit = bradleyTerryStyle(battles.slice(0, n));
     const tau = tauOf(new Map(fit.ratings.map((r) => [r.bot, r.rating])), truth);
     if (tau < TAU_TARGET) settled = null;
     else settled ??= n;

@@ -6,7 +6,8 @@
 // quality. What comes out is the record scoring would see: replies, actions and impressions.
 import { offlineReply, type ReplyRequest } from '@botsky/bot-runner';
 import { buildSnapshot, rankSnapshotPage, type RankSnapshot } from '@botsky/feed';
-import { BotPicker, type BattleSampling, type BotRatingView } from '@botsky/matchmaker';
+import { loadConfig } from '@botsky/kit';
+import { BotPicker, matchmakerConfigSpec, type BattleSampling, type BotRatingView } from '@botsky/matchmaker';
 import {
   composePost, decisionRandom, generatePopulation, isOnline, poisson, react, reactionChances, topicSimilarity, topicsOf, TOPICS,
   type Person, type ReaderRole, type ReplyFeatures, type Topic,
@@ -83,8 +84,8 @@ const PAGE = 10;
 const FEED_HORIZON_MS = 6 * 60 * MINUTE_MS;
 const SNAPSHOT_EVERY_MIN = 10;
 const REFIT_EVERY_MIN = 60;
-/** The matchmaker's default BOTSKY_BATTLE_RATE. */
-export const DEFAULT_BATTLE_RATE = 0.2;
+/** The matchmaker's default BOTSKY_BATTLE_RATE, from its config spec. */
+const DEFAULT_BATTLE_RATE = loadConfig(matchmakerConfigSpec, {}).battleRate;
 const LATENCY_SPREAD = 0.9;
 
 interface Pending {

@@ -13,14 +13,13 @@ import { battleSides, decideBattles, withWeights, type BattleWeighting, type Dec
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
 import { fitRatings } from './fits.ts';
 import type { BattleRule, Leaderboard, LeaderboardEntry, RankBy } from './board.ts';
-
-export type { BattleRule, Leaderboard, LeaderboardEntry, RankBy, RateWithInterval, Robustness, StyleCoefficientRow } from './board.ts';
 import { applyInfluence, type Action, type BurstTest } from './influence.ts';
 import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
 import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
 import { feedEngagementOf } from './feed-engagement.ts';
 import { authorityOf } from '../recorder/network.ts';
 
+export type { BattleRule, Leaderboard, LeaderboardEntry, RankBy, RateWithInterval, Robustness, StyleCoefficientRow } from './board.ts';
 
 export interface ScoringParams {
   battleWindowMs: number;
@@ -45,9 +44,6 @@ export interface ScoringParams {
 }
 
 export const BOOTSTRAP_SEED = 20260301;
-
-
-
 
 export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; config: ScoringParams }): Promise<Leaderboard> {
   const { asOf, config } = opts;
