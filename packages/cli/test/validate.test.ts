@@ -42,7 +42,7 @@ describe('botsky validate', () => {
     }
     assert.ok(r.confident_errors >= 0 && r.confident_errors <= 1);
     assert.ok(r.coverage >= 0 && r.coverage <= 1);
-    assert.deepEqual(Object.keys(r.battles_to_tau).sort(), ['active', 'ratio', 'target', 'uniform']);
+    assert.deepEqual(Object.keys(r.battles_to_tau).sort(), ['active', 'bound', 'ratio', 'target', 'uniform']);
     assert.ok(r.drop_to_flip === null || r.drop_to_flip >= 0);
     assert.equal(r.bots.length, 4);
     assert.deepEqual(r.options.sampling, 'uniform');

@@ -8,3 +8,4 @@ export * from './rank-agreement.ts';
 export * from './drop-to-flip.ts';
 export * from './ips.ts';
 export * from './active-sampling.ts';
+export * from './design-bound.ts';

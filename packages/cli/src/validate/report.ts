@@ -1,7 +1,7 @@
 // The validation report: each method's rank agreement with the planted truth over the seasons,
 // how often a confident call is wrong, how often the intervals hold the reference rating, how
 // many battles each sampling needs, and how many battles it takes to flip the ranking.
-import { bradleyTerryStyle, quantile, type StyledBattle } from '@botsky/ratings';
+import { bradleyTerryStyle, designBound, quantile, type StyledBattle } from '@botsky/ratings';
 import { METHODS, type Method } from './methods.ts';
 import type { ValidateOptions } from './options.ts';
 import type { SeasonSummary } from './season-job.ts';
@@ -16,7 +16,8 @@ export interface ValidationReport {
   tau: Record<Method, { median: number; p10: number; mean: number }>;
   confident_errors: number;
   coverage: number;
-  battles_to_tau: { target: number; uniform: number | null; active: number | null; ratio: number | null };
+  /** `bound`: the ratio no choice of pairs could beat, knowing the reference ratings (designBound) */
+  battles_to_tau: { target: number; uniform: number | null; active: number | null; ratio: number | null; bound: number | null };
   drop_to_flip: number | null;
   /** per season (median): actions beyond the daily cap, people flagged by the anomaly tests */
   excluded: { capped_actions: number; flagged_people: number };
@@ -62,7 +63,9 @@ export function buildValidationReport(o: {
     tau: Object.fromEntries(METHODS.map((m) => [m, summary(o.seasons.map((s) => s.tau[m]))])) as ValidationReport['tau'],
     confident_errors: round(confidentErrors(o.seasons, o.bots)),
     coverage: round(coverage(o.seasons, refBy)),
-    battles_to_tau: { target: o.tauTarget, uniform, active, ratio: uniform && active ? round(active / uniform, 3) : null },
+    battles_to_tau: {
+      target: o.tauTarget, uniform, active, ratio: uniform && active ? round(active / uniform, 3) : null, bound: ratioBound(ref.ratings.map((r) => r.rating), o.tauTarget),
+    },
     drop_to_flip: medianOrNull(o.seasons.map((s) => s.dropToFlip)),
     excluded: {
       capped_actions: summary(o.seasons.map((s) => s.cappedActions)).median,
@@ -74,6 +77,18 @@ export function buildValidationReport(o: {
     },
     elapsed_s: round(o.elapsedS, 1),
   };
+}
+
+/**
+ * The best ratio of battles any choice of pairs could reach against uniform, for the reference
+ * ratings, when the ranking may keep the misordered neighbouring pairs that τ ≥ target allows
+ * (each costs 2/C(n, 2) of τ); null when two reference ratings tie.
+ */
+function ratioBound(ratings: readonly number[], target: number): number | null {
+  const n = ratings.length;
+  if (n < 2 || new Set(ratings).size < n) return null;
+  const allowedWrong = Math.floor(((1 - target) * (n * (n - 1)) / 2) / 2 + 1e-9);
+  return round(designBound(ratings, allowedWrong).ratio, 3);
 }
 
 /** Of all bot pairs in all seasons: those whose style-controlled intervals do not overlap and whose order contradicts the truth. */
@@ -119,7 +134,7 @@ export function reportLines(r: ValidationReport): string[] {
     `battles per season: median ${f(r.battles_per_season.median, 0)}`,
     ...METHODS.map((m) => `tau ${m.padEnd(15)} median ${f(r.tau[m].median)}  p10 ${f(r.tau[m].p10)}  mean ${f(r.tau[m].mean, 3)}`),
     `confident_errors ${f(r.confident_errors, 4)}  coverage ${f(r.coverage, 3)} (reference: ${r.reference.battles} battles from ${r.reference.seasons} seasons)`,
-    `battles_to_tau (tau >= ${r.battles_to_tau.target} from then on): uniform ${f(r.battles_to_tau.uniform, 0)}, active ${f(r.battles_to_tau.active, 0)}, ratio ${f(r.battles_to_tau.ratio, 3)}`,
+    `battles_to_tau (tau >= ${r.battles_to_tau.target} from then on): uniform ${f(r.battles_to_tau.uniform, 0)}, active ${f(r.battles_to_tau.active, 0)}, ratio ${f(r.battles_to_tau.ratio, 3)} (no choice of pairs could beat ${f(r.battles_to_tau.bound, 3)})`,
     `drop_to_flip (battles, median) ${f(r.drop_to_flip, 0)}; left out per season (median): ${r.excluded.capped_actions} capped actions, ${r.excluded.flagged_people} flagged people`,
     `style coefficients: ${r.reference.style_coefficients.map((c) => `${c.name} ${c.value.toFixed(3)}`).join(', ')}`,
     `${r.elapsed_s} s`,
