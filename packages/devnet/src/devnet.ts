@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IdResolver } from '@atproto/identity';
+import { Client as PlcClient } from '@did-plc/lib';
 import {
   createAccount,
   mapBounded,
@@ -68,12 +69,28 @@ export interface Devnet {
   createAccounts(count: number, opts?: CreateAccountsOptions): Promise<DevnetAccount[]>;
   /** An identity resolver that works against this network (local PLC, handles via the PDS). */
   createIdResolver(): IdResolver;
+  /**
+   * Rewrites the handle an account's DID document claims, in the PLC, signed with the PDS's
+   * rotation key, behind the PDS's back: the PDS still answers for the old handle, so the new
+   * claim does not verify (as when a domain handle's DNS record goes away).
+   */
+  claimHandleInPlc(did: string, handle: string): Promise<void>;
+  /**
+   * Another PDS on this network's PLC (accounts there get the same handle domain; their DID
+   * documents name that PDS), stopped with the network.
+   */
+  startSecondPds(): Promise<SecondPds>;
   /** Stops AppView, PDS, PLC (in that order) and removes the data dir; safe to call more than once. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 const quietLogger: DevnetLogger = { info: () => undefined };
+
+export interface SecondPds {
+  readonly pdsUrl: string;
+  createAccount(input: AccountInput): Promise<DevnetAccount>;
+}
 
 /** Starts a PLC directory and a PDS (and optionally an AppView) in this process, on loopback. */
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
@@ -125,8 +142,10 @@ function buildDevnet(
   logger: DevnetLogger,
 ): Devnet {
   let accountCounter = 0;
+  let extraCounter = 0;
+  const extras: Array<() => Promise<void>> = [];
   const stop = once(async () => {
-    const errors = await teardown();
+    const errors = [...(await runAll(extras.reverse())), ...(await teardown())];
     logger.info({ dataDir, errors: errors.length }, 'devnet stopped');
     if (errors.length > 0) throw new DevnetStopError('devnet did not stop cleanly', { cause: combine(errors) });
   });
@@ -153,6 +172,12 @@ function buildDevnet(
       return mapBounded(handles, concurrency, (handle) => createAccount(pds.url, { handle, password }));
     },
     createIdResolver: () => createDevnetIdResolver(plc.url, pds.url),
+    claimHandleInPlc: (did, handle) => new PlcClient(plc.url).updateHandle(did, pds.rotationKey, handle),
+    async startSecondPds() {
+      const second = await startPds({ plcUrl: plc.url, dir: join(dataDir, `pds-extra-${++extraCounter}`) });
+      extras.push(second.stop);
+      return { pdsUrl: second.url, createAccount: (input) => createAccount(second.url, input) };
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };

@@ -1,4 +1,4 @@
-export { startDevnet, type Devnet, type DevnetLogger, type DevnetOptions } from './devnet.ts';
+export { startDevnet, type Devnet, type DevnetLogger, type DevnetOptions, type SecondPds } from './devnet.ts';
 export {
   fullHandle,
   type AccountInput,

@@ -25,6 +25,8 @@ export interface RunningPds {
   readonly adminPassword: string;
   /** The PDS's HS256 secret for session tokens; random per network (tests mint tokens with it). */
   readonly jwtSecret: string;
+  /** The PDS's PLC rotation key: it signs its accounts' PLC operations. */
+  readonly rotationKey: Secp256k1Keypair;
   readonly pds: PDS;
   stop(): Promise<void>;
 }
@@ -46,7 +48,8 @@ export async function startPds(opts: PdsOptions): Promise<RunningPds> {
 async function startPdsOnPort(opts: PdsOptions, port: number, dir: string): Promise<RunningPds> {
   await mkdir(dir, { recursive: true });
   const adminPassword = randomBytes(16).toString('hex');
-  const env = await pdsEnvironment(opts, port, dir, adminPassword);
+  const rotationKey = await Secp256k1Keypair.create({ exportable: true });
+  const env = await pdsEnvironment(opts, port, dir, adminPassword, rotationKey);
   const pds = await PDS.fromEnv(env);
   try {
     // PDS.start() binds every interface; this is the same sequence bound to loopback only.
@@ -56,7 +59,7 @@ async function startPdsOnPort(opts: PdsOptions, port: number, dir: string): Prom
       await server.close();
       await pds.ctx.destroy();
     };
-    return { url: pds.ctx.cfg.service.publicUrl, port, adminPassword, jwtSecret: env.jwtSecret ?? '', pds, stop };
+    return { url: pds.ctx.cfg.service.publicUrl, port, adminPassword, jwtSecret: env.jwtSecret ?? '', rotationKey, pds, stop };
   } catch (err) {
     await pds.ctx.destroy().catch(() => undefined);
     throw err;
@@ -68,8 +71,8 @@ async function pdsEnvironment(
   port: number,
   dir: string,
   adminPassword: string,
+  rotationKey: Secp256k1Keypair,
 ): Promise<ServerEnvironment> {
-  const rotationKey = await Secp256k1Keypair.create({ exportable: true });
   return {
     // devMode lets the PDS talk plain http to the local PLC (and AppView) and validates its own
     // responses against the lexicons, which catches protocol mistakes early.

@@ -1,6 +1,7 @@
 // Every client matchmaker uses, made (or handed in) in one place: the bus, its KV buckets (consent,
 // mentions, the bot roster, decisions), the clock and the random source.
 import { KV_BUCKETS } from '@botsky/contracts';
+import { Identities } from '@botsky/identity';
 import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
 import { seededRandom, type Random } from '@botsky/ratings';
 import type { MatchmakerConfig } from './config.ts';
@@ -16,6 +17,8 @@ export interface MatchmakerContext extends BusContext {
   readonly mentions: MentionCounter;
   readonly roster: BotRoster;
   readonly decisions: DecisionStore;
+  /** Verified handles (the only ones a mention is written under) and PDS endpoints. */
+  readonly identities: Identities;
   readonly mm: MatchmakerMetrics;
   /** Epoch ms; tests move it. */
   readonly now: () => number;
@@ -25,12 +28,14 @@ export interface MatchmakerContext extends BusContext {
 export interface MatchmakerOverrides extends BusOverrides {
   now?: () => number;
   random?: Random;
+  identities?: Identities;
 }
 
 export async function createContext(config: MatchmakerConfig, overrides: MatchmakerOverrides = {}): Promise<MatchmakerContext> {
   const base = await createBusContext('matchmaker', config, overrides);
   try {
     const kv = (bucket: string) => base.bus.kv(bucket);
+    const mm = createMatchmakerMetrics(base.metrics);
     return {
       ...base,
       config,
@@ -38,7 +43,8 @@ export async function createContext(config: MatchmakerConfig, overrides: Matchma
       mentions: new MentionCounter(await kv(KV_BUCKETS.mentions)),
       roster: new BotRoster(await kv(KV_BUCKETS.bots)),
       decisions: new DecisionStore(await kv(KV_BUCKETS.decisions)),
-      mm: createMatchmakerMetrics(base.metrics),
+      mm,
+      identities: overrides.identities ?? new Identities(config, { onLookup: (result) => mm.identityLookups.inc({ result }) }),
       now: overrides.now ?? Date.now,
       random: overrides.random ?? seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32)),
     };

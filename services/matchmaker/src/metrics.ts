@@ -16,6 +16,8 @@ export interface MatchmakerMetrics {
   badEvents: Counter<'reason'>;
   /** Posts decided before the state follower had read up to them (it lagged more than STATE_WAIT_MS). */
   stateLagging: Counter<string>;
+  /** Identity lookups that went to the network, by result (verified, unverified, no_handle, not_found, error). */
+  identityLookups: Counter<'result'>;
 }
 
 export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
@@ -27,6 +29,7 @@ export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
     noCandidate: metrics.counter({ name: 'botsky_matchmaker_no_candidate_total', help: 'Reply tasks emitted without a mention because no one qualified' }),
     optOuts: metrics.counter({ name: 'botsky_matchmaker_opt_outs_total', help: 'People opted out, by reason (block, unfollow, stop)', labelNames: ['reason'] }),
     badEvents: metrics.counter({ name: 'botsky_matchmaker_bad_events_total', help: 'Network events dead-lettered, by reason', labelNames: ['reason'] }),
+    identityLookups: metrics.counter({ name: 'botsky_matchmaker_identity_lookups_total', help: 'DID lookups that went to the network, by result (a handle is mentioned only when verified)', labelNames: ['result'] }),
     stateLagging: metrics.counter({ name: 'botsky_matchmaker_state_lagging_total', help: 'Posts decided before this replica\'s state follower had read up to them' }),
   };
 }

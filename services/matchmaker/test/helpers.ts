@@ -6,6 +6,7 @@ import {
   type MatchDecision, type NetworkEvent, type ReplyTask,
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
+import { startDirectoryStandIn, type DirectoryStandIn } from '@botsky/identity/testing';
 import { natsUrl, testNamespace } from '@botsky/kit/testing';
 import { createContext, createMatchmakerService, matchmakerConfigSpec, type MatchmakerContext } from '../src/index.ts';
 import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
@@ -27,6 +28,8 @@ export interface Harness {
   out: Emitted;
   /** Stopped before the namespace is deleted. */
   replicas: Replica[];
+  /** The PLC directory and handle resolver the replicas ask: every did:plc:<id> is <id>.test, verified. */
+  directory: DirectoryStandIn;
 }
 
 /** Deletes every stream and KV bucket of a test namespace. */
@@ -41,9 +44,11 @@ export async function harness(t: Hooks): Promise<Harness> {
   const ns = testNamespace('mm');
   const bus = await openBus(ns);
   const replicas: Replica[] = [];
+  const directory = await startDirectoryStandIn();
   t.after(async () => {
     for (const r of replicas) await r.stop();
     await bus.close();
+    await directory.close();
     await deleteNamespace(ns);
   });
   await bus.ensureTopology();
@@ -51,7 +56,7 @@ export async function harness(t: Hooks): Promise<Harness> {
   for (const b of BOTS) await bots.put(b.id, new TextEncoder().encode(JSON.stringify({ ...b, model: 'offline', provider: 'offline' })));
   const out = new Emitted();
   await bus.consume(CONSUMERS.scoringRecorderTasks, async (msg) => out.add(msg.subject, msg.seq, msg.data));
-  return { ns, bus, out, replicas };
+  return { ns, bus, out, replicas, directory };
 }
 
 export interface Replica {
@@ -64,7 +69,8 @@ export interface Replica {
 /** One matchmaker replica on its own connection, as a pod would run it; stopped with the harness. */
 export async function startReplica(h: Harness, env: Record<string, string> = {}): Promise<Replica> {
   const config = loadConfig(matchmakerConfigSpec, {
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: h.ns, BOTSKY_PROJECT_DID: PROJECT, BOTSKY_MATCH_SEED: '7', ...env,
+    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: h.ns, BOTSKY_PROJECT_DID: PROJECT, BOTSKY_MATCH_SEED: '7',
+    BOTSKY_PLC_URL: h.directory.url, BOTSKY_HANDLE_RESOLVER_URL: h.directory.url, ...env,
   });
   const bus = await openBus(h.ns);
   const metrics = createMetrics({ service: 'matchmaker', defaultMetrics: false });

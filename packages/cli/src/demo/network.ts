@@ -29,14 +29,17 @@ export interface DemoNetwork {
 }
 
 /**
- * What points the services at this network: ingest at the PDS's firehose, identities at its PLC,
- * bot-runner at its PDS and the bot registry, the matchmaker at the project account.
+ * What points the services at this network: ingest at the PDS's firehose, identities at its PLC
+ * (handles at its PDS), bot-runner at its PDS and the bot registry, the matchmaker at the project
+ * account.
  */
 export function networkEnv(net: DemoNetwork): Record<string, string> {
   return {
     BOTSKY_INGEST_SOURCE: 'firehose',
     BOTSKY_INGEST_URL: net.devnet.firehoseUrl,
     BOTSKY_PLC_URL: net.devnet.plcUrl,
+    // The devnet's handles (*.test) exist only on its PDS, never in DNS: it resolves them.
+    BOTSKY_HANDLE_RESOLVER_URL: net.devnet.pdsUrl,
     BOTSKY_PDS_URL: net.devnet.pdsUrl,
     BOTSKY_BOTS_FILE: net.registryFile,
     BOTSKY_SECRETS_DIR: net.secretsDir,

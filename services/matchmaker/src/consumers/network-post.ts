@@ -65,7 +65,7 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
     await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
     return void ctx.mm.posts.inc({ outcome: 'no_bot' });
   }
-  const tasks = buildTasks(ev, post, plan, st.people.handleOf(ev.did));
+  const tasks = buildTasks(ev, post, plan, (await ctx.identities.verifiedHandle(ev.did)) ?? '');
   const { won } = await claimAndPublish(ctx, tasks, buildDecision(ev, plan));
   if (!won) return void ctx.mm.posts.inc({ outcome: 'replayed' });
   ctx.mm.posts.inc({ outcome: 'dispatched' });

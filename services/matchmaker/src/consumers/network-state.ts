@@ -40,7 +40,7 @@ async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
   switch (p.case) {
     case 'post': return observePost(deps, ev, p.value);
     case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');
-    case 'identity': return onIdentity(deps, ev, p.value.handle);
+    case 'identity': return onIdentity(deps, ev);
     case 'account': return onAccount(deps, ev, p.value.active);
     case 'follow':
     case 'block':

@@ -36,11 +36,14 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
   const out: Candidate[] = [];
   for (const p of st.people.onlineSince(Math.min(now, req.postAt) - ctx.config.onlineWindowMs)) {
     if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did)) continue;
+    // Known not to verify: not a candidate. Not looked up yet: verify() asks before using them.
+    const identity = ctx.identities.peek(p.did);
+    if (identity && !identity.handle) continue;
     const consent = ctx.consent.peek(p.did);
     const atLimit = st.atLimit.has(mentionKey(p.did, now));
     const blocks = blockedBots(consent);
     out.push({
-      did: p.did, handle: st.people.handleOf(p.did), profile: p.profile, online: true, optedIn: consent?.state === 'in',
+      did: p.did, handle: identity?.handle ?? '', profile: p.profile, online: true, optedIn: consent?.state === 'in',
       mentionsToday: atLimit ? ctx.config.mentionDailyLimit : 0,
       blocks: blocks.has(req.botDid) ? new Set([req.botId]) : new Set(),
     });
@@ -60,17 +63,23 @@ function toCandidate(s: Scored, reason: string, eligible: boolean): MentionCandi
   return create(MentionCandidateSchema, { did: s.did, handle: s.handle, similarity: Math.max(0, Math.min(1, s.score)), reason, eligible });
 }
 
-/** Why a drawn person fails the shared checks, or undefined when they pass (and are counted). */
-async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, did: string): Promise<string | undefined> {
+/**
+ * Why a drawn person fails the shared checks, or their verified handle when they pass (and are
+ * counted). The handle is checked first: a person BotSky cannot name under a verified handle
+ * costs no mention from their daily allowance.
+ */
+async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, did: string): Promise<{ why: string } | { handle: string }> {
+  const handle = await ctx.identities.verifiedHandle(did);
+  if (!handle) return { why: 'handle does not verify' };
   const consent = await ctx.consent.read(did);
-  if (consent?.state !== 'in') return 'opted out';
-  if (blockedBots(consent).has(req.botDid)) return 'blocks the bot';
+  if (consent?.state !== 'in') return { why: 'opted out' };
+  if (blockedBots(consent).has(req.botDid)) return { why: 'blocks the bot' };
   const now = ctx.now();
   if (!(await ctx.mentions.take(did, now, ctx.config.mentionDailyLimit))) {
     st.atLimit.add(mentionKey(did, now));
-    return 'mention limit reached';
+    return { why: 'mention limit reached' };
   }
-  return undefined;
+  return { handle };
 }
 
 export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: MentionRequest): Promise<MentionResult> {
@@ -84,14 +93,14 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
     });
     const c = last.chosen;
     if (!c) break;
-    const why = await verify(ctx, st, req, c.did);
-    if (why === undefined) {
+    const verdict = await verify(ctx, st, req, c.did);
+    if ('handle' in verdict) {
       const person = st.people.get(c.did);
-      const chosen = toCandidate(c, person ? shared(person.profile, req, (t) => st.terms.idf(t)) : last.reason, true);
+      const chosen = toCandidate({ ...c, handle: verdict.handle }, person ? shared(person.profile, req, (t) => st.terms.idf(t)) : last.reason, true);
       const others = last.considered.filter((s) => s.did !== c.did).map((s) => toCandidate(s, 'not drawn', true));
       return { chosen, candidates: [chosen, ...others, ...rejected.values()], reason: last.reason };
     }
-    rejected.set(c.did, toCandidate(c, why, false));
+    rejected.set(c.did, toCandidate(c, verdict.why, false));
   }
   const reason = rejected.size > 0 && last?.chosen ? 'no candidate passed the shared checks' : (last?.reason ?? 'no eligible person');
   const considered = (last?.considered ?? []).filter((s) => !rejected.has(s.did)).map((s) => toCandidate(s, 'not drawn', true));

@@ -1,6 +1,6 @@
 // What this replica knows of people from the stream: for opted-in people, interest profiles (their
-// own posts, and the posts they like) and last activity (who is online); for anyone, handles and
-// account status. In memory and bounded (least recently active forgotten first); rebuilt from the
+// own posts, and the posts they like) and last activity (who is online); for anyone, account
+// status (handles come from the identity resolver, verified). In memory and bounded (least recently active forgotten first); rebuilt from the
 // stream after a restart.
 import { InterestProfile } from '../selection/index.ts';
 
@@ -17,8 +17,7 @@ const LIKE_WEIGHT = 0.5;
 export class People {
   readonly #people = new Map<string, Person>();
   readonly #maxPeople: number;
-  /** Handles and inactive accounts of anyone (identity and account events are rare). */
-  readonly #handles = new Map<string, string>();
+  /** Inactive accounts of anyone (account events are rare). */
   readonly #inactive = new Set<string>();
 
   constructor(maxPeople = 50_000) {
@@ -46,17 +45,6 @@ export class People {
   observeLike(did: string, likedText: string | undefined, at: number): void {
     const p = this.touch(did, at);
     if (likedText) p.profile.observe(likedText, LIKE_WEIGHT);
-  }
-
-  setHandle(did: string, handle: string): void {
-    if (!handle) return;
-    this.#handles.delete(did);
-    this.#handles.set(did, handle);
-    if (this.#handles.size > this.#maxPeople * 4) this.#handles.delete(this.#handles.keys().next().value as string);
-  }
-
-  handleOf(did: string): string {
-    return this.#handles.get(did) ?? '';
   }
 
   setActive(did: string, active: boolean): void {
