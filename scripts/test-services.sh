@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Finds or starts the servers BotSky's tests talk to:
 #   - NATS with JetStream at $NATS_URL (default nats://127.0.0.1:4222): started when not answering;
-#   - Debian's clickhouse-server binary (the HTTP-adapter tests start their own server process).
+#   - Debian's clickhouse-server binary (the HTTP-adapter tests start their own server process);
+#   - Debian's promtool (the chart tests check the bundled Prometheus's rendered config with it).
 # Installs what is missing with apt-get when it can (root); otherwise says what to install.
 set -euo pipefail
 say() { printf 'test-services: %s\n' "$*" >&2; }
@@ -41,6 +42,11 @@ fi
 if ! command -v clickhouse-server >/dev/null 2>&1 && [ ! -x /usr/bin/clickhouse-server ]; then
   say "installing clickhouse-server (Debian package, for the HTTP adapter's wire tests)"
   apt_install clickhouse-server || { say "clickhouse-server is missing: install it (apt-get install clickhouse-server) or set CLICKHOUSE_SERVER_BIN"; exit 1; }
+fi
+
+if ! command -v promtool >/dev/null 2>&1; then
+  say "installing promtool (Debian package prometheus, for the chart's Prometheus config check)"
+  apt_install prometheus || { say "promtool is missing: install it (apt-get install prometheus) or put it on PATH"; exit 1; }
 fi
 
 # Postgres, for the local network's optional AppView mode (packages/devnet).

@@ -148,3 +148,39 @@ drain that is still inside its deadline.
 {{- fail "botRunner.keda.natsMonitoringEndpoint is empty and nats.enabled is false: name the existing NATS's monitoring endpoint (host:8222)" }}
 {{- end }}
 {{- end }}
+
+{{/* Grafana's Prometheus datasource: the configured one, or the bundled Prometheus. */}}
+{{- define "botsky.prometheus-url" -}}
+{{- if .Values.grafana.prometheusUrl }}
+{{- .Values.grafana.prometheusUrl }}
+{{- else if .Values.prometheus.enabled }}
+{{- printf "http://%s:%v" (include "botsky.component-name" (list . "prometheus")) .Values.prometheus.service.port }}
+{{- else }}
+{{- fail "grafana.prometheusUrl is empty and prometheus.enabled is false: set grafana.prometheusUrl to the Prometheus that scrapes the services (e.g. the Prometheus Operator's), or enable the bundled one" }}
+{{- end }}
+{{- end }}
+
+{{/*
+botsky.bytes: a size as an integer number of bytes. Call with (list "1GiB" "iB"): the units are
+B, KiB, MiB, GiB, TiB (bus.streams, "iB"), or NATS's K, KB, M, MB, G, GB, T, TB, all powers
+of 1024 (nats.maxFileStore, "NATS").
+*/}}
+{{- define "botsky.bytes" -}}
+{{- $raw := toString (index . 0) }}
+{{- $units := dict "" 1 "B" 1 "KiB" 1024 "MiB" 1048576 "GiB" 1073741824 "TiB" 1099511627776 }}
+{{- if eq (index . 1) "NATS" }}
+{{- $units = dict "" 1 "B" 1 "K" 1024 "KB" 1024 "M" 1048576 "MB" 1048576 "G" 1073741824 "GB" 1073741824 "T" 1099511627776 "TB" 1099511627776 }}
+{{- end }}
+{{- $unit := regexFind "[A-Za-z]+$" $raw }}
+{{- if not (hasKey $units $unit) }}{{ fail (printf "%q: not a size (a number and one of %s)" $raw (keys $units | sortAlpha | join ", ")) }}{{ end }}
+{{- mul (int64 (regexFind "^[0-9]+" $raw)) (get $units $unit) }}
+{{- end }}
+
+{{/* The bytes every stream may hold together (the NATS server reserves them). */}}
+{{- define "botsky.stream-bytes" -}}
+{{- $total := 0 }}
+{{- range $key, $limits := .Values.bus.streams }}
+{{- $total = add $total (include "botsky.bytes" (list $limits.maxBytes "iB")) }}
+{{- end }}
+{{- $total }}
+{{- end }}

@@ -19,6 +19,18 @@ checks every rendered variable against the specs, so a renamed variable fails th
 - name: BOTSKY_NAMESPACE
   value: {{ . | quote }}
 {{- end }}
+{{- /* Every service creates the streams, so every one must be given the same limits. */}}
+{{- range $key, $limits := $v.bus.streams }}
+{{- $prefix := printf "BOTSKY_STREAM_%s" (snakecase $key | upper) }}
+- name: {{ $prefix }}_MAX_AGE
+  value: {{ $limits.maxAge | quote }}
+- name: {{ $prefix }}_MAX_BYTES
+  value: {{ $limits.maxBytes | quote }}
+{{- end }}
+{{- if and $v.project.did (has $name (list "ingest" "matchmaker" "scoring")) }}
+- name: BOTSKY_PROJECT_DID
+  value: {{ $v.project.did | quote }}
+{{- end }}
 {{- if eq $name "scoring" }}
 - name: BOTSKY_WAREHOUSE
   value: {{ include "botsky.warehouse-url" $root | quote }}
@@ -45,15 +57,15 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.influenceDailyCap | quote }}
 - name: BOTSKY_HARM_THRESHOLD
   value: {{ $svc.harmThreshold | quote }}
-{{- with $svc.projectDid }}
-- name: BOTSKY_PROJECT_DID
-  value: {{ . | quote }}
-{{- end }}
+- name: BOTSKY_POST_TEXT_RETENTION_DAYS
+  value: {{ $v.warehouse.postTextRetentionDays | quote }}
 {{- else if eq $name "ingest" }}
 - name: BOTSKY_INGEST_SOURCE
   value: {{ $svc.source | quote }}
 - name: BOTSKY_INGEST_URL
   value: {{ $svc.url | quote }}
+- name: BOTSKY_INGEST_SCOPE
+  value: {{ $svc.scope | quote }}
 - name: BOTSKY_INGEST_IDLE_TIMEOUT_MS
   value: {{ $svc.idleTimeoutMs | quote }}
 - name: BOTSKY_INGEST_READY_GRACE_MS
@@ -92,6 +104,9 @@ checks every rendered variable against the specs, so a renamed variable fails th
       optional: true
 {{- end }}
 {{- range $key, $value := merge (dict) $svc.env $v.common.env }}
+{{- if or (hasPrefix "BOTSKY_STREAM_" $key) (has $key (list "BOTSKY_INGEST_SCOPE" "BOTSKY_PROJECT_DID" "BOTSKY_POST_TEXT_RETENTION_DAYS")) }}
+{{- fail (printf "%s in the env of %s (or common.env): the chart sets it from a value (bus.streams, ingest.scope, project.did, warehouse.postTextRetentionDays), so that every service agrees and the schema checks it; set that value instead" $key $name) }}
+{{- end }}
 - name: {{ $key }}
   value: {{ $value | quote }}
 {{- end }}

@@ -12,13 +12,14 @@ export {
 } from './errors.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 export {
-  CONSUMERS, KV_TTL_MS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming,
-  type ConsumerName, type ConsumerSpec, type ConsumerTiming, type StreamSpec, type Topology,
+  CONSUMERS, DEFAULT_STREAM_LIMITS, KV_TTL_MS, MAX_STREAM_AGE_MS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology,
+  withConsumerTiming, withStreamLimits,
+  type ConsumerName, type ConsumerSpec, type ConsumerTiming, type StreamKey, type StreamLimits, type StreamSpec, type Topology,
 } from './topology.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory/bus.ts';
 export { MemoryBroker, createMemoryBroker } from './memory/broker.ts';
 export { NatsBus, createNatsBus, type NatsBusOptions } from './nats/bus.ts';
-export { deleteNamespace } from './nats/admin.ts';
+export { deleteNamespace, namespaceStreamLimits, type ServerStreamLimits } from './nats/admin.ts';
 
 export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   return new MemoryBus(options);

@@ -20,6 +20,8 @@ export interface StreamSpec {
   duplicateWindowMs: number;
   /** -1: unlimited. When reached, the oldest messages are discarded. */
   maxMsgs: number;
+  /** Bytes the stream may hold (the server reserves them); beyond it the oldest are discarded. */
+  maxBytes: number;
 }
 
 export interface ConsumerSpec {
@@ -58,22 +60,63 @@ export const CONSUMERS = {
 
 export type ConsumerName = (typeof CONSUMERS)[keyof typeof CONSUMERS];
 
-function stream(name: keyof typeof STREAM_SUBJECTS, maxAgeMs: number, duplicateWindowMs: number, maxMsgs = -1): StreamSpec {
-  return { name, subjects: [STREAM_SUBJECTS[name]], maxAgeMs, duplicateWindowMs, maxMsgs };
+/** The limits an operator sizes, per stream (docs/configuration.md, "Every service"). */
+export interface StreamLimits {
+  maxAgeMs: number;
+  maxBytes: number;
 }
+
+/** A stream's key in STREAMS (`network`, `deadLetter`, ...): config and chart values use it. */
+export type StreamKey = keyof typeof STREAMS;
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
 /** How long the network stream keeps events: a post can be replayed (and decided again) this long. */
 const NETWORK_MAX_AGE_MS = 7 * DAY;
 
+/**
+ * What each stream keeps unless configured: bounded in bytes as well as in age, so a busy network
+ * or a stalled consumer cannot fill the server's disk. The sum (about 2.1 GiB) fits the chart's
+ * bundled NATS (8 GB of file store) with room to spare.
+ */
+export const DEFAULT_STREAM_LIMITS: Readonly<Record<StreamKey, StreamLimits>> = {
+  network: { maxAgeMs: NETWORK_MAX_AGE_MS, maxBytes: GiB },
+  tasks: { maxAgeMs: 7 * DAY, maxBytes: 128 * MiB },
+  outcomes: { maxAgeMs: 30 * DAY, maxBytes: 256 * MiB },
+  feed: { maxAgeMs: 7 * DAY, maxBytes: 512 * MiB },
+  scores: { maxAgeMs: 30 * DAY, maxBytes: 128 * MiB },
+  deadLetter: { maxAgeMs: 30 * DAY, maxBytes: 128 * MiB },
+};
+
+/**
+ * The longest each stream may keep messages. The network stream's is what the matchmaker's
+ * decisions are remembered for (KV_TTL_MS): a post replayed after its decision expired would be
+ * decided, and answered, again.
+ */
+export const MAX_STREAM_AGE_MS: Readonly<Record<StreamKey, number>> = {
+  network: NETWORK_MAX_AGE_MS,
+  tasks: 90 * DAY,
+  outcomes: 90 * DAY,
+  feed: 90 * DAY,
+  scores: 90 * DAY,
+  deadLetter: 90 * DAY,
+};
+
+function stream(key: StreamKey, duplicateWindowMs: number, maxMsgs = -1): StreamSpec {
+  const name = STREAMS[key];
+  return { name, subjects: [STREAM_SUBJECTS[name]], duplicateWindowMs, maxMsgs, ...DEFAULT_STREAM_LIMITS[key] };
+}
+
 // Network events are deduplicated by record URI and CID; an hour covers ingest replaying from
 // a cursor after a crash. Tasks and outcomes carry deterministic ids published right away.
 const streams: StreamSpec[] = [
-  stream(STREAMS.network, NETWORK_MAX_AGE_MS, HOUR),
-  stream(STREAMS.tasks, 7 * DAY, 2 * MINUTE),
-  stream(STREAMS.outcomes, 30 * DAY, 10 * MINUTE),
-  stream(STREAMS.feed, 7 * DAY, 2 * MINUTE),
-  stream(STREAMS.scores, 30 * DAY, 2 * MINUTE),
-  stream(STREAMS.deadLetter, 30 * DAY, 2 * MINUTE, 1_000_000),
+  stream('network', HOUR),
+  stream('tasks', 2 * MINUTE),
+  stream('outcomes', 10 * MINUTE),
+  stream('feed', 2 * MINUTE),
+  stream('scores', 2 * MINUTE),
+  stream('deadLetter', 2 * MINUTE, 1_000_000),
 ];
 
 const defaults = {
@@ -126,6 +169,17 @@ export function withConsumerTiming(topology: Topology, timing: ConsumerTiming, o
   };
 }
 
+/** A copy of `topology` whose streams have the given limits (by stream key); others keep theirs. */
+export function withStreamLimits(topology: Topology, limits: Partial<Record<StreamKey, Partial<StreamLimits>>>): Topology {
+  const byName = new Map<string, Partial<StreamLimits> | undefined>(
+    Object.entries(limits).map(([key, l]) => [STREAMS[key as StreamKey], l]),
+  );
+  return {
+    streams: topology.streams.map((s) => ({ ...s, subjects: [...s.subjects], ...byName.get(s.name) })),
+    consumers: topology.consumers.map((c) => ({ ...c })),
+  };
+}
+
 export function findConsumer(topology: Topology, name: string): ConsumerSpec {
   const spec = topology.consumers.find((c) => c.name === name);
   if (spec === undefined) throw new TopologyError(`consumer ${name} is not declared in the topology`);
@@ -145,6 +199,7 @@ export function validateTopology(topology: Topology): void {
   const byName = new Map(topology.streams.map((s) => [s.name, s]));
   for (const s of topology.streams) {
     if (s.duplicateWindowMs > s.maxAgeMs) problems.push(`stream ${s.name}: duplicate window exceeds max age`);
+    if (!(s.maxBytes === -1 || (Number.isSafeInteger(s.maxBytes) && s.maxBytes > 0))) problems.push(`stream ${s.name}: max bytes must be positive or -1`);
   }
   const seen = new Set<string>();
   for (const c of topology.consumers) {

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteNamespace } from '../src/nats/admin.ts';
-import { TOPOLOGY, withConsumerTiming, type ConsumerTiming, type Topology } from '../src/topology.ts';
+import { STREAMS } from '@botsky/contracts';
+import { TOPOLOGY, withConsumerTiming, withStreamLimits, type ConsumerTiming, type StreamKey, type Topology } from '../src/topology.ts';
 
 export { sleep };
 
@@ -17,9 +18,14 @@ export function randomNamespace(): string {
   return `t${randomBytes(5).toString('hex')}`;
 }
 
-/** The real topology with timings short enough for tests. */
+// The server reserves each stream's max bytes against its store, and the contract suite runs
+// a few dozen namespaces at once: the default limits (about 2 GiB a namespace) would not fit.
+const TEST_STREAM_BYTES = 32 * 1024 * 1024;
+const smallStreams = Object.fromEntries(Object.keys(STREAMS).map((k) => [k, { maxBytes: TEST_STREAM_BYTES }])) as Partial<Record<StreamKey, { maxBytes: number }>>;
+
+/** The real topology with timings short enough for tests, and small streams. */
 export function testTopology(timing: ConsumerTiming = {}, only?: readonly string[]): Topology {
-  const base = withConsumerTiming(TOPOLOGY, { ackWaitMs: ACK_WAIT_MS, retryDelaysMs: [100], maxDeliver: 4, maxWorkingMs: 60_000 });
+  const base = withConsumerTiming(withStreamLimits(TOPOLOGY, smallStreams), { ackWaitMs: ACK_WAIT_MS, retryDelaysMs: [100], maxDeliver: 4, maxWorkingMs: 60_000 });
   return withConsumerTiming(base, timing, only);
 }
 

@@ -10,7 +10,7 @@ import { Kvm } from '@nats-io/kv';
 import { createBus, parseBusUrl } from '../src/index.ts';
 import { BusClosedError, BusError } from '../src/errors.ts';
 import { createNatsBus } from '../src/nats/bus.ts';
-import { CONSUMERS, KV_TTL_MS, TOPOLOGY } from '../src/topology.ts';
+import { CONSUMERS, KV_TTL_MS, TOPOLOGY, withStreamLimits } from '../src/topology.ts';
 import { NATS_URL, deleteNatsNamespace, enc, randomNamespace, sleep, testTopology, waitFor } from './helpers.ts';
 
 const ms = (n: number) => n * 1_000_000;
@@ -92,6 +92,38 @@ describe('nats topology', { concurrency: true }, () => {
       const names: string[] = [];
       for await (const c of jsm.consumers.list(`${ns}_${STREAMS.network}`)) names.push(c.name);
       assert.deepEqual(names.sort(), [CONSUMERS.matchmaker, CONSUMERS.scoringRecorderNetwork].sort());
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('bounds every stream by max age and max bytes, and brings existing streams to new limits', async () => {
+    const ns = fresh();
+    const first = await createNatsBus({ servers: NATS_URL, namespace: ns });
+    try {
+      await first.ensureTopology();
+      for (const spec of TOPOLOGY.streams) {
+        const { config } = await jsm.streams.info(`${ns}_${spec.name}`);
+        assert.ok(spec.maxBytes > 0 && spec.maxAgeMs > 0, `${spec.name} is bounded by default`);
+        assert.equal(config.max_bytes, spec.maxBytes, `${spec.name} max_bytes`);
+        assert.equal(config.max_age, ms(spec.maxAgeMs), `${spec.name} max_age`);
+      }
+    } finally {
+      await first.close();
+    }
+    const resized = withStreamLimits(TOPOLOGY, { tasks: { maxAgeMs: 2 * 3_600_000, maxBytes: 16 * 1024 } });
+    const bus = await createNatsBus({ servers: NATS_URL, namespace: ns, topology: resized });
+    try {
+      await bus.ensureTopology();
+      const name = `${ns}_${STREAMS.tasks}`;
+      const { config } = await jsm.streams.info(name);
+      assert.deepEqual([config.max_bytes, config.max_age], [16 * 1024, ms(2 * 3_600_000)]);
+      // A full stream drops its oldest messages: it never holds more than its max bytes.
+      const kib = new Uint8Array(1024);
+      for (let i = 0; i < 64; i++) await bus.publish(SUBJECTS.replyTask, kib);
+      const { state } = await jsm.streams.info(name);
+      assert.ok(state.bytes <= 16 * 1024, `holds ${state.bytes} bytes`);
+      assert.ok(state.first_seq > 1 && state.last_seq === 64, `kept ${state.first_seq}..${state.last_seq}`);
     } finally {
       await bus.close();
     }

@@ -11,7 +11,9 @@ import { decodeKvKey, encodeKvKey } from '../src/nats/kv.ts';
 import { MemoryKv } from '../src/memory/kv.ts';
 import { MemoryStream } from '../src/memory/stream.ts';
 import { isValidSubject, patternWithin, subjectMatches } from '../src/subject-match.ts';
-import { CONSUMERS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming } from '../src/topology.ts';
+import {
+  CONSUMERS, DEFAULT_STREAM_LIMITS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming, withStreamLimits,
+} from '../src/topology.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -45,6 +47,17 @@ describe('topology', () => {
     bad.streams[0] = { ...bad.streams[0]!, duplicateWindowMs: bad.streams[0]!.maxAgeMs + 1 };
     assert.throws(() => validateTopology(bad), /filter botsky\.tasks\.reply is outside stream BOTSKY_OUTCOMES.*|duplicate window/);
     assert.throws(() => new MemoryBus({ topology: bad }), TopologyError);
+  });
+
+  it('bounds every stream by age and bytes; new limits replace only the named ones', () => {
+    for (const s of TOPOLOGY.streams) assert.ok(s.maxAgeMs > 0 && s.maxBytes > 0, s.name);
+    const resized = withStreamLimits(TOPOLOGY, { network: { maxBytes: 4096 }, deadLetter: { maxAgeMs: 3_600_000 } });
+    const byName = new Map(resized.streams.map((s) => [s.name, s]));
+    assert.deepEqual([byName.get(STREAMS.network)?.maxBytes, byName.get(STREAMS.network)?.maxAgeMs], [4096, DEFAULT_STREAM_LIMITS.network.maxAgeMs]);
+    assert.equal(byName.get(STREAMS.deadLetter)?.maxAgeMs, 3_600_000);
+    assert.equal(byName.get(STREAMS.tasks)?.maxBytes, DEFAULT_STREAM_LIMITS.tasks.maxBytes);
+    assert.equal(TOPOLOGY.streams.find((s) => s.name === STREAMS.network)?.maxBytes, DEFAULT_STREAM_LIMITS.network.maxBytes, 'a copy');
+    assert.throws(() => validateTopology(withStreamLimits(TOPOLOGY, { feed: { maxBytes: 0 } })), /BOTSKY_FEED: max bytes/);
   });
 
   it('picks the retry delay by attempt, repeating the last', () => {
@@ -88,7 +101,7 @@ describe('kv keys', () => {
 });
 
 describe('memory stream', () => {
-  const spec = (over = {}) => ({ name: 'S', subjects: ['s.>'], maxAgeMs: 60_000, duplicateWindowMs: 1000, maxMsgs: -1, ...over });
+  const spec = (over = {}) => ({ name: 'S', subjects: ['s.>'], maxAgeMs: 60_000, duplicateWindowMs: 1000, maxMsgs: -1, maxBytes: -1, ...over });
   const append = (s: MemoryStream, msgId: string | undefined, now: number) => s.append('s.a', 's.a', enc('x'), {}, msgId, now);
 
   it('forgets msgIds after the window', () => {
@@ -110,6 +123,12 @@ describe('memory stream', () => {
     s.trim(0);
     assert.equal(s.size, 0);
     assert.equal(s.get(5), undefined);
+  });
+
+  it('discards the oldest beyond max bytes', () => {
+    const s = new MemoryStream('S', spec({ maxBytes: 10 }));
+    for (let i = 0; i < 5; i++) s.append('s.a', 's.a', enc('abcd'), {}, undefined, 0);
+    assert.deepEqual([s.firstSeq, s.lastSeq, s.bytes], [4, 5, 8]);
   });
 
   it('drops messages older than max age', () => {

@@ -1,8 +1,10 @@
 // The five services as five separate processes, wired as in production: the real NATS JetStream
 // server between them, the local network (the reference PDS + PLC) as the source and the place bots
 // post, scoring on embedded ClickHouse. People who opted in (they follow the project's account)
-// post; bots answer on the PDS, introducing one of the others by a mention facet; each reply comes
-// back through the firehose and its outcome is published; reading the feed records impressions;
+// post (their accounts made before ingest started, so no #identity event of theirs was seen); bots
+// answer on the PDS, introducing one of the others by a mention facet under their verified
+// handle; each reply comes back through the firehose and its outcome is published; reading the
+// feed records impressions;
 // a person likes a bot's reply; the leaderboard counts all three, over HTTP and over gRPC.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -118,6 +120,9 @@ describe('five services as five processes over NATS JetStream, the local network
     // bot-runner writes the roster the matchmaker reads at start; ingest last, so nothing is missed.
     await Promise.all([start('scoring', env), start('feed', env), start('bot-runner', env)]);
     await start('matchmaker', env);
+    // The people exist before ingest starts: their #identity events are never seen, so the
+    // handles their introductions are written under come from resolving their DIDs.
+    people = await net.devnet.createAccounts(PEOPLE);
     await start('ingest', env);
     const listening = await logged(procs.get('feed') as RunningChild, 'feed generator listening');
     feed = { url: String(listening.url), feedUri: String(listening.feedUri) };
@@ -142,7 +147,6 @@ describe('five services as five processes over NATS JetStream, the local network
 
   it('people who follow the project account post, and bots reply to them on the PDS', async () => {
     const n = net as DemoNetwork;
-    people = await n.devnet.createAccounts(PEOPLE);
     for (const p of people) await p.agent.follow(n.projectDid);
     for (const [i, p] of people.entries()) {
       const res = await p.agent.post({ text: `Post ${i}: anyone have tips for growing tomatoes and basil on a small balcony?` });

@@ -57,6 +57,7 @@ export const networkEvents: NetworkEvent[] = [
 
 const candidate = create(MentionCandidateSchema, {
   did: BOB, handle: 'bob.test', similarity: 0.82, reason: 'shares: climbing', eligible: true,
+  interests: ['climbing', 'granite'], lastActiveUs: T - 60_000_000n,
 });
 
 /** Every other event of the bus, keyed by a readable name. */
@@ -65,7 +66,7 @@ export const events: Array<[string, DescMessage, Message]> = [
     taskId: 'rt_1', postRef: ref(POST_URI), post, replyTo: { root: ref(POST_URI), parent: ref(POST_URI) },
     authorDid: ALICE, authorHandle: 'alice.test', botId: 'gpt-a', botDid: 'did:plc:bota', mention: candidate,
     noMentionReason: 'n/a', battleId: 'bt_1', createdAtUs: T, deadlineUs: T + 60_000_000n, slot: 1,
-    battlePairProbability: 0.25, battleSampling: 'active',
+    battlePairProbability: 0.25, battleSampling: 'active', authorInterests: ['climbing', 'rust'],
   })],
   ['MatchDecision', MatchDecisionSchema, create(MatchDecisionSchema, {
     decisionId: 'md_1', postRef: ref(POST_URI), authorDid: ALICE, verdict: MatchVerdict.DISPATCHED,
@@ -130,7 +131,8 @@ export const events: Array<[string, DescMessage, Message]> = [
 
 export function generateReplyRequest(taskId = 'rt_1'): MessageShape<typeof GenerateReplyRequestSchema> {
   const threadPost = { ref: ref(POST_URI), authorDid: ALICE, authorHandle: 'alice.test', text: post.text, langs: ['en'], createdAtUs: T };
-  const person = (did: string, handle: string) => ({ did, handle, displayName: handle, description: 'climber', recentPosts: [threadPost] });
+  const person = (did: string, handle: string) => ({ did, handle, displayName: handle, description: 'climber', recentPosts: [threadPost],
+    interests: ['climbing', 'granite'], activeRecently: true, lastActiveUs: T });
   return create(GenerateReplyRequestSchema, {
     taskId, botId: 'grpc-bot', botHandle: 'bot.test', post: threadPost, thread: [threadPost],
     author: person(ALICE, 'alice.test'),

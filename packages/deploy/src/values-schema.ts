@@ -51,6 +51,16 @@ const RULES: Record<string, JsonSchema> = {
   'ingest.idleTimeoutMs': { minimum: 100, maximum: 3_600_000 },
   'ingest.readyGraceMs': { minimum: 0, maximum: 3_600_000 },
   'ingest.startCursor': { pattern: '^[0-9]*$' },
+  'ingest.scope': { enum: ['community', 'network'] },
+  'project.did': { pattern: '^(did:[a-z]+:[A-Za-z0-9._:%-]+)?$' },
+  // The forms the kit's config fields read (duration, bytes); the ranges are the services' to check.
+  '*.maxAge': { pattern: '^[0-9]+(ms|s|m|h|d)?$' },
+  '*.maxBytes': { pattern: '^[0-9]+(B|KiB|MiB|GiB|TiB)?$' },
+  'warehouse.postTextRetentionDays': { minimum: 1, maximum: 3650 },
+  'prometheus.scrapeInterval': { pattern: '^[0-9]+(ms|s|m|h)$' },
+  'prometheus.retention': { pattern: '^[0-9]+(ms|s|m|h|d|w|y)$' },
+  'prometheus.retentionSize': { pattern: '^[0-9]+(B|KB|MB|GB|TB|PB)$' },
+  'prometheus.storageSizeLimit': { pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' },
   'feed.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
   'feed.serviceDid': { pattern: '^(did:[a-z]+:[A-Za-z0-9._:%-]+)?$' },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
@@ -65,6 +75,22 @@ const RULES: Record<string, JsonSchema> = {
   '*.size': { pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' },
 };
 
+/**
+ * Rules across values, as JSON-schema if/then: helm refuses the values before rendering, naming
+ * the value that is missing (its own rule checks its form); the description says why. The
+ * templates fail with a sentence too, for `helm template --skip-schema-validation`.
+ */
+const CONDITIONS: JsonSchema[] = [
+  {
+    description: 'ingest.scope network reads every event of the network: it needs the project account, project.did',
+    if: { properties: { ingest: { properties: { scope: { const: 'network' } }, required: ['scope'] } }, required: ['ingest'] },
+    then: {
+      properties: { project: { properties: { did: { minLength: 1 } }, required: ['did'] } },
+      required: ['project'],
+    },
+  },
+];
+
 const PORT = /(^port|Port)$/;
 
 /** The schema for the values document at `path` (values.yaml by default). */
@@ -75,6 +101,7 @@ export async function buildValuesSchema(path = VALUES_FILE): Promise<JsonSchema>
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'BotSky chart values',
     ...objectSchema(doc.contents, ''),
+    allOf: CONDITIONS,
   };
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CHART_DIR, REPO_ROOT, helm, validateAll, findObject, type K8sObject } from '../src/index.ts';
-import { CI_DIR, ciValuesFiles, ofKind, render, type Loose } from './render.ts';
+import { CI_DIR, ciValuesFiles, envOf, ofKind, render, type Loose } from './render.ts';
 
 const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
 
@@ -172,8 +172,4 @@ function checkServices(objects: readonly K8sObject[]): void {
     const pdb = findObject(objects, 'PodDisruptionBudget', deployment.metadata.name) as Loose;
     assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
   }
-}
-
-function envOf(container: Loose): Record<string, Loose> {
-  return Object.fromEntries((container.env ?? []).map((e: Loose) => [e.name, e.value ?? e.valueFrom]));
 }

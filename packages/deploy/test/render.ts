@@ -22,3 +22,15 @@ export function ofKind(objects: readonly K8sObject[], kind: string): K8sObject[]
 
 /** A loose view of nested fields, for assertions on rendered objects. */
 export type Loose = any;
+
+/** A container's environment as name → value (or valueFrom for one from a Secret). */
+export function envOf(container: Loose): Record<string, Loose> {
+  return Object.fromEntries((container.env ?? []).map((e: Loose) => [e.name, e.value ?? e.valueFrom]));
+}
+
+/** The environment of service `name`'s container (`botsky-<name>`). */
+export function serviceEnv(objects: readonly K8sObject[], name: string): Record<string, Loose> {
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `botsky-${name}`) as Loose;
+  if (deployment === undefined) throw new Error(`no Deployment botsky-${name}`);
+  return envOf(deployment.spec.template.spec.containers[0]);
+}

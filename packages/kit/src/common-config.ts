@@ -1,8 +1,9 @@
-// The variables every BotSky service reads on top of its own: where the bus is, and the
-// namespace that keeps deployments (and tests) sharing one NATS apart. docs/configuration.md
-// lists them.
+// The variables every BotSky service reads on top of its own: where the bus is, the namespace
+// that keeps deployments (and tests) sharing one NATS apart, and the streams' limits.
+// docs/configuration.md lists them.
 import { parseBusUrl } from '@botsky/bus';
 import { custom, string, type ConfigOf } from './config.ts';
+import { streamLimitsConfigSpec } from './stream-config.ts';
 
 export const DEFAULT_BUS_URL = 'nats://127.0.0.1:4222';
 
@@ -19,6 +20,7 @@ export const commonConfigSpec = {
     pattern: /^[A-Za-z0-9_-]{1,40}$/,
     expected: '1-40 characters of A-Z, a-z, 0-9, _ or -',
   }).optional(),
+  ...streamLimitsConfigSpec,
 };
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;

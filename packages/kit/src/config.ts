@@ -212,17 +212,40 @@ export function url(env: string, opts: { protocols: readonly string[] }): Field<
   });
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Milliseconds: a plain integer (ms) or a number with a unit (ms, s, m, h), e.g. `10s`. */
+/** Milliseconds: a plain integer (ms) or a number with a unit (ms, s, m, h, d), e.g. `10s`. */
 export function duration(env: string, opts: RangeOptions = {}): Field<number> {
   return new Field({
     env,
     expected: `a duration in ms${rangeText(opts.min, opts.max)} (e.g. 10000 or 10s)`,
     parse: (raw) => {
-      const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim()) ?? fail();
+      const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(raw.trim()) ?? fail();
       const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? fail()));
       return inRange(ms, opts.min, opts.max);
+    },
+  });
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+
+/** `1073741824` bytes as `1GiB`, the largest unit that divides it. */
+export function formatBytes(n: number): string {
+  const unit = ['TiB', 'GiB', 'MiB', 'KiB'].find((u) => n % (BYTE_UNITS[u] as number) === 0 && n > 0);
+  return unit === undefined ? String(n) : `${n / (BYTE_UNITS[unit] as number)}${unit}`;
+}
+
+/** A size in bytes: a plain integer or a whole number with a binary unit (KiB, MiB, GiB, TiB), e.g. `512MiB`. */
+export function bytes(env: string, opts: RangeOptions = {}): Field<number> {
+  const from = opts.min === undefined ? '' : ` from ${formatBytes(opts.min)}`;
+  const to = opts.max === undefined ? '' : ` to ${formatBytes(opts.max)}`;
+  return new Field({
+    env,
+    expected: `a size in bytes${from}${to} (e.g. 1073741824 or 1GiB)`,
+    parse: (raw) => {
+      const m = /^(\d+)\s*(B|KiB|MiB|GiB|TiB)?$/.exec(raw.trim()) ?? fail();
+      const n = Number(m[1]) * (BYTE_UNITS[m[2] ?? 'B'] ?? fail());
+      return Number.isSafeInteger(n) ? inRange(n, opts.min, opts.max) : fail();
     },
   });
 }

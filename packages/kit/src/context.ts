@@ -1,12 +1,13 @@
 // The part of a context every service shares: logger, metrics and the bus, each either handed in
 // (the kit, the CLI's shared bus, a test) or made here. A context closes only what it made.
-import { createBus, type Bus } from '@botsky/bus';
+import { createBus, type Bus, type Topology } from '@botsky/bus';
 import type { CommonConfig } from './common-config.ts';
 import { exportBusMetrics } from './bus-metrics.ts';
 import { createLogging, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import { closeAll, type KitOverrides, type ServiceContext } from './service.ts';
+import { busTopology } from './stream-config.ts';
 
 export interface BusContext extends ServiceContext {
   readonly bus: Bus;
@@ -39,14 +40,16 @@ export async function createBusContext(
 }
 
 /**
- * Opens the bus the config names, reporting what the bus handles itself to `logger`. `name` is
- * the connection's name in the NATS server's monitoring.
+ * Opens the bus the config names, with the configured stream limits, reporting what the bus
+ * handles itself to `logger`. `name` is the connection's name in the NATS server's monitoring;
+ * `topology` replaces the shared one's consumer timings (its stream limits come from `config`).
  */
-export async function openBus(config: CommonConfig, logger: Logger, name: string): Promise<Bus> {
+export async function openBus(config: CommonConfig, logger: Logger, name: string, topology?: Topology): Promise<Bus> {
   return createBus({
     ...config.bus,
     ...(config.bus.kind === 'nats' ? { name } : {}),
     namespace: config.namespace,
+    topology: busTopology(config, topology),
     hooks: {
       onError: (err) => logger.warn({ err }, 'bus error'),
       onDeadLetter: (event) => logger.warn({ event }, 'message dead-lettered'),

@@ -1,6 +1,7 @@
 export * from './config.ts';
 export * from './runtime-config.ts';
 export * from './common-config.ts';
+export * from './stream-config.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './readiness.ts';

@@ -26,9 +26,14 @@ export {
 } from './errors.ts';
 export { MIGRATIONS, type Migration } from './migrations/index.ts';
 export { appliedMigrations, migrationChecksum, runMigrations } from './migrate.ts';
+export {
+  DEFAULT_POST_TEXT_RETENTION_DAYS, MAX_POST_TEXT_RETENTION_DAYS, MIN_POST_TEXT_RETENTION_DAYS,
+  applyPostTextRetention, appliedPostTextRetention, postTextTtl,
+} from './retention.ts';
 export { DEDUP_COLUMN } from './http-dedup.ts';
 export { bindParams, formatParam, quoteString } from './sql-literal.ts';
 export * from './queries/index.ts';
+export * from './text-purge.ts';
 
 export type WarehouseConfig =
   | ({ kind: 'embedded' } & EmbeddedWarehouseOptions)

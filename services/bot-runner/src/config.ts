@@ -1,20 +1,27 @@
 // bot-runner's variables: the ones every service reads, then its own (one line each).
 // The bot registry file is read here too (it names environment variables holding the bots'
 // secrets), so that no other module reads process.env.
+import { identityConfigSpec } from '@botsky/identity';
 import { commonConfigSpec, duration, int, string, url, type ConfigOf, type Env } from '@botsky/kit';
+import { moderationConfigSpec } from './moderation/config.ts';
 import { loadRegistryFile, type BotEntry } from './registry/load.ts';
 
 
 export const botRunnerConfigSpec = {
   ...commonConfigSpec,
+  // The chosen person's handle, verified again before it is written (packages/identity).
+  ...identityConfigSpec,
   botsFile: string('BOTSKY_BOTS_FILE').optional(),
   pdsUrl: url('BOTSKY_PDS_URL', { protocols: ['http', 'https'] }).default('https://bsky.social'),
+  // Profiles and recent posts from this AppView (e.g. https://public.api.bsky.app) instead of each person's PDS.
+  appviewUrl: url('BOTSKY_APPVIEW_URL', { protocols: ['http', 'https'] }).optional(),
   // Model calls take seconds: 32 in flight keeps a replica busy without a burst exhausting a provider's limits.
   concurrency: int('BOTSKY_RUNNER_CONCURRENCY', { min: 1, max: 1000 }).default(32),
   budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: 5000 }).default(5000),
   budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: 35000 }).default(35000),
   ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),
   secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),
+  ...moderationConfigSpec,
 };
 
 export type BotRunnerConfig = ConfigOf<typeof botRunnerConfigSpec>;

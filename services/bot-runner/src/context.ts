@@ -1,9 +1,12 @@
 // Every client bot-runner uses, made (or handed in) in one place. The bot registry is read and
 // checked here, before anything connects: a bad entry stops start-up naming the bot and field.
 import { CONSUMERS, createBus, TOPOLOGY, withConsumerTiming, type Bus } from '@botsky/bus';
-import { createBusContext, type BusContext, type BusOverrides, type Env, type Logger } from '@botsky/kit';
+import { Identities } from '@botsky/identity';
+import { busTopology, createBusContext, type BusContext, type BusOverrides, type Env, type Logger } from '@botsky/kit';
 import { loadBots, type BotRunnerConfig } from './config.ts';
 import type { BudgetLimits } from './budget/ledger.ts';
+import { moderationProvider } from './moderation/config.ts';
+import type { ModerationProvider } from './moderation/openai.ts';
 import type { BotEntry } from './registry/load.ts';
 
 export interface BotRunnerContext extends BusContext {
@@ -13,6 +16,10 @@ export interface BotRunnerContext extends BusContext {
   /** The budget's clock (tests move it forward instead of waiting an hour). */
   readonly budgetNow: () => number;
   readonly budgetRecheckMaxMs: number;
+  /** Verified handles (the only ones a mention is written under) and where people's repositories live. */
+  readonly identities: Identities;
+  /** The provider-backed moderation check (BOTSKY_MODERATION_PROVIDER), if any; the local rules always run. */
+  readonly moderationProvider: ModerationProvider | undefined;
 }
 
 export interface BotRunnerOverrides extends BusOverrides {
@@ -22,6 +29,7 @@ export interface BotRunnerOverrides extends BusOverrides {
   env?: Env;
   budgetNow?: () => number;
   budgetRecheckMaxMs?: number;
+  identities?: Identities;
 }
 
 // A task out of budget is looked at again at least this often, so a freed budget is used soon;
@@ -30,6 +38,7 @@ const BUDGET_RECHECK_MAX_MS = 15 * 60_000;
 
 export async function createContext(config: BotRunnerConfig, overrides: BotRunnerOverrides = {}): Promise<BotRunnerContext> {
   const bots = overrides.bots ?? loadBots(config, overrides.env);
+  const moderation = moderationProvider(config);
   const own = overrides.bus || config.ackWaitMs === undefined ? undefined : await openTimedBus(config, config.ackWaitMs, overrides.logger);
   const base = await createBusContext('bot-runner', config, own ? { ...overrides, bus: own } : overrides);
   return {
@@ -43,15 +52,18 @@ export async function createContext(config: BotRunnerConfig, overrides: BotRunne
     budgetLimits: { hour: config.budgetHour, day: config.budgetDay },
     budgetNow: overrides.budgetNow ?? Date.now,
     budgetRecheckMaxMs: overrides.budgetRecheckMaxMs ?? BUDGET_RECHECK_MAX_MS,
+    moderationProvider: moderation,
+    identities: overrides.identities ?? new Identities(config),
   };
 }
 
 /**
  * The bus with bot-runner's ack wait changed: how long a task held by a replica that died stays
- * with it before another replica gets it. The topology is otherwise the shared one.
+ * with it before another replica gets it. The topology is otherwise the shared one, with the
+ * configured stream limits like every service's.
  */
 async function openTimedBus(config: BotRunnerConfig, ackWaitMs: number, logger: Logger | undefined): Promise<Bus> {
-  const topology = withConsumerTiming(TOPOLOGY, { ackWaitMs }, [CONSUMERS.botRunner]);
+  const topology = busTopology(config, withConsumerTiming(TOPOLOGY, { ackWaitMs }, [CONSUMERS.botRunner]));
   return createBus({
     ...config.bus,
     ...(config.bus.kind === 'nats' ? { name: 'bot-runner' } : {}),

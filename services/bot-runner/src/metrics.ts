@@ -14,6 +14,8 @@ export function createBotRunnerMetrics(metrics: Metrics) {
     budgetWaits: metrics.counter({ name: 'botsky_botrunner_budget_waits_total', help: 'Tasks put back because the account had no write budget left', labelNames: ['bot'] }),
     redeliveries: metrics.counter({ name: 'botsky_botrunner_task_redeliveries_total', help: 'Reply tasks delivered again (a replica died or put it back), by bot', labelNames: ['bot'] }),
     sessions: metrics.counter({ name: 'botsky_botrunner_session_events_total', help: 'Bot account session events: create (a login), update (a token refresh), expired, create-failed, network-error', labelNames: ['bot', 'event'] }),
+    mentionsDropped: metrics.counter({ name: 'botsky_botrunner_mentions_dropped_total', help: 'Chosen people left unmentioned because their handle no longer verified, by bot', labelNames: ['bot', 'reason'] }),
+    moderationRejected: metrics.counter({ name: 'botsky_botrunner_moderation_rejected_total', help: 'Replies moderation kept from being posted, by bot and reason (slur, threat, harassment, dehumanising, personal_data, <provider>:<category>, moderation_unavailable)', labelNames: ['bot', 'reason'] }),
     rejected: metrics.counter({ name: 'botsky_botrunner_bad_tasks_total', help: 'Tasks that could never be handled (undecodable, unknown bot), dead-lettered', labelNames: ['reason'] }),
   };
 }

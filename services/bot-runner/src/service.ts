@@ -11,8 +11,9 @@ import { botRunnerConfigSpec } from './config.ts';
 import { replyTaskHandler, type BotRuntime } from './consumers/reply-task.ts';
 import { createContext, type BotRunnerContext, type BotRunnerOverrides } from './context.ts';
 import { createBotRunnerMetrics, type BotRunnerMetrics } from './metrics.ts';
+import { createModerator } from './moderation/moderate.ts';
 import { createProvider } from './providers/index.ts';
-import { PersonCache } from './tasks/fetch-context.ts';
+import { ContextReader } from './tasks/fetch-context.ts';
 
 /** Where the write-budget ledgers live, one key per account, shared by every replica. */
 export const BUDGET_BUCKET = 'botsky_budgets';
@@ -45,7 +46,9 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
         maxDeliver: spec.maxDeliver,
         budgetRecheckMaxMs: ctx.budgetRecheckMaxMs,
         generateTimeoutMs: GENERATE_TIMEOUT_MS,
-        people: new PersonCache(),
+        moderator: createModerator({ provider: ctx.moderationProvider, rejected: metrics.moderationRejected }),
+        reader: new ContextReader(ctx.identities, ctx.config.appviewUrl ? { appviewUrl: ctx.config.appviewUrl } : {}),
+        identities: ctx.identities,
       });
       sub = await ctx.bus.consume(CONSUMERS.botRunner, handler, { maxInFlight: ctx.config.concurrency });
       logger.info({ bots: [...runtimes.keys()], concurrency: ctx.config.concurrency }, 'taking reply tasks');

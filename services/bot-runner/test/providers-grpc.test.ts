@@ -35,7 +35,11 @@ async function exampleBot(t: TestContext, options: BotServerOptions = {}) {
 describe('external gRPC bot provider', { concurrency: true }, () => {
   test('the example bot answers; the reply passes the output check and the bot saw the whole task', async (t) => {
     const { bot, seen } = await exampleBot(t);
-    const req = replyRequest({ langs: ['en'], mention: { ...replyRequest().mention!, similarity: 0.62 } });
+    const req = replyRequest({
+      langs: ['en'],
+      author: { ...replyRequest().author, activeRecently: true, lastActiveAt: '2026-12-07T02:00:00.000Z' },
+      mention: { ...replyRequest().mention!, similarity: 0.62, activeRecently: false },
+    });
     const result = expectSuccess(await call(provider(t, bot.address, { timeoutMs: 1500 }), req));
     assert.equal(result.model, 'example-deterministic-1');
     assert.equal(result.costUsd, undefined, 'cost 0 means unknown');
@@ -48,7 +52,13 @@ describe('external gRPC bot provider', { concurrency: true }, () => {
     assert.equal(got?.post?.authorHandle, 'ben.test');
     assert.equal(got?.mention?.person?.handle, 'ana.test');
     assert.equal(got?.mention?.similarity, 0.62);
-    assert.deepEqual(got?.thread.map((p) => p.text), req.thread);
+    assert.deepEqual(got?.thread.map((p) => [p.authorDid, p.authorHandle, p.text]), req.thread.map((p) => [p.authorDid, p.authorHandle, p.text]), 'thread posts with their authors');
+    assert.deepEqual(got?.author?.interests, ['gardening']);
+    assert.equal(got?.author?.activeRecently, true);
+    assert.equal(got?.author?.lastActiveUs, BigInt(Date.parse('2026-12-07T02:00:00.000Z')) * 1000n);
+    assert.deepEqual(got?.mention?.person?.interests, ['figs', 'gardening']);
+    assert.equal(got?.mention?.person?.activeRecently, false);
+    assert.deepEqual(got?.mention?.person?.recentPosts.map((p) => p.text), ['Repotted my figs']);
     assert.deepEqual({ ...got?.constraints, $typeName: undefined }, { $typeName: undefined, maxGraphemes: 300, mentionHandle: 'ana.test', linksAllowed: false, langs: ['en'], deadlineMs: 1500 });
   });
 

@@ -60,6 +60,9 @@ export async function publishFeedRecord(config: PublishConfig): Promise<Publishe
     did: serviceDid,
     displayName: config.displayName,
     description: config.description,
+    // Clients that honour it (docs/operations.md#publish-the-feed) send app.bsky.feed.sendInteractions:
+    // "seen" is the real exposure the feed engagement rate counts from.
+    acceptsInteractions: true,
     createdAt: new Date().toISOString(),
   };
   try {

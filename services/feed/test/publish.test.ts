@@ -1,5 +1,5 @@
-// Publishing the feed record on a real PDS (the devnet): the record names the service DID, a
-// second publish updates the same record, and a wrong password is a clear PublishFeedError.
+// Publishing the feed record on a real PDS (the devnet): the record names the service DID and
+// accepts interactions, a second publish updates the same record, and a wrong password is a clear PublishFeedError.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@botsky/kit';
@@ -33,6 +33,7 @@ describe('publish-feed', () => {
     const value = rec.data.value as Record<string, unknown>;
     assert.equal(value.did, 'did:web:feed.example.com');
     assert.equal(value.displayName, 'BotSky 2');
+    assert.equal(value.acceptsInteractions, true, 'clients are asked to send interactions');
     const list = await operator.agent.com.atproto.repo.listRecords({ repo: operator.did, collection: 'app.bsky.feed.generator' });
     assert.equal(list.data.records.length, 1);
   });

@@ -1,5 +1,6 @@
 // The community scope: events by or about the community (opted-in or out people, bots, the
-// project account) are kept, strangers' are not, and nothing that can change consent is lost.
+// project account) are kept, strangers' are not, and nothing that can change consent or purge a
+// text is lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMemoryBus } from '@botsky/bus';
@@ -57,7 +58,18 @@ describe('community scope', () => {
     assert.equal(scope.keeps(post(STRANGER, { quote: OTHER })), false);
     assert.equal(scope.keeps(like(STRANGER, OTHER)), false);
     assert.equal(scope.keeps(follow(STRANGER, OTHER)), false);
-    assert.equal(scope.keeps(del(STRANGER, 'app.bsky.feed.post')), false);
+  });
+
+  it('keeps every post delete and every account that stops, whoever they are: a kept post may be a stranger\'s', () => {
+    const far = 'did:plc:far';
+    assert.equal(scope.keeps(post(far, { quote: PERSON })), true);
+    assert.equal(scope.keeps(del(far, 'app.bsky.feed.post')), true);
+    const account = (did: string, active: boolean, status: string | null): NetworkEvent => ({ seq: 1, rev: '', timeUs: 1, kind: 'account', did, active, status });
+    assert.equal(scope.keeps(account(far, false, 'deleted')), true);
+    assert.equal(scope.keeps(account(far, false, 'deactivated')), true);
+    assert.equal(scope.keeps(account(far, true, null)), false);
+    assert.equal(scope.keeps(account(PERSON, true, null)), true);
+    assert.equal(scope.keeps(like(far, OTHER)), false, 'and still nothing else of strangers');
   });
 
   it('a follow of the project account or a post tagging a bot brings its author in at once', () => {

@@ -148,6 +148,8 @@ function armEnv(o: ArmOptions, net: Net): Record<string, string> {
     // One mention per post, and a limit that the run does not reach: the ranking is measured.
     BOTSKY_BATTLE_RATE: '0',
     BOTSKY_MENTION_DAILY_LIMIT: '1000',
+    BOTSKY_REPLY_DAILY_LIMIT: '100000',
+    BOTSKY_REPLY_THREAD_LIMIT: '1000',
     BOTSKY_RUNNER_CONCURRENCY: '32',
     ...networkEnv(net),
     BOTSKY_OPS_HOST: '127.0.0.1',

@@ -1,6 +1,6 @@
 // matchmaker's variables: the ones every service reads, then its own (one line each).
 import { identityConfigSpec } from '@botsky/identity';
-import { commonConfigSpec, duration, int, number, oneOf, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, duration, int, list, number, oneOf, string, type ConfigOf } from '@botsky/kit';
 
 export const matchmakerConfigSpec = {
   ...commonConfigSpec,
@@ -11,6 +11,11 @@ export const matchmakerConfigSpec = {
   // 'active' draws a battle's pair by how much its outcome would tell about the ranking (selection/pair-sampling.ts).
   battleSampling: oneOf('BOTSKY_BATTLE_SAMPLING', ['uniform', 'active'] as const).default('uniform'),
   mentionDailyLimit: int('BOTSKY_MENTION_DAILY_LIMIT', { min: 0 }).default(3),
+  // Bot replies one person may get, across every bot and replica: per day (UTC) and per thread.
+  replyDailyLimit: int('BOTSKY_REPLY_DAILY_LIMIT', { min: 0 }).default(20),
+  replyThreadLimit: int('BOTSKY_REPLY_THREAD_LIMIT', { min: 0 }).default(5),
+  // Other projects' bots, never answered nor introduced (besides BotSky's own and any `bot`-labelled account).
+  knownBots: list('BOTSKY_KNOWN_BOTS').default([]),
   topK: int('BOTSKY_MATCH_TOP_K', { min: 1, max: 100 }).default(3),
   // 'random' is the control arm of the introductions benchmark: a uniform draw among the same eligible people.
   mentionStrategy: oneOf('BOTSKY_MATCH_MENTION_STRATEGY', ['similar', 'random'] as const).default('similar'),

@@ -8,7 +8,9 @@ import type { MatchmakerConfig } from './config.ts';
 import { createMatchmakerMetrics, type MatchmakerMetrics } from './metrics.ts';
 import { ConsentStore } from './state/consent.ts';
 import { DecisionStore } from './state/decisions.ts';
+import { BotAccounts } from './state/bot-accounts.ts';
 import { MentionCounter } from './state/mentions.ts';
+import { ReplyQuota } from './state/reply-quota.ts';
 import { BotRoster } from './state/roster.ts';
 
 export interface MatchmakerContext extends BusContext {
@@ -19,6 +21,10 @@ export interface MatchmakerContext extends BusContext {
   readonly decisions: DecisionStore;
   /** Verified handles (the only ones a mention is written under) and PDS endpoints. */
   readonly identities: Identities;
+  /** Bot replies per person, per day and per thread. */
+  readonly replyQuota: ReplyQuota;
+  /** Accounts never answered nor introduced: BotSky's bots aside, known and `bot`-labelled ones. */
+  readonly botAccounts: BotAccounts;
   readonly mm: MatchmakerMetrics;
   /** Epoch ms; tests move it. */
   readonly now: () => number;
@@ -36,6 +42,7 @@ export async function createContext(config: MatchmakerConfig, overrides: Matchma
   try {
     const kv = (bucket: string) => base.bus.kv(bucket);
     const mm = createMatchmakerMetrics(base.metrics);
+    const identities = overrides.identities ?? new Identities(config, { onLookup: (result) => mm.identityLookups.inc({ result }) });
     return {
       ...base,
       config,
@@ -44,7 +51,9 @@ export async function createContext(config: MatchmakerConfig, overrides: Matchma
       roster: new BotRoster(await kv(KV_BUCKETS.bots)),
       decisions: new DecisionStore(await kv(KV_BUCKETS.decisions)),
       mm,
-      identities: overrides.identities ?? new Identities(config, { onLookup: (result) => mm.identityLookups.inc({ result }) }),
+      identities,
+      replyQuota: new ReplyQuota(await kv(KV_BUCKETS.mentions)),
+      botAccounts: new BotAccounts(config.knownBots, identities),
       now: overrides.now ?? Date.now,
       random: overrides.random ?? seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32)),
     };

@@ -1,21 +1,29 @@
 // matchmaker decides which bot answers which post and whom it pulls in. It loads the bot roster
 // (and keeps refreshing it: bot-runner may register bots later), follows the whole network stream
 // for its own state (consumers/network-state.ts) and, for active battles, scoring's rating
-// snapshots (consumers/ratings.ts), both replayed from the look-back, then joins the replicas'
+// snapshots (consumers/ratings.ts), both replayed from the look-back, and forgets what deletions
+// take away (consumers/network-forget.ts, from the same look-back), then joins the replicas'
 // shared consumer for decisions and consent (consumers/network.ts).
 import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { matchmakerConfigSpec } from './config.ts';
 import { consumeNetwork } from './consumers/network.ts';
+import { followForgetting } from './consumers/network-forget.ts';
 import { followNetworkState } from './consumers/network-state.ts';
 import { followRatings } from './consumers/ratings.ts';
 import { createContext, type MatchmakerContext, type MatchmakerOverrides } from './context.ts';
-import { createMatchState } from './match/state.ts';
+import { createMatchState, type MatchState } from './match/state.ts';
 
-export function createMatchmakerService(ctx: MatchmakerContext): Service {
+export interface MatchmakerService extends Service {
+  /** This replica's own state (profiles, post texts, ...), for tests and checks. */
+  readonly state: MatchState;
+}
+
+export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerService {
   const st = createMatchState(ctx.config.battleRate, ctx.random, ctx.config.battleSampling);
   let sub: Subscription | undefined;
   let state: Subscription | undefined;
+  let forgetting: Subscription | undefined;
   let ratings: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
   const refresh = async () => {
@@ -27,6 +35,7 @@ export function createMatchmakerService(ctx: MatchmakerContext): Service {
     }
   };
   return {
+    state: st,
     async start() {
       await ctx.bus.ensureTopology();
       await ctx.roster.refresh();
@@ -35,6 +44,7 @@ export function createMatchmakerService(ctx: MatchmakerContext): Service {
       timer.unref();
       const since = ctx.now() - ctx.config.stateLookbackMs;
       state = await followNetworkState(ctx.bus, { ctx, st }, since);
+      forgetting = await followForgetting(ctx.bus, { ctx, st }, since);
       // Uniform battles need no ratings.
       if (ctx.config.battleSampling === 'active') ratings = await followRatings(ctx.bus, { ctx, st }, since);
       sub = await consumeNetwork(ctx.bus, { ctx, st });
@@ -42,9 +52,11 @@ export function createMatchmakerService(ctx: MatchmakerContext): Service {
     async drain() {
       clearInterval(timer);
       await sub?.stop();
+      await forgetting?.stop();
       await state?.stop();
       await ratings?.stop();
       sub = undefined;
+      forgetting = undefined;
       state = undefined;
       ratings = undefined;
     },

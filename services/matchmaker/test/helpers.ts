@@ -2,7 +2,7 @@
 // overrides, synthetic but realistic network events, and a reader of everything matchmaker emits.
 import { createBus, CONSUMERS, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BlockSchema, create, decode, DeleteSchema, encode, FollowSchema, KV_BUCKETS, LikeSchema, PostSchema, MatchDecisionSchema, NetworkEventSchema, networkSubject, nowUs, ReplyTaskSchema, SUBJECTS,
+  BlockSchema, create, decode, DeleteSchema, encode, FollowSchema, IdentitySchema, KV_BUCKETS, LikeSchema, PostSchema, MatchDecisionSchema, NetworkEventSchema, networkSubject, nowUs, ReplyTaskSchema, SUBJECTS,
   type MatchDecision, type NetworkEvent, type ReplyTask,
 } from '@botsky/contracts';
 import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
@@ -143,6 +143,7 @@ export const ev = {
   follow: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.follow', { case: 'follow', value: create(FollowSchema, { subjectDid }) }),
   block: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.block', { case: 'block', value: create(BlockSchema, { subjectDid }) }),
   like: (did: string, uri: string) => event(did, 'app.bsky.feed.like', { case: 'like', value: create(LikeSchema, { subject: { uri, cid: 'bafyliked' } }) }),
+  identity: (did: string, handle: string) => event(did, '', { case: 'identity', value: create(IdentitySchema, { handle }) }, `at://${did}`),
   delete: (did: string, uri: string, collection: string) =>
     event(did, collection, { case: 'delete', value: create(DeleteSchema, { collection, rkey: uri.split('/').pop() ?? '' }) }, uri),
 };

@@ -1,5 +1,6 @@
 // scoring's variables: the ones every service reads, then its own (one line each).
 import { commonConfigSpec, custom, duration, int, number, oneOf, secret, string, type ConfigOf } from '@botsky/kit';
+import { DEFAULT_POST_TEXT_RETENTION_DAYS, MAX_POST_TEXT_RETENTION_DAYS, MIN_POST_TEXT_RETENTION_DAYS } from '@botsky/warehouse';
 import type { ScoringParams } from './scores/leaderboard.ts';
 
 export const DEFAULT_WAREHOUSE = 'http://127.0.0.1:8123';
@@ -27,6 +28,8 @@ export const scoringConfigSpec = {
     pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
     expected: 'a database name (letters, digits, _)',
   }).optional(),
+  postTextRetentionDays: int('BOTSKY_POST_TEXT_RETENTION_DAYS', { min: MIN_POST_TEXT_RETENTION_DAYS, max: MAX_POST_TEXT_RETENTION_DAYS })
+    .default(DEFAULT_POST_TEXT_RETENTION_DAYS),
   scoringIntervalMs: duration('BOTSKY_SCORING_INTERVAL', { min: 100 }).default(10_000),
   battleWindowMs: duration('BOTSKY_BATTLE_WINDOW', { min: 1 }).default(10 * 60_000),
   recommendationWindowMs: duration('BOTSKY_RECOMMENDATION_WINDOW', { min: 1 }).default(60 * 60_000),
@@ -39,6 +42,8 @@ export const scoringConfigSpec = {
   burstWindowMs: duration('BOTSKY_ANOMALY_BURST_WINDOW', { min: 1 }).default(60_000),
   harmThreshold: number('BOTSKY_HARM_THRESHOLD', { min: 0 }).default(0.05),
   projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
+  purgeIntervalMs: duration('BOTSKY_PURGE_INTERVAL', { min: 100 }).default(10_000),
+  purgeResweepMs: duration('BOTSKY_PURGE_RESWEEP', { min: 1000 }).default(60 * 60_000),
   leaderboardHost: string('BOTSKY_LEADERBOARD_HOST').default('0.0.0.0'),
   leaderboardPort: int('BOTSKY_LEADERBOARD_PORT', { min: 0, max: 65535 }).default(8080),
   leaderboardGrpcPort: int('BOTSKY_LEADERBOARD_GRPC_PORT', { min: 0, max: 65535 }).default(50051),

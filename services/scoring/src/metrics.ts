@@ -14,6 +14,9 @@ export interface ScoringMetrics {
   excludedActions: Gauge<'reason'>;
   flaggedPeople: Gauge<string>;
   harmFlagged: Gauge<'bot'>;
+  textPurged: Counter<'table'>;
+  textPurges: Counter<'kind' | 'result'>;
+  textPurgeErrors: Counter<string>;
 }
 
 export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
@@ -33,7 +36,25 @@ export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
     excludedActions: metrics.gauge({ name: 'botsky_scoring_excluded_actions', help: 'Actions left out of every score, by reason (capped, flagged)', labelNames: ['reason'] }),
     flaggedPeople: metrics.gauge({ name: 'botsky_scoring_flagged_people', help: 'People flagged by the anomaly tests, their actions left out' }),
     harmFlagged: metrics.gauge({ name: 'botsky_scoring_harm_flagged', help: '1 when the bot\'s harm rate\'s lower bound is above BOTSKY_HARM_THRESHOLD', labelNames: ['bot'] }),
+    textPurged: metrics.counter({ name: 'botsky_scoring_text_purged_total', help: 'Rows whose text was purged (a deleted post, an account gone), by table', labelNames: ['table'] }),
+    textPurges: metrics.counter({
+      name: 'botsky_scoring_text_purges_total',
+      help: 'Purges asked for by network events, by kind (post, account) and result (purged, nothing_stored, rejected)',
+      labelNames: ['kind', 'result'],
+    }),
+    textPurgeErrors: metrics.counter({ name: 'botsky_scoring_text_purge_errors_total', help: 'Purge passes that failed (retried next pass)' }),
   };
+}
+
+/** Purges handed to this replica's worker and not carried out yet (read at scrape time). */
+export function exportPurgeStats(metrics: Metrics, pending: () => number): void {
+  metrics.gauge({
+    name: 'botsky_scoring_text_purge_pending',
+    help: 'Purges waiting for the next pass of this replica\'s purge worker',
+    collect() {
+      this.set(pending());
+    },
+  });
 }
 
 const WRITER_COUNTERS: ReadonlyArray<[keyof BatchWriterStats, string, string]> = [

@@ -1,12 +1,14 @@
 // scoring records every event in ClickHouse (five recorder consumers, one consumer group each,
-// shared by replicas), computes the scores every interval from the warehouse, publishes decided
-// battles and rating snapshots, and serves the leaderboard over HTTP and gRPC.
+// shared by replicas), purges the texts of deleted posts and of accounts gone (purge/), computes
+// the scores every interval from the warehouse, publishes decided battles and rating snapshots,
+// and serves the leaderboard over HTTP and gRPC.
 import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
-import { createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
+import { applyPostTextRetention, createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
 import { scoringConfigSpec, scoringParams } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
-import { createScoringMetrics, exportWriterStats } from './metrics.ts';
+import { createScoringMetrics, exportPurgeStats, exportWriterStats } from './metrics.ts';
+import { createTextPurger, type TextPurger } from './purge/purger.ts';
 import { startFeedRecorder } from './recorder/feed.ts';
 import { startNetworkRecorder } from './recorder/network.ts';
 import { startOutcomesRecorder } from './recorder/outcomes.ts';
@@ -25,6 +27,8 @@ export interface ScoringService extends Service {
   /** The listeners, once started (their ports, for tests that bind port 0). */
   servers(): LeaderboardServers | undefined;
   writer(): StatefulBatchWriter | undefined;
+  /** The text purge worker, once started. */
+  purger(): TextPurger | undefined;
 }
 
 export function createScoringService(ctx: ScoringContext): ScoringService {
@@ -38,6 +42,8 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
   });
   let writer: StatefulBatchWriter | undefined;
   exportWriterStats(ctx.metrics, () => writer?.stats());
+  let purger: TextPurger | undefined;
+  exportPurgeStats(ctx.metrics, () => purger?.pending ?? 0);
   let servers: LeaderboardServers | undefined;
   let subs: Subscription[] = [];
 
@@ -45,17 +51,28 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
     job,
     servers: () => servers,
     writer: () => writer,
+    purger: () => purger,
     async start() {
       await ctx.warehouse.migrate();
-      ctx.logger.info({ database: ctx.warehouse.database }, 'warehouse schema up to date');
+      // Before anything is recorded: every post is written under the configured retention.
+      const retentionChanged = await applyPostTextRetention(ctx.warehouse, ctx.warehouse.database, config.postTextRetentionDays);
+      ctx.logger.info(
+        { database: ctx.warehouse.database, postTextRetentionDays: config.postTextRetentionDays, retentionChanged },
+        'warehouse schema up to date',
+      );
       await ctx.bus.ensureTopology();
-      writer = createBatchWriter(ctx.warehouse, { maxRows: 5_000, maxDelayMs: 500 });
+      const w = createBatchWriter(ctx.warehouse, { maxRows: 5_000, maxDelayMs: 500 });
+      writer = w;
+      purger = createTextPurger({
+        warehouse: ctx.warehouse, flush: () => w.flush(), metrics, logger: ctx.createLogger('scoring:purge'),
+        intervalMs: config.purgeIntervalMs, resweepMs: config.purgeResweepMs,
+      });
       const index = new ReplyIndex(INDEX_SIZE);
       for (const r of (await recentBotReplies(ctx.warehouse, INDEX_SIZE)).reverse()) {
         index.add(r.reply_uri, { botId: r.bot_id, mentionDid: r.mention_did });
       }
       const deps: RecorderDeps = {
-        bus: ctx.bus, writer, index, models: new Map(), metrics, logger: ctx.createLogger('scoring:recorder'), maxInFlight: 256,
+        bus: ctx.bus, writer: w, index, models: new Map(), metrics, logger: ctx.createLogger('scoring:recorder'), maxInFlight: 256, purger,
       };
       for (const start of [startNetworkRecorder, startTasksRecorder, startOutcomesRecorder, startFeedRecorder, startScoresRecorder]) {
         subs.push(await start(deps));
@@ -65,15 +82,19 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
       });
       ctx.logger.info({ http: servers.httpPort, grpc: servers.grpcPort }, 'leaderboard listening');
       job.start();
+      purger.start();
     },
     async drain() {
       await job.stop();
       await Promise.all(subs.map((s) => s.stop()));
       subs = [];
       await writer?.flush();
+      // The purges of every delete acked so far, before the writer closes.
+      await purger?.drain();
     },
     async stop() {
       await job.stop();
+      await purger?.stop();
       await servers?.close();
       await writer?.close();
     },

@@ -40,6 +40,7 @@ export class MemoryStream {
   #lastSeq = 0;
   readonly #dedup = new Map<string, { seq: number; at: number }>();
   #sinceTrim = 0;
+  #bytes = 0;
 
   constructor(physicalName: string, spec: StreamSpec) {
     this.physicalName = physicalName;
@@ -58,6 +59,11 @@ export class MemoryStream {
     return this.#msgs.length - this.#head;
   }
 
+  /** Payload bytes held (JetStream also counts subjects and headers; close enough for a limit). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   get(seq: number): StoredMsg | undefined {
     if (seq < this.#firstSeq || seq > this.#lastSeq) return undefined;
     return this.#msgs[this.#head + (seq - this.#firstSeq)];
@@ -71,6 +77,7 @@ export class MemoryStream {
     }
     const seq = ++this.#lastSeq;
     this.#msgs.push({ seq, subject, logicalSubject, data, headers, msgId, time: now });
+    this.#bytes += data.byteLength;
     if (msgId !== undefined) this.#dedup.set(msgId, { seq, at: now });
     if (++this.#sinceTrim >= TRIM_EVERY || this.#overLimit()) this.trim(now);
     return { seq, duplicate: false };
@@ -94,10 +101,12 @@ export class MemoryStream {
   }
 
   #overLimit(): boolean {
-    return this.spec.maxMsgs >= 0 && this.size > this.spec.maxMsgs;
+    const { maxMsgs, maxBytes } = this.spec;
+    return (maxMsgs >= 0 && this.size > maxMsgs) || (maxBytes >= 0 && this.#bytes > maxBytes);
   }
 
   #dropFirst(): void {
+    this.#bytes -= (this.#msgs[this.#head] as StoredMsg).data.byteLength;
     this.#msgs[this.#head] = undefined as unknown as StoredMsg;
     this.#head++;
     this.#firstSeq++;

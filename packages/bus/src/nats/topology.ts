@@ -19,6 +19,9 @@ function streamUpdate(spec: StreamSpec, ns: Namespace, replicas: number): Partia
     max_age: nanos(spec.maxAgeMs),
     duplicate_window: nanos(spec.duplicateWindowMs),
     max_msgs: spec.maxMsgs,
+    // A limit the server reserves against its store (2.9 too): a stream it cannot hold fails to
+    // be created, rather than filling the disk later.
+    max_bytes: spec.maxBytes,
     discard: DiscardPolicy.Old,
     num_replicas: replicas,
   };

@@ -154,6 +154,10 @@ function demoEnv(
     // the leaderboard is fitted on battles: half the answered posts get two bots
     BOTSKY_BATTLE_RATE: '0.5',
     BOTSKY_MENTION_DAILY_LIMIT: '10',
+    // The caps on bot replies per person are per real day and thread; a demo minute is 144
+    // simulated ones, so the caps would stop the demo's people within minutes.
+    BOTSKY_REPLY_DAILY_LIMIT: '100000',
+    BOTSKY_REPLY_THREAD_LIMIT: '1000',
     BOTSKY_MATCH_ROSTER_REFRESH: '2s',
     BOTSKY_BOOTSTRAP_ROUNDS: '200',
     // The daily influence cap is per simulated day (a real day of the demo is 144 simulated ones),

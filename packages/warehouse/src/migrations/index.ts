@@ -6,8 +6,10 @@ import { feed } from './003-feed.ts';
 import { scores } from './004-scores.ts';
 import { botMinute } from './005-bot-minute.ts';
 import { rankingInputs } from './006-ranking-inputs.ts';
+import { retention } from './007-retention.ts';
+import { accountEvents } from './008-account-events.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs];
+export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs, retention, accountEvents];

@@ -4,20 +4,23 @@
 // redelivered at any point finds the reply already posted and only republishes the outcome.
 import { PoisonMessageError, type Bus, type BusMessage, type Disposition } from '@botsky/bus';
 import { BotOutcomeSchema, decode, DecodeError, encode, FailureReason, ReplyTaskSchema, SUBJECTS, type ReplyTask } from '@botsky/contracts';
+import type { Identities } from '@botsky/identity';
 import type { Logger } from '@botsky/kit';
 import type { BotAccount } from '../accounts/bot-account.ts';
 import { rosterEntry } from '../accounts/roster.ts';
 import { WRITE_COST } from '../budget/ledger.ts';
 import type { SharedBudget } from '../budget/shared.ts';
 import type { BotRunnerMetrics } from '../metrics.ts';
+import type { Moderator } from '../moderation/moderate.ts';
 import type { Price } from '../providers/pricing.ts';
 import { replyCost } from '../providers/pricing.ts';
 import type { Provider } from '../providers/types.ts';
 import { buildReplyRequest } from '../tasks/build-request.ts';
-import type { PersonCache } from '../tasks/fetch-context.ts';
+import type { ContextReader } from '../tasks/fetch-context.ts';
 import { generateChecked, type Generated } from '../tasks/generate.ts';
 import { failedOutcome, repliedOutcome, statusLabel, toOutcome, type OutcomeBot, type OutcomeInit } from '../tasks/outcome.ts';
 import { createReply, existingReply, PostError } from '../tasks/post-reply.ts';
+import { withVerifiedMention } from '../tasks/mention.ts';
 import { replyRecordKey } from '../tasks/record-key.ts';
 
 export interface BotRuntime {
@@ -36,9 +39,13 @@ export interface ReplyTaskDeps {
   maxDeliver: number;
   /** Longest a task is put back for when its account is out of budget (it is checked again then). */
   budgetRecheckMaxMs: number;
-  people: PersonCache;
+  /** Profiles, recent posts and threads, from where each repository lives. */
+  reader: ContextReader;
   /** Bound on one generation (all attempts). */
   generateTimeoutMs: number;
+  /** Moderation, run on every reply before it is posted. */
+  moderator: Moderator;
+  identities: Identities;
 }
 
 type Init = OutcomeInit;
@@ -69,13 +76,14 @@ function decodeTask(msg: BusMessage, deps: ReplyTaskDeps): ReplyTask {
   }
 }
 
-type TaskResult = { kind: 'nak'; delayMs: number } | { kind: 'done'; outcome: Init };
+// A nak without a delay takes the consumer's retry delays (5 s, 30 s, 2 min).
+type TaskResult = { kind: 'nak'; delayMs?: number } | { kind: 'done'; outcome: Init };
 
 async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: ReplyTaskDeps): Promise<TaskResult> {
   const { account } = bot;
   const who = outcomeBot(bot);
   const { rkey, existing } = await recordKeyFor(task, account);
-  if (existing) return done(repliedOutcome(task, who, {}, existing, existing.text));
+  if (existing) return done(repliedOutcome(task, who, {}, existing, existing.text, existing.facets));
   if (task.deadlineUs > 0n && BigInt(Date.now()) * 1000n > task.deadlineUs) {
     return done(failedOutcome(task, who, {}, FailureReason.STALE, 'the task deadline passed before it ran'));
   }
@@ -83,10 +91,13 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
   const grant = await deps.budget.reserve(account.did, WRITE_COST.create);
   reportBudget(account, grant.usage, deps);
   if (!grant.ok) return budgetWait(task, who, grant.retryAfterMs, lastDelivery, deps);
-  const generated = await generateChecked(await buildReplyRequest(account, task, deps.people), {
+  const checked = await withVerifiedMention(task, deps.identities);
+  if (checked.dropped) deps.metrics.mentionsDropped.inc({ bot: who.id, reason: checked.dropped });
+  const generated = await generateChecked(await buildReplyRequest(account, checked.task, deps.reader), {
     provider: bot.provider,
     priceOf: (r) => replyCost({ text: '', model: '', ...r }, bot.price),
     signal: AbortSignal.timeout(deps.generateTimeoutMs),
+    moderator: deps.moderator,
   });
   recordUsage(bot, generated, deps);
   if (!generated.ok) return generationFailed(task, who, generated, lastDelivery, deps);
@@ -119,12 +130,27 @@ function budgetWait(task: ReplyTask, who: OutcomeBot, retryAfterMs: number, last
 
 function generationFailed(task: ReplyTask, who: OutcomeBot, g: Exclude<Generated, { ok: true }>, lastDelivery: boolean, deps: ReplyTaskDeps): TaskResult {
   if (g.kind === 'rejected') return done(failedOutcome(task, who, g, FailureReason.OUTPUT_REJECTED, g.detail));
+  if (g.kind === 'moderation-unavailable') return moderationUnavailable(task, who, g, lastDelivery, deps);
   if (g.error.retryable && !lastDelivery) {
     deps.logger.warn({ task: task.taskId, bot: who.id, err: g.error }, 'provider failed; the task will be retried');
     return { kind: 'nak', delayMs: g.error.retryAfterMs ?? 5000 };
   }
   const reason = g.error.reason === 'timeout' ? FailureReason.TIMEOUT : FailureReason.MODEL_ERROR;
   return done(failedOutcome(task, who, g, reason, g.detail));
+}
+
+/**
+ * Moderation could not judge the reply: it is not posted (fail closed). The task goes back, after
+ * the provider's retry-after or the consumer's retry delays, and is settled as OUTPUT_REJECTED
+ * only on its last delivery or when waiting cannot help (a bad key, a malformed answer).
+ */
+function moderationUnavailable(task: ReplyTask, who: OutcomeBot, g: Extract<Generated, { kind: 'moderation-unavailable' }>, lastDelivery: boolean, deps: ReplyTaskDeps): TaskResult {
+  if (g.error.retryable && !lastDelivery) {
+    deps.logger.warn({ task: task.taskId, bot: who.id, err: g.error }, 'moderation unavailable; the reply is not posted and the task will be retried');
+    return g.error.retryAfterMs === undefined ? { kind: 'nak' } : { kind: 'nak', delayMs: Math.max(1000, g.error.retryAfterMs) };
+  }
+  deps.logger.error({ task: task.taskId, bot: who.id, err: g.error }, 'moderation unavailable; the reply is not posted and the task fails');
+  return done(failedOutcome(task, who, g, FailureReason.OUTPUT_REJECTED, g.detail));
 }
 
 async function post(task: ReplyTask, bot: BotRuntime, rkey: string, g: Extract<Generated, { ok: true }>, lastDelivery: boolean): Promise<TaskResult> {
@@ -135,7 +161,7 @@ async function post(task: ReplyTask, bot: BotRuntime, rkey: string, g: Extract<G
   const refs = { root: { uri: root.uri, cid: root.cid }, parent: { uri: parent.uri, cid: parent.cid } };
   try {
     const ref = await createReply(bot.account.agent, bot.account.did, rkey, { text: g.text, facets: g.facets, reply: refs, langs: task.post?.langs ?? [] });
-    return done(repliedOutcome(task, who, g, { uri: ref.uri, cid: ref.cid }, g.text));
+    return done(repliedOutcome(task, who, g, { uri: ref.uri, cid: ref.cid }, g.text, g.facets));
   } catch (err) {
     if (err instanceof PostError && err.retryable && !lastDelivery) throw err;
     return done(failedOutcome(task, who, g, FailureReason.POST_ERROR, (err as Error).message));

@@ -75,6 +75,9 @@ function mentionReasons(text: string, seen: Detected, folded: Detected, rules: C
   const loose = looseMentions(foldForDetection(text));
   const others = new Set([...seen.mentions, ...folded.mentions, ...loose].filter((m) => m !== want));
   if (others.size > 0) reasons.push(`mentions someone other than the chosen person: ${[...others].join(', ')}`);
+  // A chosen person without a verified handle cannot be named: the task is refused, never posted
+  // without the mention as if the introduction had been made.
+  if (rules.mention && !want) reasons.push('the chosen person has no verified handle to mention');
   const count = seen.mentions.filter((m) => m === want).length;
   if (want && count !== 1) reasons.push(`must mention @${want} exactly once (found ${count})`);
   return reasons;

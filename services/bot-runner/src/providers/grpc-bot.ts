@@ -127,13 +127,16 @@ export function toBotRequest(req: ReplyRequest, deadlineMs: number): BotRequest 
     displayName: p.displayName ?? '',
     description: p.description ?? '',
     recentPosts: p.recentPosts.map((text) => post(text, p)),
+    interests: p.interests,
+    activeRecently: p.activeRecently ?? false,
+    lastActiveUs: p.lastActiveAt ? BigInt(Date.parse(p.lastActiveAt)) * 1000n : 0n,
   });
   return {
     taskId: req.taskId,
     botId: req.botId,
     botHandle: req.botHandle ?? '',
     post: { ...post(req.post.text, req.author), ref: { uri: req.post.uri, cid: '' }, langs: req.langs ?? [] },
-    thread: req.thread.map((text) => post(text)),
+    thread: req.thread.map((t) => ({ text: t.text, authorDid: t.authorDid, authorHandle: t.authorHandle })),
     author: person(req.author),
     ...(req.mention ? { mention: { person: person(req.mention), reason: req.mention.reason, similarity: req.mention.similarity ?? 0 } } : {}),
     constraints: {

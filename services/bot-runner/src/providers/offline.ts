@@ -129,7 +129,7 @@ export class OfflineProvider implements Provider {
   async generate(req: ReplyRequest, signal: AbortSignal): Promise<ReplyResult> {
     signal.throwIfAborted();
     const text = offlineReply(this.#styleName, req);
-    const prompt = [req.systemPrompt, req.post.text, ...req.thread].join('\n');
+    const prompt = [req.systemPrompt, req.post.text, ...req.thread.map((t) => t.text)].join('\n');
     return { text, model: `offline-${this.#styleName}`, tokensIn: countTokens(prompt), tokensOut: countTokens(text) };
   }
 }

@@ -6,7 +6,7 @@
 // <data> block, each text escaped so that it cannot close its element or the block and pose as
 // our own words, and the system message says that nothing inside the block is an instruction.
 // The output check enforces the rules whatever the model does; this only makes breaking them rarer.
-import type { PersonContext, ReplyRequest } from './types.ts';
+import type { PersonContext, ReplyRequest, ThreadItem } from './types.ts';
 
 export interface ChatPrompt {
   system: string;
@@ -60,11 +60,12 @@ function postElement(req: ReplyRequest): string {
   return `<post author="@${escapeData(req.author.handle)}">${escapeData(req.post.text)}</post>`;
 }
 
-function threadElement(thread: readonly string[]): string {
+function threadElement(thread: readonly ThreadItem[]): string {
   if (thread.length === 0) return '<thread></thread>';
   // The most recent ancestors say most about what the reply answers.
   const kept = thread.slice(-PROMPT_LIMITS.threadPosts);
-  return `<thread note="from the top of the thread down to the post's parent">\n${kept.map((t) => `<post>${escapeData(t)}</post>`).join('\n')}\n</thread>`;
+  const author = (t: ThreadItem) => (t.authorHandle ? `@${t.authorHandle}` : t.authorDid);
+  return `<thread note="from the top of the thread down to the post's parent">\n${kept.map((t) => `<post author="${escapeData(author(t))}">${escapeData(t.text)}</post>`).join('\n')}\n</thread>`;
 }
 
 function personElement(tag: string, person: PersonContext, extra = ''): string {
@@ -72,6 +73,7 @@ function personElement(tag: string, person: PersonContext, extra = ''): string {
     person.displayName ? `<name>${escapeData(person.displayName)}</name>` : '',
     person.description ? `<bio>${escapeData(person.description, PROMPT_LIMITS.bioChars)}</bio>` : '',
     person.interests.length ? `<interests>${escapeData(person.interests.join(', '))}</interests>` : '',
+    person.activeRecently !== undefined ? `<active_recently>${person.activeRecently ? 'yes' : 'no'}</active_recently>` : '',
     person.recentPosts.length
       ? `<recent_posts>\n${person.recentPosts.slice(0, PROMPT_LIMITS.recentPosts).map((t) => `<post>${escapeData(t)}</post>`).join('\n')}\n</recent_posts>`
       : '',

@@ -3,13 +3,27 @@
 // built-in offline bot).
 
 export interface PersonContext {
+  /** Verified handle, or the DID when there is none. */
   handle: string;
   did: string;
   displayName?: string;
   description?: string;
+  /** Newest first, read from where their repository lives (or an AppView). */
   recentPosts: string[];
   /** Heaviest interest terms, as the matchmaker saw them. */
   interests: string[];
+  /** Whether they acted on the network lately (the author of the post always has). */
+  activeRecently?: boolean;
+  /** When they were last seen acting, ISO 8601, when known. */
+  lastActiveAt?: string;
+}
+
+/** A post of the thread above the one answered, with who wrote it. */
+export interface ThreadItem {
+  authorDid: string;
+  /** Verified handle, or '' when it does not verify. */
+  authorHandle: string;
+  text: string;
 }
 
 export interface ReplyRequest {
@@ -18,7 +32,8 @@ export interface ReplyRequest {
   model: string;
   systemPrompt: string;
   post: { uri: string; text: string };
-  thread: string[];
+  /** From the top of the thread down to the post's parent. */
+  thread: ThreadItem[];
   author: PersonContext;
   /** Who to pull in, why (in words), and how similar their interests are to the author's, in [0, 1]. */
   mention: (PersonContext & { reason: string; similarity?: number }) | undefined;

@@ -1,44 +1,153 @@
-// What the prompt says about the people and the thread, read from the PDS's repos
-// (com.atproto.repo.getRecord / listRecords) rather than an AppView, which a local network may not
-// run. Everything here is best effort: a profile that cannot be read leaves the prompt poorer,
-// never the task failed. All of it is untrusted text (the prompt escapes it as data).
-import { AtUri, type AtpAgent } from '@atproto/api';
-import type { ReplyTask } from '@botsky/contracts';
+// What the prompt says about the people and the thread. Records are read from where each
+// repository lives (the PDS in its owner's DID document, through `@botsky/identity`) with
+// com.atproto.repo.getRecord / listRecords, which every PDS answers without a login; or, when
+// BOTSKY_APPVIEW_URL names one, profiles and recent posts from an AppView (app.bsky.actor.getProfile,
+// app.bsky.feed.getAuthorFeed). Most people on the real network live on other servers than the
+// bots, so the bots' own PDS would know nothing of them. Everything here is best effort: a
+// profile that cannot be read leaves the prompt poorer, never the task failed. All of it is
+// untrusted text (the prompt escapes it as data).
+import { AtpAgent, AtUri } from '@atproto/api';
+import type { MentionCandidate, ReplyTask } from '@botsky/contracts';
+import type { Identities } from '@botsky/identity';
 import { PROMPT_LIMITS } from '../providers/prompt.ts';
-import type { PersonContext } from '../providers/types.ts';
+import type { PersonContext, ThreadItem } from '../providers/types.ts';
 
 type Rec = Record<string, unknown>;
 
+/** "Active recently": seen acting within this long before the task (matchmaker's default online window). */
+export const RECENT_MS = 15 * 60_000;
+
+/** What the task says of a person besides their DID: verified handle, interests, last activity. */
+export interface PersonHints {
+  handle: string;
+  interests: readonly string[];
+  /** Epoch ms of their last activity; undefined when unknown. */
+  lastActiveMs?: number;
+}
+
+export interface ContextReaderOptions {
+  appviewUrl?: string;
+  /** How long a person's profile and posts are reused. */
+  ttlMs?: number;
+  maxPeople?: number;
+  now?: () => number;
+}
+
 /**
- * People's profiles and recent posts for a short while: an active author or a popular person to
- * introduce appears in many tasks a minute, and each read is a PDS request.
+ * Reads what the prompt needs about people and threads, caching people for a short while: an
+ * active author or a popular person to introduce appears in many tasks a minute.
  */
-export class PersonCache {
+export class ContextReader {
+  readonly #identities: Identities;
+  readonly #appview: AtpAgent | undefined;
+  readonly #agents = new Map<string, AtpAgent>();
   readonly #ttlMs: number;
   readonly #max: number;
-  readonly #entries = new Map<string, { at: number; person: Promise<PersonContext> }>();
+  readonly #now: () => number;
+  readonly #people = new Map<string, { at: number; person: Promise<Omit<PersonContext, 'handle' | 'interests'>> }>();
 
-  constructor(ttlMs = 60_000, max = 5000) {
-    this.#ttlMs = ttlMs;
-    this.#max = max;
+  constructor(identities: Identities, opts: ContextReaderOptions = {}) {
+    this.#identities = identities;
+    this.#appview = opts.appviewUrl ? new AtpAgent({ service: opts.appviewUrl }) : undefined;
+    this.#ttlMs = opts.ttlMs ?? 60_000;
+    this.#max = opts.maxPeople ?? 5000;
+    this.#now = opts.now ?? Date.now;
   }
 
-  get(agent: AtpAgent, did: string, handle: string): Promise<PersonContext> {
-    const hit = this.#entries.get(did);
-    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.person.then((p) => ({ ...p, handle: handle || p.handle }));
-    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
-    const person = personContext(agent, did, handle);
-    this.#entries.set(did, { at: Date.now(), person });
+  /** A person as the prompt shows them: the task's hints, their profile and recent posts. */
+  async person(did: string, hints: PersonHints): Promise<PersonContext> {
+    const read = await this.#cachedPerson(did);
+    const out: PersonContext = { ...read, handle: hints.handle || did, interests: [...hints.interests] };
+    if (hints.lastActiveMs !== undefined && hints.lastActiveMs > 0) {
+      out.lastActiveAt = new Date(hints.lastActiveMs).toISOString();
+      out.activeRecently = this.#now() - hints.lastActiveMs <= RECENT_MS;
+    }
+    return out;
+  }
+
+  /** The ancestors of the post with their authors, oldest first, at most PROMPT_LIMITS.threadPosts of them. */
+  async thread(task: ReplyTask): Promise<ThreadItem[]> {
+    const items: ThreadItem[] = [];
+    let parent = task.post?.reply?.parent?.uri;
+    while (parent && items.length < PROMPT_LIMITS.threadPosts) {
+      const uri = safeUri(parent);
+      if (!uri) break;
+      const rec = await this.#record(uri);
+      if (!rec) break;
+      if (typeof rec.text === 'string') {
+        items.unshift({ authorDid: uri.hostname, authorHandle: (await this.#identities.verifiedHandle(uri.hostname)) ?? '', text: rec.text });
+      }
+      parent = ((rec.reply as Rec | undefined)?.parent as Rec | undefined)?.uri as string | undefined;
+    }
+    return items;
+  }
+
+  /** The post's text: the task carries it; its author's PDS is asked only when it does not. */
+  async postText(task: ReplyTask): Promise<string> {
+    if (task.post?.text) return task.post.text;
+    const uri = safeUri(task.postRef?.uri ?? '');
+    const rec = uri ? await this.#record(uri) : undefined;
+    return typeof rec?.text === 'string' ? rec.text : '';
+  }
+
+  #cachedPerson(did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
+    const hit = this.#people.get(did);
+    if (hit && this.#now() - hit.at < this.#ttlMs) return hit.person;
+    const person = this.#appview ? this.#fromAppView(this.#appview, did) : this.#fromRepo(did);
+    this.#people.delete(did);
+    this.#people.set(did, { at: this.#now(), person });
+    if (this.#people.size > this.#max) this.#people.delete(this.#people.keys().next().value as string);
     return person;
+  }
+
+  async #fromRepo(did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
+    const agent = await this.#agentFor(did);
+    if (!agent) return { did, recentPosts: [] };
+    const [profile, posts] = await Promise.all([getRecord(agent, did, 'app.bsky.actor.profile', 'self'), recentPosts(agent, did)]);
+    const person: Omit<PersonContext, 'handle' | 'interests'> = { did, recentPosts: posts };
+    if (typeof profile?.displayName === 'string') person.displayName = profile.displayName;
+    if (typeof profile?.description === 'string') person.description = profile.description;
+    return person;
+  }
+
+  async #fromAppView(appview: AtpAgent, did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
+    const [profile, feed] = await Promise.all([
+      appview.app.bsky.actor.getProfile({ actor: did }).then((r) => r.data, () => undefined),
+      appview.app.bsky.feed.getAuthorFeed({ actor: did, limit: PROMPT_LIMITS.recentPosts * 2, filter: 'posts_no_replies' }).then((r) => r.data.feed, () => []),
+    ]);
+    const texts = feed
+      .filter((item) => item.post.author.did === did && !item.reason)
+      .map((item) => (item.post.record as Rec).text)
+      .filter((t): t is string => typeof t === 'string')
+      .slice(0, PROMPT_LIMITS.recentPosts);
+    const person: Omit<PersonContext, 'handle' | 'interests'> = { did, recentPosts: texts };
+    if (profile?.displayName) person.displayName = profile.displayName;
+    if (profile?.description) person.description = profile.description;
+    return person;
+  }
+
+  async #record(uri: AtUri): Promise<Rec | undefined> {
+    const agent = await this.#agentFor(uri.hostname);
+    return agent ? getRecord(agent, uri.hostname, uri.collection, uri.rkey) : undefined;
+  }
+
+  /** An unauthenticated client of the PDS hosting the DID's repository (one per PDS). */
+  async #agentFor(did: string): Promise<AtpAgent | undefined> {
+    const pds = await this.#identities.pdsOf(did);
+    if (!pds) return undefined;
+    let agent = this.#agents.get(pds);
+    if (!agent) {
+      agent = new AtpAgent({ service: pds });
+      this.#agents.set(pds, agent);
+      if (this.#agents.size > this.#max) this.#agents.delete(this.#agents.keys().next().value as string);
+    }
+    return agent;
   }
 }
 
-export async function personContext(agent: AtpAgent, did: string, handle: string): Promise<PersonContext> {
-  const [profile, posts] = await Promise.all([readRecord(agent, did, 'app.bsky.actor.profile', 'self'), recentPosts(agent, did)]);
-  const person: PersonContext = { handle: handle || did, did, recentPosts: posts, interests: [] };
-  if (typeof profile?.displayName === 'string') person.displayName = profile.displayName;
-  if (typeof profile?.description === 'string') person.description = profile.description;
-  return person;
+/** The hints a task carries about its chosen person. */
+export function mentionHints(m: MentionCandidate): PersonHints {
+  return { handle: m.handle, interests: m.interests, ...(m.lastActiveUs > 0n ? { lastActiveMs: Number(m.lastActiveUs / 1000n) } : {}) };
 }
 
 async function recentPosts(agent: AtpAgent, did: string): Promise<string[]> {
@@ -50,30 +159,7 @@ async function recentPosts(agent: AtpAgent, did: string): Promise<string[]> {
   }
 }
 
-/** The ancestors of the post, oldest first, at most PROMPT_LIMITS.threadPosts of them. */
-export async function threadOf(agent: AtpAgent, task: ReplyTask): Promise<string[]> {
-  const texts: string[] = [];
-  let parent = task.post?.reply?.parent?.uri;
-  while (parent && texts.length < PROMPT_LIMITS.threadPosts) {
-    const uri = safeUri(parent);
-    if (!uri) break;
-    const rec = await readRecord(agent, uri.hostname, uri.collection, uri.rkey);
-    if (!rec) break;
-    if (typeof rec.text === 'string') texts.unshift(rec.text);
-    parent = ((rec.reply as Rec | undefined)?.parent as Rec | undefined)?.uri as string | undefined;
-  }
-  return texts;
-}
-
-/** The post's text: the task carries it; the PDS is asked only when it does not. */
-export async function postText(agent: AtpAgent, task: ReplyTask): Promise<string> {
-  if (task.post?.text) return task.post.text;
-  const uri = safeUri(task.postRef?.uri ?? '');
-  const rec = uri ? await readRecord(agent, uri.hostname, uri.collection, uri.rkey) : undefined;
-  return typeof rec?.text === 'string' ? rec.text : '';
-}
-
-async function readRecord(agent: AtpAgent, repo: string, collection: string, rkey: string): Promise<Rec | undefined> {
+async function getRecord(agent: AtpAgent, repo: string, collection: string, rkey: string): Promise<Rec | undefined> {
   try {
     const res = await agent.com.atproto.repo.getRecord({ repo, collection, rkey });
     return res.data.value as Rec;

@@ -1,7 +1,9 @@
 // The BotOutcome event closing a task: who answered, with what, how long the model took, tokens
 // and cost, and the reply or why there is none.
 import { BotOutcomeSchema, create, FailureReason, nowUs, OutcomeStatus, type BotOutcome, type MessageInitShape, type ReplyTask } from '@botsky/contracts';
+import type { Facet } from '@atproto/api';
 import type { Usage } from './generate.ts';
+import { introducedDid } from './mention.ts';
 import type { StrongRef } from './post-reply.ts';
 
 export interface OutcomeBot {
@@ -37,8 +39,9 @@ function base(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>): Init {
   };
 }
 
-export function repliedOutcome(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>, reply: StrongRef, text: string): Init {
-  return { ...base(task, bot, usage), status: OutcomeStatus.REPLIED, reply, replyText: text, mentionDid: task.mention?.did ?? '' };
+/** A posted reply; the introduction (mentionDid) counts only when the posted facets name the chosen person. */
+export function repliedOutcome(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>, reply: StrongRef, text: string, facets: readonly Facet[] | undefined): Init {
+  return { ...base(task, bot, usage), status: OutcomeStatus.REPLIED, reply, replyText: text, mentionDid: introducedDid(task, facets) };
 }
 
 export function failedOutcome(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>, reason: FailureReason, detail: string): Init {

@@ -71,7 +71,10 @@ export interface RunningRunner {
 }
 
 export async function startRunner(world: World, bots: BotEntry[], env: Record<string, string> = {}, extra: { budgetNow?: () => number; budgetRecheckMaxMs?: number } = {}): Promise<RunningRunner> {
-  const config = loadConfig(botRunnerConfigSpec, { BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl, ...env });
+  const config = loadConfig(botRunnerConfigSpec, {
+    BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl,
+    BOTSKY_PLC_URL: world.net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: world.net.pdsUrl, ...env,
+  });
   const metrics = createMetrics({ service: 'bot-runner', defaultMetrics: false });
   const { createLogger } = createLogging({ level: 'warn' });
   const ctx = await createContext(config, { bus: world.bus, bots, metrics, createLogger, logger: createLogger('bot-runner'), ...extra });

@@ -11,7 +11,7 @@ export function replyRequest(overrides: Partial<ReplyRequest> = {}): ReplyReques
     model: '',
     systemPrompt: 'You are Sunny, a cheerful bot who loves gardening and introducing people.',
     post: { uri: 'at://did:plc:ben/app.bsky.feed.post/1', text: INJECTION },
-    thread: ['Who else is planting tomatoes this weekend?'],
+    thread: [{ authorDid: 'did:plc:cleo', authorHandle: 'cleo.test', text: 'Who else is planting tomatoes this weekend?' }],
     author: { handle: 'ben.test', did: 'did:plc:ben', displayName: 'Ben', description: 'Gardener <3', recentPosts: ['My basil is huge'], interests: ['gardening'] },
     mention: { handle: 'ana.test', did: 'did:plc:ana', recentPosts: ['Repotted my figs'], interests: ['figs', 'gardening'], reason: 'both grow fruit at home' },
     maxGraphemes: 300,

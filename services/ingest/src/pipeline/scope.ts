@@ -29,8 +29,10 @@ export interface CommunityScopeOptions {
  * Kept: every event whose actor is in the community; follows and blocks of a community account;
  * posts that reply to, mention or quote one; likes and reposts of a community account's record; every
  * follow and block delete (a delete does not say whom it unfollowed, so any of them may be the
- * unfollow that opts a person out). A follow of the project account or a post mentioning a bot
- * adds its author at once, before matchmaker has recorded the opt-in.
+ * unfollow that opts a person out); every post delete and every account event that is not active
+ * (a stranger's kept post, a reply to a bot, is deleted by a stranger: its text must be purged, and
+ * a delete does not say whether its post was kept). A follow of the project account or a post
+ * mentioning a bot adds its author at once, before matchmaker has recorded the opt-in.
  */
 export function createCommunityScope(opts: CommunityScopeOptions): Scope {
   const special = new Set<string>(opts.projectDid ? [opts.projectDid] : []);
@@ -47,7 +49,7 @@ export function createCommunityScope(opts: CommunityScopeOptions): Scope {
     keeps(e) {
       if (inside(e.did)) return true;
       const touched = touches(e);
-      if (touched === 'graph-delete') return true;
+      if (touched === 'always') return true;
       if (!touched.some(inside)) return false;
       // Following the project or tagging a bot opts in: later posts must not wait for the KV.
       if ((e.kind === 'follow' || e.kind === 'post') && touched.some((d) => special.has(d))) joined.add(e.did);
@@ -66,8 +68,8 @@ export function createCommunityScope(opts: CommunityScopeOptions): Scope {
   };
 }
 
-/** The DIDs an event points at, besides its actor. */
-function touches(e: NetworkEvent): string[] | 'graph-delete' {
+/** The DIDs an event points at, besides its actor; 'always' for what is kept whoever acts. */
+function touches(e: NetworkEvent): string[] | 'always' {
   switch (e.kind) {
     case 'follow':
     case 'block':
@@ -82,11 +84,16 @@ function touches(e: NetworkEvent): string[] | 'graph-delete' {
       return out;
     }
     case 'delete':
-      return e.collection === 'app.bsky.graph.follow' || e.collection === 'app.bsky.graph.block' ? 'graph-delete' : [];
+      return ALWAYS_KEPT_DELETES.has(e.collection) ? 'always' : [];
+    case 'account':
+      return e.active ? [] : 'always';
     default:
       return [];
   }
 }
+
+/** Deletes that may change consent (follows, blocks) or that purge a text (posts). */
+const ALWAYS_KEPT_DELETES = new Set(['app.bsky.graph.follow', 'app.bsky.graph.block', 'app.bsky.feed.post']);
 
 export function didOfUri(uri: string): string {
   const rest = uri.startsWith('at://') ? uri.slice(5) : uri;

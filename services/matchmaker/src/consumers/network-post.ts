@@ -1,10 +1,12 @@
-// botsky.network.post: the bot loop's trigger. A bot's post is never answered; "stop" to a bot
-// opts the author out; tagging a bot opts a person in (unless they opted out); a post by an
-// opted-in person gets one reply task (two in a battle). Everything but posts by bots and by
+// botsky.network.post: the bot loop's trigger. A bot's post is never answered (BotSky's, a known
+// one, or any account with the `bot` self-label); "stop" to a bot opts the author out; tagging a
+// bot opts a person in to replies (unless they opted out), not to introductions; a post by an
+// opted-in person gets one reply task (two in a battle), within their caps per day and thread. Everything but posts by bots and by
 // people who never opted in is also a MatchDecision event, for the warehouse.
 import { matchDecisionId, type NetworkEvent, type Post } from '@botsky/contracts';
 import { claimAndPublish, buildDecision, buildTasks, publishSkipped, publishStored, skippedDecision } from '../match/dispatch.ts';
 import { planDispatch } from '../match/decide.ts';
+import { interestsOf } from '../match/mention.ts';
 import { didOfUri, isStopRequest } from '../match/stop.ts';
 import type { ConsentRecord } from '../state/consent.ts';
 import { eventTime, type Deps } from './activity.ts';
@@ -30,7 +32,11 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
     return { skip: 'stop', record: true, consent: undefined };
   }
   let consent = await ctx.consent.read(ev.did);
-  if (!consent && tags) consent = (await ctx.consent.mutate(ev.did, (cur) => cur ?? { state: 'in', reason: 'tagged-bot', at: ctx.now(), blocks: {} })).after;
+  if (!consent && !tags) return { skip: 'not_opted_in', record: false, consent };
+  // Never a bot, BotSky's or anyone's: no loops between bots, whoever tags whom.
+  if (await ctx.botAccounts.isBot(ev.did)) return { skip: 'bot_account', record: true, consent };
+  // Tagging a bot asks for its answer, not for introductions to strangers (that takes following the project).
+  if (!consent && tags) consent = (await ctx.consent.mutate(ev.did, (cur) => cur ?? { state: 'in', reason: 'tagged-bot', at: ctx.now(), blocks: {}, introductions: false })).after;
   if (!consent) return { skip: 'not_opted_in', record: false, consent };
   if (consent.state === 'out') return { skip: 'opted_out', record: true, consent };
   if (!st.people.isActive(ev.did)) return { skip: 'inactive', record: true, consent };
@@ -60,14 +66,27 @@ export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<
 
 async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, consent: ConsentRecord | undefined): Promise<void> {
   const { ctx, st } = deps;
-  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) }, consent);
+  // Room for the post's replies under the author's caps, taken before anything is drawn (shared
+  // with any replica deciding the same post); settled to what was published by the decision that won.
+  const limits = { daily: ctx.config.replyDailyLimit, perThread: ctx.config.replyThreadLimit };
+  const grant = await ctx.replyQuota.take(ev.did, post.reply?.root?.uri || ev.uri, id, ctx.now(), 2, limits);
+  if (grant.granted === 0) {
+    const reason = grant.limitedBy ?? 'reply_limit';
+    await publishSkipped(ctx, skippedDecision(ev, id, reason));
+    return void ctx.mm.posts.inc({ outcome: reason });
+  }
+  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) }, consent, grant.granted >= 2);
   if (!plan) {
+    await grant.settle(0);
     await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
     return void ctx.mm.posts.inc({ outcome: 'no_bot' });
   }
-  const tasks = buildTasks(ev, post, plan, (await ctx.identities.verifiedHandle(ev.did)) ?? '');
+  const handle = (await ctx.identities.verifiedHandle(ev.did)) ?? '';
+  const profile = st.people.get(ev.did)?.profile;
+  const tasks = buildTasks(ev, post, plan, { handle, interests: profile ? interestsOf(profile, (t) => st.terms.idf(t)) : [] });
   const { won } = await claimAndPublish(ctx, tasks, buildDecision(ev, plan));
   if (!won) return void ctx.mm.posts.inc({ outcome: 'replayed' });
+  await grant.settle(tasks.length);
   ctx.mm.posts.inc({ outcome: 'dispatched' });
   ctx.logger.debug({ post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) }, 'dispatched');
   ctx.mm.tasks.inc(tasks.length);

@@ -42,10 +42,19 @@ async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
     case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');
     case 'identity': return onIdentity(deps, ev);
     case 'account': return onAccount(deps, ev, p.value.active);
-    case 'follow':
     case 'block':
-    case 'repost':
+      deps.st.blocks.add(ev.uri, ev.did, p.value.subjectDid);
+      await noteActivity(deps, ev);
+      return;
     case 'profile':
+      deps.ctx.botAccounts.observeProfile(ev.did, p.value.selfLabels);
+      await noteActivity(deps, ev);
+      return;
+    case 'delete':
+      if (p.value.collection === 'app.bsky.graph.block') deps.st.blocks.remove(ev.uri);
+      return;
+    case 'follow':
+    case 'repost':
       await noteActivity(deps, ev);
       return;
     default:

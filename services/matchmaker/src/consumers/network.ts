@@ -7,7 +7,7 @@ import { CONSUMERS, PoisonMessageError, type Bus, type BusMessage, type Subscrip
 import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
 import type { Deps } from './activity.ts';
 import { onBlock } from './network-block.ts';
-import { onDelete } from './network-delete.ts';
+import { onAccount, onDelete } from './network-delete.ts';
 import { onFollow } from './network-follow.ts';
 import { onPost } from './network-post.ts';
 
@@ -46,9 +46,9 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
     case 'follow': return onFollow(deps, ev, p.value.subjectDid);
     case 'block': return onBlock(deps, ev, p.value.subjectDid);
     case 'delete': return onDelete(deps, ev, p.value.collection);
+    case 'account': return onAccount(deps, ev, p.value);
     case 'like':
     case 'identity':
-    case 'account':
     case 'repost':
     case 'profile':
       return;

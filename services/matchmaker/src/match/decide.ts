@@ -31,10 +31,10 @@ function excludedBots(ctx: MatchmakerContext, consent: ConsentRecord | undefined
 
 /** The plan, or undefined when no bot may answer (none registered, or all blocked). */
 export async function planDispatch(
-  ctx: MatchmakerContext, st: MatchState, facts: PostFacts, consent: ConsentRecord | undefined,
+  ctx: MatchmakerContext, st: MatchState, facts: PostFacts, consent: ConsentRecord | undefined, allowBattle = true,
 ): Promise<DispatchPlan | undefined> {
   st.picker.sync(ctx.roster.ids);
-  const pick = st.picker.pick(excludedBots(ctx, consent));
+  const pick = st.picker.pick(excludedBots(ctx, consent), allowBattle);
   if (pick.bots.length === 0) return undefined;
   const post = InterestProfile.of(facts.text);
   const author = st.people.get(facts.authorDid)?.profile ?? post;

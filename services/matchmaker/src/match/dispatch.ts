@@ -34,11 +34,17 @@ export interface DispatchPlan {
   sampling: '' | BattleSampling;
 }
 
-export function buildTasks(ev: NetworkEvent, post: Post, plan: DispatchPlan, authorHandle: string): ReplyTask[] {
+/** What the tasks say of the author besides their DID: a verified handle ('' when none) and their interests. */
+export interface AuthorView {
+  handle: string;
+  interests: string[];
+}
+
+export function buildTasks(ev: NetworkEvent, post: Post, plan: DispatchPlan, author: AuthorView): ReplyTask[] {
   const created = nowUs();
   const self = { uri: ev.uri, cid: ev.cid };
   return plan.sides.map((side, slot) => create(ReplyTaskSchema, {
-    taskId: side.taskId, postRef: self, post, authorDid: ev.did, authorHandle,
+    taskId: side.taskId, postRef: self, post, authorDid: ev.did, authorHandle: author.handle, authorInterests: author.interests,
     replyTo: { root: post.reply?.root ?? self, parent: self },
     botId: side.botId, botDid: side.botDid, mention: side.mention, noMentionReason: side.noMentionReason,
     battleId: plan.battleId, createdAtUs: created, deadlineUs: created + BigInt(TASK_TTL_MS) * 1000n, slot,

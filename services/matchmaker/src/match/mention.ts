@@ -6,7 +6,7 @@
 import { create, MentionCandidateSchema, type MentionCandidate } from '@botsky/contracts';
 import type { MatchmakerContext } from '../context.ts';
 import { chooseCandidate, terms, type Candidate, type InterestProfile, type Scored } from '../selection/index.ts';
-import { blockedBots } from '../state/consent.ts';
+import { blockedBots, introducible } from '../state/consent.ts';
 import { mentionKey } from '../state/mentions.ts';
 import type { MatchState } from './state.ts';
 
@@ -35,7 +35,8 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
   const now = ctx.now();
   const out: Candidate[] = [];
   for (const p of st.people.onlineSince(Math.min(now, req.postAt) - ctx.config.onlineWindowMs)) {
-    if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did)) continue;
+    if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did) || ctx.botAccounts.knownBot(p.did)) continue;
+    if (st.blocks.between(p.did, req.authorDid)) continue;
     // Known not to verify: not a candidate. Not looked up yet: verify() asks before using them.
     const identity = ctx.identities.peek(p.did);
     if (identity && !identity.handle) continue;
@@ -43,7 +44,7 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
     const atLimit = st.atLimit.has(mentionKey(p.did, now));
     const blocks = blockedBots(consent);
     out.push({
-      did: p.did, handle: identity?.handle ?? '', profile: p.profile, online: true, optedIn: consent?.state === 'in',
+      did: p.did, handle: identity?.handle ?? '', profile: p.profile, online: true, optedIn: introducible(consent),
       mentionsToday: atLimit ? ctx.config.mentionDailyLimit : 0,
       blocks: blocks.has(req.botDid) ? new Set([req.botId]) : new Set(),
     });
@@ -59,8 +60,16 @@ function shared(c: InterestProfile, req: MentionRequest, idf: (t: string) => num
   return words.length > 0 ? `shares: ${words.slice(0, 3).join(', ')}` : 'closest interests among those online';
 }
 
-function toCandidate(s: Scored, reason: string, eligible: boolean): MentionCandidate {
-  return create(MentionCandidateSchema, { did: s.did, handle: s.handle, similarity: Math.max(0, Math.min(1, s.score)), reason, eligible });
+/** How many interest terms a task tells the model about a person. */
+export const INTERESTS_TOLD = 8;
+
+/** A profile's heaviest terms that say something (a word in every post is no interest). */
+export function interestsOf(profile: InterestProfile, idf: (t: string) => number): string[] {
+  return profile.top(INTERESTS_TOLD * 3).filter((t) => idf(t) > 0).slice(0, INTERESTS_TOLD);
+}
+
+function toCandidate(s: Scored, reason: string, eligible: boolean, extra: { interests?: string[]; lastActiveUs?: bigint } = {}): MentionCandidate {
+  return create(MentionCandidateSchema, { did: s.did, handle: s.handle, similarity: Math.max(0, Math.min(1, s.score)), reason, eligible, ...extra });
 }
 
 /**
@@ -72,7 +81,8 @@ async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionReques
   const handle = await ctx.identities.verifiedHandle(did);
   if (!handle) return { why: 'handle does not verify' };
   const consent = await ctx.consent.read(did);
-  if (consent?.state !== 'in') return { why: 'opted out' };
+  if (!introducible(consent)) return { why: consent?.state === 'in' ? 'not opted in to introductions' : 'opted out' };
+  if (await ctx.botAccounts.isBot(did)) return { why: 'a bot account' };
   if (blockedBots(consent).has(req.botDid)) return { why: 'blocks the bot' };
   const now = ctx.now();
   if (!(await ctx.mentions.take(did, now, ctx.config.mentionDailyLimit))) {
@@ -96,7 +106,9 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
     const verdict = await verify(ctx, st, req, c.did);
     if ('handle' in verdict) {
       const person = st.people.get(c.did);
-      const chosen = toCandidate({ ...c, handle: verdict.handle }, person ? shared(person.profile, req, (t) => st.terms.idf(t)) : last.reason, true);
+      const idf = (t: string) => st.terms.idf(t);
+      const extra = person ? { interests: interestsOf(person.profile, idf), lastActiveUs: BigInt(Math.round(person.lastActive)) * 1000n } : {};
+      const chosen = toCandidate({ ...c, handle: verdict.handle }, person ? shared(person.profile, req, idf) : last.reason, true, extra);
       const others = last.considered.filter((s) => s.did !== c.did).map((s) => toCandidate(s, 'not drawn', true));
       return { chosen, candidates: [chosen, ...others, ...rejected.values()], reason: last.reason };
     }

@@ -6,6 +6,7 @@ import type { Random } from '@botsky/ratings';
 import { BotPicker, TermStats, type BattleSampling } from '../selection/index.ts';
 import { FollowCursor } from '../state/follow-cursor.ts';
 import { People, PostTexts } from '../state/people.ts';
+import { PersonBlocks } from '../state/person-blocks.ts';
 import { RatingBoard } from '../state/ratings.ts';
 
 export interface MatchState {
@@ -19,11 +20,13 @@ export interface MatchState {
   readonly cursor: FollowCursor;
   /** `<did>.<day>` keys found at the limit, so they are not proposed again today. */
   readonly atLimit: Set<string>;
+  /** Blocks between people: nobody is introduced to someone they block or who blocks them. */
+  readonly blocks: PersonBlocks;
 }
 
 export function createMatchState(battleRate: number, random: Random, sampling: BattleSampling = 'uniform'): MatchState {
   return {
     people: new People(), texts: new PostTexts(), terms: new TermStats(), cursor: new FollowCursor(),
-    picker: new BotPicker([], battleRate, random, { sampling }), ratings: new RatingBoard(), atLimit: new Set(),
+    picker: new BotPicker([], battleRate, random, { sampling }), ratings: new RatingBoard(), atLimit: new Set(), blocks: new PersonBlocks(),
   };
 }

@@ -61,12 +61,17 @@ export class BotPicker {
     for (const b of bots) if (!this.#assigned.has(b)) this.#assigned.set(b, floor);
   }
 
-  /** Picks one or two bots among those not excluded (for example blocked by the author). */
-  pick(excluded: ReadonlySet<string> = new Set()): BotPick {
+  /**
+   * Picks one or two bots among those not excluded (for example blocked by the author); one only
+   * when `allowBattle` is false (the author has room for one more reply). The battle draw is made
+   * either way, so the random stream does not depend on it.
+   */
+  pick(excluded: ReadonlySet<string> = new Set(), allowBattle = true): BotPick {
     const eligible = this.#eligible(excluded);
     const none = { bots: [], battle: false, pairProbability: 0, sampling: this.#sampling };
     if (eligible.length === 0) return none;
-    if (!(eligible.length > 1 && this.#rand() < this.#battleRate)) {
+    const battle = eligible.length > 1 && this.#rand() < this.#battleRate;
+    if (!(battle && allowBattle)) {
       const ties = leastAssigned(this.#assigned, eligible);
       const bot = ties[Math.floor(this.#rand() * ties.length)]!;
       this.#count(bot);

@@ -16,6 +16,12 @@ export interface ConsentRecord {
   followUri?: string;
   /** Block record URI → blocked bot DID. */
   blocks: Record<string, string>;
+  /**
+   * Whether the person may be introduced to strangers: a consent of its own, given by following
+   * the project's account (or the web app's setting), never by tagging a bot. Absent in records
+   * written before it existed: those opted in by a follow count as given.
+   */
+  introductions?: boolean;
 }
 
 export class ConsentConflictError extends Error {
@@ -33,7 +39,9 @@ export function parseConsent(bytes: Uint8Array): ConsentRecord | undefined {
   try {
     const v = JSON.parse(decoder.decode(bytes)) as Partial<ConsentRecord>;
     if (v.state !== 'in' && v.state !== 'out') return undefined;
-    return { state: v.state, reason: String(v.reason ?? ''), at: Number(v.at ?? 0), followUri: v.followUri, blocks: { ...(v.blocks ?? {}) } };
+    const record: ConsentRecord = { state: v.state, reason: String(v.reason ?? ''), at: Number(v.at ?? 0), followUri: v.followUri, blocks: { ...(v.blocks ?? {}) } };
+    if (typeof v.introductions === 'boolean') record.introductions = v.introductions;
+    return record;
   } catch {
     return undefined;
   }
@@ -102,6 +110,11 @@ export class ConsentStore {
     this.#cache.set(did, { record, readAt: Date.now() });
     if (this.#cache.size > this.#maxCached) this.#cache.delete(this.#cache.keys().next().value as string);
   }
+}
+
+/** Whether the person may be introduced: opted in, and to introductions too. */
+export function introducible(record: ConsentRecord | undefined): boolean {
+  return record?.state === 'in' && (record.introductions ?? record.reason === 'follow');
 }
 
 /** Blocked bot DIDs of a record. */

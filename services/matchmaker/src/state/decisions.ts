@@ -75,4 +75,9 @@ export class DecisionStore {
   async markPublished(id: string, decision: StoredDecision): Promise<void> {
     await this.#kv.put(id, toWire({ ...decision, published: true }));
   }
+
+  /** Rewrites a stored decision as it is (decision-scrub.ts: without the words of someone gone). */
+  async replace(id: string, decision: StoredDecision): Promise<void> {
+    await this.#kv.put(id, toWire(decision));
+  }
 }

@@ -70,6 +70,13 @@ export class People {
   get size(): number {
     return this.#people.size;
   }
+
+  // ---- Deletions (issue 11, item 6; used by consumers/network-forget.ts) ----
+  /** Forgets a person's profile and activity (their texts are gone); account status stays. */
+  forget(did: string): boolean {
+    return this.#people.delete(did);
+  }
+  // ---- end of deletions ----
 }
 
 /** Recent post texts by URI, so a like can add the liked post's words to the liker's profile. */
@@ -90,4 +97,21 @@ export class PostTexts {
   get(uri: string): string | undefined {
     return this.#texts.get(uri);
   }
+
+  // ---- Deletions (issue 11, item 6; used by consumers/network-forget.ts) ----
+  /** Forgets a deleted post's text; returns it when it was held. */
+  forget(uri: string): string | undefined {
+    const text = this.#texts.get(uri);
+    this.#texts.delete(uri);
+    return text;
+  }
+
+  /** Forgets every text of an account (its posts' URIs name its DID); returns how many. */
+  forgetAuthor(did: string): number {
+    const prefix = `at://${did}/`;
+    let n = 0;
+    for (const uri of [...this.#texts.keys()]) if (uri.startsWith(prefix) && this.#texts.delete(uri)) n++;
+    return n;
+  }
+  // ---- end of deletions ----
 }

@@ -1,17 +1,39 @@
 // Consumer scoring-recorder-network: posts into `posts`; likes, reposts, follows, blocks and
 // deletes into `interactions`; profiles' self-labels into `profile_labels` (an account labelled
-// `bot` is not a person). Account and identity events have no table and are acked.
+// `bot` is not a person); account status changes into `account_events`. Identity events have no
+// table and are acked. Once a post delete's or an account event's rows are stored, the purge it
+// asks for goes to the replica's purge worker (purge/purger.ts); a post the worker has already
+// purged is stored without its words (a redelivery after its delete).
 import { CONSUMERS } from '@botsky/bus';
 import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
+import { purgedText, purgeRequestOf, statusName, type PurgeRequest } from '../purge/targets.ts';
 import { dateOfUs, type TableRow } from './rows.ts';
-import { recordConsumer, type RecorderDeps } from './record.ts';
+import { recordMessage, type RecorderDeps } from './record.ts';
 import type { ReplyIndex } from './reply-index.ts';
 
-export function startNetworkRecorder(deps: RecorderDeps) {
-  return recordConsumer(deps, CONSUMERS.scoringRecorderNetwork, (msg) => networkRows(decode(NetworkEventSchema, msg.data), deps.index));
+/** Whether a post (author, uri, indexed at ms) has been purged already. */
+export interface PurgedPosts {
+  covers(did: string, uri: string, atMs: number): boolean;
 }
 
-export function networkRows(e: NetworkEvent, index: ReplyIndex): TableRow[] {
+const NONE: PurgedPosts = { covers: () => false };
+
+export function startNetworkRecorder(deps: RecorderDeps) {
+  const consumer = CONSUMERS.scoringRecorderNetwork;
+  return deps.bus.consume(consumer, async (msg) => {
+    let request: PurgeRequest;
+    const disposition = await recordMessage(deps, consumer, (m) => {
+      const e = decode(NetworkEventSchema, m.data);
+      request = purgeRequestOf(e);
+      return networkRows(e, deps.index, deps.purger.ledger);
+    }, msg);
+    // Only once its rows are stored: a restarted replica finds the purge recorded.
+    if (disposition === undefined) deps.purger.handle(request);
+    return disposition;
+  }, { maxInFlight: deps.maxInFlight });
+}
+
+export function networkRows(e: NetworkEvent, index: ReplyIndex, purged: PurgedPosts = NONE): TableRow[] {
   // indexed_at is the source's time, carried in the event: the same on every redelivery.
   const indexedAt = dateOfUs(e.timeUs);
   const p = e.payload;
@@ -22,10 +44,11 @@ export function networkRows(e: NetworkEvent, index: ReplyIndex): TableRow[] {
       const bot = index.get(parent);
       // A direct answer to the bot reply by the person it mentioned: what the per-minute view counts.
       const answers = bot !== undefined && bot.mentionDid !== '' && bot.mentionDid === e.did;
+      const text = purged.covers(e.did, e.uri, indexedAt.getTime()) ? purgedText(p.value.text) : p.value.text;
       return [{
         table: 'posts',
         row: {
-          uri: e.uri, cid: e.cid, author_did: e.did, text: p.value.text, langs: p.value.langs, reply_root_uri: root,
+          uri: e.uri, cid: e.cid, author_did: e.did, text, langs: p.value.langs, reply_root_uri: root,
           reply_parent_uri: parent, mentions: p.value.mentions, parent_bot_id: bot?.botId ?? '',
           answers_mention: answers ? 1 : 0, created_at: dateOfUs(p.value.createdAtUs), indexed_at: indexedAt,
         },
@@ -51,6 +74,11 @@ export function networkRows(e: NetworkEvent, index: ReplyIndex): TableRow[] {
       })];
     case 'profile':
       return [{ table: 'profile_labels', row: { did: e.did, self_labels: p.value.selfLabels, indexed_at: indexedAt } }];
+    case 'account':
+      return [{
+        table: 'account_events',
+        row: { did: e.did, active: p.value.active ? 1 : 0, status: statusName(p.value.status), seq: e.seq, indexed_at: indexedAt },
+      }];
     default:
       return [];
   }

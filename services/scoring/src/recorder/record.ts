@@ -6,6 +6,7 @@ import type { Bus, BusMessage, Disposition, Subscription } from '@botsky/bus';
 import type { Logger } from '@botsky/kit';
 import { WarehouseError, WarehouseWriteError, type BatchWriter } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
+import type { TextPurger } from '../purge/purger.ts';
 import type { ReplyIndex } from './reply-index.ts';
 import type { TableRow } from './rows.ts';
 
@@ -18,6 +19,8 @@ export interface RecorderDeps {
   metrics: ScoringMetrics;
   logger: Logger;
   maxInFlight: number;
+  /** Takes the purges that stored network events ask for (deleted posts, accounts gone). */
+  purger: TextPurger;
 }
 
 /** Turns one message into rows; throws DecodeError for a payload that will never decode. */
@@ -27,7 +30,9 @@ export function recordConsumer(deps: RecorderDeps, consumer: string, toRows: Row
   return deps.bus.consume(consumer, (msg) => recordMessage(deps, consumer, toRows, msg), { maxInFlight: deps.maxInFlight });
 }
 
-export async function recordMessage(deps: RecorderDeps, consumer: string, toRows: RowMapper, msg: BusMessage): Promise<Disposition | void> {
+export async function recordMessage(
+  deps: Pick<RecorderDeps, 'writer' | 'metrics' | 'logger'>, consumer: string, toRows: RowMapper, msg: BusMessage,
+): Promise<Disposition | void> {
   let rows: TableRow[];
   try {
     rows = toRows(msg);

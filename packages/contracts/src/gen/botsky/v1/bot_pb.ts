@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/bot.proto.
  */
 export const file_botsky_v1_bot: GenFile = /*@__PURE__*/
-  fileDesc("ChNib3Rza3kvdjEvYm90LnByb3RvEglib3Rza3kudjEilwIKFEdlbmVyYXRlUmVwbHlSZXF1ZXN0Eg8KB3Rhc2tfaWQYASABKAkSDgoGYm90X2lkGAIgASgJEhIKCmJvdF9oYW5kbGUYAyABKAkSIwoEcG9zdBgEIAEoCzIVLmJvdHNreS52MS5UaHJlYWRQb3N0EiUKBnRocmVhZBgFIAMoCzIVLmJvdHNreS52MS5UaHJlYWRQb3N0EiEKBmF1dGhvchgGIAEoCzIRLmJvdHNreS52MS5QZXJzb24SKQoHbWVudGlvbhgHIAEoCzIYLmJvdHNreS52MS5NZW50aW9uVGFyZ2V0EjAKC2NvbnN0cmFpbnRzGAggASgLMhsuYm90c2t5LnYxLlJlcGx5Q29uc3RyYWludHMijgEKClRocmVhZFBvc3QSIQoDcmVmGAEgASgLMhQuYm90c2t5LnYxLlN0cm9uZ1JlZhISCgphdXRob3JfZGlkGAIgASgJEhUKDWF1dGhvcl9oYW5kbGUYAyABKAkSDAoEdGV4dBgEIAEoCRINCgVsYW5ncxgFIAMoCRIVCg1jcmVhdGVkX2F0X3VzGAYgASgDIn0KBlBlcnNvbhILCgNkaWQYASABKAkSDgoGaGFuZGxlGAIgASgJEhQKDGRpc3BsYXlfbmFtZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCRIrCgxyZWNlbnRfcG9zdHMYBSADKAsyFS5ib3Rza3kudjEuVGhyZWFkUG9zdCJWCg1NZW50aW9uVGFyZ2V0EiEKBnBlcnNvbhgBIAEoCzIRLmJvdHNreS52MS5QZXJzb24SDgoGcmVhc29uGAIgASgJEhIKCnNpbWlsYXJpdHkYAyABKAEifAoQUmVwbHlDb25zdHJhaW50cxIVCg1tYXhfZ3JhcGhlbWVzGAEgASgNEhYKDm1lbnRpb25faGFuZGxlGAIgASgJEhUKDWxpbmtzX2FsbG93ZWQYAyABKAgSDQoFbGFuZ3MYBCADKAkSEwoLZGVhZGxpbmVfbXMYBSABKA0ibQoVR2VuZXJhdGVSZXBseVJlc3BvbnNlEgwKBHRleHQYASABKAkSDQoFbW9kZWwYAiABKAkSEQoJdG9rZW5zX2luGAMgASgNEhIKCnRva2Vuc19vdXQYBCABKA0SEAoIY29zdF91c2QYBSABKAEyYAoKQm90U2VydmljZRJSCg1HZW5lcmF0ZVJlcGx5Eh8uYm90c2t5LnYxLkdlbmVyYXRlUmVwbHlSZXF1ZXN0GiAuYm90c2t5LnYxLkdlbmVyYXRlUmVwbHlSZXNwb25zZWIGcHJvdG8z", [file_botsky_v1_common]);
+  fileDesc("ChNib3Rza3kvdjEvYm90LnByb3RvEglib3Rza3kudjEilwIKFEdlbmVyYXRlUmVwbHlSZXF1ZXN0Eg8KB3Rhc2tfaWQYASABKAkSDgoGYm90X2lkGAIgASgJEhIKCmJvdF9oYW5kbGUYAyABKAkSIwoEcG9zdBgEIAEoCzIVLmJvdHNreS52MS5UaHJlYWRQb3N0EiUKBnRocmVhZBgFIAMoCzIVLmJvdHNreS52MS5UaHJlYWRQb3N0EiEKBmF1dGhvchgGIAEoCzIRLmJvdHNreS52MS5QZXJzb24SKQoHbWVudGlvbhgHIAEoCzIYLmJvdHNreS52MS5NZW50aW9uVGFyZ2V0EjAKC2NvbnN0cmFpbnRzGAggASgLMhsuYm90c2t5LnYxLlJlcGx5Q29uc3RyYWludHMijgEKClRocmVhZFBvc3QSIQoDcmVmGAEgASgLMhQuYm90c2t5LnYxLlN0cm9uZ1JlZhISCgphdXRob3JfZGlkGAIgASgJEhUKDWF1dGhvcl9oYW5kbGUYAyABKAkSDAoEdGV4dBgEIAEoCRINCgVsYW5ncxgFIAMoCRIVCg1jcmVhdGVkX2F0X3VzGAYgASgDIsEBCgZQZXJzb24SCwoDZGlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSKwoMcmVjZW50X3Bvc3RzGAUgAygLMhUuYm90c2t5LnYxLlRocmVhZFBvc3QSEQoJaW50ZXJlc3RzGAYgAygJEhcKD2FjdGl2ZV9yZWNlbnRseRgHIAEoCBIWCg5sYXN0X2FjdGl2ZV91cxgIIAEoAyJWCg1NZW50aW9uVGFyZ2V0EiEKBnBlcnNvbhgBIAEoCzIRLmJvdHNreS52MS5QZXJzb24SDgoGcmVhc29uGAIgASgJEhIKCnNpbWlsYXJpdHkYAyABKAEifAoQUmVwbHlDb25zdHJhaW50cxIVCg1tYXhfZ3JhcGhlbWVzGAEgASgNEhYKDm1lbnRpb25faGFuZGxlGAIgASgJEhUKDWxpbmtzX2FsbG93ZWQYAyABKAgSDQoFbGFuZ3MYBCADKAkSEwoLZGVhZGxpbmVfbXMYBSABKA0ibQoVR2VuZXJhdGVSZXBseVJlc3BvbnNlEgwKBHRleHQYASABKAkSDQoFbW9kZWwYAiABKAkSEQoJdG9rZW5zX2luGAMgASgNEhIKCnRva2Vuc19vdXQYBCABKA0SEAoIY29zdF91c2QYBSABKAEyYAoKQm90U2VydmljZRJSCg1HZW5lcmF0ZVJlcGx5Eh8uYm90c2t5LnYxLkdlbmVyYXRlUmVwbHlSZXF1ZXN0GiAuYm90c2t5LnYxLkdlbmVyYXRlUmVwbHlSZXNwb25zZWIGcHJvdG8z", [file_botsky_v1_common]);
 
 /**
  * Everything a bot needs to write one reply. Texts come from people on the network and are
@@ -177,11 +177,35 @@ export type Person = Message<"botsky.v1.Person"> & {
   description: string;
 
   /**
-   * Some of their recent posts, newest first.
+   * Some of their recent posts, newest first, read from where their repository lives (the PDS
+   * in their DID document) or from an AppView when BotSky is configured with one.
    *
    * @generated from field: repeated botsky.v1.ThreadPost recent_posts = 5;
    */
   recentPosts: ThreadPost[];
+
+  /**
+   * Their heaviest interest terms, as matchmaker's profile of them has them (their own posts and
+   * the posts they liked), most telling first; possibly empty.
+   *
+   * @generated from field: repeated string interests = 6;
+   */
+  interests: string[];
+
+  /**
+   * Whether they acted on the network within matchmaker's online window (15 minutes by default)
+   * before the task; the author of the post always has.
+   *
+   * @generated from field: bool active_recently = 7;
+   */
+  activeRecently: boolean;
+
+  /**
+   * When they were last seen acting, epoch microseconds; 0 when unknown.
+   *
+   * @generated from field: int64 last_active_us = 8;
+   */
+  lastActiveUs: bigint;
 };
 
 /**

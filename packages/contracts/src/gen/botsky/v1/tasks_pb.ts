@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/tasks.proto.
  */
 export const file_botsky_v1_tasks: GenFile = /*@__PURE__*/
-  fileDesc("ChVib3Rza3kvdjEvdGFza3MucHJvdG8SCWJvdHNreS52MSKmAwoJUmVwbHlUYXNrEg8KB3Rhc2tfaWQYASABKAkSJgoIcG9zdF9yZWYYAiABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEh0KBHBvc3QYAyABKAsyDy5ib3Rza3kudjEuUG9zdBIlCghyZXBseV90bxgEIAEoCzITLmJvdHNreS52MS5SZXBseVJlZhISCgphdXRob3JfZGlkGAUgASgJEhUKDWF1dGhvcl9oYW5kbGUYBiABKAkSDgoGYm90X2lkGAcgASgJEg8KB2JvdF9kaWQYCCABKAkSLAoHbWVudGlvbhgJIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhkKEW5vX21lbnRpb25fcmVhc29uGAogASgJEhEKCWJhdHRsZV9pZBgLIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAwgASgDEhMKC2RlYWRsaW5lX3VzGA0gASgDEgwKBHNsb3QYDiABKA0SHwoXYmF0dGxlX3BhaXJfcHJvYmFiaWxpdHkYDyABKAESFwoPYmF0dGxlX3NhbXBsaW5nGBAgASgJImUKEE1lbnRpb25DYW5kaWRhdGUSCwoDZGlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRISCgpzaW1pbGFyaXR5GAMgASgBEg4KBnJlYXNvbhgEIAEoCRIQCghlbGlnaWJsZRgFIAEoCCLFAgoNTWF0Y2hEZWNpc2lvbhITCgtkZWNpc2lvbl9pZBgBIAEoCRImCghwb3N0X3JlZhgCIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSEgoKYXV0aG9yX2RpZBgDIAEoCRIoCgd2ZXJkaWN0GAQgASgOMhcuYm90c2t5LnYxLk1hdGNoVmVyZGljdBIOCgZyZWFzb24YBSABKAkSDwoHYm90X2lkcxgGIAMoCRIQCgh0YXNrX2lkcxgHIAMoCRIRCgliYXR0bGVfaWQYCCABKAkSLwoKY2FuZGlkYXRlcxgJIAMoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEisKBmNob3NlbhgKIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhUKDWRlY2lkZWRfYXRfdXMYCyABKAMqZgoMTWF0Y2hWZXJkaWN0Eh0KGU1BVENIX1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIcChhNQVRDSF9WRVJESUNUX0RJU1BBVENIRUQQARIZChVNQVRDSF9WRVJESUNUX1NLSVBQRUQQAmIGcHJvdG8z", [file_botsky_v1_common, file_botsky_v1_network]);
+  fileDesc("ChVib3Rza3kvdjEvdGFza3MucHJvdG8SCWJvdHNreS52MSLAAwoJUmVwbHlUYXNrEg8KB3Rhc2tfaWQYASABKAkSJgoIcG9zdF9yZWYYAiABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEh0KBHBvc3QYAyABKAsyDy5ib3Rza3kudjEuUG9zdBIlCghyZXBseV90bxgEIAEoCzITLmJvdHNreS52MS5SZXBseVJlZhISCgphdXRob3JfZGlkGAUgASgJEhUKDWF1dGhvcl9oYW5kbGUYBiABKAkSDgoGYm90X2lkGAcgASgJEg8KB2JvdF9kaWQYCCABKAkSLAoHbWVudGlvbhgJIAEoCzIbLmJvdHNreS52MS5NZW50aW9uQ2FuZGlkYXRlEhkKEW5vX21lbnRpb25fcmVhc29uGAogASgJEhEKCWJhdHRsZV9pZBgLIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAwgASgDEhMKC2RlYWRsaW5lX3VzGA0gASgDEgwKBHNsb3QYDiABKA0SHwoXYmF0dGxlX3BhaXJfcHJvYmFiaWxpdHkYDyABKAESFwoPYmF0dGxlX3NhbXBsaW5nGBAgASgJEhgKEGF1dGhvcl9pbnRlcmVzdHMYESADKAkikAEKEE1lbnRpb25DYW5kaWRhdGUSCwoDZGlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRISCgpzaW1pbGFyaXR5GAMgASgBEg4KBnJlYXNvbhgEIAEoCRIQCghlbGlnaWJsZRgFIAEoCBIRCglpbnRlcmVzdHMYBiADKAkSFgoObGFzdF9hY3RpdmVfdXMYByABKAMixQIKDU1hdGNoRGVjaXNpb24SEwoLZGVjaXNpb25faWQYASABKAkSJgoIcG9zdF9yZWYYAiABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEhIKCmF1dGhvcl9kaWQYAyABKAkSKAoHdmVyZGljdBgEIAEoDjIXLmJvdHNreS52MS5NYXRjaFZlcmRpY3QSDgoGcmVhc29uGAUgASgJEg8KB2JvdF9pZHMYBiADKAkSEAoIdGFza19pZHMYByADKAkSEQoJYmF0dGxlX2lkGAggASgJEi8KCmNhbmRpZGF0ZXMYCSADKAsyGy5ib3Rza3kudjEuTWVudGlvbkNhbmRpZGF0ZRIrCgZjaG9zZW4YCiABKAsyGy5ib3Rza3kudjEuTWVudGlvbkNhbmRpZGF0ZRIVCg1kZWNpZGVkX2F0X3VzGAsgASgDKmYKDE1hdGNoVmVyZGljdBIdChlNQVRDSF9WRVJESUNUX1VOU1BFQ0lGSUVEEAASHAoYTUFUQ0hfVkVSRElDVF9ESVNQQVRDSEVEEAESGQoVTUFUQ0hfVkVSRElDVF9TS0lQUEVEEAJiBnByb3RvMw", [file_botsky_v1_common, file_botsky_v1_network]);
 
 /**
  * An order from matchmaker to bot-runner: "bot X answers post P and mentions person M"
@@ -142,6 +142,14 @@ export type ReplyTask = Message<"botsky.v1.ReplyTask"> & {
    * @generated from field: string battle_sampling = 16;
    */
   battleSampling: string;
+
+  /**
+   * The author's heaviest interest terms, as matchmaker's profile of them has them (their own
+   * posts and the posts they liked), most telling first; empty when matchmaker has no profile.
+   *
+   * @generated from field: repeated string author_interests = 17;
+   */
+  authorInterests: string[];
 };
 
 /**
@@ -194,6 +202,20 @@ export type MentionCandidate = Message<"botsky.v1.MentionCandidate"> & {
    * @generated from field: bool eligible = 5;
    */
   eligible: boolean;
+
+  /**
+   * The candidate's heaviest interest terms, as matchmaker's profile of them has them.
+   *
+   * @generated from field: repeated string interests = 6;
+   */
+  interests: string[];
+
+  /**
+   * When matchmaker last saw them act (a post, like, repost, follow or profile update), epoch us.
+   *
+   * @generated from field: int64 last_active_us = 7;
+   */
+  lastActiveUs: bigint;
 };
 
 /**
