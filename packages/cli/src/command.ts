@@ -20,7 +20,7 @@ export interface Command {
   /** Lines explaining each flag, shown by `botsky help <command>`. */
   details: readonly string[];
   options: ParseArgsOptionsConfig;
-  /** Takes positional arguments (only `help` does). */
+  /** Takes positional arguments (`help`, `bots`). */
   positionals?: boolean;
   run(flags: FlagValues, positionals: readonly string[], io: CliIo): Promise<number>;
 }

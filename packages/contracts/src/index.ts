@@ -8,6 +8,7 @@ export * from './payloads.ts';
 export * from './codec.ts';
 export * from './ids.ts';
 export * from './time.ts';
+export * from './bot-controls.ts';
 
 export * from './gen/botsky/v1/common_pb.ts';
 export * from './gen/botsky/v1/network_pb.ts';

@@ -64,6 +64,8 @@ export const KV_BUCKETS = {
   bots: 'botsky_bots',
   /** matchmaker's decision per post (first replica to create it wins; replays re-publish it). */
   decisions: 'botsky_decisions',
+  /** operators' switches for the bots (which are paused), written by `botsky bots`; see bot-controls.ts. */
+  controls: 'botsky_controls',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

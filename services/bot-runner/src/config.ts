@@ -3,9 +3,11 @@
 // secrets), so that no other module reads process.env.
 import { identityConfigSpec } from '@botsky/identity';
 import { commonConfigSpec, duration, int, string, url, type ConfigOf, type Env } from '@botsky/kit';
+import { BLUESKY_LIMITS, BLUESKY_LOGIN_LIMITS, DEFAULT_SHARE } from './budget/ledger.ts';
 import { moderationConfigSpec } from './moderation/config.ts';
 import { loadRegistryFile, type BotEntry } from './registry/load.ts';
 
+const share = (limit: number) => Math.floor(limit * DEFAULT_SHARE);
 
 export const botRunnerConfigSpec = {
   ...commonConfigSpec,
@@ -17,8 +19,11 @@ export const botRunnerConfigSpec = {
   appviewUrl: url('BOTSKY_APPVIEW_URL', { protocols: ['http', 'https'] }).optional(),
   // Model calls take seconds: 32 in flight keeps a replica busy without a burst exhausting a provider's limits.
   concurrency: int('BOTSKY_RUNNER_CONCURRENCY', { min: 1, max: 1000 }).default(32),
-  budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: 5000 }).default(5000),
-  budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: 35000 }).default(35000),
+  // Per bot account, across replicas: 80% of Bluesky's published limits by default, at most all of them.
+  budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: BLUESKY_LIMITS.hour }).default(share(BLUESKY_LIMITS.hour)),
+  budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: BLUESKY_LIMITS.day }).default(share(BLUESKY_LIMITS.day)),
+  loginFiveMinutes: int('BOTSKY_LOGIN_BUDGET_5M', { min: 1, max: BLUESKY_LOGIN_LIMITS.fiveMinutes }).default(share(BLUESKY_LOGIN_LIMITS.fiveMinutes)),
+  loginDay: int('BOTSKY_LOGIN_BUDGET_DAY', { min: 1, max: BLUESKY_LOGIN_LIMITS.day }).default(share(BLUESKY_LOGIN_LIMITS.day)),
   ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),
   secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),
   ...moderationConfigSpec,

@@ -4,7 +4,7 @@ import { CONSUMERS, createBus, TOPOLOGY, withConsumerTiming, type Bus } from '@b
 import { Identities } from '@botsky/identity';
 import { busTopology, createBusContext, type BusContext, type BusOverrides, type Env, type Logger } from '@botsky/kit';
 import { loadBots, type BotRunnerConfig } from './config.ts';
-import type { BudgetLimits } from './budget/ledger.ts';
+import type { BudgetLimits, LoginLimits } from './budget/ledger.ts';
 import { moderationProvider } from './moderation/config.ts';
 import type { ModerationProvider } from './moderation/openai.ts';
 import type { BotEntry } from './registry/load.ts';
@@ -13,6 +13,7 @@ export interface BotRunnerContext extends BusContext {
   readonly config: BotRunnerConfig;
   readonly bots: readonly BotEntry[];
   readonly budgetLimits: BudgetLimits;
+  readonly loginLimits: LoginLimits;
   /** The budget's clock (tests move it forward instead of waiting an hour). */
   readonly budgetNow: () => number;
   readonly budgetRecheckMaxMs: number;
@@ -50,6 +51,7 @@ export async function createContext(config: BotRunnerConfig, overrides: BotRunne
     config,
     bots,
     budgetLimits: { hour: config.budgetHour, day: config.budgetDay },
+    loginLimits: { fiveMinutes: config.loginFiveMinutes, day: config.loginDay },
     budgetNow: overrides.budgetNow ?? Date.now,
     budgetRecheckMaxMs: overrides.budgetRecheckMaxMs ?? BUDGET_RECHECK_MAX_MS,
     moderationProvider: moderation,

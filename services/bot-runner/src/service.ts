@@ -2,10 +2,12 @@
 // once, puts the `bot` self-label on its profile and writes the roster to KV; then it joins the
 // shared durable consumer with a bounded number of tasks in flight.
 import { CONSUMERS, findConsumer, TOPOLOGY, type Subscription } from '@botsky/bus';
-import { KV_BUCKETS } from '@botsky/contracts';
+import { KV_BUCKETS, PausedBots } from '@botsky/contracts';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import { ensureBotLabel, loginBot } from './accounts/bot-account.ts';
+import { takeLogin } from './accounts/login-budget.ts';
 import { writeRoster } from './accounts/roster.ts';
+import { loginWindows } from './budget/ledger.ts';
 import { SharedBudget } from './budget/shared.ts';
 import { botRunnerConfigSpec } from './config.ts';
 import { replyTaskHandler, type BotRuntime } from './consumers/reply-task.ts';
@@ -15,7 +17,7 @@ import { createModerator } from './moderation/moderate.ts';
 import { createProvider } from './providers/index.ts';
 import { ContextReader } from './tasks/fetch-context.ts';
 
-/** Where the write-budget ledgers live, one key per account, shared by every replica. */
+/** Where the write- and login-budget ledgers live, one key per account each, shared by every replica. */
 export const BUDGET_BUCKET = 'botsky_budgets';
 
 // Generation is bounded below the consumer's ack wait's working() horizon, with room to post.
@@ -23,19 +25,29 @@ const GENERATE_TIMEOUT_MS = 120_000;
 
 export function createBotRunnerService(ctx: BotRunnerContext): Service {
   let sub: Subscription | undefined;
+  let paused: PausedBots | undefined;
   const runtimes = new Map<string, BotRuntime>();
   const logger = ctx.logger;
   const metrics = createBotRunnerMetrics(ctx.metrics);
   for (const window of ['hour', 'day'] as const) metrics.budgetLimit.set({ window }, ctx.budgetLimits[window]);
   return {
-    async start() {
+    async start(signal) {
       await ctx.bus.ensureTopology();
-      for (const bot of ctx.bots) runtimes.set(bot.id, await startBot(ctx, bot, metrics));
+      const logins = new SharedBudget(await ctx.bus.kv(BUDGET_BUCKET), loginWindows(ctx.loginLimits), ctx.budgetNow, 'login');
+      for (const bot of ctx.bots) runtimes.set(bot.id, await startBot(ctx, bot, metrics, logins, signal));
       await writeRoster(await ctx.bus.kv(KV_BUCKETS.bots), [...runtimes.values()].map((r) => r.account));
       if (runtimes.size === 0) {
         logger.warn('no bots configured (BOTSKY_BOTS_FILE): not taking reply tasks');
         return;
       }
+      // Paused bots (`botsky bots pause`) are re-read every second; a read that fails keeps the last state.
+      paused = new PausedBots(await ctx.bus.kv(KV_BUCKETS.controls), {
+        onError: (err) => {
+          metrics.controlErrors.inc();
+          logger.warn({ err }, 'cannot read the bot controls; keeping the last known pauses');
+        },
+      });
+      await paused.start();
       const spec = findConsumer(TOPOLOGY, CONSUMERS.botRunner);
       const handler = replyTaskHandler({
         bus: ctx.bus,
@@ -49,12 +61,14 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
         moderator: createModerator({ provider: ctx.moderationProvider, rejected: metrics.moderationRejected }),
         reader: new ContextReader(ctx.identities, ctx.config.appviewUrl ? { appviewUrl: ctx.config.appviewUrl } : {}),
         identities: ctx.identities,
+        paused,
       });
       sub = await ctx.bus.consume(CONSUMERS.botRunner, handler, { maxInFlight: ctx.config.concurrency });
       logger.info({ bots: [...runtimes.keys()], concurrency: ctx.config.concurrency }, 'taking reply tasks');
     },
     async drain() {
       await sub?.stop();
+      paused?.stop();
     },
     async stop() {
       for (const r of runtimes.values()) r.provider.close?.();
@@ -62,7 +76,11 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
   };
 }
 
-async function startBot(ctx: BotRunnerContext, bot: BotRunnerContext['bots'][number], metrics: BotRunnerMetrics): Promise<BotRuntime> {
+async function startBot(ctx: BotRunnerContext, bot: BotRunnerContext['bots'][number], metrics: BotRunnerMetrics, logins: SharedBudget, signal: AbortSignal): Promise<BotRuntime> {
+  await takeLogin(logins, bot.handle, signal, (waitMs) => {
+    metrics.loginWaits.inc({ bot: bot.id });
+    ctx.logger.warn({ bot: bot.id, handle: bot.handle, waitMs }, 'login budget spent (BOTSKY_LOGIN_BUDGET_5M, _DAY): waiting before logging in');
+  });
   const account = await loginBot(bot, ctx.config.pdsUrl, (b, event) => metrics.sessions.inc({ bot: b.id, event }));
   const label = await ensureBotLabel(account);
   ctx.logger.info({ bot: bot.id, did: account.did, label }, 'bot logged in');

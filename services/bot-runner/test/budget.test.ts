@@ -47,7 +47,7 @@ test('the day budget holds too, and usage reports both windows', () => {
   }
   assert.ok(granted <= 250, `granted ${granted}`);
   const u = ledger.usage(now);
-  assert.ok(u.day <= 250 && u.hour <= 100);
+  assert.ok((u.used.day ?? Infinity) <= 250 && (u.used.hour ?? Infinity) <= 100);
   assert.deepEqual(u.limits, { hour: 100, day: 250 });
 });
 
@@ -58,6 +58,6 @@ test('the ledger survives a round trip through JSON and ignores garbage', () => 
   const denied = b.reserve(3, 1000);
   assert.equal(denied.ok, false);
   assert.ok(!denied.ok && denied.retryAfterMs > 59 * MIN && denied.retryAfterMs <= 61 * MIN);
-  assert.equal(BudgetLedger.fromJSON('nonsense').usage(0).hour, 0);
+  assert.equal(BudgetLedger.fromJSON('nonsense').usage(0).used.hour, 0);
   assert.equal(new BudgetLedger({ hour: 2, day: 2 }).reserve(3, 0).ok, false);
 });

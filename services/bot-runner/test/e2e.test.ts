@@ -58,7 +58,7 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     assert.ok(outcome.costUsd > 0, 'the registry price applies');
     assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' }), 1);
     assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' }), 3);
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 5000);
+    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 4000, "the default: 80% of Bluesky's 5,000");
     // From the person's post to the reply: one observation, no longer than the test has waited.
     const latency = (await runner.metrics.registry.getSingleMetric('botsky_botrunner_post_to_reply_seconds')!.get()).values;
     const of = (name: string) => latency.find((v) => (v as { metricName?: string }).metricName === name && v.labels.bot === 'sunny')?.value;

@@ -1,6 +1,6 @@
 // Every client matchmaker uses, made (or handed in) in one place: the bus, its KV buckets (consent,
 // mentions, the bot roster, decisions), the clock and the random source.
-import { KV_BUCKETS } from '@botsky/contracts';
+import { KV_BUCKETS, PausedBots } from '@botsky/contracts';
 import { Identities } from '@botsky/identity';
 import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
 import { seededRandom, type Random } from '@botsky/ratings';
@@ -25,6 +25,8 @@ export interface MatchmakerContext extends BusContext {
   readonly replyQuota: ReplyQuota;
   /** Accounts never answered nor introduced: BotSky's bots aside, known and `bot`-labelled ones. */
   readonly botAccounts: BotAccounts;
+  /** Bots an operator paused (`botsky bots pause`): given no posts; the service re-reads it every second. */
+  readonly paused: PausedBots;
   readonly mm: MatchmakerMetrics;
   /** Epoch ms; tests move it. */
   readonly now: () => number;
@@ -54,6 +56,12 @@ export async function createContext(config: MatchmakerConfig, overrides: Matchma
       identities,
       replyQuota: new ReplyQuota(await kv(KV_BUCKETS.mentions)),
       botAccounts: new BotAccounts(config.knownBots, identities),
+      paused: new PausedBots(await kv(KV_BUCKETS.controls), {
+        onError: (err) => {
+          mm.controlErrors.inc();
+          base.logger.warn({ err }, 'cannot read the bot controls; keeping the last known pauses');
+        },
+      }),
       now: overrides.now ?? Date.now,
       random: overrides.random ?? seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32)),
     };

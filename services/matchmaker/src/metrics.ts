@@ -14,6 +14,7 @@ export interface MatchmakerMetrics {
   optOuts: Counter<'reason'>;
   /** Network events that could not be used (undecodable, no payload), by reason. */
   badEvents: Counter<'reason'>;
+  controlErrors: Counter<string>;
   /** Posts decided before the state follower had read up to them (it lagged more than STATE_WAIT_MS). */
   stateLagging: Counter<string>;
   /** Identity lookups that went to the network, by result (verified, unverified, no_handle, not_found, error). */
@@ -28,6 +29,7 @@ export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
     ratedBots: metrics.gauge({ name: 'botsky_matchmaker_rated_bots', help: 'Bots whose rating this replica knows, for active battle sampling' }),
     noCandidate: metrics.counter({ name: 'botsky_matchmaker_no_candidate_total', help: 'Reply tasks emitted without a mention because no one qualified' }),
     optOuts: metrics.counter({ name: 'botsky_matchmaker_opt_outs_total', help: 'People opted out, by reason (block, unfollow, stop)', labelNames: ['reason'] }),
+    controlErrors: metrics.counter({ name: 'botsky_matchmaker_control_read_errors_total', help: 'Failed reads of the bot controls (which bots are paused); the last known pauses stay' }),
     badEvents: metrics.counter({ name: 'botsky_matchmaker_bad_events_total', help: 'Network events dead-lettered, by reason', labelNames: ['reason'] }),
     identityLookups: metrics.counter({ name: 'botsky_matchmaker_identity_lookups_total', help: 'DID lookups that went to the network, by result (a handle is mentioned only when verified)', labelNames: ['result'] }),
     stateLagging: metrics.counter({ name: 'botsky_matchmaker_state_lagging_total', help: 'Posts decided before this replica\'s state follower had read up to them' }),

@@ -42,6 +42,7 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
       if (ctx.roster.ids.length === 0) ctx.logger.warn('no bots in the roster yet; posts are skipped until bot-runner registers some');
       timer = setInterval(() => void refresh(), ctx.config.rosterRefreshMs);
       timer.unref();
+      await ctx.paused.start();
       const since = ctx.now() - ctx.config.stateLookbackMs;
       state = await followNetworkState(ctx.bus, { ctx, st }, since);
       forgetting = await followForgetting(ctx.bus, { ctx, st }, since);
@@ -51,6 +52,7 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
     },
     async drain() {
       clearInterval(timer);
+      ctx.paused.stop();
       await sub?.stop();
       await forgetting?.stop();
       await state?.stop();
@@ -62,6 +64,7 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
     },
     async stop() {
       clearInterval(timer);
+      ctx.paused.stop();
     },
   };
 }

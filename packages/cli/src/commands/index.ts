@@ -1,5 +1,6 @@
 // The command registry: one file per command, listed here in the order `help` shows them.
 import type { Command } from '../command.ts';
+import { bots } from './bots.ts';
 import { demo } from './demo.ts';
 import { helpCommand } from './help.ts';
 import { load } from './load.ts';
@@ -8,4 +9,4 @@ import { rescore } from './rescore.ts';
 import { up } from './up.ts';
 import { validate } from './validate.ts';
 
-export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, validate, 'publish-feed': publishFeed, help: helpCommand(() => commands) };
+export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, validate, 'publish-feed': publishFeed, bots, help: helpCommand(() => commands) };

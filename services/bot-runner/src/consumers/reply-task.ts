@@ -8,7 +8,7 @@ import type { Identities } from '@botsky/identity';
 import type { Logger } from '@botsky/kit';
 import type { BotAccount } from '../accounts/bot-account.ts';
 import { rosterEntry } from '../accounts/roster.ts';
-import { WRITE_COST } from '../budget/ledger.ts';
+import { WRITE_COST, type BudgetUsage } from '../budget/ledger.ts';
 import type { SharedBudget } from '../budget/shared.ts';
 import type { BotRunnerMetrics } from '../metrics.ts';
 import type { Moderator } from '../moderation/moderate.ts';
@@ -46,6 +46,8 @@ export interface ReplyTaskDeps {
   /** Moderation, run on every reply before it is posted. */
   moderator: Moderator;
   identities: Identities;
+  /** Which bots an operator paused (`botsky bots pause`), as this replica last read it. */
+  paused: { isPaused(botId: string): boolean };
 }
 
 type Init = OutcomeInit;
@@ -87,6 +89,7 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
   if (task.deadlineUs > 0n && BigInt(Date.now()) * 1000n > task.deadlineUs) {
     return done(failedOutcome(task, who, {}, FailureReason.STALE, 'the task deadline passed before it ran'));
   }
+  if (deps.paused.isPaused(who.id)) return pausedOutcome(task, who, {}, deps);
   const lastDelivery = msg.deliveryCount >= deps.maxDeliver;
   const grant = await deps.budget.reserve(account.did, WRITE_COST.create);
   reportBudget(account, grant.usage, deps);
@@ -101,12 +104,20 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
   });
   recordUsage(bot, generated, deps);
   if (!generated.ok) return generationFailed(task, who, generated, lastDelivery, deps);
+  // Generation takes seconds: a pause that arrived meanwhile still keeps the reply off the network.
+  if (deps.paused.isPaused(who.id)) return pausedOutcome(task, who, generated, deps);
   const result = await post(task, bot, rkey, generated, lastDelivery);
   if (result.kind === 'done' && result.outcome.reply) observePostToReply(task, who.id, deps);
   return result;
 }
 
 const done = (outcome: Init): TaskResult => ({ kind: 'done', outcome });
+
+/** A paused bot's task is settled, not kept: its battle is not decided, and nothing waits for a resume. */
+function pausedOutcome(task: ReplyTask, who: OutcomeBot, usage: Parameters<typeof failedOutcome>[2], deps: ReplyTaskDeps): TaskResult {
+  deps.metrics.paused.inc({ bot: who.id });
+  return done(failedOutcome(task, who, usage, FailureReason.PAUSED, 'the bot is paused (botsky bots pause)'));
+}
 
 /** The task's record key, and the reply already under it; a key taken by another post's reply is salted. */
 async function recordKeyFor(task: ReplyTask, account: BotAccount): Promise<{ rkey: string; existing?: Awaited<ReturnType<typeof existingReply>> }> {
@@ -189,9 +200,8 @@ function recordUsage(bot: BotRuntime, g: Generated, deps: ReplyTaskDeps): void {
   if (!g.ok && g.kind === 'provider') deps.metrics.modelErrors.inc({ bot: id, reason: g.error.reason });
 }
 
-function reportBudget(account: BotAccount, usage: { hour: number; day: number }, deps: ReplyTaskDeps): void {
-  deps.metrics.budget.set({ account: account.handle, window: 'hour' }, usage.hour);
-  deps.metrics.budget.set({ account: account.handle, window: 'day' }, usage.day);
+function reportBudget(account: BotAccount, usage: BudgetUsage, deps: ReplyTaskDeps): void {
+  for (const [window, used] of Object.entries(usage.used)) deps.metrics.budget.set({ account: account.handle, window }, used);
 }
 
 async function publishOutcome(init: Init, bot: BotRuntime, deps: ReplyTaskDeps): Promise<void> {

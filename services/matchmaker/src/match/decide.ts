@@ -19,9 +19,9 @@ export interface PostFacts {
   at: number;
 }
 
-/** The bots the author blocks, as bot ids. */
+/** The bots the author blocks and the ones an operator paused, as bot ids. */
 function excludedBots(ctx: MatchmakerContext, consent: ConsentRecord | undefined): Set<string> {
-  const out = new Set<string>();
+  const out = new Set<string>(ctx.paused.list());
   for (const did of blockedBots(consent)) {
     const bot = ctx.roster.byDid(did);
     if (bot) out.add(bot.id);
