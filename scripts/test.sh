@@ -7,7 +7,7 @@ bash scripts/test-services.sh
 echo "typecheck: tsc -p tsconfig.json" >&2
 node_modules/.bin/tsc -p tsconfig.json
 if [ "$#" -gt 0 ]; then files=("$@"); else
-  mapfile -t files < <(find packages services examples -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print 2>/dev/null | sort)
+  mapfile -t files < <(find packages services examples scripts -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print 2>/dev/null | sort)
 fi
 [ "${#files[@]}" -gt 0 ] || { echo "no test files found" >&2; exit 1; }
 exec node --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${files[@]}"

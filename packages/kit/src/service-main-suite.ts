@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { deleteNamespace } from '@botsky/bus';
-import { natsUrl, runNode, startServiceMain, testNamespace, type ServiceMainRun } from './testing.ts';
+import { natsUrl, runNode, startServiceMain, testNamespace, type ServiceMainRun } from './test-processes.ts';
 
 export interface BadConfigCase {
   /** The test's title. */

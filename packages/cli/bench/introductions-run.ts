@@ -13,10 +13,10 @@ import { ingestDefinition } from '@botsky/ingest';
 import { commonConfigSpec, loadConfig, openBus, runtimeConfigSpec, ServiceRuntime, type AnyServiceDefinition } from '@botsky/kit';
 import { generatePopulation } from '@botsky/population';
 import { Simulation } from '@botsky/population/driver';
-import { matchmakerDefinition, type MatchmakerConfig } from '../src/index.ts';
+import { matchmakerDefinition, type MatchmakerConfig } from '@botsky/matchmaker';
 import { waitForOptIns, type Agent } from './opt-ins.ts';
-// The demo's network set-up, reused as it is (the CLI package exports only its command).
-import { networkEnv, startDemoNetwork } from '../../../packages/cli/src/demo/network.ts';
+// The demo's network set-up, reused as it is.
+import { networkEnv, startDemoNetwork } from '../src/demo/network.ts';
 
 export interface ArmOptions {
   strategy: MatchmakerConfig['mentionStrategy'];

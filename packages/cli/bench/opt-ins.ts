@@ -4,7 +4,7 @@ import type { Bus } from '@botsky/bus';
 import { KV_BUCKETS } from '@botsky/contracts';
 import type { DevnetAccount } from '@botsky/devnet';
 import type { Simulation } from '@botsky/population/driver';
-import { ConsentStore } from '../src/state/consent.ts';
+import { ConsentStore } from '@botsky/matchmaker';
 
 export type Agent = DevnetAccount['agent'];
 
