@@ -1,10 +1,11 @@
 // What both adapters share for `follow`: finding the stream of a followed subject, and running
-// the handler on each message in order, where a failure is reported and counted, never retried.
+// the handler on each message in order, where a skipped message or a failure is reported and
+// counted, never retried.
 
 import { ConsumerError, TopologyError } from './errors.ts';
 import { patternWithin } from './subject-match.ts';
 import type { StreamSpec, Topology } from './topology.ts';
-import type { BusHooks, BusMessage, FollowerStats, Handler } from './types.ts';
+import type { BusHooks, BusMessage, FollowHandler, FollowReader, FollowerStats } from './types.ts';
 
 /** The one stream that stores every subject `subject` (a pattern) can match. */
 export function followedStream(topology: Topology, subject: string): StreamSpec {
@@ -17,11 +18,11 @@ export function followedStream(topology: Topology, subject: string): StreamSpec 
 
 export class FollowRunner {
   readonly #subject: string;
-  readonly #handler: Handler;
+  readonly #handler: FollowHandler;
   readonly #stats: FollowerStats;
   readonly #hooks: BusHooks;
 
-  constructor(subject: string, handler: Handler, stats: FollowerStats, hooks: BusHooks) {
+  constructor(subject: string, handler: FollowHandler, stats: FollowerStats, hooks: BusHooks) {
     this.#subject = subject;
     this.#handler = handler;
     this.#stats = stats;
@@ -31,8 +32,14 @@ export class FollowRunner {
   /** Never rejects: the reader moves on whatever the handler does. */
   async handle(msg: BusMessage): Promise<void> {
     this.#stats.delivered++;
+    const reader: FollowReader = {
+      skip: (reason, cause) => {
+        this.#stats.failed++;
+        this.report(`skipped seq ${msg.seq}: ${reason}`, cause);
+      },
+    };
     try {
-      await this.#handler(msg);
+      await this.#handler(msg, reader);
     } catch (err) {
       this.#stats.failed++;
       this.report(`handler failed on seq ${msg.seq}`, err);

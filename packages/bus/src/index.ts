@@ -11,6 +11,7 @@ export {
   BusClosedError, BusConfigError, BusError, BusPublishError, ConsumerError, KvError, PoisonMessageError, TopologyError,
 } from './errors.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
+export { decodeFollowed, decodeMessage } from './decode.ts';
 export {
   CONSUMERS, DEFAULT_STREAM_LIMITS, KV_TTL_MS, MAX_STREAM_AGE_MS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology,
   withConsumerTiming, withStreamLimits,

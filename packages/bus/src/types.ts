@@ -51,6 +51,23 @@ export type Disposition =
  */
 export type Handler = (msg: BusMessage) => Promise<Disposition | void>;
 
+/** What a `follow` reader offers its handler. */
+export interface FollowReader {
+  /**
+   * The message is of no use to this follower (it does not decode): counted in
+   * `stats().followers[subject].failed`, reported to `hooks.onError`, and the reader moves on.
+   */
+  skip(reason: string, cause?: unknown): void;
+}
+
+/**
+ * Handles one message of a `follow` reader. A follower cannot dead-letter (nothing is acked, and
+ * the consumer group that reads the same subject dead-letters it once): a message it cannot
+ * decode is counted and skipped (`reader.skip`, or `decodeFollowed` in decode.ts), never thrown.
+ * A thrown error is a bug, reported and counted the same way; the reader moves on either way.
+ */
+export type FollowHandler = (msg: BusMessage, reader: FollowReader) => Promise<void> | void;
+
 export interface ConsumeOptions {
   /** At most this many messages are being handled at once by this subscriber (backpressure). */
   maxInFlight?: number;
@@ -126,7 +143,7 @@ export interface ConsumerStats {
 /** Counters of the `follow` readers of one subject, summed over this bus instance. */
 export interface FollowerStats {
   delivered: number;
-  /** Handler errors: logged through `hooks.onError`, then the reader moved on. */
+  /** Messages skipped (`FollowReader.skip`) or that threw: logged through `hooks.onError`, then the reader moved on. */
   failed: number;
 }
 
@@ -178,11 +195,11 @@ export interface Bus {
   /**
    * A per-replica reader: every caller gets every message on `subject` (a pattern inside one
    * stream), in stream order, one at a time; nothing is acked and no consumer group is shared.
-   * The handler's disposition is ignored; an error is reported to `hooks.onError`, counted in
+   * A skipped message or a thrown error is reported to `hooks.onError`, counted in
    * `stats().followers[subject].failed`, and the reader moves on. `stop()` waits for the
    * handler in progress.
    */
-  follow(subject: string, handler: Handler, opts?: FollowOptions): Promise<FollowSubscription>;
+  follow(subject: string, handler: FollowHandler, opts?: FollowOptions): Promise<FollowSubscription>;
   kv(bucket: string): Promise<KvStore>;
   stats(): BusStats;
   /** The durable consumer's backlog (NATS: its consumer info), whoever consumes it. */

@@ -5,14 +5,14 @@
 // its tasks as PAUSED), and after `resume` they post again; nothing restarts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { botRunnerConfigSpec, createBotRunnerService, createContext, type BotEntry } from '@botsky/bot-runner';
-import { createBus, deleteNamespace, parseBusUrl, type Bus } from '@botsky/bus';
+import { botRunnerConfigSpec, createBotRunnerService, createContext, type BotEntry, type BotRunnerContext } from '@botsky/bot-runner';
+import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
   BotOutcomeSchema, create, decode, encode, FailureReason, nowUs, OutcomeStatus, replyTaskId, ReplyTaskSchema, SUBJECTS, type BotOutcome,
 } from '@botsky/contracts';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
-import { createLogging, createMetrics, loadConfig, Secret, type Metrics, type Service } from '@botsky/kit';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import { Secret, type Service } from '@botsky/kit';
+import { deleteTestNamespace, eventually, metricSum, natsUrl, startInProcess, suiteHooks, testNamespace, type InProcess } from '@botsky/kit/testing';
 import { runCli } from '../src/cli.ts';
 
 const BOUND_MS = 5000;
@@ -21,7 +21,7 @@ let net: Devnet;
 let bus: Bus;
 let bot: DevnetAccount;
 let person: DevnetAccount;
-const replicas: Array<{ service: Service; metrics: Metrics; close(): Promise<void> }> = [];
+const replicas: Array<InProcess<BotRunnerContext, Service>> = [];
 const seen: BotOutcome[] = [];
 let stopFeeding = false;
 let feeding: Promise<void> | undefined;
@@ -34,16 +34,12 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string[]; er
 }
 
 async function startReplica(entry: BotEntry): Promise<void> {
-  const config = loadConfig(botRunnerConfigSpec, {
+  const env = {
     BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_PDS_URL: net.pdsUrl, BOTSKY_PLC_URL: net.plcUrl,
     BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl, BOTSKY_RUNNER_CONCURRENCY: '2',
-  });
-  const metrics = createMetrics({ service: 'bot-runner', defaultMetrics: false });
-  const { createLogger } = createLogging({ level: 'warn' });
-  const ctx = await createContext(config, { bots: [entry], metrics, createLogger, logger: createLogger('bot-runner') });
-  const service = createBotRunnerService(ctx);
-  await service.start(new AbortController().signal);
-  replicas.push({ service, metrics, close: async () => { await service.drain(); await service.stop(); await ctx.close(); } });
+  };
+  const parts = { name: 'bot-runner', configSpec: botRunnerConfigSpec, createContext, createService: createBotRunnerService };
+  replicas.push(await startInProcess(hooks, parts, env, { bots: [entry] }, { log: 'warn' }));
 }
 
 /** The person posts and a task for the bot follows, every 150 ms, until stopped. */
@@ -57,21 +53,6 @@ async function feed(): Promise<void> {
     });
     await bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: task.taskId });
     await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function pausedCount(m: Metrics): Promise<number> {
-  const metric = m.registry.getSingleMetric('botsky_botrunner_paused_tasks_total');
-  return metric ? (await metric.get()).values.reduce((s, v) => s + v.value, 0) : 0;
-}
-
-async function until<T>(what: string, ms: number, fn: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -95,11 +76,14 @@ before(async () => {
 after(async () => {
   stopFeeding = true;
   await feeding?.catch(() => undefined);
-  for (const r of replicas) await r.close().catch(() => undefined);
+  for (const r of replicas) await r.stop().catch(() => undefined);
   await bus?.close();
-  await deleteNamespace(natsUrl(), ns).catch(() => undefined);
+  await deleteTestNamespace(ns).catch(() => undefined);
   await net?.stop();
 });
+
+// Registered after the file's `after`, which stops the feeding before the replicas: a backstop.
+const hooks = suiteHooks();
 
 describe('botsky bots', () => {
   it('refuses what it cannot do, clearly', async () => {
@@ -113,7 +97,7 @@ describe('botsky bots', () => {
   });
 
   it('pause stops the bot on both replicas within 5 s; resume brings it back; list says which', async () => {
-    await until('replies flowing', 30_000, () => seen.filter((o) => o.status === OutcomeStatus.REPLIED).length >= 4);
+    await eventually('replies flowing', () => seen.filter((o) => o.status === OutcomeStatus.REPLIED).length >= 4, { timeoutMs: 30_000, intervalMs: 100 });
     const paused = await cli('bots', 'pause', 'sunny', '--reason', 'prompt review');
     assert.equal(paused.code, 0, paused.err.join('\n'));
     const pausedAtUs = nowUs();
@@ -121,13 +105,13 @@ describe('botsky bots', () => {
     assert.match((await cli('bots', 'pause', 'sunny')).out.join('\n'), /already paused/);
 
     // Both replicas settle the bot's tasks as paused (each takes some of the steady stream).
-    const counts = await until('tasks settled as paused on both replicas', 20_000, async () => {
-      const n = await Promise.all(replicas.map((r) => pausedCount(r.metrics)));
+    const counts = await eventually('tasks settled as paused on both replicas', async () => {
+      const n = await Promise.all(replicas.map((r) => metricSum(r.metrics, 'botsky_botrunner_paused_tasks_total')));
       return n.every((x) => x > 0) && n;
-    });
+    }, { timeoutMs: 20_000, intervalMs: 100 });
     const boundUs = pausedAtUs + BigInt(BOUND_MS) * 1000n;
     // Stay paused past the bound with tasks still arriving, so a late reply would be seen.
-    await until('the bound passed, and more', 20_000, () => nowUs() > boundUs + 2_000_000n);
+    await eventually('the bound passed, and more', () => nowUs() > boundUs + 2_000_000n, { timeoutMs: 20_000, intervalMs: 100 });
     const lateReplies = seen.filter((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > boundUs);
     assert.deepEqual(lateReplies.map((o) => o.taskId), [], 'no reply finished more than 5 s after the pause');
     const pausedOutcomes = seen.filter((o) => o.failureReason === FailureReason.PAUSED);
@@ -138,7 +122,7 @@ describe('botsky bots', () => {
     const resumed = await cli('bots', 'resume', 'sunny');
     assert.equal(resumed.code, 0);
     const resumedAtUs = nowUs();
-    await until('replies again after resume', 20_000, () => seen.some((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > resumedAtUs));
+    await eventually('replies again after resume', () => seen.some((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > resumedAtUs), { timeoutMs: 20_000, intervalMs: 100 });
     assert.match((await cli('bots', 'list')).out.join('\n'), /^sunny\t@sunny\.test.*running$/m);
   });
 });

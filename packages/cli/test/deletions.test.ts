@@ -11,14 +11,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createBus, deleteNamespace, parseBusUrl, type Bus } from '@botsky/bus';
+import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import { create, DeleteSchema, encode, KV_BUCKETS, matchDecisionId, NetworkEventSchema, nowUs, SUBJECTS } from '@botsky/contracts';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
-import { ingestConfigSpec, ingestDefinition, type IngestService } from '@botsky/ingest';
-import { createLogging, createMetrics, loadConfig, type ConfigOf, type ConfigSpec, type Env, type KitOverrides, type Metrics, type Service, type ServiceContext } from '@botsky/kit';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import { ingestDefinition, type IngestContext, type IngestService } from '@botsky/ingest';
+import type { Env } from '@botsky/kit';
+import { deleteTestNamespace, eventually, metricSum, natsUrl, pending, startInProcess, suiteHooks, testNamespace, type InProcess } from '@botsky/kit/testing';
 import { createMatchmakerService, createContext as createMatchmakerContext, matchmakerConfigSpec, type MatchmakerContext, type MatchmakerService } from '@botsky/matchmaker';
-import { createContext as createScoringContext, scoringConfigSpec, scoringDefinition, type ScoringContext, type ScoringService } from '@botsky/scoring';
+import { scoringDefinition, type ScoringContext, type ScoringService } from '@botsky/scoring';
 import { kvHolding, matchmakerHolding, warehouseHolding } from './text-traces.ts';
 
 const PURGE_INTERVAL_MS = 1000;
@@ -26,54 +26,17 @@ const PURGE_INTERVAL_MS = 1000;
 const BOUND_MS = PURGE_INTERVAL_MS + 30_000;
 const BOTS = [{ id: 'bot-a', did: 'did:plc:delbotaaaaaaaaaaaaaaaaaa', handle: 'a.bots.test' }, { id: 'bot-b', did: 'did:plc:delbotbbbbbbbbbbbbbbbbbb', handle: 'b.bots.test' }];
 
-interface Running<C, V> {
-  ctx: C;
-  svc: V;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
-
-/** A service in this process, as the kit runs it: config from `env`, its own metrics. */
-async function inProcess<S extends ConfigSpec, C extends ServiceContext, V extends Service>(
-  name: string, spec: S, env: Env, makeContext: (config: ConfigOf<S>, o: KitOverrides) => Promise<C>, makeService: (ctx: C) => V,
-): Promise<Running<C, V>> {
-  const metrics = createMetrics({ service: name, defaultMetrics: false });
-  const { createLogger } = createLogging({ level: 'silent' });
-  const ctx = await makeContext(loadConfig(spec, env), { createLogger, logger: createLogger(name), metrics });
-  const svc = makeService(ctx);
-  await svc.start(new AbortController().signal);
-  return { ctx, svc, metrics, stop: async () => { await svc.drain(); await svc.stop(); await ctx.close(); } };
-}
-
-async function metric(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const m = metrics.registry.getSingleMetric(name);
-  if (!m) return 0;
-  const { values } = await m.get();
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
-}
-
-/** Polls until `check` holds, or fails naming `what` with the last state `check` reported. */
-async function eventually(what: string, timeoutMs: number, check: () => Promise<true | string>): Promise<number> {
-  const started = Date.now();
-  let last: string = 'not checked';
-  while (Date.now() - started < timeoutMs) {
-    const result = await check().catch((err: unknown) => `error: ${String(err)}`);
-    if (result === true) return Date.now() - started;
-    last = result;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms (last: ${last})`);
-}
-
 let net: Devnet;
 let dir: string;
 let bus: Bus;
 const ns = testNamespace('del');
-const running: Array<Running<unknown, Service>> = [];
-let scoring: Running<ScoringContext, ScoringService>;
-let matchmaker: Running<MatchmakerContext, MatchmakerService>;
+let scoring: InProcess<ScoringContext, ScoringService>;
+let matchmaker: InProcess<MatchmakerContext, MatchmakerService>;
 let project: DevnetAccount;
 let people: Record<'alice' | 'bob' | 'carol' | 'dave', DevnetAccount>;
+
+// Registered before the file's `after`: the services stop (last started first) before the bus and namespace go.
+const hooks = suiteHooks();
 
 before(async () => {
   net = await startDevnet();
@@ -90,24 +53,20 @@ before(async () => {
     BOTSKY_WAREHOUSE: `embedded:${join(dir, 'warehouse')}`, BOTSKY_PURGE_INTERVAL: `${PURGE_INTERVAL_MS}ms`, BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
     BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0', BOTSKY_MATCH_SEED: '3', BOTSKY_BATTLE_RATE: '0', BOTSKY_INGEST_URL: net.firehoseUrl,
   };
-  scoring = await inProcess('scoring', scoringConfigSpec, env, createScoringContext, (c) => scoringDefinition.createService(c) as ScoringService);
-  running.push(scoring);
-  matchmaker = await inProcess('matchmaker', matchmakerConfigSpec, env, createMatchmakerContext, createMatchmakerService);
-  running.push(matchmaker);
-  const ingest = await inProcess('ingest', ingestConfigSpec, env, ingestDefinition.createContext, (c) => ingestDefinition.createService(c) as IngestService);
-  running.push(ingest);
+  scoring = await startInProcess(hooks, { ...scoringDefinition, createService: (c: ScoringContext) => scoringDefinition.createService(c) as ScoringService }, env);
+  matchmaker = await startInProcess(hooks, { name: 'matchmaker', configSpec: matchmakerConfigSpec, createContext: createMatchmakerContext, createService: createMatchmakerService }, env);
+  const ingest = await startInProcess(hooks, { ...ingestDefinition, createService: (c: IngestContext) => ingestDefinition.createService(c) as IngestService }, env);
   await ingest.svc.whenConnected();
   for (const p of Object.values(people)) await p.agent.follow(project.did);
-  await eventually('everyone opted in', 30_000, async () => {
+  await eventually('everyone opted in', async () => {
     const states = await Promise.all(Object.values(people).map((p) => matchmaker.ctx.consent.read(p.did)));
-    return states.every((s) => s?.state === 'in') || JSON.stringify(states.map((s) => s?.state));
-  });
+    return states.every((s) => s?.state === 'in') || pending(JSON.stringify(states.map((s) => s?.state)));
+  }, { timeoutMs: 30_000, intervalMs: 200 });
 });
 
 after(async () => {
-  for (const r of running.reverse()) await r.stop().catch(() => undefined);
   await bus?.close();
-  await deleteNamespace(natsUrl(), ns).catch(() => undefined);
+  await deleteTestNamespace(ns).catch(() => undefined);
   await net?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -133,15 +92,15 @@ describe('deletions on the local network', () => {
     const event = create(NetworkEventSchema, { did: people.bob.did, uri: unknown, timeUs: nowUs(), payload: { case: 'delete', value: create(DeleteSchema, { collection: 'app.bsky.feed.post', rkey: '3kneverexisted' }) } });
     await bus.publish(SUBJECTS.networkDelete, new Uint8Array([0xff, 0x01, 0x02]));
     await bus.publish(SUBJECTS.networkDelete, encode(NetworkEventSchema, event));
-    await eventually('both bad deletes counted', 20_000, async () => {
-      const dead = await metric(scoring.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-network' });
-      const nothing = await metric(scoring.metrics, 'botsky_scoring_text_purges_total', { kind: 'post', result: 'nothing_stored' });
-      const forgotNothing = await metric(matchmaker.metrics, 'botsky_matchmaker_forgotten_total', { what: 'nothing' });
-      const undecodable = await metric(matchmaker.metrics, 'botsky_matchmaker_bad_events_total', { reason: 'undecodable' });
-      return (dead === 1 && nothing === 1 && forgotNothing >= 1 && undecodable === 1) || `dead ${dead}, nothing ${nothing}, forgot nothing ${forgotNothing}, undecodable ${undecodable}`;
-    });
-    assert.equal(await metric(scoring.metrics, 'botsky_scoring_text_purged_total'), 0, 'nothing purged');
-    assert.equal(await metric(scoring.metrics, 'botsky_scoring_text_purge_errors_total'), 0);
+    await eventually('both bad deletes counted', async () => {
+      const dead = await metricSum(scoring.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-network' });
+      const nothing = await metricSum(scoring.metrics, 'botsky_scoring_text_purges_total', { kind: 'post', result: 'nothing_stored' });
+      const forgotNothing = await metricSum(matchmaker.metrics, 'botsky_matchmaker_forgotten_total', { what: 'nothing' });
+      const undecodable = await metricSum(matchmaker.metrics, 'botsky_matchmaker_bad_events_total', { reason: 'undecodable' });
+      return (dead === 1 && nothing === 1 && forgotNothing >= 1 && undecodable === 1) || pending(`dead ${dead}, nothing ${nothing}, forgot nothing ${forgotNothing}, undecodable ${undecodable}`);
+    }, { timeoutMs: 20_000, intervalMs: 200 });
+    assert.equal(await metricSum(scoring.metrics, 'botsky_scoring_text_purged_total'), 0, 'nothing purged');
+    assert.equal(await metricSum(scoring.metrics, 'botsky_scoring_text_purge_errors_total'), 0);
   });
 
   it('a post deleted on the PDS leaves no text in any table, replica memory or KV entry within the bound', async () => {
@@ -149,21 +108,22 @@ describe('deletions on the local network', () => {
     await bob.agent.post({ text: 'bouldering on granite crags all weekend, climbing again soon' });
     const words = ['zephyrine', 'quokkavale', 'kestrelmoor'];
     const post = await alice.agent.post({ text: `Zephyrine quokkavale at the kestrelmoor crag: bouldering and climbing on granite` });
-    await eventually('the post seen by the warehouse, matchmaker and its decision', 30_000, async () => {
+    await eventually('the post seen by the warehouse, matchmaker and its decision', async () => {
       const where = await traces(words, [post.uri]);
       const needed = ['posts.text', `text ${post.uri}`, `profile ${alice.did}`, `${KV_BUCKETS.decisions}/${matchDecisionId(post.uri)}`];
-      return needed.every((n) => where.some((w) => w.startsWith(n))) || `found in ${JSON.stringify(where)}`;
-    });
+      return needed.every((n) => where.some((w) => w.startsWith(n))) || pending(`found in ${JSON.stringify(where)}`);
+    }, { timeoutMs: 30_000, intervalMs: 200 });
 
     await alice.agent.deletePost(post.uri);
-    const ms = await eventually('no trace of the deleted post', BOUND_MS, async () => {
+    const since = Date.now();
+    await eventually('no trace of the deleted post', async () => {
       const where = await traces(words, [post.uri]);
-      return where.length === 0 || `still in ${JSON.stringify(where)}`;
-    });
-    console.log(`post purged everywhere ${ms} ms after the delete (bound ${BOUND_MS} ms)`);
+      return where.length === 0 || pending(`still in ${JSON.stringify(where)}`);
+    }, { timeoutMs: BOUND_MS, intervalMs: 200 });
+    console.log(`post purged everywhere ${Date.now() - since} ms after the delete (bound ${BOUND_MS} ms)`);
     assert.equal(await postCount(post.uri), 1, 'the row stays, without its words');
-    assert.ok((await metric(scoring.metrics, 'botsky_scoring_text_purged_total', { table: 'posts' })) >= 1);
-    assert.equal(await metric(scoring.metrics, 'botsky_scoring_text_purges_total', { kind: 'post', result: 'purged' }), 1);
+    assert.ok((await metricSum(scoring.metrics, 'botsky_scoring_text_purged_total', { table: 'posts' })) >= 1);
+    assert.equal(await metricSum(scoring.metrics, 'botsky_scoring_text_purges_total', { kind: 'post', result: 'purged' }), 1);
     assert.ok(matchmaker.svc.state.people.get(alice.did), 'the author is still known, only the words went');
     assert.ok((await traces(['bouldering'], [])).length > 0, "bob's words are his own: they stay");
   });
@@ -174,10 +134,10 @@ describe('deletions on the local network', () => {
     const carolPosts = [await carol.agent.post({ text: 'Xylocarpa seedlings by the estuary' }), await carol.agent.post({ text: 'marramgrass holds the dunes together' })];
     const daveBefore = await dave.agent.post({ text: 'Ptarmigan tracks above the treeline' });
     const uris = [...carolPosts.map((p) => p.uri), daveBefore.uri];
-    await eventually('both accounts\' posts seen', 30_000, async () => {
+    await eventually('both accounts\' posts seen', async () => {
       const where = await traces([...carolWords, 'ptarmigan'], uris);
-      return (where.includes('posts.text') && uris.every((u) => where.includes(`text ${u}`))) || `found in ${JSON.stringify(where)}`;
-    });
+      return (where.includes('posts.text') && uris.every((u) => where.includes(`text ${u}`))) || pending(`found in ${JSON.stringify(where)}`);
+    }, { timeoutMs: 30_000, intervalMs: 200 });
 
     const res = await fetch(`${net.pdsUrl}/xrpc/com.atproto.admin.deleteAccount`, {
       method: 'POST', body: JSON.stringify({ did: carol.did }),
@@ -185,20 +145,21 @@ describe('deletions on the local network', () => {
     });
     assert.equal(res.status, 200, await res.text());
     await dave.agent.com.atproto.server.deactivateAccount({});
-    const ms = await eventually('no trace of either account\'s words', BOUND_MS, async () => {
+    const since = Date.now();
+    await eventually('no trace of either account\'s words', async () => {
       const where = await traces([...carolWords, 'ptarmigan'], uris);
-      return where.length === 0 || `still in ${JSON.stringify(where)}`;
-    });
-    console.log(`accounts purged everywhere ${ms} ms after the deletion and deactivation (bound ${BOUND_MS} ms)`);
+      return where.length === 0 || pending(`still in ${JSON.stringify(where)}`);
+    }, { timeoutMs: BOUND_MS, intervalMs: 200 });
+    console.log(`accounts purged everywhere ${Date.now() - since} ms after the deletion and deactivation (bound ${BOUND_MS} ms)`);
     for (const uri of uris) assert.equal(await postCount(uri), 1, 'rows stay');
     assert.equal(matchmaker.svc.state.people.get(carol.did), undefined);
 
     await dave.agent.com.atproto.server.activateAccount();
     const back = await dave.agent.post({ text: 'Lagopus back on the ridge' });
-    await eventually('what dave writes once back is kept', 30_000, async () => {
+    await eventually('what dave writes once back is kept', async () => {
       const where = await traces(['lagopus'], [back.uri]);
-      return (where.includes('posts.text') && where.includes(`text ${back.uri}`)) || `found in ${JSON.stringify(where)}`;
-    });
+      return (where.includes('posts.text') && where.includes(`text ${back.uri}`)) || pending(`found in ${JSON.stringify(where)}`);
+    }, { timeoutMs: 30_000, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 3 * PURGE_INTERVAL_MS));
     assert.ok((await traces(['lagopus'], [back.uri])).includes('posts.text'), 'no pass purges it later');
     assert.deepEqual(await traces(['ptarmigan'], uris), [], 'nor does the old text come back');

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { deleteNamespace } from '@botsky/bus';
-import { natsUrl, runNode } from '@botsky/kit/testing';
+import { deleteTestNamespace, natsUrl, runNode } from '@botsky/kit/testing';
 import type { DemoReport } from '../src/demo/report.ts';
 import { checkReport, checkWarehouse } from './demo-checks.ts';
 
@@ -24,7 +23,7 @@ describe('botsky demo over NATS JetStream', () => {
   });
   after(async () => {
     // Whatever happened, nothing is left on the shared server.
-    if (namespace) await deleteNamespace(natsUrl(), namespace);
+    if (namespace) await deleteTestNamespace(namespace);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -36,7 +35,7 @@ describe('botsky demo over NATS JetStream', () => {
     namespace = /^botsky demo: 5 services ready \(NATS at [^,]+, namespace (demo-[a-z0-9]+),/m.exec(exit.stdout)?.[1];
     assert.equal(exit.code, 0, exit.stderr);
     assert.ok(namespace, `the namespace is printed:\n${exit.stdout}`);
-    assert.deepEqual(await deleteNamespace(natsUrl(), namespace), [], 'the demo deleted its streams and buckets');
+    assert.deepEqual(await deleteTestNamespace(namespace), [], 'the demo deleted its streams and buckets');
 
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as DemoReport;
     checkReport(report, { seed: SEED, durationS: DURATION_S });

@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
-import { createBus, deleteNamespace, parseBusUrl } from '@botsky/bus';
+import { createBus, parseBusUrl } from '@botsky/bus';
 import {
   BotOutcomeSchema, LeaderboardService, NetworkEventSchema, OutcomeStatus, RatingMethod, SUBJECTS, decode, type BotOutcome, type Post,
 } from '@botsky/contracts';
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import type { DevnetAccount } from '@botsky/devnet';
-import { natsUrl, startServiceMain, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
+import { deleteTestNamespace, eventually, natsUrl, startServiceMain, suiteHooks, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
 import { networkEnv, startDemoNetwork, type DemoNetwork } from '../src/demo/network.ts';
 
 const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'] as const;
@@ -35,21 +35,6 @@ interface BotReply { uri: string; cid: string; parent: string; bot: string; text
 interface RecordFacet { index?: { byteStart?: number; byteEnd?: number }; features?: Array<{ $type?: string; did?: string }> }
 interface BoardBot { id: string; replies: number; impressions: number; likes: number }
 
-/** Polls `check` until it returns a value (not undefined), or fails naming `what`. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 /** The JSON a service logged with message `msg` (its first such line). */
 async function logged(proc: RunningChild, msg: string): Promise<Record<string, unknown>> {
@@ -97,8 +82,6 @@ async function botReplies(reader: DevnetAccount, net: DemoNetwork, parents: Read
 }
 
 describe('five services as five processes over NATS JetStream, the local network and embedded ClickHouse', () => {
-  const cleanups: Array<() => unknown> = [];
-  const hooks = { after: (fn: () => unknown) => void cleanups.push(fn) };
   const procs = new Map<Name, RunningChild>();
   const ns = testNamespace('five');
   let dir = '';
@@ -137,13 +120,15 @@ describe('five services as five processes over NATS JetStream, the local network
       proc.child.kill('SIGTERM');
       return [name, await proc.exited] as const;
     }));
-    for (const fn of cleanups) await fn();
     await net?.devnet.stop();
-    await deleteNamespace(natsUrl(), ns);
+    await deleteTestNamespace(ns);
     await rm(dir, { recursive: true, force: true });
     // Exit 0 means each drained within its deadline (past it, the kit ends the process with 1).
     for (const [name, exit] of exits) assert.equal(exit.code, 0, `${name} exited ${exit.code}/${exit.signal}\n${exit.stderr}`);
   });
+
+  // Registered after the `after` above, which ends the processes with SIGTERM first: a backstop (SIGKILL).
+  const hooks = suiteHooks();
 
   it('people who follow the project account post, and bots reply to them on the PDS', async () => {
     const n = net as DemoNetwork;
@@ -152,10 +137,10 @@ describe('five services as five processes over NATS JetStream, the local network
       const res = await p.agent.post({ text: `Post ${i}: anyone have tips for growing tomatoes and basil on a small balcony?` });
       posts.add(res.uri);
     }
-    const replies = await eventually('bot replies on the PDS', PIPELINE_MS, async () => {
+    const replies = await eventually('bot replies on the PDS', async () => {
       const found = await botReplies(people[0] as DevnetAccount, n, posts);
       return found.length > 0 ? found : undefined;
-    });
+    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
     assert.ok(replies.every((r) => posts.has(r.parent)), 'each reply answers one of the people’s posts');
   });
 
@@ -163,10 +148,10 @@ describe('five services as five processes over NATS JetStream, the local network
     const n = net as DemoNetwork;
     const handleOf = new Map(people.map((p) => [p.did, p.handle]));
     const authorOf = (uri: string) => uri.slice('at://'.length).split('/')[0];
-    const replies = await eventually('a bot reply that mentions someone', PIPELINE_MS, async () => {
+    const replies = await eventually('a bot reply that mentions someone', async () => {
       const found = await botReplies(people[0] as DevnetAccount, n, posts);
       return found.some((r) => r.mentions.length > 0) ? found : undefined;
-    });
+    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
     const bus = await createBus({ ...parseBusUrl(natsUrl()), namespace: ns });
     try {
       const events = new Map<string, Post>();
@@ -192,7 +177,7 @@ describe('five services as five processes over NATS JetStream, the local network
           const resolved = await (people[0] as DevnetAccount).agent.resolveHandle({ handle });
           assert.equal(resolved.data.did, m.did, 'the handle in the text resolves to the facet\'s DID');
         }
-        await eventually(`${r.uri} on the firehose (through ingest) and its outcome`, PIPELINE_MS, async () => (events.has(r.uri) && outcomes.has(r.uri) ? true : undefined));
+        await eventually(`${r.uri} on the firehose (through ingest) and its outcome`, async () => (events.has(r.uri) && outcomes.has(r.uri) ? true : undefined), { timeoutMs: PIPELINE_MS, intervalMs: 500 });
         assert.deepEqual(events.get(r.uri)?.mentions, r.mentions.map((x) => x.did), 'ingest read the same mention');
         const o = outcomes.get(r.uri) as BotOutcome;
         assert.equal(o.status, OutcomeStatus.REPLIED);
@@ -207,13 +192,13 @@ describe('five services as five processes over NATS JetStream, the local network
   });
 
   it('the feed serves bot replies over HTTP (impressions) and a person likes one', async () => {
-    const served = await eventually('a bot reply in getFeedSkeleton', PIPELINE_MS, async () => {
+    const served = await eventually('a bot reply in getFeedSkeleton', async () => {
       const url = `${feed.url}/xrpc/app.bsky.feed.getFeedSkeleton?feed=${encodeURIComponent(feed.feedUri)}&limit=30`;
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       assert.equal(res.status, 200);
       const uris = ((await res.json()) as { feed: { post: string }[] }).feed.map((item) => item.post);
       return uris.length > 0 ? uris : undefined;
-    });
+    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
     const replies = await botReplies(people[0] as DevnetAccount, net as DemoNetwork, posts);
     const liked = replies.filter((r) => served.includes(r.uri));
     assert.ok(liked.length > 0, `the feed serves bot replies: ${served.join(' ')}`);
@@ -221,12 +206,12 @@ describe('five services as five processes over NATS JetStream, the local network
   });
 
   it('the leaderboard counts replies, impressions and likes over HTTP', async () => {
-    const bots = await eventually('a bot with replies, impressions and likes on /v1/leaderboard', PIPELINE_MS, async () => {
+    const bots = await eventually('a bot with replies, impressions and likes on /v1/leaderboard', async () => {
       const res = await fetch(`http://127.0.0.1:${board.http}/v1/leaderboard`, { signal: AbortSignal.timeout(5000) });
       if (res.status !== 200) return undefined;
       const body = (await res.json()) as { bots: BoardBot[] };
       return body.bots.some((b) => b.replies > 0 && b.impressions > 0 && b.likes > 0) ? body.bots : undefined;
-    });
+    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
     const ids = new Set((net as DemoNetwork).bots.map((b) => b.id));
     assert.ok(bots.every((b) => ids.has(b.id)), `only registered bots: ${bots.map((b) => b.id).join(' ')}`);
   });

@@ -9,6 +9,7 @@ export * from './codec.ts';
 export * from './ids.ts';
 export * from './time.ts';
 export * from './bot-controls.ts';
+export * from './roster.ts';
 
 export * from './gen/botsky/v1/common_pb.ts';
 export * from './gen/botsky/v1/network_pb.ts';
@@ -22,4 +23,4 @@ export * from './gen/botsky/v1/bot_pb.ts';
 // The protobuf-es functions every user of the messages needs, so services depend on this
 // package alone and always on the runtime version the code was generated for.
 export { clone, create, equals, fromJson, isMessage, toJson } from '@bufbuild/protobuf';
-export type { JsonValue, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+export type { DescMessage, JsonValue, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';

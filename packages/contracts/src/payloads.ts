@@ -20,6 +20,8 @@ export const SUBJECT_SCHEMAS = {
   [SUBJECTS.networkProfile]: NetworkEventSchema,
   [SUBJECTS.networkAccount]: NetworkEventSchema,
   [SUBJECTS.networkIdentity]: NetworkEventSchema,
+  [SUBJECTS.networkListBlock]: NetworkEventSchema,
+  [SUBJECTS.networkListItem]: NetworkEventSchema,
   [SUBJECTS.replyTask]: ReplyTaskSchema,
   [SUBJECTS.matchDecision]: MatchDecisionSchema,
   [SUBJECTS.botOutcome]: BotOutcomeSchema,
@@ -48,6 +50,8 @@ const NETWORK_SUBJECTS = {
   profile: SUBJECTS.networkProfile,
   account: SUBJECTS.networkAccount,
   identity: SUBJECTS.networkIdentity,
+  listBlock: SUBJECTS.networkListBlock,
+  listItem: SUBJECTS.networkListItem,
 } as const satisfies Record<NonNullable<NetworkEvent['payload']['case']>, Subject>;
 
 /** The subject a network event is published on, from its payload; throws if none is set. */

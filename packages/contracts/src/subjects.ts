@@ -26,9 +26,19 @@ export const SUBJECTS = {
   networkProfile: 'botsky.network.profile',
   networkAccount: 'botsky.network.account',
   networkIdentity: 'botsky.network.identity',
+  // List blocks and list items get subjects of their own, as every payload kind does, rather than
+  // riding on networkBlock: what that subject carries names the blocked account, a list block names
+  // a list (whose members come from the list owner's listitem records), and whoever counts blocks
+  // (scoring's harm figures: blocks of a bot) must not count a list subscription as one.
+  networkListBlock: 'botsky.network.listblock',
+  networkListItem: 'botsky.network.listitem',
   replyTask: 'botsky.tasks.reply',
   matchDecision: 'botsky.tasks.decision',
   botOutcome: 'botsky.outcomes.reply',
+  /**
+   * One Impression. Published by no service since the feed sends pages (feedImpressionPage); kept
+   * because scoring still records single impressions (older messages, other producers, tests).
+   */
   feedImpression: 'botsky.feed.impression',
   /** One ImpressionPage per getFeedSkeleton response (what the feed publishes). */
   feedImpressionPage: 'botsky.feed.page',
@@ -66,6 +76,8 @@ export const KV_BUCKETS = {
   decisions: 'botsky_decisions',
   /** operators' switches for the bots (which are paused), written by `botsky bots`; see bot-controls.ts. */
   controls: 'botsky_controls',
+  /** bot-runner's write- and login-budget ledgers, one key per account each, shared by every replica. */
+  budgets: 'botsky_budgets',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

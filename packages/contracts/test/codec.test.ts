@@ -100,6 +100,7 @@ test('every subject has a schema, and network events map to their subject', () =
   assert.deepEqual(subjects, [
     SUBJECTS.networkPost, SUBJECTS.networkLike, SUBJECTS.networkRepost, SUBJECTS.networkFollow, SUBJECTS.networkBlock,
     SUBJECTS.networkDelete, SUBJECTS.networkProfile, SUBJECTS.networkAccount, SUBJECTS.networkIdentity,
+    SUBJECTS.networkListBlock, SUBJECTS.networkListItem,
   ]);
   for (const subject of subjects) assert.equal(SUBJECT_SCHEMAS[subject], NetworkEventSchema);
   assert.throws(() => networkSubject(create(NetworkEventSchema, { did: 'did:plc:x' })), /has no payload/);

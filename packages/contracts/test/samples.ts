@@ -53,6 +53,8 @@ export const networkEvents: NetworkEvent[] = [
   event({ case: 'profile', value: { displayName: 'Alice', description: 'climber, rustacean', selfLabels: ['bot'] } }),
   event({ case: 'account', value: { active: true, status: AccountStatus.DEACTIVATED } }),
   event({ case: 'identity', value: { handle: 'alice.test' } }),
+  event({ case: 'listBlock', value: { listUri: `at://${BOB}/app.bsky.graph.list/3kmodlist`, createdAtUs: T } }),
+  event({ case: 'listItem', value: { listUri: `at://${ALICE}/app.bsky.graph.list/3kmodlist`, subjectDid: BOB, createdAtUs: T } }),
 ];
 
 const candidate = create(MentionCandidateSchema, {

@@ -1,17 +1,16 @@
-// CAR v1 reader that indexes blocks by position in the input: nothing is copied, nothing is
-// hashed, and a block is only decoded when an op asks for it.
-import { decodeCbor } from './cbor.ts';
-import { CidLink, cidEnd, readVarint, sameBytes, varintEnd } from './cid.ts';
+// CAR v1 blocks through @atcute/car's reader: every block is a view into the input (nothing is
+// copied or hashed here), indexed by its CID bytes, and only decoded when an op asks for it.
+import { fromUint8Array } from '@atcute/car';
+import { CidLinkWrapper } from '@atcute/cbor';
+import { CidLink, sameBytes } from './cid.ts';
 import { DecodeError, garbled, truncated } from './errors.ts';
 
 export interface CarIndex {
-  buf: Uint8Array;
   /** The first root: for a commit or sync CAR, the commit block. */
   root: CidLink;
-  /** For block i: its CID is buf[cidStart[i], dataStart[i]), its bytes buf[dataStart[i], dataEnd[i]). */
-  cidStart: number[];
-  dataStart: number[];
-  dataEnd: number[];
+  /** Block i: its CID is cids[i] (binary), its bytes blocks[i]. */
+  cids: Uint8Array[];
+  blocks: Uint8Array[];
   /** Block indexes by the last 4 bytes of their CID, built only for large CARs. */
   byTail: Map<number, number[]> | null;
 }
@@ -22,67 +21,53 @@ const SCAN_LIMIT = 32;
 
 export function indexCar(buf: Uint8Array): CarIndex {
   if (buf.length === 0) throw truncated('empty CAR');
-  const headerLength = readVarint(buf, 0, buf.length);
-  const headerStart = varintEnd;
-  const headerEnd = headerStart + headerLength;
-  if (headerEnd > buf.length) throw truncated('CAR header runs past the end');
-  const root = readHeader(buf, headerStart, headerEnd);
-  const car: CarIndex = { buf, root, cidStart: [], dataStart: [], dataEnd: [], byTail: null };
-  let pos = headerEnd;
-  while (pos < buf.length) {
-    const sectionLength = readVarint(buf, pos, buf.length);
-    const sectionStart = varintEnd;
-    const sectionEnd = sectionStart + sectionLength;
-    if (sectionEnd > buf.length) throw truncated('CAR block runs past the end');
-    car.cidStart.push(sectionStart);
-    car.dataStart.push(cidEnd(buf, sectionStart, sectionEnd));
-    car.dataEnd.push(sectionEnd);
-    pos = sectionEnd;
-  }
-  return car;
-}
-
-function readHeader(buf: Uint8Array, start: number, end: number): CidLink {
-  let header: unknown;
   try {
-    header = decodeCbor(buf, start, end);
+    const reader = fromUint8Array(buf);
+    const first = reader.roots[0];
+    if (!(first instanceof CidLinkWrapper)) throw garbled('CAR header has no root CID');
+    const car: CarIndex = { root: new CidLink(first.bytes), cids: [], blocks: [], byTail: null };
+    for (const entry of reader) {
+      car.cids.push(entry.cid.bytes);
+      car.blocks.push(entry.bytes);
+    }
+    return car;
   } catch (err) {
-    // Inside the CAR a short header is a malformed CAR, whatever the CBOR reader says.
-    if (err instanceof DecodeError) throw garbled(`CAR header: ${err.message}`, err);
-    throw err;
+    if (err instanceof DecodeError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    // The reader's one message for a header or block that runs past the end of the input.
+    if (message === 'unexpected end of data') throw truncated('CAR runs past the end');
+    throw garbled(`not a CAR v1 of atproto blocks: ${message}`, err);
   }
-  const h = header as { version?: unknown; roots?: unknown } | null;
-  if (typeof h !== 'object' || h === null || h.version !== 1) throw garbled('not a CAR v1 header');
-  const root = Array.isArray(h.roots) ? h.roots[0] : undefined;
-  if (!(root instanceof CidLink)) throw garbled('CAR header has no root CID');
-  return root;
 }
 
 /** Index of the block with this CID, or -1. */
 export function findBlock(car: CarIndex, cid: CidLink): number {
   const want = cid.bytes;
-  const { buf, cidStart, dataStart } = car;
-  if (cidStart.length <= SCAN_LIMIT) {
-    for (let i = 0; i < cidStart.length; i++) {
-      if (sameBytes(want, buf, cidStart[i]!, dataStart[i]!)) return i;
+  const { cids } = car;
+  if (cids.length <= SCAN_LIMIT) {
+    for (let i = 0; i < cids.length; i++) {
+      const have = cids[i]!;
+      if (sameBytes(want, have, 0, have.length)) return i;
     }
     return -1;
   }
-  car.byTail ??= tailIndex(car);
-  for (const i of car.byTail.get(tail(want, want.length)) ?? []) {
-    if (sameBytes(want, buf, cidStart[i]!, dataStart[i]!)) return i;
+  car.byTail ??= tailIndex(cids);
+  for (const i of car.byTail.get(tail(want)) ?? []) {
+    const have = cids[i]!;
+    if (sameBytes(want, have, 0, have.length)) return i;
   }
   return -1;
 }
 
-function tail(bytes: Uint8Array, end: number): number {
+function tail(bytes: Uint8Array): number {
+  const end = bytes.length;
   return ((bytes[end - 4]! << 24) | (bytes[end - 3]! << 16) | (bytes[end - 2]! << 8) | bytes[end - 1]!) >>> 0;
 }
 
-function tailIndex(car: CarIndex): Map<number, number[]> {
+function tailIndex(cids: Uint8Array[]): Map<number, number[]> {
   const map = new Map<number, number[]>();
-  for (let i = 0; i < car.cidStart.length; i++) {
-    const key = tail(car.buf, car.dataStart[i]!);
+  for (let i = 0; i < cids.length; i++) {
+    const key = tail(cids[i]!);
     const list = map.get(key);
     if (list) list.push(i);
     else map.set(key, [i]);
@@ -91,5 +76,5 @@ function tailIndex(car: CarIndex): Map<number, number[]> {
 }
 
 export function blockBytes(car: CarIndex, index: number): Uint8Array {
-  return car.buf.subarray(car.dataStart[index], car.dataEnd[index]);
+  return car.blocks[index]!;
 }

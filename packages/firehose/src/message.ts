@@ -1,9 +1,9 @@
 // A subscribeRepos frame is two DAG-CBOR values back to back: a header {op, t} and a body. This
 // module checks both against the com.atproto.sync.subscribeRepos lexicon and returns a typed
 // message; the blocks CAR is left as bytes until an op needs it.
-import { CborReader, readValue } from './cbor.ts';
+import { decodeCbor, decodeCborFirst } from './cbor.ts';
 import { CidLink } from './cid.ts';
-import { DecodeError, garbled } from './errors.ts';
+import { DecodeError } from './errors.ts';
 import { isMap } from './record-fields.ts';
 import { isDid, isHandle, parseDatetimeUs } from './syntax.ts';
 
@@ -43,10 +43,8 @@ type Body = Record<string, unknown>;
 const MAX_OPS = 200; // the lexicon's limit on ops per commit
 
 export function parseMessage(bytes: Uint8Array, ctx: FrameContext): Message {
-  const r = new CborReader(bytes);
-  const header = readValue(r, 0);
-  const body = readValue(r, 0);
-  if (r.pos !== bytes.length) throw garbled(`${bytes.length - r.pos} trailing bytes after the frame body`);
+  const { value: header, rest } = decodeCborFirst(bytes);
+  const body = decodeCbor(rest); // the body fills the rest: trailing bytes are garbled
   if (!isMap(header)) throw invalidFrame('header is not a map');
   if (!isMap(body)) throw invalidFrame('body is not a map');
   if (header.op === -1) return { type: 'error', name: str(body, 'error'), message: optStr(body, 'message') };

@@ -49,6 +49,12 @@ export function checkDid(v: unknown, field: string): string {
   return v;
 }
 
+export function checkAtUri(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw invalid(`${field} is ${describe(v)}, not an at-uri string`);
+  if (!isAtUri(v)) throw invalid(`${field} is not an at-uri`);
+  return v;
+}
+
 export function checkInteger(v: unknown, field: string, min: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalid(`${field} is ${describe(v)}, not integer`);
   if (v < min) throw invalid(`${field} is below ${min}`);

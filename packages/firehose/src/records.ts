@@ -1,7 +1,8 @@
-// Per-collection record checks and normalisation: the six collections BotSky keeps.
+// Per-collection record checks and normalisation: the eight collections BotSky keeps.
 import { postEvent } from './post.ts';
 import {
   type LexMap,
+  checkAtUri,
   checkDatetime,
   checkDid,
   checkStrongRef,
@@ -21,6 +22,8 @@ const NORMALISERS: Record<Collection, Normalise> = {
   'app.bsky.feed.repost': (rec, m) => subjectRefEvent('repost', rec, m),
   'app.bsky.graph.follow': (rec, m) => subjectDidEvent('follow', rec, m),
   'app.bsky.graph.block': (rec, m) => subjectDidEvent('block', rec, m),
+  'app.bsky.graph.listblock': listBlockEvent,
+  'app.bsky.graph.listitem': listItemEvent,
   'app.bsky.actor.profile': profileEvent,
 };
 
@@ -52,6 +55,19 @@ function subjectDidEvent(kind: 'follow' | 'block', rec: LexMap, m: RecordMeta): 
   const subject = checkDid(rec.subject, 'subject');
   const createdAt = checkDatetime(rec.createdAt, 'createdAt');
   return { kind, seq: m.seq, did: m.did, rev: m.rev, timeUs: m.timeUs, action: m.action, uri: m.uri, cid: m.cid, subject, createdAt };
+}
+
+function listBlockEvent(rec: LexMap, m: RecordMeta): RecordEvent {
+  const list = checkAtUri(rec.subject, 'subject');
+  const createdAt = checkDatetime(rec.createdAt, 'createdAt');
+  return { kind: 'listblock', seq: m.seq, did: m.did, rev: m.rev, timeUs: m.timeUs, action: m.action, uri: m.uri, cid: m.cid, list, createdAt };
+}
+
+function listItemEvent(rec: LexMap, m: RecordMeta): RecordEvent {
+  const subject = checkDid(rec.subject, 'subject');
+  const list = checkAtUri(rec.list, 'list');
+  const createdAt = checkDatetime(rec.createdAt, 'createdAt');
+  return { kind: 'listitem', seq: m.seq, did: m.did, rev: m.rev, timeUs: m.timeUs, action: m.action, uri: m.uri, cid: m.cid, list, subject, createdAt };
 }
 
 function profileEvent(rec: LexMap, m: RecordMeta): RecordEvent {

@@ -8,6 +8,8 @@ export type Collection =
   | 'app.bsky.feed.repost'
   | 'app.bsky.graph.follow'
   | 'app.bsky.graph.block'
+  | 'app.bsky.graph.listblock'
+  | 'app.bsky.graph.listitem'
   | 'app.bsky.actor.profile';
 
 /**
@@ -97,6 +99,24 @@ export interface BlockEvent extends RecordMeta {
   createdAt: string;
 }
 
+/** A list block: the author blocks every member of the list (the list owner's listitem records). */
+export interface ListBlockEvent extends RecordMeta {
+  kind: 'listblock';
+  /** The blocked list's at:// URI (an app.bsky.graph.list record). */
+  list: string;
+  createdAt: string;
+}
+
+/** A list item: the author, the list's owner, puts an account on one of their lists. */
+export interface ListItemEvent extends RecordMeta {
+  kind: 'listitem';
+  /** The list's at:// URI. */
+  list: string;
+  /** The DID of the account put on the list. */
+  subject: string;
+  createdAt: string;
+}
+
 export interface ProfileEvent extends RecordMeta {
   kind: 'profile';
   displayName: string | null;
@@ -123,7 +143,7 @@ export interface AccountEvent extends EventMeta {
   status: string | null;
 }
 
-export type RecordEvent = PostEvent | LikeEvent | RepostEvent | FollowEvent | BlockEvent | ProfileEvent;
+export type RecordEvent = PostEvent | LikeEvent | RepostEvent | FollowEvent | BlockEvent | ListBlockEvent | ListItemEvent | ProfileEvent;
 export type NetworkEvent = RecordEvent | DeleteEvent | IdentityEvent | AccountEvent;
 
 export type RejectReason =

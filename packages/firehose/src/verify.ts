@@ -2,7 +2,7 @@
 // commit CID, it belongs to the frame's repo and rev, and its signature verifies against the
 // account's key. The per-op MST proofs are then checked in commit.ts, against `data`.
 import { type CarIndex, blockBytes, findBlock } from './car.ts';
-import { CborReader, decodeCbor, readArg, readKey, skipValue } from './cbor.ts';
+import { decodeCbor, encodeCbor } from './cbor.ts';
 import { CidLink, cidMatches } from './cid.ts';
 import { DecodeError, KeyResolutionError } from './errors.ts';
 import type { KeyCache } from './key-cache.ts';
@@ -59,34 +59,10 @@ function readCommit(msg: CommitMessage, car: CarIndex): SignedCommit {
   if (rev !== msg.rev) throw badProof('the commit rev is not the frame rev');
   if (!(data instanceof CidLink)) throw badProof('the commit has no data CID');
   if (!(sig instanceof Uint8Array)) throw badProof('the commit has no signature');
-  return { data, sig, unsigned: withoutSig(bytes) };
-}
-
-/**
- * The signed bytes are the commit's canonical encoding without its `sig` entry. The block is
- * already canonical (its hash was checked), so dropping that entry's bytes and decrementing the
- * map length gives them exactly, without re-encoding.
- */
-function withoutSig(bytes: Uint8Array): Uint8Array {
-  const r = new CborReader(bytes);
-  const initial = bytes[r.pos++]!;
-  const count = readArg(r, initial & 31);
-  if (initial >>> 5 !== 5 || count < 1 || count > 24) throw badProof('the commit block is not a small map');
-  const bodyStart = r.pos;
-  let sigStart = -1;
-  let sigEnd = -1;
-  for (let i = 0; i < count; i++) {
-    const entryStart = r.pos;
-    const key = readKey(r);
-    skipValue(r, 0);
-    if (key === 'sig') [sigStart, sigEnd] = [entryStart, r.pos];
-  }
-  if (sigStart < 0) throw badProof('the commit has no signature');
-  const out = new Uint8Array(1 + bytes.length - bodyStart - (sigEnd - sigStart));
-  out[0] = 0xa0 | (count - 1);
-  out.set(bytes.subarray(bodyStart, sigStart), 1);
-  out.set(bytes.subarray(sigEnd), 1 + sigStart - bodyStart);
-  return out;
+  // The signed bytes are the canonical encoding of the commit without its `sig` entry, as
+  // @atproto/repo computes them.
+  const { sig: _sig, ...unsigned } = value;
+  return { data, sig, unsigned: encodeCbor(unsigned) };
 }
 
 function badProof(detail: string): DecodeError {

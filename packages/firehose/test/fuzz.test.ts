@@ -7,7 +7,7 @@ import { createRandom, type Random } from '../scripts/fixture-content.ts';
 import { fixtureKeyCache, loadFrames } from './fixture.ts';
 
 const REASONS = new Set(['truncated', 'garbled', 'oversized', 'invalid-frame', 'invalid-record', 'missing-block', 'bad-signature', 'bad-proof', 'unknown-key', 'unknown-type', 'unknown-op']);
-const KINDS = new Set(['post', 'like', 'repost', 'follow', 'block', 'profile', 'delete', 'identity', 'account']);
+const KINDS = new Set(['post', 'like', 'repost', 'follow', 'block', 'listblock', 'listitem', 'profile', 'delete', 'identity', 'account']);
 
 let frames: Uint8Array[];
 let keys: KeyCache;

@@ -39,6 +39,24 @@ test('a like, a post with a mention, a delete, identity and account events', () 
   assert.deepEqual(events(account), [{ kind: 'account', ...meta, rev: '', active: false, status: 'deactivated' }]);
 });
 
+test('a list block and a list item, and their deletes', () => {
+  const list = 'at://did:plc:wa7b35aakoll7hugkrjtf3xf/app.bsky.graph.list/3l3pte3p2e325';
+  const at = '2024-09-09T19:46:02.102Z';
+  const meta = { seq: timeUs, did, rev: '3l3qo2vutsw2b', timeUs, action: 'create', cid };
+  const block = decodeJetstream(commit('app.bsky.graph.listblock', { $type: 'app.bsky.graph.listblock', subject: list, createdAt: at }));
+  assert.deepEqual(events(block), [{ kind: 'listblock', ...meta, uri: `at://${did}/app.bsky.graph.listblock/3l3qo2vuowo2b`, list, createdAt: at }]);
+  const own = `at://${did}/app.bsky.graph.list/3l3pte3p2e326`;
+  const item = decodeJetstream(commit('app.bsky.graph.listitem', { $type: 'app.bsky.graph.listitem', subject: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz', list: own, createdAt: at }));
+  assert.deepEqual(events(item), [{ kind: 'listitem', ...meta, uri: `at://${did}/app.bsky.graph.listitem/3l3qo2vuowo2b`, list: own, subject: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz', createdAt: at }]);
+  for (const collection of ['app.bsky.graph.listblock', 'app.bsky.graph.listitem']) {
+    const del = decodeJetstream(JSON.stringify({ did, time_us: timeUs, kind: 'commit', commit: { rev: '3l3qo2vutsw2c', operation: 'delete', collection, rkey: '3l3qo2vuowo2b' } }));
+    assert.deepEqual(events(del), [{ kind: 'delete', seq: timeUs, did, rev: '3l3qo2vutsw2c', timeUs, uri: `at://${did}/${collection}/3l3qo2vuowo2b`, collection }]);
+  }
+  const bad = decodeJetstream(commit('app.bsky.graph.listitem', { $type: 'app.bsky.graph.listitem', subject: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz', list: 42, createdAt: at }));
+  assert.ok(bad.ok);
+  assert.deepEqual(bad.rejected.map((x) => [x.reason, x.detail]), [['invalid-record', 'list is number, not an at-uri string']]);
+});
+
 test('other collections are ignored', () => {
   const r = decodeJetstream(commit('app.bsky.feed.threadgate', { $type: 'app.bsky.feed.threadgate' }));
   assert.ok(r.ok);

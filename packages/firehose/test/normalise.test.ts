@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createKeyCache, decodeFrame, decodeFrameVerified, type Decoded } from '../src/index.ts';
 import { type TestRepo, commitFrame, createTestRepo, messageFrame } from './frame-builder.ts';
+import { comparable, referenceEvents } from './reference.ts';
 
 let alice: TestRepo;
 const bob = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
@@ -103,6 +104,53 @@ test('likes, reposts, follows, blocks, profiles, updates and deletes', async () 
     ['delete', null, 'app.bsky.graph.follow'],
   ]);
   assert.equal(later.ignored, 1);
+});
+
+test('list blocks and list items (created, then deleted), as @atproto/sync reads them; a bad one is rejected alone', async () => {
+  const list = `at://${bob}/app.bsky.graph.list/3l3qo2vuowo2h`;
+  const own = `at://${alice.did}/app.bsky.graph.list/3l3qo2vuowo2i`;
+  const { frame } = await commitFrame(alice, [
+    { action: 'create', collection: 'app.bsky.graph.listblock', rkey: '3l3qo2vuowo2j', record: { $type: 'app.bsky.graph.listblock', subject: list, createdAt: at } },
+    { action: 'create', collection: 'app.bsky.graph.list', rkey: '3l3qo2vuowo2i', record: { $type: 'app.bsky.graph.list', purpose: 'app.bsky.graph.defs#modlist', name: 'spam', createdAt: at } },
+    { action: 'create', collection: 'app.bsky.graph.listitem', rkey: '3l3qo2vuowo2k', record: { $type: 'app.bsky.graph.listitem', subject: bob, list: own, createdAt: at } },
+  ]);
+  const r = decodeFrame(frame);
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.rejected, []);
+  const uri = (path: string) => `at://${alice.did}/${path}`;
+  assert.deepEqual(r.events.map((e) => {
+    const { seq: _s, did: _d, rev: _r, timeUs: _t, cid: _c, ...rest } = e as unknown as Record<string, unknown>;
+    return rest;
+  }), [
+    { kind: 'listblock', action: 'create', uri: uri('app.bsky.graph.listblock/3l3qo2vuowo2j'), list, createdAt: at },
+    { kind: 'listitem', action: 'create', uri: uri('app.bsky.graph.listitem/3l3qo2vuowo2k'), list: own, subject: bob, createdAt: at },
+  ]);
+  assert.equal(r.ignored, 1, 'the list record itself is not kept');
+  assert.deepEqual(r.events.map(comparable), await referenceEvents(frame));
+
+  const gone = await decodeWrites([
+    { action: 'delete', collection: 'app.bsky.graph.listblock', rkey: '3l3qo2vuowo2j' },
+    { action: 'delete', collection: 'app.bsky.graph.listitem', rkey: '3l3qo2vuowo2k' },
+  ]);
+  assert.deepEqual(gone.events.map((e) => [e.kind, 'collection' in e ? e.collection : null, 'uri' in e ? e.uri : null]), [
+    ['delete', 'app.bsky.graph.listblock', uri('app.bsky.graph.listblock/3l3qo2vuowo2j')],
+    ['delete', 'app.bsky.graph.listitem', uri('app.bsky.graph.listitem/3l3qo2vuowo2k')],
+  ]);
+
+  const bad = await commitFrame(alice, [
+    { action: 'create', collection: 'app.bsky.graph.listblock', rkey: '3l3qo2vuowo2l', record: { $type: 'app.bsky.graph.listblock', subject: 'not a uri', createdAt: at } },
+    { action: 'create', collection: 'app.bsky.graph.listitem', rkey: '3l3qo2vuowo2m', record: { $type: 'app.bsky.graph.listitem', subject: bob, createdAt: at } },
+    { action: 'create', collection: 'app.bsky.graph.listitem', rkey: '3l3qo2vuowo2n', record: { $type: 'app.bsky.graph.listitem', subject: 'bob', list: own, createdAt: at } },
+    { action: 'create', collection: 'app.bsky.graph.listitem', rkey: '3l3qo2vuowo2o', record: { $type: 'app.bsky.graph.listitem', subject: bob, list: own, createdAt: at } },
+  ]);
+  const b = decodeFrame(bad.frame);
+  assert.ok(b.ok);
+  assert.deepEqual(b.rejected.map((x) => [x.reason, x.detail]), [
+    ['invalid-record', 'subject is not an at-uri'],
+    ['invalid-record', 'list is undefined, not an at-uri string'],
+    ['invalid-record', 'subject is not a DID'],
+  ]);
+  assert.deepEqual(b.events.map((e) => ('uri' in e ? e.uri : null)), [uri('app.bsky.graph.listitem/3l3qo2vuowo2o')]);
 });
 
 test('identity and account messages; #sync is ignored', () => {

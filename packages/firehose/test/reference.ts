@@ -12,6 +12,8 @@ const KINDS: Record<string, string> = {
   'app.bsky.feed.repost': 'repost',
   'app.bsky.graph.follow': 'follow',
   'app.bsky.graph.block': 'block',
+  'app.bsky.graph.listblock': 'listblock',
+  'app.bsky.graph.listitem': 'listitem',
   'app.bsky.actor.profile': 'profile',
 };
 
@@ -58,6 +60,10 @@ function expected(evt: CommitEvt): Rec {
     case 'app.bsky.graph.follow':
     case 'app.bsky.graph.block':
       return { ...rec, subject: r.subject, createdAt: r.createdAt };
+    case 'app.bsky.graph.listblock':
+      return { ...rec, list: r.subject, createdAt: r.createdAt };
+    case 'app.bsky.graph.listitem':
+      return { ...rec, list: r.list, subject: r.subject, createdAt: r.createdAt };
     default:
       return { ...rec, displayName: r.displayName ?? null, description: r.description ?? null, selfLabels: labels(r) };
   }

@@ -4,8 +4,8 @@
 // service adds its own environment, checks and bad configs.
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { deleteNamespace } from '@botsky/bus';
-import { natsUrl, runNode, startServiceMain, testNamespace, type ServiceMainRun } from './test-processes.ts';
+import { runNode, startServiceMain, type ServiceMainRun } from './test-processes.ts';
+import { deleteTestNamespace, natsUrl, testNamespace } from './testing/namespace.ts';
 
 export interface BadConfigCase {
   /** The test's title. */
@@ -38,7 +38,7 @@ export function describeServiceMain(suite: ServiceMainSuite, more?: () => void):
   describe(`${name} main`, { concurrency: true }, () => {
     it('connects to the bus, is ready, and exits 0 on SIGTERM within the deadline', async (t) => {
       const ns = testNamespace();
-      t.after(() => deleteNamespace(natsUrl(), ns));
+      t.after(() => deleteTestNamespace(ns));
       const own = (await suite.env?.(t)) ?? {};
       const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_DRAIN_TIMEOUT_MS: '5000', ...own };
       const run = await startServiceMain(t, main, env);

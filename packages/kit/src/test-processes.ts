@@ -1,5 +1,5 @@
-// Helpers for tests that run a service's main as a real child process, and the test NATS and
-// namespaces (exported as `@botsky/kit/testing`, testing.ts).
+// Helpers for tests that run a service's main as a real child process (exported as
+// `@botsky/kit/testing`, testing.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Exit {
@@ -65,16 +65,6 @@ export async function waitFor200(url: string, opts: { timeoutMs: number; child?:
   }
   const out = opts.child?.output();
   throw new Error(`${url} not 200 within ${opts.timeoutMs} ms (last: ${last})\n${out?.stderr ?? ''}${out?.stdout ?? ''}`);
-}
-
-/** The NATS server the tests use: NATS_URL, or the local default. */
-export function natsUrl(): string {
-  return process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-}
-
-/** A namespace no other test run uses, so runs sharing one NATS never see each other. */
-export function testNamespace(prefix = 't'): string {
-  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** Waits until the child's stdout matches `pattern`; throws when it exits first or time runs out. */

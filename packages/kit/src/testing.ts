@@ -1,4 +1,10 @@
-// `@botsky/kit/testing`: what the test suites share. Child processes, the test NATS and its
-// namespaces (test-processes.ts), and the tests every service's main gets (service-main-suite.ts).
+// `@botsky/kit/testing`: the one test harness every suite uses. Polling (testing/eventually.ts),
+// reading a metric (testing/metrics.ts), a service in this process that is always stopped
+// (testing/in-process.ts), the test NATS and its namespaces (testing/namespace.ts), child
+// processes (test-processes.ts), and the tests every service's main gets (service-main-suite.ts).
+export * from './testing/eventually.ts';
+export * from './testing/metrics.ts';
+export * from './testing/in-process.ts';
+export * from './testing/namespace.ts';
 export * from './test-processes.ts';
 export { describeServiceMain, type BadConfigCase, type ServiceMainSuite } from './service-main-suite.ts';

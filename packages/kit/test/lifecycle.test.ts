@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it, type TestContext } from 'node:test';
+import { eventually } from '@botsky/kit/testing';
 import { opsUrlFromLog, runNode, waitFor200, type RunningChild } from '../src/testing.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/fake-service.ts', import.meta.url));
@@ -82,7 +83,7 @@ describe('lifecycle of a service process', { concurrency: 4 }, () => {
     // Back to back: the same request delivered twice, ignored. A second later: someone insisting.
     proc.child.kill('SIGTERM');
     proc.child.kill('SIGTERM');
-    await waitUntil(() => proc.output().stdout.includes('"draining"'));
+    await eventually('the "draining" log line', () => proc.output().stdout.includes('"draining"'), { timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 1200));
     assert.equal(proc.child.exitCode, null, 'still draining');
     proc.child.kill('SIGINT');
@@ -154,10 +155,3 @@ describe('lifecycle of a service process', { concurrency: 4 }, () => {
   });
 });
 
-async function waitUntil(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

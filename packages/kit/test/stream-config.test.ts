@@ -2,7 +2,8 @@
 // service's bus creates on the real NATS server (NATS_URL) carries them.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_STREAM_LIMITS, TOPOLOGY, deleteNamespace, namespaceStreamLimits } from '@botsky/bus';
+import { DEFAULT_STREAM_LIMITS, TOPOLOGY, namespaceStreamLimits } from '@botsky/bus';
+import { deleteTestNamespace } from '@botsky/kit/testing';
 import { ConfigError, bytes, duration, loadConfig } from '../src/config.ts';
 import { commonConfigSpec } from '../src/common-config.ts';
 import { openBus } from '../src/context.ts';
@@ -49,7 +50,7 @@ describe('stream limit variables', () => {
 
 describe("a service's bus on NATS", () => {
   const ns = testNamespace('kitstreams');
-  after(() => deleteNamespace(natsUrl(), ns));
+  after(() => deleteTestNamespace(ns));
 
   it('creates every stream with the configured max age and max bytes', async () => {
     const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_STREAM_NETWORK_MAX_BYTES: '64MiB', BOTSKY_STREAM_TASKS_MAX_AGE: '36h' };

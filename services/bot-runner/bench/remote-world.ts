@@ -38,5 +38,5 @@ export async function startRemoteWorld(hooks: TestHooks, names: readonly string[
   }
   // Only the URLs of the network are used by the helpers; the rest belongs to the other process.
   const net = { ...devnet, handleDomain: '.test' } as unknown as Devnet;
-  return { net, namespace, bus, accounts };
+  return { net, namespace, bus, accounts, hooks };
 }

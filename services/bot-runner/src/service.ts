@@ -17,9 +17,6 @@ import { createModerator } from './moderation/moderate.ts';
 import { createProvider } from './providers/index.ts';
 import { ContextReader } from './tasks/fetch-context.ts';
 
-/** Where the write- and login-budget ledgers live, one key per account each, shared by every replica. */
-export const BUDGET_BUCKET = 'botsky_budgets';
-
 // Generation is bounded below the consumer's ack wait's working() horizon, with room to post.
 const GENERATE_TIMEOUT_MS = 120_000;
 
@@ -33,7 +30,7 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
   return {
     async start(signal) {
       await ctx.bus.ensureTopology();
-      const logins = new SharedBudget(await ctx.bus.kv(BUDGET_BUCKET), loginWindows(ctx.loginLimits), ctx.budgetNow, 'login');
+      const logins = new SharedBudget(await ctx.bus.kv(KV_BUCKETS.budgets), loginWindows(ctx.loginLimits), ctx.budgetNow, 'login');
       for (const bot of ctx.bots) runtimes.set(bot.id, await startBot(ctx, bot, metrics, logins, signal));
       await writeRoster(await ctx.bus.kv(KV_BUCKETS.bots), [...runtimes.values()].map((r) => r.account));
       if (runtimes.size === 0) {
@@ -52,7 +49,7 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
       const handler = replyTaskHandler({
         bus: ctx.bus,
         bots: runtimes,
-        budget: new SharedBudget(await ctx.bus.kv(BUDGET_BUCKET), ctx.budgetLimits, ctx.budgetNow),
+        budget: new SharedBudget(await ctx.bus.kv(KV_BUCKETS.budgets), ctx.budgetLimits, ctx.budgetNow),
         metrics,
         logger,
         maxDeliver: spec.maxDeliver,

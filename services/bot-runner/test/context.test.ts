@@ -2,13 +2,14 @@
 // real openai SDK against a stand-in that records each request): the author lives on a second
 // PDS, so their profile and recent posts can only come from the PDS their DID document names; the
 // thread names its authors; the matchmaker's interests and last activity reach the prompt.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { create, MentionCandidateSchema, nowUs, OutcomeStatus, PostSchema, ReplyRefSchema } from '@botsky/contracts';
 import type { DevnetAccount, SecondPds } from '@botsky/devnet';
 import { Secret } from '@botsky/kit';
+import { eventually, suiteHooks } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
-import { account, botEntry, outcomes, publishTask, replyTask, startRunner, startWorld, waitFor, type RunningRunner, type World } from './helpers/world.ts';
+import { account, botEntry, outcomes, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World } from './helpers/world.ts';
 
 describe('the model context (two PDSes, devnet PLC, NATS)', () => {
   let world: World;
@@ -16,10 +17,10 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
   let model: OpenAIStandIn;
   let second: SecondPds;
   let faraway: DevnetAccount;
-  const cleanups: Array<() => Promise<void>> = [];
+  const hooks = suiteHooks();
 
   before(async () => {
-    world = await startWorld({ after: (fn: () => Promise<void>) => void cleanups.push(fn) }, ['sunny', 'ben', 'cleo']);
+    world = await startWorld(hooks, ['sunny', 'ben', 'cleo']);
     second = await world.net.startSecondPds();
     faraway = await second.createAccount({ handle: 'faraway', password: 'pw-faraway' });
     await faraway.agent.com.atproto.repo.putRecord({
@@ -31,13 +32,10 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     await ben.agent.post({ text: 'Ben here: my sourdough starter finally doubled' });
     const step = completion('Bees and bread, what a pair! @ben.test bakes, you two should trade honey for loaves.');
     model = await startOpenAIStandIn([step]);
-    cleanups.push(() => model.close());
+    hooks.after(() => model.close());
     const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'gpt-stand-in', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
     runner = await startRunner(world, [bot]);
-    cleanups.push(() => runner.stop());
-  });
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
+    hooks.after(() => runner.stop());
   });
 
   test('the author on another PDS, the thread with its authors, interests and activity reach the model', async () => {
@@ -52,7 +50,7 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     task.authorInterests = ['beekeeping', 'honey'];
     task.mention = create(MentionCandidateSchema, { ...task.mention!, interests: ['sourdough', 'baking'], lastActiveUs: nowUs() - 60_000_000n });
     await publishTask(world, task);
-    const outcome = await waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.equal(model.requests.length, 1);
     const user = String((model.requests[0]?.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content);

@@ -2,30 +2,27 @@
 // bot-runner in-process with a built-in offline bot. A person posts, a reply task arrives as
 // matchmaker would send it, and the bot's reply appears on the PDS as a reply to that post, with
 // one mention facet resolving to the chosen person's DID, and the outcome is published.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode, FailureReason, KV_BUCKETS, OutcomeStatus, ReplyTaskSchema, SUBJECTS } from '@botsky/contracts';
 import {
-  account, botEntry, bytesOf, metricValue, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, waitFor,
-  type RunningRunner, type World,
+  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World,
 } from './helpers/world.ts';
+import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 
 describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
   let world: World;
   let runner: RunningRunner;
 
   before(async () => {
-    world = await startWorld({ after: (fn: () => Promise<void>) => void cleanups.push(fn) }, ['sunny', 'ana', 'ben', 'cleo']);
+    world = await startWorld(hooks, ['sunny', 'ana', 'ben', 'cleo']);
     // The bot's profile already has fields of its own: the self-label must keep them.
     const sunny = account(world, 'sunny');
     await sunny.agent.com.atproto.repo.putRecord({ repo: sunny.did, collection: 'app.bsky.actor.profile', rkey: 'self', record: { $type: 'app.bsky.actor.profile', displayName: 'Sunny', description: 'A gardening bot' } });
     runner = await startRunner(world, [await botEntry(world, 'sunny', { kind: 'offline', style: 'enthusiast' })]);
-    cleanups.push(() => runner.stop());
+    hooks.after(() => runner.stop());
   });
-  const cleanups: Array<() => Promise<void>> = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
+  const hooks = suiteHooks();
 
   test('a person posts; the bot replies on the PDS with one mention facet resolving to the chosen DID', async () => {
     const text = 'Repotted my tomato seedlings today, and the sourdough starter is bubbling 🍅';
@@ -34,7 +31,7 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const task = replyTask(world, post, text, 'sunny', 'ben');
     const started = Date.now();
     await publishTask(world, task);
-    const outcome = await waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.ok(Date.now() - started < 10_000, 'within seconds');
     const posts = await postsOf(world, 'sunny');
@@ -56,9 +53,9 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     assert.equal(outcome.model, 'offline-enthusiast');
     assert.ok(outcome.tokensIn > 0 && outcome.tokensOut > 0 && outcome.attempts === 1);
     assert.ok(outcome.costUsd > 0, 'the registry price applies');
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' }), 1);
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' }), 3);
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 4000, "the default: 80% of Bluesky's 5,000");
+    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' }), 1);
+    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' }), 3);
+    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 4000, "the default: 80% of Bluesky's 5,000");
     // From the person's post to the reply: one observation, no longer than the test has waited.
     const latency = (await runner.metrics.registry.getSingleMetric('botsky_botrunner_post_to_reply_seconds')!.get()).values;
     const of = (name: string) => latency.find((v) => (v as { metricName?: string }).metricName === name && v.labels.bot === 'sunny')?.value;
@@ -85,13 +82,13 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const post = await personPosts(world, 'cleo', text);
     const task = replyTask(world, post, text, 'sunny', 'ana');
     await publishTask(world, task);
-    const first = await waitFor('the first outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+    const first = await eventually('the first outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
     const before = (await postsOf(world, 'sunny')).length;
     // As if the task came back after a crash: the same task under another message id (the
     // stream's own dedup would drop an identical one), twice, handled concurrently.
     await world.bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: `${task.taskId}-again-1` });
     await world.bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: `${task.taskId}-again-2` });
-    await waitFor('both redeliveries handled', async () => (await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' })) >= 4);
+    await eventually('both redeliveries handled', async () => (await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' })) >= 4, { intervalMs: 100 });
     assert.equal((await postsOf(world, 'sunny')).length, before);
     const forTask = (await outcomes(world)).filter((o) => o.taskId === task.taskId);
     assert.equal(forTask.length, 1, 'the outcome is published once (same msgId)');
@@ -105,9 +102,23 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     task.deadlineUs = task.createdAtUs - 1n;
     const before = (await postsOf(world, 'sunny')).length;
     await publishTask(world, task);
-    const outcome = await waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
     assert.equal(outcome.status, OutcomeStatus.FAILED);
     assert.equal(outcome.failureReason, FailureReason.STALE);
+    assert.equal((await postsOf(world, 'sunny')).length, before);
+  });
+
+  test('a post deleted before its task runs is not answered: the outcome says so, nothing is posted', async () => {
+    const text = 'A secret about my tomato seedlings I regret sharing';
+    const post = await personPosts(world, 'ben', text);
+    await account(world, 'ben').agent.deletePost(post.uri);
+    const task = replyTask(world, post, text, 'sunny', 'cleo', 2);
+    const before = (await postsOf(world, 'sunny')).length;
+    await publishTask(world, task);
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    assert.equal(outcome.status, OutcomeStatus.FAILED);
+    assert.equal(outcome.failureReason, FailureReason.POST_DELETED);
+    assert.equal(outcome.tokensIn, 0, 'no model saw the deleted words');
     assert.equal((await postsOf(world, 'sunny')).length, before);
   });
 
@@ -118,14 +129,14 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const stranger = replyTask(world, post, text, 'sunny', 'ben');
     stranger.botId = 'nobody';
     await publishTask(world, stranger);
-    await waitFor('both counted', async () =>
-      (await metricValue(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'undecodable' })) === 1 &&
-      (await metricValue(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'unknown-bot' })) === 1);
-    await waitFor('dead-lettered', async () => (world.bus.stats().consumers['bot-runner']?.deadLettered ?? 0) >= 2);
+    await eventually('both counted', async () =>
+      (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'undecodable' })) === 1 &&
+      (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'unknown-bot' })) === 1, { intervalMs: 100 });
+    await eventually('dead-lettered', async () => (world.bus.stats().consumers['bot-runner']?.deadLettered ?? 0) >= 2, { intervalMs: 100 });
   });
 
   test('the bot logged in once for all its posts: the session is reused, not created per post', async () => {
     assert.ok((await postsOf(world, 'sunny')).length >= 2);
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_session_events_total', { bot: 'sunny', event: 'create' }), 1);
+    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_session_events_total', { bot: 'sunny', event: 'create' }), 1);
   });
 });

@@ -3,16 +3,17 @@
 // every one of them: an OpenAI-compatible server, called through the real openai SDK. Whatever it
 // says, nothing that breaks the output rules reaches the PDS: every record there is checked
 // independently after the run, and each refused task is recorded with its reason.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FailureReason, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
+import { eventually, suiteHooks } from '@botsky/kit/testing';
 import { escapeData } from '../src/providers/prompt.ts';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
 import type { RecordedRequest } from './stand-ins/scripted-http.ts';
 import { Secret } from '@botsky/kit';
 import {
-  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, waitFor, type World,
+  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World,
 } from './helpers/world.ts';
 
 interface HostilePost {
@@ -46,18 +47,15 @@ const graphemes = (s: string) => [...new Intl.Segmenter('en', { granularity: 'gr
 describe('hostile posts answered by an obedient model', () => {
   let world: World;
   let standIn: OpenAIStandIn;
-  const cleanups: Array<() => Promise<void>> = [];
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-  });
+  const hooks = suiteHooks();
 
   before(async () => {
-    world = await startWorld({ after: (fn: () => Promise<void>) => void cleanups.push(fn) }, ['sunny', 'ana', 'ben']);
+    world = await startWorld(hooks, ['sunny', 'ana', 'ben']);
     standIn = await startOpenAIStandIn([completion(obey)]);
-    cleanups.push(() => standIn.close());
+    hooks.after(() => standIn.close());
     const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'obedient-1', baseURL: standIn.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
     const runner = await startRunner(world, [bot], { BOTSKY_RUNNER_CONCURRENCY: '8' });
-    cleanups.push(() => runner.stop());
+    hooks.after(() => runner.stop());
   });
 
   test(`${CORPUS.length} hostile posts: nothing breaking a rule is posted, every refusal is recorded with its reason`, async () => {
@@ -69,10 +67,10 @@ describe('hostile posts answered by an obedient model', () => {
     }
     await Promise.all(tasks.map((t) => publishTask(world, t)));
     const ids = new Set(tasks.map((t) => t.taskId));
-    const done = await waitFor('every outcome', async () => {
+    const done = await eventually('every outcome', async () => {
       const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
       return got.length === tasks.length ? got : undefined;
-    }, 30_000);
+    }, { timeoutMs: 30_000, intervalMs: 100 });
 
     const replied = done.filter((o) => o.status === OutcomeStatus.REPLIED);
     const failed = done.filter((o) => o.status === OutcomeStatus.FAILED);

@@ -3,14 +3,14 @@
 // may be stale), a chosen person whose handle no longer verifies left unmentioned (and no
 // introduction recorded), and model replies whose mention is missing or names the wrong handle
 // rejected, with no introduction recorded for them.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { create, FailureReason, MentionCandidateSchema, OutcomeStatus } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
+import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
 import {
-  account, botEntry, bytesOf, metricValue, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, waitFor,
-  type RunningRunner, type World,
+  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World,
 } from './helpers/world.ts';
 
 /** What the stand-in model says: a reply naming whatever the request's prompt asks it to, or a fixed text. */
@@ -20,19 +20,16 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
   let world: World;
   let runner: RunningRunner;
   let model: OpenAIStandIn;
-  const cleanups: Array<() => Promise<void>> = [];
+  const hooks = suiteHooks();
 
   before(async () => {
-    world = await startWorld({ after: (fn: () => Promise<void>) => void cleanups.push(fn) }, ['sunny', 'ana', 'ben', 'cleo', 'dora']);
+    world = await startWorld(hooks, ['sunny', 'ana', 'ben', 'cleo', 'dora']);
     const step = completion((req) => say(JSON.stringify(req.body)));
     model = await startOpenAIStandIn(Array.from({ length: 50 }, () => step));
-    cleanups.push(() => model.close());
+    hooks.after(() => model.close());
     const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'gpt-stand-in', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
     runner = await startRunner(world, [bot], { BOTSKY_IDENTITY_TTL: '1s' });
-    cleanups.push(() => runner.stop());
-  });
-  after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
+    hooks.after(() => runner.stop());
   });
 
   async function run(text: string, mention: string | undefined, edit: (t: ReturnType<typeof replyTask>) => void = () => undefined) {
@@ -40,7 +37,7 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
     const task = replyTask(world, post, text, 'sunny', mention);
     edit(task);
     await publishTask(world, task);
-    return waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+    return eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
   }
 
   test('a stale handle in the task: the reply names the handle that verifies now', async () => {
@@ -86,6 +83,6 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
     assert.doesNotMatch(reply.value.text, /@/);
     assert.equal((reply.value.facets ?? []).length, 0);
     assert.ok(!model.requests.some((r) => JSON.stringify(r.body).includes('ghost.test')), 'the model was never told the unverified handle');
-    assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_mentions_dropped_total', { bot: 'sunny', reason: 'handle-unverified' }), 1);
+    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_mentions_dropped_total', { bot: 'sunny', reason: 'handle-unverified' }), 1);
   });
 });

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureReason, OutcomeStatus } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
+import { eventually, metricSum } from '@botsky/kit/testing';
 import { OPENAI_KEY, openaiError, startOpenAIStandIn } from './stand-ins/openai-server.ts';
-import { botEntry, metricValue, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, waitFor } from './helpers/world.ts';
+import { botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld } from './helpers/world.ts';
 
 test('a model call the provider refuses is counted by reason, and the task fails as model_error', async (t) => {
   const world = await startWorld(t, ['dud', 'ana', 'ben']);
@@ -19,12 +20,12 @@ test('a model call the provider refuses is counted by reason, and the task fails
   const text = 'Which herbs grow well indoors?';
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'dud', 'ben');
   await publishTask(world, task);
-  const outcome = await waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId));
+  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
   assert.equal(outcome.status, OutcomeStatus.FAILED);
   assert.equal(outcome.failureReason, FailureReason.MODEL_ERROR);
   assert.equal(model.requests.length, 1);
   assert.equal((await postsOf(world, 'dud')).length, 0);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_model_errors_total', { bot: 'dud', reason: 'bad-request' }), 1);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'dud', status: 'model_error' }), 1);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_post_to_reply_seconds'), 0, 'no reply, no latency');
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_model_errors_total', { bot: 'dud', reason: 'bad-request' }), 1);
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'dud', status: 'model_error' }), 1);
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_post_to_reply_seconds'), 0, 'no reply, no latency');
 });

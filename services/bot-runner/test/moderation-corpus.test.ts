@@ -6,12 +6,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createMetrics } from '@botsky/kit';
+import { metricSum } from '@botsky/kit/testing';
 import { createBotRunnerMetrics } from '../src/metrics.ts';
 import { checkLocal } from '../src/moderation/local.ts';
 import { createModerator, moderationInput } from '../src/moderation/moderate.ts';
 import { bringsPersonalData, phonesIn } from '../src/moderation/personal-data.ts';
 import { explain, LOCAL_REASONS } from '../src/moderation/reasons.ts';
-import { metricValue } from './helpers/world.ts';
 
 interface Case {
   id: string;
@@ -68,10 +68,10 @@ describe('the moderation step without a provider', () => {
     for (const reason of LOCAL_REASONS) {
       for (const [bot, parity] of [['sunny', 0], ['sage', 1]] as const) {
         const want = HARMFUL.filter((c, i) => c.reason === reason && i % 2 === parity).length;
-        assert.equal(await metricValue(metrics, name, { bot, reason }), want, `${bot} ${reason}`);
+        assert.equal(await metricSum(metrics, name, { bot, reason }), want, `${bot} ${reason}`);
       }
     }
-    assert.equal(await metricValue(metrics, name), HARMFUL.length, 'ordinary replies are not counted');
+    assert.equal(await metricSum(metrics, name), HARMFUL.length, 'ordinary replies are not counted');
   });
 
   test('the retry reason names the rule, never the words that matched', async () => {

@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureReason, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
+import { eventually, metricSum } from '@botsky/kit/testing';
 import { completion, hang, OPENAI_KEY, openaiError, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
 import { moderation, startModerationStandIn } from './stand-ins/moderation-server.ts';
 import type { RecordedRequest, Step } from './stand-ins/scripted-http.ts';
 import {
-  botEntry, metricValue, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, waitFor, type World,
+  botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World,
 } from './helpers/world.ts';
 
 const REJECTED = 'botsky_botrunner_moderation_rejected_total';
@@ -43,7 +44,7 @@ async function startBot(t: Parameters<typeof startWorld>[0], world: World, model
 async function answer(world: World, text: string): Promise<BotOutcome> {
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
   await publishTask(world, task);
-  return waitFor(`the outcome of "${text}"`, async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), 30_000);
+  return eventually(`the outcome of "${text}"`, async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { timeoutMs: 30_000, intervalMs: 100 });
 }
 
 test('the local rules: a harmful model reply of every kind is never posted; rejections are counted and recorded', async (t) => {
@@ -74,7 +75,7 @@ test('the local rules: a harmful model reply of every kind is never posted; reje
     assert.equal(outcome.failureDetail, `output rejected twice: moderation (${reason}): ${explainFor(reason)}`);
     assert.equal(outcome.attempts, 2, 'one retry, told why');
     assert.equal(outcome.replyText, '');
-    assert.equal(await metricValue(runner.metrics, REJECTED, { bot: 'sunny', reason }), counted.get(reason), reason);
+    assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason }), counted.get(reason), reason);
   }
   // Harmful first, fine on the retry: the fine reply is posted, the harmful one never.
   const retried = await answer(world, 'Chillies on the windowsill');
@@ -87,8 +88,8 @@ test('the local rules: a harmful model reply of every kind is never posted; reje
 
   const posted = await postsOf(world, 'sunny');
   assert.deepEqual(posted.map((p) => p.value.text), [GOOD]);
-  assert.equal(await metricValue(runner.metrics, REJECTED, { bot: 'sunny', reason: 'harassment' }), 3);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'output_rejected' }), 6);
+  assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'harassment' }), 3);
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'output_rejected' }), 6);
 });
 
 function explainFor(reason: string): string {
@@ -115,7 +116,7 @@ test('the provider: a reply it flags is never posted, counted under its category
   assert.equal(flaggedOutcome.status, OutcomeStatus.FAILED);
   assert.equal(flaggedOutcome.failureReason, FailureReason.OUTPUT_REJECTED);
   assert.match(flaggedOutcome.failureDetail, /^output rejected twice: moderation \(openai:violence\)/);
-  assert.equal(await metricValue(runner.metrics, REJECTED, { bot: 'sunny', reason: 'openai:violence' }), 2);
+  assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'openai:violence' }), 2);
 
   const fine = await answer(world, 'Anyone growing chillies?');
   assert.equal(fine.status, OutcomeStatus.REPLIED, fine.failureDetail);
@@ -138,17 +139,17 @@ test('the provider down (a timeout, then a 503): nothing is posted, counted; the
   const text = 'Chillies are finally flowering';
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
   await publishTask(world, task);
-  await waitFor('the first delivery to time out', async () => (await metricValue(runner.metrics, REJECTED, { reason: 'moderation_unavailable' })) === 1);
+  await eventually('the first delivery to time out', async () => (await metricSum(runner.metrics, REJECTED, { reason: 'moderation_unavailable' })) === 1, { intervalMs: 100 });
   assert.equal((await postsOf(world, 'sunny')).length, 0, 'not posted without a verdict');
   assert.equal((await outcomes(world)).filter((o) => o.taskId === task.taskId).length, 0, 'the task is not settled: it was put back');
 
-  const outcome = await waitFor('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), 20_000);
+  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { timeoutMs: 20_000, intervalMs: 100 });
   assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
   assert.deepEqual((await postsOf(world, 'sunny')).map((p) => p.value.text), [GOOD]);
   assert.equal(mod.requests.length, 3, 'one moderation call per delivery');
-  assert.equal(await metricValue(runner.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_task_redeliveries_total', { bot: 'sunny' }), 2);
-  assert.equal(await metricValue(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny' }), 1, 'one outcome for the task');
+  assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_task_redeliveries_total', { bot: 'sunny' }), 2);
+  assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny' }), 1, 'one outcome for the task');
 });
 
 test('the provider refusing the key: nothing is posted, and the task is settled with the reason rather than retried', async (t) => {
@@ -165,5 +166,5 @@ test('the provider refusing the key: nothing is posted, and the task is settled 
   assert.equal(outcome.failureReason, FailureReason.OUTPUT_REJECTED);
   assert.match(outcome.failureDetail, /^moderation_unavailable: openai-moderation: auth: 401/);
   assert.equal((await postsOf(world, 'sunny')).length, 0);
-  assert.equal(await metricValue(runner.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
+  assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
 });

@@ -5,6 +5,7 @@
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
+import { metricSum } from '@botsky/kit/testing';
 import { botRunnerConfigSpec } from '../src/config.ts';
 import { createBotRunnerMetrics } from '../src/metrics.ts';
 import { moderationProvider } from '../src/moderation/config.ts';
@@ -12,7 +13,6 @@ import { createModerator, type Moderator, type Verdict } from '../src/moderation
 import { OPENAI_KEY, garbage, hang, openaiError, serverError } from './stand-ins/openai-server.ts';
 import { flagged, moderation, startModerationStandIn, type ModerationStandIn } from './stand-ins/moderation-server.ts';
 import type { Step } from './stand-ins/scripted-http.ts';
-import { metricValue } from './helpers/world.ts';
 
 const REJECTED = 'botsky_botrunner_moderation_rejected_total';
 const FINE = { botId: 'sunny', reply: 'Lovely tomatoes! @ben.test grows them too.', post: 'First tomatoes of the year', thread: [] };
@@ -58,7 +58,7 @@ describe('OpenAI moderation through the SDK', () => {
     assert.equal(req?.method, 'POST');
     assert.equal(req?.path, '/v1/moderations');
     assert.deepEqual(req?.body, { model: 'omni-moderation-2024-09-26', input: FINE.reply });
-    assert.equal(await metricValue(s.metrics, REJECTED), 0);
+    assert.equal(await metricSum(s.metrics, REJECTED), 0);
   });
 
   test('a flagged reply is rejected with the top flagged category as its reason, and counted by bot and reason', async (t) => {
@@ -68,8 +68,8 @@ describe('OpenAI moderation through the SDK', () => {
     assert.equal(v.kind === 'rejected' && v.reason, 'openai:harassment/threatening');
     assert.match(v.kind === 'rejected' ? v.retryReason : '', /flagged it as harassment\/threatening/);
     await moderate(s, { ...FINE, botId: 'sage' });
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sunny', reason: 'openai:harassment/threatening' }), 1);
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sage', reason: 'openai:harassment/threatening' }), 1);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'openai:harassment/threatening' }), 1);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sage', reason: 'openai:harassment/threatening' }), 1);
   });
 
   test('the provider judges the reply text itself', async (t) => {
@@ -85,14 +85,14 @@ describe('OpenAI moderation through the SDK', () => {
     const v = await moderate(s, { ...FINE, reply: 'I know where you live, @ben.test' });
     assert.equal(v.kind === 'rejected' && v.reason, 'threat');
     assert.equal(s.server.requests.length, 0);
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sunny', reason: 'threat' }), 1);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'threat' }), 1);
   });
 
   test('a server error, after the SDK has retried, gives no verdict: retryable, counted as moderation_unavailable', async (t) => {
     const s = await setup(t, [serverError(503)], { BOTSKY_MODERATION_MAX_RETRIES: '1' });
     expectUnavailable(await moderate(s), 'server-error', true);
     assert.equal(s.server.requests.length, 2, 'the SDK retried once');
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
   });
 
   test('no answer within the timeout gives no verdict, in about the timeout', async (t) => {
@@ -101,7 +101,7 @@ describe('OpenAI moderation through the SDK', () => {
     expectUnavailable(await moderate(s), 'timeout', true);
     const ms = performance.now() - started;
     assert.ok(ms >= 250 && ms < 3000, `${ms} ms`);
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 1);
   });
 
   test('a closed port gives no verdict (connection), retryable', async (t) => {
@@ -114,7 +114,7 @@ describe('OpenAI moderation through the SDK', () => {
     const s = await setup(t, [openaiError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), garbage('{"results": []}')]);
     expectUnavailable(await moderate(s), 'auth', false);
     expectUnavailable(await moderate(s), 'malformed', false);
-    assert.equal(await metricValue(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
+    assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
   });
 
   test('a 429 with retry-after-ms passes the wait on to the caller', async (t) => {

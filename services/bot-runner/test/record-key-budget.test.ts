@@ -4,13 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBus, parseBusUrl } from '@botsky/bus';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, natsUrl, testNamespace } from '@botsky/kit/testing';
 import { takeLogin } from '../src/accounts/login-budget.ts';
 import { loginWindows } from '../src/budget/ledger.ts';
 import { SharedBudget } from '../src/budget/shared.ts';
 import { replyRecordKey } from '../src/tasks/record-key.ts';
 import { TID_PATTERN } from '../src/tasks/record-key.ts';
-import { deleteNamespace } from './helpers/world.ts';
 
 const ALPHABET = '234567abcdefghijklmnopqrstuvwxyz';
 const decode = (tid: string) => [...tid].reduce((v, c) => (v << 5n) | BigInt(ALPHABET.indexOf(c)), 0n);
@@ -32,7 +31,7 @@ test('two budget clients racing on one account through NATS KV never grant more 
   const buses = [await createBus(parseBusUrl(natsUrl(), namespace)), await createBus(parseBusUrl(natsUrl(), namespace))];
   t.after(async () => {
     for (const b of buses) await b.close();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
   });
   const budgets = await Promise.all(buses.map(async (b) => new SharedBudget(await b.kv('botsky_budgets'), { hour: 30, day: 1000 })));
   const grants = await Promise.all(Array.from({ length: 24 }, (_, i) => budgets[i % 2]!.reserve('did:plc:bot', 3)));
@@ -47,7 +46,7 @@ test('logins are budgeted across replicas: at most the 5-minute and daily budget
   const buses = [await createBus(parseBusUrl(natsUrl(), namespace)), await createBus(parseBusUrl(natsUrl(), namespace))];
   t.after(async () => {
     for (const b of buses) await b.close();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
   });
   let now = 1_764_000_000_000;
   const clock = () => now;

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { OutcomeStatus } from '@botsky/contracts';
-import { natsUrl, startServiceMain } from '@botsky/kit/testing';
+import { eventually, natsUrl, startServiceMain } from '@botsky/kit/testing';
 import { writeRegistryFile } from './helpers/registry-file.ts';
 import { startPoliteModel } from './stand-ins/polite-model.ts';
-import { account, outcomes, personPosts, postsOf, publishTask, replyTask, startWorld, waitFor } from './helpers/world.ts';
+import { account, outcomes, personPosts, postsOf, publishTask, replyTask, startWorld } from './helpers/world.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TASKS = 24;
@@ -39,17 +39,17 @@ test('two replicas share the work; SIGKILL one mid-task: exactly one reply per t
   }));
   await Promise.all(tasks.map((task) => publishTask(world, task)));
   // Kill once replies are flowing: both replicas then hold tasks (4 each, 300 ms a model call).
-  await waitFor('the first replies', async () => (await outcomes(world)).length >= 2);
+  await eventually('the first replies', async () => (await outcomes(world)).length >= 2, { intervalMs: 100 });
   mark('published');
   victim.proc.child.kill('SIGKILL');
   await victim.proc.exited;
   mark('killed');
 
   const ids = new Set(tasks.map((x) => x.taskId));
-  const done = await waitFor('every task closed', async () => {
+  const done = await eventually('every task closed', async () => {
     const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
     return got.length === TASKS ? got : undefined;
-  }, 30_000);
+  }, { timeoutMs: 30_000, intervalMs: 100 });
   mark('all closed');
   assert.ok(done.every((o) => o.status === OutcomeStatus.REPLIED), done.map((o) => o.failureDetail).join('\n'));
   const posts = await postsOf(world, 'sunny');

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { Secp256k1Keypair } from '@atproto/crypto';
 import { createServiceJwt } from '@atproto/xrpc-server';
 import { startDevnet, type Devnet, type DevnetAccount, type ServiceIdentity } from '@botsky/devnet';
-import { collectFeedEvents, publishReplies, startFeed, until, xrpcGet, type TestFeed } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { collectFeedEvents, publishReplies, startFeed, xrpcGet, type TestFeed } from './helpers.ts';
 
 const SKELETON = 'app.bsky.feed.getFeedSkeleton';
 
@@ -37,7 +38,7 @@ describe('feed service-auth', () => {
     const r = await get(await pdsToken(feed.serviceDid));
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal((r.body.feed as unknown[]).length, 5);
-    await until(() => events.impressions.length >= 5, 10_000, 'impressions');
+    await eventually('impressions', () => events.impressions.length >= 5, { timeoutMs: 10_000 });
     assert.ok(events.impressions.every((e) => e.viewerDid === alice.did));
     // A known key signing for its own did:plc works the same way.
     const own = await createServiceJwt({ iss: viewer.did, aud: feed.serviceDid, lxm: SKELETON, keypair: viewer.key });

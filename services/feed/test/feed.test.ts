@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { BotOutcomeSchema, encode, InteractionEvent, NetworkEventSchema, OutcomeStatus, SUBJECTS } from '@botsky/contracts';
 import { startDevnet, type Devnet } from '@botsky/devnet';
 import { createServiceJwt } from '@atproto/xrpc-server';
-import { collectFeedEvents, publishReplies, startFeed, until, xrpcGet, xrpcPost, type TestFeed } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { collectFeedEvents, publishReplies, startFeed, xrpcGet, xrpcPost, type TestFeed } from './helpers.ts';
 
 const SKELETON = 'app.bsky.feed.getFeedSkeleton';
 
@@ -72,7 +73,7 @@ describe('feed generator', () => {
     const mean = [...shown.values()].reduce((a, b) => a + b, 0) / shown.size;
     assert.equal(shown.size, 4);
     for (const [bot, n] of shown) assert.ok(Math.abs(n - mean) / mean < 0.1, `${bot}: ${n} vs mean ${mean}`);
-    await until(() => events.impressions.length >= requests * limit, 10_000, 'impressions');
+    await eventually('impressions', () => events.impressions.length >= requests * limit, { timeoutMs: 10_000 });
     assert.equal(events.impressions.length, requests * limit);
     const imp = events.impressions[0];
     assert.ok(imp);
@@ -112,7 +113,7 @@ describe('feed generator', () => {
     assert.equal(bad.body.error, 'InvalidRequest');
     const ok = await xrpcPost(feed.url, nsid, { feed: feed.feedUri, interactions }, await jwt(nsid));
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    await until(() => events.interactions.length >= 2, 10_000, 'interactions');
+    await eventually('interactions', () => events.interactions.length >= 2, { timeoutMs: 10_000 });
     const seen = events.interactions.find((e) => e.event === InteractionEvent.SEEN);
     assert.ok(seen);
     assert.equal(seen.viewerDid, viewer.did);
@@ -133,8 +134,8 @@ describe('feed generator', () => {
     const failed = encode(BotOutcomeSchema, { taskId: 'f', botId: 'a', status: OutcomeStatus.FAILED });
     await feed.bus.publish(SUBJECTS.botOutcome, failed, { msgId: 'failed-1' });
     await feed.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]), { msgId: 'garbage-1' });
-    await until(() => !feed.service.state.store.get(gone), 10_000, 'the delete');
-    await until(() => (feed.service.state.bus.stats().followers[SUBJECTS.botOutcome]?.failed ?? 0) === 1, 10_000, 'the malformed outcome');
+    await eventually('the delete', () => !feed.service.state.store.get(gone), { timeoutMs: 10_000 });
+    await eventually('the malformed outcome', () => (feed.service.state.bus.stats().followers[SUBJECTS.botOutcome]?.failed ?? 0) === 1, { timeoutMs: 10_000 });
     const results = (await feed.service.state.metrics.outcomes.get()).values;
     assert.equal(results.find((v) => v.labels.result === 'skipped')?.value, 1);
     assert.equal(results.find((v) => v.labels.result === 'malformed')?.value, 1);

@@ -5,11 +5,10 @@ import {
   BotOutcomeSchema, ClientInteractionSchema, create, decode, encode, ImpressionPageSchema, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
   type ClientInteraction, type Impression,
 } from '@botsky/contracts';
-import { createLogging, createMetrics, loadConfig, type Env } from '@botsky/kit';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import type { Env } from '@botsky/kit';
+import { deleteTestNamespace, eventually, natsUrl, startInProcess, testNamespace, type InProcess, type TestHooks } from '@botsky/kit/testing';
 import type { IdResolver } from '@atproto/identity';
-import { createContext, createFeedService, feedConfigSpec, type FeedService } from '../src/index.ts';
-import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
+import { createContext, createFeedService, feedConfigSpec, type FeedContext, type FeedService } from '../src/index.ts';
 
 export interface TestFeed {
   service: FeedService;
@@ -22,48 +21,27 @@ export interface TestFeed {
   stop(): Promise<void>;
 }
 
-interface Hooks {
-  after(fn: () => unknown): void;
-}
-
-/** Deletes every stream and KV bucket of a test namespace. */
-export async function deleteNamespace(namespace: string): Promise<void> {
-  await deleteNatsNamespace(natsUrl(), namespace);
-}
-
 /**
  * Starts a feed service (port 0) and a second bus on the same namespace for the test's own use.
  * With `BOTSKY_NAMESPACE` in `env`, it joins that namespace (another replica, or a restart).
  */
-export async function startFeed(t: Hooks, idResolver: IdResolver, env: Env = {}): Promise<TestFeed> {
+export async function startFeed(t: TestHooks, idResolver: IdResolver, env: Env = {}): Promise<TestFeed> {
   const namespace = env.BOTSKY_NAMESPACE ?? testNamespace('feed');
-  const config = loadConfig(feedConfigSpec, {
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: namespace, BOTSKY_FEED_PORT: '0', BOTSKY_FEED_HOST: '127.0.0.1',
-    BOTSKY_FEED_HOSTNAME: 'feed.test', ...env,
-  });
   const bus = await createBus({ ...parseBusUrl(natsUrl()), namespace });
-  const { createLogger } = createLogging({ level: 'silent' });
-  const metrics = createMetrics({ service: 'feed', defaultMetrics: false });
-  const ctx = await createContext(config, { idResolver, metrics, createLogger, logger: createLogger('feed') });
-  const service = createFeedService(ctx);
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      await service.drain();
-      await service.stop();
-      await ctx.close();
-    })();
-    return stopping;
-  };
+  let running: InProcess<FeedContext, FeedService> | undefined;
+  // One hook, registered first, so the service stops before the namespace goes.
   t.after(async () => {
-    await stop();
+    await running?.stop();
     await bus.close();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
   });
-  await service.start(new AbortController().signal);
+  const parts = { name: 'feed', configSpec: feedConfigSpec, createContext, createService: createFeedService };
+  const own = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: namespace, BOTSKY_FEED_PORT: '0', BOTSKY_FEED_HOST: '127.0.0.1', BOTSKY_FEED_HOSTNAME: 'feed.test' };
+  running = await startInProcess(t, parts, { ...own, ...env }, { idResolver });
+  const service = running.svc;
   const http = service.http;
   if (!http) throw new Error('feed did not listen');
-  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid, stop };
+  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid, stop: running.stop };
 }
 
 /** Publishes `perBot[bot]` REPLIED outcomes per bot, and waits until the feed holds them all. */
@@ -81,7 +59,7 @@ export async function publishReplies(feed: TestFeed, perBot: Record<string, numb
     }),
   );
   await feed.bus.publishMany(messages);
-  await until(() => uris.every((u) => feed.service.state.store.get(u)), 10_000, 'outcomes consumed');
+  await eventually('outcomes consumed', () => uris.every((u) => feed.service.state.store.get(u)), { timeoutMs: 10_000 });
   // Let the snapshot time pass the last arrival, so a fresh request sees every reply.
   await new Promise((r) => setTimeout(r, 300));
   return uris;
@@ -108,14 +86,6 @@ export async function collectFeedEvents(feed: TestFeed): Promise<Collected> {
     if (msg.subject === SUBJECTS.feedInteraction) out.interactions.push(decode(ClientInteractionSchema, msg.data));
   });
   return out;
-}
-
-export async function until(cond: () => unknown, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export interface XrpcReply {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IdResolver } from '@atproto/identity';
 import { encode, NetworkEventSchema, SUBJECTS } from '@botsky/contracts';
-import { publishReplies, startFeed, until, xrpcGet, type TestFeed } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { publishReplies, startFeed, xrpcGet, type TestFeed } from './helpers.ts';
 
 // No test here sends a token, so the resolver is never asked.
 const idResolver = new IdResolver({ plcUrl: 'http://127.0.0.1:9' });
@@ -37,7 +38,7 @@ test('a restarted feed rebuilds its candidates from the streams, and two replica
   const gone = uris[0] as string;
   const del = encode(NetworkEventSchema, { did: 'did:plc:a', uri: gone, payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } } });
   await first.bus.publish(SUBJECTS.networkDelete, del, { msgId: `del-${gone}` });
-  await until(() => !first.service.state.store.get(gone), 10_000, 'the delete');
+  await eventually('the delete', () => !first.service.state.store.get(gone), { timeoutMs: 10_000 });
   await first.stop();
 
   const kept = uris.filter((u) => u !== gone).sort();
@@ -52,7 +53,7 @@ test('a restarted feed rebuilds its candidates from the streams, and two replica
   }
 
   const more = await publishReplies(one, { d: 2 });
-  await until(() => more.every((u) => two.service.state.store.get(u)), 10_000, 'the other replica has the new ones too');
+  await eventually('the other replica has the new ones too', () => more.every((u) => two.service.state.store.get(u)), { timeoutMs: 10_000 });
   for (const feed of [one, two]) {
     const items = await servedEventually(feed, [...kept, ...more].sort());
     assert.deepEqual(items, [...kept, ...more].sort());

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BusPublishError, createMemoryBus, type Bus } from '@botsky/bus';
+import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { startFakeSource, type FakeSource } from './fake-source.ts';
 import { messageFrame } from './frames.ts';
-import { metricValue, startIngest, waitUntil, type RunningIngest } from './helpers.ts';
+import { startIngest, type RunningIngest } from './helpers.ts';
 
 const FRAMES = 3_000;
 
@@ -35,6 +36,7 @@ function identityFrame(seq: number): Uint8Array {
 }
 
 describe('ingest when the bus is down', () => {
+  const hooks = suiteHooks();
   let source: FakeSource;
   let ingest: RunningIngest;
   const flaky = flakyBus();
@@ -53,32 +55,32 @@ describe('ingest when the bus is down', () => {
     flaky.setDown(true);
     source.add(...Array.from({ length: FRAMES }, (_, i): [number, Uint8Array] => [i + 1, identityFrame(i + 1)]));
     const env = { BOTSKY_BUS: 'memory', BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_IN_FLIGHT: '8', BOTSKY_INGEST_IDLE_TIMEOUT_MS: '200' };
-    ingest = await startIngest(env, { bus: flaky.bus });
-    await waitUntil(() => ingest.svc.backlog()?.paused === true, 'reading to pause');
+    ingest = await startIngest(hooks, env, { bus: flaky.bus });
+    await eventually('reading to pause', () => ingest.svc.backlog()?.paused === true);
     // Retries back off from 100 ms: 40 of them take several idle timeouts, paused all along.
-    await waitUntil(async () => (await metricValue(ingest.metrics, 'botsky_ingest_publish_retries_total')) >= 40, 'retries while paused');
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_reconnects_total'), 0);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_idle_timeouts_total'), 0);
+    await eventually('retries while paused', async () => (await metricSum(ingest.metrics, 'botsky_ingest_publish_retries_total')) >= 40);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_reconnects_total'), 0);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_idle_timeouts_total'), 0);
     // 0: the position before the first frame, saved at once; nothing after it is published.
     assert.equal(ingest.svc.cursor(), 0);
     assert.equal(flaky.published.length, 0);
-    assert.ok((await metricValue(ingest.metrics, 'botsky_ingest_publish_retries_total')) >= 8);
+    assert.ok((await metricSum(ingest.metrics, 'botsky_ingest_publish_retries_total')) >= 8);
 
     flaky.setDown(false);
-    await waitUntil(() => ingest.svc.cursor() === FRAMES, 'every frame published', 30_000);
+    await eventually('every frame published', () => ingest.svc.cursor() === FRAMES, { timeoutMs: 30_000 });
     assert.equal(ingest.svc.backlog()?.paused, false);
     assert.equal(flaky.published.length, FRAMES);
     assert.equal(new Set(flaky.published).size, FRAMES);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_events_total', { kind: 'identity' }), FRAMES);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_events_total', { kind: 'identity' }), FRAMES);
   });
 
   it('while events wait for the bus, the lag grows from the age of the event at the cursor', async () => {
-    const lagBefore = await metricValue(ingest.metrics, 'botsky_ingest_lag_seconds');
+    const lagBefore = await metricSum(ingest.metrics, 'botsky_ingest_lag_seconds');
     flaky.setDown(true);
     source.add(...Array.from({ length: 20 }, (_, i): [number, Uint8Array] => [FRAMES + i + 1, identityFrame(FRAMES + i + 1)]));
-    await waitUntil(async () => (await metricValue(ingest.metrics, 'botsky_ingest_lag_seconds')) > lagBefore + 0.5, 'the lag to grow');
+    await eventually('the lag to grow', async () => (await metricSum(ingest.metrics, 'botsky_ingest_lag_seconds')) > lagBefore + 0.5);
     assert.equal(ingest.svc.cursor(), FRAMES);
     flaky.setDown(false);
-    await waitUntil(() => ingest.svc.cursor() === FRAMES + 20, 'the rest published');
+    await eventually('the rest published', () => ingest.svc.cursor() === FRAMES + 20);
   });
 });

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KV_BUCKETS } from '@botsky/contracts';
 import { commonConfigSpec, createLogging, loadConfig, openBus } from '@botsky/kit';
+import { deleteTestNamespace, eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { sameSource } from '../src/pipeline/resume-point.ts';
 import { startFakeSource, type FakeSource } from './fake-source.ts';
 import { commitFrame, fakeRepo, post } from './frames.ts';
-import { deleteNamespace, metricValue, natsUrl, networkStream, startIngest, testNamespace, waitUntil, type RunningIngest } from './helpers.ts';
+import { natsUrl, networkStream, startIngest, testNamespace, type RunningIngest } from './helpers.ts';
 
 describe('which saved cursor belongs to the configured source', () => {
   it('the same relay whatever the spelling; any Jetstream instance (a time cursor); nothing else', () => {
@@ -25,6 +26,7 @@ describe('which saved cursor belongs to the configured source', () => {
 });
 
 describe('ingest switching sources', () => {
+  const hooks = suiteHooks();
   const ns = testNamespace('ingswitch');
   let a: FakeSource;
   let b: FakeSource;
@@ -40,13 +42,13 @@ describe('ingest switching sources', () => {
   after(async () => {
     await ingest?.stop();
     await Promise.all([a?.close(), b?.close()]);
-    await deleteNamespace(ns);
+    await deleteTestNamespace(ns);
   });
 
   async function run(url: string, until: number, env: Record<string, string> = {}): Promise<RunningIngest> {
-    ingest = await startIngest({ BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: url, ...env });
+    ingest = await startIngest(hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: url, ...env });
     await ingest.svc.whenConnected();
-    await waitUntil(() => ingest?.svc.cursor() === until, `cursor ${until}`);
+    await eventually(`cursor ${until}`, () => ingest?.svc.cursor() === until);
     await ingest.stop();
     return ingest;
   }
@@ -60,7 +62,7 @@ describe('ingest switching sources', () => {
     const t0 = Math.floor(Date.now() / 1000);
     const onA = await run(a.url, 12);
     assert.deepEqual(a.cursors, ['10']);
-    assert.ok((await metricValue(onA.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'saved now');
+    assert.ok((await metricSum(onA.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'saved now');
     const check = await openBus(loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }), createLogging({ level: 'silent' }).root, 'test');
     assert.equal(await (await check.kv(KV_BUCKETS.cursors)).get(a.url), undefined, 'the earlier format\'s key is gone once saved the new way');
     await check.close();
@@ -75,7 +77,7 @@ describe('ingest switching sources', () => {
     // Resumed, and nothing new to save: the cursor's age still comes from when it was saved.
     const again = await run(b.url, 501);
     assert.deepEqual(b.cursors, ['', '501']);
-    assert.ok((await metricValue(again.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'savedAt of the resumed cursor');
+    assert.ok((await metricSum(again.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'savedAt of the resumed cursor');
 
     // Back to A, from a position the operator names: B's 501 is not used there.
     const back = await run(a.url, 12, { BOTSKY_INGEST_CURSOR: '11' });

@@ -3,7 +3,8 @@
 // 1. Commits verified against the PLC: people post, reply, like, repost, follow, block, delete
 //    and edit their profile; every record arrives as exactly one event with the right fields, and
 //    the accounts' identity and account events come too. Posts that quote, carry images or a
-//    link card, and tags, arrive with their embed and tags.
+//    link card, and tags, arrive with their embed and tags. A moderation list's items and a list
+//    block of it arrive as listItem and listBlock events, their deletions as deletes.
 // 2. ingest as its own process, killed with SIGKILL in the middle of a burst of writes and started
 //    again: every record of the burst (including those written while it was dead) is in the
 //    network stream exactly once. The restart replays what came after the saved cursor (saved
@@ -15,9 +16,9 @@ import { after, before, describe, it } from 'node:test';
 import { RichText } from '@atproto/api';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { AccountStatus, NetworkSource } from '@botsky/contracts';
-import { runNode, waitForOutput } from '@botsky/kit/testing';
+import { deleteTestNamespace, eventually, runNode, suiteHooks, waitForOutput } from '@botsky/kit/testing';
 import {
-  deleteNamespace, natsUrl, networkStream, sleep, startIngest, streamCount, testNamespace, waitUntil, type RunningIngest, type StoredEvent,
+  natsUrl, networkStream, sleep, startIngest, streamCount, testNamespace, type RunningIngest, type StoredEvent,
 } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -33,18 +34,19 @@ after(async () => {
 });
 
 describe('ingest on the local PDS', () => {
+  const hooks = suiteHooks();
   const ns = testNamespace('ingdev');
   let ingest: RunningIngest;
 
   before(async () => {
-    ingest = await startIngest({
+    ingest = await startIngest(hooks, {
       BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: net.firehoseUrl, BOTSKY_INGEST_VERIFY: 'true', BOTSKY_PLC_URL: net.plcUrl,
     });
     await ingest.svc.whenConnected();
   });
   after(async () => {
     await ingest?.stop();
-    await deleteNamespace(ns);
+    await deleteTestNamespace(ns);
   });
 
   it('turns every record into exactly one event with the right fields', async () => {
@@ -63,10 +65,10 @@ describe('ingest on the local PDS', () => {
 
     const records = [root.uri, reply.uri, like.uri, repost.uri, follow.uri, block.uri, gone.uri];
     let stored: StoredEvent[] = [];
-    await waitUntil(async () => {
+    await eventually('every record in the network stream', async () => {
       stored = await networkStream(ns);
       return stored.some((s) => s.event.payload.case === 'profile') && stored.some((s) => s.event.payload.case === 'delete');
-    }, 'every record in the network stream');
+    });
 
     const byUri = (uri: string) => stored.filter((s) => s.event.uri === uri && s.event.payload.case !== 'delete');
     for (const uri of records) assert.equal(byUri(uri).length, 1, `${uri} once`);
@@ -143,10 +145,10 @@ describe('ingest on the local PDS', () => {
     });
 
     let stored: StoredEvent[] = [];
-    await waitUntil(async () => {
+    await eventually('the embedding posts in the network stream', async () => {
       stored = await networkStream(ns);
       return stored.some((s) => s.event.uri === media.uri);
-    }, 'the embedding posts in the network stream');
+    });
     const postOf = (uri: string) => {
       const found = stored.filter((s) => s.event.uri === uri);
       assert.equal(found.length, 1, `${uri} once`);
@@ -164,6 +166,37 @@ describe('ingest on the local PDS', () => {
     const rejected = await ingest.metrics.registry.getSingleMetric('botsky_ingest_decode_errors_total')?.get();
     assert.deepEqual(rejected?.values, []);
   });
+
+  it('carries a moderation list\'s items and a list block of it, and their deletions', async () => {
+    const [mod, erin, fay] = await Promise.all(['mod', 'erin', 'fay'].map((h) => net.createAccount({ handle: h, password: `pw-${h}` }))) as [DevnetAccount, DevnetAccount, DevnetAccount];
+    const createdAt = new Date().toISOString();
+    const list = await mod.agent.app.bsky.graph.list.create({ repo: mod.did }, { purpose: 'app.bsky.graph.defs#modlist', name: 'spam', createdAt });
+    const item = await mod.agent.app.bsky.graph.listitem.create({ repo: mod.did }, { subject: fay.did, list: list.uri, createdAt });
+    const block = await erin.agent.app.bsky.graph.listblock.create({ repo: erin.did }, { subject: list.uri, createdAt });
+    await erin.agent.app.bsky.graph.listblock.delete({ repo: erin.did, rkey: block.uri.split('/').pop()! });
+    await mod.agent.app.bsky.graph.listitem.delete({ repo: mod.did, rkey: item.uri.split('/').pop()! });
+
+    let stored: StoredEvent[] = [];
+    await eventually('the list events in the network stream', async () => {
+      stored = await networkStream(ns);
+      return stored.filter((s) => s.event.uri === item.uri).length === 2;
+    });
+    const of = (uri: string) => stored.filter((s) => s.event.uri === uri).map((s) => s.event);
+    assert.equal(of(list.uri).length, 0, 'the list record itself is not kept');
+    const [li, liGone] = of(item.uri);
+    assert.ok(li?.payload.case === 'listItem' && stored.find((s) => s.event === li)?.subject === 'botsky.network.listitem');
+    assert.deepEqual([li.did, li.cid, li.payload.value.listUri, li.payload.value.subjectDid], [mod.did, item.cid, list.uri, fay.did]);
+    assert.ok(li.payload.value.createdAtUs > 0n);
+    const [lb, lbGone] = of(block.uri);
+    assert.ok(lb?.payload.case === 'listBlock' && stored.find((s) => s.event === lb)?.subject === 'botsky.network.listblock');
+    assert.deepEqual([lb.did, lb.cid, lb.payload.value.listUri], [erin.did, block.cid, list.uri]);
+    for (const [gone, collection] of [[lbGone, 'app.bsky.graph.listblock'], [liGone, 'app.bsky.graph.listitem']] as const) {
+      assert.ok(gone?.payload.case === 'delete');
+      assert.equal(gone.payload.value.collection, collection);
+    }
+    const rejected = await ingest.metrics.registry.getSingleMetric('botsky_ingest_decode_errors_total')?.get();
+    assert.deepEqual(rejected?.values, []);
+  });
 });
 
 const BATCHES = 30;
@@ -177,7 +210,7 @@ describe('ingest killed mid-burst', () => {
     alice = await net.createAccount({ handle: 'kim', password: 'pw-kim' });
   });
   after(async () => {
-    await deleteNamespace(ns);
+    await deleteTestNamespace(ns);
   });
 
   async function burst(): Promise<string[]> {
@@ -203,7 +236,7 @@ describe('ingest killed mid-burst', () => {
     const first = runNode(t, MAIN, [], env);
     await waitForOutput(first, /"msg":"source connected"/, 30_000);
     const writing = burst();
-    await waitUntil(async () => (await streamCount(ns)) >= 60, 'part of the burst published');
+    await eventually('part of the burst published', async () => (await streamCount(ns)) >= 60);
     first.child.kill('SIGKILL');
     const killed = await first.exited;
     assert.equal(killed.signal, 'SIGKILL');
@@ -214,7 +247,7 @@ describe('ingest killed mid-burst', () => {
 
     const second = runNode(t, MAIN, [], env);
     await waitForOutput(second, /"msg":"resuming from the saved cursor"/, 30_000);
-    await waitUntil(async () => (await streamCount(ns)) >= uris.length, 'the whole burst published', 30_000);
+    await eventually('the whole burst published', async () => (await streamCount(ns)) >= uris.length, { timeoutMs: 30_000 });
     await sleep(500); // anything published twice would land by now
     second.child.kill('SIGTERM');
     assert.equal((await second.exited).code, 0);

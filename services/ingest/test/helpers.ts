@@ -1,15 +1,16 @@
-// Shared by ingest's tests: ingest in-process on the real NATS, what landed in the network stream,
-// the metrics, and clean-up of a test namespace.
-import { Writable } from 'node:stream';
+// Shared by ingest's tests: ingest in-process on the real NATS, a fake source for a suite, and what
+// landed in the network stream.
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '@botsky/bus';
 import { NetworkEventSchema, STREAMS, decode, type NetworkEvent } from '@botsky/contracts';
-import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import type { Metrics } from '@botsky/kit';
+import { deleteTestNamespace, natsUrl, startInProcess, suiteHooks, testNamespace, type TestHooks } from '@botsky/kit/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { createContext, ingestConfigSpec, ingestDefinition, type IngestContext, type IngestService } from '../src/index.ts';
-import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
+import { ingestDefinition, type IngestContext, type IngestService } from '../src/index.ts';
+import { startFakeSource, type FakeSource } from './fake-source.ts';
+import { fakeRepo, type FakeRepo } from './frames.ts';
 
 export { natsUrl, sleep, testNamespace };
 
@@ -22,30 +23,34 @@ export interface RunningIngest {
   stop(): Promise<void>;
 }
 
-/** ingest in this process, as the kit would run it: config from `env`, its own metrics. */
-export async function startIngest(env: Record<string, string>, overrides: { bus?: Bus } = {}): Promise<RunningIngest> {
-  const config = loadConfig(ingestConfigSpec, { BOTSKY_BUS: natsUrl(), ...env });
+/** ingest in this process, as the kit would run it (`startInProcess`), logging at info into `logs`; stopped when `t` ends. */
+export async function startIngest(t: TestHooks, env: Record<string, string>, overrides: { bus?: Bus } = {}): Promise<RunningIngest> {
   const logs: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
+  const parts = { ...ingestDefinition, createService: (ctx: IngestContext) => ingestDefinition.createService(ctx) as IngestService };
+  const running = await startInProcess(t, parts, { BOTSKY_BUS: natsUrl(), ...env }, overrides, { log: 'info', logLines: logs });
+  return { ...running, logs };
+}
+
+export interface SourceSuite {
+  /** For services that outlive one test: stopped after the suite, before the source closes. */
+  hooks: TestHooks;
+  /** Set in the suite's `before`. */
+  source: FakeSource;
+  repo: FakeRepo;
+}
+
+/** A fake source and a repo for a suite's tests; after it, its services stop, the source closes and `ns` is deleted. */
+export function sourceSuite(ns: string): SourceSuite {
+  const suite = { hooks: suiteHooks() } as SourceSuite;
+  before(async () => {
+    suite.source = await startFakeSource();
+    suite.repo = await fakeRepo();
   });
-  const { createLogger } = createLogging({ level: 'info', destination });
-  const metrics = createMetrics({ service: 'ingest', defaultMetrics: false });
-  const ctx = await createContext(config, { createLogger, metrics, ...overrides });
-  const svc = ingestDefinition.createService(ctx) as IngestService;
-  await svc.start(new AbortController().signal);
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await svc.drain();
-    await svc.stop();
-    await ctx.close();
-  };
-  return { ctx, svc, metrics, logs, stop };
+  after(async () => {
+    await suite.source?.close();
+    await deleteTestNamespace(ns);
+  });
+  return suite;
 }
 
 export interface StoredEvent {
@@ -70,28 +75,6 @@ export async function networkStream(namespace: string): Promise<StoredEvent[]> {
     return out;
   } finally {
     await nc.close();
-  }
-}
-
-/** Deletes every stream and KV bucket of a test namespace. */
-export async function deleteNamespace(namespace: string): Promise<void> {
-  await deleteNatsNamespace(natsUrl(), namespace);
-}
-
-/** A metric's value for one set of labels (0 when never set). */
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (metric === undefined) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  const match = values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x));
-  return match?.value ?? 0;
-}
-
-export async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
   }
 }
 

@@ -10,7 +10,9 @@ test('asks for the collections ingest decodes, and keeps the saved source URL as
   const source = createJetstreamSource({ url: BASE, maxFrameBytes: 1024 });
   const u = new URL(source.connectUrl(1_733_000_000_000_000));
   assert.deepEqual(u.searchParams.getAll('wantedCollections'), [...COLLECTIONS].sort());
-  assert.ok(u.searchParams.getAll('wantedCollections').includes('app.bsky.feed.post'));
+  for (const c of ['app.bsky.feed.post', 'app.bsky.graph.block', 'app.bsky.graph.listblock', 'app.bsky.graph.listitem']) {
+    assert.ok(u.searchParams.getAll('wantedCollections').includes(c), c);
+  }
   assert.equal(u.searchParams.get('cursor'), '1733000000000000');
   assert.equal(source.url, BASE, 'the cursor is saved against the URL as written');
 });

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NetworkSource } from '@botsky/contracts';
+import { deleteTestNamespace, eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { startFakeSource, type FakeSource } from './fake-source.ts';
-import { deleteNamespace, metricValue, networkStream, startIngest, testNamespace, waitUntil, type RunningIngest } from './helpers.ts';
+import { networkStream, startIngest, testNamespace, type RunningIngest } from './helpers.ts';
 
 const DID = 'did:plc:jetstreamtestaccount0';
 const CID = 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm';
@@ -23,6 +24,7 @@ const embed = { $type: 'app.bsky.embed.recordWithMedia', record: { record: QUOTE
 const post = (text: unknown, extra: Record<string, unknown> = {}) => ({ $type: 'app.bsky.feed.post', text, langs: ['en'], createdAt: '2025-10-09T08:00:00.000Z', ...extra });
 
 describe('ingest from Jetstream', () => {
+  const hooks = suiteHooks();
   const ns = testNamespace('ingjet');
   let source: FakeSource;
   let ingest: RunningIngest;
@@ -34,7 +36,7 @@ describe('ingest from Jetstream', () => {
   after(async () => {
     await ingest?.stop();
     await source?.close();
-    await deleteNamespace(ns);
+    await deleteTestNamespace(ns);
   });
 
   it('publishes Jetstream events, skips a bad one, and resumes from time_us', async () => {
@@ -45,8 +47,8 @@ describe('ingest from Jetstream', () => {
       [T0 + 4, commit(T0 + 4, '3l3qo2vuowo2d', post('bad embed', { embed: { $type: 'app.bsky.embed.record', record: { uri: 42 } } }))],
       [T0 + 5, JSON.stringify({ did: DID, time_us: T0 + 5, kind: 'identity', identity: { did: DID, handle: 'jet.test', seq: 9, time: '2025-10-09T08:00:00.000Z' } })],
     );
-    ingest = await startIngest(env());
-    await waitUntil(() => ingest.svc.cursor() === T0 + 5, 'the last message');
+    ingest = await startIngest(hooks, env());
+    await eventually('the last message', () => ingest.svc.cursor() === T0 + 5);
     const stored = await networkStream(ns);
     assert.deepEqual(stored.map((s) => [s.subject, s.event.seq, s.event.source]), [
       ['botsky.network.post', BigInt(T0 + 1), NetworkSource.JETSTREAM],
@@ -56,11 +58,11 @@ describe('ingest from Jetstream', () => {
     assert.ok(p?.case === 'post');
     assert.deepEqual([p.value.text, p.value.langs, stored[0]?.event.uri], ['from jetstream', ['en'], `at://${DID}/app.bsky.feed.post/3l3qo2vuowo2b`]);
     assert.deepEqual([p.value.embed?.record?.uri, p.value.embed?.externalUri, p.value.embed?.externalTitle, p.value.tags], [QUOTED.uri, 'https://example.com/j', 'J', ['jet']]);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'truncated' }), 1);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'invalid-record' }), 2);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'truncated' }), 1);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason: 'invalid-record' }), 2);
 
     await ingest.stop();
-    ingest = await startIngest(env());
+    ingest = await startIngest(hooks, env());
     await ingest.svc.whenConnected();
     assert.deepEqual(source.cursors, ['', String(T0 + 5)]);
     assert.equal((await networkStream(ns)).length, 2);

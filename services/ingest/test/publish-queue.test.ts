@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLogging } from '@botsky/kit';
+import { eventually } from '@botsky/kit/testing';
 import { PublishQueue, type QueuedEvent } from '../src/index.ts';
-import { waitUntil } from './helpers.ts';
 
 const logger = createLogging({ level: 'silent' }).root;
 const ev = (id: string): QueuedEvent => ({ subject: 'botsky.network.post', msgId: id, data: new Uint8Array(), kind: 'post' });
@@ -31,7 +31,7 @@ describe('publish queue', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(q.cursor, undefined, 'frame 1 still has b unacked');
     bus.release('b');
-    await waitUntil(() => q.cursor === 3, 'cursor at 3');
+    await eventually('cursor at 3', () => q.cursor === 3);
     assert.deepEqual(cursors, [3]);
     assert.equal(q.inFlight, 0);
   });

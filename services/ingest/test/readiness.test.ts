@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Readiness, type ReadinessReport } from '@botsky/kit';
+import { deleteTestNamespace, eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { SourceLink } from '../src/source/source-link.ts';
 import { startFakeSource, type FakeSource } from './fake-source.ts';
-import { deleteNamespace, metricValue, startIngest, testNamespace, waitUntil, type RunningIngest } from './helpers.ts';
+import { startIngest, testNamespace, type RunningIngest } from './helpers.ts';
 
 async function report(ingest: RunningIngest): Promise<ReadinessReport> {
   const readiness = new Readiness();
@@ -18,6 +19,7 @@ async function report(ingest: RunningIngest): Promise<ReadinessReport> {
 const sourceCheck = async (ingest: RunningIngest) => (await report(ingest)).checks['ingest.source'];
 
 describe('ingest readiness', () => {
+  const hooks = suiteHooks();
   const namespaces: string[] = [];
   const running: Array<{ ingest?: RunningIngest; source: FakeSource }> = [];
   after(async () => {
@@ -25,7 +27,7 @@ describe('ingest readiness', () => {
       await r.ingest?.stop();
       await r.source.close();
     }
-    for (const ns of namespaces) await deleteNamespace(ns);
+    for (const ns of namespaces) await deleteTestNamespace(ns);
   });
 
   async function start(graceMs: number): Promise<{ ingest: RunningIngest; source: FakeSource }> {
@@ -35,39 +37,39 @@ describe('ingest readiness', () => {
     const entry: { ingest?: RunningIngest; source: FakeSource } = { source };
     running.push(entry);
     source.refuse(true);
-    entry.ingest = await startIngest({ BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_READY_GRACE_MS: String(graceMs) });
+    entry.ingest = await startIngest(hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_READY_GRACE_MS: String(graceMs) });
     return { ingest: entry.ingest, source };
   }
 
   it('is not ready before the source connects, ready once it does, not ready when it stays away past the grace', async () => {
     const { ingest, source } = await start(300);
     // Refused at least once: the source is down, and ingest keeps trying.
-    await waitUntil(() => ingest.logs.some((l) => l.msg === 'source connection error'), 'a refused connection');
+    await eventually('a refused connection', () => ingest.logs.some((l) => l.msg === 'source connection error'));
     assert.deepEqual(await sourceCheck(ingest), { ok: false, error: 'not connected to the source yet' });
     assert.equal((await report(ingest)).ready, false);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_source_connected'), 0);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_source_connected'), 0);
 
     source.refuse(false);
-    await waitUntil(async () => (await report(ingest)).ready, 'ready once connected');
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_source_connected'), 1);
+    await eventually('ready once connected', async () => (await report(ingest)).ready);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_source_connected'), 1);
 
     source.refuse(true);
     source.dropClients();
-    await waitUntil(async () => !(await report(ingest)).ready, 'not ready once gone past the grace');
+    await eventually('not ready once gone past the grace', async () => !(await report(ingest)).ready);
     assert.match((await sourceCheck(ingest))?.error ?? '', /^source disconnected \d+ ms ago \(grace 300 ms\)$/);
-    assert.equal(await metricValue(ingest.metrics, 'botsky_ingest_source_connected'), 0);
+    assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_source_connected'), 0);
 
     source.refuse(false);
-    await waitUntil(async () => (await report(ingest)).ready, 'ready again after reconnecting');
+    await eventually('ready again after reconnecting', async () => (await report(ingest)).ready);
   });
 
   it('stays ready through a drop shorter than the grace', async () => {
     const { ingest, source } = await start(600_000);
     source.refuse(false);
-    await waitUntil(async () => (await report(ingest)).ready, 'ready once connected');
+    await eventually('ready once connected', async () => (await report(ingest)).ready);
     source.refuse(true);
     source.dropClients();
-    await waitUntil(async () => (await metricValue(ingest.metrics, 'botsky_ingest_source_connected')) === 0, 'the drop seen');
+    await eventually('the drop seen', async () => (await metricSum(ingest.metrics, 'botsky_ingest_source_connected')) === 0);
     assert.deepEqual(await sourceCheck(ingest), { ok: true });
   });
 });

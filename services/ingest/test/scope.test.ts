@@ -27,7 +27,12 @@ function post(did: string, extra: { reply?: string; mention?: string; quote?: st
 const like = (did: string, of: string): NetworkEvent => ({ ...meta, kind: 'like', did, uri: at(did, 'app.bsky.feed.like'), subject: ref(of), createdAt: '' });
 const follow = (did: string, subject: string): NetworkEvent => ({ ...meta, kind: 'follow', did, uri: at(did, 'app.bsky.graph.follow'), subject, createdAt: '' });
 const block = (did: string, subject: string): NetworkEvent => ({ ...meta, kind: 'block', did, uri: at(did, 'app.bsky.graph.block'), subject, createdAt: '' });
-const del = (did: string, collection: 'app.bsky.graph.follow' | 'app.bsky.feed.post'): NetworkEvent => ({ seq: 1, rev: 'r', timeUs: 1, kind: 'delete', did, uri: at(did, collection), collection });
+const del = (did: string, collection: 'app.bsky.graph.follow' | 'app.bsky.feed.post' | 'app.bsky.graph.listblock' | 'app.bsky.graph.listitem', uri = at(did, collection)): NetworkEvent =>
+  ({ seq: 1, rev: 'r', timeUs: 1, kind: 'delete', did, uri, collection });
+const listOf = (owner: string, rkey: string) => `at://${owner}/app.bsky.graph.list/${rkey}`;
+const listblock = (did: string, list: string): NetworkEvent => ({ ...meta, kind: 'listblock', did, uri: at(did, 'app.bsky.graph.listblock'), list, createdAt: '' });
+const listitem = (owner: string, list: string, subject: string, rkey: string): NetworkEvent =>
+  ({ ...meta, kind: 'listitem', did: owner, uri: `at://${owner}/app.bsky.graph.listitem/${rkey}`, list, subject, createdAt: '' });
 
 describe('community scope', () => {
   const bus = createMemoryBus();
@@ -70,6 +75,26 @@ describe('community scope', () => {
     assert.equal(scope.keeps(account(far, true, null)), false);
     assert.equal(scope.keeps(account(PERSON, true, null)), true);
     assert.equal(scope.keeps(like(far, OTHER)), false, 'and still nothing else of strangers');
+  });
+
+  it('list blocks and items: a consenting person\'s list block, items naming the community or on a list it blocks, their deletes', () => {
+    const mod = 'did:plc:moderator';
+    const spam = listOf(mod, 'spam');
+    const bots = listOf(mod, 'bots');
+    const quiet = listOf(mod, 'quiet');
+    assert.equal(scope.keeps(listblock(STRANGER, spam)), false, 'a stranger blocking a list of strangers');
+    assert.equal(scope.keeps(listitem(mod, spam, 'did:plc:spammer', 'i1')), false, 'nobody in the community blocks it yet');
+    assert.equal(scope.keeps(listblock(PERSON, spam)), true);
+    assert.equal(scope.keeps(listitem(mod, spam, 'did:plc:spammer', 'i2')), true, 'every member of a list a consenting person blocks');
+    assert.equal(scope.keeps(listitem(mod, quiet, PERSON, 'i3')), true, 'an item naming a consenting person');
+    assert.equal(scope.keeps(listitem(mod, quiet, 'did:plc:nobody', 'i4')), false);
+    assert.equal(scope.keeps(listitem(mod, bots, BOT, 'i5')), true, 'an item naming a bot');
+    assert.equal(scope.keeps(listblock(STRANGER, bots)), true, 'a stranger blocking a list with a bot on it');
+    assert.equal(scope.keeps(listitem(PERSON, listOf(PERSON, 'mine'), 'did:plc:nobody', 'i6')), true, 'a consenting person\'s own list');
+    assert.equal(scope.keeps(del(STRANGER, 'app.bsky.graph.listblock')), true, 'a list block lifted, whoever lifts it');
+    assert.equal(scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i2`)), true, 'the deletion of a kept item');
+    assert.equal(scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i4`)), false, 'the deletion of an item not kept');
+    assert.equal(scope.keeps(del(PERSON, 'app.bsky.graph.listitem')), true);
   });
 
   it('a follow of the project account or a post tagging a bot brings its author in at once', () => {

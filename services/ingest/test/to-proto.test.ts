@@ -1,5 +1,6 @@
 // The mapping onto the contract for what the local PDS does not produce in the other tests:
-// inactive accounts, identity events without a handle, tag facets, embeds and tags, message ids.
+// inactive accounts, identity events without a handle, tag facets, embeds and tags, message ids,
+// list blocks and list items.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccountStatus, NetworkEventSchema, NetworkSource, decode, encode } from '@botsky/contracts';
@@ -38,6 +39,21 @@ describe('toProto', () => {
     assert.deepEqual(back.payload.value.facets.map((f) => f.feature.value), ['rust', 'did:plc:a', 'did:plc:a']);
     assert.deepEqual([back.payload.value.mentions, back.payload.value.selfLabels, back.payload.value.createdAtUs], [['did:plc:a'], ['nudity'], 0n]);
     assert.equal(messageId({ ...base, kind: 'delete', uri, rev: '3m', collection: 'app.bsky.feed.post' }), `${uri}#delete@3m`);
+  });
+
+  it('maps a list block and a list item onto their payloads and subjects, keyed by URI and CID', () => {
+    const list = 'at://did:plc:mod/app.bsky.graph.list/3kl';
+    const record = { ...base, action: 'create' as const, rev: '3k', cid: 'bafy', createdAt: '2025-01-01T00:00:00Z' };
+    const block = toProto({ ...record, kind: 'listblock', uri: 'at://did:plc:abc/app.bsky.graph.listblock/3kb', list }, 'jetstream');
+    assert.deepEqual([block.subject, block.msgId], ['botsky.network.listblock', 'at://did:plc:abc/app.bsky.graph.listblock/3kb#bafy']);
+    const b = decode(NetworkEventSchema, encode(NetworkEventSchema, block.event));
+    assert.ok(b.payload.case === 'listBlock');
+    assert.deepEqual([b.did, b.payload.value.listUri, b.payload.value.createdAtUs], ['did:plc:abc', list, 1_735_689_600_000_000n]);
+    const item = toProto({ ...record, kind: 'listitem', uri: 'at://did:plc:abc/app.bsky.graph.listitem/3ki', list, subject: 'did:plc:bad' }, 'firehose');
+    assert.equal(item.subject, 'botsky.network.listitem');
+    const i = decode(NetworkEventSchema, encode(NetworkEventSchema, item.event));
+    assert.ok(i.payload.case === 'listItem');
+    assert.deepEqual([i.payload.value.listUri, i.payload.value.subjectDid, i.payload.value.createdAtUs], [list, 'did:plc:bad', 1_735_689_600_000_000n]);
   });
 
   it('maps embeds (quote with media, link card) and tags; no embed stays unset', () => {

@@ -19,6 +19,16 @@ export interface MatchmakerMetrics {
   stateLagging: Counter<string>;
   /** Identity lookups that went to the network, by result (verified, unverified, no_handle, not_found, error). */
   identityLookups: Counter<'result'>;
+  /** Reads of a blocked list's members from its owner's PDS, by result (state/list-reader.ts). */
+  listReads: Counter<'result'>;
+  /** List blocks this replica holds. */
+  listBlocks: Gauge<string>;
+  /** Members of blocked lists this replica holds, over every list. */
+  listMembers: Gauge<string>;
+  /** Lists whose members were forgotten to stay within the memory budget (read again when needed). */
+  listEvictions: Counter<string>;
+  /** People left out of a post's candidates because one side list-blocks a list the other is on. */
+  listBlockExclusions: Counter<string>;
 }
 
 export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
@@ -32,6 +42,11 @@ export function createMatchmakerMetrics(metrics: Metrics): MatchmakerMetrics {
     controlErrors: metrics.counter({ name: 'botsky_matchmaker_control_read_errors_total', help: 'Failed reads of the bot controls (which bots are paused); the last known pauses stay' }),
     badEvents: metrics.counter({ name: 'botsky_matchmaker_bad_events_total', help: 'Network events dead-lettered, by reason', labelNames: ['reason'] }),
     identityLookups: metrics.counter({ name: 'botsky_matchmaker_identity_lookups_total', help: 'DID lookups that went to the network, by result (a handle is mentioned only when verified)', labelNames: ['result'] }),
+    listReads: metrics.counter({ name: 'botsky_matchmaker_list_reads_total', help: 'Reads of a blocked list\'s members from its owner\'s PDS, by result (ok, truncated, not_a_list, not_found, no_pds, error)', labelNames: ['result'] }),
+    listBlocks: metrics.gauge({ name: 'botsky_matchmaker_list_blocks', help: 'List blocks (app.bsky.graph.listblock records) this replica holds' }),
+    listMembers: metrics.gauge({ name: 'botsky_matchmaker_list_members', help: 'Members of blocked lists this replica holds, over every list' }),
+    listEvictions: metrics.counter({ name: 'botsky_matchmaker_list_evictions_total', help: 'Lists whose members were forgotten to stay within the memory budget' }),
+    listBlockExclusions: metrics.counter({ name: 'botsky_matchmaker_list_block_exclusions_total', help: 'People left out of a post\'s candidates because one side list-blocks a list the other is on' }),
     stateLagging: metrics.counter({ name: 'botsky_matchmaker_state_lagging_total', help: 'Posts decided before this replica\'s state follower had read up to them' }),
   };
 }

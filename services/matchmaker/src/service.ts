@@ -13,6 +13,8 @@ import { followNetworkState } from './consumers/network-state.ts';
 import { followRatings } from './consumers/ratings.ts';
 import { createContext, type MatchmakerContext, type MatchmakerOverrides } from './context.ts';
 import { createMatchState, type MatchState } from './match/state.ts';
+import { ListBlocks } from './state/list-blocks.ts';
+import { createListReader } from './state/list-reader.ts';
 
 export interface MatchmakerService extends Service {
   /** This replica's own state (profiles, post texts, ...), for tests and checks. */
@@ -20,7 +22,7 @@ export interface MatchmakerService extends Service {
 }
 
 export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerService {
-  const st = createMatchState(ctx.config.battleRate, ctx.random, ctx.config.battleSampling);
+  const st = createMatchState(ctx.config.battleRate, ctx.random, ctx.config.battleSampling, listBlocks(ctx));
   let sub: Subscription | undefined;
   let state: Subscription | undefined;
   let forgetting: Subscription | undefined;
@@ -67,6 +69,18 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
       ctx.paused.stop();
     },
   };
+}
+
+/** List blocks, whose lists' members are read from their owners' PDSes, with their metrics. */
+function listBlocks(ctx: MatchmakerContext): ListBlocks {
+  const read = createListReader({ identities: ctx.identities, reads: ctx.mm.listReads, logger: ctx.createLogger('matchmaker:lists') });
+  return new ListBlocks(read, {
+    onEvict: () => ctx.mm.listEvictions.inc(),
+    onChange: (lists) => {
+      ctx.mm.listBlocks.set(lists.size);
+      ctx.mm.listMembers.set(lists.memberCount);
+    },
+  });
 }
 
 export const matchmakerDefinition: ServiceDefinition<typeof matchmakerConfigSpec, MatchmakerContext, MatchmakerOverrides> = {

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create, encode, RatingMethod, RatingSnapshotSchema, SUBJECTS, toUs, type ReplyTask } from '@botsky/contracts';
+import { eventually } from '@botsky/kit/testing';
 import type { Harness, Replica } from './helpers.ts';
-import { BOTS, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 /** bot-a and bot-b overlap, bot-c is far ahead. */
 const TABLE = [
@@ -35,8 +36,8 @@ async function battlesOn(h: Harness, n: number): Promise<{ battles: ReplyTask[][
   const author = person('battler');
   const posts = Array.from({ length: n }, (_, i) => ev.post(author, `post ${i} about sourdough and chess`));
   await publish(h.bus, [ev.follow(author, PROJECT), ...posts]);
-  await waitUntil('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), 20_000);
-  await waitUntil('every task published', () => posts.every((p) => h.out.tasksFor(p.uri).length === 2), 20_000);
+  await eventually('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 20_000 });
+  await eventually('every task published', () => posts.every((p) => h.out.tasksFor(p.uri).length === 2), { timeoutMs: 20_000 });
   return { battles: posts.map((p) => h.out.tasksFor(p.uri)), uris: posts.map((p) => p.uri) };
 }
 
@@ -45,7 +46,7 @@ describe('battle sampling on the bus', { concurrency: true }, () => {
     const h = await harness(t);
     await publishRatings(h, Date.now() - 60_000);
     const r = await startReplica(h, { BOTSKY_BATTLE_SAMPLING: 'active', BOTSKY_BATTLE_RATE: '1' });
-    await waitUntil('the replica knows the three ratings', async () => (await ratedBots(r)) === 3);
+    await eventually('the replica knows the three ratings', async () => (await ratedBots(r)) === 3);
     const { battles, uris } = await battlesOn(h, 6);
     for (const [i, tasks] of battles.entries()) {
       assert.deepEqual(tasks.map((x) => x.slot).sort(), [0, 1]);

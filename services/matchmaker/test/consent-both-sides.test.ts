@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { create, ProfileSchema, type NetworkEvent, type ReplyTask } from '@botsky/contracts';
 import { startDevnet } from '@botsky/devnet';
 import { seededRandom } from '@botsky/ratings';
-import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const SOURDOUGH = 'Baked sourdough bread with a crusty loaf and a wild starter this morning';
 const BOT_A = BOTS[0]!;
@@ -25,24 +26,24 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_MENTION_DAILY_LIMIT: '100' });
     const [author, tagger] = ['author', 'tagger'].map(person) as [string, string];
     await publish(h.bus, [ev.follow(author, PROJECT)]);
-    await waitUntil('opt-in', () => acked([r]) >= 1);
+    await eventually('opt-in', () => acked([r]) >= 1);
     const tag = ev.post(tagger, `@a.bots.test ${SOURDOUGH}`, { mentions: [BOT_A.did] });
     await publish(h.bus, [tag]);
-    await waitUntil('the tag answered', () => h.out.tasksFor(tag.uri).length === 1);
+    await eventually('the tag answered', () => h.out.tasksFor(tag.uri).length === 1);
     const posts = Array.from({ length: 6 }, (_, i) => ev.post(author, `Sourdough starter question ${i}: my bread loaf is flat`));
     await publish(h.bus, posts);
-    await waitUntil('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     for (const p of posts) {
       assert.equal(h.out.tasksFor(p.uri)[0]?.mention, undefined, 'the tagger is never introduced');
       assert.ok(!(h.out.decisionFor(p.uri)?.candidates ?? []).some((c) => c.did === tagger && c.eligible));
     }
     await publish(h.bus, [ev.follow(tagger, PROJECT)]);
-    await waitUntil('the follow', () => acked([r]) >= 3 + posts.length);
+    await eventually('the follow', () => acked([r]) >= 3 + posts.length);
     await publish(h.bus, [ev.post(tagger, `${SOURDOUGH} again, more sourdough`)]);
-    await waitUntil('the tagger active', () => acked([r]) >= 4 + posts.length);
+    await eventually('the tagger active', () => acked([r]) >= 4 + posts.length);
     const after = ev.post(author, 'Sourdough starter again: my bread loaf is still flat');
     await publish(h.bus, [after]);
-    await waitUntil('decided', () => h.out.decisionFor(after.uri) !== undefined);
+    await eventually('decided', () => h.out.decisionFor(after.uri) !== undefined);
     assert.equal(h.out.tasksFor(after.uri)[0]?.mention?.did, tagger, 'introducible once they follow the project');
   });
 
@@ -56,7 +57,7 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
       const replicas = [await startReplica(h, env), await startReplica(h, { ...env, BOTSKY_MATCH_SEED: String(100 + seed) })];
       const authors = Array.from({ length: 4 }, (_, i) => person(`s${seed}a${i}`));
       await publish(h.bus, authors.map((a) => ev.follow(a, PROJECT)));
-      await waitUntil('opt-ins', () => acked(replicas) >= authors.length);
+      await eventually('opt-ins', () => acked(replicas) >= authors.length);
       // Each author starts two threads and keeps posting in them or starting new top-level posts.
       const roots = new Map<string, string[]>();
       const posts: NetworkEvent[] = [];
@@ -69,7 +70,7 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
         posts.push(p);
       }
       await publish(h.bus, posts);
-      await waitUntil('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), 30_000);
+      await eventually('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, 200));
       const rootOf = (task: ReplyTask) => task.post?.reply?.root?.uri || task.postRef?.uri || '';
       const perDay = new Map<string, number>();
@@ -97,9 +98,9 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     const author = person('human');
     const setup = [ev.follow(author, PROJECT), ev.follow(listed, PROJECT), ev.follow(labelled, PROJECT), profile(labelled, ['bot'])];
     await publish(h.bus, setup);
-    await waitUntil('setup', () => acked([r]) >= setup.length);
+    await eventually('setup', () => acked([r]) >= setup.length);
     await publish(h.bus, [ev.post(listed, SOURDOUGH), ev.post(labelled, SOURDOUGH)]);
-    await waitUntil('their posts', () => acked([r]) >= setup.length + 2);
+    await eventually('their posts', () => acked([r]) >= setup.length + 2);
     // BotSky's bots mentioning each other's posts, and other bots tagging them or replying to them.
     const botPost = ev.post(BOT_A.did, `@b.bots.test ${SOURDOUGH}`, { mentions: [BOT_B.did] });
     const botReply = ev.post(BOT_B.did, 'and back to you', { mentions: [BOT_A.did], replyTo: botPost.uri });
@@ -114,7 +115,7 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     await publish(h.bus, loop);
     const humans = Array.from({ length: 5 }, (_, i) => ev.post(author, `Sourdough starter tips ${i}? my bread loaf is flat`));
     await publish(h.bus, humans);
-    await waitUntil('every post handled', () => acked([r]) >= setup.length + 2 + 4 + loop.length + humans.length, 20_000);
+    await eventually('every post handled', () => acked([r]) >= setup.length + 2 + 4 + loop.length + humans.length, { timeoutMs: 20_000 });
     for (const p of [botPost, botReply]) assert.deepEqual(h.out.tasksFor(p.uri), [], 'BotSky\'s bots are never answered');
     for (const p of foreign) {
       assert.deepEqual(h.out.tasksFor(p.uri), [], `${p.did} is never answered`);
@@ -139,8 +140,8 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_PLC_URL: net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl });
     const posts = [ev.post(robot.did, '@a.bots.test beep', { mentions: [BOT_A.did] }), ev.post(human.did, '@a.bots.test hello', { mentions: [BOT_A.did] })];
     await publish(h.bus, posts);
-    await waitUntil('handled', () => acked([r]) >= posts.length);
-    await waitUntil('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('handled', () => acked([r]) >= posts.length);
+    await eventually('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     assert.deepEqual(h.out.tasksFor(posts[0]!.uri), []);
     assert.equal(h.out.decisionFor(posts[0]!.uri)?.reason, 'bot_account');
     assert.equal(h.out.tasksFor(posts[1]!.uri).length, 1, 'the person without the label is answered');
@@ -153,18 +154,18 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     const block = ev.block(blocker, author);
     const setup = [ev.follow(author, PROJECT), ev.follow(blocker, PROJECT), ev.follow(other, PROJECT), block];
     await publish(h.bus, setup);
-    await waitUntil('setup', () => acked([r]) >= setup.length);
+    await eventually('setup', () => acked([r]) >= setup.length);
     await publish(h.bus, [ev.post(blocker, `${SOURDOUGH} sourdough sourdough loaf`), ev.post(other, 'chess openings and endgames')]);
-    await waitUntil('profiles', () => acked([r]) >= setup.length + 2);
+    await eventually('profiles', () => acked([r]) >= setup.length + 2);
     const posts = Array.from({ length: 4 }, (_, i) => ev.post(author, `Sourdough loaf question ${i}`));
     await publish(h.bus, posts);
-    await waitUntil('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     for (const p of posts) assert.notEqual(h.out.tasksFor(p.uri)[0]?.mention?.did, blocker, 'the best match blocks the author');
     await publish(h.bus, [ev.delete(blocker, block.uri, 'app.bsky.graph.block')]);
-    await waitUntil('unblock', () => acked([r]) >= setup.length + 2 + posts.length + 1);
+    await eventually('unblock', () => acked([r]) >= setup.length + 2 + posts.length + 1);
     const after = ev.post(author, 'Sourdough loaf question, once more');
     await publish(h.bus, [after]);
-    await waitUntil('decided', () => h.out.decisionFor(after.uri) !== undefined);
+    await eventually('decided', () => h.out.decisionFor(after.uri) !== undefined);
     assert.equal(h.out.tasksFor(after.uri)[0]?.mention?.did, blocker, 'introduced once the block is gone');
   });
 });

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KV_BUCKETS } from '@botsky/contracts';
+import { eventually } from '@botsky/kit/testing';
 import { mentionKey } from '../src/state/mentions.ts';
-import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const TOPICS = ['sourdough bread baking loaf', 'chess openings endgame', 'trail running marathon pace', 'jazz piano chords improvisation'];
 const topic = (i: number) => TOPICS[i % TOPICS.length] as string;
@@ -20,20 +21,20 @@ describe('matchmaker consent and limits', { concurrency: true }, () => {
     const follows = people.map((p) => ev.follow(p, PROJECT));
     const warm = people.map((p, i) => ev.post(p, `I love ${topic(i)}`));
     await publish(h.bus, [...follows, ...warm]);
-    await waitUntil('opt-ins and first posts', () => acked([r]) >= follows.length + warm.length);
+    await eventually('opt-ins and first posts', () => acked([r]) >= follows.length + warm.length);
     const unfollow = ev.delete(unfollower, follows[2]!.uri, 'app.bsky.graph.follow');
     const outs = [ev.block(blocker, BOTS[1]!.did), ev.post(stopper, 'stop', { replyTo: `at://${BOTS[2]!.did}/app.bsky.feed.post/3kx` }),
       unfollow, ev.block(reblocker, BOTS[0]!.did)];
     await publish(h.bus, outs);
-    await waitUntil('opt-outs', () => acked([r]) >= follows.length + warm.length + outs.length);
+    await eventually('opt-outs', () => acked([r]) >= follows.length + warm.length + outs.length);
     const optedOut = new Set([blocker, stopper, unfollower]);
     const reFollow = ev.follow(reblocker, PROJECT);
     await publish(h.bus, [reFollow]);
     const many = Array.from({ length: 80 }, (_, i) => ev.post(people[i % people.length]!, `Today: ${topic(i)} and more ${topic(i + 1)}`));
     await publish(h.bus, many);
     const total = follows.length + warm.length + outs.length + 1 + many.length;
-    await waitUntil('every post handled', () => acked([r]) >= total, 20_000);
-    await waitUntil('every decision read', () => many.every((p) => h.out.decisionFor(p.uri) !== undefined), 10_000);
+    await eventually('every post handled', () => acked([r]) >= total, { timeoutMs: 20_000 });
+    await eventually('every decision read', () => many.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 10_000 });
 
     const later = many.map((p) => p.uri);
     const tasks = h.out.tasks.map((x) => x.task).filter((task) => later.includes(task.postRef?.uri ?? ''));

@@ -3,7 +3,8 @@
 // is known to replica B, which joined later (replaying the look-back) and decides alone.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acked, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { acked, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const SOURDOUGH = ['Baked sourdough bread with a crusty loaf', 'My sourdough starter doubled overnight', 'Rye loaf and sourdough crumb shots'];
 const CHESS = ['Chess openings: the Sicilian defence', 'Endgame tactics with rook and pawn', 'Blitz chess tournament tonight'];
@@ -17,7 +18,7 @@ describe('matchmaker state follower', () => {
     const before = [ev.follow(alice, PROJECT), ev.follow(baker, PROJECT), ev.follow(chess, PROJECT),
       ...SOURDOUGH.map((s) => ev.post(baker, s)), ...CHESS.map((s) => ev.post(chess, s))];
     await publish(h.bus, before);
-    await waitUntil('replica A handled everything', () => acked([a]) >= before.length);
+    await eventually('replica A handled everything', () => acked([a]) >= before.length);
 
     const b = await startReplica(h, { ...env, BOTSKY_MATCH_SEED: '11' });
     await a.stop();
@@ -26,7 +27,7 @@ describe('matchmaker state follower', () => {
       ev.post(alice, 'Which chess openings should a beginner learn before blitz?'),
     ];
     await publish(h.bus, posts);
-    await waitUntil('the decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('the decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     assert.equal(acked([b]), posts.length, 'replica B consumed only the new posts');
     const [bread, openings] = posts.map((p) => h.out.tasksFor(p.uri)[0]);
     assert.equal(bread?.mention?.did, baker, 'the baker, known to B only through the follower');

@@ -2,14 +2,13 @@
 // overrides, synthetic but realistic network events, and a reader of everything matchmaker emits.
 import { createBus, CONSUMERS, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BlockSchema, create, decode, DeleteSchema, encode, FollowSchema, IdentitySchema, KV_BUCKETS, LikeSchema, PostSchema, MatchDecisionSchema, NetworkEventSchema, networkSubject, nowUs, ReplyTaskSchema, SUBJECTS,
+  BlockSchema, create, decode, DeleteSchema, encode, FollowSchema, IdentitySchema, KV_BUCKETS, LikeSchema, ListBlockSchema, ListItemSchema, PostSchema, MatchDecisionSchema, NetworkEventSchema, networkSubject, nowUs, ReplyTaskSchema, SUBJECTS,
   type MatchDecision, type NetworkEvent, type ReplyTask,
 } from '@botsky/contracts';
-import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
+import type { Metrics } from '@botsky/kit';
 import { startDirectoryStandIn, type DirectoryStandIn } from '@botsky/identity/testing';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, natsUrl, startInProcess, testNamespace, type TestHooks } from '@botsky/kit/testing';
 import { createContext, createMatchmakerService, matchmakerConfigSpec, type MatchmakerContext } from '../src/index.ts';
-import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export const PROJECT = 'did:plc:project0000000000000000';
 export const BOTS = [
@@ -17,10 +16,6 @@ export const BOTS = [
   { id: 'bot-b', did: 'did:plc:botbbbbbbbbbbbbbbbbbbbbb', handle: 'b.bots.test' },
   { id: 'bot-c', did: 'did:plc:botccccccccccccccccccccc', handle: 'c.bots.test' },
 ];
-
-interface Hooks {
-  after(fn: () => unknown): void;
-}
 
 export interface Harness {
   ns: string;
@@ -30,17 +25,14 @@ export interface Harness {
   replicas: Replica[];
   /** The PLC directory and handle resolver the replicas ask: every did:plc:<id> is <id>.test, verified. */
   directory: DirectoryStandIn;
-}
-
-/** Deletes every stream and KV bucket of a test namespace. */
-async function deleteNamespace(ns: string): Promise<void> {
-  await deleteNatsNamespace(natsUrl(), ns);
+  /** The test's hooks: replicas are stopped with them too. */
+  hooks: TestHooks;
 }
 
 const openBus = (ns: string) => createBus({ ...parseBusUrl(natsUrl()), namespace: ns });
 
 /** A namespace with the topology, the bot roster written as bot-runner does, and a reader. */
-export async function harness(t: Hooks): Promise<Harness> {
+export async function harness(t: TestHooks): Promise<Harness> {
   const ns = testNamespace('mm');
   const bus = await openBus(ns);
   const replicas: Replica[] = [];
@@ -49,14 +41,14 @@ export async function harness(t: Hooks): Promise<Harness> {
     for (const r of replicas) await r.stop();
     await bus.close();
     await directory.close();
-    await deleteNamespace(ns);
+    await deleteTestNamespace(ns);
   });
   await bus.ensureTopology();
   const bots = await bus.kv(KV_BUCKETS.bots);
   for (const b of BOTS) await bots.put(b.id, new TextEncoder().encode(JSON.stringify({ ...b, model: 'offline', provider: 'offline' })));
   const out = new Emitted();
   await bus.consume(CONSUMERS.scoringRecorderTasks, async (msg) => out.add(msg.subject, msg.seq, msg.data));
-  return { ns, bus, out, replicas, directory };
+  return { ns, bus, out, replicas, directory, hooks: t };
 }
 
 export interface Replica {
@@ -66,27 +58,15 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** One matchmaker replica on its own connection, as a pod would run it; stopped with the harness. */
+/** One matchmaker replica on its own connection, as a pod would run it (`startInProcess`); stopped with the harness. */
 export async function startReplica(h: Harness, env: Record<string, string> = {}): Promise<Replica> {
-  const config = loadConfig(matchmakerConfigSpec, {
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: h.ns, BOTSKY_PROJECT_DID: PROJECT, BOTSKY_MATCH_SEED: '7',
-    BOTSKY_PLC_URL: h.directory.url, BOTSKY_HANDLE_RESOLVER_URL: h.directory.url, ...env,
-  });
   const bus = await openBus(h.ns);
-  const metrics = createMetrics({ service: 'matchmaker', defaultMetrics: false });
-  const { createLogger } = createLogging({ level: 'silent' });
-  const ctx = await createContext(config, { bus, metrics, createLogger, logger: createLogger('matchmaker') });
-  const service = createMatchmakerService(ctx);
-  await service.start(new AbortController().signal);
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await service.drain();
-    await service.stop();
-    await ctx.close();
-    await bus.close();
+  const parts = { name: 'matchmaker', configSpec: matchmakerConfigSpec, createContext, createService: createMatchmakerService };
+  const own = {
+    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: h.ns, BOTSKY_PROJECT_DID: PROJECT, BOTSKY_MATCH_SEED: '7',
+    BOTSKY_PLC_URL: h.directory.url, BOTSKY_HANDLE_RESOLVER_URL: h.directory.url,
   };
+  const { ctx, metrics, stop } = await startInProcess(h.hooks, parts, { ...own, ...env }, { bus }, { closeAfter: () => bus.close() });
   const replica = { ctx, bus, metrics, stop };
   h.replicas.push(replica);
   return replica;
@@ -108,14 +88,6 @@ export class Emitted {
 
   decisionFor(uri: string): MatchDecision | undefined {
     return this.decisions.find((x) => x.decision.postRef?.uri === uri)?.decision;
-  }
-}
-
-export async function waitUntil(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -142,6 +114,11 @@ export const ev = {
   },
   follow: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.follow', { case: 'follow', value: create(FollowSchema, { subjectDid }) }),
   block: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.block', { case: 'block', value: create(BlockSchema, { subjectDid }) }),
+  /** `uri`: the list block record's, when it is a real one (on a devnet PDS). */
+  listBlock: (did: string, listUri: string, uri?: string) =>
+    event(did, 'app.bsky.graph.listblock', { case: 'listBlock', value: create(ListBlockSchema, { listUri }) }, uri),
+  listItem: (owner: string, listUri: string, subjectDid: string, uri?: string) =>
+    event(owner, 'app.bsky.graph.listitem', { case: 'listItem', value: create(ListItemSchema, { listUri, subjectDid }) }, uri),
   like: (did: string, uri: string) => event(did, 'app.bsky.feed.like', { case: 'like', value: create(LikeSchema, { subject: { uri, cid: 'bafyliked' } }) }),
   identity: (did: string, handle: string) => event(did, '', { case: 'identity', value: create(IdentitySchema, { handle }) }, `at://${did}`),
   delete: (did: string, uri: string, collection: string) =>

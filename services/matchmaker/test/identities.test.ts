@@ -4,7 +4,8 @@
 // an #identity event is looked up afresh.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { acked, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { acked, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const SOURDOUGH = 'Baked sourdough bread with a crusty loaf and a wild starter this morning';
 
@@ -17,13 +18,13 @@ describe('matchmaker and identities', { concurrency: true }, () => {
     // The disowned person even announced their handle: the event is no proof.
     const optIns = [ev.follow(author, PROJECT), ev.follow(verified, PROJECT), ev.follow(disowned, PROJECT), ev.identity(disowned, h.directory.handleOf(disowned))];
     await publish(h.bus, optIns);
-    await waitUntil('opt-ins handled', () => acked([r]) >= optIns.length);
+    await eventually('opt-ins handled', () => acked([r]) >= optIns.length);
     const setup = [ev.post(verified, SOURDOUGH), ev.post(disowned, `${SOURDOUGH} sourdough`)];
     await publish(h.bus, setup);
-    await waitUntil('setup handled', () => acked([r]) >= optIns.length + setup.length);
+    await eventually('setup handled', () => acked([r]) >= optIns.length + setup.length);
     const posts = Array.from({ length: 12 }, (_, i) => ev.post(author, `Sourdough starter question ${i}: my bread loaf is flat`));
     await publish(h.bus, posts);
-    await waitUntil('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), 20_000);
+    await eventually('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 20_000 });
     const mentions = posts.flatMap((p) => h.out.tasksFor(p.uri)).map((task) => task.mention).filter((m) => m !== undefined);
     assert.ok(mentions.length >= 10, `only ${mentions.length} mentions`);
     for (const m of mentions) {
@@ -40,17 +41,17 @@ describe('matchmaker and identities', { concurrency: true }, () => {
     const [author, mover] = ['author2', 'mover'].map(person) as [string, string];
     const optIns = [ev.follow(author, PROJECT), ev.follow(mover, PROJECT)];
     await publish(h.bus, optIns);
-    await waitUntil('opt-ins handled', () => acked([r]) >= optIns.length);
+    await eventually('opt-ins handled', () => acked([r]) >= optIns.length);
     await publish(h.bus, [ev.post(mover, SOURDOUGH)]);
-    await waitUntil('setup handled', () => acked([r]) >= optIns.length + 1);
+    await eventually('setup handled', () => acked([r]) >= optIns.length + 1);
     const first = ev.post(author, 'My sourdough loaf is flat, any starter tips?');
     await publish(h.bus, [first]);
-    await waitUntil('first decided', () => h.out.decisionFor(first.uri) !== undefined);
+    await eventually('first decided', () => h.out.decisionFor(first.uri) !== undefined);
     assert.equal(h.out.tasksFor(first.uri)[0]?.mention?.handle, h.directory.handleOf(mover), JSON.stringify(h.out.decisionFor(first.uri), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
     h.directory.claim(mover, 'baker-extraordinaire.test');
     const moved = [ev.identity(mover, 'baker-extraordinaire.test'), ev.post(author, 'Sourdough again: how wet should the starter be for bread?')];
     await publish(h.bus, moved);
-    await waitUntil('second decided', () => h.out.decisionFor(moved[1]!.uri) !== undefined);
+    await eventually('second decided', () => h.out.decisionFor(moved[1]!.uri) !== undefined);
     const m = h.out.tasksFor(moved[1]!.uri)[0]?.mention;
     assert.equal(m?.did, mover);
     assert.equal(m?.handle, 'baker-extraordinaire.test');

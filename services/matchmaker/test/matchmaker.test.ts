@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KV_BUCKETS, MatchVerdict, replyTaskIdForBot } from '@botsky/contracts';
-import { acked, ago, BOTS, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { acked, ago, BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const SOURDOUGH = 'Baked sourdough bread with a crusty loaf and a wild starter this morning';
 const CHESS = 'Chess openings study: the Sicilian defence and endgame tactics';
@@ -17,10 +18,10 @@ describe('matchmaker', { concurrency: true }, () => {
     const setup = [ev.follow(alice, PROJECT), ev.follow(baker, PROJECT), ev.follow(chess, PROJECT),
       ev.post(baker, SOURDOUGH), ev.post(chess, CHESS), ev.post(lurker, `${SOURDOUGH} sourdough starter loaf`)];
     await publish(h.bus, setup);
-    await waitUntil('setup handled', () => acked([r]) >= setup.length);
+    await eventually('setup handled', () => acked([r]) >= setup.length);
     const post = ev.post(alice, 'Any tips for a sourdough starter? My bread loaf is flat');
     await publish(h.bus, [post]);
-    await waitUntil('the decision', () => h.out.decisionFor(post.uri) !== undefined);
+    await eventually('the decision', () => h.out.decisionFor(post.uri) !== undefined);
     const [task, ...more] = h.out.tasksFor(post.uri);
     assert.equal(more.length, 0);
     assert.ok(task);
@@ -45,13 +46,13 @@ describe('matchmaker', { concurrency: true }, () => {
     const [quitter, stranger, labeller] = ['quitter', 'stranger', 'labeller'].map(person) as [string, string, string];
     const first = [ev.follow(quitter, PROJECT), ev.follow(labeller, PROJECT), ev.block(quitter, BOTS[0]!.did)];
     await publish(h.bus, first);
-    await waitUntil('opt-ins and the block', () => acked([r]) >= first.length);
+    await eventually('opt-ins and the block', () => acked([r]) >= first.length);
     const posts = [ev.post(BOTS[1]!.did, 'a bot talking about sourdough'), ev.post(stranger, SOURDOUGH), ev.post(quitter, SOURDOUGH),
       ev.post(labeller, SOURDOUGH, { labels: ['nudity'] })];
     await publish(h.bus, posts);
-    await waitUntil('posts handled', () => acked([r]) >= first.length + posts.length);
+    await eventually('posts handled', () => acked([r]) >= first.length + posts.length);
     for (const p of posts) assert.deepEqual(h.out.tasksFor(p.uri), [], p.did);
-    await waitUntil('skip decisions', () => h.out.decisions.length >= 2);
+    await eventually('skip decisions', () => h.out.decisions.length >= 2);
     assert.equal(h.out.decisionFor(posts[2]!.uri)?.reason, 'opted_out');
     assert.equal(h.out.decisionFor(posts[3]!.uri)?.reason, 'labelled');
     assert.equal(h.out.decisionFor(posts[3]!.uri)?.verdict, MatchVerdict.SKIPPED);
@@ -66,12 +67,12 @@ describe('matchmaker', { concurrency: true }, () => {
     const tagger = person('tagger');
     const tag = ev.post(tagger, `@a.bots.test what do you think of ${SOURDOUGH}`, { mentions: [BOTS[0]!.did] });
     await publish(h.bus, [tag]);
-    await waitUntil('the tag answered', () => h.out.tasksFor(tag.uri).length === 1);
+    await eventually('the tag answered', () => h.out.tasksFor(tag.uri).length === 1);
     const botReply = `at://${BOTS[0]!.did}/app.bsky.feed.post/3kbotreply`;
     const stop = ev.post(tagger, 'STOP!', { replyTo: botReply });
     const after = ev.post(tagger, `still into ${SOURDOUGH}`);
     await publish(h.bus, [stop, after]);
-    await waitUntil('stop and the next post handled', () => acked([r]) >= 3);
+    await eventually('stop and the next post handled', () => acked([r]) >= 3);
     assert.deepEqual(h.out.tasksFor(stop.uri), []);
     assert.deepEqual(h.out.tasksFor(after.uri), []);
     assert.equal(r.metrics.registry.getSingleMetric('botsky_matchmaker_opt_outs_total') !== undefined, true);
@@ -87,13 +88,13 @@ describe('matchmaker', { concurrency: true }, () => {
     const setup = [ev.follow(asker, PROJECT), ev.follow(liker, PROJECT), ago(ev.follow(sleeper, PROJECT), 25 * 60_000), ev.follow(chess, PROJECT),
       bread, ago(ev.post(sleeper, `${SOURDOUGH} sourdough loaf bread starter`), 20 * 60_000), ev.post(chess, CHESS)];
     await publish(h.bus, setup);
-    await waitUntil('setup', () => acked([r]) >= setup.length);
+    await eventually('setup', () => acked([r]) >= setup.length);
     // The liker has never written a word: only the liked post (by someone not opted in) says what they like.
     await publish(h.bus, [ev.like(liker, bread.uri)]);
-    await waitUntil('like', () => acked([r]) >= setup.length + 1);
+    await eventually('like', () => acked([r]) >= setup.length + 1);
     const post = ev.post(asker, 'My sourdough starter makes a dense bread loaf, help');
     await publish(h.bus, [post]);
-    await waitUntil('the task', () => h.out.tasksFor(post.uri).length === 1);
+    await eventually('the task', () => h.out.tasksFor(post.uri).length === 1);
     assert.equal(h.out.tasksFor(post.uri)[0]?.mention?.did, liker);
     assert.ok(!h.out.decisionFor(post.uri)?.candidates.some((c) => c.did === sleeper), 'offline people are not candidates');
   });
@@ -105,10 +106,10 @@ describe('matchmaker', { concurrency: true }, () => {
     await (await h.bus.kv(KV_BUCKETS.bots)).put(late.id, new TextEncoder().encode(JSON.stringify(late)));
     const fan = person('fan');
     await publish(h.bus, [ev.follow(fan, PROJECT)]);
-    await waitUntil('follow', () => acked([r]) >= 1);
+    await eventually('follow', () => acked([r]) >= 1);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await publish(h.bus, [ev.block(fan, late.did)]);
-    await waitUntil('block', () => acked([r]) >= 2);
+    await eventually('block', () => acked([r]) >= 2);
     const consent = await (await h.bus.kv(KV_BUCKETS.consent)).get(fan);
     assert.match(new TextDecoder().decode(consent?.value), /"state":"out","reason":"block"/);
   });

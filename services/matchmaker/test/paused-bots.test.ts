@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BOT_CONTROLS_KEY, KV_BUCKETS, setBotPaused } from '@botsky/contracts';
-import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/kit/testing';
+import { acked, BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
 const pause = { at: new Date().toISOString(), by: 'test', reason: 'review' };
 
@@ -15,13 +16,13 @@ describe('paused bots', () => {
     const replicas = [await startReplica(h, env), await startReplica(h, { ...env, BOTSKY_MATCH_SEED: '8' })];
     const authors = Array.from({ length: 6 }, (_, i) => person(`paused${i}`));
     await publish(h.bus, authors.map((a) => ev.follow(a, PROJECT)));
-    await waitUntil('opt-ins', () => acked(replicas) >= authors.length);
+    await eventually('opt-ins', () => acked(replicas) >= authors.length);
     const controls = await h.bus.kv(KV_BUCKETS.controls);
     const paused = BOTS[0]!.id;
     const round = async (tag: string) => {
       const posts = authors.flatMap((a, i) => [ev.post(a, `${tag} sourdough loaf number ${i}`), ev.post(a, `${tag} chess endgame ${i}`)]);
       await publish(h.bus, posts);
-      await waitUntil(`${tag} decided`, () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), 20_000);
+      await eventually(`${tag} decided`, () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 20_000 });
       return posts.flatMap((p) => h.out.tasksFor(p.uri).map((task) => task.botId));
     };
 

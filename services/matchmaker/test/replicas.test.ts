@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SUBJECTS } from '@botsky/contracts';
+import { eventually } from '@botsky/kit/testing';
 import { onPost } from '../src/consumers/network-post.ts';
 import { createMatchState } from '../src/match/state.ts';
-import { acked, ev, harness, person, PROJECT, publish, startReplica, waitUntil, type Harness } from './helpers.ts';
+import { acked, ev, harness, person, PROJECT, publish, startReplica, type Harness } from './helpers.ts';
 
 const TEXTS = ['sourdough bread loaf', 'chess openings endgame', 'trail running pace', 'jazz piano chords'];
 
@@ -38,11 +39,11 @@ describe('matchmaker replicas', { concurrency: true }, () => {
     const people = Array.from({ length: 8 }, (_, i) => person(`r${i}`));
     const follows = people.map((p) => ev.follow(p, PROJECT));
     await publish(h.bus, follows);
-    await waitUntil('follows', () => acked([a, b]) >= follows.length);
+    await eventually('follows', () => acked([a, b]) >= follows.length);
     const posts = Array.from({ length: 40 }, (_, i) => ev.post(people[i % people.length]!, `All about ${TEXTS[i % TEXTS.length]}`));
     await publish(h.bus, posts);
-    await waitUntil('posts', () => acked([a, b]) >= follows.length + posts.length, 20_000);
-    await waitUntil('decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('posts', () => acked([a, b]) >= follows.length + posts.length, { timeoutMs: 20_000 });
+    await eventually('decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     assert.ok(a.bus.stats().consumers.matchmaker!.acked > 0 && b.bus.stats().consumers.matchmaker!.acked > 0, 'both replicas worked');
     const before = assertOncePerPostAndBot(h);
     assert.ok(before >= posts.length, `tasks ${before}`);
@@ -51,7 +52,7 @@ describe('matchmaker replicas', { concurrency: true }, () => {
     await b.stop();
     const fresh = await startReplica(h, { ...env, BOTSKY_MATCH_SEED: '9' });
     await publish(h.bus, [...follows, ...posts], { replay: '#replay' });
-    await waitUntil('replay handled', () => acked([fresh]) >= follows.length + posts.length, 20_000);
+    await eventually('replay handled', () => acked([fresh]) >= follows.length + posts.length, { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(assertOncePerPostAndBot(h), before);
     assert.match(await fresh.metrics.registry.metrics(), new RegExp(`botsky_matchmaker_posts_total\\{outcome="replayed",service="matchmaker"\\} ${posts.length}`));
@@ -63,7 +64,7 @@ describe('matchmaker replicas', { concurrency: true }, () => {
     const [a, b] = [await startReplica(h, env), await startReplica(h, { ...env, BOTSKY_MATCH_SEED: '99' })];
     const author = person('racer');
     await publish(h.bus, [ev.follow(author, PROJECT)]);
-    await waitUntil('follow', () => acked([a, b]) >= 1);
+    await eventually('follow', () => acked([a, b]) >= 1);
     const posts = Array.from({ length: 10 }, (_, i) => ev.post(author, `race ${i} ${TEXTS[i % 4]}`));
     const states = [createMatchState(0.5, a.ctx.random), createMatchState(0.5, b.ctx.random)];
     for (const p of posts) {
@@ -71,7 +72,7 @@ describe('matchmaker replicas', { concurrency: true }, () => {
       const post = p.payload.value;
       await Promise.all([onPost({ ctx: a.ctx, st: states[0]! }, p, post), onPost({ ctx: b.ctx, st: states[1]! }, p, post)]);
     }
-    await waitUntil('decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    await eventually('decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(assertOncePerPostAndBot(h) >= posts.length);
     assert.equal(h.out.decisions.length, posts.length);
@@ -84,8 +85,8 @@ describe('matchmaker replicas', { concurrency: true }, () => {
     const who = person('after');
     const post = ev.post(who, 'tagging @a.bots.test about sourdough', { mentions: ['did:plc:botaaaaaaaaaaaaaaaaaaaaa'] });
     await publish(h.bus, [post]);
-    await waitUntil('the next post answered', () => h.out.tasksFor(post.uri).length === 1);
-    await waitUntil('dead-lettered', () => (r.bus.stats().consumers.matchmaker?.deadLettered ?? 0) === 1);
+    await eventually('the next post answered', () => h.out.tasksFor(post.uri).length === 1);
+    await eventually('dead-lettered', () => (r.bus.stats().consumers.matchmaker?.deadLettered ?? 0) === 1);
     assert.match(await r.metrics.registry.metrics(), /botsky_matchmaker_bad_events_total\{reason="undecodable",service="matchmaker"\} 1/);
   });
 });

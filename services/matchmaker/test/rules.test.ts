@@ -1,11 +1,13 @@
-// The small pure rules: what counts as "stop", reading stored records defensively, day keys, and a
-// picker that follows a changing roster without flooding a newcomer.
+// The small pure rules: what counts as "stop", reading stored records defensively, day keys, a
+// picker that follows a changing roster without flooding a newcomer, and the bookkeeping of list
+// blocks (a read per list, items and deletions while it is in flight, retries, the memory bound).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '@botsky/ratings';
 import { didOfUri, isStopRequest } from '../src/match/stop.ts';
 import { BotPicker } from '../src/selection/index.ts';
 import { parseConsent } from '../src/state/consent.ts';
+import { ListBlocks, ListUnreadableError, type ListItemRecord } from '../src/state/list-blocks.ts';
 import { mentionKey } from '../src/state/mentions.ts';
 import { parseRosterEntry } from '../src/state/roster.ts';
 
@@ -44,4 +46,46 @@ test('the picker follows the roster: a new bot starts level, a removed one is ne
   assert.deepEqual([...drawn.values()], [10, 10, 10]);
   picker.sync(['b', 'c']);
   for (let i = 0; i < 20; i++) assert.ok(!picker.pick().bots.includes('a'));
+});
+
+test('list blocks: one read per list, both ways, items and deletions while the read is in flight, retries, the memory bound', async () => {
+  const L = 'at://did:plc:mod/app.bsky.graph.list/3kl';
+  const M = 'at://did:plc:mod/app.bsky.graph.list/3km';
+  const item = (rkey: string, subject: string): ListItemRecord => ({ uri: `at://did:plc:mod/app.bsky.graph.listitem/${rkey}`, subject });
+  const answers = new Map<string, { resolve: (r: ListItemRecord[]) => void; reject: (e: Error) => void }>();
+  const reads: string[] = [];
+  let clock = 0;
+  const evicted: string[] = [];
+  const lists = new ListBlocks((list) => new Promise((resolve, reject) => {
+    reads.push(list);
+    answers.set(list, { resolve, reject });
+  }), { now: () => clock, maxMembers: 3, onEvict: (l) => evicted.push(l) });
+  lists.add('at://did:plc:ann/app.bsky.graph.listblock/1', 'did:plc:ann', L);
+  lists.add('at://did:plc:bob/app.bsky.graph.listblock/1', 'did:plc:bob', L);
+  assert.deepEqual(reads, [L], 'one read for two blocks of one list');
+  lists.addItem(item('new', 'did:plc:eve').uri, L, 'did:plc:eve');
+  lists.removeItem(item('old', 'did:plc:cal').uri);
+  assert.equal(lists.between('did:plc:ann', 'did:plc:eve'), true, 'an item seen while the read is in flight counts at once');
+  answers.get(L)!.resolve([item('old', 'did:plc:cal'), item('dee', 'did:plc:dee')]);
+  assert.deepEqual([...(await lists.members(L))].sort(), ['did:plc:dee', 'did:plc:eve'], 'an item deleted during the read stays deleted');
+  assert.equal(lists.between('did:plc:dee', 'did:plc:ann'), true, 'either way');
+  assert.equal(lists.between('did:plc:dee', 'did:plc:eve'), false, 'two members of a list do not block each other');
+  assert.deepEqual(lists.removeItem(item('dee', 'did:plc:dee').uri), { list: L, subject: 'did:plc:dee' });
+  assert.deepEqual(lists.item(item('dee', 'did:plc:dee').uri), { list: L, subject: 'did:plc:dee' }, 'a deletion is remembered for the consumer group');
+  assert.equal(lists.between('did:plc:dee', 'did:plc:ann'), false);
+
+  lists.add('at://did:plc:ann/app.bsky.graph.listblock/2', 'did:plc:ann', M);
+  answers.get(M)!.reject(new Error('PDS down'));
+  await assert.rejects(lists.members(M), (err: unknown) => err instanceof ListUnreadableError && (err.cause as Error).message === 'PDS down');
+  assert.deepEqual(reads, [L, M], 'not read again before the retry is due');
+  clock += 1000;
+  const again = lists.members(M);
+  answers.get(M)!.resolve([item('m1', 'did:plc:x'), item('m2', 'did:plc:y'), item('m3', 'did:plc:z')]);
+  assert.equal((await again).size, 3, 'read again once due');
+  assert.deepEqual([evicted, lists.memberCount, lists.between('did:plc:ann', 'did:plc:eve')], [[L], 3, false], 'past the budget the list read first is forgotten');
+  lists.addItem(item('e2', 'did:plc:eve').uri, L, 'did:plc:eve');
+  assert.deepEqual(reads, [L, M, M, L], 'and read again when it is needed');
+
+  assert.deepEqual(lists.remove('at://did:plc:ann/app.bsky.graph.listblock/2'), { did: 'did:plc:ann', list: M });
+  assert.deepEqual([lists.size, lists.memberCount, lists.blocksOf(M)], [2, 0, []], 'a list nobody blocks is forgotten');
 });

@@ -1,68 +1,22 @@
-// Shared by scoring's tests: scoring in-process on the real NATS and embedded ClickHouse, event
-// builders, metrics, and clean-up of a test namespace.
-import { Writable } from 'node:stream';
+// Shared by scoring's tests: scoring in-process on the real NATS and embedded ClickHouse, and event
+// builders.
 import {
   BlockSchema, BotOutcomeSchema, ClientInteractionSchema, DeleteSchema, FollowSchema, ImpressionPageSchema, ImpressionSchema, InteractionEvent, LikeSchema,
   NetworkEventSchema, PostSchema, ProfileSchema, ReplyTaskSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
   replyTaskId, toUs, type NetworkEvent,
 } from '@botsky/contracts';
-import { createLogging, createMetrics, loadConfig, type Metrics } from '@botsky/kit';
-import { natsUrl } from '@botsky/kit/testing';
+import { natsUrl, startInProcess, type InProcess, type TestHooks } from '@botsky/kit/testing';
 import type { OutgoingMessage } from '@botsky/bus';
 import type { Warehouse } from '@botsky/warehouse';
-import { createContext, scoringConfigSpec, scoringDefinition, type ScoringContext, type ScoringService } from '../src/index.ts';
-import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
+import { scoringDefinition, type ScoringContext, type ScoringService } from '../src/index.ts';
 
-export interface RunningScoring {
-  ctx: ScoringContext;
-  svc: ScoringService;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
+export type RunningScoring = InProcess<ScoringContext, ScoringService>;
 
-export async function startScoring(env: Record<string, string>, warehouse?: Warehouse): Promise<RunningScoring> {
-  const config = loadConfig(scoringConfigSpec, {
-    BOTSKY_BUS: natsUrl(), BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0', ...env,
-  });
-  const destination = new Writable({ write: (_c, _e, done) => done() });
-  const { createLogger } = createLogging({ level: 'warn', destination });
-  const metrics = createMetrics({ service: 'scoring', defaultMetrics: false });
-  const ctx = await createContext(config, { createLogger, metrics, ...(warehouse ? { warehouse } : {}) });
-  const svc = scoringDefinition.createService(ctx) as ScoringService;
-  await svc.start(new AbortController().signal);
-  let stopped = false;
-  return {
-    ctx, svc, metrics,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await svc.drain();
-      await svc.stop();
-      await ctx.close();
-    },
-  };
-}
-
-/** Deletes every stream and KV bucket of a test namespace. */
-export async function deleteNamespace(namespace: string): Promise<void> {
-  await deleteNatsNamespace(natsUrl(), namespace);
-}
-
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (metric === undefined) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
-}
-
-/** Polls until `check` returns true, or fails after timeoutMs. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** scoring in this process (`startInProcess`), leaderboard on ports the OS picks; stopped when `t` ends. */
+export async function startScoring(t: TestHooks, env: Record<string, string>, warehouse?: Warehouse): Promise<RunningScoring> {
+  const parts = { ...scoringDefinition, createService: (ctx: ScoringContext) => scoringDefinition.createService(ctx) as ScoringService };
+  const base = { BOTSKY_BUS: natsUrl(), BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0' };
+  return startInProcess(t, parts, { ...base, ...env }, warehouse ? { warehouse } : {});
 }
 
 // ---- event builders. `ms` is an epoch time in milliseconds.
@@ -121,7 +75,6 @@ export function impression(requestId: string, position: number, item: string, bo
   const data = encode(ImpressionSchema, { requestId, position, itemUri: item, botId: bot, viewerDid: did('viewer'), servedAtUs: toUs(ms), probability: 0.5 });
   return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:${position}` };
 }
-
 
 /** One served page, as the feed publishes it: `items` are [position, item uri, bot]. */
 export function impressionPage(requestId: string, items: Array<[number, string, string]>, ms: number): OutgoingMessage {

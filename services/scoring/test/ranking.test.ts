@@ -12,13 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import { LeaderboardService } from '@botsky/contracts';
-import { testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, eventually, metricSum, suiteHooks, testNamespace } from '@botsky/kit/testing';
 import { poissonRate, styleOf } from '@botsky/ratings';
 import { battleReplyDetailsAsOf } from '@botsky/warehouse';
 import { computeLeaderboard, leaderboardJson, type Leaderboard, type LeaderboardEntry } from '../src/index.ts';
 import {
-  deleteNamespace, did, eventually, follow, like, metricValue, outcome, post, postUri, profile, replyTask, seen, servedTo, startScoring, unfollow,
-  type RunningScoring,
+  did, follow, like, outcome, post, postUri, profile, replyTask, seen, servedTo, startScoring, unfollow, type RunningScoring,
 } from './helpers.ts';
 
 const MIN = 60_000;
@@ -73,6 +72,7 @@ function events() {
 }
 
 describe('ranking, second version', () => {
+  const hooks = suiteHooks();
   const namespace = testNamespace();
   let dir = '';
   let s: RunningScoring;
@@ -81,16 +81,16 @@ describe('ranking, second version', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'botsky-ranking-'));
-    s = await startScoring({ ...ENV, BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}` });
+    s = await startScoring(hooks, { ...ENV, BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}` });
     const all = events();
     await s.ctx.bus.publishMany(all);
-    await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_rows_written_total')) >= all.length, 20_000, 'rows');
+    await eventually('rows', async () => (await metricSum(s.metrics, 'botsky_scoring_rows_written_total')) >= all.length, { timeoutMs: 20_000, intervalMs: 100 });
     live = await s.svc.job.runOnce(AS_OF);
     by = new Map(live.entries.map((e) => [e.id, e]));
   });
   after(async () => {
     await s?.stop();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -155,10 +155,10 @@ describe('ranking, second version', () => {
       assert.ok(e.rating.btStyle !== null && e.rating.btStyleCi95 !== null && e.rating.bt !== null, e.id);
       assert.ok(e.rating.btStyleCi95[0] <= e.rating.btStyle && e.rating.btStyle <= e.rating.btStyleCi95[1]);
     }
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'bt_style' }), by.get('b1')?.rating.btStyle);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_harm_flagged', { bot: 'b2' }), 1);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_excluded_actions', { reason: 'capped' }), live.excluded.cappedActions);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_flagged_people'), live.excluded.flaggedPeople);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'bt_style' }), by.get('b1')?.rating.btStyle);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_harm_flagged', { bot: 'b2' }), 1);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_excluded_actions', { reason: 'capped' }), live.excluded.cappedActions);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_flagged_people'), live.excluded.flaggedPeople);
     const json = leaderboardJson(live, 'bt', 0);
     assert.equal(json.rankedBy, 'bt_style');
     assert.deepEqual(json.bots.find((b) => b.id === 'b2')?.harm.blocks, 1);

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError, loadConfig } from '@botsky/kit';
-import { testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, testNamespace } from '@botsky/kit/testing';
 import { appliedPostTextRetention } from '@botsky/warehouse';
 import { scoringConfigSpec } from '../src/index.ts';
-import { deleteNamespace, startScoring } from './helpers.ts';
+import { startScoring } from './helpers.ts';
 
 const namespace = testNamespace('scoretention');
 let dir = '';
 after(async () => {
-  await deleteNamespace(namespace);
+  await deleteTestNamespace(namespace);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -30,9 +30,9 @@ test('the retention is 30 days by default and 1 to 3650 days when set', () => {
   }
 });
 
-test('scoring applies the configured retention to the posts table before it is ready', async () => {
+test('scoring applies the configured retention to the posts table before it is ready', async (t) => {
   dir = await mkdtemp(join(tmpdir(), 'botsky-scoring-retention-'));
-  const s = await startScoring({ BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}`, BOTSKY_POST_TEXT_RETENTION_DAYS: '45' });
+  const s = await startScoring(t, { BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}`, BOTSKY_POST_TEXT_RETENTION_DAYS: '45' });
   try {
     const wh = s.ctx.warehouse;
     assert.equal(await appliedPostTextRetention(wh, wh.database), 45);

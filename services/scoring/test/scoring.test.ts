@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import { LeaderboardService, RatingMethod, SUBJECTS } from '@botsky/contracts';
-import { runNode, testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, eventually, metricSum, runNode, suiteHooks, testNamespace } from '@botsky/kit/testing';
 import { onlineElo, poissonRate, wilson } from '@botsky/ratings';
 import { createMemoryBus, type OutgoingMessage } from '@botsky/bus';
 import { createMetrics } from '@botsky/kit';
@@ -24,7 +24,7 @@ import { recordMessage } from '../src/recorder/record.ts';
 import { ReplyIndex } from '../src/recorder/reply-index.ts';
 import { createScoreJob } from '../src/scores/job.ts';
 import {
-  deleteNamespace, eventually, impression, impressionPage, like, metricValue, outcome, post, postUri, startScoring, type RunningScoring,
+  impression, impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring,
 } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
@@ -76,6 +76,7 @@ function rowsPerPass(all: readonly OutgoingMessage[]): number {
 }
 
 describe('scoring', () => {
+  const hooks = suiteHooks();
   const namespace = testNamespace();
   let dir = '';
   let s: RunningScoring;
@@ -83,11 +84,11 @@ describe('scoring', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'botsky-scoring-'));
-    s = await startScoring({ ...ENV, BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}` });
+    s = await startScoring(hooks, { ...ENV, BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}` });
   });
   after(async () => {
     await s?.stop();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -99,8 +100,8 @@ describe('scoring', () => {
     // The same events again without msgIds: the bus stores them, as a redelivery would arrive.
     await s.ctx.bus.publishMany(all.map(({ subject, data }) => ({ subject, data })));
     await s.ctx.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]));
-    await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * rowsPerPass(all), 20_000, 'rows');
-    await eventually(async () => (await metricValue(s.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-outcomes' })) === 1);
+    await eventually('rows', async () => (await metricSum(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * rowsPerPass(all), { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually('the bad outcome dead-lettered', async () => (await metricSum(s.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-outcomes' })) === 1, { intervalMs: 100 });
     const db = s.ctx.warehouse.database;
     assert.equal(await count(`SELECT count() AS n FROM ${db}.posts FINAL`), 6);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.interactions FINAL`), 10);
@@ -114,12 +115,12 @@ describe('scoring', () => {
     assert.equal(await count(`SELECT count() AS n FROM ${db}.posts FINAL WHERE parent_bot_id = 'b1' AND answers_mention = 1`), 1);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.interactions FINAL WHERE subject_bot_id = 'b3'`), 3);
     // The batching writer's counters: every row written is in some flushed batch, none refused.
-    const written = await metricValue(s.metrics, 'botsky_scoring_rows_written_total');
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rows_flushed_total'), written);
-    const flushes = await metricValue(s.metrics, 'botsky_scoring_flushes_total');
+    const written = await metricSum(s.metrics, 'botsky_scoring_rows_written_total');
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_rows_flushed_total'), written);
+    const flushes = await metricSum(s.metrics, 'botsky_scoring_flushes_total');
     assert.ok(flushes >= 1 && flushes <= written, `${flushes} flushes`);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rows_rejected_total'), 0);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_pending_rows'), 0);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_rows_rejected_total'), 0);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_pending_rows'), 0);
   });
 
   it('computes engagement, recommendation, battles and ratings as computed by hand', async () => {
@@ -166,16 +167,16 @@ describe('scoring', () => {
     const db = s.ctx.warehouse.database;
     await s.svc.job.runOnce(AS_OF); // a second run publishes nothing new
     // Three bots, three methods each (Elo, raw Bradley–Terry, Bradley–Terry with style control).
-    await eventually(async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 9, 10_000, 'snapshots');
+    await eventually('snapshots', async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 9, { timeoutMs: 10_000, intervalMs: 100 });
     assert.equal(await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL WHERE method = 'bt_style'`), 3);
-    await eventually(async () => (await count(`SELECT count() AS n FROM ${db}.battles FINAL`)) === 3, 10_000, 'battles');
+    await eventually('battles', async () => (await count(`SELECT count() AS n FROM ${db}.battles FINAL`)) === 3, { timeoutMs: 10_000, intervalMs: 100 });
     const rows = await s.ctx.warehouse.query<{ winner: string; score_a: number; score_b: number }>(
       `SELECT winner, score_a, score_b FROM ${db}.battles FINAL ORDER BY decided_at`,
     );
     assert.deepEqual(rows.map((r) => [r.winner, r.score_a, r.score_b]), [['b1', 3, 1], ['b3', 1, 2], ['', 1, 1]]);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_battles_decided_total'), 3);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_battles_decided_total', { winner: 'tie' }), 1);
-    assert.equal(await metricValue(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'elo' }), live.entries.find((e) => e.id === 'b1')?.rating.elo);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_battles_decided_total'), 3);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_battles_decided_total', { winner: 'tie' }), 1);
+    assert.equal(await metricSum(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'elo' }), live.entries.find((e) => e.id === 'b1')?.rating.elo);
   });
 
   it('serves the leaderboard over HTTP (inject and the real listener) and gRPC', async () => {
@@ -223,8 +224,8 @@ describe('scoring', () => {
       const bad = await recordMessage(deps, 'c', () => [{ table: 'impressions', row: { impression_id: 'x', position: 'not a number' } }], msg);
       assert.equal(bad?.kind, 'term');
       await assert.rejects(recordMessage(deps, 'c', () => [{ table: 'no_such_table', row: { a: 1 } }], msg), /no_such_table/);
-      assert.equal(await metricValue(kit, 'botsky_scoring_dead_lettered_total', { consumer: 'c' }), 1);
-      assert.equal(await metricValue(kit, 'botsky_scoring_write_errors_total'), 2);
+      assert.equal(await metricSum(kit, 'botsky_scoring_dead_lettered_total', { consumer: 'c' }), 1);
+      assert.equal(await metricSum(kit, 'botsky_scoring_write_errors_total'), 2);
     } finally {
       await writer.close();
     }
@@ -240,7 +241,7 @@ describe('scoring', () => {
     });
     job.start();
     try {
-      await eventually(async () => job.latest() !== undefined, 10_000, 'a periodic run');
+      await eventually('a periodic run', async () => job.latest() !== undefined, { timeoutMs: 10_000, intervalMs: 100 });
       assert.equal(job.latest()?.entries.find((e) => e.id === 'b1')?.handle, 'b1.test');
       assert.equal(job.latest()?.battles.length, 3);
     } finally {

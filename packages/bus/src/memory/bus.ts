@@ -9,7 +9,7 @@ import { StatsRecorder } from '../stats.ts';
 import { isValidSubject } from '../subject-match.ts';
 import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowHandler, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
 import { MemoryFollower } from './follower.ts';
 import { MemoryBroker } from './broker.ts';
@@ -124,7 +124,7 @@ export class MemoryBus implements Bus {
     return sub;
   }
 
-  async follow(subject: string, handler: Handler, opts: FollowOptions = {}): Promise<FollowSubscription> {
+  async follow(subject: string, handler: FollowHandler, opts: FollowOptions = {}): Promise<FollowSubscription> {
     this.#checkOpen();
     const spec = followedStream(this.#topology, subject);
     const stream = this.#broker.stream(this.#ns.stream(spec.name));

@@ -12,7 +12,7 @@ import { publishWindowed } from '../publish-window.ts';
 import { StatsRecorder } from '../stats.ts';
 import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowHandler, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
 } from '../types.ts';
 import { startNatsFollower, type NatsFollower } from './follower.ts';
 import { ConsumerLagReader } from './consumer-lag.ts';
@@ -141,7 +141,7 @@ export class NatsBus implements Bus {
     return sub;
   }
 
-  async follow(subject: string, handler: Handler, opts: FollowOptions = {}): Promise<FollowSubscription> {
+  async follow(subject: string, handler: FollowHandler, opts: FollowOptions = {}): Promise<FollowSubscription> {
     this.#checkOpen();
     const spec = followedStream(this.#topology, subject);
     const follower = await startNatsFollower({

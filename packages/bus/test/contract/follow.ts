@@ -3,11 +3,18 @@
 
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { SUBJECTS } from '@botsky/contracts';
+import { BotOutcomeSchema, create, encode, SUBJECTS } from '@botsky/contracts';
+import { decodeFollowed } from '../../src/decode.ts';
 import { TopologyError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
 import { dec, enc, sleep, waitFor, ACK_WAIT_MS } from '../helpers.ts';
+import type { FollowHandler } from '../../src/types.ts';
 import { Recorder, setup, type ContractAdapter } from './env.ts';
+
+/** A follower that records what it reads; whatever `respond` returns is dropped (a follower cannot settle). */
+const follower = (rec: Recorder): FollowHandler => async (m) => {
+  await rec.handler(m);
+};
 
 const texts = (rec: Recorder): string[] => rec.seen.map((m) => dec(m.data));
 
@@ -21,7 +28,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export function followSuite(adapter: ContractAdapter): void {
   it('says when the replay is done: caughtUp resolves once the stored messages are handled, at once when there are none', async (t) => {
     const env = await setup(t, adapter);
-    const newOnly = await env.bus.follow(SUBJECTS.battleOutcome, new Recorder().handler);
+    const newOnly = await env.bus.follow(SUBJECTS.battleOutcome, follower(new Recorder()));
     await within(newOnly.caughtUp, 5000, 'a reader of new messages only');
     const sent = Array.from({ length: 30 }, (_, i) => `r-${i}`);
     await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.battleOutcome, data: enc(s), msgId: s })));
@@ -36,7 +43,7 @@ export function followSuite(adapter: ContractAdapter): void {
     await within(replay.caughtUp, 10_000, 'the replay');
     assert.deepEqual(handled, sent, 'every stored message handled before caughtUp');
     assert.equal(replay.startSeq, seqs[0], 'startSeq is the first sequence it reads');
-    const future = await env.bus.follow(SUBJECTS.battleOutcome, new Recorder().handler, { sinceMs: Date.now() + 60_000 });
+    const future = await env.bus.follow(SUBJECTS.battleOutcome, follower(new Recorder()), { sinceMs: Date.now() + 60_000 });
     await within(future.caughtUp, 5000, 'a start after everything stored');
     assert.equal(future.startSeq, (seqs.at(-1) as number) + 2, 'after the last stored message (the unfollowed one included)');
   });
@@ -49,9 +56,9 @@ export function followSuite(adapter: ContractAdapter): void {
     const a = new Recorder();
     const b = new Recorder();
     const c = new Recorder();
-    await env.bus.follow(SUBJECTS.botOutcome, a.handler);
-    await env.bus.follow('botsky.outcomes.>', b.handler);
-    await other.bus.follow(SUBJECTS.botOutcome, c.handler);
+    await env.bus.follow(SUBJECTS.botOutcome, follower(a));
+    await env.bus.follow('botsky.outcomes.>', follower(b));
+    await other.bus.follow(SUBJECTS.botOutcome, follower(c));
     const group = new Recorder();
     await env.bus.consume(CONSUMERS.scoringRecorderOutcomes, group.handler);
     const sent = Array.from({ length: 50 }, (_, i) => `o-${i}`);
@@ -79,12 +86,12 @@ export function followSuite(adapter: ContractAdapter): void {
     await env.bus.publish(SUBJECTS.battleOutcome, enc('other stream'));
     await env.bus.publish(SUBJECTS.botOutcome, enc('recent-2'));
     const rec = new Recorder();
-    const sub = await env.bus.follow(SUBJECTS.botOutcome, rec.handler, { sinceMs: since });
+    const sub = await env.bus.follow(SUBJECTS.botOutcome, follower(rec), { sinceMs: since });
     await waitFor(() => rec.seen.length >= 2, 'the stored ones');
     await env.bus.publish(SUBJECTS.botOutcome, enc('live'));
     await waitFor(() => rec.seen.length >= 3, 'the live one');
     const all = new Recorder();
-    await (await env.replica()).bus.follow(SUBJECTS.botOutcome, all.handler, { sinceMs: 0 });
+    await (await env.replica()).bus.follow(SUBJECTS.botOutcome, follower(all), { sinceMs: 0 });
     await waitFor(() => all.seen.length >= 4, 'everything stored');
     await sub.stop();
     await env.bus.publish(SUBJECTS.botOutcome, enc('after stop'));
@@ -101,7 +108,7 @@ export function followSuite(adapter: ContractAdapter): void {
       if (dec(m.data) === 'bad') throw new Error('cannot handle this one');
       return { kind: 'nak' }; // ignored: a reader acks nothing and never redelivers
     };
-    await env.bus.follow(SUBJECTS.botOutcome, rec.handler);
+    await env.bus.follow(SUBJECTS.botOutcome, follower(rec));
     for (const s of ['a', 'bad', 'b']) await env.bus.publish(SUBJECTS.botOutcome, enc(s));
     await waitFor(() => rec.seen.length >= 3, 'all three');
     await sleep(300);
@@ -109,7 +116,24 @@ export function followSuite(adapter: ContractAdapter): void {
     assert.deepEqual(env.bus.stats().followers[SUBJECTS.botOutcome], { delivered: 3, failed: 1 });
     assert.equal(env.errors.length, 1);
     assert.match(env.errors[0]!.message, /cannot handle this one|handler failed/);
-    await assert.rejects(env.bus.follow('botsky.nowhere.x', rec.handler), TopologyError);
-    await assert.rejects(env.bus.follow('botsky.>', rec.handler), TopologyError, 'spans several streams');
+    await assert.rejects(env.bus.follow('botsky.nowhere.x', follower(rec)), TopologyError);
+    await assert.rejects(env.bus.follow('botsky.>', follower(rec)), TopologyError, 'spans several streams');
+  });
+
+  it('skips a message its follower cannot decode: counted and reported once, never thrown, the reader goes on', async (t) => {
+    const env = await setup(t, adapter);
+    const read: string[] = [];
+    await env.bus.follow(SUBJECTS.botOutcome, (m, reader) => {
+      const outcome = decodeFollowed(m, BotOutcomeSchema, reader);
+      if (outcome) read.push(outcome.botId);
+    });
+    await env.bus.publish(SUBJECTS.botOutcome, encode(BotOutcomeSchema, create(BotOutcomeSchema, { botId: 'a' })));
+    await env.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]));
+    await env.bus.publish(SUBJECTS.botOutcome, encode(BotOutcomeSchema, create(BotOutcomeSchema, { botId: 'b' })));
+    await waitFor(() => env.bus.stats().followers[SUBJECTS.botOutcome]?.delivered === 3, 'all three');
+    assert.deepEqual(read, ['a', 'b']);
+    assert.deepEqual(env.bus.stats().followers[SUBJECTS.botOutcome], { delivered: 3, failed: 1 });
+    assert.equal(env.errors.length, 1);
+    assert.match(env.errors[0]!.message, /skipped seq \d+: botsky\.outcomes\.reply seq \d+: /);
   });
 }

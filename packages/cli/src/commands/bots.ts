@@ -3,17 +3,11 @@
 // that every bot-runner and matchmaker replica re-reads each second: a paused bot is given no new
 // posts, and its tasks already queued or being generated are settled as PAUSED, never posted.
 import { commonConfigSpec, ConfigError, loadConfig, openBus, createLogging } from '@botsky/kit';
-import { KV_BUCKETS, readBotControls, setBotPaused, type BotControls } from '@botsky/contracts';
+import { KV_BUCKETS, readBotControls, readRoster, setBotPaused, type BotControls, type RosterEntry } from '@botsky/contracts';
 import type { Bus } from '@botsky/bus';
 import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
 
 const ACTIONS = ['list', 'pause', 'resume'] as const;
-
-interface RosterLine {
-  id: string;
-  handle: string;
-  model: string;
-}
 
 export const bots: Command = {
   name: 'bots',
@@ -42,7 +36,7 @@ export const bots: Command = {
     if (rest.length > 0 || (action === 'list' && id)) throw new UsageError(`bots ${action}: unexpected ${[...(action === 'list' ? [id] : []), ...rest].join(' ')}`);
     const bus = await connect(flags, io);
     try {
-      const roster = await readRoster(bus);
+      const roster = await rosterOf(bus);
       const controls = await bus.kv(KV_BUCKETS.controls);
       if (action === 'list') return list(roster, await readBotControls(controls), io);
       const botId = id as string;
@@ -76,23 +70,12 @@ async function connect(flags: FlagValues, io: CliIo): Promise<Bus> {
   return openBus(config, createLogger('botsky:bots'), 'botsky-bots');
 }
 
-async function readRoster(bus: Bus): Promise<RosterLine[]> {
-  const kv = await bus.kv(KV_BUCKETS.bots);
-  const out: RosterLine[] = [];
-  for (const key of await kv.keys()) {
-    const entry = await kv.get(key);
-    if (!entry) continue;
-    try {
-      const v = JSON.parse(new TextDecoder().decode(entry.value)) as Partial<RosterLine>;
-      if (typeof v.id === 'string') out.push({ id: v.id, handle: String(v.handle ?? ''), model: String(v.model ?? '') });
-    } catch {
-      // An unreadable entry is not a bot anyone can name.
-    }
-  }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+/** The roster's entries (an entry the contract rejects is not a bot anyone can name). */
+async function rosterOf(bus: Bus): Promise<RosterEntry[]> {
+  return (await readRoster(await bus.kv(KV_BUCKETS.bots))).entries;
 }
 
-function list(roster: readonly RosterLine[], controls: BotControls, io: CliIo): number {
+function list(roster: readonly RosterEntry[], controls: BotControls, io: CliIo): number {
   const ids = [...new Set([...roster.map((b) => b.id), ...Object.keys(controls.paused)])].sort();
   if (ids.length === 0) io.out('no bots in the roster');
   for (const id of ids) {

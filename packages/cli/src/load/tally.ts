@@ -2,8 +2,8 @@
 // (URI and CID), ingest's events are counted by URI off the bus, and at the end each written
 // record must have arrived exactly once. Events for records the driver never heard of (a batch
 // the PDS stored though its answer was lost, then written again) are counted apart.
-import { NetworkEventSchema, decode } from '@botsky/contracts';
-import type { BusMessage } from '@botsky/bus';
+import { NetworkEventSchema } from '@botsky/contracts';
+import { decodeFollowed, type BusMessage } from '@botsky/bus';
 
 /** Record kinds by collection, as ingest names them (its payload case). */
 const KIND_OF: Record<string, string> = {
@@ -74,10 +74,8 @@ export class Tally {
       this.inWindow = 0;
     }
     this.peakPer10s = Math.max(this.peakPer10s, ++this.inWindow);
-    let event;
-    try {
-      event = decode(NetworkEventSchema, msg.data);
-    } catch {
+    const event = decodeFollowed(msg, NetworkEventSchema);
+    if (event === undefined) {
       this.undecodable++;
       return;
     }

@@ -1,16 +1,10 @@
-// The bot roster in KV (KV_BUCKETS.bots): bot id → {id, did, handle, model, provider}. Other
-// services read it to know which accounts are bots and what backs them.
+// The bot roster in KV (KV_BUCKETS.bots): bot id → {id, did, handle, model, provider}, in the
+// format of @botsky/contracts roster.ts. Other services read it to know which accounts are bots
+// and what backs them.
 import type { KvStore } from '@botsky/bus';
+import { encodeRosterEntry, type RosterEntry } from '@botsky/contracts';
 import type { ProviderSpec } from '../providers/index.ts';
 import type { BotAccount } from './bot-account.ts';
-
-export interface RosterEntry {
-  id: string;
-  did: string;
-  handle: string;
-  model: string;
-  provider: string;
-}
 
 /** The provider's name as outcome events and the leaderboard give it (BotOutcome.provider). */
 export function providerName(spec: ProviderSpec): string {
@@ -31,5 +25,5 @@ export function rosterEntry(account: BotAccount): RosterEntry {
 }
 
 export async function writeRoster(kv: KvStore, accounts: readonly BotAccount[]): Promise<void> {
-  for (const a of accounts) await kv.put(a.bot.id, new TextEncoder().encode(JSON.stringify(rosterEntry(a))));
+  for (const a of accounts) await kv.put(a.bot.id, encodeRosterEntry(rosterEntry(a)));
 }

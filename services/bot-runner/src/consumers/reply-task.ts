@@ -2,8 +2,8 @@
 // Order matters for exactly-once: the reply (under a key derived from the task id) is on the PDS
 // before the outcome is published (msgId = task id), and the ack comes after both; a task
 // redelivered at any point finds the reply already posted and only republishes the outcome.
-import { PoisonMessageError, type Bus, type BusMessage, type Disposition } from '@botsky/bus';
-import { BotOutcomeSchema, decode, DecodeError, encode, FailureReason, ReplyTaskSchema, SUBJECTS, type ReplyTask } from '@botsky/contracts';
+import { decodeMessage, PoisonMessageError, type Bus, type BusMessage, type Disposition } from '@botsky/bus';
+import { BotOutcomeSchema, encode, FailureReason, ReplyTaskSchema, SUBJECTS, type ReplyTask } from '@botsky/contracts';
 import type { Identities } from '@botsky/identity';
 import type { Logger } from '@botsky/kit';
 import type { BotAccount } from '../accounts/bot-account.ts';
@@ -70,11 +70,10 @@ export function replyTaskHandler(deps: ReplyTaskDeps): (msg: BusMessage) => Prom
 
 function decodeTask(msg: BusMessage, deps: ReplyTaskDeps): ReplyTask {
   try {
-    return decode(ReplyTaskSchema, msg.data);
+    return decodeMessage(msg, ReplyTaskSchema);
   } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    deps.metrics.rejected.inc({ reason: 'undecodable' });
-    throw new PoisonMessageError(`reply task does not decode: ${err.message}`, { cause: err });
+    if (err instanceof PoisonMessageError) deps.metrics.rejected.inc({ reason: 'undecodable' });
+    throw err;
   }
 }
 
@@ -90,6 +89,8 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
     return done(failedOutcome(task, who, {}, FailureReason.STALE, 'the task deadline passed before it ran'));
   }
   if (deps.paused.isPaused(who.id)) return pausedOutcome(task, who, {}, deps);
+  // A post deleted since the task was made is not answered, and its words go to no model.
+  if ((await deps.reader.postExists(task)) === false) return done(failedOutcome(task, who, {}, FailureReason.POST_DELETED, 'the post was deleted before the reply'));
   const lastDelivery = msg.deliveryCount >= deps.maxDeliver;
   const grant = await deps.budget.reserve(account.did, WRITE_COST.create);
   reportBudget(account, grant.usage, deps);

@@ -9,10 +9,14 @@
 import { AtpAgent, AtUri } from '@atproto/api';
 import type { MentionCandidate, ReplyTask } from '@botsky/contracts';
 import type { Identities } from '@botsky/identity';
+import { isNotFound } from '../accounts/bot-account.ts';
 import { PROMPT_LIMITS } from '../providers/prompt.ts';
 import type { PersonContext, ThreadItem } from '../providers/types.ts';
 
 type Rec = Record<string, unknown>;
+
+/** How long a person's profile and recent posts are reused; within the deletion bound (docs/operations.md#deletions). */
+export const PERSON_TTL_MS = 30_000;
 
 /** "Active recently": seen acting within this long before the task (matchmaker's default online window). */
 export const RECENT_MS = 15 * 60_000;
@@ -27,7 +31,7 @@ export interface PersonHints {
 
 export interface ContextReaderOptions {
   appviewUrl?: string;
-  /** How long a person's profile and posts are reused. */
+  /** How long a person's profile and posts are reused (and kept: older ones are dropped). */
   ttlMs?: number;
   maxPeople?: number;
   now?: () => number;
@@ -49,9 +53,35 @@ export class ContextReader {
   constructor(identities: Identities, opts: ContextReaderOptions = {}) {
     this.#identities = identities;
     this.#appview = opts.appviewUrl ? new AtpAgent({ service: opts.appviewUrl }) : undefined;
-    this.#ttlMs = opts.ttlMs ?? 60_000;
+    this.#ttlMs = opts.ttlMs ?? PERSON_TTL_MS;
     this.#max = opts.maxPeople ?? 5000;
     this.#now = opts.now ?? Date.now;
+    // Profiles and posts are not kept past their reuse: a deleted post's words leave with them.
+    setInterval(() => this.#dropExpired(), this.#ttlMs).unref();
+  }
+
+  /**
+   * Whether the post still exists where its author's repository lives: false only when that PDS
+   * says it does not (deleted since the task was made), undefined when it cannot be asked.
+   */
+  async postExists(task: ReplyTask): Promise<boolean | undefined> {
+    const uri = safeUri(task.postRef?.uri ?? '');
+    const agent = uri ? await this.#agentFor(uri.hostname) : undefined;
+    if (!uri || !agent) return undefined;
+    try {
+      await agent.com.atproto.repo.getRecord({ repo: uri.hostname, collection: uri.collection, rkey: uri.rkey });
+      return true;
+    } catch (err) {
+      return isNotFound(err) ? false : undefined;
+    }
+  }
+
+  #dropExpired(): void {
+    // Entries are in the order they were read: the oldest first.
+    for (const [did, entry] of this.#people) {
+      if (this.#now() - entry.at < this.#ttlMs) break;
+      this.#people.delete(did);
+    }
   }
 
   /** A person as the prompt shows them: the task's hints, their profile and recent posts. */
@@ -91,6 +121,7 @@ export class ContextReader {
   }
 
   #cachedPerson(did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
+    this.#dropExpired();
     const hit = this.#people.get(did);
     if (hit && this.#now() - hit.at < this.#ttlMs) return hit.person;
     const person = this.#appview ? this.#fromAppView(this.#appview, did) : this.#fromRepo(did);

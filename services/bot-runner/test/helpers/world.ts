@@ -2,20 +2,18 @@
 // JetStream in a namespace of the test's own, bot accounts with app passwords, people who post,
 // reply tasks built as matchmaker builds them, and readers for what landed on the PDS and the bus.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestContext } from 'node:test';
 import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
   BotOutcomeSchema, STREAMS, SUBJECTS, create, decode, encode, nowUs, replyTaskId, ReplyTaskSchema, type BotOutcome, type ReplyTask,
 } from '@botsky/contracts';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
-import { createLogging, createMetrics, loadConfig, Secret, type Metrics } from '@botsky/kit';
-import { natsUrl, testNamespace } from '@botsky/kit/testing';
+import { Secret, type Metrics } from '@botsky/kit';
+import { deleteTestNamespace, natsUrl, startInProcess, testNamespace, type TestHooks } from '@botsky/kit/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { botRunnerConfigSpec, createBotRunnerService, createContext, type BotEntry } from '../../src/index.ts';
 import type { ProviderSpec } from '../../src/providers/index.ts';
 import type { Service } from '@botsky/kit';
-import { deleteNamespace as deleteNatsNamespace } from '@botsky/bus';
 
 export { sleep };
 
@@ -24,21 +22,23 @@ export interface World {
   namespace: string;
   bus: Bus;
   accounts: Map<string, DevnetAccount>;
+  /** The hooks the world was started with: runners started in it are stopped with them. */
+  hooks: TestHooks;
 }
 
-export async function startWorld(t: TestContext | { after: (fn: () => Promise<void>) => void }, handles: string[]): Promise<World> {
+export async function startWorld(t: TestHooks, handles: string[]): Promise<World> {
   const net = await startDevnet();
   t.after(() => net.stop());
   const namespace = testNamespace('br');
   const bus = await createBus(parseBusUrl(natsUrl(), namespace));
   t.after(async () => {
     await bus.close();
-    await deleteNamespace(namespace);
+    await deleteTestNamespace(namespace);
   });
   await bus.ensureTopology();
   const accounts = new Map<string, DevnetAccount>();
   for (const h of handles) accounts.set(h, await net.createAccount({ handle: h, password: `pw-${h}` }));
-  return { net, namespace, bus, accounts };
+  return { net, namespace, bus, accounts, hooks: t };
 }
 
 export function account(world: World, handle: string): DevnetAccount {
@@ -70,28 +70,12 @@ export interface RunningRunner {
   stop(): Promise<void>;
 }
 
+/** bot-runner in this process on the world's bus (`startInProcess`), logging warnings; stopped with the world's hooks. */
 export async function startRunner(world: World, bots: BotEntry[], env: Record<string, string> = {}, extra: { budgetNow?: () => number; budgetRecheckMaxMs?: number } = {}): Promise<RunningRunner> {
-  const config = loadConfig(botRunnerConfigSpec, {
-    BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl,
-    BOTSKY_PLC_URL: world.net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: world.net.pdsUrl, ...env,
-  });
-  const metrics = createMetrics({ service: 'bot-runner', defaultMetrics: false });
-  const { createLogger } = createLogging({ level: 'warn' });
-  const ctx = await createContext(config, { bus: world.bus, bots, metrics, createLogger, logger: createLogger('bot-runner'), ...extra });
-  const service = createBotRunnerService(ctx);
-  await service.start(new AbortController().signal);
-  let stopped = false;
-  return {
-    service,
-    metrics,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await service.drain();
-      await service.stop();
-      await ctx.close();
-    },
-  };
+  const parts = { name: 'bot-runner', configSpec: botRunnerConfigSpec, createContext, createService: createBotRunnerService };
+  const worldEnv = { BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl, BOTSKY_PLC_URL: world.net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: world.net.pdsUrl };
+  const running = await startInProcess(world.hooks, parts, { ...worldEnv, ...env }, { bus: world.bus, bots, ...extra }, { log: 'warn' });
+  return { service: running.svc, metrics: running.metrics, stop: running.stop };
 }
 
 /** A person posts; returns the post's strong ref. */
@@ -166,28 +150,6 @@ export async function postsOf(world: World, handle: string): Promise<PostRecord[
     cursor = res.data.records.length === 100 ? res.data.cursor : undefined;
   } while (cursor);
   return out;
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** Deletes every stream and KV bucket of a test namespace. */
-export async function deleteNamespace(namespace: string): Promise<void> {
-  await deleteNatsNamespace(natsUrl(), namespace);
-}
-
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (metric === undefined) return 0;
-  const { values } = await metric.get();
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((s, v) => s + v.value, 0);
 }
 
 /** The UTF-8 bytes [start, end) of a text, as a string. */

@@ -1,8 +1,9 @@
 // botsky.outcomes.reply (followed by every replica, from the window's start): every posted bot
 // reply becomes a feed candidate. Failed outcomes carry no reply and are skipped; a payload that
-// cannot be decoded is counted and thrown (the bus logs it and moves on; nothing is retried).
-import { PoisonMessageError, type BusMessage, type Disposition } from '@botsky/bus';
-import { BotOutcomeSchema, decode, DecodeError, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
+// cannot be decoded is counted as malformed and skipped (the bus logs and counts it too; nothing
+// is retried, and scoring's consumer group dead-letters it).
+import { decodeFollowed, type FollowHandler } from '@botsky/bus';
+import { BotOutcomeSchema, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
 import type { CandidateStore } from '../candidates/store.ts';
 import type { FeedMetrics } from '../metrics.ts';
 
@@ -11,23 +12,13 @@ export interface BotOutcomeDeps {
   metrics: FeedMetrics;
 }
 
-export function botOutcomeHandler(deps: BotOutcomeDeps): (msg: BusMessage) => Promise<Disposition | void> {
-  return async (msg) => {
-    const outcome = decodeOutcome(msg, deps.metrics);
-    const result = apply(outcome, deps.store);
+export function botOutcomeHandler(deps: BotOutcomeDeps): FollowHandler {
+  return (msg, reader) => {
+    const outcome = decodeFollowed(msg, BotOutcomeSchema, reader);
+    const result = outcome ? apply(outcome, deps.store) : 'malformed';
     deps.metrics.outcomes.inc({ result });
     deps.metrics.candidates.set(deps.store.size);
   };
-}
-
-function decodeOutcome(msg: BusMessage, metrics: FeedMetrics): BotOutcome {
-  try {
-    return decode(BotOutcomeSchema, msg.data);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    metrics.outcomes.inc({ result: 'malformed' });
-    throw new PoisonMessageError(`outcome seq ${msg.seq}: ${err.message}`, { cause: err });
-  }
 }
 
 /** What became of the outcome: added, duplicate (already a candidate), old, or skipped (not a reply). */

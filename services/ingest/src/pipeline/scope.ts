@@ -1,10 +1,11 @@
 // Which events ingest keeps. `network`: all of them. `community`: events by or about the people
 // and accounts BotSky deals with, so the bus carries a small slice of a busy network. Consent must
 // never be lost, so anything that can change it is kept even when its author is a stranger.
-import { KV_BUCKETS } from '@botsky/contracts';
+import { KV_BUCKETS, readRoster } from '@botsky/contracts';
 import type { KvStore } from '@botsky/bus';
 import type { Logger } from '@botsky/kit';
 import type { NetworkEvent } from '@botsky/firehose';
+import { isListEvent, ListScope } from './list-scope.ts';
 
 export interface Scope {
   keeps(e: NetworkEvent): boolean;
@@ -32,12 +33,14 @@ export interface CommunityScopeOptions {
  * unfollow that opts a person out); every post delete and every account event that is not active
  * (a stranger's kept post, a reply to a bot, is deleted by a stranger: its text must be purged, and
  * a delete does not say whether its post was kept). A follow of the project account or a post
- * mentioning a bot adds its author at once, before matchmaker has recorded the opt-in.
+ * mentioning a bot adds its author at once, before matchmaker has recorded the opt-in. List
+ * blocks and list items follow list-scope.ts.
  */
 export function createCommunityScope(opts: CommunityScopeOptions): Scope {
   const special = new Set<string>(opts.projectDid ? [opts.projectDid] : []);
   let members = new Set<string>();
   const joined = new Set<string>();
+  const lists = new ListScope();
   let timer: NodeJS.Timeout | undefined;
   const inside = (did: string): boolean => special.has(did) || members.has(did) || joined.has(did);
   const refresh = async (): Promise<void> => {
@@ -47,6 +50,7 @@ export function createCommunityScope(opts: CommunityScopeOptions): Scope {
   };
   return {
     keeps(e) {
+      if (isListEvent(e)) return lists.keeps(e, inside, (did) => special.has(did));
       if (inside(e.did)) return true;
       const touched = touches(e);
       if (touched === 'always') return true;
@@ -101,17 +105,7 @@ export function didOfUri(uri: string): string {
   return slash === -1 ? rest : rest.slice(0, slash);
 }
 
+/** The bots' DIDs; an entry the roster contract rejects names no DID. */
 async function botDids(bots: KvStore): Promise<string[]> {
-  const dids: string[] = [];
-  for (const key of await bots.keys()) {
-    const entry = await bots.get(key);
-    if (entry === undefined) continue;
-    try {
-      const value = JSON.parse(new TextDecoder().decode(entry.value)) as { did?: unknown };
-      if (typeof value.did === 'string') dids.push(value.did);
-    } catch {
-      // A roster entry that is not JSON names no DID; bot-runner owns the format.
-    }
-  }
-  return dids;
+  return (await readRoster(bots)).entries.map((e) => e.did);
 }

@@ -68,6 +68,10 @@ function payloadOf(e: NetworkEvent): Payload {
       return { case: 'follow', value: { subjectDid: e.subject, createdAtUs: us(e.createdAt) } };
     case 'block':
       return { case: 'block', value: { subjectDid: e.subject, createdAtUs: us(e.createdAt) } };
+    case 'listblock':
+      return { case: 'listBlock', value: { listUri: e.list, createdAtUs: us(e.createdAt) } };
+    case 'listitem':
+      return { case: 'listItem', value: { listUri: e.list, subjectDid: e.subject, createdAtUs: us(e.createdAt) } };
     case 'profile':
       return { case: 'profile', value: { displayName: e.displayName ?? '', description: e.description ?? '', selfLabels: e.selfLabels } };
     case 'delete':

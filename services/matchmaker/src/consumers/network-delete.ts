@@ -6,9 +6,10 @@
 // person's words out of the shared decisions (state/decision-scrub.ts); each replica's own memory
 // forgets them in network-forget.ts.
 import { KV_BUCKETS, matchDecisionId, type Account, type NetworkEvent } from '@botsky/contracts';
-import { decisionInvolves, scrubbedDecision, type Gone } from '../state/decision-scrub.ts';
+import type { Gone } from '../state/decision-scrub.ts';
 import type { Deps } from './activity.ts';
-import { accountTextsGone, forgottenCounter } from './network-forget.ts';
+import { accountTextsGone } from './forget-rules.ts';
+import { scrubDecision } from './scrub-decision.ts';
 
 const FOLLOW = 'app.bsky.graph.follow';
 const BLOCK = 'app.bsky.graph.block';
@@ -48,11 +49,5 @@ async function scrubAll({ ctx }: Deps, gone: Gone): Promise<void> {
   if (!(await ctx.consent.read(gone.did))) return;
   const kv = await ctx.bus.kv(KV_BUCKETS.decisions);
   const ids = gone.postUri !== undefined ? [matchDecisionId(gone.postUri)] : [];
-  for (const id of new Set([...ids, ...(await kv.keys())])) {
-    const stored = await ctx.decisions.get(id).catch(() => undefined);
-    const clean = stored && decisionInvolves(stored, gone.did) ? scrubbedDecision(stored, gone) : undefined;
-    if (!clean) continue;
-    await ctx.decisions.replace(id, clean);
-    forgottenCounter(ctx.metrics).inc({ what: 'decision' });
-  }
+  for (const id of new Set([...ids, ...(await kv.keys())])) await scrubDecision(ctx, id, [gone]);
 }

@@ -7,39 +7,26 @@
 //   rebuild it.
 // - An account gone (deleted, deactivated, taken down, suspended): its profile, its activity and
 //   every text of it held here. It stays inactive (network-account.ts) until it comes back.
-// Kept: what a like taught the liker's profile (the liker's own activity, not the post), and the
-// term statistics (how many posts use each word: no one's post).
-import type { Bus, BusMessage, Subscription } from '@botsky/bus';
-import { AccountStatus, decode, NetworkEventSchema, SUBJECTS, type Account, type NetworkEvent } from '@botsky/contracts';
-import type { Counter, Metrics } from '@botsky/kit';
+// - A liked post's words leave its likers' profiles too (PostTexts remembers who liked it).
+// Kept: the term statistics (how many posts use each word: no one's post).
+import { decodeFollowed, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
+import { AccountStatus, NetworkEventSchema, SUBJECTS, type NetworkEvent } from '@botsky/contracts';
 import type { MatchState } from '../match/state.ts';
 import { InterestProfile, terms } from '../selection/index.ts';
+import type { Gone } from '../state/decision-scrub.ts';
 import type { Deps } from './activity.ts';
+import { accountTextsGone, forgottenCounter, type Forgotten } from './forget-rules.ts';
+import { scrubDecision } from './scrub-decision.ts';
 
 const POST = 'app.bsky.feed.post';
 /** How long one wait for the state follower lasts before the stop signal is looked at again. */
 const WAIT_MS = 1000;
 
-export type Forgotten = Counter<'what'>;
-
-/** Whether an account event ends its texts: the rule of scoring's purge (accountTextsGone). */
-export function accountTextsGone(a: Account): boolean {
-  return !a.active && a.status !== AccountStatus.DESYNCHRONIZED && a.status !== AccountStatus.THROTTLED;
-}
-
-export function forgottenCounter(metrics: Metrics): Forgotten {
-  return metrics.counter({
-    name: 'botsky_matchmaker_forgotten_total',
-    help: 'What deletions took from matchmaker\'s state (post_text, profile_terms, profile, person, decision; nothing when it held none)',
-    labelNames: ['what'],
-  });
-}
-
 export async function followForgetting(bus: Bus, deps: Deps, sinceMs: number): Promise<Subscription> {
   const stopping = new AbortController();
   const forgotten = forgottenCounter(deps.ctx.metrics);
   const subs = await Promise.all([SUBJECTS.networkDelete, SUBJECTS.networkAccount].map((subject) =>
-    bus.follow(subject, (msg) => forget(deps.st, forgotten, msg, stopping.signal), { sinceMs })));
+    bus.follow(subject, (msg) => forget(deps, forgotten, msg, stopping.signal), { sinceMs })));
   return {
     async stop() {
       stopping.abort();
@@ -48,29 +35,34 @@ export async function followForgetting(bus: Bus, deps: Deps, sinceMs: number): P
   };
 }
 
-async function forget(st: MatchState, forgotten: Forgotten, msg: BusMessage, signal: AbortSignal): Promise<void> {
-  const ev = decodeOrUndefined(msg);
+async function forget({ ctx, st }: Deps, forgotten: Forgotten, msg: BusMessage, signal: AbortSignal): Promise<void> {
+  const ev = decodeFollowed(msg, NetworkEventSchema);
   // An undecodable event is counted and dead-lettered by the consumer group, once.
   if (!ev) return;
   while (!(await st.cursor.reached(msg.seq, WAIT_MS))) if (signal.aborted) return;
   const p = ev.payload;
-  if (p.case === 'delete' && p.value.collection === POST) forgetPost(st, forgotten, ev.did, ev.uri);
-  else if (p.case === 'account' && accountTextsGone(p.value)) forgetAccount(st, forgotten, ev.did);
-}
-
-function decodeOrUndefined(msg: BusMessage): NetworkEvent | undefined {
-  try {
-    return decode(NetworkEventSchema, msg.data);
-  } catch {
-    return undefined;
+  let gone: Gone | undefined;
+  if (p.case === 'delete' && p.value.collection === POST && ev.uri.startsWith(`at://${ev.did}/${POST}/`)) {
+    forgetPost(st, forgotten, ev.did, ev.uri);
+    gone = { did: ev.did, postUri: ev.uri };
+  } else if (p.case === 'delete' && p.value.collection === POST) forgetPost(st, forgotten, ev.did, ev.uri);
+  else if (p.case === 'account' && accountTextsGone(p.value)) {
+    forgetAccount(st, forgotten, ev.did);
+    gone = { did: ev.did, account: true };
   }
+  if (!gone) return;
+  // Decisions this replica stored lately may have been made before the consumer group's scrub.
+  st.recent.noteGone(gone, ctx.now());
+  for (const id of st.recent.stored(ctx.now())) await scrubDecision(ctx, id, [gone]).catch((err: unknown) => ctx.logger.warn({ err, id }, 'cannot scrub a recent decision'));
 }
 
 /** A deleted post leaves this replica's state (a delete from another repository changes nothing). */
 export function forgetPost(st: MatchState, forgotten: Forgotten, did: string, uri: string): void {
   if (!uri.startsWith(`at://${did}/${POST}/`)) return void forgotten.inc({ what: 'nothing' });
+  const likers = st.texts.likersOf(uri);
   const text = st.texts.forget(uri);
   if (text !== undefined) forgotten.inc({ what: 'post_text' });
+  if (text !== undefined) for (const liker of likers) if (dropTerms(st, liker, text)) forgotten.inc({ what: 'liker_terms' });
   const person = st.people.get(did);
   if (!person || person.profile.size === 0) {
     if (text === undefined) forgotten.inc({ what: 'nothing' });
@@ -80,9 +72,17 @@ export function forgetPost(st: MatchState, forgotten: Forgotten, did: string, ur
     person.profile = new InterestProfile();
     return void forgotten.inc({ what: 'profile' });
   }
+  dropTerms(st, did, text);
+  forgotten.inc({ what: 'profile_terms' });
+}
+
+/** Takes a text's terms out of someone's profile; false when they have none here. */
+function dropTerms(st: MatchState, did: string, text: string): boolean {
+  const person = st.people.get(did);
+  if (!person || person.profile.size === 0) return false;
   const drop = new Set(terms(text));
   person.profile = InterestProfile.fromJSON(Object.fromEntries(Object.entries(person.profile.toJSON()).filter(([t]) => !drop.has(t))));
-  forgotten.inc({ what: 'profile_terms' });
+  return true;
 }
 
 /** An account gone leaves this replica's state. */

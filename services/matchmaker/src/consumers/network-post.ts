@@ -4,6 +4,7 @@
 // opted-in person gets one reply task (two in a battle), within their caps per day and thread. Everything but posts by bots and by
 // people who never opted in is also a MatchDecision event, for the warehouse.
 import { matchDecisionId, type NetworkEvent, type Post } from '@botsky/contracts';
+import { scrubDecision } from './scrub-decision.ts';
 import { claimAndPublish, buildDecision, buildTasks, publishSkipped, publishStored, skippedDecision } from '../match/dispatch.ts';
 import { planDispatch } from '../match/decide.ts';
 import { interestsOf } from '../match/mention.ts';
@@ -85,6 +86,10 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
   const profile = st.people.get(ev.did)?.profile;
   const tasks = buildTasks(ev, post, plan, { handle, interests: profile ? interestsOf(profile, (t) => st.terms.idf(t)) : [] });
   const { won } = await claimAndPublish(ctx, tasks, buildDecision(ev, plan));
+  // Made from state read before any deletion that went by since: scrubbed for it (state/recent-deletions.ts).
+  st.recent.noteStored(id, ctx.now());
+  const gone = st.recent.gone(ctx.now());
+  if (gone.length > 0) await scrubDecision(ctx, id, gone);
   if (!won) return void ctx.mm.posts.inc({ outcome: 'replayed' });
   await grant.settle(tasks.length);
   ctx.mm.posts.inc({ outcome: 'dispatched' });

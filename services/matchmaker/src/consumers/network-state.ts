@@ -1,13 +1,14 @@
 // Every replica's own view of the network: profiles, who is online, handles, account status,
-// recent post texts and term statistics. Fed by `bus.follow`, so each replica reads every event
-// (the consumer group would hand it only its share and leave it with partial profiles), from
-// `now - BOTSKY_MATCH_STATE_LOOKBACK` at start-up. Shared state (consent, mention counts,
-// decisions) stays with the consumer group and KV.
-import type { Bus, BusMessage, Subscription } from '@botsky/bus';
-import { decode, NetworkEventSchema, STREAM_SUBJECTS, STREAMS, type NetworkEvent, type Post } from '@botsky/contracts';
+// recent post texts and term statistics, blocks and list blocks between people. Fed by
+// `bus.follow`, so each replica reads every event (the consumer group would hand it only its
+// share and leave it with partial profiles), from `now - BOTSKY_MATCH_STATE_LOOKBACK` at
+// start-up. Shared state (consent, mention counts, decisions) stays with the consumer group and KV.
+import { decodeFollowed, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
+import { NetworkEventSchema, STREAM_SUBJECTS, STREAMS, type NetworkEvent, type Post } from '@botsky/contracts';
 import { CONSENT_CACHE_MS, eventTime, noteActivity, type Deps } from './activity.ts';
 import { onAccount, onIdentity } from './network-account.ts';
 import { onLike } from './network-like.ts';
+import { LISTBLOCK, LISTITEM } from './network-list.ts';
 
 export async function followNetworkState(bus: Bus, deps: Deps, sinceMs: number): Promise<Subscription> {
   const sub = await bus.follow(STREAM_SUBJECTS[STREAMS.network], (msg) => observe(deps, msg), { sinceMs });
@@ -19,19 +20,11 @@ export async function followNetworkState(bus: Bus, deps: Deps, sinceMs: number):
 
 async function observe(deps: Deps, msg: BusMessage): Promise<void> {
   try {
-    const ev = decodeOrUndefined(msg);
+    const ev = decodeFollowed(msg, NetworkEventSchema);
     // An undecodable event is counted and dead-lettered by the consumer group, once.
     if (ev) await route(deps, ev);
   } finally {
     deps.st.cursor.advance(msg.seq);
-  }
-}
-
-function decodeOrUndefined(msg: BusMessage): NetworkEvent | undefined {
-  try {
-    return decode(NetworkEventSchema, msg.data);
-  } catch {
-    return undefined;
   }
 }
 
@@ -46,12 +39,22 @@ async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
       deps.st.blocks.add(ev.uri, ev.did, p.value.subjectDid);
       await noteActivity(deps, ev);
       return;
+    case 'listBlock':
+      deps.st.lists.add(ev.uri, ev.did, p.value.listUri);
+      await noteActivity(deps, ev);
+      return;
+    case 'listItem':
+      deps.st.lists.addItem(ev.uri, p.value.listUri, p.value.subjectDid);
+      await noteActivity(deps, ev);
+      return;
     case 'profile':
       deps.ctx.botAccounts.observeProfile(ev.did, p.value.selfLabels);
       await noteActivity(deps, ev);
       return;
     case 'delete':
       if (p.value.collection === 'app.bsky.graph.block') deps.st.blocks.remove(ev.uri);
+      else if (p.value.collection === LISTBLOCK) deps.st.lists.remove(ev.uri);
+      else if (p.value.collection === LISTITEM) deps.st.lists.removeItem(ev.uri);
       return;
     case 'follow':
     case 'repost':

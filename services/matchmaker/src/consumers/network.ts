@@ -3,26 +3,28 @@
 // know (profiles, who is online, handles) comes from the state follower (network-state.ts).
 // Events of one author run one at a time, in order (so a block is applied before that person's
 // next post); a malformed event is dead-lettered, counted, and never crashes the consumer.
-import { CONSUMERS, PoisonMessageError, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
-import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
+import { CONSUMERS, decodeMessage, PoisonMessageError, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
+import { NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
 import type { Deps } from './activity.ts';
 import { onBlock } from './network-block.ts';
 import { onAccount, onDelete } from './network-delete.ts';
 import { onFollow } from './network-follow.ts';
+import { LISTBLOCK, LISTITEM, onListBlock, onListDelete, onListItem } from './network-list.ts';
 import { onPost } from './network-post.ts';
 
 /** A decision waits at most this long for the state follower to reach its post. */
 export const STATE_WAIT_MS = 2000;
 
-const decoded = new WeakMap<BusMessage, NetworkEvent | Error>();
+const decoded = new WeakMap<BusMessage, NetworkEvent | PoisonMessageError>();
 
-function tryDecode(msg: BusMessage): NetworkEvent | Error {
+function tryDecode(msg: BusMessage): NetworkEvent | PoisonMessageError {
   let ev = decoded.get(msg);
   if (ev === undefined) {
     try {
-      ev = decode(NetworkEventSchema, msg.data);
+      ev = decodeMessage(msg, NetworkEventSchema);
     } catch (err) {
-      ev = err instanceof Error ? err : new Error(String(err));
+      if (!(err instanceof PoisonMessageError)) throw err;
+      ev = err;
     }
     decoded.set(msg, ev);
   }
@@ -31,9 +33,9 @@ function tryDecode(msg: BusMessage): NetworkEvent | Error {
 
 function eventOf(deps: Deps, msg: BusMessage): NetworkEvent {
   const ev = tryDecode(msg);
-  if (!(ev instanceof Error)) return ev;
+  if (!(ev instanceof PoisonMessageError)) return ev;
   deps.ctx.mm.badEvents.inc({ reason: 'undecodable' });
-  throw new PoisonMessageError(`undecodable network event on ${msg.subject}: ${ev.message}`, { cause: ev });
+  throw ev;
 }
 
 async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
@@ -45,7 +47,15 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
       return onPost(deps, ev, p.value);
     case 'follow': return onFollow(deps, ev, p.value.subjectDid);
     case 'block': return onBlock(deps, ev, p.value.subjectDid);
-    case 'delete': return onDelete(deps, ev, p.value.collection);
+    case 'listBlock':
+      return onListBlock(deps, ev, p.value.listUri, await stateAt(deps, seq));
+    case 'listItem':
+      await stateAt(deps, seq);
+      return onListItem(deps, ev, p.value.listUri, p.value.subjectDid);
+    case 'delete':
+      if (p.value.collection !== LISTBLOCK && p.value.collection !== LISTITEM) return onDelete(deps, ev, p.value.collection);
+      await stateAt(deps, seq);
+      return onListDelete(deps, ev, p.value.collection);
     case 'account': return onAccount(deps, ev, p.value);
     case 'like':
     case 'identity':
@@ -56,6 +66,13 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
       deps.ctx.mm.badEvents.inc({ reason: 'no_payload' });
       throw new PoisonMessageError(`network event ${ev.uri || ev.did} has no payload`);
   }
+}
+
+/** Waits until the state follower has applied the event itself (who blocks which list, which items); false when it lags. */
+async function stateAt(deps: Deps, seq: number): Promise<boolean> {
+  const reached = await deps.st.cursor.reached(seq, STATE_WAIT_MS);
+  if (!reached) deps.ctx.mm.stateLagging.inc();
+  return reached;
 }
 
 export async function consumeNetwork(bus: Bus, deps: Deps, maxInFlight = 32): Promise<Subscription> {

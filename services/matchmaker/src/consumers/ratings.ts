@@ -5,17 +5,18 @@
 // battles change (and when it starts), so a replica that starts after a longer quiet spell draws
 // its battles uniformly among the balanced pairs until the next table, which is still logged
 // with its exact probability.
-import type { Bus, BusMessage, FollowSubscription } from '@botsky/bus';
-import { decode, RatingSnapshotSchema, SUBJECTS } from '@botsky/contracts';
+import { decodeFollowed, type Bus, type BusMessage, type FollowReader, type FollowSubscription } from '@botsky/bus';
+import { RatingSnapshotSchema, SUBJECTS } from '@botsky/contracts';
 import type { Deps } from './activity.ts';
 
 export async function followRatings(bus: Bus, { ctx, st }: Deps, sinceMs: number): Promise<FollowSubscription> {
-  return bus.follow(SUBJECTS.ratingSnapshot, (msg) => observe({ ctx, st }, msg), { sinceMs });
+  return bus.follow(SUBJECTS.ratingSnapshot, (msg, reader) => observe({ ctx, st }, msg, reader), { sinceMs });
 }
 
-/** An undecodable snapshot throws: the bus counts it (`followers[subject].failed`) and logs it. */
-async function observe({ ctx, st }: Deps, msg: BusMessage): Promise<void> {
-  if (!st.ratings.observe(decode(RatingSnapshotSchema, msg.data))) return;
+/** An undecodable snapshot is skipped: the bus counts it (`followers[subject].failed`) and logs it. */
+function observe({ ctx, st }: Deps, msg: BusMessage, reader: FollowReader): void {
+  const snapshot = decodeFollowed(msg, RatingSnapshotSchema, reader);
+  if (!snapshot || !st.ratings.observe(snapshot)) return;
   const view = st.ratings.view();
   st.picker.setRatings(view);
   ctx.mm.ratedBots.set(view.size);

@@ -2,7 +2,8 @@
 // whose cached consent is "in"); the one drawn is then checked against the shared state (a fresh
 // consent read, and the daily counter taken with compare-and-set) before it is used, so a stale
 // cache can cost a good candidate but never break a rule. A failed check excludes the person and
-// draws again, a few times at most.
+// draws again, a few times at most. Nobody is a candidate across a block or a list block, either
+// way (this replica's view of them: state/person-blocks.ts, state/list-blocks.ts).
 import { create, MentionCandidateSchema, type MentionCandidate } from '@botsky/contracts';
 import type { MatchmakerContext } from '../context.ts';
 import { chooseCandidate, terms, type Candidate, type InterestProfile, type Scored } from '../selection/index.ts';
@@ -11,6 +12,8 @@ import { mentionKey } from '../state/mentions.ts';
 import type { MatchState } from './state.ts';
 
 const MAX_DRAWS = 4;
+/** How long a drawn person's check waits for reads of either side's blocked lists still in flight. */
+const LIST_READ_WAIT_MS = 2000;
 
 export interface MentionRequest {
   botId: string;
@@ -37,6 +40,11 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
   for (const p of st.people.onlineSince(Math.min(now, req.postAt) - ctx.config.onlineWindowMs)) {
     if (req.exclude.has(p.did) || rejected.has(p.did) || ctx.roster.isBot(p.did) || ctx.botAccounts.knownBot(p.did)) continue;
     if (st.blocks.between(p.did, req.authorDid)) continue;
+    if (st.lists.between(p.did, req.authorDid)) {
+      // Counted once per post: later draws rebuild the same pool.
+      if (rejected.size === 0) ctx.mm.listBlockExclusions.inc();
+      continue;
+    }
     // Known not to verify: not a candidate. Not looked up yet: verify() asks before using them.
     const identity = ctx.identities.peek(p.did);
     if (identity && !identity.handle) continue;
@@ -84,6 +92,11 @@ async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionReques
   if (!introducible(consent)) return { why: consent?.state === 'in' ? 'not opted in to introductions' : 'opted out' };
   if (await ctx.botAccounts.isBot(did)) return { why: 'a bot account' };
   if (blockedBots(consent).has(req.botDid)) return { why: 'blocks the bot' };
+  // A list read that had not answered when the pool was drawn may have answered by now.
+  if (await st.lists.betweenSettled(did, req.authorDid, LIST_READ_WAIT_MS)) {
+    ctx.mm.listBlockExclusions.inc();
+    return { why: 'list block' };
+  }
   const now = ctx.now();
   if (!(await ctx.mentions.take(did, now, ctx.config.mentionDailyLimit))) {
     st.atLimit.add(mentionKey(did, now));

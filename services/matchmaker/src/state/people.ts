@@ -80,8 +80,13 @@ export class People {
 }
 
 /** Recent post texts by URI, so a like can add the liked post's words to the liker's profile. */
+/** A popular post's likers beyond this many keep its words (bounded memory); their profiles age out. */
+const MAX_LIKERS_PER_POST = 1000;
+
 export class PostTexts {
   readonly #texts = new Map<string, string>();
+  /** Who liked each held post (its words joined their profiles): a delete takes them out again. */
+  readonly #likers = new Map<string, Set<string>>();
   readonly #max: number;
 
   constructor(max = 20_000) {
@@ -91,7 +96,21 @@ export class PostTexts {
   set(uri: string, text: string): void {
     this.#texts.delete(uri);
     this.#texts.set(uri, text);
-    if (this.#texts.size > this.#max) this.#texts.delete(this.#texts.keys().next().value as string);
+    if (this.#texts.size > this.#max) {
+      const oldest = this.#texts.keys().next().value as string;
+      this.#texts.delete(oldest);
+      this.#likers.delete(oldest);
+    }
+  }
+
+  /** `did` liked the held post `uri`; returns its text (undefined when not held, nothing noted). */
+  like(uri: string, did: string): string | undefined {
+    const text = this.#texts.get(uri);
+    if (text === undefined) return undefined;
+    let likers = this.#likers.get(uri);
+    if (!likers) this.#likers.set(uri, (likers = new Set()));
+    if (likers.size < MAX_LIKERS_PER_POST) likers.add(did);
+    return text;
   }
 
   get(uri: string): string | undefined {
@@ -106,11 +125,19 @@ export class PostTexts {
     return text;
   }
 
+  /** Who liked a post (before it is forgotten): their profiles hold its words too. */
+  likersOf(uri: string): string[] {
+    const likers = [...(this.#likers.get(uri) ?? [])];
+    this.#likers.delete(uri);
+    return likers;
+  }
+
   /** Forgets every text of an account (its posts' URIs name its DID); returns how many. */
   forgetAuthor(did: string): number {
     const prefix = `at://${did}/`;
     let n = 0;
     for (const uri of [...this.#texts.keys()]) if (uri.startsWith(prefix) && this.#texts.delete(uri)) n++;
+    for (const uri of [...this.#likers.keys()]) if (uri.startsWith(prefix)) this.#likers.delete(uri);
     return n;
   }
   // ---- end of deletions ----

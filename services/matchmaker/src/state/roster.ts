@@ -1,7 +1,8 @@
-// The bot roster, read from KV_BUCKETS.bots (bot-runner writes one JSON entry per bot at
-// start-up: {id, did, handle, model, provider}) and refreshed periodically, since the bus has no
-// KV watch. A bot's DID identifies its posts (never answered), tags (an opt-in) and blocks.
+// The bot roster, read from KV_BUCKETS.bots (bot-runner writes one entry per bot at start-up, in
+// the format of @botsky/contracts roster.ts) and refreshed periodically, since the bus has no KV
+// watch. A bot's DID identifies its posts (never answered), tags (an opt-in) and blocks.
 import type { KvStore } from '@botsky/bus';
+import { parseRosterEntry as parseEntry, readRoster } from '@botsky/contracts';
 
 export interface RosterBot {
   id: string;
@@ -9,16 +10,10 @@ export interface RosterBot {
   handle: string;
 }
 
-const decoder = new TextDecoder();
-
+/** What matchmaker keeps of a roster entry; undefined for an entry the contract rejects. */
 export function parseRosterEntry(bytes: Uint8Array): RosterBot | undefined {
-  try {
-    const v = JSON.parse(decoder.decode(bytes)) as Partial<RosterBot>;
-    if (typeof v.id !== 'string' || typeof v.did !== 'string' || !v.id || !v.did.startsWith('did:')) return undefined;
-    return { id: v.id, did: v.did, handle: typeof v.handle === 'string' ? v.handle : '' };
-  } catch {
-    return undefined;
-  }
+  const parsed = parseEntry(bytes);
+  return parsed.ok ? { id: parsed.entry.id, did: parsed.entry.did, handle: parsed.entry.handle } : undefined;
 }
 
 export class BotRoster {
@@ -47,14 +42,8 @@ export class BotRoster {
 
   async refresh(): Promise<void> {
     this.#refreshedAt = Date.now();
-    const byId = new Map<string, RosterBot>();
-    let invalid = 0;
-    for (const key of await this.#kv.keys()) {
-      const e = await this.#kv.get(key);
-      const bot = e && parseRosterEntry(e.value);
-      if (bot) byId.set(bot.id, bot);
-      else if (e) invalid++;
-    }
+    const { entries, invalid } = await readRoster(this.#kv);
+    const byId = new Map<string, RosterBot>(entries.map(({ id, did, handle }) => [id, { id, did, handle }]));
     // Swapped in one step so a decision never sees half a roster.
     this.#byId = byId;
     this.#byDid = new Map([...byId.values()].map((b) => [b.did, b]));

@@ -2,18 +2,18 @@
 // `client_interactions`. The feed publishes one ImpressionPage per served page; it expands into
 // the rows single Impressions (still read: older data, other producers) give, named by request
 // id and position, so a redelivered page rewrites the same rows.
-import { CONSUMERS } from '@botsky/bus';
+import { CONSUMERS, decodeMessage } from '@botsky/bus';
 import {
-  ClientInteractionSchema, create, decode, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage,
+  ClientInteractionSchema, create, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage,
 } from '@botsky/contracts';
 import { clientInteractionRow, impressionRow, type TableRow } from './rows.ts';
 import { recordConsumer, type RecorderDeps } from './record.ts';
 
 export function startFeedRecorder(deps: RecorderDeps) {
   return recordConsumer(deps, CONSUMERS.scoringRecorderFeed, (msg) => {
-    if (msg.subject === SUBJECTS.feedImpressionPage) return pageRows(decode(ImpressionPageSchema, msg.data));
-    if (msg.subject === SUBJECTS.feedImpression) return [impressionRow(decode(ImpressionSchema, msg.data))];
-    if (msg.subject === SUBJECTS.feedInteraction) return [clientInteractionRow(decode(ClientInteractionSchema, msg.data))];
+    if (msg.subject === SUBJECTS.feedImpressionPage) return pageRows(decodeMessage(msg, ImpressionPageSchema));
+    if (msg.subject === SUBJECTS.feedImpression) return [impressionRow(decodeMessage(msg, ImpressionSchema))];
+    if (msg.subject === SUBJECTS.feedInteraction) return [clientInteractionRow(decodeMessage(msg, ClientInteractionSchema))];
     return [];
   });
 }

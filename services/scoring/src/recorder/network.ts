@@ -4,8 +4,8 @@
 // table and are acked. Once a post delete's or an account event's rows are stored, the purge it
 // asks for goes to the replica's purge worker (purge/purger.ts); a post the worker has already
 // purged is stored without its words (a redelivery after its delete).
-import { CONSUMERS } from '@botsky/bus';
-import { decode, NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
+import { CONSUMERS, decodeMessage } from '@botsky/bus';
+import { NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
 import { purgedText, purgeRequestOf, statusName, type PurgeRequest } from '../purge/targets.ts';
 import { dateOfUs, type TableRow } from './rows.ts';
 import { recordMessage, type RecorderDeps } from './record.ts';
@@ -23,7 +23,7 @@ export function startNetworkRecorder(deps: RecorderDeps) {
   return deps.bus.consume(consumer, async (msg) => {
     let request: PurgeRequest;
     const disposition = await recordMessage(deps, consumer, (m) => {
-      const e = decode(NetworkEventSchema, m.data);
+      const e = decodeMessage(m, NetworkEventSchema);
       request = purgeRequestOf(e);
       return networkRows(e, deps.index, deps.purger.ledger);
     }, msg);

@@ -1,8 +1,7 @@
 // What every recorder consumer does with a message: decode it into rows, store them through the
 // batching writer, and only then let the bus ack. Undecodable payloads and rows the warehouse can
 // never store are dead-lettered with the reason, and counted; anything else is retried (nak).
-import { DecodeError } from '@botsky/contracts';
-import type { Bus, BusMessage, Disposition, Subscription } from '@botsky/bus';
+import { PoisonMessageError, type Bus, type BusMessage, type Disposition, type Subscription } from '@botsky/bus';
 import type { Logger } from '@botsky/kit';
 import { WarehouseError, WarehouseWriteError, type BatchWriter } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
@@ -23,7 +22,7 @@ export interface RecorderDeps {
   purger: TextPurger;
 }
 
-/** Turns one message into rows; throws DecodeError for a payload that will never decode. */
+/** Turns one message into rows; throws PoisonMessageError (decodeMessage) for a payload that will never decode. */
 export type RowMapper = (msg: BusMessage) => TableRow[];
 
 export function recordConsumer(deps: RecorderDeps, consumer: string, toRows: RowMapper): Promise<Subscription> {
@@ -37,7 +36,7 @@ export async function recordMessage(
   try {
     rows = toRows(msg);
   } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
+    if (!(err instanceof PoisonMessageError)) throw err;
     deps.metrics.deadLettered.inc({ consumer });
     return { kind: 'term', reason: err.message };
   }

@@ -73,7 +73,7 @@ export function botReplyRow(o: BotOutcome): TableRow {
   };
 }
 
-const FAILURES = ['unspecified', 'model_error', 'timeout', 'output_rejected', 'budget_exhausted', 'post_error', 'stale', 'consent_revoked', 'paused'];
+const FAILURES = ['unspecified', 'model_error', 'timeout', 'output_rejected', 'budget_exhausted', 'post_error', 'stale', 'consent_revoked', 'paused', 'post_deleted'];
 function failureName(reason: number): string {
   return FAILURES[reason] ?? `reason_${reason}`;
 }

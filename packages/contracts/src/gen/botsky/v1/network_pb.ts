@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/network.proto.
  */
 export const file_botsky_v1_network: GenFile = /*@__PURE__*/
-  fileDesc("Chdib3Rza3kvdjEvbmV0d29yay5wcm90bxIJYm90c2t5LnYxIuADCgxOZXR3b3JrRXZlbnQSCwoDZGlkGAEgASgJEgsKA3VyaRgCIAEoCRILCgNjaWQYAyABKAkSCwoDcmV2GAQgASgJEgsKA3NlcRgFIAEoAxIPCgd0aW1lX3VzGAYgASgDEigKBnNvdXJjZRgHIAEoDjIYLmJvdHNreS52MS5OZXR3b3JrU291cmNlEh8KBHBvc3QYCiABKAsyDy5ib3Rza3kudjEuUG9zdEgAEh8KBGxpa2UYCyABKAsyDy5ib3Rza3kudjEuTGlrZUgAEiMKBnJlcG9zdBgMIAEoCzIRLmJvdHNreS52MS5SZXBvc3RIABIjCgZmb2xsb3cYDSABKAsyES5ib3Rza3kudjEuRm9sbG93SAASIQoFYmxvY2sYDiABKAsyEC5ib3Rza3kudjEuQmxvY2tIABIjCgZkZWxldGUYDyABKAsyES5ib3Rza3kudjEuRGVsZXRlSAASJQoHcHJvZmlsZRgQIAEoCzISLmJvdHNreS52MS5Qcm9maWxlSAASJQoHYWNjb3VudBgRIAEoCzISLmJvdHNreS52MS5BY2NvdW50SAASJwoIaWRlbnRpdHkYEiABKAsyEy5ib3Rza3kudjEuSWRlbnRpdHlIAEIJCgdwYXlsb2FkItYBCgRQb3N0EgwKBHRleHQYASABKAkSDQoFbGFuZ3MYAiADKAkSIgoFcmVwbHkYAyABKAsyEy5ib3Rza3kudjEuUmVwbHlSZWYSIAoGZmFjZXRzGAQgAygLMhAuYm90c2t5LnYxLkZhY2V0EhAKCG1lbnRpb25zGAUgAygJEh8KBWVtYmVkGAYgASgLMhAuYm90c2t5LnYxLkVtYmVkEhUKDWNyZWF0ZWRfYXRfdXMYByABKAMSDAoEdGFncxgIIAMoCRITCgtzZWxmX2xhYmVscxgJIAMoCSJyCgVGYWNldBISCgpieXRlX3N0YXJ0GAEgASgNEhAKCGJ5dGVfZW5kGAIgASgNEhUKC21lbnRpb25fZGlkGAMgASgJSAASEgoIbGlua191cmkYBCABKAlIABINCgN0YWcYBSABKAlIAEIJCgdmZWF0dXJlIqABCgVFbWJlZBIkCgZyZWNvcmQYASABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEhQKDGV4dGVybmFsX3VyaRgCIAEoCRIWCg5leHRlcm5hbF90aXRsZRgDIAEoCRIcChRleHRlcm5hbF9kZXNjcmlwdGlvbhgEIAEoCRISCgppbWFnZV9hbHRzGAUgAygJEhEKCWhhc192aWRlbxgGIAEoCCJECgRMaWtlEiUKB3N1YmplY3QYASABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEhUKDWNyZWF0ZWRfYXRfdXMYAiABKAMiRgoGUmVwb3N0EiUKB3N1YmplY3QYASABKAsyFC5ib3Rza3kudjEuU3Ryb25nUmVmEhUKDWNyZWF0ZWRfYXRfdXMYAiABKAMiNAoGRm9sbG93EhMKC3N1YmplY3RfZGlkGAEgASgJEhUKDWNyZWF0ZWRfYXRfdXMYAiABKAMiMwoFQmxvY2sSEwoLc3ViamVjdF9kaWQYASABKAkSFQoNY3JlYXRlZF9hdF91cxgCIAEoAyIqCgZEZWxldGUSEgoKY29sbGVjdGlvbhgBIAEoCRIMCgRya2V5GAIgASgJIkkKB1Byb2ZpbGUSFAoMZGlzcGxheV9uYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhMKC3NlbGZfbGFiZWxzGAMgAygJIkMKB0FjY291bnQSDgoGYWN0aXZlGAEgASgIEigKBnN0YXR1cxgCIAEoDjIYLmJvdHNreS52MS5BY2NvdW50U3RhdHVzIhoKCElkZW50aXR5Eg4KBmhhbmRsZRgBIAEoCSpqCg1OZXR3b3JrU291cmNlEh4KGk5FVFdPUktfU09VUkNFX1VOU1BFQ0lGSUVEEAASGwoXTkVUV09SS19TT1VSQ0VfRklSRUhPU0UQARIcChhORVRXT1JLX1NPVVJDRV9KRVRTVFJFQU0QAiqDAgoNQWNjb3VudFN0YXR1cxIeChpBQ0NPVU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUFDQ09VTlRfU1RBVFVTX0FDVElWRRABEhwKGEFDQ09VTlRfU1RBVFVTX1RBS0VORE9XThACEhwKGEFDQ09VTlRfU1RBVFVTX1NVU1BFTkRFRBADEhoKFkFDQ09VTlRfU1RBVFVTX0RFTEVURUQQBBIeChpBQ0NPVU5UX1NUQVRVU19ERUFDVElWQVRFRBAFEiEKHUFDQ09VTlRfU1RBVFVTX0RFU1lOQ0hST05JWkVEEAYSHAoYQUNDT1VOVF9TVEFUVVNfVEhST1RUTEVEEAdiBnByb3RvMw", [file_botsky_v1_common]);
+  fileDesc("Chdib3Rza3kvdjEvbmV0d29yay5wcm90bxIJYm90c2t5LnYxIrYECgxOZXR3b3JrRXZlbnQSCwoDZGlkGAEgASgJEgsKA3VyaRgCIAEoCRILCgNjaWQYAyABKAkSCwoDcmV2GAQgASgJEgsKA3NlcRgFIAEoAxIPCgd0aW1lX3VzGAYgASgDEigKBnNvdXJjZRgHIAEoDjIYLmJvdHNreS52MS5OZXR3b3JrU291cmNlEh8KBHBvc3QYCiABKAsyDy5ib3Rza3kudjEuUG9zdEgAEh8KBGxpa2UYCyABKAsyDy5ib3Rza3kudjEuTGlrZUgAEiMKBnJlcG9zdBgMIAEoCzIRLmJvdHNreS52MS5SZXBvc3RIABIjCgZmb2xsb3cYDSABKAsyES5ib3Rza3kudjEuRm9sbG93SAASIQoFYmxvY2sYDiABKAsyEC5ib3Rza3kudjEuQmxvY2tIABIjCgZkZWxldGUYDyABKAsyES5ib3Rza3kudjEuRGVsZXRlSAASJQoHcHJvZmlsZRgQIAEoCzISLmJvdHNreS52MS5Qcm9maWxlSAASJQoHYWNjb3VudBgRIAEoCzISLmJvdHNreS52MS5BY2NvdW50SAASJwoIaWRlbnRpdHkYEiABKAsyEy5ib3Rza3kudjEuSWRlbnRpdHlIABIqCgpsaXN0X2Jsb2NrGBMgASgLMhQuYm90c2t5LnYxLkxpc3RCbG9ja0gAEigKCWxpc3RfaXRlbRgUIAEoCzITLmJvdHNreS52MS5MaXN0SXRlbUgAQgkKB3BheWxvYWQi1gEKBFBvc3QSDAoEdGV4dBgBIAEoCRINCgVsYW5ncxgCIAMoCRIiCgVyZXBseRgDIAEoCzITLmJvdHNreS52MS5SZXBseVJlZhIgCgZmYWNldHMYBCADKAsyEC5ib3Rza3kudjEuRmFjZXQSEAoIbWVudGlvbnMYBSADKAkSHwoFZW1iZWQYBiABKAsyEC5ib3Rza3kudjEuRW1iZWQSFQoNY3JlYXRlZF9hdF91cxgHIAEoAxIMCgR0YWdzGAggAygJEhMKC3NlbGZfbGFiZWxzGAkgAygJInIKBUZhY2V0EhIKCmJ5dGVfc3RhcnQYASABKA0SEAoIYnl0ZV9lbmQYAiABKA0SFQoLbWVudGlvbl9kaWQYAyABKAlIABISCghsaW5rX3VyaRgEIAEoCUgAEg0KA3RhZxgFIAEoCUgAQgkKB2ZlYXR1cmUioAEKBUVtYmVkEiQKBnJlY29yZBgBIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSFAoMZXh0ZXJuYWxfdXJpGAIgASgJEhYKDmV4dGVybmFsX3RpdGxlGAMgASgJEhwKFGV4dGVybmFsX2Rlc2NyaXB0aW9uGAQgASgJEhIKCmltYWdlX2FsdHMYBSADKAkSEQoJaGFzX3ZpZGVvGAYgASgIIkQKBExpa2USJQoHc3ViamVjdBgBIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSFQoNY3JlYXRlZF9hdF91cxgCIAEoAyJGCgZSZXBvc3QSJQoHc3ViamVjdBgBIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSFQoNY3JlYXRlZF9hdF91cxgCIAEoAyI0CgZGb2xsb3cSEwoLc3ViamVjdF9kaWQYASABKAkSFQoNY3JlYXRlZF9hdF91cxgCIAEoAyIzCgVCbG9jaxITCgtzdWJqZWN0X2RpZBgBIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAIgASgDIjQKCUxpc3RCbG9jaxIQCghsaXN0X3VyaRgBIAEoCRIVCg1jcmVhdGVkX2F0X3VzGAIgASgDIkgKCExpc3RJdGVtEhAKCGxpc3RfdXJpGAEgASgJEhMKC3N1YmplY3RfZGlkGAIgASgJEhUKDWNyZWF0ZWRfYXRfdXMYAyABKAMiKgoGRGVsZXRlEhIKCmNvbGxlY3Rpb24YASABKAkSDAoEcmtleRgCIAEoCSJJCgdQcm9maWxlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRITCgtzZWxmX2xhYmVscxgDIAMoCSJDCgdBY2NvdW50Eg4KBmFjdGl2ZRgBIAEoCBIoCgZzdGF0dXMYAiABKA4yGC5ib3Rza3kudjEuQWNjb3VudFN0YXR1cyIaCghJZGVudGl0eRIOCgZoYW5kbGUYASABKAkqagoNTmV0d29ya1NvdXJjZRIeChpORVRXT1JLX1NPVVJDRV9VTlNQRUNJRklFRBAAEhsKF05FVFdPUktfU09VUkNFX0ZJUkVIT1NFEAESHAoYTkVUV09SS19TT1VSQ0VfSkVUU1RSRUFNEAIqgwIKDUFjY291bnRTdGF0dXMSHgoaQUNDT1VOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVBQ0NPVU5UX1NUQVRVU19BQ1RJVkUQARIcChhBQ0NPVU5UX1NUQVRVU19UQUtFTkRPV04QAhIcChhBQ0NPVU5UX1NUQVRVU19TVVNQRU5ERUQQAxIaChZBQ0NPVU5UX1NUQVRVU19ERUxFVEVEEAQSHgoaQUNDT1VOVF9TVEFUVVNfREVBQ1RJVkFURUQQBRIhCh1BQ0NPVU5UX1NUQVRVU19ERVNZTkNIUk9OSVpFRBAGEhwKGEFDQ09VTlRfU1RBVFVTX1RIUk9UVExFRBAHYgZwcm90bzM", [file_botsky_v1_common]);
 
 /**
  * One normalised event from the AT Protocol network, as ingest publishes it on the
@@ -121,7 +121,9 @@ export type NetworkEvent = Message<"botsky.v1.NetworkEvent"> & {
     case: "block";
   } | {
     /**
-     * A record of a kept collection was deleted: an unlike, unfollow, unblock or deleted post.
+     * A record of a kept collection was deleted: an unlike, unfollow, unblock, deleted post, a
+     * list block lifted (app.bsky.graph.listblock) or an account taken off a list
+     * (app.bsky.graph.listitem).
      *
      * @generated from field: botsky.v1.Delete delete = 15;
      */
@@ -151,6 +153,24 @@ export type NetworkEvent = Message<"botsky.v1.NetworkEvent"> & {
      */
     value: Identity;
     case: "identity";
+  } | {
+    /**
+     * A list block was created (app.bsky.graph.listblock): the author blocks every member of a
+     * list, usually a moderation list kept by someone else.
+     *
+     * @generated from field: botsky.v1.ListBlock list_block = 19;
+     */
+    value: ListBlock;
+    case: "listBlock";
+  } | {
+    /**
+     * A list item was created (app.bsky.graph.listitem): the author, the list's owner, put an
+     * account on one of their lists.
+     *
+     * @generated from field: botsky.v1.ListItem list_item = 20;
+     */
+    value: ListItem;
+    case: "listItem";
   } | { case: undefined; value?: undefined };
 };
 
@@ -469,9 +489,77 @@ export const BlockSchema: GenMessage<Block> = /*@__PURE__*/
   messageDesc(file_botsky_v1_network, 7);
 
 /**
+ * A list block (app.bsky.graph.listblock): the author blocks every account on the list, as if
+ * they blocked each one, for as long as the record exists. The members are not in the record:
+ * they are the list owner's app.bsky.graph.listitem records (ListItem), read from the owner's
+ * repository or followed as they come.
+ *
+ * @generated from message botsky.v1.ListBlock
+ */
+export type ListBlock = Message<"botsky.v1.ListBlock"> & {
+  /**
+   * at:// URI of the blocked list (an app.bsky.graph.list record, in its owner's repository).
+   *
+   * @generated from field: string list_uri = 1;
+   */
+  listUri: string;
+
+  /**
+   * The record's createdAt, as claimed by the client.
+   *
+   * @generated from field: int64 created_at_us = 2;
+   */
+  createdAtUs: bigint;
+};
+
+/**
+ * Describes the message botsky.v1.ListBlock.
+ * Use `create(ListBlockSchema)` to create a new message.
+ */
+export const ListBlockSchema: GenMessage<ListBlock> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_network, 8);
+
+/**
+ * A list item (app.bsky.graph.listitem): the author, who owns the list, puts an account on it.
+ * Deleting the item takes the account off the list.
+ *
+ * @generated from message botsky.v1.ListItem
+ */
+export type ListItem = Message<"botsky.v1.ListItem"> & {
+  /**
+   * at:// URI of the list the account is put on (an app.bsky.graph.list record of the author's).
+   *
+   * @generated from field: string list_uri = 1;
+   */
+  listUri: string;
+
+  /**
+   * The account put on the list.
+   *
+   * @generated from field: string subject_did = 2;
+   */
+  subjectDid: string;
+
+  /**
+   * The record's createdAt, as claimed by the client.
+   *
+   * @generated from field: int64 created_at_us = 3;
+   */
+  createdAtUs: bigint;
+};
+
+/**
+ * Describes the message botsky.v1.ListItem.
+ * Use `create(ListItemSchema)` to create a new message.
+ */
+export const ListItemSchema: GenMessage<ListItem> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_network, 9);
+
+/**
  * Deletion of a record. The event's uri names the deleted record. A delete does not say what
- * the record pointed at: to know who was unfollowed or unblocked, a consumer keeps the follow or
- * block it saw under that uri.
+ * the record pointed at: to know who was unfollowed or unblocked, which list block was lifted or
+ * who was taken off which list, a consumer keeps the follow, block, list block or list item it
+ * saw under that uri.
  *
  * @generated from message botsky.v1.Delete
  */
@@ -496,7 +584,7 @@ export type Delete = Message<"botsky.v1.Delete"> & {
  * Use `create(DeleteSchema)` to create a new message.
  */
 export const DeleteSchema: GenMessage<Delete> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_network, 8);
+  messageDesc(file_botsky_v1_network, 10);
 
 /**
  * A profile record (app.bsky.actor.profile), as created or updated.
@@ -531,7 +619,7 @@ export type Profile = Message<"botsky.v1.Profile"> & {
  * Use `create(ProfileSchema)` to create a new message.
  */
 export const ProfileSchema: GenMessage<Profile> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_network, 9);
+  messageDesc(file_botsky_v1_network, 11);
 
 /**
  * The account's hosting status, from a #account event. An account that is not active is neither
@@ -560,7 +648,7 @@ export type Account = Message<"botsky.v1.Account"> & {
  * Use `create(AccountSchema)` to create a new message.
  */
 export const AccountSchema: GenMessage<Account> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_network, 10);
+  messageDesc(file_botsky_v1_network, 12);
 
 /**
  * An identity change, from a #identity event: the handle may have changed.
@@ -581,7 +669,7 @@ export type Identity = Message<"botsky.v1.Identity"> & {
  * Use `create(IdentitySchema)` to create a new message.
  */
 export const IdentitySchema: GenMessage<Identity> = /*@__PURE__*/
-  messageDesc(file_botsky_v1_network, 11);
+  messageDesc(file_botsky_v1_network, 13);
 
 /**
  * The kind of network source.
