@@ -121,7 +121,6 @@ export class ContextReader {
   }
 
   #cachedPerson(did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
-    this.#dropExpired();
     const hit = this.#people.get(did);
     if (hit && this.#now() - hit.at < this.#ttlMs) return hit.person;
     const person = this.#appview ? this.#fromAppView(this.#appview, did) : this.#fromRepo(did);

@@ -42,11 +42,10 @@ async function forget({ ctx, st }: Deps, forgotten: Forgotten, msg: BusMessage, 
   while (!(await st.cursor.reached(msg.seq, WAIT_MS))) if (signal.aborted) return;
   const p = ev.payload;
   let gone: Gone | undefined;
-  if (p.case === 'delete' && p.value.collection === POST && ev.uri.startsWith(`at://${ev.did}/${POST}/`)) {
-    forgetPost(st, forgotten, ev.did, ev.uri);
-    gone = { did: ev.did, postUri: ev.uri };
-  } else if (p.case === 'delete' && p.value.collection === POST) forgetPost(st, forgotten, ev.did, ev.uri);
-  else if (p.case === 'account' && accountTextsGone(p.value)) {
+  if (p.case === 'delete' && p.value.collection === POST) {
+    // forgetPost ignores a delete naming another repository's post; so does the scrub.
+    if (forgetPost(st, forgotten, ev.did, ev.uri)) gone = { did: ev.did, postUri: ev.uri };
+  } else if (p.case === 'account' && accountTextsGone(p.value)) {
     forgetAccount(st, forgotten, ev.did);
     gone = { did: ev.did, account: true };
   }
@@ -56,9 +55,12 @@ async function forget({ ctx, st }: Deps, forgotten: Forgotten, msg: BusMessage, 
   for (const id of st.recent.stored(ctx.now())) await scrubDecision(ctx, id, [gone]).catch((err: unknown) => ctx.logger.warn({ err, id }, 'cannot scrub a recent decision'));
 }
 
-/** A deleted post leaves this replica's state (a delete from another repository changes nothing). */
-export function forgetPost(st: MatchState, forgotten: Forgotten, did: string, uri: string): void {
-  if (!uri.startsWith(`at://${did}/${POST}/`)) return void forgotten.inc({ what: 'nothing' });
+/** A deleted post leaves this replica's state; false for a delete from another repository (nothing changes). */
+export function forgetPost(st: MatchState, forgotten: Forgotten, did: string, uri: string): boolean {
+  if (!uri.startsWith(`at://${did}/${POST}/`)) {
+    forgotten.inc({ what: 'nothing' });
+    return false;
+  }
   const likers = st.texts.likersOf(uri);
   const text = st.texts.forget(uri);
   if (text !== undefined) forgotten.inc({ what: 'post_text' });
@@ -66,14 +68,16 @@ export function forgetPost(st: MatchState, forgotten: Forgotten, did: string, ur
   const person = st.people.get(did);
   if (!person || person.profile.size === 0) {
     if (text === undefined) forgotten.inc({ what: 'nothing' });
-    return;
+    return true;
   }
   if (text === undefined) {
     person.profile = new InterestProfile();
-    return void forgotten.inc({ what: 'profile' });
+    forgotten.inc({ what: 'profile' });
+    return true;
   }
   dropTerms(st, did, text);
   forgotten.inc({ what: 'profile_terms' });
+  return true;
 }
 
 /** Takes a text's terms out of someone's profile; false when they have none here. */

@@ -11,41 +11,44 @@ export const RECENT_WINDOW_MS = 10 * 60_000;
 const MAX_ENTRIES = 100_000;
 
 export class RecentDeletions {
+  /** Keyed by post URI or `account:<did>`, oldest first. */
   readonly #gone = new Map<string, { gone: Gone; at: number }>();
-  readonly #stored = new Map<string, number>();
+  /** Decision id → when it was stored, oldest first. */
+  readonly #stored = new Map<string, { at: number }>();
 
   /** A post deleted or an account gone, as the forget follower applied it. */
   noteGone(gone: Gone, now: number): void {
-    this.#gone.set(gone.postUri ?? `account:${gone.did}`, { gone, at: now });
-    this.#prune(now);
+    remember(this.#gone, gone.postUri ?? `account:${gone.did}`, { gone, at: now }, now);
   }
 
   /** A decision this replica stored. */
   noteStored(decisionId: string, now: number): void {
-    this.#stored.delete(decisionId);
-    this.#stored.set(decisionId, now);
-    this.#prune(now);
+    remember(this.#stored, decisionId, { at: now }, now);
   }
 
   /** What went lately. */
   gone(now: number): Gone[] {
-    this.#prune(now);
+    prune(this.#gone, now);
     return [...this.#gone.values()].map((e) => e.gone);
   }
 
   /** The decisions stored lately. */
   stored(now: number): string[] {
-    this.#prune(now);
+    prune(this.#stored, now);
     return [...this.#stored.keys()];
   }
+}
 
-  #prune(now: number): void {
-    for (const map of [this.#gone, this.#stored] as Array<Map<string, unknown>>) {
-      for (const [key, v] of map) {
-        const at = typeof v === 'number' ? v : (v as { at: number }).at;
-        if (now - at <= RECENT_WINDOW_MS && map.size <= MAX_ENTRIES) break;
-        map.delete(key);
-      }
-    }
+function remember<V extends { at: number }>(map: Map<string, V>, key: string, value: V, now: number): void {
+  map.delete(key);
+  map.set(key, value);
+  prune(map, now);
+}
+
+/** Drops entries older than the window (and beyond the size bound), oldest first. */
+function prune(map: Map<string, { at: number }>, now: number): void {
+  for (const [key, { at }] of map) {
+    if (now - at <= RECENT_WINDOW_MS && map.size <= MAX_ENTRIES) break;
+    map.delete(key);
   }
 }
