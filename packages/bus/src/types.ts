@@ -200,6 +200,13 @@ export interface Bus {
    * handler in progress.
    */
   follow(subject: string, handler: FollowHandler, opts?: FollowOptions): Promise<FollowSubscription>;
+  /**
+   * Removes one stored message, by its logical stream (`BOTSKY_TASKS`) and sequence, overwriting
+   * it on the server's disk: how a deletion of someone's words reaches the streams. Consumers and
+   * followers that have not read it never will. false when the stream does not hold it (aged out,
+   * deleted before, never stored); rejects with a `BusError` when the server cannot be asked.
+   */
+  deleteMessage(stream: string, seq: number): Promise<boolean>;
   kv(bucket: string): Promise<KvStore>;
   stats(): BusStats;
   /** The durable consumer's backlog (NATS: its consumer info), whoever consumes it. */

@@ -4,7 +4,7 @@
 // reach the warehouse, matchmaker's memory and its stored decisions. Then a post is deleted on
 // the PDS, an account is deleted, another deactivated and reactivated: within the stated bound
 // (docs/operations.md#deletions: BOTSKY_PURGE_INTERVAL + 30 s) no String column of any table,
-// no replica memory and no KV entry holds the words, while the rows and what came after a
+// no replica memory, no KV entry and no message of any stream holds the words, while the rows and what came after a
 // reactivation stay. Bad deletes (undecodable, unknown post) are counted and change nothing.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import type { Env } from '@botsky/kit';
 import { deleteTestNamespace, eventually, metricSum, natsUrl, pending, startInProcess, suiteHooks, testNamespace, type InProcess } from '@botsky/kit/testing';
 import { createMatchmakerService, createContext as createMatchmakerContext, matchmakerConfigSpec, type MatchmakerContext, type MatchmakerService } from '@botsky/matchmaker';
 import { scoringDefinition, type ScoringContext, type ScoringService } from '@botsky/scoring';
-import { kvHolding, matchmakerHolding, warehouseHolding } from './text-traces.ts';
+import { kvHolding, matchmakerHolding, streamsHolding, warehouseHolding } from './text-traces.ts';
 
 const PURGE_INTERVAL_MS = 1000;
 /** The bound docs/operations.md states: BOTSKY_PURGE_INTERVAL + 30 s from the delete on the network. */
@@ -71,13 +71,14 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Where the words are: warehouse columns, matchmaker memory, KV entries (empty when nowhere). */
+/** Where the words are: warehouse columns, matchmaker memory, KV entries, stream messages (empty when nowhere). */
 async function traces(words: readonly string[], uris: readonly string[]): Promise<string[]> {
   const dids = Object.values(people).map((p) => p.did);
   return [
     ...(await warehouseHolding(scoring.ctx.warehouse, words)),
     ...matchmakerHolding(matchmaker.svc, words, { uris, dids }),
     ...(await kvHolding(matchmaker.ctx, words)),
+    ...(await streamsHolding(bus, words)),
   ];
 }
 
@@ -110,7 +111,10 @@ describe('deletions on the local network', () => {
     const post = await alice.agent.post({ text: `Zephyrine quokkavale at the kestrelmoor crag: bouldering and climbing on granite` });
     await eventually('the post seen by the warehouse, matchmaker and its decision', async () => {
       const where = await traces(words, [post.uri]);
-      const needed = ['posts.text', `text ${post.uri}`, `profile ${alice.did}`, `${KV_BUCKETS.decisions}/${matchDecisionId(post.uri)}`];
+      const needed = [
+        'posts.text', `text ${post.uri}`, `profile ${alice.did}`, `${KV_BUCKETS.decisions}/${matchDecisionId(post.uri)}`,
+        `stream BOTSKY_NETWORK ${SUBJECTS.networkPost}`, `stream BOTSKY_TASKS ${SUBJECTS.replyTask}`,
+      ];
       return needed.every((n) => where.some((w) => w.startsWith(n))) || pending(`found in ${JSON.stringify(where)}`);
     }, { timeoutMs: 30_000, intervalMs: 200 });
 
@@ -124,6 +128,8 @@ describe('deletions on the local network', () => {
     assert.equal(await postCount(post.uri), 1, 'the row stays, without its words');
     assert.ok((await metricSum(scoring.metrics, 'botsky_scoring_text_purged_total', { table: 'posts' })) >= 1);
     assert.equal(await metricSum(scoring.metrics, 'botsky_scoring_text_purges_total', { kind: 'post', result: 'purged' }), 1);
+    assert.ok((await metricSum(scoring.metrics, 'botsky_scoring_stream_messages_deleted_total', { stream: 'BOTSKY_NETWORK', result: 'deleted' })) >= 1);
+    assert.ok((await metricSum(scoring.metrics, 'botsky_scoring_stream_messages_deleted_total', { stream: 'BOTSKY_TASKS', result: 'deleted' })) >= 1);
     assert.ok(matchmaker.svc.state.people.get(alice.did), 'the author is still known, only the words went');
     assert.ok((await traces(['bouldering'], [])).length > 0, "bob's words are his own: they stay");
   });
@@ -158,10 +164,12 @@ describe('deletions on the local network', () => {
     const back = await dave.agent.post({ text: 'Lagopus back on the ridge' });
     await eventually('what dave writes once back is kept', async () => {
       const where = await traces(['lagopus'], [back.uri]);
-      return (where.includes('posts.text') && where.includes(`text ${back.uri}`)) || pending(`found in ${JSON.stringify(where)}`);
+      return (where.includes('posts.text') && where.includes(`text ${back.uri}`) && where.some((w) => w.startsWith(`stream BOTSKY_NETWORK ${SUBJECTS.networkPost}`)))
+        || pending(`found in ${JSON.stringify(where)}`);
     }, { timeoutMs: 30_000, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 3 * PURGE_INTERVAL_MS));
-    assert.ok((await traces(['lagopus'], [back.uri])).includes('posts.text'), 'no pass purges it later');
+    const kept = await traces(['lagopus'], [back.uri]);
+    assert.ok(kept.includes('posts.text') && kept.some((w) => w.startsWith(`stream BOTSKY_NETWORK ${SUBJECTS.networkPost}`)), `no pass purges it later: ${JSON.stringify(kept)}`);
     assert.deepEqual(await traces(['ptarmigan'], uris), [], 'nor does the old text come back');
   });
 });

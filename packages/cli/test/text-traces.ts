@@ -1,8 +1,10 @@
 // Where a word someone wrote can still be found, for the deletion tests: every String column of
 // every table of the warehouse (whatever the schema adds, not a list of the known ones), a
-// matchmaker replica's memory (post texts, interest profiles) and every NATS KV bucket of the
-// deployment (the stored decisions decoded, the other buckets as they are stored).
-import { KV_BUCKETS } from '@botsky/contracts';
+// matchmaker replica's memory (post texts, interest profiles), every NATS KV bucket of the
+// deployment (the stored decisions decoded, the other buckets as they are stored) and every
+// message of every stream (as stored: protobuf keeps strings as UTF-8).
+import type { Bus } from '@botsky/bus';
+import { KV_BUCKETS, STREAM_SUBJECTS } from '@botsky/contracts';
 import type { MatchmakerContext, MatchmakerService } from '@botsky/matchmaker';
 import type { Warehouse } from '@botsky/warehouse';
 
@@ -59,3 +61,17 @@ export async function kvHolding(ctx: MatchmakerContext, words: readonly string[]
   return found;
 }
 
+
+/** `stream <name> <subject> #<seq>` of every stored message holding one of `words`, read from the start of each stream. */
+export async function streamsHolding(bus: Bus, words: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  const has = (bytes: Uint8Array) => words.some((w) => Buffer.from(bytes).toString('utf8').toLowerCase().includes(w.toLowerCase()));
+  for (const [stream, subjects] of Object.entries(STREAM_SUBJECTS)) {
+    const reader = await bus.follow(subjects, (m) => {
+      if (has(m.data)) found.add(`stream ${stream} ${m.subject} #${m.seq}`);
+    }, { sinceMs: 0 });
+    await reader.caughtUp;
+    await reader.stop();
+  }
+  return [...found].sort();
+}

@@ -34,6 +34,7 @@ export { DEDUP_COLUMN } from './http-dedup.ts';
 export { bindParams, formatParam, quoteString } from './sql-literal.ts';
 export * from './queries/index.ts';
 export * from './text-purge.ts';
+export * from './stream-messages.ts';
 
 export type WarehouseConfig =
   | ({ kind: 'embedded' } & EmbeddedWarehouseOptions)

@@ -79,7 +79,8 @@ export function accountTextsGone(active: boolean, status: string): boolean {
 
 const ACCOUNT_GONE_SQL = `active = 0 AND status NOT IN (${TEXT_KEEPING_STATUSES.map(quoteString).join(', ')})`;
 
-function recordedPosts(db: string): string {
+/** SQL: (author, uri) of every post delete recorded. */
+export function recordedPostDeletes(db: string): string {
   return `SELECT actor_did, uri FROM ${db}.interactions WHERE kind = 'delete' AND collection = 'app.bsky.feed.post'`;
 }
 
@@ -87,7 +88,7 @@ function recordedPosts(db: string): string {
 export function purgeWhere(c: TextColumn, db: string, set: PurgeSet): string | undefined {
   const any: string[] = [];
   const key = `(${c.dids[0]}, ${c.uri})`;
-  if (set.posts === 'recorded') any.push(`${key} IN (${recordedPosts(db)})`);
+  if (set.posts === 'recorded') any.push(`${key} IN (${recordedPostDeletes(db)})`);
   else if (set.posts.length > 0) any.push(`${key} IN (${set.posts.map((p) => `(${quoteString(p.did)}, ${quoteString(p.uri)})`).join(', ')})`);
   for (const a of set.accounts) {
     const whose = c.dids.map((d) => `${d} = ${quoteString(a.did)}`).join(' OR ');

@@ -49,7 +49,7 @@ const TABLES: Record<string, string> = {
   bot_minute_seen_mv: 'MaterializedView',
   bot_minute_stats: 'View',
   profile_labels: 'ReplacingMergeTree',
-  account_events: 'ReplacingMergeTree',
+  account_events: 'ReplacingMergeTree', stream_messages: 'ReplacingMergeTree',
 };
 
 async function tablesOf(db: string): Promise<Record<string, string>> {

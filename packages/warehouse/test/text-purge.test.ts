@@ -1,12 +1,12 @@
 // The text purge on embedded ClickHouse: which columns hold people's words (every String column
 // of the schema is classified, so a new one cannot be forgotten), what a post purge and an
 // account purge change and what they keep, purges read back from what the recorder stored, and
-// bad targets that change nothing.
+// bad targets that change nothing, and which bus messages carry the purged words.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   TEXT_COLUMNS, accountTextsGone, createEmbeddedWarehouse, postsHoldingText, purgeTexts, recentPostPurges, recordedAccountPurges,
-  runMigrations, textMutationsRunning, textsHeld, type PostPurge, type Row, type Warehouse,
+  runMigrations, streamMessagesCarrying, textMutationsRunning, textsHeld, type PostPurge, type Row, type Warehouse,
 } from '../src/index.ts';
 import { HOSTILE, T0, at, interaction, post, tempDir } from './support/fixtures.ts';
 
@@ -29,6 +29,7 @@ const FREE_OF_WORDS: Record<string, readonly string[]> = {
   bot_minute: ['bot_id'],
   profile_labels: ['did', 'self_labels'],
   account_events: ['did', 'status'],
+  stream_messages: ['stream', 'post_uri', 'author_did', 'other_dids'],
 };
 
 const ALICE = 'did:plc:alice';
@@ -186,5 +187,57 @@ describe('purges recorded by the recorder', () => {
     const purged = await purgeTexts(w, { posts: 'recorded', accounts });
     assert.deepEqual(Object.fromEntries(purged), { posts: 2 });
     assert.deepEqual(await texts(w), { [uri(ALICE, 'gone')]: '', [uri(ALICE, 'kept')]: 'kept', [uri(BOB, 'b')]: 'bob wrote', [uri(CAROL, 'c')]: '' });
+  });
+});
+
+describe('bus messages carrying the purged words', () => {
+  // Times from an hour ago: stream_messages rows expire 90 days after their time (T0 is older).
+  const base = Date.now() - 3_600_000;
+  const t = (s: number) => new Date(base + s * 1000);
+  const message = (stream: string, seq: number, postUri: string, author: string, others: string[], s: number): Row => ({
+    stream, seq, post_uri: postUri, author_did: author, other_dids: others, indexed_at: t(s),
+  });
+
+  test("a deleted post: its own messages, and those weighing its author's terms between the post and its delete", async () => {
+    const w = await fresh();
+    await w.insert(`${w.database}.posts`, [post({ uri: uri(ALICE, 'gone'), indexed_at: t(10) }), post({ uri: uri(BOB, 'b'), author_did: BOB, indexed_at: t(5) })]);
+    await w.insert(`${w.database}.interactions`, [interaction({ kind: 'delete', uri: uri(ALICE, 'gone'), actor_did: ALICE, collection: 'app.bsky.feed.post', indexed_at: t(20) })]);
+    await w.insert(`${w.database}.stream_messages`, [
+      message('BOTSKY_NETWORK', 7, uri(ALICE, 'gone'), ALICE, [], 10), // the post itself
+      message('BOTSKY_TASKS', 3, uri(ALICE, 'gone'), ALICE, [BOB], 11), // its task
+      message('BOTSKY_TASKS', 2, uri(BOB, 'b'), BOB, [ALICE], 6), // alice weighed before her post: not from it
+      message('BOTSKY_TASKS', 4, uri(BOB, 'b'), BOB, [CAROL, ALICE], 15), // after it: her terms may come from it
+      message('BOTSKY_TASKS', 5, uri(BOB, 'b2'), BOB, [ALICE], 25), // after the delete: not from it
+      message('BOTSKY_NETWORK', 6, uri(BOB, 'b'), BOB, [], 5),
+    ]);
+    const expected = [{ stream: 'BOTSKY_NETWORK', seq: 7 }, { stream: 'BOTSKY_TASKS', seq: 3 }, { stream: 'BOTSKY_TASKS', seq: 4 }];
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 100), expected);
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: 'recorded', accounts: [] }, 100), expected, 'the same from what was recorded');
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 2), expected.slice(0, 2), 'at most the limit');
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(BOB, 'never')], accounts: [] }, 100), [], 'a post never stored: nothing');
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: [], accounts: [] }, 100), []);
+  });
+
+  test('an account gone: every message carrying its words up to its event, as author or as another person', async () => {
+    const w = await fresh();
+    await w.insert(`${w.database}.stream_messages`, [
+      message('BOTSKY_NETWORK', 1, uri(CAROL, 'c'), CAROL, [], 1),
+      message('BOTSKY_NETWORK', 2, '', CAROL, [], 2), // a profile
+      message('BOTSKY_TASKS', 1, uri(BOB, 'b'), BOB, [CAROL], 3),
+      message('BOTSKY_TASKS', 2, uri(BOB, 'b'), BOB, [ALICE], 3),
+      message('BOTSKY_NETWORK', 3, uri(CAROL, 'back'), CAROL, [], 9), // after the event: kept
+    ]);
+    const got = await streamMessagesCarrying(w, { posts: [], accounts: [{ kind: 'account', did: CAROL, untilMs: t(5).getTime() }] }, 100);
+    assert.deepEqual(got, [{ stream: 'BOTSKY_NETWORK', seq: 1 }, { stream: 'BOTSKY_NETWORK', seq: 2 }, { stream: 'BOTSKY_TASKS', seq: 1 }]);
+    const hostile = await streamMessagesCarrying(w, { posts: [{ kind: 'post', did: HOSTILE[0] as string, uri: HOSTILE[1] as string }], accounts: [{ kind: 'account', did: HOSTILE[2] as string, untilMs: t(5).getTime() }] }, 100);
+    assert.deepEqual(hostile, [], 'hostile ids are quoted and match nothing');
+  });
+
+  test('rows older than the longest a stream may keep a message (90 days) expire', async () => {
+    const w = await fresh();
+    await w.insert(`${w.database}.stream_messages`, [message('BOTSKY_NETWORK', 1, uri(CAROL, 'old'), CAROL, [], -91 * 86_400), message('BOTSKY_NETWORK', 2, uri(CAROL, 'new'), CAROL, [], 0)]);
+    await w.command(`OPTIMIZE TABLE ${w.database}.stream_messages FINAL`);
+    const rows = await w.query<{ seq: number | string }>(`SELECT seq FROM ${w.database}.stream_messages ORDER BY seq`);
+    assert.deepEqual(rows.map((r) => Number(r.seq)), [2]);
   });
 });

@@ -17,6 +17,7 @@ export interface ScoringMetrics {
   textPurged: Counter<'table'>;
   textPurges: Counter<'kind' | 'result'>;
   textPurgeErrors: Counter<string>;
+  streamMessagesDeleted: Counter<'stream' | 'result'>;
 }
 
 export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
@@ -43,6 +44,11 @@ export function createScoringMetrics(metrics: Metrics): ScoringMetrics {
       labelNames: ['kind', 'result'],
     }),
     textPurgeErrors: metrics.counter({ name: 'botsky_scoring_text_purge_errors_total', help: 'Purge passes that failed (retried next pass)' }),
+    streamMessagesDeleted: metrics.counter({
+      name: 'botsky_scoring_stream_messages_deleted_total',
+      help: 'Bus messages carrying purged words that the purge deleted, by stream and result (deleted; not_held: aged out or deleted before)',
+      labelNames: ['stream', 'result'],
+    }),
   };
 }
 

@@ -64,7 +64,7 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
       const w = createBatchWriter(ctx.warehouse, { maxRows: 5_000, maxDelayMs: 500 });
       writer = w;
       purger = createTextPurger({
-        warehouse: ctx.warehouse, flush: () => w.flush(), metrics, logger: ctx.createLogger('scoring:purge'),
+        warehouse: ctx.warehouse, flush: () => w.flush(), deleteMessage: (stream, seq) => ctx.bus.deleteMessage(stream, seq), metrics, logger: ctx.createLogger('scoring:purge'),
         intervalMs: config.purgeIntervalMs, resweepMs: config.purgeResweepMs,
       });
       const index = new ReplyIndex(INDEX_SIZE);

@@ -135,6 +135,13 @@ export class MemoryBus implements Bus {
     return follower;
   }
 
+  async deleteMessage(stream: string, seq: number): Promise<boolean> {
+    this.#checkOpen();
+    const held = this.#broker.stream(this.#ns.stream(stream));
+    if (held === undefined) throw new TopologyError(`stream ${stream} does not exist`);
+    return held.delete(seq);
+  }
+
   async kv(bucket: string): Promise<KvStore> {
     this.#checkOpen();
     return this.#broker.bucket(this.#ns.bucket(bucket), KV_TTL_MS[bucket]);

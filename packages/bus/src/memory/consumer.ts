@@ -118,12 +118,12 @@ export class MemoryConsumer implements StreamConsumer {
       if (this.#tracked.get(entry.seq) !== entry) continue;
       const msg = this.#stream.get(entry.seq);
       if (msg !== undefined) return { entry, msg };
-      this.#tracked.delete(entry.seq); // dropped by the stream's limits
+      this.#tracked.delete(entry.seq); // dropped by the stream's limits, or deleted
     }
     if (this.#nextSeq < this.#stream.firstSeq) this.#nextSeq = this.#stream.firstSeq;
     while (this.#nextSeq <= this.#stream.lastSeq) {
-      const msg = this.#stream.get(this.#nextSeq++) as StoredMsg;
-      if (!this.#matches(msg.subject)) continue;
+      const msg = this.#stream.get(this.#nextSeq++);
+      if (msg === undefined || !this.#matches(msg.subject)) continue; // a deleted message is a gap
       const entry: Tracked = { seq: msg.seq, count: 0, token: 0, deadline: 0 };
       this.#tracked.set(msg.seq, entry);
       return { entry, msg };

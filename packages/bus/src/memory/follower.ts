@@ -56,13 +56,12 @@ export class MemoryFollower implements FollowSubscription, StreamConsumer {
     for (let n = 1; !this.#stopped; n++) {
       if ((n & 1023) === 0) await new Promise((resolve) => setImmediate(resolve));
       if (this.#next < this.#stream.firstSeq) this.#next = this.#stream.firstSeq; // dropped by limits
-      const msg = this.#stream.get(this.#next);
-      if (msg === undefined) {
+      if (this.#next > this.#stream.lastSeq) {
         if (this.#next > this.#replayEnd) this.#markCaughtUp(); // the rest was dropped by limits
         return;
       }
-      this.#next++;
-      if (this.#matches(msg.subject)) {
+      const msg = this.#stream.get(this.#next++); // undefined: deleted, a gap
+      if (msg !== undefined && this.#matches(msg.subject)) {
         await this.#runner.handle({
           subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
         });
@@ -95,7 +94,7 @@ function firstAtOrAfter(stream: MemoryStream, sinceMs: number): number {
   let hi = stream.lastSeq + 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((stream.get(mid)?.time ?? Infinity) < sinceMs) lo = mid + 1;
+    if (stream.timeOf(mid) < sinceMs) lo = mid + 1;
     else hi = mid;
   }
   return lo;

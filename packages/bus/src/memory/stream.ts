@@ -13,6 +13,8 @@ export interface StoredMsg {
   readonly headers: Readonly<Record<string, string>>;
   readonly msgId: string | undefined;
   readonly time: number;
+  /** Deleted (deleteMessage): a gap in the sequence, as JetStream leaves one. */
+  readonly deleted?: true;
 }
 
 export interface AppendResult {
@@ -29,6 +31,7 @@ export interface StreamConsumer {
 }
 
 const TRIM_EVERY = 256;
+const EMPTY = new Uint8Array(0);
 
 export class MemoryStream {
   spec: StreamSpec;
@@ -64,7 +67,29 @@ export class MemoryStream {
     return this.#bytes;
   }
 
+  /** The message at `seq`; undefined when it is not held (dropped by the limits, or deleted). */
   get(seq: number): StoredMsg | undefined {
+    const msg = this.#at(seq);
+    return msg?.deleted ? undefined : msg;
+  }
+
+  /** When the message at `seq` was stored, deleted or not (Infinity past the end). */
+  timeOf(seq: number): number {
+    return this.#at(seq)?.time ?? Infinity;
+  }
+
+  /** Removes one message, leaving a gap; false when it is not held. */
+  delete(seq: number): boolean {
+    const msg = this.get(seq);
+    if (msg === undefined) return false;
+    this.#bytes -= msg.data.byteLength;
+    this.#msgs[this.#head + (seq - this.#firstSeq)] = {
+      seq, subject: '', logicalSubject: '', data: EMPTY, headers: {}, msgId: undefined, time: msg.time, deleted: true,
+    };
+    return true;
+  }
+
+  #at(seq: number): StoredMsg | undefined {
     if (seq < this.#firstSeq || seq > this.#lastSeq) return undefined;
     return this.#msgs[this.#head + (seq - this.#firstSeq)];
   }

@@ -1,7 +1,7 @@
 // The NATS JetStream bus (the @nats-io v3 clients). Works with server 2.9 and 2.10+: it uses one
 // filter subject per consumer, no consumer metadata, and bare `+TERM` acks.
 
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, BusError, BusPublishError, TopologyError } from '../errors.ts';
 import { deadLetterer } from '../dead-letter.ts';
@@ -38,6 +38,9 @@ export interface NatsBusOptions {
 const DEFAULT_PUBLISH_WINDOW = 512;
 const PING_TIMEOUT_MS = 2000;
 const PUBLISH_TIMEOUT_MS = 10_000;
+/** The stream does not hold the message: JSStreamMsgDeleteFailedF (none stored there), JSSequenceNotFoundErrF (deleted before). */
+const MESSAGE_NOT_HELD = new Set([10057, 10043]);
+const STREAM_NOT_FOUND = 10059;
 const REPORTED_STATUS = new Set(['disconnect', 'error', 'slowConsumer', 'staleConnection']);
 
 export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
@@ -75,6 +78,7 @@ export class NatsBus implements Bus {
   readonly #followers = new Set<NatsFollower>();
   readonly #kvs = new Map<string, Promise<KvStore>>();
   readonly #lag: ConsumerLagReader;
+  #jsm: Promise<JetStreamManager> | undefined;
   #closing = false;
 
   constructor(nc: NatsConnection, ns: Namespace, options: NatsBusOptions) {
@@ -158,6 +162,22 @@ export class NatsBus implements Bus {
       return await jetstreamManager(this.#nc);
     } catch (err) {
       throw new TopologyError(`JetStream is not available: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async deleteMessage(stream: string, seq: number): Promise<boolean> {
+    this.#checkOpen();
+    this.#jsm ??= this.#manager();
+    const jsm = await this.#jsm.catch((err: unknown) => {
+      this.#jsm = undefined;
+      throw err;
+    });
+    try {
+      return await jsm.streams.deleteMessage(this.#ns.stream(stream), seq, true);
+    } catch (err) {
+      if (err instanceof JetStreamApiError && MESSAGE_NOT_HELD.has(err.code)) return false;
+      if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) throw new TopologyError(`stream ${stream} does not exist`, { cause: err });
+      throw new BusError(`cannot delete message ${seq} of ${stream}: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -101,6 +101,25 @@ export function basicsSuite(adapter: ContractAdapter): void {
     );
   });
 
+  it('deletes a stored message by sequence: no consumer or follower that has not read it ever does', async (t) => {
+    const env = await setup(t, adapter);
+    const acks = await env.bus.publishMany(['keep-1', 'gone', 'keep-2'].map((s) => ({ subject: SUBJECTS.replyTask, data: enc(s), msgId: s })));
+    const gone = acks[1]!;
+    assert.equal(await env.bus.deleteMessage(gone.stream, gone.seq), true);
+    assert.equal(await env.bus.deleteMessage(gone.stream, gone.seq), false, 'a second delete finds nothing');
+    assert.equal(await env.bus.deleteMessage(gone.stream, acks[2]!.seq + 100), false, 'past the end');
+    await assert.rejects(env.bus.deleteMessage('NO_SUCH_STREAM', 1), TopologyError);
+    const rec = new Recorder();
+    await env.bus.consume(CONSUMERS.botRunner, rec.handler);
+    const followed: string[] = [];
+    const reader = await env.bus.follow(SUBJECTS.replyTask, (m) => void followed.push(dec(m.data)), { sinceMs: 0 });
+    await reader.caughtUp;
+    await waitFor(() => rec.seen.length === 2, 'the kept tasks');
+    assert.deepEqual(rec.seen.map((m) => dec(m.data)), ['keep-1', 'keep-2']);
+    assert.deepEqual(followed, ['keep-1', 'keep-2']);
+    assert.deepEqual(await env.bus.consumerLag(CONSUMERS.botRunner).then((l) => l.pending), 0);
+  });
+
   it('keeps KV entries with revisions and compare-and-set', async (t) => {
     const env = await setup(t, adapter);
     const kv = await env.bus.kv('botsky_consent');

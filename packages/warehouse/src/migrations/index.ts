@@ -8,8 +8,9 @@ import { botMinute } from './005-bot-minute.ts';
 import { rankingInputs } from './006-ranking-inputs.ts';
 import { retention } from './007-retention.ts';
 import { accountEvents } from './008-account-events.ts';
+import { streamMessages } from './009-stream-messages.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs, retention, accountEvents];
+export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs, retention, accountEvents, streamMessages];

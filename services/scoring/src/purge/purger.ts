@@ -5,8 +5,9 @@
 // every text column at once. Every BOTSKY_PURGE_RESWEEP, and in its first pass, it purges again
 // everything recorded (post deletes in interactions, account purges in account_events): that
 // carries out purges a crash lost between the ack and the pass, and catches a post stored again
-// (a redelivery) on a replica that did not know of its purge. A failed pass is counted, logged
-// and retried at the next one; nothing here throws into the recorder.
+// (a redelivery) on a replica that did not know of its purge. After the tables, each pass and
+// resweep deletes the bus messages that still carry the purged words (stream-deletes.ts). A
+// failed pass is counted, logged and retried at the next one; nothing here throws into the recorder.
 import type { Logger } from '@botsky/kit';
 import {
   postsHoldingText, purgeTexts, recentPostPurges, recordedAccountPurges, textMutationsRunning,
@@ -14,6 +15,7 @@ import {
 } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
 import { PurgeLedger } from './ledger.ts';
+import { deleteCarriers } from './stream-deletes.ts';
 import type { PurgeRequest } from './targets.ts';
 
 /** Targets per pass, and accounts per statement (each adds an OR term). */
@@ -26,6 +28,8 @@ export interface TextPurgerDeps {
   warehouse: Warehouse;
   /** Stores every row the recorder has mapped so far. */
   flush: () => Promise<void>;
+  /** Bus.deleteMessage: false when the stream does not hold the message. */
+  deleteMessage: (stream: string, seq: number) => Promise<boolean>;
   metrics: ScoringMetrics;
   logger: Logger;
   intervalMs: number;
@@ -124,6 +128,7 @@ async function purgeBatch(deps: TextPurgerDeps, batch: readonly PurgeTarget[]): 
   const sets: PurgeSet[] = [{ posts, accounts: [] }];
   for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
   for (const set of sets) count(deps, await purgeTexts(deps.warehouse, set));
+  for (const set of sets) await deleteCarriers(deps, set);
   for (const p of posts) deps.metrics.textPurges.inc({ kind: 'post', result: held.has(p.uri) ? 'purged' : 'nothing_stored' });
   if (accounts.length > 0) deps.metrics.textPurges.inc({ kind: 'account', result: 'purged' }, accounts.length);
 }
@@ -133,15 +138,18 @@ async function resweepAll(deps: TextPurgerDeps, ledger: PurgeLedger): Promise<vo
   const accounts = await recordedAccountPurges(deps.warehouse);
   const found = new Map<string, number>();
   const add = (m: Map<string, number>) => m.forEach((n, table) => found.set(table, (found.get(table) ?? 0) + n));
-  add(await purgeTexts(deps.warehouse, { posts: 'recorded', accounts: [] }));
-  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) {
-    add(await purgeTexts(deps.warehouse, { posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) }));
+  const sets: PurgeSet[] = [{ posts: 'recorded', accounts: [] }];
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
+  let carriers = 0;
+  for (const set of sets) {
+    add(await purgeTexts(deps.warehouse, set));
+    carriers += await deleteCarriers(deps, set);
   }
   count(deps, found);
   for (const p of (await recentPostPurges(deps.warehouse, 100_000)).reverse()) ledger.add(p);
   for (const a of accounts) ledger.add(a);
   // Texts found here were missed by a pass (a crash, a redelivery elsewhere): worth a line.
-  if (found.size > 0) deps.logger.info({ purged: Object.fromEntries(found) }, 'resweep purged texts the passes had not');
+  if (found.size > 0 || carriers > 0) deps.logger.info({ purged: Object.fromEntries(found), streamMessages: carriers }, 'resweep purged texts the passes had not');
 }
 
 function latestPerAccount(accounts: readonly AccountPurge[]): AccountPurge[] {

@@ -1,13 +1,14 @@
 // Consumer scoring-recorder-network: posts into `posts`; likes, reposts, follows, blocks and
 // deletes into `interactions`; profiles' self-labels into `profile_labels` (an account labelled
 // `bot` is not a person); account status changes into `account_events`. Identity events have no
-// table and are acked. Once a post delete's or an account event's rows are stored, the purge it
+// table and are acked. Posts' and profiles' messages are noted in `stream_messages` (what a purge
+// deletes from the stream). Once a post delete's or an account event's rows are stored, the purge it
 // asks for goes to the replica's purge worker (purge/purger.ts); a post the worker has already
 // purged is stored without its words (a redelivery after its delete).
 import { CONSUMERS, decodeMessage } from '@botsky/bus';
-import { NetworkEventSchema, type NetworkEvent } from '@botsky/contracts';
+import { NetworkEventSchema, STREAMS, type NetworkEvent } from '@botsky/contracts';
 import { purgedText, purgeRequestOf, statusName, type PurgeRequest } from '../purge/targets.ts';
-import { dateOfUs, type TableRow } from './rows.ts';
+import { dateOfUs, streamMessageRow, type TableRow } from './rows.ts';
 import { recordMessage, type RecorderDeps } from './record.ts';
 import type { ReplyIndex } from './reply-index.ts';
 
@@ -25,7 +26,7 @@ export function startNetworkRecorder(deps: RecorderDeps) {
     const disposition = await recordMessage(deps, consumer, (m) => {
       const e = decodeMessage(m, NetworkEventSchema);
       request = purgeRequestOf(e);
-      return networkRows(e, deps.index, deps.purger.ledger);
+      return [...networkRows(e, deps.index, deps.purger.ledger), ...carrierRows(e, m.seq)];
     }, msg);
     // Only once its rows are stored: a restarted replica finds the purge recorded.
     if (disposition === undefined) deps.purger.handle(request);
@@ -82,6 +83,13 @@ export function networkRows(e: NetworkEvent, index: ReplyIndex, purged: PurgedPo
     default:
       return [];
   }
+}
+
+/** A post's or a profile's message carries its author's words (stream_messages). */
+function carrierRows(e: NetworkEvent, seq: number): TableRow[] {
+  const p = e.payload;
+  if (p.case !== 'post' && p.case !== 'profile') return [];
+  return [streamMessageRow(STREAMS.network, seq, { postUri: p.case === 'post' ? e.uri : '', authorDid: e.did, atUs: e.timeUs })];
 }
 
 function interaction(e: NetworkEvent, kind: string, indexedAt: Date, rest: Record<string, unknown>): TableRow {

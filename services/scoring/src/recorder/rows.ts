@@ -29,6 +29,17 @@ export function dateOfUs(us: bigint): Date {
   return new Date(Number(us / 1000n));
 }
 
+/**
+ * The bus message (stream, sequence) that carries words of `authorDid`'s post `postUri` ('' for
+ * a profile) and of `otherDids`, at `atUs`: what a purge of them deletes from the stream.
+ */
+export function streamMessageRow(stream: string, seq: number, o: { postUri: string; authorDid: string; otherDids?: readonly string[]; atUs: bigint }): TableRow {
+  return {
+    table: 'stream_messages',
+    row: { stream, seq, post_uri: o.postUri, author_did: o.authorDid, other_dids: [...new Set(o.otherDids ?? [])].filter((d) => d !== ''), indexed_at: dateOfUs(o.atUs) },
+  };
+}
+
 export function replyTaskRow(t: ReplyTask): TableRow {
   return {
     table: 'reply_tasks',
