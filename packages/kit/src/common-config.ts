@@ -2,6 +2,7 @@
 // that keeps deployments (and tests) sharing one NATS apart, and the streams' limits.
 // docs/configuration.md lists them.
 import { parseBusUrl } from '@botsky/bus';
+import { DID_PATTERN } from '@botsky/contracts';
 import { custom, string, type ConfigOf } from './config.ts';
 import { streamLimitsConfigSpec } from './stream-config.ts';
 
@@ -12,6 +13,16 @@ export type BusSetting = ReturnType<typeof parseBusUrl>;
 /** `memory` or `nats://host:port[,host:port...]`, parsed by the bus package itself. */
 export function busField(env = 'BOTSKY_BUS') {
   return custom(env, "'memory' or nats://host:port[,host:port...]", parseBusUrl);
+}
+
+/** A DID-valued variable (checked against @botsky/contracts' DID_PATTERN). */
+export function didField(env: string) {
+  return string(env, { pattern: DID_PATTERN, expected: 'a DID (did:plc:... or did:web:...)' });
+}
+
+/** BOTSKY_PROJECT_DID: the project account people follow to opt in (ingest, matchmaker, scoring). */
+export function projectDidField() {
+  return didField('BOTSKY_PROJECT_DID');
 }
 
 export const commonConfigSpec = {

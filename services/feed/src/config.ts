@@ -1,7 +1,6 @@
 // feed's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, custom, duration, int, oneOf, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, custom, didField, duration, int, oneOf, string, type ConfigOf } from '@botsky/kit';
 
-const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]+$/;
 const HOSTNAME = /^[a-zA-Z0-9.-]+(:\d{1,5})?$/;
 
 export const feedConfigSpec = {
@@ -9,8 +8,8 @@ export const feedConfigSpec = {
   port: int('BOTSKY_FEED_PORT', { min: 0, max: 65535 }).default(3000),
   host: string('BOTSKY_FEED_HOST').default('0.0.0.0'),
   hostname: string('BOTSKY_FEED_HOSTNAME', { pattern: HOSTNAME, expected: 'a host name (e.g. feed.example.com)' }).default('localhost'),
-  serviceDid: string('BOTSKY_FEED_SERVICE_DID', { pattern: DID, expected: 'a DID' }).optional(),
-  publisherDid: string('BOTSKY_FEED_PUBLISHER_DID', { pattern: DID, expected: 'a DID' }).optional(),
+  serviceDid: didField('BOTSKY_FEED_SERVICE_DID').optional(),
+  publisherDid: didField('BOTSKY_FEED_PUBLISHER_DID').optional(),
   feedName: string('BOTSKY_FEED_NAME', { pattern: /^[a-zA-Z0-9._~-]{1,512}$/, expected: 'a record key (A-Z, a-z, 0-9, . _ ~ -)' }).default('botsky'),
   auth: oneOf('BOTSKY_FEED_AUTH', ['optional', 'required'] as const).default('optional'),
   windowMs: duration('BOTSKY_FEED_WINDOW', { min: 1000 }).default(24 * 3_600_000),

@@ -1,7 +1,5 @@
 // ingest's variables: the ones every service reads, then its own (one line each).
-import { bool, commonConfigSpec, custom, duration, int, oneOf, string, url, type ConfigOf } from '@botsky/kit';
-
-const DID = /^did:[a-z]+:[A-Za-z0-9._:%-]+$/;
+import { bool, commonConfigSpec, custom, duration, int, oneOf, projectDidField, string, url, type ConfigOf } from '@botsky/kit';
 
 /** A ws:// or wss:// URL; ingest sets its `cursor` query parameter itself. */
 function socketUrl(raw: string): string {
@@ -22,7 +20,7 @@ export const ingestConfigSpec = {
   readyGraceMs: duration('BOTSKY_INGEST_READY_GRACE_MS', { min: 0, max: 3_600_000 }).default(30_000),
   startCursor: int('BOTSKY_INGEST_CURSOR', { min: 0, max: Number.MAX_SAFE_INTEGER }).optional(),
   plcUrl: url('BOTSKY_PLC_URL', { protocols: ['http', 'https'] }).default('https://plc.directory'),
-  projectDid: string('BOTSKY_PROJECT_DID', { pattern: DID, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
+  projectDid: projectDidField().optional(),
 };
 
 export type IngestConfig = ConfigOf<typeof ingestConfigSpec>;

@@ -1,12 +1,12 @@
 // matchmaker's variables: the ones every service reads, then its own (one line each).
 import { identityConfigSpec } from '@botsky/identity';
-import { commonConfigSpec, duration, int, list, number, oneOf, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, duration, int, list, number, oneOf, projectDidField, string, type ConfigOf } from '@botsky/kit';
 
 export const matchmakerConfigSpec = {
   ...commonConfigSpec,
   // Handles for @mentions, verified both ways (packages/identity).
   ...identityConfigSpec,
-  projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
+  projectDid: projectDidField().optional(),
   battleRate: number('BOTSKY_BATTLE_RATE', { min: 0, max: 1 }).default(0.2),
   // 'active' draws a battle's pair by how much its outcome would tell about the ranking (selection/pair-sampling.ts).
   battleSampling: oneOf('BOTSKY_BATTLE_SAMPLING', ['uniform', 'active'] as const).default('uniform'),

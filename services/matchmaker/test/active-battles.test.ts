@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create, encode, RatingMethod, RatingSnapshotSchema, SUBJECTS, toUs, type ReplyTask } from '@botsky/contracts';
-import { eventually } from '@botsky/kit/testing';
+import { eventually, metricSum, pending } from '@botsky/kit/testing';
 import type { Harness, Replica } from './helpers.ts';
 import { BOTS, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
@@ -62,7 +62,11 @@ describe('battle sampling on the bus', { concurrency: true }, () => {
     const first = battles[0]!;
     assert.deepEqual(first.map((x) => x.botId).sort(), [BOTS[0]!.id, BOTS[1]!.id]);
     assert.ok(first[0]!.battlePairProbability > 0.5, `p ${first[0]!.battlePairProbability}`);
-    assert.match(await r.metrics.registry.metrics(), /botsky_matchmaker_battles_total\{sampling="active",service="matchmaker"\} 6/);
+    // Counted once the decision is stored, which can be just after its tasks are seen.
+    await eventually('every battle counted', async () => {
+      const n = await metricSum(r.metrics, 'botsky_matchmaker_battles_total', { sampling: 'active' });
+      return n === 6 || pending(`${n} counted`);
+    });
   });
 
   it('uniform by default: battle tasks carry "uniform" and the two least-assigned bots\' probability', async (t) => {
@@ -76,7 +80,11 @@ describe('battle sampling on the bus', { concurrency: true }, () => {
     // Three bots at 0: any of the three pairs. Then one bot is behind: it and either other.
     assert.ok(Math.abs(battles[0]![0]!.battlePairProbability - 1 / 3) < 1e-12);
     assert.ok(Math.abs(battles[1]![0]!.battlePairProbability - 1 / 2) < 1e-12);
-    assert.match(await r.metrics.registry.metrics(), /botsky_matchmaker_battles_total\{sampling="uniform",service="matchmaker"\} 3/);
+    // Counted once the decision is stored, which can be just after its tasks are seen.
+    await eventually('every battle counted', async () => {
+      const n = await metricSum(r.metrics, 'botsky_matchmaker_battles_total', { sampling: 'uniform' });
+      return n === 3 || pending(`${n} counted`);
+    });
     assert.equal(await ratedBots(r), 0, 'uniform follows no ratings');
   });
 });

@@ -1,5 +1,5 @@
 // scoring's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, custom, duration, int, number, oneOf, secret, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, custom, duration, int, number, oneOf, projectDidField, secret, string, type ConfigOf } from '@botsky/kit';
 import { DEFAULT_POST_TEXT_RETENTION_DAYS, MAX_POST_TEXT_RETENTION_DAYS, MIN_POST_TEXT_RETENTION_DAYS } from '@botsky/warehouse';
 import type { ScoringParams } from './scores/leaderboard.ts';
 
@@ -41,7 +41,7 @@ export const scoringConfigSpec = {
   burstActions: int('BOTSKY_ANOMALY_BURST_ACTIONS', { min: 2, max: 1_000_000 }).default(20),
   burstWindowMs: duration('BOTSKY_ANOMALY_BURST_WINDOW', { min: 1 }).default(60_000),
   harmThreshold: number('BOTSKY_HARM_THRESHOLD', { min: 0 }).default(0.05),
-  projectDid: string('BOTSKY_PROJECT_DID', { pattern: /^did:[a-z]+:[A-Za-z0-9._:%-]+$/, expected: 'a DID (did:plc:... or did:web:...)' }).optional(),
+  projectDid: projectDidField().optional(),
   purgeIntervalMs: duration('BOTSKY_PURGE_INTERVAL', { min: 100 }).default(10_000),
   purgeResweepMs: duration('BOTSKY_PURGE_RESWEEP', { min: 1000 }).default(60 * 60_000),
   leaderboardHost: string('BOTSKY_LEADERBOARD_HOST').default('0.0.0.0'),

@@ -7,6 +7,7 @@
 // (its owner's DID unknown, no PDS in its document, no repository) has no members; a failure that
 // may pass (the PLC or the PDS unreachable or erring) is logged and thrown, never fatal: ListBlocks
 // reads again later and the consumer group redelivers the list block.
+import { DID_SOURCE, isDid } from '@botsky/contracts';
 import type { Identities } from '@botsky/identity';
 import type { Counter, Logger } from '@botsky/kit';
 import type { ListItemRecord, ReadList } from './list-blocks.ts';
@@ -16,8 +17,7 @@ const PAGE = 100;
 const MAX_PAGES = 50;
 const TIMEOUT_MS = 5000;
 const READS_AT_ONCE = 4;
-const LIST_URI = /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]+)\/app\.bsky\.graph\.list\/[A-Za-z0-9._:~-]+$/;
-const DID = /^did:[a-z]+:[A-Za-z0-9._:%-]+$/;
+const LIST_URI = new RegExp(`^at://(${DID_SOURCE})/app\\.bsky\\.graph\\.list/[A-Za-z0-9._:~-]+$`);
 
 export type ListReadResult = 'ok' | 'truncated' | 'not_a_list' | 'not_found' | 'no_pds' | 'error';
 
@@ -69,7 +69,7 @@ async function readItems(identities: Pick<Identities, 'lookup'>, list: string): 
     if (body === undefined) return { items: [], result: 'not_found' };
     for (const r of body.records) {
       const v = r.value as { list?: unknown; subject?: unknown } | undefined;
-      if (v?.list === list && typeof v.subject === 'string' && DID.test(v.subject) && typeof r.uri === 'string') items.push({ uri: r.uri, subject: v.subject });
+      if (v?.list === list && typeof v.subject === 'string' && isDid(v.subject) && typeof r.uri === 'string') items.push({ uri: r.uri, subject: v.subject });
     }
     cursor = body.cursor;
     if (!cursor || body.records.length === 0) return { items, result: 'ok' };

@@ -2,11 +2,10 @@
 // deleted by its own repository) or an account whose texts are gone (deleted, deactivated, taken
 // down, suspended: accountTextsGone in @botsky/warehouse). Pure, like the rows the recorder
 // writes: a redelivered event asks for the same purge.
-import { AccountStatus, type NetworkEvent } from '@botsky/contracts';
+import { AccountStatus, isDid, type NetworkEvent } from '@botsky/contracts';
 import { accountTextsGone, type PurgeTarget } from '@botsky/warehouse';
 
 const POST_COLLECTION = 'app.bsky.feed.post';
-const DID = /^did:[a-z]+:[A-Za-z0-9._:%-]+$/;
 
 /** account_events.status: the source's word for each status. */
 const STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -26,11 +25,11 @@ export function purgeRequestOf(e: NetworkEvent): PurgeRequest {
   const p = e.payload;
   if (p.case === 'delete' && p.value.collection === POST_COLLECTION) {
     // A repository deletes only its own records: a delete naming another's post purges nothing.
-    if (!DID.test(e.did) || !e.uri.startsWith(`at://${e.did}/${POST_COLLECTION}/`)) return { kind: 'post', rejected: 'bad_uri' };
+    if (!isDid(e.did) || !e.uri.startsWith(`at://${e.did}/${POST_COLLECTION}/`)) return { kind: 'post', rejected: 'bad_uri' };
     return { target: { kind: 'post', did: e.did, uri: e.uri } };
   }
   if (p.case === 'account' && accountTextsGone(p.value.active, statusName(p.value.status))) {
-    if (!DID.test(e.did)) return { kind: 'account', rejected: 'bad_did' };
+    if (!isDid(e.did)) return { kind: 'account', rejected: 'bad_did' };
     // The purge reaches what was written up to the event; without its time it could reach nothing.
     if (e.timeUs <= 0n) return { kind: 'account', rejected: 'no_time' };
     return { target: { kind: 'account', did: e.did, untilMs: Number(e.timeUs / 1000n) } };
