@@ -38,7 +38,7 @@ export function streamMessagesWhere(db: string, set: PurgeSet): string | undefin
  * (its indexing) and its delete (as recorded in interactions).
  */
 function termsFromPosts(db: string, keys: string): string {
-  return `SELECT m.stream AS stream, m.seq AS seq
+  return `SELECT m.stream AS stream, m.seq AS seq, m.indexed_at AS indexed_at
     FROM (SELECT stream, seq, other, indexed_at FROM ${db}.stream_messages ARRAY JOIN other_dids AS other) AS m
     INNER JOIN (
       SELECT d.actor_did AS did, p.indexed_at AS since, d.indexed_at AS until
@@ -48,16 +48,19 @@ function termsFromPosts(db: string, keys: string): string {
     WHERE m.indexed_at >= g.since AND m.indexed_at <= g.until`;
 }
 
-/** The messages carrying words of `set`, by stream and sequence, at most `limit`. */
+/**
+ * The messages carrying words of `set`, newest first, at most `limit`: past the limit the oldest
+ * are left out, the ones a stream is likeliest to have aged out already.
+ */
 export async function streamMessagesCarrying(wh: Warehouse, set: PurgeSet, limit: number): Promise<StreamMessage[]> {
   const db = wh.database;
   const where = streamMessagesWhere(db, set);
   if (where === undefined) return [];
   const keys = postKeys(db, set);
-  const own = `SELECT stream, seq FROM ${db}.stream_messages WHERE ${where}`;
+  const own = `SELECT stream, seq, indexed_at FROM ${db}.stream_messages WHERE ${where}`;
   const sql = keys === undefined ? own : `${own} UNION ALL ${termsFromPosts(db, keys)}`;
   const rows = await wh.query<{ stream: string; seq: number | string }>(
-    `SELECT DISTINCT stream, seq FROM (${sql}) ORDER BY stream, seq LIMIT ${Math.max(0, Math.floor(limit))}`,
+    `SELECT stream, seq, max(indexed_at) AS at FROM (${sql}) GROUP BY stream, seq ORDER BY at DESC, stream, seq LIMIT ${Math.max(0, Math.floor(limit))}`,
   );
   return rows.map((r) => ({ stream: r.stream, seq: Number(r.seq) }));
 }

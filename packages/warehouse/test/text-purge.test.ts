@@ -210,10 +210,11 @@ describe('bus messages carrying the purged words', () => {
       message('BOTSKY_TASKS', 5, uri(BOB, 'b2'), BOB, [ALICE], 25), // after the delete: not from it
       message('BOTSKY_NETWORK', 6, uri(BOB, 'b'), BOB, [], 5),
     ]);
-    const expected = [{ stream: 'BOTSKY_NETWORK', seq: 7 }, { stream: 'BOTSKY_TASKS', seq: 3 }, { stream: 'BOTSKY_TASKS', seq: 4 }];
+    // Newest first.
+    const expected = [{ stream: 'BOTSKY_TASKS', seq: 4 }, { stream: 'BOTSKY_TASKS', seq: 3 }, { stream: 'BOTSKY_NETWORK', seq: 7 }];
     assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 100), expected);
     assert.deepEqual(await streamMessagesCarrying(w, { posts: 'recorded', accounts: [] }, 100), expected, 'the same from what was recorded');
-    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 2), expected.slice(0, 2), 'at most the limit');
+    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 2), expected.slice(0, 2), 'at most the limit, the newest');
     assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(BOB, 'never')], accounts: [] }, 100), [], 'a post never stored: nothing');
     assert.deepEqual(await streamMessagesCarrying(w, { posts: [], accounts: [] }, 100), []);
   });
@@ -228,7 +229,7 @@ describe('bus messages carrying the purged words', () => {
       message('BOTSKY_NETWORK', 3, uri(CAROL, 'back'), CAROL, [], 9), // after the event: kept
     ]);
     const got = await streamMessagesCarrying(w, { posts: [], accounts: [{ kind: 'account', did: CAROL, untilMs: t(5).getTime() }] }, 100);
-    assert.deepEqual(got, [{ stream: 'BOTSKY_NETWORK', seq: 1 }, { stream: 'BOTSKY_NETWORK', seq: 2 }, { stream: 'BOTSKY_TASKS', seq: 1 }]);
+    assert.deepEqual(got, [{ stream: 'BOTSKY_TASKS', seq: 1 }, { stream: 'BOTSKY_NETWORK', seq: 2 }, { stream: 'BOTSKY_NETWORK', seq: 1 }]);
     const hostile = await streamMessagesCarrying(w, { posts: [{ kind: 'post', did: HOSTILE[0] as string, uri: HOSTILE[1] as string }], accounts: [{ kind: 'account', did: HOSTILE[2] as string, untilMs: t(5).getTime() }] }, 100);
     assert.deepEqual(hostile, [], 'hostile ids are quoted and match nothing');
   });
