@@ -28,6 +28,8 @@ describe('matchmaker state follower', () => {
     ];
     await publish(h.bus, posts);
     await eventually('the decisions', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));
+    // A decision is published inside the handler, so its ack can come just after it is seen.
+    await eventually('replica B acked the new posts', () => acked([b]) >= posts.length);
     assert.equal(acked([b]), posts.length, 'replica B consumed only the new posts');
     const [bread, openings] = posts.map((p) => h.out.tasksFor(p.uri)[0]);
     assert.equal(bread?.mention?.did, baker, 'the baker, known to B only through the follower');
