@@ -15,7 +15,8 @@ import { STREAMS } from '@botsky/contracts';
 import { createNatsBus } from '../src/nats/bus.ts';
 import { CONSUMERS } from '../src/topology.ts';
 import { publishTasks } from './contract/env.ts';
-import { NATS_URL, dec, deleteNatsNamespace, randomNamespace, testTopology, waitFor, waitForAsync } from './helpers.ts';
+import { eventually } from '@botsky/async';
+import { NATS_URL, dec, deleteNatsNamespace, randomNamespace, testTopology } from './helpers.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'effect-consumer.ts');
 const EVENTS = 1000;
@@ -62,7 +63,7 @@ test('SIGKILL mid-stream: no event lost, no effect twice', async (t) => {
   await publishTasks(bus, EVENTS, 'event');
   const first = startConsumer(ns, logFile);
   children.push(first);
-  await waitForAsync(async () => (await storedEffects()) >= EVENTS / 5, 'the first consumer to get going', 15_000);
+  await eventually('the first consumer to get going', async () => (await storedEffects()) >= EVENTS / 5, { timeoutMs: 15_000 });
   first.kill('SIGKILL');
   await once(first, 'exit');
   const atKill = await storedEffects();
@@ -70,10 +71,10 @@ test('SIGKILL mid-stream: no event lost, no effect twice', async (t) => {
 
   const second = startConsumer(ns, logFile);
   children.push(second);
-  await waitForAsync(async () => {
+  await eventually('every event acked', async () => {
     const ci = await jsm.consumers.info(`${ns}_${STREAMS.tasks}`, CONSUMERS.botRunner);
     return ci.num_pending === 0 && ci.num_ack_pending === 0;
-  }, 'every event acked', 20_000);
+  }, { timeoutMs: 20_000 });
   second.kill('SIGTERM');
   await once(second, 'exit');
 
@@ -82,7 +83,7 @@ test('SIGKILL mid-stream: no event lost, no effect twice', async (t) => {
   await bus.consume(CONSUMERS.scoringRecorderOutcomes, async (m) => {
     outcomes.push(dec(m.data));
   }, { maxInFlight: 256 });
-  await waitFor(() => outcomes.length >= EVENTS, 'reading the effects');
+  await eventually('reading the effects', () => outcomes.length >= EVENTS);
   assert.equal(new Set(outcomes).size, EVENTS, 'every event has its effect');
 
   assertCrashPathTaken(readLog(logFile), String(second.pid));

@@ -11,7 +11,8 @@ import { createBus, parseBusUrl } from '../src/index.ts';
 import { BusClosedError, BusError } from '../src/errors.ts';
 import { createNatsBus } from '../src/nats/bus.ts';
 import { CONSUMERS, KV_TTL_MS, TOPOLOGY, withStreamLimits } from '../src/topology.ts';
-import { NATS_URL, deleteNatsNamespace, enc, randomNamespace, sleep, testTopology, waitFor } from './helpers.ts';
+import { eventually } from '@botsky/async';
+import { NATS_URL, deleteNatsNamespace, enc, randomNamespace, sleep, testTopology } from './helpers.ts';
 
 const ms = (n: number) => n * 1_000_000;
 
@@ -57,12 +58,12 @@ describe('nats topology', { concurrency: true }, () => {
       const seen: string[] = [];
       const sub = await bus.follow(SUBJECTS.botOutcome, async (m) => void seen.push(new TextDecoder().decode(m.data)));
       await bus.publish(SUBJECTS.botOutcome, enc('one'));
-      await waitFor(() => seen.length === 1, 'the first message');
+      await eventually('the first message', () => seen.length === 1);
       const stream = `${ns}_${STREAMS.outcomes}`;
       const durable = new Set(TOPOLOGY.consumers.map((c) => c.name));
       for await (const c of jsm.consumers.list(stream)) if (!durable.has(c.name)) await jsm.consumers.delete(stream, c.name);
       for (const text of ['two', 'three']) await bus.publish(SUBJECTS.botOutcome, enc(text));
-      await waitFor(() => seen.length >= 3, 'the messages after the delete', 40_000);
+      await eventually('the messages after the delete', () => seen.length >= 3, { timeoutMs: 40_000 });
       assert.deepEqual(seen, ['one', 'two', 'three']);
       await sub.stop();
     } finally {
@@ -149,7 +150,7 @@ describe('nats topology', { concurrency: true }, () => {
       await bus.consume(CONSUMERS.botRunner, async (m) => {
         seen.push(new TextDecoder().decode(m.data));
       });
-      await waitFor(() => seen.length === 1, 'the message published before the update');
+      await eventually('the message published before the update', () => seen.length === 1);
       assert.deepEqual(seen, ['kept']);
     } finally {
       await bus.close();
@@ -169,7 +170,7 @@ describe('nats topology', { concurrency: true }, () => {
       await busA.publish(SUBJECTS.replyTask, enc('for a'), { msgId: 'same-id' });
       const inBAck = await busB.publish(SUBJECTS.replyTask, enc('for b'), { msgId: 'same-id' });
       assert.equal(inBAck.duplicate, false, 'dedup windows are per namespace too');
-      await waitFor(() => inA.length === 1 && inB.length === 1, 'one message each');
+      await eventually('one message each', () => inA.length === 1 && inB.length === 1);
       await sleep(200);
       assert.equal(inA.length + inB.length, 2);
       const kvA = await busA.kv('botsky_cursors');

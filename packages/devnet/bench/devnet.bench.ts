@@ -1,6 +1,6 @@
 // Figures for the devnet: how fast it starts and how many writes the reference PDS takes, which
 // bounds the simulated population's posting rate on one machine.
-import { mapBounded } from '../src/accounts.ts';
+import { mapBounded } from '@botsky/async';
 import { startDevnet, type DevnetAccount } from '../src/index.ts';
 
 interface BenchResult {

@@ -47,22 +47,3 @@ export async function createAccount(pdsUrl: string, input: AccountInput): Promis
   const { did, accessJwt, refreshJwt } = session;
   return { did, handle: session.handle, password: input.password, accessJwt, refreshJwt, agent };
 }
-
-/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the input order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  await Promise.all(workers);
-  return results;
-}

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IdResolver } from '@atproto/identity';
+import { mapBounded } from '@botsky/async';
 import { Client as PlcClient } from '@did-plc/lib';
 import {
   createAccount,
-  mapBounded,
   type AccountInput,
   type CreateAccountsOptions,
   type DevnetAccount,

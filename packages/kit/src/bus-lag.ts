@@ -3,6 +3,7 @@
 // Read from the server when Prometheus scrapes, so the scrape interval is the polling period and
 // an idle process makes no requests; one read serves both gauges of a scrape. A read that fails or
 // takes too long leaves the consumer out of that scrape (a gap, never a stale number) and counts.
+import { withTimeout } from '@botsky/async';
 import type { Bus, ConsumerLag } from '@botsky/bus';
 import type { Metrics } from './metrics.ts';
 
@@ -56,7 +57,7 @@ async function readAll(bus: Bus, onError: (consumer: string) => void): Promise<L
   const out: LagByConsumer = new Map();
   await Promise.all(consumers.map(async (consumer) => {
     try {
-      out.set(consumer, await withTimeout(bus.consumerLag(consumer), LAG_READ_TIMEOUT_MS));
+      out.set(consumer, await withTimeout(bus.consumerLag(consumer), LAG_READ_TIMEOUT_MS, () => new Error(`no answer within ${LAG_READ_TIMEOUT_MS} ms`)));
     } catch (err) {
       // A closed bus (the process is stopping) is no fault of the server's.
       if ((err as Error).name !== 'BusClosedError') onError(consumer);
@@ -65,14 +66,3 @@ async function readAll(bus: Bus, onError: (consumer: string) => void): Promise<L
   return out;
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

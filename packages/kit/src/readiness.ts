@@ -1,5 +1,6 @@
 // What /readyz answers: the process's phase, and a live check of each component (the bus, the
 // warehouse, ...). Ready means: started, not yet draining, and every check passes now.
+import { withTimeout } from '@botsky/async';
 
 export type Phase = 'starting' | 'ready' | 'draining' | 'stopped';
 
@@ -52,11 +53,8 @@ export class Readiness {
 
   async #run(check: ReadinessCheck): Promise<CheckResult> {
     const signal = AbortSignal.timeout(this.#timeoutMs);
-    const timedOut = new Promise<never>((_, reject) =>
-      signal.addEventListener('abort', () => reject(new Error(`no answer within ${this.#timeoutMs} ms`))),
-    );
     try {
-      await Promise.race([check(signal), timedOut]);
+      await withTimeout(check(signal), this.#timeoutMs, () => new Error(`no answer within ${this.#timeoutMs} ms`));
       return { ok: true };
     } catch (err) {
       return { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -32,11 +32,3 @@ export async function botReply(bot: AtpAgent, parent: Listed, text: string): Pro
   const root = (parent.value as unknown as PostValue).reply?.root ?? parentRef;
   return bot.post({ text: rt.text, facets: rt.facets, reply: { root, parent: parentRef } });
 }
-
-export async function waitUntil(what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { startDevnet } from '@botsky/devnet';
 import { generatePopulation, TOPICS, type Topic } from '../src/index.ts';
 import { Simulation, type Decision } from '../src/driver/index.ts';
-import { botReply, listAll, waitUntil } from './helpers.ts';
+import { eventually } from '@botsky/async';
+import { botReply, listAll } from './helpers.ts';
 
 interface Outcome {
   posts: string[][];
@@ -39,7 +40,7 @@ async function scenario(seed: number): Promise<Outcome> {
       await botReply(bot.agent, oldest, `More ${TOPICS[topic][1]} please`);
       planted += 2;
     }
-    await waitUntil('bot replies on the firehose', () => sim.stats.botPostsSeen >= planted);
+    await eventually('bot replies on the firehose', () => sim.stats.botPostsSeen >= planted);
     await sim.tick(300);
     const after = await Promise.all(accounts.map((a) => listAll(bot.agent, a.did, 'app.bsky.feed.post')));
     return { posts: after.map((list) => list.map((r) => String(r.value.text)).reverse()), decisions: [...sim.decisions] };

@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { generatePopulation, TOPICS, type Person, type Topic } from '../src/index.ts';
 import { decideReaction, Simulation } from '../src/driver/index.ts';
-import { botReply, listAll, waitUntil, type Listed, type PostValue } from './helpers.ts';
+import { eventually } from '@botsky/async';
+import { botReply, listAll, type Listed, type PostValue } from './helpers.ts';
 
 // One network for the file: accounts are the slow part (a password hash and a PLC operation each).
 const SEED = 7;
@@ -133,7 +134,7 @@ test('people react to bot replies and introductions: likes and threaded replies 
     planted.set(ref.uri, parent);
     feed.push(ref.uri);
   }
-  await waitUntil('the firehose to deliver the bot replies', () => sim.stats.botPostsSeen >= planted.size);
+  await eventually('the firehose to deliver the bot replies', () => sim.stats.botPostsSeen >= planted.size);
   const before = sim.decisions.length;
   await sim.tick(300); // longer than any rhythm's period: everyone comes online
   const decisions = sim.decisions.slice(before);
@@ -187,7 +188,7 @@ test('someone who blocks a bot or says stop is opted out and never reacts again'
   assert.ok(reaction.block || reaction.stop, 'an opt-out reply exists');
   const seen = sim.stats.botPostsSeen;
   const bad = await botReply(badBot.agent, parent, text);
-  await waitUntil('the poor reply on the firehose', () => sim.stats.botPostsSeen > seen);
+  await eventually('the poor reply on the firehose', () => sim.stats.botPostsSeen > seen);
   await sim.tick(300);
   assert.equal(sim.consentOf(handleOf(p)), 'out');
   const mine = sim.decisions.filter((d) => d.person === handleOf(p) && d.key.includes(text));
@@ -216,7 +217,7 @@ async function checkNoMoreReactions(p: Person): Promise<void> {
     later.add(ref.uri);
     feed.push(ref.uri);
   }
-  await waitUntil('the good replies on the firehose', () => sim.stats.botPostsSeen >= seen + later.size);
+  await eventually('the good replies on the firehose', () => sim.stats.botPostsSeen >= seen + later.size);
   await sim.tick(300);
   assert.deepEqual(sim.decisions.slice(decided).filter((d) => d.person === handleOf(p)), [], 'no decision after opting out');
   const likes = await listAll(bot.agent, didOf(p), 'app.bsky.feed.like');

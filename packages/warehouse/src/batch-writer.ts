@@ -17,7 +17,8 @@
 // leaves no timer behind.
 
 import { randomBytes } from 'node:crypto';
-import { backoffDelay, sleep, type Backoff } from './backoff.ts';
+import { backoffDelay, type Backoff } from '@botsky/async';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Fifo, createLimiter } from './flow.ts';
 import { WarehouseError, WarehouseWriteError, errorMessage } from './errors.ts';
 import type { BatchWriter, Row, Warehouse } from './types.ts';

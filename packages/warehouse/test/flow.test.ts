@@ -1,15 +1,8 @@
-// Pure logic under the batching writer: backoff, the concurrency limiter, the FIFO.
+// Pure logic under the batching writer: the concurrency limiter, the FIFO.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay } from '../src/backoff.ts';
 import { Fifo, createLimiter } from '../src/flow.ts';
-
-test('backoff doubles up to its cap and stays in the upper half of it', () => {
-  const b = { initialMs: 100, maxMs: 1_000 };
-  assert.deepEqual([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 1)), [100, 200, 400, 800, 1_000, 1_000]);
-  assert.deepEqual([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 0)), [50, 100, 200, 400, 500, 500]);
-});
 
 test('the limiter runs at most `limit` tasks at once, in order', async () => {
   const limit = createLimiter(2);

@@ -1,7 +1,8 @@
 // The pure parts of error handling: retry-after parsing, status classes, backoff.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_BACKOFF, backoffDelay } from '../src/providers/backoff.ts';
+import { backoffDelay } from '@botsky/async';
+import { DEFAULT_BACKOFF } from '../src/providers/backoff.ts';
 import { ProviderError, failureForStatus, retryAfterMs } from '../src/providers/errors.ts';
 
 test('retry-after-ms wins over retry-after; seconds and HTTP dates are both read', () => {
@@ -28,11 +29,11 @@ test('statuses map to the reasons the APIs document', () => {
 });
 
 test('backoff doubles from the base up to the cap, minus at most a quarter of jitter', () => {
-  assert.equal(backoffDelay(0, DEFAULT_BACKOFF, () => 0), 500);
-  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 0), 1000);
-  assert.equal(backoffDelay(10, DEFAULT_BACKOFF, () => 0), 8000);
-  assert.equal(backoffDelay(0, DEFAULT_BACKOFF, () => 1), 375);
-  const delays = Array.from({ length: 200 }, () => backoffDelay(2, DEFAULT_BACKOFF));
+  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 1), 500);
+  assert.equal(backoffDelay(2, DEFAULT_BACKOFF, () => 1), 1000);
+  assert.equal(backoffDelay(11, DEFAULT_BACKOFF, () => 1), 8000);
+  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 0), 375);
+  const delays = Array.from({ length: 200 }, () => backoffDelay(3, DEFAULT_BACKOFF));
   assert.ok(delays.every((d) => d > 1500 && d <= 2000));
   assert.ok(new Set(delays).size > 100, 'jittered');
 });

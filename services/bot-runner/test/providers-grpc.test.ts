@@ -15,7 +15,7 @@ import { startScriptedBot } from './stand-ins/grpc-bot-server.ts';
 import { INJECTION, replyRequest } from './stand-ins/requests.ts';
 import { call, expectFailure, expectSuccess } from './stand-ins/outcome.ts';
 
-const FAST = { baseDelayMs: 20, maxDelayMs: 100 };
+const FAST = { initialMs: 20, maxMs: 100, jitter: 0.25 };
 
 function provider(t: TestContext, address: string, options: Partial<ExternalGrpcProviderOptions> = {}): ExternalGrpcProvider {
   const p = new ExternalGrpcProvider({ address, timeoutMs: 2000, maxRetries: 2, backoff: FAST, ...options });

@@ -3,6 +3,7 @@
 // bot, and publishes one impression event per served page. Every replica reads every outcome and
 // delete of the window itself (`bus.follow`, no consumer group), so replicas serve the same
 // candidates and a restarted one rebuilds them from the streams.
+import { settlesWithin } from '@botsky/async';
 import type { Subscription } from '@botsky/bus';
 import { SUBJECTS } from '@botsky/contracts';
 import type { Service, ServiceDefinition } from '@botsky/kit';
@@ -18,17 +19,6 @@ import { listen, type FeedHttpServer } from './server.ts';
 
 const EXPIRE_EVERY_MS = 60_000;
 const REPLAY_WAIT_MS = 30_000;
-
-/** True when `p` settles within `ms`; false (and no timer left) otherwise. */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface FeedService extends Service {
   /** Set once started: the HTTP server's URL and the state its handlers use. */
@@ -73,7 +63,7 @@ export function createFeedService(ctx: FeedContext): FeedService {
       subs.push(...readers);
       // Listen (and so become ready) once the window's replies are in: a replica serving during
       // its replay would give the bots replayed first more than their share.
-      const replayed = await within(Promise.all(readers.map((r) => r.caughtUp)), REPLAY_WAIT_MS);
+      const replayed = await settlesWithin(Promise.all(readers.map((r) => r.caughtUp)), REPLAY_WAIT_MS);
       if (replayed) ctx.logger.info({ candidates: state.store.size }, 'candidates replayed');
       else ctx.logger.warn({ candidates: state.store.size, waitedMs: REPLAY_WAIT_MS }, 'candidates still replaying; serving what is in');
       timer = setInterval(() => {

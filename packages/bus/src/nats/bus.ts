@@ -1,6 +1,7 @@
 // The NATS JetStream bus (the @nats-io v3 clients). Works with server 2.9 and 2.10+: it uses one
 // filter subject per consumer, no consumer metadata, and bare `+TERM` acks.
 
+import { withTimeout } from '@botsky/async';
 import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, BusError, BusPublishError, TopologyError } from '../errors.ts';
@@ -204,16 +205,10 @@ export class NatsBus implements Bus {
 
   async ping(): Promise<void> {
     this.#checkOpen();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BusError(`no answer from NATS within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([this.#nc.rtt(), timeout]);
+      await withTimeout(this.#nc.rtt(), PING_TIMEOUT_MS, () => new BusError(`no answer from NATS within ${PING_TIMEOUT_MS} ms`));
     } catch (err) {
       throw err instanceof BusError ? err : new BusError(`NATS is not reachable: ${(err as Error).message}`, { cause: err });
-    } finally {
-      clearTimeout(timer);
     }
   }
 

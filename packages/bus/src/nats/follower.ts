@@ -6,6 +6,7 @@
 // nothing was seen yet, so a consumer started "by time" or "new only" that resets before its
 // first message would replay the whole stream. So the start is turned into a sequence first.
 
+import { backoffDelay, type Backoff } from '@botsky/async';
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { TopologyError } from '../errors.ts';
 import type { FollowRunner } from '../follower.ts';
@@ -47,7 +48,7 @@ async function openMessages(d: NatsFollowDeps, fromSeq: number): Promise<Consume
 }
 
 /** Waits before re-opening a reader whose messages ended: 1 s, doubling, at most 30 s. */
-const reopenDelayMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
+const REOPEN_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000, jitter: 0 };
 
 // "New only": after the last stored message. "Since": the server finds the first message at or
 // after the time for a throwaway consumer, whose info then says where it would start and how many
@@ -113,7 +114,7 @@ export class NatsFollower implements FollowSubscription {
         this.#d.runner.report('the reader stopped; re-opening it', err);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, reopenDelayMs(attempt));
+        const timer = setTimeout(resolve, backoffDelay(attempt + 1, REOPEN_BACKOFF));
         this.#wake = () => {
           clearTimeout(timer);
           resolve();

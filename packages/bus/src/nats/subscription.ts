@@ -2,6 +2,7 @@
 // slots (fetch with max_messages = free), so every message this process holds is being handled
 // and kept alive with `working()`; none waits unseen in a prefetch buffer while ack wait runs out.
 
+import { backoffDelay, type Backoff } from '@botsky/async';
 import type { Consumer, ConsumerMessages, JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConsumerError, TopologyError } from '../errors.ts';
@@ -25,7 +26,8 @@ export interface NatsSubscriptionDeps {
 
 /** A pull waits this long for messages; the client also expects a heartbeat every half of it. */
 const FETCH_EXPIRES_MS = 10_000;
-const MAX_BACKOFF_MS = 10_000;
+/** After a failed pull: 250 ms, doubling, at most 10 s. */
+const PULL_BACKOFF: Backoff = { initialMs: 250, maxMs: 10_000, jitter: 0 };
 
 export async function startNatsSubscription(deps: NatsSubscriptionDeps): Promise<NatsSubscription> {
   const { js, ns, spec } = deps;
@@ -108,7 +110,7 @@ export class NatsSubscription implements Subscription {
         if (this.#stopping || this.#d.nc.isClosed()) return;
         failures++;
         this.#report(`pull failed (${failures} in a row)`, err);
-        await Promise.race([sleep(Math.min(250 * 2 ** failures, MAX_BACKOFF_MS)), this.#stopSignal]);
+        await Promise.race([sleep(backoffDelay(failures + 1, PULL_BACKOFF)), this.#stopSignal]);
       }
     }
   }

@@ -5,7 +5,8 @@ import { it } from 'node:test';
 import { STREAMS, SUBJECTS } from '@botsky/contracts';
 import { BusPublishError, TopologyError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
-import { dec, enc, sleep, waitFor, ACK_WAIT_MS } from '../helpers.ts';
+import { eventually } from '@botsky/async';
+import { dec, enc, sleep, ACK_WAIT_MS } from '../helpers.ts';
 import { Recorder, publishTasks, setup, type ContractAdapter } from './env.ts';
 
 export function basicsSuite(adapter: ContractAdapter): void {
@@ -33,7 +34,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     await env.bus.consume(CONSUMERS.botRunner, rec.handler);
     await env.bus.publish(SUBJECTS.matchDecision, enc('not for bot-runner'));
     const ack = await env.bus.publish(SUBJECTS.replyTask, enc('hello'), { msgId: 'm-1', headers: { 'x-trace': 'abc' } });
-    await waitFor(() => rec.seen.length === 1, 'the task');
+    await eventually('the task', () => rec.seen.length === 1);
     const m = rec.seen[0]!;
     assert.equal(m.subject, SUBJECTS.replyTask);
     assert.equal(dec(m.data), 'hello');
@@ -62,7 +63,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     await env.bus.consume(CONSUMERS.botRunner, handlerFor('a2'), { maxInFlight: 8 });
     await other.bus.consume(CONSUMERS.botRunner, handlerFor('b1'), { maxInFlight: 8 });
     await publishTasks(env.bus, 300);
-    await waitFor(() => handled.length >= 300, '300 handled');
+    await eventually('300 handled', () => handled.length >= 300);
     await sleep(300);
     assert.equal(handled.length, 300, 'no message handled twice');
     assert.equal(new Set(handled).size, 300);
@@ -80,7 +81,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     assert.equal(other.duplicate, false);
     const rec = new Recorder();
     await env.bus.consume(CONSUMERS.botRunner, rec.handler);
-    await waitFor(() => rec.seen.length >= 2, 'two messages');
+    await eventually('two messages', () => rec.seen.length >= 2);
     await sleep(200);
     assert.deepEqual(rec.seen.map((m) => dec(m.data)), ['a', 'b']);
     assert.equal(env.bus.stats().duplicates, 1);
@@ -93,7 +94,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'increasing sequences');
     const rec = new Recorder();
     await env.bus.consume(CONSUMERS.botRunner, rec.handler, { maxInFlight: 100 });
-    await waitFor(() => rec.seen.length >= 500, '500 consumed');
+    await eventually('500 consumed', () => rec.seen.length >= 500);
     assert.equal(rec.distinct().size, 500);
     await assert.rejects(
       env.bus.publishMany([{ subject: SUBJECTS.replyTask, data: enc('ok') }, { subject: 'botsky.nowhere.x', data: enc('no') }]),
@@ -114,7 +115,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     const followed: string[] = [];
     const reader = await env.bus.follow(SUBJECTS.replyTask, (m) => void followed.push(dec(m.data)), { sinceMs: 0 });
     await reader.caughtUp;
-    await waitFor(() => rec.seen.length === 2, 'the kept tasks');
+    await eventually('the kept tasks', () => rec.seen.length === 2);
     assert.deepEqual(rec.seen.map((m) => dec(m.data)), ['keep-1', 'keep-2']);
     assert.deepEqual(followed, ['keep-1', 'keep-2']);
     assert.deepEqual(await env.bus.consumerLag(CONSUMERS.botRunner).then((l) => l.pending), 0);

@@ -6,7 +6,8 @@ import { SUBJECTS, deadLetterSubject } from '@botsky/contracts';
 import { DEAD_LETTER_HEADERS } from '../../src/dead-letter.ts';
 import { ConsumerError, PoisonMessageError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
-import { ACK_WAIT_MS, dec, enc, gate, sleep, testTopology, waitFor } from '../helpers.ts';
+import { eventually } from '@botsky/async';
+import { ACK_WAIT_MS, dec, enc, gate, sleep, testTopology } from '../helpers.ts';
 import { Recorder, publishTasks, setup, type ContractAdapter, type Env } from './env.ts';
 
 const bot = CONSUMERS.botRunner;
@@ -29,7 +30,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     };
     await env.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => rec.seen.length === 2, 'the redelivery');
+    await eventually('the redelivery', () => rec.seen.length === 2);
     assert.equal(rec.seen[1]!.deliveryCount, 2);
     assert.ok(rec.times[1]! - nakAt >= 350, `redelivered after ${rec.times[1]! - nakAt} ms, wanted >= 400`);
     assert.equal(env.bus.stats().consumers[bot]!.nacked, 1);
@@ -43,7 +44,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     };
     await env.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => env.bus.stats().consumers[bot]?.acked === 1, 'success on the third try');
+    await eventually('success on the third try', () => env.bus.stats().consumers[bot]?.acked === 1);
     assert.deepEqual(rec.seen.map((m) => m.deliveryCount), [1, 2, 3]);
     assert.ok(rec.times[1]! - rec.times[0]! >= 250 && rec.times[2]! - rec.times[1]! >= 250, 'waited the retry delay');
     const reported = env.errors.filter((e) => e instanceof ConsumerError);
@@ -58,7 +59,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     rec.respond = async () => ({ kind: 'term', reason: 'bad payload\nline two' });
     await env.bus.consume(bot, rec.handler);
     await env.bus.publish(SUBJECTS.replyTask, enc('poison'), { msgId: 'p-1', headers: { 'x-trace': 't1' } });
-    await waitFor(() => dlq.seen.length === 1, 'the dead letter');
+    await eventually('the dead letter', () => dlq.seen.length === 1);
     const d = dlq.seen[0]!;
     assert.equal(d.subject, deadLetterSubject(bot));
     assert.equal(dec(d.data), 'poison');
@@ -85,7 +86,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     };
     await hooked.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => dlq.seen.length === 1 && events.length === 1, 'the dead letter and its event');
+    await eventually('the dead letter and its event', () => dlq.seen.length === 1 && events.length === 1);
     assert.equal(dlq.seen[0]!.headers[DEAD_LETTER_HEADERS.reason], 'cannot decode');
     assert.deepEqual(events, [`${bot}:cannot decode`]);
     await sleep(ACK_WAIT_MS + 300);
@@ -101,7 +102,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     };
     await env.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => dlq.seen.length === 1, 'the dead letter');
+    await eventually('the dead letter', () => dlq.seen.length === 1);
     assert.equal(dlq.seen[0]!.headers[DEAD_LETTER_HEADERS.reason], 'gave up after 3 deliveries: boom');
     await sleep(ACK_WAIT_MS + 300);
     assert.deepEqual(rec.seen.map((m) => m.deliveryCount), [1, 2, 3]);
@@ -119,13 +120,13 @@ export function failuresSuite(adapter: ContractAdapter): void {
       await hold.wait; // the effect never completes: this process dies first
     }, { maxInFlight: 10 });
     const seqs = await publishTasks(env.bus, 5);
-    await waitFor(() => started.length === 5, 'the doomed replica to take all five');
+    await eventually('the doomed replica to take all five', () => started.length === 5);
     const rec = new Recorder();
     await env.bus.consume(bot, rec.handler);
     await sleep(ACK_WAIT_MS * 1.5);
     assert.equal(rec.seen.length, 0, 'a live consumer keeps its messages past ack wait');
     await doomed.kill();
-    await waitFor(() => rec.seen.length >= 5, 'redelivery to the survivor');
+    await eventually('redelivery to the survivor', () => rec.seen.length >= 5);
     assert.deepEqual([...rec.distinct()].sort((a, b) => a - b), seqs);
     assert.ok(rec.seen.every((m) => m.deliveryCount === 2));
     hold.open();
@@ -146,11 +147,11 @@ export function failuresSuite(adapter: ContractAdapter): void {
     };
     await doomed.bus.consume(bot, first.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => first.seen.length === 2, 'the last allowed delivery');
+    await eventually('the last allowed delivery', () => first.seen.length === 2);
     await doomed.kill();
     const survivor = new Recorder();
     await env.bus.consume(bot, survivor.handler);
-    await waitFor(() => dlq.seen.length === 1, 'the dead letter');
+    await eventually('the dead letter', () => dlq.seen.length === 1);
     assert.equal(dlq.seen[0]!.headers[DEAD_LETTER_HEADERS.reason], 'not acknowledged after 2 deliveries');
     assert.equal(dlq.seen[0]!.headers[DEAD_LETTER_HEADERS.deliveries], '3');
     assert.equal(survivor.seen.length, 0);
@@ -162,7 +163,7 @@ export function failuresSuite(adapter: ContractAdapter): void {
     rec.respond = () => sleep(ACK_WAIT_MS * 2.5);
     await env.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
-    await waitFor(() => env.bus.stats().consumers[bot]?.acked === 1, 'the slow ack', 10_000);
+    await eventually('the slow ack', () => env.bus.stats().consumers[bot]?.acked === 1, { timeoutMs: 10_000 });
     await sleep(ACK_WAIT_MS + 300);
     assert.equal(rec.seen.length, 1);
   });

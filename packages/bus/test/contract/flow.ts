@@ -6,7 +6,8 @@ import { SUBJECTS } from '@botsky/contracts';
 import type { BusMessage } from '../../src/types.ts';
 import { TopologyError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
-import { ACK_WAIT_MS, dec, enc, gate, sleep, waitFor, waitForAsync } from '../helpers.ts';
+import { eventually } from '@botsky/async';
+import { ACK_WAIT_MS, dec, enc, gate, sleep } from '../helpers.ts';
 import { Concurrency, Recorder, publishTasks, setup, type ContractAdapter } from './env.ts';
 
 const bot = CONSUMERS.botRunner;
@@ -29,7 +30,7 @@ export function flowSuite(adapter: ContractAdapter): void {
       busy.delete(key);
     }), { maxInFlight: 16, orderingKey: (m) => m.headers.key! });
     await publishTasks(env.bus, 200, 'ord', (i) => ({ key: `k${i % keys}` }));
-    await waitFor(() => [...perKey.values()].reduce((n, v) => n + v.length, 0) >= 200, '200 handled');
+    await eventually('200 handled', () => [...perKey.values()].reduce((n, v) => n + v.length, 0) >= 200);
     assert.equal(overlapSameKey, false, 'a key never runs twice at once');
     for (const [key, seen] of perKey) {
       assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `${key} in publish order`);
@@ -53,7 +54,7 @@ export function flowSuite(adapter: ContractAdapter): void {
     await env.bus.consume(bot, handler(one), { maxInFlight: 4 });
     await env.bus.consume(bot, handler(two), { maxInFlight: 2 });
     await publishTasks(env.bus, 60);
-    await waitFor(() => done >= 60, '60 handled');
+    await eventually('60 handled', () => done >= 60);
     assert.equal(one.max, 4);
     assert.equal(two.max, 2);
     assert.ok(total.max <= 6);
@@ -70,7 +71,7 @@ export function flowSuite(adapter: ContractAdapter): void {
       finished.add(m.seq);
     }, { maxInFlight: 4 });
     await publishTasks(env.bus, 30);
-    await waitFor(() => finished.size >= 6, 'some work done');
+    await eventually('some work done', () => finished.size >= 6);
     await sub.stop();
     assert.deepEqual(finished, started, 'every started handler finished before stop resolved');
     const atStop = started.size;
@@ -79,7 +80,7 @@ export function flowSuite(adapter: ContractAdapter): void {
     assert.equal(started.size, atStop, 'nothing starts after stop');
     const next = new Recorder();
     await env.bus.consume(bot, next.handler, { maxInFlight: 30 });
-    await waitFor(() => next.distinct().size >= 30 - atStop, 'the rest', 5000);
+    await eventually('the rest', () => next.distinct().size >= 30 - atStop, { timeoutMs: 5000 });
     await sleep(ACK_WAIT_MS + 300);
     for (const m of next.seen) assert.ok(!finished.has(m.seq), `seq ${m.seq} was acked before stop, not redelivered`);
     assert.equal(next.seen.length, 30 - atStop);
@@ -89,10 +90,10 @@ export function flowSuite(adapter: ContractAdapter): void {
     const env = await setup(t, adapter);
     const other = await env.replica();
     const lag = () => other.bus.consumerLag(bot);
-    const lagIs = (pending: number, ackPending: number) => waitForAsync(async () => {
+    const lagIs = (pending: number, ackPending: number) => eventually(`${pending} pending and ${ackPending} awaiting an ack`, async () => {
       const l = await lag();
       return l.pending === pending && l.ackPending === ackPending;
-    }, `${pending} pending and ${ackPending} awaiting an ack`);
+    });
     assert.deepEqual(await lag(), { pending: 0, ackPending: 0 });
     await env.bus.publish(SUBJECTS.matchDecision, enc('not on the filter'));
     await publishTasks(env.bus, 6, 'lag');
@@ -105,10 +106,10 @@ export function flowSuite(adapter: ContractAdapter): void {
       await held.wait;
       done++;
     }, { maxInFlight: 2 });
-    await waitFor(() => started === 2, 'two handlers holding their messages');
+    await eventually('two handlers holding their messages', () => started === 2);
     await lagIs(4, 2);
     held.open();
-    await waitFor(() => done === 6, 'all six handled');
+    await eventually('all six handled', () => done === 6);
     await lagIs(0, 0);
     await assert.rejects(other.bus.consumerLag('no-such-consumer'), TopologyError);
   });
@@ -127,13 +128,13 @@ export function flowSuite(adapter: ContractAdapter): void {
       return indexOf(m) === 0 ? { kind: 'term', reason: 'decided while closing' } : undefined;
     }, { maxInFlight: 3 });
     await publishTasks(env.bus, 3);
-    await waitFor(() => started === 3, 'three started');
+    await eventually('three started', () => started === 3);
     await closing.bus.close();
     assert.equal(finished.length, 3);
     await assert.rejects(closing.bus.publish('botsky.tasks.reply', new Uint8Array(1)), /closed/);
     const after = new Recorder();
     await env.bus.consume(bot, after.handler);
-    await waitFor(() => dlq.seen.length === 1, 'the dead letter decided during close');
+    await eventually('the dead letter decided during close', () => dlq.seen.length === 1);
     await sleep(ACK_WAIT_MS + 300);
     assert.equal(after.seen.length, 0, 'all three were settled before close resolved');
   });

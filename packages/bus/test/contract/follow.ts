@@ -7,7 +7,8 @@ import { BotOutcomeSchema, create, encode, SUBJECTS } from '@botsky/contracts';
 import { decodeFollowed } from '../../src/decode.ts';
 import { TopologyError } from '../../src/errors.ts';
 import { CONSUMERS } from '../../src/topology.ts';
-import { dec, enc, sleep, waitFor, ACK_WAIT_MS } from '../helpers.ts';
+import { eventually } from '@botsky/async';
+import { dec, enc, sleep, ACK_WAIT_MS } from '../helpers.ts';
 import type { FollowHandler } from '../../src/types.ts';
 import { Recorder, setup, type ContractAdapter } from './env.ts';
 
@@ -64,7 +65,7 @@ export function followSuite(adapter: ContractAdapter): void {
     const sent = Array.from({ length: 50 }, (_, i) => `o-${i}`);
     await env.bus.publishMany(sent.map((s) => ({ subject: SUBJECTS.botOutcome, data: enc(s), msgId: s })));
     await env.bus.publish(SUBJECTS.replyTask, enc('another stream'));
-    await waitFor(() => a.seen.length >= 50 && b.seen.length >= 50 && c.seen.length >= 50 && group.seen.length >= 51, 'every reader');
+    await eventually('every reader', () => a.seen.length >= 50 && b.seen.length >= 50 && c.seen.length >= 50 && group.seen.length >= 51);
     for (const rec of [a, b, c]) {
       assert.deepEqual(texts(rec), sent, 'all of them, in stream order, nothing from before');
       assert.equal(rec.seen[0]!.subject, SUBJECTS.botOutcome);
@@ -87,15 +88,15 @@ export function followSuite(adapter: ContractAdapter): void {
     await env.bus.publish(SUBJECTS.botOutcome, enc('recent-2'));
     const rec = new Recorder();
     const sub = await env.bus.follow(SUBJECTS.botOutcome, follower(rec), { sinceMs: since });
-    await waitFor(() => rec.seen.length >= 2, 'the stored ones');
+    await eventually('the stored ones', () => rec.seen.length >= 2);
     await env.bus.publish(SUBJECTS.botOutcome, enc('live'));
-    await waitFor(() => rec.seen.length >= 3, 'the live one');
+    await eventually('the live one', () => rec.seen.length >= 3);
     const all = new Recorder();
     await (await env.replica()).bus.follow(SUBJECTS.botOutcome, follower(all), { sinceMs: 0 });
-    await waitFor(() => all.seen.length >= 4, 'everything stored');
+    await eventually('everything stored', () => all.seen.length >= 4);
     await sub.stop();
     await env.bus.publish(SUBJECTS.botOutcome, enc('after stop'));
-    await waitFor(() => all.seen.length >= 5, 'the other reader goes on');
+    await eventually('the other reader goes on', () => all.seen.length >= 5);
     await sleep(200);
     assert.deepEqual(texts(rec), ['recent-1', 'recent-2', 'live']);
     assert.deepEqual(texts(all), ['old', 'recent-1', 'recent-2', 'live', 'after stop']);
@@ -110,7 +111,7 @@ export function followSuite(adapter: ContractAdapter): void {
     };
     await env.bus.follow(SUBJECTS.botOutcome, follower(rec));
     for (const s of ['a', 'bad', 'b']) await env.bus.publish(SUBJECTS.botOutcome, enc(s));
-    await waitFor(() => rec.seen.length >= 3, 'all three');
+    await eventually('all three', () => rec.seen.length >= 3);
     await sleep(300);
     assert.deepEqual(texts(rec), ['a', 'bad', 'b']);
     assert.deepEqual(env.bus.stats().followers[SUBJECTS.botOutcome], { delivered: 3, failed: 1 });
@@ -130,7 +131,7 @@ export function followSuite(adapter: ContractAdapter): void {
     await env.bus.publish(SUBJECTS.botOutcome, encode(BotOutcomeSchema, create(BotOutcomeSchema, { botId: 'a' })));
     await env.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]));
     await env.bus.publish(SUBJECTS.botOutcome, encode(BotOutcomeSchema, create(BotOutcomeSchema, { botId: 'b' })));
-    await waitFor(() => env.bus.stats().followers[SUBJECTS.botOutcome]?.delivered === 3, 'all three');
+    await eventually('all three', () => env.bus.stats().followers[SUBJECTS.botOutcome]?.delivered === 3);
     assert.deepEqual(read, ['a', 'b']);
     assert.deepEqual(env.bus.stats().followers[SUBJECTS.botOutcome], { delivered: 3, failed: 1 });
     assert.equal(env.errors.length, 1);

@@ -1,6 +1,6 @@
 // Reading BotSky's feed as a viewer: the feed gives post URIs (a skeleton); the posts themselves
 // are read from their authors' repos on the PDS, once each, and only bot posts are kept.
-import { mapBounded } from './accounts.ts';
+import { mapBounded } from '@botsky/async';
 import { SimulationError } from './errors.ts';
 import type { FeedPost } from './planning.ts';
 import { didOfUri, type PersonState } from './state.ts';

@@ -2,7 +2,7 @@
 // batch goes back on the person's queue for the next tick (three tries), so a PDS hiccup delays
 // writes rather than losing them; what still fails is counted as dropped.
 import { topicsOf } from '../vocabulary.ts';
-import { mapBounded } from './accounts.ts';
+import { mapBounded } from '@botsky/async';
 import { SimulationError } from './errors.ts';
 import type { PersonState, RecentPost, WriteTag } from './state.ts';
 import { applyPlanned, type WriteResult } from './writes.ts';

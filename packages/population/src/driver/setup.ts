@@ -3,7 +3,8 @@
 // of the project account (the opt-in) and a few follows of like-minded people. Both steps skip
 // what is already done, so a setup that failed half-way is finished by calling it again.
 import { topicSimilarity } from '../people.ts';
-import { mapBounded, type AccountFactory } from './accounts.ts';
+import { mapBounded } from '@botsky/async';
+import type { AccountFactory } from './accounts.ts';
 import { SimulationError } from './errors.ts';
 import { decisionRandom } from './seeds.ts';
 import type { PersonState } from './state.ts';

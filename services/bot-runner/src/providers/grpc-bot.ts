@@ -7,10 +7,12 @@
 // safely because the contract makes task_id an idempotency key. The wait honours the server's
 // `grpc-retry-pushback-ms` trailer (gRFC A6), gRPC's counterpart of retry-after. Every other
 // status fails at once: INVALID_ARGUMENT is the endpoint saying it cannot answer this request.
+import { backoffDelay, type Backoff } from '@botsky/async';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { BotService, type GenerateReplyRequestSchema, type GenerateReplyResponse, type MessageInitShape } from '@botsky/contracts';
 import { createGrpcClient } from '@botsky/contracts/grpc';
-import { DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
+import { DEFAULT_BACKOFF } from './backoff.ts';
 import { ProviderError, malformed, type ProviderFailure } from './errors.ts';
 import type { PersonContext, Provider, ReplyRequest, ReplyResult } from './types.ts';
 
@@ -25,7 +27,7 @@ export interface ExternalGrpcProviderOptions {
   timeoutMs: number;
   /** Retries after the first attempt. */
   maxRetries: number;
-  backoff?: BackoffOptions;
+  backoff?: Backoff;
   /** Called before each retry: for logs and metrics. */
   onRetry?: (retry: number, error: ProviderError, delayMs: number) => void;
   /** The provider's name in errors and logs (default "grpc"). */
@@ -62,9 +64,9 @@ export class ExternalGrpcProvider implements Provider {
         error = err instanceof ProviderError ? err : this.#failure(err, signal);
       }
       if (retry >= this.#options.maxRetries || !RETRIED.has(error.reason)) throw error;
-      const delayMs = error.retryAfterMs ?? backoffDelay(retry, backoff);
+      const delayMs = error.retryAfterMs ?? backoffDelay(retry + 1, backoff);
       this.#options.onRetry?.(retry + 1, error, delayMs);
-      await sleep(delayMs, signal).catch((abort: unknown) => {
+      await sleep(delayMs, undefined, { signal }).catch((abort: unknown) => {
         throw new ProviderError('aborted by the caller while waiting to retry', { provider: this.name, reason: 'cancelled', retryable: true, cause: abort });
       });
     }

@@ -2,6 +2,7 @@
 // like @atproto/sync's memory runner, the cursor moves past a frame only once every event of it
 // and of every frame before it is acked by the bus. A failed publish is retried with backoff,
 // never dropped; while it is retried the queue stays full, so the reader stops reading.
+import { backoffDelay } from '@botsky/async';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@botsky/kit';
 
@@ -100,8 +101,7 @@ export class PublishQueue {
         if (this.#stopped) break;
         this.#opts.onRetry?.(err);
         if (attempt === 0) this.#opts.logger.warn({ err, msgId: e.msgId }, 'publish failed; retrying until the bus takes it');
-        const delay = Math.min(max, min * 2 ** Math.min(attempt, 16));
-        await sleep(delay * (0.5 + Math.random() / 2));
+        await sleep(backoffDelay(attempt + 1, { initialMs: min, maxMs: max }));
       }
     }
     this.#inFlight--;

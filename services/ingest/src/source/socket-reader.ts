@@ -2,6 +2,7 @@
 // it drops, asking for the events after the last one read, and pauses the socket when told, so
 // TCP flow control slows the source down instead of frames piling up in memory. A connection
 // that goes silent is dropped and reconnected like one that closed (heartbeat.ts).
+import { backoffDelay } from '@botsky/async';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@botsky/kit';
 import { WebSocket, type RawData } from 'ws';
@@ -78,8 +79,8 @@ export class SocketReader {
       if (this.#stop.signal.aborted) break;
       // A connection that delivered something was healthy: start the backoff over.
       failures = gotMessages ? 0 : failures + 1;
-      const delay = Math.min(max, min * 2 ** Math.min(failures, 16));
-      await sleep(delay * (0.5 + Math.random() / 2), undefined, { signal: this.#stop.signal }).catch(() => undefined);
+      const delay = backoffDelay(failures + 1, { initialMs: min, maxMs: max });
+      await sleep(delay, undefined, { signal: this.#stop.signal }).catch(() => undefined);
     }
   }
 

@@ -7,6 +7,7 @@
 // In memory and bounded like PersonBlocks (oldest list blocks forgotten first; past the member
 // budget the members of the list first read longest ago are forgotten, and read again when next
 // needed), rebuilt from the stream after a restart like the rest of a replica's view.
+import { backoffDelay, settlesWithin, type Backoff } from '@botsky/async';
 
 /** One app.bsky.graph.listitem record: its URI and the account it puts on the list. */
 export interface ListItemRecord {
@@ -57,8 +58,8 @@ function ownerOf(uri: string): string {
   return uri.slice('at://'.length, end === -1 ? undefined : end);
 }
 
-const RETRY_MIN_MS = 1000;
-const RETRY_MAX_MS = 5 * 60_000;
+/** A list that could not be read is read again after 1 s, doubling, at most 5 min. */
+const RETRY: Backoff = { initialMs: 1000, maxMs: 5 * 60_000, jitter: 0 };
 const MAX_REMOVED = 10_000;
 
 export class ListBlocks {
@@ -197,10 +198,7 @@ export class ListBlocks {
   async betweenSettled(a: string, b: string, waitMs: number): Promise<boolean> {
     const lists = [...(this.#byPerson.get(a)?.keys() ?? []), ...(this.#byPerson.get(b)?.keys() ?? [])];
     const pending = lists.map((l) => this.#ensure(l));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
-    await Promise.race([Promise.all(pending), timeout]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.all(pending), waitMs);
     return this.between(a, b);
   }
 
@@ -238,7 +236,7 @@ export class ListBlocks {
       m.state = 'failed';
       m.error = err;
       m.failures++;
-      m.retryAt = this.#now() + Math.min(RETRY_MIN_MS * 2 ** (m.failures - 1), RETRY_MAX_MS);
+      m.retryAt = this.#now() + backoffDelay(m.failures, RETRY);
     }).finally(() => {
       m.deleted.clear();
       if (this.#lists.get(list) === m) {

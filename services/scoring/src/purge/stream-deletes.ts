@@ -3,6 +3,7 @@
 // are deleted from their streams by sequence. A message the stream no longer holds (aged out, or
 // deleted by an earlier pass) is counted `not_held`; a bus that cannot be asked fails the pass,
 // which is retried whole (the text half finds nothing left to do).
+import { mapBounded } from '@botsky/async';
 import { streamMessagesCarrying, type PurgeSet, type Warehouse } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
 
@@ -20,16 +21,11 @@ export interface StreamDeleteDeps {
 /** Deletes the messages carrying words of `set`; resolves with how many were still held. */
 export async function deleteCarriers(deps: StreamDeleteDeps, set: PurgeSet): Promise<number> {
   const messages = await streamMessagesCarrying(deps.warehouse, set, MAX_PER_SET);
-  let next = 0;
   let deleted = 0;
-  const worker = async (): Promise<void> => {
-    while (next < messages.length) {
-      const m = messages[next++] as (typeof messages)[number];
-      const held = await deps.deleteMessage(m.stream, m.seq);
-      if (held) deleted++;
-      deps.metrics.streamMessagesDeleted.inc({ stream: m.stream, result: held ? 'deleted' : 'not_held' });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, messages.length) }, worker));
+  await mapBounded(messages, CONCURRENCY, async (m) => {
+    const held = await deps.deleteMessage(m.stream, m.seq);
+    if (held) deleted++;
+    deps.metrics.streamMessagesDeleted.inc({ stream: m.stream, result: held ? 'deleted' : 'not_held' });
+  });
   return deleted;
 }

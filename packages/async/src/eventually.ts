@@ -1,4 +1,5 @@
-// The one way a test polls until something holds (`@botsky/kit/testing`).
+// The one way to poll until something holds: every test uses it (through `@botsky/kit/testing`,
+// or from here where a package sits below the kit, as the bus does).
 import { inspect } from 'node:util';
 
 export interface EventuallyOptions {
