@@ -123,7 +123,7 @@ describe('botsky up', { concurrency: true }, () => {
   it('a bad config value stops it before anything starts: exit 2, one line', async (t) => {
     const exit = await runNode(t, MAIN, ['up', '--data', join(dir, 'bad')], { BOTSKY_DRAIN_TIMEOUT_MS: 'forever' }).exited;
     assert.equal(exit.code, 2);
-    assert.equal(exit.stderr, 'botsky: config: BOTSKY_DRAIN_TIMEOUT_MS must be a duration in ms >= 1 (e.g. 10000 or 10s) (got "forever")\n');
+    assert.equal(exit.stderr, 'botsky: config: BOTSKY_DRAIN_TIMEOUT_MS must be a whole number of milliseconds >= 1 (no unit: the name says ms) (got "forever")\n');
     assert.equal(exit.stdout, '');
   });
 });

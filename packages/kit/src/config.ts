@@ -214,8 +214,13 @@ export function url(env: string, opts: { protocols: readonly string[] }): Field<
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Milliseconds: a plain integer (ms) or a number with a unit (ms, s, m, h, d), e.g. `10s`. */
+/**
+ * Milliseconds, for a variable whose name does not say the unit: a number with its unit (ms, s,
+ * m, h, d), e.g. `10s`, or a plain integer, read as ms. A name ending in `_MS` says its unit, so
+ * it takes `milliseconds()` instead; the two never mix.
+ */
 export function duration(env: string, opts: RangeOptions = {}): Field<number> {
+  if (env.endsWith('_MS')) throw new TypeError(`${env}: the name says ms, so it is a milliseconds() field, not a duration() with units`);
   return new Field({
     env,
     expected: `a duration in ms${rangeText(opts.min, opts.max)} (e.g. 10000 or 10s)`,
@@ -224,6 +229,16 @@ export function duration(env: string, opts: RangeOptions = {}): Field<number> {
       const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? fail()));
       return inRange(ms, opts.min, opts.max);
     },
+  });
+}
+
+/** Milliseconds, for a variable whose name ends in `_MS`: a whole number, no unit (`10s` is refused). */
+export function milliseconds(env: string, opts: RangeOptions = {}): Field<number> {
+  if (!env.endsWith('_MS')) throw new TypeError(`${env}: a milliseconds() field's name ends in _MS; use duration() for a value with units`);
+  return new Field({
+    env,
+    expected: `a whole number of milliseconds${rangeText(opts.min, opts.max)} (no unit: the name says ms)`,
+    parse: (raw) => (/^\d+$/.test(raw.trim()) ? inRange(Number(raw), opts.min, opts.max) : fail()),
   });
 }
 

@@ -7,6 +7,7 @@ import {
   bool,
   custom,
   duration,
+  milliseconds,
   int,
   list,
   loadConfig,
@@ -34,14 +35,14 @@ describe('loadConfig', () => {
     level: oneOf('LOG_LEVEL', ['info', 'debug'] as const).default('info'),
     ratio: number('RATIO', { min: 0, max: 1 }).default(0.5),
     verbose: bool('VERBOSE').default(false),
-    drain: duration('DRAIN_MS').default(10_000),
+    drain: duration('DRAIN').default(10_000),
     hosts: list('HOSTS').default(['a']),
     endpoint: url('ENDPOINT', { protocols: ['http', 'https'] }).optional(),
     name: string('NAME'),
   };
 
   it('reads values and applies defaults; an empty value counts as unset', () => {
-    const config = loadConfig(spec, { NAME: 'x', BOTSKY_OPS_PORT: '', VERBOSE: 'yes', DRAIN_MS: '2s', HOSTS: 'a, b' });
+    const config = loadConfig(spec, { NAME: 'x', BOTSKY_OPS_PORT: '', VERBOSE: 'yes', DRAIN: '2s', HOSTS: 'a, b' });
     assert.deepEqual(config, {
       port: 9464,
       level: 'info',
@@ -62,11 +63,11 @@ describe('loadConfig', () => {
 
   it('reports every bad variable at once', () => {
     const err = errorOf(() =>
-      loadConfig(spec, { BOTSKY_OPS_PORT: '70000', LOG_LEVEL: 'loud', RATIO: '2', ENDPOINT: 'ftp://x', DRAIN_MS: '5 weeks' }),
+      loadConfig(spec, { BOTSKY_OPS_PORT: '70000', LOG_LEVEL: 'loud', RATIO: '2', ENDPOINT: 'ftp://x', DRAIN: '5 weeks' }),
     );
     assert.deepEqual(
       err.issues.map((i) => i.variable),
-      ['BOTSKY_OPS_PORT', 'LOG_LEVEL', 'RATIO', 'DRAIN_MS', 'ENDPOINT', 'NAME'],
+      ['BOTSKY_OPS_PORT', 'LOG_LEVEL', 'RATIO', 'DRAIN', 'ENDPOINT', 'NAME'],
     );
     assert.match(err.message, /LOG_LEVEL must be one of info, debug \(got "loud"\)/);
     assert.match(err.message, /ENDPOINT must be a http:\/\/ or https:\/\/ URL \(got "ftp:\/\/x"\)/);
@@ -83,6 +84,14 @@ describe('loadConfig', () => {
     assert.equal(errorOf(() => loadConfig({ n: int('N') }, { N: '1.5' })).issues[0]?.variable, 'N');
     assert.equal(loadConfig({ d: duration('D') }, { D: '250' }).d, 250);
     assert.equal(loadConfig({ d: duration('D') }, { D: '1.5m' }).d, 90_000);
+  });
+
+  it('a name ending in _MS says its unit: whole milliseconds only, and duration() refuses such a name', () => {
+    assert.equal(loadConfig({ d: milliseconds('D_MS') }, { D_MS: '2500' }).d, 2500);
+    const err = errorOf(() => loadConfig({ d: milliseconds('D_MS', { min: 1 }) }, { D_MS: '10s' }));
+    assert.equal(err.message, 'config: D_MS must be a whole number of milliseconds >= 1 (no unit: the name says ms) (got "10s")');
+    assert.throws(() => duration('D_MS'), /D_MS: the name says ms/);
+    assert.throws(() => milliseconds('D'), /D: a milliseconds\(\) field's name ends in _MS/);
   });
 
   it('custom fields turn any parser error into "expected ..."', () => {

@@ -22,8 +22,8 @@ describeServiceMain({
   }, {
     title: 'bad heartbeat, readiness and cursor settings stop start-up: one line naming each variable',
     env: { BOTSKY_INGEST_IDLE_TIMEOUT_MS: '50', BOTSKY_INGEST_READY_GRACE_MS: 'soon', BOTSKY_INGEST_CURSOR: '-1' },
-    stderr: 'ingest: config: BOTSKY_INGEST_IDLE_TIMEOUT_MS must be a duration in ms 100-3600000 (e.g. 10000 or 10s) (got "50"); '
-      + 'BOTSKY_INGEST_READY_GRACE_MS must be a duration in ms 0-3600000 (e.g. 10000 or 10s) (got "soon"); '
+    stderr: 'ingest: config: BOTSKY_INGEST_IDLE_TIMEOUT_MS must be a whole number of milliseconds 100-3600000 (no unit: the name says ms) (got "50"); '
+      + 'BOTSKY_INGEST_READY_GRACE_MS must be a whole number of milliseconds 0-3600000 (no unit: the name says ms) (got "soon"); '
       + 'BOTSKY_INGEST_CURSOR must be an integer 0-9007199254740991 (got "-1")\n',
   }],
 });
