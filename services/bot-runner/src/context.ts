@@ -8,6 +8,7 @@ import type { BudgetLimits, LoginLimits } from './budget/ledger.ts';
 import { moderationProvider } from './moderation/config.ts';
 import type { ModerationProvider } from './moderation/openai.ts';
 import type { BotEntry } from './registry/load.ts';
+import { createBotRunnerMetrics, type BotRunnerMetrics } from './metrics.ts';
 
 export interface BotRunnerContext extends BusContext {
   readonly config: BotRunnerConfig;
@@ -21,6 +22,7 @@ export interface BotRunnerContext extends BusContext {
   readonly identities: Identities;
   /** The provider-backed moderation check (BOTSKY_MODERATION_PROVIDER), if any; the local rules always run. */
   readonly moderationProvider: ModerationProvider | undefined;
+  readonly botRunnerMetrics: BotRunnerMetrics;
 }
 
 export interface BotRunnerOverrides extends BusOverrides {
@@ -41,7 +43,14 @@ export async function createContext(config: BotRunnerConfig, overrides: BotRunne
   const bots = overrides.bots ?? loadBots(config, overrides.env);
   const moderation = moderationProvider(config);
   const own = overrides.bus || config.ackWaitMs === undefined ? undefined : await openTimedBus(config, config.ackWaitMs, overrides.logger);
-  const base = await createBusContext('bot-runner', config, own ? { ...overrides, bus: own } : overrides);
+  let base: BusContext;
+  try {
+    base = await createBusContext('bot-runner', config, own ? { ...overrides, bus: own } : overrides);
+  } catch (err) {
+    // The timed bus is open already: close it, or it would keep the process alive.
+    await own?.close().catch(() => {});
+    throw err;
+  }
   return {
     ...base,
     close: async () => {
@@ -56,6 +65,7 @@ export async function createContext(config: BotRunnerConfig, overrides: BotRunne
     budgetRecheckMaxMs: overrides.budgetRecheckMaxMs ?? BUDGET_RECHECK_MAX_MS,
     moderationProvider: moderation,
     identities: overrides.identities ?? new Identities(config),
+    botRunnerMetrics: createBotRunnerMetrics(base.metrics),
   };
 }
 

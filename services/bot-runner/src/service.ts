@@ -12,7 +12,7 @@ import { SharedBudget } from './budget/shared.ts';
 import { botRunnerConfigSpec } from './config.ts';
 import { replyTaskHandler, type BotRuntime } from './consumers/reply-task.ts';
 import { createContext, type BotRunnerContext, type BotRunnerOverrides } from './context.ts';
-import { createBotRunnerMetrics, type BotRunnerMetrics } from './metrics.ts';
+import type { BotRunnerMetrics } from './metrics.ts';
 import { createModerator } from './moderation/moderate.ts';
 import { createProvider } from './providers/index.ts';
 import { ContextReader } from './tasks/fetch-context.ts';
@@ -25,7 +25,7 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
   let paused: PausedBots | undefined;
   const runtimes = new Map<string, BotRuntime>();
   const logger = ctx.logger;
-  const metrics = createBotRunnerMetrics(ctx.metrics);
+  const metrics = ctx.botRunnerMetrics;
   for (const window of ['hour', 'day'] as const) metrics.budgetLimit.set({ window }, ctx.budgetLimits[window]);
   return {
     async start(signal) {

@@ -21,8 +21,9 @@ export interface IngestOverrides extends BusOverrides {
 }
 
 export async function createContext(config: IngestConfig, overrides: IngestOverrides = {}): Promise<IngestContext> {
-  const base = await createBusContext('ingest', config, overrides);
+  // The source first: it opens nothing, so if it cannot be made there is no bus left open.
   const source = overrides.source ?? (await sourceOf(config));
+  const base = await createBusContext('ingest', config, overrides);
   const ingestMetrics = createIngestMetrics(base.metrics);
   const link = new SourceLink();
   link.onChange((up) => ingestMetrics.connected.set(up ? 1 : 0));

@@ -27,7 +27,7 @@ export interface MatchmakerContext extends BusContext {
   readonly botAccounts: BotAccounts;
   /** Bots an operator paused (`botsky bots pause`): given no posts; the service re-reads it every second. */
   readonly paused: PausedBots;
-  readonly mm: MatchmakerMetrics;
+  readonly matchmakerMetrics: MatchmakerMetrics;
   /** Epoch ms; tests move it. */
   readonly now: () => number;
   readonly random: Random;
@@ -52,7 +52,7 @@ export async function createContext(config: MatchmakerConfig, overrides: Matchma
       mentions: new MentionCounter(await kv(KV_BUCKETS.mentions)),
       roster: new BotRoster(await kv(KV_BUCKETS.bots)),
       decisions: new DecisionStore(await kv(KV_BUCKETS.decisions)),
-      mm,
+      matchmakerMetrics: mm,
       identities,
       replyQuota: new ReplyQuota(await kv(KV_BUCKETS.mentions)),
       botAccounts: new BotAccounts(config.knownBots, identities),

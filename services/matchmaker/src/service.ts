@@ -73,12 +73,12 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
 
 /** List blocks, whose lists' members are read from their owners' PDSes, with their metrics. */
 function listBlocks(ctx: MatchmakerContext): ListBlocks {
-  const read = createListReader({ identities: ctx.identities, reads: ctx.mm.listReads, logger: ctx.createLogger('matchmaker:lists') });
+  const read = createListReader({ identities: ctx.identities, reads: ctx.matchmakerMetrics.listReads, logger: ctx.createLogger('matchmaker:lists') });
   return new ListBlocks(read, {
-    onEvict: () => ctx.mm.listEvictions.inc(),
+    onEvict: () => ctx.matchmakerMetrics.listEvictions.inc(),
     onChange: (lists) => {
-      ctx.mm.listBlocks.set(lists.size);
-      ctx.mm.listMembers.set(lists.memberCount);
+      ctx.matchmakerMetrics.listBlocks.set(lists.size);
+      ctx.matchmakerMetrics.listMembers.set(lists.memberCount);
     },
   });
 }

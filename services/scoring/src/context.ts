@@ -1,11 +1,13 @@
-// Every client scoring uses, made (or handed in) in one place: the bus and the warehouse.
+// Every client scoring uses, made (or handed in) in one place: the bus, the warehouse, the metrics.
 import { createWarehouse, type Warehouse } from '@botsky/warehouse';
 import { closeAll, createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
 import type { ScoringConfig } from './config.ts';
+import { createScoringMetrics, type ScoringMetrics } from './metrics.ts';
 
 export interface ScoringContext extends BusContext {
   readonly config: ScoringConfig;
   readonly warehouse: Warehouse;
+  readonly scoringMetrics: ScoringMetrics;
 }
 
 export interface ScoringOverrides extends BusOverrides {
@@ -27,6 +29,7 @@ export async function createContext(config: ScoringConfig, overrides: ScoringOve
     ...base,
     config,
     warehouse,
+    scoringMetrics: createScoringMetrics(base.metrics),
     checks: { ...base.checks, warehouse: warehouseCheck(warehouse) },
     close: () => closeAll(owned),
   };

@@ -5,5 +5,5 @@ export * from './scores/leaderboard.ts';
 export * from './scores/battles.ts';
 export * from './scores/engagement-v2.ts';
 export * from './scores/influence.ts';
-export { buildLeaderboardApp } from './api/http.ts';
-export { leaderboardJson } from './api/leaderboard-view.ts';
+export { buildLeaderboardApp } from './handlers/http.ts';
+export { leaderboardJson } from './handlers/leaderboard-view.ts';

@@ -7,17 +7,17 @@ import type { Service, ServiceDefinition } from '@botsky/kit';
 import { applyPostTextRetention, createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
 import { scoringConfigSpec, scoringParams } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
-import { createScoringMetrics, exportPurgeStats, exportWriterStats } from './metrics.ts';
+import { exportPurgeStats, exportWriterStats } from './metrics.ts';
 import { createTextPurger, type TextPurger } from './purge/purger.ts';
-import { startFeedRecorder } from './recorder/feed.ts';
-import { startNetworkRecorder } from './recorder/network.ts';
-import { startOutcomesRecorder } from './recorder/outcomes.ts';
-import type { RecorderDeps } from './recorder/record.ts';
-import { ReplyIndex } from './recorder/reply-index.ts';
-import { startScoresRecorder } from './recorder/scores.ts';
-import { startTasksRecorder } from './recorder/tasks.ts';
+import { startFeedRecorder } from './consumers/feed.ts';
+import { startNetworkRecorder } from './consumers/network.ts';
+import { startOutcomesRecorder } from './consumers/outcomes.ts';
+import type { RecorderDeps } from './consumers/record.ts';
+import { ReplyIndex } from './consumers/reply-index.ts';
+import { startScoresRecorder } from './consumers/scores.ts';
+import { startTasksRecorder } from './consumers/tasks.ts';
 import { rosterHandles } from './roster.ts';
-import { startLeaderboardServers, type LeaderboardServers } from './api/servers.ts';
+import { startLeaderboardServers, type LeaderboardServers } from './handlers/servers.ts';
 import { createScoreJob, type ScoreJob } from './scores/job.ts';
 
 const INDEX_SIZE = 200_000;
@@ -33,7 +33,7 @@ export interface ScoringService extends Service {
 
 export function createScoringService(ctx: ScoringContext): ScoringService {
   const { config } = ctx;
-  const metrics = createScoringMetrics(ctx.metrics);
+  const metrics = ctx.scoringMetrics;
   const job = createScoreJob({
     warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
     params: scoringParams(config),

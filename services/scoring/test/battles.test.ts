@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { replyTaskId } from '@botsky/contracts';
 import type { BotReplyRow, ReplyEngagementEvent } from '@botsky/warehouse';
 import { battleSides, decideBattles } from '../src/scores/battles.ts';
-import { ReplyIndex } from '../src/recorder/reply-index.ts';
+import { ReplyIndex } from '../src/consumers/reply-index.ts';
 
 const POST = 'at://did:plc:alice/app.bsky.feed.post/p';
 const WINDOW = 60_000;

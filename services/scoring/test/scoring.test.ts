@@ -20,8 +20,8 @@ import { createMetrics } from '@botsky/kit';
 import { createBatchWriter } from '@botsky/warehouse';
 import { buildLeaderboardApp, computeLeaderboard, leaderboardJson, type Leaderboard } from '../src/index.ts';
 import { createScoringMetrics } from '../src/metrics.ts';
-import { recordMessage } from '../src/recorder/record.ts';
-import { ReplyIndex } from '../src/recorder/reply-index.ts';
+import { recordMessage } from '../src/consumers/record.ts';
+import { ReplyIndex } from '../src/consumers/reply-index.ts';
 import { createScoreJob } from '../src/scores/job.ts';
 import {
   impression, impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring,

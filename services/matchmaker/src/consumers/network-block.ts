@@ -14,6 +14,6 @@ export async function onBlock({ ctx }: Deps, ev: NetworkEvent, subjectDid: strin
     state: 'out', reason: 'block', at: ctx.now(), followUri: cur?.followUri,
     blocks: isBot ? { ...cur?.blocks, [ev.uri]: subjectDid } : (cur?.blocks ?? {}),
   }));
-  if (before?.state !== 'out') ctx.mm.optOuts.inc({ reason: 'block' });
+  if (before?.state !== 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'block' });
   ctx.logger.info({ did: ev.did, blocked: subjectDid }, 'opted out: blocked a bot');
 }

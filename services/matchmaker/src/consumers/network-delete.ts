@@ -22,7 +22,7 @@ export async function onDelete(deps: Deps, ev: NetworkEvent, collection: string)
       if (!cur || cur.followUri !== ev.uri) return undefined;
       return { state: 'out', reason: 'unfollow', at: ctx.now(), blocks: cur.blocks };
     });
-    if (before?.state === 'in' && after?.state === 'out') ctx.mm.optOuts.inc({ reason: 'unfollow' });
+    if (before?.state === 'in' && after?.state === 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'unfollow' });
   } else if (collection === BLOCK) {
     await ctx.consent.mutate(ev.did, (cur) => {
       if (!cur?.blocks[ev.uri]) return undefined;

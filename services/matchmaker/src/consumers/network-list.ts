@@ -63,7 +63,7 @@ async function optOut({ ctx }: Deps, did: string, bots: Record<string, string>, 
     if (cur?.state === 'out' && Object.keys(bots).every((k) => cur.blocks[k] !== undefined)) return undefined;
     return { state: 'out', reason: 'listblock', at: ctx.now(), followUri: cur?.followUri, blocks: { ...cur?.blocks, ...bots } };
   });
-  if (before?.state !== 'out' && after?.state === 'out') ctx.mm.optOuts.inc({ reason: 'listblock' });
+  if (before?.state !== 'out' && after?.state === 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'listblock' });
   if (before !== after) ctx.logger.info({ did, list: listUri, blocked: Object.values(bots) }, 'opted out: list-blocked a bot');
 }
 

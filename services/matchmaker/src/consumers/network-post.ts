@@ -29,7 +29,7 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
   const { tags, repliesToBot } = touchesBot(deps, post);
   if ((tags || repliesToBot) && isStopRequest(post.text)) {
     const { before } = await ctx.consent.mutate(ev.did, (cur) => ({ state: 'out', reason: 'stop', at: ctx.now(), blocks: cur?.blocks ?? {} }));
-    if (before?.state !== 'out') ctx.mm.optOuts.inc({ reason: 'stop' });
+    if (before?.state !== 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'stop' });
     return { skip: 'stop', record: true, consent: undefined };
   }
   let consent = await ctx.consent.read(ev.did);
@@ -48,7 +48,7 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
 
 export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<void> {
   const { ctx, st } = deps;
-  if (ctx.roster.isBot(ev.did)) return void ctx.mm.posts.inc({ outcome: 'bot_post' });
+  if (ctx.roster.isBot(ev.did)) return void ctx.matchmakerMetrics.posts.inc({ outcome: 'bot_post' });
   const id = matchDecisionId(ev.uri);
   const verdict = await judge(deps, ev, post);
   // The KV decision is read only for posts that may be answered: the rest of the network costs
@@ -56,11 +56,11 @@ export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<
   const stored = verdict.record ? await ctx.decisions.get(id) : undefined;
   if (verdict.skip !== undefined) {
     if (verdict.record && !stored) await publishSkipped(ctx, skippedDecision(ev, id, verdict.skip));
-    return void ctx.mm.posts.inc({ outcome: verdict.skip });
+    return void ctx.matchmakerMetrics.posts.inc({ outcome: verdict.skip });
   }
   if (stored) {
     await publishStored(ctx, id, stored);
-    return void ctx.mm.posts.inc({ outcome: 'replayed' });
+    return void ctx.matchmakerMetrics.posts.inc({ outcome: 'replayed' });
   }
   await dispatch(deps, ev, post, id, verdict.consent);
 }
@@ -74,13 +74,13 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
   if (grant.granted === 0) {
     const reason = grant.limitedBy ?? 'reply_limit';
     await publishSkipped(ctx, skippedDecision(ev, id, reason));
-    return void ctx.mm.posts.inc({ outcome: reason });
+    return void ctx.matchmakerMetrics.posts.inc({ outcome: reason });
   }
   const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) }, consent, grant.granted >= 2);
   if (!plan) {
     await grant.settle(0);
     await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
-    return void ctx.mm.posts.inc({ outcome: 'no_bot' });
+    return void ctx.matchmakerMetrics.posts.inc({ outcome: 'no_bot' });
   }
   const handle = (await ctx.identities.verifiedHandle(ev.did)) ?? '';
   const profile = st.people.get(ev.did)?.profile;
@@ -90,11 +90,11 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
   st.recent.noteStored(id, ctx.now());
   const gone = st.recent.gone(ctx.now());
   if (gone.length > 0) await scrubDecision(ctx, id, gone);
-  if (!won) return void ctx.mm.posts.inc({ outcome: 'replayed' });
+  if (!won) return void ctx.matchmakerMetrics.posts.inc({ outcome: 'replayed' });
   await grant.settle(tasks.length);
-  ctx.mm.posts.inc({ outcome: 'dispatched' });
+  ctx.matchmakerMetrics.posts.inc({ outcome: 'dispatched' });
   ctx.logger.debug({ post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) }, 'dispatched');
-  ctx.mm.tasks.inc(tasks.length);
-  if (plan.sampling !== '') ctx.mm.battles.inc({ sampling: plan.sampling });
-  ctx.mm.noCandidate.inc(tasks.filter((t) => !t.mention).length);
+  ctx.matchmakerMetrics.tasks.inc(tasks.length);
+  if (plan.sampling !== '') ctx.matchmakerMetrics.battles.inc({ sampling: plan.sampling });
+  ctx.matchmakerMetrics.noCandidate.inc(tasks.filter((t) => !t.mention).length);
 }

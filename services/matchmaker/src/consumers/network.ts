@@ -34,7 +34,7 @@ function tryDecode(msg: BusMessage): NetworkEvent | PoisonMessageError {
 function eventOf(deps: Deps, msg: BusMessage): NetworkEvent {
   const ev = tryDecode(msg);
   if (!(ev instanceof PoisonMessageError)) return ev;
-  deps.ctx.mm.badEvents.inc({ reason: 'undecodable' });
+  deps.ctx.matchmakerMetrics.badEvents.inc({ reason: 'undecodable' });
   throw ev;
 }
 
@@ -43,7 +43,7 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
   switch (p.case) {
     case 'post':
       // Decide with this replica's state as of the post: everything before it in the stream.
-      if (!(await deps.st.cursor.reached(seq - 1, STATE_WAIT_MS))) deps.ctx.mm.stateLagging.inc();
+      if (!(await deps.st.cursor.reached(seq - 1, STATE_WAIT_MS))) deps.ctx.matchmakerMetrics.stateLagging.inc();
       return onPost(deps, ev, p.value);
     case 'follow': return onFollow(deps, ev, p.value.subjectDid);
     case 'block': return onBlock(deps, ev, p.value.subjectDid);
@@ -63,7 +63,7 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
     case 'profile':
       return;
     default:
-      deps.ctx.mm.badEvents.inc({ reason: 'no_payload' });
+      deps.ctx.matchmakerMetrics.badEvents.inc({ reason: 'no_payload' });
       throw new PoisonMessageError(`network event ${ev.uri || ev.did} has no payload`);
   }
 }
@@ -71,7 +71,7 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
 /** Waits until the state follower has applied the event itself (who blocks which list, which items); false when it lags. */
 async function stateAt(deps: Deps, seq: number): Promise<boolean> {
   const reached = await deps.st.cursor.reached(seq, STATE_WAIT_MS);
-  if (!reached) deps.ctx.mm.stateLagging.inc();
+  if (!reached) deps.ctx.matchmakerMetrics.stateLagging.inc();
   return reached;
 }
 

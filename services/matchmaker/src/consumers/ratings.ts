@@ -19,5 +19,5 @@ function observe({ ctx, st }: Deps, msg: BusMessage, reader: FollowReader): void
   if (!snapshot || !st.ratings.observe(snapshot)) return;
   const view = st.ratings.view();
   st.picker.setRatings(view);
-  ctx.mm.ratedBots.set(view.size);
+  ctx.matchmakerMetrics.ratedBots.set(view.size);
 }

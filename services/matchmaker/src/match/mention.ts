@@ -42,7 +42,7 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
     if (st.blocks.between(p.did, req.authorDid)) continue;
     if (st.lists.between(p.did, req.authorDid)) {
       // Counted once per post: later draws rebuild the same pool.
-      if (rejected.size === 0) ctx.mm.listBlockExclusions.inc();
+      if (rejected.size === 0) ctx.matchmakerMetrics.listBlockExclusions.inc();
       continue;
     }
     // Known not to verify: not a candidate. Not looked up yet: verify() asks before using them.
@@ -94,7 +94,7 @@ async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionReques
   if (blockedBots(consent).has(req.botDid)) return { why: 'blocks the bot' };
   // A list read that had not answered when the pool was drawn may have answered by now.
   if (await st.lists.betweenSettled(did, req.authorDid, LIST_READ_WAIT_MS)) {
-    ctx.mm.listBlockExclusions.inc();
+    ctx.matchmakerMetrics.listBlockExclusions.inc();
     return { why: 'list block' };
   }
   const now = ctx.now();

@@ -16,7 +16,7 @@ import {
   type ServedImpression,
   type Warehouse,
 } from '@botsky/warehouse';
-import { authorityOf } from '../recorder/network.ts';
+import { authorityOf } from '../consumers/network.ts';
 
 export interface RankingInputs {
   replies: BotReplyRow[];

@@ -17,7 +17,7 @@ import { applyInfluence, type Action, type BurstTest } from './influence.ts';
 import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
 import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
 import { feedEngagementOf } from './feed-engagement.ts';
-import { authorityOf } from '../recorder/network.ts';
+import { authorityOf } from '../consumers/network.ts';
 
 export type { BattleRule, Leaderboard, LeaderboardEntry, RankBy, RateWithInterval, Robustness, StyleCoefficientRow } from './board.ts';
 
