@@ -25,7 +25,6 @@ export const SUBJECT_SCHEMAS = {
   [SUBJECTS.replyTask]: ReplyTaskSchema,
   [SUBJECTS.matchDecision]: MatchDecisionSchema,
   [SUBJECTS.botOutcome]: BotOutcomeSchema,
-  [SUBJECTS.feedImpression]: ImpressionSchema,
   [SUBJECTS.feedImpressionPage]: ImpressionPageSchema,
   [SUBJECTS.feedInteraction]: ClientInteractionSchema,
   [SUBJECTS.battleOutcome]: BattleOutcomeSchema,

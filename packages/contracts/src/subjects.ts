@@ -35,11 +35,6 @@ export const SUBJECTS = {
   replyTask: 'botsky.tasks.reply',
   matchDecision: 'botsky.tasks.decision',
   botOutcome: 'botsky.outcomes.reply',
-  /**
-   * One Impression. Published by no service since the feed sends pages (feedImpressionPage); kept
-   * because scoring still records single impressions (older messages, other producers, tests).
-   */
-  feedImpression: 'botsky.feed.impression',
   /** One ImpressionPage per getFeedSkeleton response (what the feed publishes). */
   feedImpressionPage: 'botsky.feed.page',
   feedInteraction: 'botsky.feed.interaction',

@@ -82,7 +82,6 @@ export async function collectFeedEvents(feed: TestFeed): Promise<Collected> {
       out.pageIds.push(msg.msgId ?? '');
       for (const { $typeName: _t, ...item } of items) out.impressions.push(create(ImpressionSchema, { ...shared, ...item }));
     }
-    if (msg.subject === SUBJECTS.feedImpression) out.impressions.push(decode(ImpressionSchema, msg.data));
     if (msg.subject === SUBJECTS.feedInteraction) out.interactions.push(decode(ClientInteractionSchema, msg.data));
   });
   return out;

@@ -71,11 +71,6 @@ export function outcome(o: OutcomeSpec): OutgoingMessage {
   return { subject: SUBJECTS.botOutcome, data, msgId: taskId };
 }
 
-export function impression(requestId: string, position: number, item: string, bot: string, ms: number): OutgoingMessage {
-  const data = encode(ImpressionSchema, { requestId, position, itemUri: item, botId: bot, viewerDid: did('viewer'), servedAtUs: toUs(ms), probability: 0.5 });
-  return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:${position}` };
-}
-
 /** One served page, as the feed publishes it: `items` are [position, item uri, bot]. */
 export function impressionPage(requestId: string, items: Array<[number, string, string]>, ms: number): OutgoingMessage {
   const data = encode(ImpressionPageSchema, {
@@ -118,8 +113,11 @@ export function replyTask(o: { bot: string; post: string; slot: number; ms: numb
 
 /** One item served to `viewer` with its logged probability. */
 export function servedTo(requestId: string, item: string, bot: string, viewer: string, probability: number, ms: number): OutgoingMessage {
-  const data = encode(ImpressionSchema, { requestId, position: 0, itemUri: item, botId: bot, viewerDid: viewer === '' ? '' : did(viewer), servedAtUs: toUs(ms), probability });
-  return { subject: SUBJECTS.feedImpression, data, msgId: `${requestId}:0` };
+  const data = encode(ImpressionPageSchema, {
+    requestId, viewerDid: viewer === '' ? '' : did(viewer), servedAtUs: toUs(ms),
+    items: [{ position: 0, itemUri: item, botId: bot, probability, feedContext: `${requestId}/0` }],
+  });
+  return { subject: SUBJECTS.feedImpressionPage, data, msgId: `imp:${requestId}` };
 }
 
 /** A client's "seen" report for an item. */

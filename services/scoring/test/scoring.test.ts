@@ -24,7 +24,7 @@ import { recordMessage } from '../src/consumers/record.ts';
 import { ReplyIndex } from '../src/consumers/reply-index.ts';
 import { createScoreJob } from '../src/scores/job.ts';
 import {
-  impression, impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring,
+  impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring,
 } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
@@ -61,12 +61,12 @@ function events(): OutgoingMessage[] {
     post('alice', 'a1', T0 + 40_000 + 45 * MIN, { root: P2, parent: R('b3', 'r2b') }),
     // battle 3: one like each: a tie
     like('alice', 'l8', R('b1', 'r3a'), T0 + MIN), like('bob', 'l9', R('b3', 'r3b'), T0 + MIN),
-    // impressions: R1a 3, R3a 1 (b1: 4); R1b 2, R2a 2 (b2: 4); R2b 2, R3b 2 (b3: 4). Pages q1 and
-    // q2 as the feed publishes them (one message each); q3 and q4 as single impressions (older data).
+    // impressions: R1a 3, R3a 1 (b1: 4); R1b 2, R2a 2 (b2: 4); R2b 2, R3b 2 (b3: 4), in four pages
+    // as the feed publishes them (one message each).
     impressionPage('q1', [[0, R('b1', 'r1a'), 'b1'], [1, R('b2', 'r1b'), 'b2'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
     impressionPage('q2', [[0, R('b2', 'r1b'), 'b2'], [1, R('b1', 'r1a'), 'b1'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
-    impression('q3', 0, R('b1', 'r1a'), 'b1', T0 + MIN), impression('q3', 1, R('b1', 'r3a'), 'b1', T0 + MIN),
-    impression('q3', 2, R('b3', 'r3b'), 'b3', T0 + MIN), impression('q4', 0, R('b3', 'r3b'), 'b3', T0 + MIN),
+    impressionPage('q3', [[0, R('b1', 'r1a'), 'b1'], [1, R('b1', 'r3a'), 'b1'], [2, R('b3', 'r3b'), 'b3']], T0 + MIN),
+    impressionPage('q4', [[0, R('b3', 'r3b'), 'b3']], T0 + MIN),
   ];
 }
 

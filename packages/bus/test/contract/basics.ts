@@ -17,7 +17,7 @@ export function basicsSuite(adapter: ContractAdapter): void {
     await Promise.all([env.bus.ensureTopology(), other.bus.ensureTopology()]);
     const cases: Array<[string, string]> = [
       [SUBJECTS.networkPost, STREAMS.network], [SUBJECTS.replyTask, STREAMS.tasks], [SUBJECTS.botOutcome, STREAMS.outcomes],
-      [SUBJECTS.feedImpression, STREAMS.feed], [SUBJECTS.battleOutcome, STREAMS.scores], ['botsky.dlq.x', STREAMS.deadLetter],
+      [SUBJECTS.feedImpressionPage, STREAMS.feed], [SUBJECTS.battleOutcome, STREAMS.scores], ['botsky.dlq.x', STREAMS.deadLetter],
     ];
     for (const [subject, stream] of cases) {
       const ack = await env.bus.publish(subject, enc('x'));

@@ -1,7 +1,6 @@
 // Consumer scoring-recorder-feed: impressions into `impressions`, client interactions into
 // `client_interactions`. The feed publishes one ImpressionPage per served page; it expands into
-// the rows single Impressions (still read: older data, other producers) give, named by request
-// id and position, so a redelivered page rewrites the same rows.
+// one row per item, named by request id and position, so a redelivered page rewrites the same rows.
 import { CONSUMERS, decodeMessage } from '@botsky/bus';
 import {
   ClientInteractionSchema, create, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage,
@@ -12,7 +11,6 @@ import { recordConsumer, type RecorderDeps } from './record.ts';
 export function startFeedRecorder(deps: RecorderDeps) {
   return recordConsumer(deps, CONSUMERS.scoringRecorderFeed, (msg) => {
     if (msg.subject === SUBJECTS.feedImpressionPage) return pageRows(decodeMessage(msg, ImpressionPageSchema));
-    if (msg.subject === SUBJECTS.feedImpression) return [impressionRow(decodeMessage(msg, ImpressionSchema))];
     if (msg.subject === SUBJECTS.feedInteraction) return [clientInteractionRow(decodeMessage(msg, ClientInteractionSchema))];
     return [];
   });

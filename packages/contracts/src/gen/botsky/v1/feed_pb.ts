@@ -13,10 +13,9 @@ export const file_botsky_v1_feed: GenFile = /*@__PURE__*/
   fileDesc("ChRib3Rza3kvdjEvZmVlZC5wcm90bxIJYm90c2t5LnYxIs4BCgpJbXByZXNzaW9uEhIKCnJlcXVlc3RfaWQYASABKAkSEgoKdmlld2VyX2RpZBgCIAEoCRIQCghpdGVtX3VyaRgDIAEoCRIOCgZib3RfaWQYBCABKAkSEAoIcG9zaXRpb24YBSABKA0SEwoLcHJvYmFiaWxpdHkYBiABKAESFAoMc2VydmVkX2F0X3VzGAcgASgDEhAKCGZlZWRfdXJpGAggASgJEhQKDGZlZWRfY29udGV4dBgJIAEoCRIRCgliYXR0bGVfaWQYCiABKAkihgEKDkltcHJlc3Npb25QYWdlEhIKCnJlcXVlc3RfaWQYASABKAkSEgoKdmlld2VyX2RpZBgCIAEoCRIUCgxzZXJ2ZWRfYXRfdXMYAyABKAMSEAoIZmVlZF91cmkYBCABKAkSJAoFaXRlbXMYBSADKAsyFS5ib3Rza3kudjEuU2VydmVkSXRlbSJ+CgpTZXJ2ZWRJdGVtEhAKCGl0ZW1fdXJpGAEgASgJEg4KBmJvdF9pZBgCIAEoCRIQCghwb3NpdGlvbhgDIAEoDRITCgtwcm9iYWJpbGl0eRgEIAEoARIUCgxmZWVkX2NvbnRleHQYBSABKAkSEQoJYmF0dGxlX2lkGAYgASgJIswBChFDbGllbnRJbnRlcmFjdGlvbhISCgp2aWV3ZXJfZGlkGAEgASgJEhAKCGl0ZW1fdXJpGAIgASgJEioKBWV2ZW50GAMgASgOMhsuYm90c2t5LnYxLkludGVyYWN0aW9uRXZlbnQSEwoLZXZlbnRfdG9rZW4YBCABKAkSFAoMZmVlZF9jb250ZXh0GAUgASgJEhIKCnJlcXVlc3RfaWQYBiABKAkSDgoGYm90X2lkGAcgASgJEhYKDnJlY2VpdmVkX2F0X3VzGAggASgDKtUDChBJbnRlcmFjdGlvbkV2ZW50EiEKHUlOVEVSQUNUSU9OX0VWRU5UX1VOU1BFQ0lGSUVEEAASGgoWSU5URVJBQ1RJT05fRVZFTlRfU0VFThABEhoKFklOVEVSQUNUSU9OX0VWRU5UX0xJS0UQAhIcChhJTlRFUkFDVElPTl9FVkVOVF9SRVBPU1QQAxIbChdJTlRFUkFDVElPTl9FVkVOVF9SRVBMWRAEEhsKF0lOVEVSQUNUSU9OX0VWRU5UX1FVT1RFEAUSGwoXSU5URVJBQ1RJT05fRVZFTlRfU0hBUkUQBhIiCh5JTlRFUkFDVElPTl9FVkVOVF9SRVFVRVNUX01PUkUQBxIiCh5JTlRFUkFDVElPTl9FVkVOVF9SRVFVRVNUX0xFU1MQCBInCiNJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfSVRFTRAJEikKJUlOVEVSQUNUSU9OX0VWRU5UX0NMSUNLVEhST1VHSF9BVVRIT1IQChIrCidJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfUkVQT1NURVIQCxIoCiRJTlRFUkFDVElPTl9FVkVOVF9DTElDS1RIUk9VR0hfRU1CRUQQDGIGcHJvdG8z");
 
 /**
- * One item the feed served to one viewer (subject botsky.feed.impression). Engagement is
+ * One item the feed served to one viewer: one row of the `impressions` table. Engagement is
  * normalised by impressions, so every item of every getFeedSkeleton response is logged, bot
- * reply or not. The feed now publishes whole pages (ImpressionPage); scoring still records
- * Impressions published before that, or by other producers.
+ * reply or not. It travels inside an ImpressionPage (subject botsky.feed.page).
  *
  * @generated from message botsky.v1.Impression
  */
@@ -104,8 +103,7 @@ export const ImpressionSchema: GenMessage<Impression> = /*@__PURE__*/
 /**
  * Every item one getFeedSkeleton response served, as one event (subject botsky.feed.page): what
  * the page's items share is sent once. The feed publishes this (message id "imp:<request_id>");
- * scoring expands it into one impression row per item, exactly as it records an Impression with
- * the same fields, so the warehouse cannot tell the two apart.
+ * scoring expands it into one impression row per item (an Impression with the page's shared fields).
  *
  * @generated from message botsky.v1.ImpressionPage
  */
