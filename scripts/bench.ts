@@ -5,19 +5,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
-
-interface Baseline {
-  value: number;
-  unit: string;
-  source: string;
-}
+import type { Baseline, BenchModule, BenchResult } from '@botsky/bench';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -61,7 +49,7 @@ async function main(): Promise<void> {
   let misses = 0;
   for (const file of benchFiles(values.filter)) {
     console.log(`# ${file.slice(root.length + 1)}`);
-    const mod = (await import(pathToFileURL(file).href)) as { run(o: { quick: boolean }): Promise<BenchResult[]> };
+    const mod = (await import(pathToFileURL(file).href)) as BenchModule;
     for (const r of await mod.run({ quick: values.quick })) {
       results.push(r);
       const b = baselines[r.name];

@@ -9,13 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { SUBJECTS } from '@botsky/contracts';
 import { createMemoryBus, createNatsBus, CONSUMERS, type Bus, type OutgoingMessage } from '../src/index.ts';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PAYLOAD_BYTES = 200;

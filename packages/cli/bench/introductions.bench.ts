@@ -7,13 +7,7 @@
 // Usage: node services/matchmaker/bench/introductions.bench.ts [--quick]
 import { fileURLToPath } from 'node:url';
 import { runArm, type ArmOptions, type ArmResult } from './introductions-run.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 export interface Comparison {
   similar: ArmResult;

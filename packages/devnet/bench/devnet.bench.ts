@@ -2,13 +2,7 @@
 // bounds the simulated population's posting rate on one machine.
 import { mapBounded } from '@botsky/async';
 import { startDevnet, type DevnetAccount } from '../src/index.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const BATCH = 100;
 

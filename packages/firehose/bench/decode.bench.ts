@@ -12,13 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeFrame, decodeFrameVerified, secp256k1Backend } from '../src/index.ts';
 import { fixtureKeyCache, loadFrames, loadKeys } from '../test/fixture.ts';
 import { sentinelFrame, startReplay, timeReference, timeWsDecoder } from './replay.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 function rate(name: string, events: number, seconds: number): BenchResult {
   return { name, value: Math.round(events / seconds), unit: 'events/s', higherIsBetter: true };

@@ -23,13 +23,7 @@ import { atcute } from './decoders/atcute.ts';
 import { botsky } from './decoders/botsky.ts';
 import type { Decoder, FrameRecords } from './decoders/common.ts';
 import { ipld } from './decoders/ipld.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const DECODERS: Decoder[] = [botsky, atcute, ipld];
 const RULE = 3;

@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import { startDevnet } from '@botsky/devnet';
 import { generatePopulation } from '../src/index.ts';
 import { Simulation } from '../src/driver/index.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
   const size = quick ? 20 : 200;

@@ -18,13 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBatchWriter, createEmbeddedWarehouse, type Row, type Warehouse } from '../src/index.ts';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const BATCH = 50_000;
 const POOL = 100_000;

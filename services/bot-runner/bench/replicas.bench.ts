@@ -12,13 +12,7 @@ import { writeRegistryFile, type RegistryFile } from '../test/helpers/registry-f
 import { account, outcomes, personPosts, publishTask, replyTask, sleep, type World } from '../test/helpers/world.ts';
 import { startRemoteWorld } from './remote-world.ts';
 import { startPoliteModel } from '../test/stand-ins/polite-model.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const BOTS = ['bot-a', 'bot-b', 'bot-c', 'bot-d'];
 const LATENCY_MS = 300;

@@ -18,13 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import { createLogging, createMetrics, loadConfig } from '@botsky/kit';
 import { createContext, createFeedService, feedConfigSpec } from '../src/index.ts';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 interface LoadResult {
   sent: number;

@@ -10,13 +10,7 @@ import { createLogging, createMetrics } from '@botsky/kit';
 import {
   PublishQueue, createFirehoseSource, createFrameHandler, createIngestMetrics, createRejectLog, networkScope, type QueuedEvent,
 } from '../src/index.ts';
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  higherIsBetter: boolean;
-}
+import type { BenchResult } from '@botsky/bench';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/frames.bin.gz', import.meta.resolve('@botsky/firehose')));
 
