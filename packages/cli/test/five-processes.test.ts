@@ -47,7 +47,7 @@ function serviceEnv(net: DemoNetwork, ns: string, warehouseDir: string): Record<
     LOG_LEVEL: 'info',
     BOTSKY_BUS: natsUrl(),
     BOTSKY_NAMESPACE: ns,
-    BOTSKY_DRAIN_TIMEOUT_MS: '20s',
+    BOTSKY_DRAIN_TIMEOUT_MS: '20000',
     ...networkEnv(net),
     BOTSKY_WAREHOUSE: `embedded:${warehouseDir}`,
     BOTSKY_FEED_HOST: '127.0.0.1',

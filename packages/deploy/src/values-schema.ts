@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { DID_SOURCE } from '@botsky/contracts/syntax';
 import { CHART_DIR } from './paths.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -52,7 +53,7 @@ const RULES: Record<string, JsonSchema> = {
   'ingest.readyGraceMs': { minimum: 0, maximum: 3_600_000 },
   'ingest.startCursor': { pattern: '^[0-9]*$' },
   'ingest.scope': { enum: ['community', 'network'] },
-  'project.did': { pattern: '^(did:[a-z]+:[A-Za-z0-9._:%-]+)?$' },
+  'project.did': { pattern: `^(${DID_SOURCE})?$` },
   // The forms the kit's config fields read (duration, bytes); the ranges are the services' to check.
   '*.maxAge': { pattern: '^[0-9]+(ms|s|m|h|d)?$' },
   '*.maxBytes': { pattern: '^[0-9]+(B|KiB|MiB|GiB|TiB)?$' },
@@ -62,7 +63,7 @@ const RULES: Record<string, JsonSchema> = {
   'prometheus.retentionSize': { pattern: '^[0-9]+(B|KB|MB|GB|TB|PB)$' },
   'prometheus.storageSizeLimit': { pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' },
   'feed.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
-  'feed.serviceDid': { pattern: '^(did:[a-z]+:[A-Za-z0-9._:%-]+)?$' },
+  'feed.serviceDid': { pattern: `^(${DID_SOURCE})?$` },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },
   'grafana.plugins.image.path': { pattern: '^/.*' },

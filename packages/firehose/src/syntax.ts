@@ -1,7 +1,9 @@
 // String formats from the atproto lexicon spec, checked with anchored regular expressions (cheap
-// next to the generic validator) plus the length limits the spec sets.
+// next to the generic validator) plus the length limits the spec sets. The DID syntax is the one
+// every service shares (@botsky/contracts).
+import { isDid } from '@botsky/contracts/syntax';
 
-const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/;
+export { isDid };
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const RKEY = /^[a-zA-Z0-9._:~-]{1,512}$/;
 const TID = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
@@ -13,7 +15,6 @@ const CID = /^[a-zA-Z0-9+=]{8,256}$/;
 // a post must not be dropped for a language tag the reference accepts.
 const LANGUAGE = /^([a-zA-Z]{2,8}|[a-zA-Z](?=-))(-[a-zA-Z0-9]{1,8})*$/;
 
-export const isDid = (s: string): boolean => s.length <= 2048 && DID.test(s);
 export const isHandle = (s: string): boolean => s.length <= 253 && HANDLE.test(s);
 export const isRecordKey = (s: string): boolean => RKEY.test(s) && s !== '.' && s !== '..';
 export const isTid = (s: string): boolean => TID.test(s);

@@ -78,7 +78,7 @@ describe('lifecycle of a service process', { concurrency: 4 }, () => {
   });
 
   it('a second signal (not an echo of the first) exits at once', async (t) => {
-    const { proc, base } = await startFake(t, { FAKE_DRAIN: 'hang', BOTSKY_DRAIN_TIMEOUT_MS: '60s' });
+    const { proc, base } = await startFake(t, { FAKE_DRAIN: 'hang', BOTSKY_DRAIN_TIMEOUT_MS: '60000' });
     await waitFor200(`${base}/readyz`, { timeoutMs: START_MS, child: proc });
     // Back to back: the same request delivered twice, ignored. A second later: someone insisting.
     proc.child.kill('SIGTERM');
