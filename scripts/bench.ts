@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       console.log(`  ${r.name.padEnd(44)} ${format(r.value).padStart(12)} ${r.unit.padEnd(10)} ${verdict(r, b)}`);
     }
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2) + '\n');
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`${results.length} figures, ${misses} below baseline`);
   if (values.strict && misses > 0) process.exitCode = 1;
 }

@@ -67,7 +67,7 @@ export function importsOf(source: string): Import[] {
 
 const pkgs = packages();
 const files = pkgs.flatMap((p) => tsFiles(p.dir)).concat(tsFiles(join(ROOT, 'scripts')));
-const pkgOf = (file: string) => pkgs.find((p) => file.startsWith(p.dir + '/'));
+const pkgOf = (file: string) => pkgs.find((p) => file.startsWith(`${p.dir}/`));
 const byName = new Map(pkgs.map((p) => [p.name, p]));
 const rel = (f: string) => relative(ROOT, f);
 

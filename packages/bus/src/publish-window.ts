@@ -22,8 +22,12 @@ export async function publishWindowed(publish: Publish, messages: readonly Outgo
     for (let i = from; i < next; i++) {
       const m = messages[i] as OutgoingMessage;
       pending.push(publish(m.subject, m.data, m).then(
-        (ack) => void (acks[i] = ack),
-        (err: unknown) => void (failure ??= { err, index: i }),
+        (ack) => {
+          acks[i] = ack;
+        },
+        (err: unknown) => {
+          failure ??= { err, index: i };
+        },
       ));
     }
     return Promise.all(pending);

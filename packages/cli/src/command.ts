@@ -1,6 +1,7 @@
 // What a CLI command is: its flags (node:util parseArgs options), a line of help, and `run`,
 // which gets the parsed flags and the process's I/O and returns the exit code.
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { ConfigError, loadConfig, type ConfigOf, type ConfigSpec, type Env } from '@botsky/kit';
 
 export interface CliIo {
   /** The environment the command reads config from; main passes `process.env`. */
@@ -30,5 +31,15 @@ export class UsageError extends Error {
   override name = 'UsageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/** A service's config spec read from `env`; a bad value is the caller's mistake (UsageError, exit 2). */
+export function loadConfigOrUsage<S extends ConfigSpec>(spec: S, env: Env): ConfigOf<S> {
+  try {
+    return loadConfig(spec, env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
+    throw err;
   }
 }

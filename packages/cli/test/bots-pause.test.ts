@@ -116,6 +116,7 @@ describe('botsky bots', () => {
     assert.deepEqual(lateReplies.map((o) => o.taskId), [], 'no reply finished more than 5 s after the pause');
     const pausedOutcomes = seen.filter((o) => o.failureReason === FailureReason.PAUSED);
     assert.ok(pausedOutcomes.length >= 2 && pausedOutcomes.every((o) => o.status === OutcomeStatus.FAILED));
+    // biome-ignore lint/complexity/useMathMinMax: the times are bigints, which Math.min does not take
     const firstPausedUs = pausedOutcomes.map((o) => o.finishedAtUs).reduce((a, b) => (a < b ? a : b));
     console.log(`first paused outcome ${Number(firstPausedUs - pausedAtUs) / 1000} ms after the pause; paused tasks per replica ${counts.join(', ')}`);
 

@@ -126,7 +126,9 @@ export class PausedBots {
 
   refresh(): Promise<void> {
     this.#reading ??= readBotControls(this.#kv)
-      .then((c) => void (this.#paused = new Set(Object.keys(c.paused))))
+      .then((c) => {
+        this.#paused = new Set(Object.keys(c.paused));
+      })
       .catch((err: unknown) => this.#onError(err instanceof Error ? err : new Error(String(err))))
       .finally(() => (this.#reading = undefined));
     return this.#reading;

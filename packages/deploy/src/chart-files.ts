@@ -1,6 +1,7 @@
 // Helm reads files only from inside the chart, so the chart keeps a copy of grafana/ (the
 // provisioning files and the dashboards) under files/grafana. grafana/ is the source; the sync
 // rewrites the copy and a test checks it is current.
+import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CHART_GRAFANA_DIR, GRAFANA_DIR } from './paths.ts';
@@ -31,7 +32,7 @@ export async function syncChartGrafanaFiles(): Promise<void> {
 }
 
 export async function listFiles(dir: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
   } catch (err) {

@@ -85,6 +85,7 @@ const CONDITIONS: JsonSchema[] = [
   {
     description: 'ingest.scope network reads every event of the network: it needs the project account, project.did',
     if: { properties: { ingest: { properties: { scope: { const: 'network' } }, required: ['scope'] } }, required: ['ingest'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a promise
     then: {
       properties: { project: { properties: { did: { minLength: 1 } }, required: ['did'] } },
       required: ['project'],

@@ -19,6 +19,7 @@ test('exposedMetricNames reads samples and declared families, histogram series i
 test('expandClickHouseMacros expands time macros and variables, and refuses unknown ones', () => {
   const ctx = { from: new Date(0), to: new Date(60_000), intervalSeconds: 30, variables: { bot: ['a', "b'c"], method: 'bt' } };
   assert.equal(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var:format} macro, not a template
     expandClickHouseMacros("SELECT $__timeInterval(t) FROM x WHERE $__timeFilter(t) AND b IN (${bot:singlequote}) AND m = '$method'", ctx),
     "SELECT toStartOfInterval(toDateTime(t), INTERVAL 30 second) FROM x WHERE t >= toDateTime(0) AND t <= toDateTime(60) AND b IN ('a','b\\'c') AND m = 'bt'",
   );

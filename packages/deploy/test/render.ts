@@ -21,6 +21,7 @@ export function ofKind(objects: readonly K8sObject[], kind: string): K8sObject[]
 }
 
 /** A loose view of nested fields, for assertions on rendered objects. */
+// biome-ignore lint/suspicious/noExplicitAny: rendered YAML has no static shape; assertions check it
 export type Loose = any;
 
 /** A container's environment as name → value (or valueFrom for one from a Secret). */

@@ -66,7 +66,7 @@ test('the other account likes and replies', async () => {
 
   const likes = await alice.agent.com.atproto.repo.listRecords({ repo: bob.did, collection: 'app.bsky.feed.like' });
   assert.deepEqual(likes.data.records.map((r) => r.uri), [like.uri]);
-  assert.equal((likes.data.records[0]?.value as { subject: { uri: string } }).subject.uri, post.uri);
+  assert.equal((likes.data.records[0]!.value as { subject: { uri: string } }).subject.uri, post.uri);
   const replyRecord = (await getRecord(alice.agent, reply.uri)) as unknown as AppBskyFeedPost.Record;
   assert.equal(replyRecord.reply?.parent.uri, post.uri);
 

@@ -72,7 +72,7 @@ export interface PostText {
 export function postText(random: Random, handles: readonly string[]): PostText {
   const lang = pick(random, ['en', 'en', 'en', 'en', 'de', 'pt', 'ja'] as const);
   const topic = pick(random, TOPICS[lang]!);
-  const parts = lang === 'ja' ? [pick(random, OPENERS.ja!) + topic + pick(random, CLOSERS.ja!)] : [pick(random, OPENERS[lang]!), topic + '.', pick(random, CLOSERS[lang]!)];
+  const parts = lang === 'ja' ? [pick(random, OPENERS.ja!) + topic + pick(random, CLOSERS.ja!)] : [pick(random, OPENERS[lang]!), `${topic}.`, pick(random, CLOSERS[lang]!)];
   if (random() < 0.35 && handles.length > 0) parts.push(`cc @${pick(random, handles)}`);
   if (random() < 0.15 && handles.length > 1) parts.unshift(`@${pick(random, handles)}`);
   if (random() < 0.25) parts.push(pick(random, LINKS));

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     await mkdir(out, { recursive: true });
     const file = encodeFrameFile(rec.frames);
     await writeFile(join(out, 'frames.bin.gz'), file);
-    await writeFile(join(out, 'keys.json'), JSON.stringify(await signingKeys(net, actors), null, 1) + '\n');
+    await writeFile(join(out, 'keys.json'), `${JSON.stringify(await signingKeys(net, actors), null, 1)}\n`);
     console.log(`${rec.frames.length} frames, ${file.length} bytes gzipped, in ${out}`);
   } finally {
     await net.stop();

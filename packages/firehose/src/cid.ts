@@ -16,7 +16,7 @@ export class CidLink {
   }
 
   toString(): string {
-    this.#text ??= 'b' + toBase32(this.bytes);
+    this.#text ??= `b${toBase32(this.bytes)}`;
     return this.#text;
   }
 

@@ -80,7 +80,7 @@ export function verifySignature(key: PublicKey, data: Uint8Array, sig: Uint8Arra
       return false; // r or s out of range
     }
   }
-  const s = BigInt('0x' + Buffer.from(sig.buffer, sig.byteOffset + 32, 32).toString('hex'));
+  const s = BigInt(`0x${Buffer.from(sig.buffer, sig.byteOffset + 32, 32).toString('hex')}`);
   if (s > HALF_ORDER[key.curve]) return false;
   return verify('sha256', data, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, sig);
 }
@@ -94,7 +94,7 @@ function base58Decode(text: string): Uint8Array {
     n = n * 58n + BigInt(digit);
   }
   let hex = n.toString(16);
-  if (hex.length % 2 === 1) hex = '0' + hex;
+  if (hex.length % 2 === 1) hex = `0${hex}`;
   let zeros = 0;
   while (text[zeros] === '1') zeros++;
   return Buffer.concat([Buffer.alloc(zeros), Buffer.from(n === 0n ? '' : hex, 'hex')]);

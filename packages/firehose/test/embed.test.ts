@@ -80,7 +80,7 @@ test('firehose: wrong embed and tag shapes are invalid-record; the good post bes
   assert.deepEqual(r.events.map((e) => e.kind === 'post' && e.text), ['good']);
   const names = [...cases, ...badTags].map(([name]) => name);
   assert.equal(r.rejected.length, names.length);
-  r.rejected.forEach((x, i) => assert.equal(x.reason, 'invalid-record', `${names[i]}: ${x.detail}`));
+  for (const [i, x] of r.rejected.entries()) assert.equal(x.reason, 'invalid-record', `${names[i]}: ${x.detail}`);
 });
 
 test('Jetstream: embeds in JSON (blob refs as $link) normalise the same; a bad one is invalid-record', () => {

@@ -13,7 +13,7 @@ const ORDER = {
 
 /** The same signature with s replaced by n - s: valid ECDSA, but malleated. */
 function highS(sig: Uint8Array, n: bigint): Uint8Array {
-  const s = BigInt('0x' + Buffer.from(sig.subarray(32)).toString('hex'));
+  const s = BigInt(`0x${Buffer.from(sig.subarray(32)).toString('hex')}`);
   const flipped = Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex');
   return new Uint8Array(Buffer.concat([sig.subarray(0, 32), flipped]));
 }
@@ -40,7 +40,7 @@ for (const [curve, Keypair] of [['secp256k1', Secp256k1Keypair], ['p256', P256Ke
 }
 
 test('keys that are not secp256k1 or P-256 points are InvalidKeyError', () => {
-  for (const bad of ['did:key:xyz', 'did:key:z0OIl', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'zQ3sh', 'did:key:z' + '1'.repeat(200)]) {
+  for (const bad of ['did:key:xyz', 'did:key:z0OIl', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'zQ3sh', `did:key:z${'1'.repeat(200)}`]) {
     assert.throws(() => parsePublicKey(bad), InvalidKeyError, bad);
   }
 });
@@ -75,7 +75,10 @@ test('the key cache resolves once, remembers misses briefly and rate-limits refr
 test('a key cache holds at most maxEntries DIDs', async () => {
   const keypair = await Secp256k1Keypair.create();
   let resolved = 0;
-  const cache = createKeyCache(() => (resolved++, keypair.did()), { maxEntries: 2 });
+  const cache = createKeyCache(() => {
+    resolved++;
+    return keypair.did();
+  }, { maxEntries: 2 });
   for (const did of ['did:plc:a', 'did:plc:b', 'did:plc:c']) await cache.get(did);
   assert.ok(!((cache.get('did:plc:b') as unknown) instanceof Promise));
   assert.ok(cache.get('did:plc:a') instanceof Promise, 'the oldest entry was dropped');

@@ -4,6 +4,7 @@
 import { parseCommitUnauthenticated, type CommitEvt } from '@atproto/sync';
 import { Frame } from '@atproto/xrpc-server';
 
+// biome-ignore lint/suspicious/noExplicitAny: the reference decoder's records have no static shape
 type Rec = Record<string, any>;
 
 const KINDS: Record<string, string> = {

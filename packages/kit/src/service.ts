@@ -42,7 +42,7 @@ export interface ServiceDefinition<S extends ConfigSpec, C extends ServiceContex
 }
 
 // Services differ in config, context and overrides; a list of them is held without those types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: overrides vary per service; `unknown` would not accept them (parameter variance)
 export type AnyServiceDefinition = ServiceDefinition<ConfigSpec, ServiceContext, any>;
 
 /** Runs each closer, last first, even when one fails; then throws what failed. */

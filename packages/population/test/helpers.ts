@@ -1,5 +1,4 @@
 // Test helpers: reading what landed on the devnet PDS, and a bot that writes like BotSky's would.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RichText, type AtpAgent } from '@atproto/api';
 
 export interface Listed {

@@ -126,7 +126,7 @@ test('people react to bot replies and introductions: likes and threaded replies 
   }
   assert.ok(active.length >= 5, `${active.length} opted-in people have posted`);
   const planted = new Map<string, Listed>();
-  for (const [i, { p, parent }] of active.entries()) {
+  for (const [i, { parent }] of active.entries()) {
     const other = (active[(i + 1) % active.length] as { p: Person }).p;
     const words = TOPICS[topicOf(other)];
     const text = `Nice one! @${handleOf(other)} loves ${words[0]} and ${words[1]} too, what do you both think of ${words[2]}?`;

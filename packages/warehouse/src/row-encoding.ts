@@ -141,6 +141,7 @@ function encodeObject(v: object | null): string {
 
 // Most strings need no escaping; testing for the few characters that do is several times
 // cheaper than JSON.stringify. Surrogates go the slow way, so a lone one is escaped as JSON does.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 export function jsonString(s: string): string {

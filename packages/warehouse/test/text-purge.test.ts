@@ -86,10 +86,16 @@ describe('text columns', () => {
        ORDER BY table, name`,
     );
     const found: Record<string, string[]> = {};
-    for (const r of rows) (found[r.table] ??= []).push(r.name);
+    for (const r of rows) {
+      found[r.table] ??= [];
+      found[r.table]!.push(r.name);
+    }
     const expected: Record<string, string[]> = {};
     for (const [table, names] of Object.entries(FREE_OF_WORDS)) expected[table] = [...names];
-    for (const c of TEXT_COLUMNS) (expected[c.table] ??= []).push(c.column);
+    for (const c of TEXT_COLUMNS) {
+      expected[c.table] ??= [];
+      expected[c.table]!.push(c.column);
+    }
     for (const names of Object.values(expected)) names.sort();
     assert.deepEqual(found, expected);
   });

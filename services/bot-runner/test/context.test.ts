@@ -53,7 +53,7 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.equal(model.requests.length, 1);
-    const user = String((model.requests[0]?.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content);
+    const user = String((model.requests[0]!.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content);
     const author = user.slice(user.indexOf('<author'), user.indexOf('</author>'));
     const mention = user.slice(user.indexOf('<mention'), user.indexOf('</mention>'));
     const thread = user.slice(user.indexOf('<thread'), user.indexOf('</thread>'));

@@ -39,7 +39,7 @@ describe('Anthropic provider against a Messages API stand-in', { concurrency: tr
     assert.deepEqual(expectSuccess(outcome), { text: GOOD_REPLY, model: 'claude-test-20261101', tokensIn: 512, tokensOut: 31 });
     assert.equal(server.requests.length, 1);
     const [req] = server.requests;
-    const key = req?.headers['x-api-key'] ?? req?.headers['authorization'];
+    const key = req?.headers['x-api-key'] ?? req?.headers.authorization;
     assert.ok(key === ANTHROPIC_KEY || key === `Bearer ${ANTHROPIC_KEY}`, `key sent (${String(key)})`);
     assert.match(String(req?.headers['anthropic-version']), /^\d{4}-\d{2}-\d{2}$/);
     const body = req?.body as { system: string; max_tokens: number; model: string; messages: Array<{ role: string; content: string }> };
@@ -100,7 +100,10 @@ describe('Anthropic provider against a Messages API stand-in', { concurrency: tr
 
   test('the caller aborting mid-body is a cancellation, not a server error', async (t) => {
     const caller = new AbortController();
-    const server = await startAnthropicStandIn([(req, res) => (stallMidBody(req, res), setTimeout(() => caller.abort(), 100))]);
+    const server = await startAnthropicStandIn([(req, res) => {
+      stallMidBody(req, res);
+      setTimeout(() => caller.abort(), 100);
+    }]);
     t.after(() => server.close());
     const provider = new AnthropicProvider({ apiKey: ANTHROPIC_KEY, baseURL: server.origin, model: 'm', timeoutMs: 5000, maxRetries: 0 });
     const outcome = await call(provider, replyRequest(), caller.signal);

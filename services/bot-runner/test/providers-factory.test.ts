@@ -32,7 +32,7 @@ test('an OpenAI-compatible server is reached through baseURL, with the registry 
   assert.equal(provider.name, 'vllm-bot');
   const result = await provider.generate(replyRequest(), AbortSignal.timeout(5000));
   assert.equal(result.text, GOOD_REPLY);
-  assert.equal((server.requests[0]?.body as { model: string }).model, 'qwen2.5-7b-instruct');
+  assert.equal((server.requests[0]!.body as { model: string }).model, 'qwen2.5-7b-instruct');
 });
 
 test('a wrong spec is refused with the field named', () => {

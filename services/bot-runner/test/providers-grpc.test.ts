@@ -27,7 +27,10 @@ function provider(t: TestContext, address: string, options: Partial<ExternalGrpc
 async function exampleBot(t: TestContext, options: BotServerOptions = {}) {
   const seen: GenerateReplyRequest[] = [];
   const write: WriteReply = options.writeReply ?? writeReply;
-  const bot = await startBotServer({ ...options, writeReply: (req, ctx) => (seen.push(req), write(req, ctx)) });
+  const bot = await startBotServer({ ...options, writeReply: (req, ctx) => {
+    seen.push(req);
+    return write(req, ctx);
+  } });
   t.after(() => bot.stop());
   return { bot, seen };
 }

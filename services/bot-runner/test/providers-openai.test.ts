@@ -44,11 +44,11 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     assert.deepEqual(expectSuccess(outcome), { text: GOOD_REPLY, model: 'gpt-test-2026', tokensIn: 321, tokensOut: 23 });
     assert.equal(server.requests.length, 1);
     const [req] = server.requests;
-    assert.equal(req?.headers['authorization'], `Bearer ${OPENAI_KEY}`);
+    assert.equal(req?.headers.authorization, `Bearer ${OPENAI_KEY}`);
     const body = req?.body as Record<string, unknown>;
-    assert.equal(body['model'], 'gpt-test');
-    assert.equal(body['temperature'], 0.7);
-    assert.equal(body['max_tokens'], 400, 'an OpenAI-compatible server (baseURL set) gets max_tokens');
+    assert.equal(body.model, 'gpt-test');
+    assert.equal(body.temperature, 0.7);
+    assert.equal(body.max_tokens, 400, 'an OpenAI-compatible server (baseURL set) gets max_tokens');
     const [system, user] = messagesOf(body);
     assert.equal(system?.role, 'system');
     assert.match(system?.content ?? '', /You are Sunny/);
@@ -64,10 +64,10 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     const { server, outcome } = await run(t, [completion(GOOD_REPLY)], { tokenLimitField: 'max_completion_tokens' }, replyRequest({ model: 'gpt-other', maxTokens: 77 }));
     assert.equal(expectSuccess(outcome).model, 'gpt-other');
     const body = server.requests[0]?.body as Record<string, unknown>;
-    assert.equal(body['model'], 'gpt-other');
-    assert.equal(body['max_completion_tokens'], 77);
-    assert.equal(body['max_tokens'], undefined);
-    assert.equal(body['temperature'], undefined, 'no temperature unless the bot sets one');
+    assert.equal(body.model, 'gpt-other');
+    assert.equal(body.max_completion_tokens, 77);
+    assert.equal(body.max_tokens, undefined);
+    assert.equal(body.temperature, undefined, 'no temperature unless the bot sets one');
   });
 
   test('429 with retry-after: 1 is retried after at least a second, then succeeds', async (t) => {
@@ -164,7 +164,10 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     const caller = new AbortController();
     // Abort once the SDK is waiting out the 30 s retry-after.
     const limited = rateLimited({ retryAfter: 30 });
-    const server = await startOpenAIStandIn([(req, res) => (limited(req, res), setTimeout(() => caller.abort(), 100))]);
+    const server = await startOpenAIStandIn([(req, res) => {
+      limited(req, res);
+      setTimeout(() => caller.abort(), 100);
+    }]);
     t.after(() => server.close());
     const provider = new OpenAIProvider({ apiKey: OPENAI_KEY, baseURL: server.baseURL, model: 'm', timeoutMs: 5000, maxRetries: 2 });
     const outcome = await call(provider, replyRequest(), caller.signal);

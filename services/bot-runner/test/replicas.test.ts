@@ -17,7 +17,9 @@ const TASKS = 24;
 test('two replicas share the work; SIGKILL one mid-task: exactly one reply per task, none lost', async (t) => {
   const t0 = Date.now();
   const phases: Record<string, number> = {};
-  const mark = (name: string) => void (phases[name] = Date.now() - t0);
+  const mark = (name: string) => {
+    phases[name] = Date.now() - t0;
+  };
   const world = await startWorld(t, ['sunny', 'ana', 'ben']);
   mark('network');
   const model = await startPoliteModel(300);

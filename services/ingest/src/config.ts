@@ -1,5 +1,5 @@
 // ingest's variables: the ones every service reads, then its own (one line each).
-import { bool, commonConfigSpec, custom, int, milliseconds, oneOf, projectDidField, string, url, type ConfigOf } from '@botsky/kit';
+import { bool, commonConfigSpec, custom, int, milliseconds, oneOf, projectDidField, url, type ConfigOf } from '@botsky/kit';
 
 /** A ws:// or wss:// URL; ingest sets its `cursor` query parameter itself. */
 function socketUrl(raw: string): string {

@@ -1,6 +1,6 @@
 // matchmaker's variables: the ones every service reads, then its own (one line each).
 import { identityConfigSpec } from '@botsky/identity';
-import { commonConfigSpec, duration, int, list, number, oneOf, projectDidField, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, duration, int, list, number, oneOf, projectDidField, type ConfigOf } from '@botsky/kit';
 
 export const matchmakerConfigSpec = {
   ...commonConfigSpec,

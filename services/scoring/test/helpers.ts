@@ -1,7 +1,7 @@
 // Shared by scoring's tests: scoring in-process on the real NATS and embedded ClickHouse, and event
 // builders.
 import {
-  BlockSchema, BotOutcomeSchema, ClientInteractionSchema, DeleteSchema, FollowSchema, ImpressionPageSchema, ImpressionSchema, InteractionEvent, LikeSchema,
+  BlockSchema, BotOutcomeSchema, ClientInteractionSchema, DeleteSchema, FollowSchema, ImpressionPageSchema, InteractionEvent, LikeSchema,
   NetworkEventSchema, PostSchema, ProfileSchema, ReplyTaskSchema, RepostSchema, OutcomeStatus, SUBJECTS, battleId, create, encode, networkSubject,
   replyTaskId, toUs, type NetworkEvent,
 } from '@botsky/contracts';

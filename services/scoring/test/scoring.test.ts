@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { createGrpcClient } from '@botsky/contracts/grpc';
-import { LeaderboardService, RatingMethod, SUBJECTS } from '@botsky/contracts';
+import { LeaderboardService, SUBJECTS } from '@botsky/contracts';
 import { deleteTestNamespace, eventually, metricSum, runNode, suiteHooks, testNamespace } from '@botsky/kit/testing';
 import { onlineElo, poissonRate, wilson } from '@botsky/ratings';
 import { createMemoryBus, type OutgoingMessage } from '@botsky/bus';

@@ -164,7 +164,10 @@ export class MemoryConsumer implements StreamConsumer {
   nak(entry: Tracked, token: number, delayMs: number): void {
     if (!this.#current(entry, token)) return;
     this.#inflight.delete(entry.seq);
-    if (delayMs <= 0) return this.#makeReady(entry);
+    if (delayMs <= 0) {
+      this.#makeReady(entry);
+      return;
+    }
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.#makeReady(entry);

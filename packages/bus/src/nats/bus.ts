@@ -2,7 +2,7 @@
 // filter subject per consumer, no consumer metadata, and bare `+TERM` acks.
 
 import { withTimeout } from '@botsky/async';
-import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, BusError, BusPublishError, TopologyError } from '../errors.ts';
 import { deadLetterer } from '../dead-letter.ts';
@@ -107,7 +107,7 @@ export class NatsBus implements Bus {
 
   // Also used while closing: handlers finishing during the drain may still dead-letter.
   async #send(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PublishAck> {
-    let ack;
+    let ack: PubAck;
     try {
       ack = await this.#publisher.publish(this.#ns.subject(subject), data, toMsgHdrs(opts.headers, opts.msgId));
     } catch (err) {

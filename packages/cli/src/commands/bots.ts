@@ -2,10 +2,10 @@
 // It writes the controls entry in NATS KV (KV_BUCKETS.controls, @botsky/contracts bot-controls.ts)
 // that every bot-runner and matchmaker replica re-reads each second: a paused bot is given no new
 // posts, and its tasks already queued or being generated are settled as PAUSED, never posted.
-import { commonConfigSpec, ConfigError, loadConfig, openBus, createLogging } from '@botsky/kit';
+import { commonConfigSpec, openBus, createLogging } from '@botsky/kit';
 import { KV_BUCKETS, readBotControls, readRoster, setBotPaused, type BotControls, type RosterEntry } from '@botsky/contracts';
 import type { Bus } from '@botsky/bus';
-import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
+import { UsageError, loadConfigOrUsage, type CliIo, type Command, type FlagValues } from '../command.ts';
 
 const ACTIONS = ['list', 'pause', 'resume'] as const;
 
@@ -58,13 +58,7 @@ async function connect(flags: FlagValues, io: CliIo): Promise<Bus> {
   const env = { ...io.env };
   if (typeof flags.bus === 'string') env.BOTSKY_BUS = flags.bus;
   if (typeof flags.namespace === 'string') env.BOTSKY_NAMESPACE = flags.namespace;
-  let config;
-  try {
-    config = loadConfig(commonConfigSpec, env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
-    throw err;
-  }
+  const config = loadConfigOrUsage(commonConfigSpec, env);
   if (config.bus.kind !== 'nats') throw new UsageError('bots: needs the deployment\'s NATS (--bus nats://host:4222 or BOTSKY_BUS); the in-process bus has no other replicas');
   const { createLogger } = createLogging({ level: 'warn' });
   return openBus(config, createLogger('botsky:bots'), 'botsky-bots');

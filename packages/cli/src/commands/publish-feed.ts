@@ -1,9 +1,8 @@
 // `botsky publish-feed`: writes the feed's app.bsky.feed.generator record to the operator's
 // account, pointing at the feed service's DID. Config from the environment (the password only
 // from there, never a flag, so it stays out of shell history), flags win for the rest.
-import { ConfigError, loadConfig } from '@botsky/kit';
 import { publishConfigSpec, publishFeedRecord, PublishFeedError } from '@botsky/feed';
-import { UsageError, type Command, type FlagValues } from '../command.ts';
+import { loadConfigOrUsage, type Command, type FlagValues } from '../command.ts';
 
 const FLAG_ENV: Readonly<Record<string, string>> = {
   pds: 'BOTSKY_FEED_PUBLISHER_PDS',
@@ -46,13 +45,7 @@ export const publishFeed: Command = {
     description: { type: 'string' },
   },
   async run(flags, _positionals, io) {
-    let config;
-    try {
-      config = loadConfig(publishConfigSpec, envWithFlags(io.env, flags));
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
-      throw err;
-    }
+    const config = loadConfigOrUsage(publishConfigSpec, envWithFlags(io.env, flags));
     try {
       const published = await publishFeedRecord(config);
       io.out(`published ${published.uri} (service ${published.serviceDid})`);

@@ -1,9 +1,8 @@
 // `botsky rescore`: recomputes the leaderboard from the warehouse alone, as the live scoring job
 // does (same code, same seed), so a researcher can check the published numbers.
-import { ConfigError, loadConfig } from '@botsky/kit';
 import { computeLeaderboard, leaderboardJson, parseWarehouseLocation, scoringConfigSpec, scoringParams, type LeaderboardEntry } from '@botsky/scoring';
 import { WarehouseError, createWarehouse } from '@botsky/warehouse';
-import { UsageError, type Command } from '../command.ts';
+import { UsageError, loadConfigOrUsage, type Command } from '../command.ts';
 
 export const rescore: Command = {
   name: 'rescore',
@@ -23,13 +22,7 @@ export const rescore: Command = {
     if (typeof flags.warehouse !== 'string') throw new UsageError('rescore needs --warehouse embedded:<path> or http(s)://host:port');
     const where = parseLocation(flags.warehouse);
     const asOf = parseAsOf(flags['as-of']);
-    let config;
-    try {
-      config = loadConfig(scoringConfigSpec, io.env);
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err });
-      throw err;
-    }
+    const config = loadConfigOrUsage(scoringConfigSpec, io.env);
     const wh = where.kind === 'embedded'
       ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
       : createWarehouse({ kind: 'http', url: where.url, username: config.clickhouseUser, password: config.clickhousePassword?.reveal(), database: config.clickhouseDatabase });

@@ -31,7 +31,10 @@ export async function seedSimulatedRun(wh: Warehouse, start: Date): Promise<Reco
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const at = (minute: number, second: number) => new Date(start.getTime() + (minute * 60 + second) * 1000);
   const tables: Tables = {};
-  const add = (table: string, row: Row) => (tables[table] ??= []).push(row);
+  const add = (table: string, row: Row) => {
+    tables[table] ??= [];
+    tables[table].push(row);
+  };
   for (let minute = 0; minute < MINUTES; minute++) {
     for (let n = 0; n < 3; n++) simulatePost({ minute, n, rnd, pick, at, add });
   }
@@ -140,7 +143,8 @@ function simulateExposure(s: Step, r: ReplyPlan & { taskId: string; uri: string;
 }
 
 function addRatings(tables: Tables, at: (minute: number, second: number) => Date): void {
-  const rows: Row[] = (tables.rating_snapshots = []);
+  const rows: Row[] = [];
+  tables.rating_snapshots = rows;
   for (let minute = 4; minute < MINUTES; minute += 5) {
     for (const method of ['elo', 'bt']) {
       BOTS.forEach((bot, i) => {

@@ -56,7 +56,7 @@ function nodeLoader(blocks: BlockList): (cid: Uint8Array) => MstNode {
     if (!hashMatches(cid, bytes)) fail('MST node does not match its CID');
     const value = decodeCbor(bytes) as { l: CidLinkWrapper | null; e: unknown[] };
     const left = link(value.l);
-    const node = { left: left && left.bytes, entries: expandEntries(value.e, (k) => (k as BytesWrapper).buf, link, (l) => l.bytes) };
+    const node = { left: left ? left.bytes : null, entries: expandEntries(value.e, (k) => (k as BytesWrapper).buf, link, (l) => l.bytes) };
     cache.set(index, node);
     return node;
   };

@@ -4,7 +4,7 @@
 // package's own types, so the figure next to bare @atcute is what the adapter costs.
 import { blockBytes, findBlock, indexCar } from '../../src/car.ts';
 import { decodeCbor, decodeCborFirst } from '../../src/cbor.ts';
-import { CidLink, cidMatches } from '../../src/cid.ts';
+import { type CidLink, cidMatches } from '../../src/cid.ts';
 import type { CommitMessage } from '../../src/message.ts';
 import { mstGet } from '../../src/mst.ts';
 import { verifyCommit } from '../../src/verify.ts';

@@ -21,7 +21,7 @@ function parseUri(uri: string): { repo: string; collection: string; rkey: string
 
 async function fetchPost(s: PersonState, uri: string): Promise<FeedPost | null> {
   const at = parseUri(uri);
-  if (!at || at.collection !== 'app.bsky.feed.post' || !s.account) return null;
+  if (at?.collection !== 'app.bsky.feed.post' || !s.account) return null;
   const res = await s.account.agent.com.atproto.repo.getRecord(at);
   const value = res.data.value as { text?: unknown; reply?: { root?: { uri: string; cid: string } } };
   if (typeof value.text !== 'string' || !res.data.cid) return null;

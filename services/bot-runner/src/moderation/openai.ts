@@ -62,13 +62,13 @@ export class OpenAIModeration implements ModerationProvider {
 
 /** Checks a moderation object against the documented shape; the flagged category scored highest. */
 export function flaggedCategory(answer: unknown): string | undefined {
-  const result: unknown = isRecord(answer) && Array.isArray(answer['results']) ? answer['results'][0] : undefined;
-  if (!isRecord(result) || typeof result['flagged'] !== 'boolean' || !isRecord(result['categories'])) {
+  const result: unknown = isRecord(answer) && Array.isArray(answer.results) ? answer.results[0] : undefined;
+  if (!isRecord(result) || typeof result.flagged !== 'boolean' || !isRecord(result.categories)) {
     throw malformed(ERROR_NAME, `the answer is not a moderation object: ${sample(answer)}`);
   }
-  if (!result['flagged']) return undefined;
-  const scores = isRecord(result['category_scores']) ? result['category_scores'] : {};
-  const flagged = Object.entries(result['categories']).filter(([, on]) => on === true).map(([name]) => name);
+  if (!result.flagged) return undefined;
+  const scores = isRecord(result.category_scores) ? result.category_scores : {};
+  const flagged = Object.entries(result.categories).filter(([, on]) => on === true).map(([name]) => name);
   const score = (name: string) => (typeof scores[name] === 'number' ? (scores[name] as number) : 0);
   // Flagged with no category set still rejects: the endpoint said so.
   return flagged.sort((a, b) => score(b) - score(a))[0] ?? 'flagged';

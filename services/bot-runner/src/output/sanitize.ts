@@ -5,6 +5,8 @@
 // Zero-width and joiner-less invisibles, bidi embeddings/overrides/isolates, BOM, soft hyphen,
 // tag characters, variation selectors beyond emoji presentation, and C0/C1 controls but newline.
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: lone joiners and selectors are matched one by one, on purpose
   /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\u{E0000}-\u{E007F}]|[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/gu;
 
 export function sanitize(text: string): string {

@@ -99,12 +99,12 @@ export async function bufferedFetch(input: string | URL | Request, init?: Reques
 
 /** Checks a Messages API answer against the documented shape and takes the reply out of it. */
 export function readMessage(provider: string, message: unknown, requestedModel: string): ReplyResult {
-  if (!isRecord(message) || message['type'] !== 'message') {
+  if (!isRecord(message) || message.type !== 'message') {
     throw malformed(provider, `the answer is not a message object: ${sample(message)}`);
   }
-  const content = message['content'];
+  const content = message.content;
   if (!Array.isArray(content)) throw malformed(provider, 'content is missing');
-  const stopReason = message['stop_reason'];
+  const stopReason = message.stop_reason;
   if (stopReason === 'refusal') {
     throw new ProviderError('the model refused (stop_reason "refusal")', { provider, reason: 'refused', retryable: false });
   }
@@ -115,7 +115,7 @@ export function readMessage(provider: string, message: unknown, requestedModel: 
   if (!text) throw new ProviderError('the reply has no text block with text in it', { provider, reason: 'empty', retryable: false });
   const usage = readUsage(message, 'input_tokens', 'output_tokens');
   if (typeof usage === 'string') throw malformed(provider, usage);
-  const model = typeof message['model'] === 'string' && message['model'] ? message['model'] : requestedModel;
+  const model = typeof message.model === 'string' && message.model ? message.model : requestedModel;
   return { text, model, ...usage };
 }
 
@@ -123,10 +123,10 @@ export function readMessage(provider: string, message: unknown, requestedModel: 
 function textOf(provider: string, content: unknown[]): string {
   const texts: string[] = [];
   for (const [i, block] of content.entries()) {
-    if (!isRecord(block) || typeof block['type'] !== 'string') throw malformed(provider, `content[${i}] is not a content block`);
-    if (block['type'] !== 'text') continue;
-    if (typeof block['text'] !== 'string') throw malformed(provider, `content[${i}].text is not text`);
-    texts.push(block['text']);
+    if (!isRecord(block) || typeof block.type !== 'string') throw malformed(provider, `content[${i}] is not a content block`);
+    if (block.type !== 'text') continue;
+    if (typeof block.text !== 'string') throw malformed(provider, `content[${i}].text is not text`);
+    texts.push(block.text);
   }
   return texts.join('').trim();
 }

@@ -95,28 +95,28 @@ export class OpenAIProvider implements Provider {
 /** Checks a chat completion against the documented shape and takes the reply out of it. */
 export function readCompletion(provider: string, completion: unknown, requestedModel: string): ReplyResult {
   if (!isRecord(completion)) throw malformed(provider, `the answer is not a chat completion object: ${sample(completion)}`);
-  const choices = completion['choices'];
+  const choices = completion.choices;
   if (!Array.isArray(choices)) throw malformed(provider, 'choices is missing');
   const choice: unknown = choices[0];
   if (!isRecord(choice)) throw malformed(provider, 'choices is empty');
-  const message = choice['message'];
+  const message = choice.message;
   if (!isRecord(message)) throw malformed(provider, 'choices[0].message is missing');
-  const text = replyText(provider, message, choice['finish_reason']);
+  const text = replyText(provider, message, choice.finish_reason);
   const usage = readUsage(completion, 'prompt_tokens', 'completion_tokens');
   if (typeof usage === 'string') throw malformed(provider, usage);
-  const model = typeof completion['model'] === 'string' && completion['model'] ? completion['model'] : requestedModel;
+  const model = typeof completion.model === 'string' && completion.model ? completion.model : requestedModel;
   return { text, model, ...usage };
 }
 
 function replyText(provider: string, message: Record<string, unknown>, finishReason: unknown): string {
-  const refusal = message['refusal'];
+  const refusal = message.refusal;
   if (typeof refusal === 'string' && refusal.trim()) {
     throw new ProviderError(`the model refused: ${sample(refusal)}`, { provider, reason: 'refused', retryable: false });
   }
   if (finishReason === 'content_filter') {
     throw new ProviderError('the answer was withheld by the content filter', { provider, reason: 'refused', retryable: false });
   }
-  const content = message['content'];
+  const content = message.content;
   if (content !== null && content !== undefined && typeof content !== 'string') {
     throw malformed(provider, `choices[0].message.content is not text: ${sample(content)}`);
   }

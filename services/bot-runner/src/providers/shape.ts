@@ -15,7 +15,7 @@ export function isCount(value: unknown): value is number {
 
 /** The two token counts under `usage`, or a description of what is wrong with them. */
 export function readUsage(body: JsonRecord, inKey: string, outKey: string): { tokensIn: number; tokensOut: number } | string {
-  const usage = body['usage'];
+  const usage = body.usage;
   if (!isRecord(usage)) return 'usage is missing';
   const tokensIn = usage[inKey];
   const tokensOut = usage[outKey];

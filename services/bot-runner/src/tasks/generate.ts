@@ -6,7 +6,7 @@ import { moderationInput, type Moderator } from '../moderation/moderate.ts';
 import { checkReply } from '../output/check.ts';
 import { ProviderError } from '../providers/errors.ts';
 import { buildPrompt } from '../providers/prompt.ts';
-import type { Provider, ReplyRequest } from '../providers/types.ts';
+import type { Provider, ReplyRequest, ReplyResult } from '../providers/types.ts';
 
 export const MAX_ATTEMPTS = 2;
 
@@ -43,7 +43,7 @@ export async function generateChecked(req: ReplyRequest, deps: GenerateDeps): Pr
   while (usage.attempts < MAX_ATTEMPTS) {
     usage.attempts++;
     const started = performance.now();
-    let result;
+    let result: ReplyResult;
     try {
       result = await deps.provider.generate(retryReason ? { ...req, retryReason } : req, deps.signal);
     } catch (err) {

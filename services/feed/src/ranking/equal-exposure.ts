@@ -107,7 +107,8 @@ class Draw {
   }
 
   #drawWeighted(rand: Random): Candidate {
-    const left = (this.#weighted ??= [...this.#pool.items]);
+    this.#weighted ??= [...this.#pool.items];
+    const left = this.#weighted;
     let u = rand() * this.#leftWeight;
     let i = 0;
     for (; i < left.length - 1; i++) {

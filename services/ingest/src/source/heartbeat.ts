@@ -14,7 +14,9 @@ export interface SilenceWatchOptions {
 /** Starts watching an open socket; returns the function that stops watching. */
 export function watchSilence(ws: WebSocket, opts: SilenceWatchOptions): () => void {
   let heard = Date.now();
-  const hear = (): void => void (heard = Date.now());
+  const hear = (): void => {
+    heard = Date.now();
+  };
   ws.on('message', hear);
   ws.on('pong', hear);
   ws.on('ping', hear);

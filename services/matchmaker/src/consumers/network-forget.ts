@@ -10,7 +10,7 @@
 // - A liked post's words leave its likers' profiles too (PostTexts remembers who liked it).
 // Kept: the term statistics (how many posts use each word: no one's post).
 import { decodeFollowed, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
-import { AccountStatus, NetworkEventSchema, SUBJECTS, type NetworkEvent } from '@botsky/contracts';
+import { NetworkEventSchema, SUBJECTS, } from '@botsky/contracts';
 import type { MatchState } from '../match/state.ts';
 import { InterestProfile, terms } from '../selection/index.ts';
 import type { Gone } from '../state/decision-scrub.ts';

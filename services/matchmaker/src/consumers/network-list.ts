@@ -37,7 +37,7 @@ export async function onListBlock(deps: Deps, ev: NetworkEvent, listUri: string,
 }
 
 /** A list item: a bot (or the project's account) put on a list blocks it for everyone who blocks the list. */
-export async function onListItem(deps: Deps, ev: NetworkEvent, listUri: string, subjectDid: string): Promise<void> {
+export async function onListItem(deps: Deps, _ev: NetworkEvent, listUri: string, subjectDid: string): Promise<void> {
   const { ctx, st } = deps;
   const blocks = st.lists.blocksOf(listUri);
   if (blocks.length === 0) return;

@@ -47,7 +47,7 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
 }
 
 export async function onPost(deps: Deps, ev: NetworkEvent, post: Post): Promise<void> {
-  const { ctx, st } = deps;
+  const { ctx } = deps;
   if (ctx.roster.isBot(ev.did)) return void ctx.matchmakerMetrics.posts.inc({ outcome: 'bot_post' });
   const id = matchDecisionId(ev.uri);
   const verdict = await judge(deps, ev, post);

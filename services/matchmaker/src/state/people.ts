@@ -108,7 +108,10 @@ export class PostTexts {
     const text = this.#texts.get(uri);
     if (text === undefined) return undefined;
     let likers = this.#likers.get(uri);
-    if (!likers) this.#likers.set(uri, (likers = new Set()));
+    if (!likers) {
+      likers = new Set();
+      this.#likers.set(uri, likers);
+    }
     if (likers.size < MAX_LIKERS_PER_POST) likers.add(did);
     return text;
   }

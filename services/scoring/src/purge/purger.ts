@@ -137,7 +137,9 @@ async function purgeBatch(deps: TextPurgerDeps, batch: readonly PurgeTarget[]): 
 async function resweepAll(deps: TextPurgerDeps, ledger: PurgeLedger): Promise<void> {
   const accounts = await recordedAccountPurges(deps.warehouse);
   const found = new Map<string, number>();
-  const add = (m: Map<string, number>) => m.forEach((n, table) => found.set(table, (found.get(table) ?? 0) + n));
+  const add = (m: Map<string, number>) => {
+    for (const [table, n] of m) found.set(table, (found.get(table) ?? 0) + n);
+  };
   const sets: PurgeSet[] = [{ posts: 'recorded', accounts: [] }];
   for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
   let carriers = 0;

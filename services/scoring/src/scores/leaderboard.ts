@@ -8,7 +8,7 @@ import {
   type BotReplyRow,
   type Warehouse,
 } from '@botsky/warehouse';
-import { poissonRate, wilson, type Interval } from '@botsky/ratings';
+import { poissonRate, wilson, } from '@botsky/ratings';
 import { battleSides, decideBattles, withWeights, type BattleWeighting, type DecidedBattle } from './battles.ts';
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
 import { fitRatings } from './fits.ts';
