@@ -27,9 +27,19 @@ function packages(): Pkg[] {
     for (const name of readdirSync(base)) {
       const file = join(base, name, 'package.json');
       if (!existsSync(file)) continue;
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { name: string; dependencies?: object; devDependencies?: object; exports?: unknown };
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        name: string;
+        dependencies?: object;
+        devDependencies?: object;
+        exports?: unknown;
+      };
       const exp = typeof json.exports === 'string' ? { '.': json.exports } : ((json.exports ?? {}) as Record<string, string>);
-      out.push({ name: json.name, dir: join(base, name), deps: new Set([...Object.keys(json.dependencies ?? {}), ...Object.keys(json.devDependencies ?? {})]), exports: exp });
+      out.push({
+        name: json.name,
+        dir: join(base, name),
+        deps: new Set([...Object.keys(json.dependencies ?? {}), ...Object.keys(json.devDependencies ?? {})]),
+        exports: exp,
+      });
     }
   }
   return out;
@@ -61,7 +71,8 @@ export function importsOf(source: string): Import[] {
     if (m[1] === 'export' && !m[3]) continue;
     out.push({ spec: m[4] as string, typeOnly: Boolean(m[2]), line: lineOf(m.index) });
   }
-  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1] as string, typeOnly: false, line: lineOf(m.index) });
+  for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g))
+    out.push({ spec: m[1] as string, typeOnly: false, line: lineOf(m.index) });
   return out;
 }
 
@@ -151,7 +162,10 @@ test('no import cycle between files (runtime imports)', () => {
     }
     graph.set(file, edges);
   }
-  assert.deepEqual(cycles(graph).map((c) => c.map(rel)), []);
+  assert.deepEqual(
+    cycles(graph).map((c) => c.map(rel)),
+    [],
+  );
 });
 
 test('no cycle between workspace packages (dependencies and devDependencies)', () => {
@@ -160,9 +174,26 @@ test('no cycle between workspace packages (dependencies and devDependencies)', (
 });
 
 test('the checks see what they check: a relative import across packages and a cycle are caught', () => {
-  assert.deepEqual(importsOf("import { a } from '../../x/src/a.ts';\nexport { b } from './b.ts';\nimport type { C } from './c.ts';\n// import { d } from './d.ts';\nconst e = await import('./e.ts');").map((i) => [i.spec, i.typeOnly]), [
-    ['../../x/src/a.ts', false], ['./b.ts', false], ['./c.ts', true], ['./e.ts', false],
-  ]);
-  assert.deepEqual(cycles(new Map([['a', new Set(['b'])], ['b', new Set(['a'])], ['c', new Set(['a'])]])), [['a', 'b']]);
+  assert.deepEqual(
+    importsOf(
+      "import { a } from '../../x/src/a.ts';\nexport { b } from './b.ts';\nimport type { C } from './c.ts';\n// import { d } from './d.ts';\nconst e = await import('./e.ts');",
+    ).map((i) => [i.spec, i.typeOnly]),
+    [
+      ['../../x/src/a.ts', false],
+      ['./b.ts', false],
+      ['./c.ts', true],
+      ['./e.ts', false],
+    ],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', new Set(['b'])],
+        ['b', new Set(['a'])],
+        ['c', new Set(['a'])],
+      ]),
+    ),
+    [['a', 'b']],
+  );
   assert.ok(files.length > 300, `read ${files.length} files`);
 });

@@ -13,7 +13,15 @@ console.log(`example bot serving botsky.v1.BotService on ${bot.address}`);
 
 const stop = () => {
   console.log('stopping');
-  bot.stop().then(() => { process.exitCode = 0; }, (err: unknown) => { console.error(err); process.exitCode = 1; });
+  bot.stop().then(
+    () => {
+      process.exitCode = 0;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -6,15 +6,27 @@ import { backoffDelay, eventually, mapBounded, pending, settlesWithin, withTimeo
 
 test('backoff doubles up to its cap and, by default, stays in the upper half of it', () => {
   const b = { initialMs: 100, maxMs: 1_000 };
-  assert.deepEqual([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 1)), [100, 200, 400, 800, 1_000, 1_000]);
-  assert.deepEqual([1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 0)), [50, 100, 200, 400, 500, 500]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 1)),
+    [100, 200, 400, 800, 1_000, 1_000],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 10].map((a) => backoffDelay(a, b, () => 0)),
+    [50, 100, 200, 400, 500, 500],
+  );
 });
 
 test('backoff: jitter 0 is exact, a huge attempt count stays at the cap, attempt 0 counts as the first', () => {
   const b = { initialMs: 250, maxMs: 10_000, jitter: 0 };
-  assert.deepEqual([0, 1, 2, 3].map((a) => backoffDelay(a, b, () => 0.3)), [250, 250, 500, 1000]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((a) => backoffDelay(a, b, () => 0.3)),
+    [250, 250, 500, 1000],
+  );
   assert.equal(backoffDelay(1e9, b), 10_000);
-  assert.equal(backoffDelay(3, { initialMs: 100, maxMs: 1000, jitter: 1 }, () => 0), 0);
+  assert.equal(
+    backoffDelay(3, { initialMs: 100, maxMs: 1000, jitter: 1 }, () => 0),
+    0,
+  );
   const delays = Array.from({ length: 200 }, () => backoffDelay(3, { initialMs: 100, maxMs: 1000, jitter: 0.25 }));
   assert.ok(delays.every((d) => d >= 300 && d <= 400));
   assert.ok(new Set(delays).size > 100, 'jittered');
@@ -22,8 +34,14 @@ test('backoff: jitter 0 is exact, a huge attempt count stays at the cap, attempt
 
 test('withTimeout passes the value or the error through, and rejects with its own error when late', async () => {
   assert.equal(await withTimeout(Promise.resolve(7), 1000, () => new Error('late')), 7);
-  await assert.rejects(withTimeout(Promise.reject(new Error('own')), 1000, () => new Error('late')), /own/);
-  await assert.rejects(withTimeout(sleep(500), 20, () => new Error('no answer within 20 ms')), /no answer within 20 ms/);
+  await assert.rejects(
+    withTimeout(Promise.reject(new Error('own')), 1000, () => new Error('late')),
+    /own/,
+  );
+  await assert.rejects(
+    withTimeout(sleep(500), 20, () => new Error('no answer within 20 ms')),
+    /no answer within 20 ms/,
+  );
 });
 
 test('settlesWithin: true for a settled promise either way, false for a late one', async () => {
@@ -51,10 +69,17 @@ test('eventually returns the first truthy value, retries a throwing check, and n
   let n = 0;
   assert.equal(await eventually('three tries', () => (++n >= 3 ? n : false), { intervalMs: 1 }), 3);
   let m = 0;
-  assert.equal(await eventually('a check that throws first', () => {
-    if (++m < 2) throw new Error('not yet');
-    return 'ok';
-  }, { intervalMs: 1 }), 'ok');
+  assert.equal(
+    await eventually(
+      'a check that throws first',
+      () => {
+        if (++m < 2) throw new Error('not yet');
+        return 'ok';
+      },
+      { intervalMs: 1 },
+    ),
+    'ok',
+  );
   await assert.rejects(
     eventually('the count', () => pending({ count: 1 }), { timeoutMs: 30, intervalMs: 5 }),
     /the count: not within 30 ms \(last: \{ count: 1 \}\)/,

@@ -28,9 +28,13 @@ async function publishToConsume(bus: Bus, n: number, runId: string): Promise<num
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
-  const sub = await bus.consume(CONSUMERS.botRunner, async () => {
-    if (++consumed === n) resolveDone();
-  }, { maxInFlight: MAX_IN_FLIGHT });
+  const sub = await bus.consume(
+    CONSUMERS.botRunner,
+    async () => {
+      if (++consumed === n) resolveDone();
+    },
+    { maxInFlight: MAX_IN_FLIGHT },
+  );
   const start = performance.now();
   await bus.publishMany(batch);
   await done;

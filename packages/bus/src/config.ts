@@ -15,7 +15,10 @@ export function parseBusUrl(url: string, namespace?: string): BusConfig {
   const value = url.trim();
   const ns = namespace === undefined ? {} : { namespace };
   if (value === 'memory' || value === 'memory://') return { kind: 'memory', ...ns };
-  const parts = value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (parts.length === 0 || !parts[0]?.startsWith('nats://')) {
     throw new BusConfigError(`bus url "${url}": expected "memory" or "nats://host:port[,host:port...]"`);
   }

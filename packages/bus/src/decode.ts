@@ -29,9 +29,7 @@ export function decodeMessage<D extends DescMessage>(msg: BusMessage, expected: 
  * is skipped through it (counted in the follower's `failed` and reported); without, the caller
  * leaves the counting to the consumer group that reads the same subject and dead-letters it.
  */
-export function decodeFollowed<D extends DescMessage>(
-  msg: BusMessage, expected: D, reader?: FollowReader,
-): MessageShape<D> | undefined {
+export function decodeFollowed<D extends DescMessage>(msg: BusMessage, expected: D, reader?: FollowReader): MessageShape<D> | undefined {
   try {
     return decodeMessage(msg, expected);
   } catch (err) {

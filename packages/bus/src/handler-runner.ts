@@ -156,7 +156,10 @@ export class HandlerRunner {
     } catch (err) {
       return Promise.resolve(this.#failure(d, err));
     }
-    return running.then((r) => r ?? ACK, (err: unknown) => this.#failure(d, err));
+    return running.then(
+      (r) => r ?? ACK,
+      (err: unknown) => this.#failure(d, err),
+    );
   }
 
   #failure(d: Delivery, err: unknown): Outcome {

@@ -8,14 +8,35 @@ import type { Bus } from './types.ts';
 export type * from './types.ts';
 export { parseBusUrl, type BusConfig } from './config.ts';
 export {
-  BusClosedError, BusConfigError, BusError, BusPublishError, ConsumerError, KvError, PoisonMessageError, TopologyError,
+  BusClosedError,
+  BusConfigError,
+  BusError,
+  BusPublishError,
+  ConsumerError,
+  KvError,
+  PoisonMessageError,
+  TopologyError,
 } from './errors.ts';
 export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 export { decodeFollowed, decodeMessage } from './decode.ts';
 export {
-  CONSUMERS, DEFAULT_STREAM_LIMITS, KV_TTL_MS, MAX_STREAM_AGE_MS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology,
-  withConsumerTiming, withStreamLimits,
-  type ConsumerName, type ConsumerSpec, type ConsumerTiming, type StreamKey, type StreamLimits, type StreamSpec, type Topology,
+  CONSUMERS,
+  DEFAULT_STREAM_LIMITS,
+  KV_TTL_MS,
+  MAX_STREAM_AGE_MS,
+  TOPOLOGY,
+  findConsumer,
+  retryDelayMs,
+  validateTopology,
+  withConsumerTiming,
+  withStreamLimits,
+  type ConsumerName,
+  type ConsumerSpec,
+  type ConsumerTiming,
+  type StreamKey,
+  type StreamLimits,
+  type StreamSpec,
+  type Topology,
 } from './topology.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory/bus.ts';
 export { MemoryBroker, createMemoryBroker } from './memory/broker.ts';

@@ -21,14 +21,16 @@ export async function publishWindowed(publish: Publish, messages: readonly Outgo
     const pending: Promise<void>[] = [];
     for (let i = from; i < next; i++) {
       const m = messages[i] as OutgoingMessage;
-      pending.push(publish(m.subject, m.data, m).then(
-        (ack) => {
-          acks[i] = ack;
-        },
-        (err: unknown) => {
-          failure ??= { err, index: i };
-        },
-      ));
+      pending.push(
+        publish(m.subject, m.data, m).then(
+          (ack) => {
+            acks[i] = ack;
+          },
+          (err: unknown) => {
+            failure ??= { err, index: i };
+          },
+        ),
+      );
     }
     return Promise.all(pending);
   };

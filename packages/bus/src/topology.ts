@@ -199,7 +199,8 @@ export function validateTopology(topology: Topology): void {
   const byName = new Map(topology.streams.map((s) => [s.name, s]));
   for (const s of topology.streams) {
     if (s.duplicateWindowMs > s.maxAgeMs) problems.push(`stream ${s.name}: duplicate window exceeds max age`);
-    if (!(s.maxBytes === -1 || (Number.isSafeInteger(s.maxBytes) && s.maxBytes > 0))) problems.push(`stream ${s.name}: max bytes must be positive or -1`);
+    if (!(s.maxBytes === -1 || (Number.isSafeInteger(s.maxBytes) && s.maxBytes > 0)))
+      problems.push(`stream ${s.name}: max bytes must be positive or -1`);
   }
   const seen = new Set<string>();
   for (const c of topology.consumers) {

@@ -21,11 +21,18 @@ export function randomNamespace(): string {
 // The server reserves each stream's max bytes against its store, and the contract suite runs
 // a few dozen namespaces at once: the default limits (about 2 GiB a namespace) would not fit.
 const TEST_STREAM_BYTES = 32 * 1024 * 1024;
-const smallStreams = Object.fromEntries(Object.keys(STREAMS).map((k) => [k, { maxBytes: TEST_STREAM_BYTES }])) as Partial<Record<StreamKey, { maxBytes: number }>>;
+const smallStreams = Object.fromEntries(Object.keys(STREAMS).map((k) => [k, { maxBytes: TEST_STREAM_BYTES }])) as Partial<
+  Record<StreamKey, { maxBytes: number }>
+>;
 
 /** The real topology with timings short enough for tests, and small streams. */
 export function testTopology(timing: ConsumerTiming = {}, only?: readonly string[]): Topology {
-  const base = withConsumerTiming(withStreamLimits(TOPOLOGY, smallStreams), { ackWaitMs: ACK_WAIT_MS, retryDelaysMs: [100], maxDeliver: 4, maxWorkingMs: 60_000 });
+  const base = withConsumerTiming(withStreamLimits(TOPOLOGY, smallStreams), {
+    ackWaitMs: ACK_WAIT_MS,
+    retryDelaysMs: [100],
+    maxDeliver: 4,
+    maxWorkingMs: 60_000,
+  });
   return withConsumerTiming(base, timing, only);
 }
 

@@ -29,7 +29,10 @@ function startConsumer(namespace: string, logFile: string): ChildProcess {
 }
 
 function readLog(file: string): string[][] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => l.split(' '));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split(' '));
 }
 
 /** The test proves something only if the kill left effects done but unacked. */
@@ -71,18 +74,26 @@ test('SIGKILL mid-stream: no event lost, no effect twice', async (t) => {
 
   const second = startConsumer(ns, logFile);
   children.push(second);
-  await eventually('every event acked', async () => {
-    const ci = await jsm.consumers.info(`${ns}_${STREAMS.tasks}`, CONSUMERS.botRunner);
-    return ci.num_pending === 0 && ci.num_ack_pending === 0;
-  }, { timeoutMs: 20_000 });
+  await eventually(
+    'every event acked',
+    async () => {
+      const ci = await jsm.consumers.info(`${ns}_${STREAMS.tasks}`, CONSUMERS.botRunner);
+      return ci.num_pending === 0 && ci.num_ack_pending === 0;
+    },
+    { timeoutMs: 20_000 },
+  );
   second.kill('SIGTERM');
   await once(second, 'exit');
 
   assert.equal(await storedEffects(), EVENTS, 'exactly one stored effect per event');
   const outcomes: string[] = [];
-  await bus.consume(CONSUMERS.scoringRecorderOutcomes, async (m) => {
-    outcomes.push(dec(m.data));
-  }, { maxInFlight: 256 });
+  await bus.consume(
+    CONSUMERS.scoringRecorderOutcomes,
+    async (m) => {
+      outcomes.push(dec(m.data));
+    },
+    { maxInFlight: 256 },
+  );
   await eventually('reading the effects', () => outcomes.length >= EVENTS);
   assert.equal(new Set(outcomes).size, EVENTS, 'every event has its effect');
 

@@ -12,7 +12,14 @@ import { MemoryKv } from '../src/memory/kv.ts';
 import { MemoryStream } from '../src/memory/stream.ts';
 import { isValidSubject, patternWithin, subjectMatches } from '../src/subject-match.ts';
 import {
-  CONSUMERS, DEFAULT_STREAM_LIMITS, TOPOLOGY, findConsumer, retryDelayMs, validateTopology, withConsumerTiming, withStreamLimits,
+  CONSUMERS,
+  DEFAULT_STREAM_LIMITS,
+  TOPOLOGY,
+  findConsumer,
+  retryDelayMs,
+  validateTopology,
+  withConsumerTiming,
+  withStreamLimits,
 } from '../src/topology.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -53,7 +60,10 @@ describe('topology', () => {
     for (const s of TOPOLOGY.streams) assert.ok(s.maxAgeMs > 0 && s.maxBytes > 0, s.name);
     const resized = withStreamLimits(TOPOLOGY, { network: { maxBytes: 4096 }, deadLetter: { maxAgeMs: 3_600_000 } });
     const byName = new Map(resized.streams.map((s) => [s.name, s]));
-    assert.deepEqual([byName.get(STREAMS.network)?.maxBytes, byName.get(STREAMS.network)?.maxAgeMs], [4096, DEFAULT_STREAM_LIMITS.network.maxAgeMs]);
+    assert.deepEqual(
+      [byName.get(STREAMS.network)?.maxBytes, byName.get(STREAMS.network)?.maxAgeMs],
+      [4096, DEFAULT_STREAM_LIMITS.network.maxAgeMs],
+    );
     assert.equal(byName.get(STREAMS.deadLetter)?.maxAgeMs, 3_600_000);
     assert.equal(byName.get(STREAMS.tasks)?.maxBytes, DEFAULT_STREAM_LIMITS.tasks.maxBytes);
     assert.equal(TOPOLOGY.streams.find((s) => s.name === STREAMS.network)?.maxBytes, DEFAULT_STREAM_LIMITS.network.maxBytes, 'a copy');
@@ -62,7 +72,10 @@ describe('topology', () => {
 
   it('picks the retry delay by attempt, repeating the last', () => {
     const spec = { ...findConsumer(TOPOLOGY, CONSUMERS.matchmaker), retryDelaysMs: [10, 20, 30] };
-    assert.deepEqual([1, 2, 3, 4, 9].map((n) => retryDelayMs(spec, n)), [10, 20, 30, 30, 30]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 9].map((n) => retryDelayMs(spec, n)),
+      [10, 20, 30, 30, 30],
+    );
     assert.equal(retryDelayMs({ ...spec, retryDelaysMs: [] }, 3), 0);
   });
 });
@@ -71,7 +84,11 @@ describe('config', () => {
   it('parses bus URLs', () => {
     assert.deepEqual(parseBusUrl('memory'), { kind: 'memory' });
     assert.deepEqual(parseBusUrl('nats://a:4222'), { kind: 'nats', servers: ['nats://a:4222'] });
-    assert.deepEqual(parseBusUrl('nats://a:4222, b:4223', 'ns1'), { kind: 'nats', servers: ['nats://a:4222', 'nats://b:4223'], namespace: 'ns1' });
+    assert.deepEqual(parseBusUrl('nats://a:4222, b:4223', 'ns1'), {
+      kind: 'nats',
+      servers: ['nats://a:4222', 'nats://b:4223'],
+      namespace: 'ns1',
+    });
     for (const bad of ['', 'redis://x', 'nats://', 'a:4222']) assert.throws(() => parseBusUrl(bad), BusConfigError, bad);
   });
 
@@ -101,7 +118,15 @@ describe('kv keys', () => {
 });
 
 describe('memory stream', () => {
-  const spec = (over = {}) => ({ name: 'S', subjects: ['s.>'], maxAgeMs: 60_000, duplicateWindowMs: 1000, maxMsgs: -1, maxBytes: -1, ...over });
+  const spec = (over = {}) => ({
+    name: 'S',
+    subjects: ['s.>'],
+    maxAgeMs: 60_000,
+    duplicateWindowMs: 1000,
+    maxMsgs: -1,
+    maxBytes: -1,
+    ...over,
+  });
   const append = (s: MemoryStream, msgId: string | undefined, now: number) => s.append('s.a', 's.a', enc('x'), {}, msgId, now);
 
   it('forgets msgIds after the window', () => {

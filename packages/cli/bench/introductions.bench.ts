@@ -23,8 +23,10 @@ export async function compareIntroductions(o: Omit<ArmOptions, 'strategy'>): Pro
 }
 
 export function describeArm(r: ArmResult): string {
-  return `${r.strategy}: ${r.mentionsAnswered} of ${r.mentionsDecided} introductions answered (${(100 * r.rate).toFixed(1)}%), ` +
-    `${r.botReplies} bot replies, ${r.pending} unread, ${r.posts} posts, ${r.optInsRewritten} opt-ins rewritten, ${r.errors} errors`;
+  return (
+    `${r.strategy}: ${r.mentionsAnswered} of ${r.mentionsDecided} introductions answered (${(100 * r.rate).toFixed(1)}%), ` +
+    `${r.botReplies} bot replies, ${r.pending} unread, ${r.posts} posts, ${r.optInsRewritten} opt-ins rewritten, ${r.errors} errors`
+  );
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {

@@ -32,4 +32,3 @@ export async function waitForOptIns(bus: Bus, sim: Simulation, agents: ReadonlyM
   if (still.length > 0) throw new Error(`${still.length} opted-in people never reached matchmaker, even after following again`);
   return lost.length;
 }
-

@@ -8,11 +8,30 @@ import { after, before, describe, it } from 'node:test';
 import { botRunnerConfigSpec, createBotRunnerService, createContext, type BotEntry, type BotRunnerContext } from '@botsky/bot-runner';
 import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BotOutcomeSchema, create, decode, encode, FailureReason, nowUs, OutcomeStatus, replyTaskId, ReplyTaskSchema, SUBJECTS, type BotOutcome,
+  BotOutcomeSchema,
+  create,
+  decode,
+  encode,
+  FailureReason,
+  nowUs,
+  OutcomeStatus,
+  replyTaskId,
+  ReplyTaskSchema,
+  SUBJECTS,
+  type BotOutcome,
 } from '@botsky/contracts';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { Secret, type Service } from '@botsky/kit';
-import { deleteTestNamespace, eventually, metricSum, natsUrl, startInProcess, suiteHooks, testNamespace, type InProcess } from '@botsky/kit/testing';
+import {
+  deleteTestNamespace,
+  eventually,
+  metricSum,
+  natsUrl,
+  startInProcess,
+  suiteHooks,
+  testNamespace,
+  type InProcess,
+} from '@botsky/kit/testing';
 import { runCli } from '../src/cli.ts';
 
 const BOUND_MS = 5000;
@@ -29,14 +48,23 @@ let feeding: Promise<void> | undefined;
 async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { env: { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }, cwd: process.cwd(), out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(argv, {
+    env: { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns },
+    cwd: process.cwd(),
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
   return { code, out, err };
 }
 
 async function startReplica(entry: BotEntry): Promise<void> {
   const env = {
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_PDS_URL: net.pdsUrl, BOTSKY_PLC_URL: net.plcUrl,
-    BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl, BOTSKY_RUNNER_CONCURRENCY: '2',
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: ns,
+    BOTSKY_PDS_URL: net.pdsUrl,
+    BOTSKY_PLC_URL: net.plcUrl,
+    BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl,
+    BOTSKY_RUNNER_CONCURRENCY: '2',
   };
   const parts = { name: 'bot-runner', configSpec: botRunnerConfigSpec, createContext, createService: createBotRunnerService };
   replicas.push(await startInProcess(hooks, parts, env, { bots: [entry] }, { log: 'warn' }));
@@ -48,8 +76,16 @@ async function feed(): Promise<void> {
     const post = await person.agent.post({ text: `Basil update ${i}: the seedlings are up` });
     const ref = { uri: post.uri, cid: post.cid };
     const task = create(ReplyTaskSchema, {
-      taskId: replyTaskId(post.uri, 0), postRef: ref, post: { text: `Basil update ${i}`, langs: ['en'] }, replyTo: { root: ref, parent: ref },
-      authorDid: person.did, authorHandle: person.handle, botId: 'sunny', botDid: bot.did, createdAtUs: nowUs(), deadlineUs: nowUs() + 600_000_000n,
+      taskId: replyTaskId(post.uri, 0),
+      postRef: ref,
+      post: { text: `Basil update ${i}`, langs: ['en'] },
+      replyTo: { root: ref, parent: ref },
+      authorDid: person.did,
+      authorHandle: person.handle,
+      botId: 'sunny',
+      botDid: bot.did,
+      createdAtUs: nowUs(),
+      deadlineUs: nowUs() + 600_000_000n,
     });
     await bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: task.taskId });
     await new Promise((r) => setTimeout(r, 150));
@@ -64,8 +100,13 @@ before(async () => {
   person = await net.createAccount({ handle: 'ana', password: 'pw-ana' });
   const app = await bot.agent.com.atproto.server.createAppPassword({ name: 'pause-test' });
   const entry: BotEntry = {
-    id: 'sunny', handle: bot.handle, appPassword: new Secret(app.data.password), service: net.pdsUrl,
-    provider: { kind: 'offline', style: 'terse' }, systemPrompt: 'You are Sunny, a gardener.', allowLinks: false,
+    id: 'sunny',
+    handle: bot.handle,
+    appPassword: new Secret(app.data.password),
+    service: net.pdsUrl,
+    provider: { kind: 'offline', style: 'terse' },
+    systemPrompt: 'You are Sunny, a gardener.',
+    allowLinks: false,
   };
   await startReplica(entry);
   await startReplica(entry);
@@ -97,7 +138,10 @@ describe('botsky bots', () => {
   });
 
   it('pause stops the bot on both replicas within 5 s; resume brings it back; list says which', async () => {
-    await eventually('replies flowing', () => seen.filter((o) => o.status === OutcomeStatus.REPLIED).length >= 4, { timeoutMs: 30_000, intervalMs: 100 });
+    await eventually('replies flowing', () => seen.filter((o) => o.status === OutcomeStatus.REPLIED).length >= 4, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const paused = await cli('bots', 'pause', 'sunny', '--reason', 'prompt review');
     assert.equal(paused.code, 0, paused.err.join('\n'));
     const pausedAtUs = nowUs();
@@ -105,25 +149,39 @@ describe('botsky bots', () => {
     assert.match((await cli('bots', 'pause', 'sunny')).out.join('\n'), /already paused/);
 
     // Both replicas settle the bot's tasks as paused (each takes some of the steady stream).
-    const counts = await eventually('tasks settled as paused on both replicas', async () => {
-      const n = await Promise.all(replicas.map((r) => metricSum(r.metrics, 'botsky_botrunner_paused_tasks_total')));
-      return n.every((x) => x > 0) && n;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const counts = await eventually(
+      'tasks settled as paused on both replicas',
+      async () => {
+        const n = await Promise.all(replicas.map((r) => metricSum(r.metrics, 'botsky_botrunner_paused_tasks_total')));
+        return n.every((x) => x > 0) && n;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     const boundUs = pausedAtUs + BigInt(BOUND_MS) * 1000n;
     // Stay paused past the bound with tasks still arriving, so a late reply would be seen.
     await eventually('the bound passed, and more', () => nowUs() > boundUs + 2_000_000n, { timeoutMs: 20_000, intervalMs: 100 });
     const lateReplies = seen.filter((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > boundUs);
-    assert.deepEqual(lateReplies.map((o) => o.taskId), [], 'no reply finished more than 5 s after the pause');
+    assert.deepEqual(
+      lateReplies.map((o) => o.taskId),
+      [],
+      'no reply finished more than 5 s after the pause',
+    );
     const pausedOutcomes = seen.filter((o) => o.failureReason === FailureReason.PAUSED);
     assert.ok(pausedOutcomes.length >= 2 && pausedOutcomes.every((o) => o.status === OutcomeStatus.FAILED));
     // biome-ignore lint/complexity/useMathMinMax: the times are bigints, which Math.min does not take
     const firstPausedUs = pausedOutcomes.map((o) => o.finishedAtUs).reduce((a, b) => (a < b ? a : b));
-    console.log(`first paused outcome ${Number(firstPausedUs - pausedAtUs) / 1000} ms after the pause; paused tasks per replica ${counts.join(', ')}`);
+    console.log(
+      `first paused outcome ${Number(firstPausedUs - pausedAtUs) / 1000} ms after the pause; paused tasks per replica ${counts.join(', ')}`,
+    );
 
     const resumed = await cli('bots', 'resume', 'sunny');
     assert.equal(resumed.code, 0);
     const resumedAtUs = nowUs();
-    await eventually('replies again after resume', () => seen.some((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > resumedAtUs), { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually(
+      'replies again after resume',
+      () => seen.some((o) => o.status === OutcomeStatus.REPLIED && o.finishedAtUs > resumedAtUs),
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     assert.match((await cli('bots', 'list')).out.join('\n'), /^sunny\t@sunny\.test.*running$/m);
   });
 });

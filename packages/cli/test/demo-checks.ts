@@ -25,10 +25,18 @@ export function checkReport(report: DemoReport, o: { seed: number; durationS: nu
   assert.deepEqual(Object.keys(report.ground_truth.bot_style).sort(), report.bots.map((b) => b.id).sort());
   assert.equal(report.ranked_by, 'bt_style');
   assert.equal(report.rule_version, 'engagement-v2');
-  for (const n of [report.robustness.drop_to_flip_battles, report.robustness.drop_to_flip_people]) assert.ok(n === null || (Number.isInteger(n) && n >= 0));
-  assert.ok(report.style_coefficients.length > 0 && report.style_coefficients.every((c) => typeof c.name === 'string' && c.ci95[0] <= c.value && c.value <= c.ci95[1]));
+  for (const n of [report.robustness.drop_to_flip_battles, report.robustness.drop_to_flip_people])
+    assert.ok(n === null || (Number.isInteger(n) && n >= 0));
+  assert.ok(
+    report.style_coefficients.length > 0 &&
+      report.style_coefficients.every((c) => typeof c.name === 'string' && c.ci95[0] <= c.value && c.value <= c.ci95[1]),
+  );
   for (const n of Object.values(report.excluded)) assert.ok(Number.isInteger(n) && n >= 0);
-  assert.equal(report.bots.reduce((n, b) => n + b.replies, 0), report.counts.bot_replies, 'the bots\' replies add up');
+  assert.equal(
+    report.bots.reduce((n, b) => n + b.replies, 0),
+    report.counts.bot_replies,
+    "the bots' replies add up",
+  );
 }
 
 function checkBot(b: DemoReport['bots'][number]): void {
@@ -40,7 +48,10 @@ function checkBot(b: DemoReport['bots'][number]): void {
   assert.equal(typeof b.engagement.rate, 'number');
   assert.ok(isInterval(b.engagement.ci95));
   const feed = b.engagement.feed;
-  assert.ok(feed.ess > 0 ? isInterval(feed.ci95) && typeof feed.rate === 'number' : feed.ci95 === null && feed.rate === null, JSON.stringify(feed));
+  assert.ok(
+    feed.ess > 0 ? isInterval(feed.ci95) && typeof feed.rate === 'number' : feed.ci95 === null && feed.rate === null,
+    JSON.stringify(feed),
+  );
   assert.ok(isInterval(b.harm.ci95) && Number.isInteger(b.harm.blocks) && Number.isInteger(b.harm.stops));
   assert.ok(b.rating.bt_style === null || typeof b.rating.bt_style === 'number');
   assert.ok(b.rating.bt_style_ci95 === null || Array.isArray(b.rating.bt_style_ci95));
@@ -79,9 +90,15 @@ export async function checkWarehouse(report: DemoReport, path: string): Promise<
  */
 export function checkOrder(report: DemoReport, stdout: string, minTau = 0.6): void {
   const printed = [...stdout.matchAll(/^\d+ +([a-z-]+) +\d\.\d\d /gm)].map((m) => m[1]);
-  assert.deepEqual(printed, report.bots.map((b) => b.id), 'the table lists the report\'s order');
+  assert.deepEqual(
+    printed,
+    report.bots.map((b) => b.id),
+    "the table lists the report's order",
+  );
   const quality = (id: string) => report.ground_truth.bot_quality[id] as number;
-  const table = report.bots.map((b) => `${b.rating.rank} ${b.id} q=${quality(b.id)} bt_style=${b.rating.bt_style?.toFixed(1)} bt=${b.rating.bt?.toFixed(1)}`).join('; ');
+  const table = report.bots
+    .map((b) => `${b.rating.rank} ${b.id} q=${quality(b.id)} bt_style=${b.rating.bt_style?.toFixed(1)} bt=${b.rating.bt?.toFixed(1)}`)
+    .join('; ');
   // Ranks are not transitive (A apart from C, B from neither): what the method promises is about
   // a pair whose intervals do not overlap, so that is what is checked.
   for (const a of report.bots) {
@@ -89,13 +106,17 @@ export function checkOrder(report: DemoReport, stdout: string, minTau = 0.6): vo
       if (a.rating.bt_style_ci95 === null || b.rating.bt_style_ci95 === null) continue;
       const [aLo] = a.rating.bt_style_ci95;
       const [, bHi] = b.rating.bt_style_ci95;
-      if (aLo > bHi) assert.ok(quality(a.id) > quality(b.id), `${a.id}'s interval is above ${b.id}'s against the planted qualities: ${table}`);
+      if (aLo > bHi)
+        assert.ok(quality(a.id) > quality(b.id), `${a.id}'s interval is above ${b.id}'s against the planted qualities: ${table}`);
     }
   }
   const byQuality = [...report.bots].sort((a, b) => quality(b.id) - quality(a.id));
   const [best, worst] = [byQuality[0]!, byQuality[byQuality.length - 1]!];
   assert.ok(best.rating.rank < worst.rating.rank, `best planted (${best.id}) ranked above the worst (${worst.id}): ${table}`);
   const qualities = report.bots.map((b) => quality(b.id));
-  const order = kendallTau(report.bots.map((_, i) => -i), qualities);
+  const order = kendallTau(
+    report.bots.map((_, i) => -i),
+    qualities,
+  );
   assert.ok(order >= minTau, `leaderboard order vs planted quality: tau ${order.toFixed(2)} < ${minTau}: ${table}`);
 }

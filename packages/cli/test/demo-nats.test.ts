@@ -27,10 +27,26 @@ describe('botsky demo over NATS JetStream', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs to the end over NATS, in a namespace of its own that it deletes, with replies, impressions and consistent counts', { timeout: 150_000 }, async (t) => {
+  it('runs to the end over NATS, in a namespace of its own that it deletes, with replies, impressions and consistent counts', {
+    timeout: 150_000,
+  }, async (t) => {
     const data = join(dir, 'data');
     const reportPath = join(dir, 'r.json');
-    const args = ['demo', '--bus', natsUrl(), '--duration', String(DURATION_S), '--users', '10', '--seed', String(SEED), '--data', data, '--report', reportPath];
+    const args = [
+      'demo',
+      '--bus',
+      natsUrl(),
+      '--duration',
+      String(DURATION_S),
+      '--users',
+      '10',
+      '--seed',
+      String(SEED),
+      '--data',
+      data,
+      '--report',
+      reportPath,
+    ];
     const exit = await runNode(t, MAIN, args, {}).exited;
     namespace = /^botsky demo: 5 services ready \(NATS at [^,]+, namespace (demo-[a-z0-9]+),/m.exec(exit.stdout)?.[1];
     assert.equal(exit.code, 0, exit.stderr);
@@ -39,8 +55,15 @@ describe('botsky demo over NATS JetStream', () => {
 
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as DemoReport;
     checkReport(report, { seed: SEED, durationS: DURATION_S });
-    assert.ok(report.bots.every((b) => b.replies > 0), 'every bot replied');
-    assert.equal(report.bots.reduce((n, b) => n + b.impressions, 0), report.counts.impressions, 'impressions add up');
+    assert.ok(
+      report.bots.every((b) => b.replies > 0),
+      'every bot replied',
+    );
+    assert.equal(
+      report.bots.reduce((n, b) => n + b.impressions, 0),
+      report.counts.impressions,
+      'impressions add up',
+    );
     await checkWarehouse(report, join(data, 'clickhouse'));
   });
 });

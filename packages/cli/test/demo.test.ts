@@ -23,10 +23,24 @@ describe('botsky demo', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('runs to the end, prints a leaderboard that follows the planted qualities and writes a report whose counts are the warehouse\'s', { timeout: 180_000 }, async (t) => {
+  it("runs to the end, prints a leaderboard that follows the planted qualities and writes a report whose counts are the warehouse's", {
+    timeout: 180_000,
+  }, async (t) => {
     const data = join(dir, 'data');
     const reportPath = join(dir, 'r.json');
-    const args = ['demo', '--duration', String(DURATION_S), '--users', '15', '--seed', String(SEED), '--data', data, '--report', reportPath];
+    const args = [
+      'demo',
+      '--duration',
+      String(DURATION_S),
+      '--users',
+      '15',
+      '--seed',
+      String(SEED),
+      '--data',
+      data,
+      '--report',
+      reportPath,
+    ];
     const exit = await runNode(t, MAIN, args, {}).exited;
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stdout, /^botsky demo: 5 services ready \(in-process bus, /m);

@@ -15,11 +15,28 @@ import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { createBus, parseBusUrl } from '@botsky/bus';
 import {
-  BotOutcomeSchema, LeaderboardService, NetworkEventSchema, OutcomeStatus, RatingMethod, SUBJECTS, decode, type BotOutcome, type Post,
+  BotOutcomeSchema,
+  LeaderboardService,
+  NetworkEventSchema,
+  OutcomeStatus,
+  RatingMethod,
+  SUBJECTS,
+  decode,
+  type BotOutcome,
+  type Post,
 } from '@botsky/contracts';
 import { createGrpcClient } from '@botsky/contracts/grpc';
 import type { DevnetAccount } from '@botsky/devnet';
-import { deleteTestNamespace, eventually, natsUrl, startServiceMain, suiteHooks, testNamespace, waitForOutput, type RunningChild } from '@botsky/kit/testing';
+import {
+  deleteTestNamespace,
+  eventually,
+  natsUrl,
+  startServiceMain,
+  suiteHooks,
+  testNamespace,
+  waitForOutput,
+  type RunningChild,
+} from '@botsky/kit/testing';
 import { networkEnv, startDemoNetwork, type DemoNetwork } from '../src/demo/network.ts';
 
 const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'] as const;
@@ -30,11 +47,29 @@ const START_MS = 60_000;
 const PIPELINE_MS = 45_000;
 const PEOPLE = 8;
 
-interface MentionFacet { did: string; byteStart: number; byteEnd: number }
-interface BotReply { uri: string; cid: string; parent: string; bot: string; text: string; mentions: MentionFacet[] }
-interface RecordFacet { index?: { byteStart?: number; byteEnd?: number }; features?: Array<{ $type?: string; did?: string }> }
-interface BoardBot { id: string; replies: number; impressions: number; likes: number }
-
+interface MentionFacet {
+  did: string;
+  byteStart: number;
+  byteEnd: number;
+}
+interface BotReply {
+  uri: string;
+  cid: string;
+  parent: string;
+  bot: string;
+  text: string;
+  mentions: MentionFacet[];
+}
+interface RecordFacet {
+  index?: { byteStart?: number; byteEnd?: number };
+  features?: Array<{ $type?: string; did?: string }>;
+}
+interface BoardBot {
+  id: string;
+  replies: number;
+  impressions: number;
+  likes: number;
+}
 
 /** The JSON a service logged with message `msg` (its first such line). */
 async function logged(proc: RunningChild, msg: string): Promise<Record<string, unknown>> {
@@ -72,9 +107,11 @@ async function botReplies(reader: DevnetAccount, net: DemoNetwork, parents: Read
     for (const r of res.data.records) {
       const value = r.value as { text?: string; reply?: { parent?: { uri?: string } }; facets?: RecordFacet[] };
       const parent = value.reply?.parent?.uri ?? '';
-      const mentions = (value.facets ?? []).flatMap((f) => (f.features ?? [])
-        .filter((x) => x.$type === 'app.bsky.richtext.facet#mention')
-        .map((x) => ({ did: x.did ?? '', byteStart: f.index?.byteStart ?? -1, byteEnd: f.index?.byteEnd ?? -1 })));
+      const mentions = (value.facets ?? []).flatMap((f) =>
+        (f.features ?? [])
+          .filter((x) => x.$type === 'app.bsky.richtext.facet#mention')
+          .map((x) => ({ did: x.did ?? '', byteStart: f.index?.byteStart ?? -1, byteEnd: f.index?.byteEnd ?? -1 })),
+      );
       if (parents.has(parent)) out.push({ uri: r.uri, cid: r.cid, parent, bot: bot.id, text: value.text ?? '', mentions });
     }
   }
@@ -96,30 +133,35 @@ describe('five services as five processes over NATS JetStream, the local network
     procs.set(name, proc);
   }
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'botsky-five-'));
-    net = await startDemoNetwork({ bots: 3, seed: 7, dataDir: dir });
-    const env = serviceEnv(net, ns, join(dir, 'clickhouse'));
-    // bot-runner writes the roster the matchmaker reads at start; ingest last, so nothing is missed.
-    await Promise.all([start('scoring', env), start('feed', env), start('bot-runner', env)]);
-    await start('matchmaker', env);
-    // The people exist before ingest starts: their #identity events are never seen, so the
-    // handles their introductions are written under come from resolving their DIDs.
-    people = await net.devnet.createAccounts(PEOPLE);
-    await start('ingest', env);
-    const listening = await logged(procs.get('feed') as RunningChild, 'feed generator listening');
-    feed = { url: String(listening.url), feedUri: String(listening.feedUri) };
-    const lb = await logged(procs.get('scoring') as RunningChild, 'leaderboard listening');
-    board = { http: Number(lb.http), grpc: Number(lb.grpc) };
-    // ingest starts at the firehose's live tip: people act only once its socket is open.
-    await logged(procs.get('ingest') as RunningChild, 'source connected');
-  }, { timeout: 3 * START_MS });
+  before(
+    async () => {
+      dir = await mkdtemp(join(tmpdir(), 'botsky-five-'));
+      net = await startDemoNetwork({ bots: 3, seed: 7, dataDir: dir });
+      const env = serviceEnv(net, ns, join(dir, 'clickhouse'));
+      // bot-runner writes the roster the matchmaker reads at start; ingest last, so nothing is missed.
+      await Promise.all([start('scoring', env), start('feed', env), start('bot-runner', env)]);
+      await start('matchmaker', env);
+      // The people exist before ingest starts: their #identity events are never seen, so the
+      // handles their introductions are written under come from resolving their DIDs.
+      people = await net.devnet.createAccounts(PEOPLE);
+      await start('ingest', env);
+      const listening = await logged(procs.get('feed') as RunningChild, 'feed generator listening');
+      feed = { url: String(listening.url), feedUri: String(listening.feedUri) };
+      const lb = await logged(procs.get('scoring') as RunningChild, 'leaderboard listening');
+      board = { http: Number(lb.http), grpc: Number(lb.grpc) };
+      // ingest starts at the firehose's live tip: people act only once its socket is open.
+      await logged(procs.get('ingest') as RunningChild, 'source connected');
+    },
+    { timeout: 3 * START_MS },
+  );
 
   after(async () => {
-    const exits = await Promise.all([...procs.entries()].map(async ([name, proc]) => {
-      proc.child.kill('SIGTERM');
-      return [name, await proc.exited] as const;
-    }));
+    const exits = await Promise.all(
+      [...procs.entries()].map(async ([name, proc]) => {
+        proc.child.kill('SIGTERM');
+        return [name, await proc.exited] as const;
+      }),
+    );
     await net?.devnet.stop();
     await deleteTestNamespace(ns);
     await rm(dir, { recursive: true, force: true });
@@ -137,34 +179,53 @@ describe('five services as five processes over NATS JetStream, the local network
       const res = await p.agent.post({ text: `Post ${i}: anyone have tips for growing tomatoes and basil on a small balcony?` });
       posts.add(res.uri);
     }
-    const replies = await eventually('bot replies on the PDS', async () => {
-      const found = await botReplies(people[0] as DevnetAccount, n, posts);
-      return found.length > 0 ? found : undefined;
-    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
-    assert.ok(replies.every((r) => posts.has(r.parent)), 'each reply answers one of the people’s posts');
+    const replies = await eventually(
+      'bot replies on the PDS',
+      async () => {
+        const found = await botReplies(people[0] as DevnetAccount, n, posts);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: PIPELINE_MS, intervalMs: 500 },
+    );
+    assert.ok(
+      replies.every((r) => posts.has(r.parent)),
+      'each reply answers one of the people’s posts',
+    );
   });
 
   it('a reply introduces one opted-in, online person by a facet that resolves to their DID; it comes back through the firehose and its outcome is published', async () => {
     const n = net as DemoNetwork;
     const handleOf = new Map(people.map((p) => [p.did, p.handle]));
     const authorOf = (uri: string) => uri.slice('at://'.length).split('/')[0];
-    const replies = await eventually('a bot reply that mentions someone', async () => {
-      const found = await botReplies(people[0] as DevnetAccount, n, posts);
-      return found.some((r) => r.mentions.length > 0) ? found : undefined;
-    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
+    const replies = await eventually(
+      'a bot reply that mentions someone',
+      async () => {
+        const found = await botReplies(people[0] as DevnetAccount, n, posts);
+        return found.some((r) => r.mentions.length > 0) ? found : undefined;
+      },
+      { timeoutMs: PIPELINE_MS, intervalMs: 500 },
+    );
     const bus = await createBus({ ...parseBusUrl(natsUrl()), namespace: ns });
     try {
       const events = new Map<string, Post>();
       const outcomes = new Map<string, BotOutcome>();
       const readers = [
-        await bus.follow(SUBJECTS.networkPost, async (m) => {
-          const ev = decode(NetworkEventSchema, m.data);
-          if (ev.payload.case === 'post') events.set(ev.uri, ev.payload.value);
-        }, { sinceMs: 0 }),
-        await bus.follow(SUBJECTS.botOutcome, async (m) => {
-          const o = decode(BotOutcomeSchema, m.data);
-          if (o.reply?.uri) outcomes.set(o.reply.uri, o);
-        }, { sinceMs: 0 }),
+        await bus.follow(
+          SUBJECTS.networkPost,
+          async (m) => {
+            const ev = decode(NetworkEventSchema, m.data);
+            if (ev.payload.case === 'post') events.set(ev.uri, ev.payload.value);
+          },
+          { sinceMs: 0 },
+        ),
+        await bus.follow(
+          SUBJECTS.botOutcome,
+          async (m) => {
+            const o = decode(BotOutcomeSchema, m.data);
+            if (o.reply?.uri) outcomes.set(o.reply.uri, o);
+          },
+          { sinceMs: 0 },
+        ),
       ];
       for (const r of replies) {
         assert.ok(r.mentions.length <= 1, `one mention at most: ${r.text}`);
@@ -175,10 +236,18 @@ describe('five services as five processes over NATS JetStream, the local network
           const handle = handleOf.get(m.did) as string;
           assert.equal(Buffer.from(r.text).subarray(m.byteStart, m.byteEnd).toString(), `@${handle}`, 'the byte range spells their handle');
           const resolved = await (people[0] as DevnetAccount).agent.resolveHandle({ handle });
-          assert.equal(resolved.data.did, m.did, 'the handle in the text resolves to the facet\'s DID');
+          assert.equal(resolved.data.did, m.did, "the handle in the text resolves to the facet's DID");
         }
-        await eventually(`${r.uri} on the firehose (through ingest) and its outcome`, async () => (events.has(r.uri) && outcomes.has(r.uri) ? true : undefined), { timeoutMs: PIPELINE_MS, intervalMs: 500 });
-        assert.deepEqual(events.get(r.uri)?.mentions, r.mentions.map((x) => x.did), 'ingest read the same mention');
+        await eventually(
+          `${r.uri} on the firehose (through ingest) and its outcome`,
+          async () => (events.has(r.uri) && outcomes.has(r.uri) ? true : undefined),
+          { timeoutMs: PIPELINE_MS, intervalMs: 500 },
+        );
+        assert.deepEqual(
+          events.get(r.uri)?.mentions,
+          r.mentions.map((x) => x.did),
+          'ingest read the same mention',
+        );
         const o = outcomes.get(r.uri) as BotOutcome;
         assert.equal(o.status, OutcomeStatus.REPLIED);
         assert.equal(o.postRef?.uri, r.parent);
@@ -192,13 +261,17 @@ describe('five services as five processes over NATS JetStream, the local network
   });
 
   it('the feed serves bot replies over HTTP (impressions) and a person likes one', async () => {
-    const served = await eventually('a bot reply in getFeedSkeleton', async () => {
-      const url = `${feed.url}/xrpc/app.bsky.feed.getFeedSkeleton?feed=${encodeURIComponent(feed.feedUri)}&limit=30`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      assert.equal(res.status, 200);
-      const uris = ((await res.json()) as { feed: { post: string }[] }).feed.map((item) => item.post);
-      return uris.length > 0 ? uris : undefined;
-    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
+    const served = await eventually(
+      'a bot reply in getFeedSkeleton',
+      async () => {
+        const url = `${feed.url}/xrpc/app.bsky.feed.getFeedSkeleton?feed=${encodeURIComponent(feed.feedUri)}&limit=30`;
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        assert.equal(res.status, 200);
+        const uris = ((await res.json()) as { feed: { post: string }[] }).feed.map((item) => item.post);
+        return uris.length > 0 ? uris : undefined;
+      },
+      { timeoutMs: PIPELINE_MS, intervalMs: 500 },
+    );
     const replies = await botReplies(people[0] as DevnetAccount, net as DemoNetwork, posts);
     const liked = replies.filter((r) => served.includes(r.uri));
     assert.ok(liked.length > 0, `the feed serves bot replies: ${served.join(' ')}`);
@@ -206,14 +279,21 @@ describe('five services as five processes over NATS JetStream, the local network
   });
 
   it('the leaderboard counts replies, impressions and likes over HTTP', async () => {
-    const bots = await eventually('a bot with replies, impressions and likes on /v1/leaderboard', async () => {
-      const res = await fetch(`http://127.0.0.1:${board.http}/v1/leaderboard`, { signal: AbortSignal.timeout(5000) });
-      if (res.status !== 200) return undefined;
-      const body = (await res.json()) as { bots: BoardBot[] };
-      return body.bots.some((b) => b.replies > 0 && b.impressions > 0 && b.likes > 0) ? body.bots : undefined;
-    }, { timeoutMs: PIPELINE_MS, intervalMs: 500 });
+    const bots = await eventually(
+      'a bot with replies, impressions and likes on /v1/leaderboard',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${board.http}/v1/leaderboard`, { signal: AbortSignal.timeout(5000) });
+        if (res.status !== 200) return undefined;
+        const body = (await res.json()) as { bots: BoardBot[] };
+        return body.bots.some((b) => b.replies > 0 && b.impressions > 0 && b.likes > 0) ? body.bots : undefined;
+      },
+      { timeoutMs: PIPELINE_MS, intervalMs: 500 },
+    );
     const ids = new Set((net as DemoNetwork).bots.map((b) => b.id));
-    assert.ok(bots.every((b) => ids.has(b.id)), `only registered bots: ${bots.map((b) => b.id).join(' ')}`);
+    assert.ok(
+      bots.every((b) => ids.has(b.id)),
+      `only registered bots: ${bots.map((b) => b.id).join(' ')}`,
+    );
   });
 
   it('the leaderboard answers the same over gRPC', async () => {

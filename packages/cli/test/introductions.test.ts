@@ -10,8 +10,11 @@ test('introductions by interest are answered far more often than random ones, in
   const c = await compareIntroductions({ seed: 3, users: 60, durationMs: 22_000, simMinutesPerSecond: 20 });
   console.log(describeArm(c.similar));
   console.log(describeArm(c.random));
-  console.log(`introductions answered: matchmaker ${c.similar.rate.toFixed(3)}, random ${c.random.rate.toFixed(3)}, ratio ${c.ratio.toFixed(2)}`);
-  for (const arm of [c.similar, c.random]) assert.ok(arm.mentionsDecided >= 300, `${arm.strategy}: only ${arm.mentionsDecided} introductions decided`);
+  console.log(
+    `introductions answered: matchmaker ${c.similar.rate.toFixed(3)}, random ${c.random.rate.toFixed(3)}, ratio ${c.ratio.toFixed(2)}`,
+  );
+  for (const arm of [c.similar, c.random])
+    assert.ok(arm.mentionsDecided >= 300, `${arm.strategy}: only ${arm.mentionsDecided} introductions decided`);
   // Two-proportion z statistic: with ~600 introductions an arm, chance alone stays far below 3.
   const n1 = c.similar.mentionsDecided;
   const n2 = c.random.mentionsDecided;

@@ -18,7 +18,14 @@ const T0 = 1_760_000_000_000_000;
 export function postEvent(i: number, text: string): { timeUs: number; json: string } {
   const timeUs = T0 + i;
   const record = { $type: 'app.bsky.feed.post', text, langs: ['en'], createdAt: '2025-10-09T08:00:00.000Z' };
-  const commit = { rev: '3l3qo2vutsw2b', operation: 'create', collection: 'app.bsky.feed.post', rkey: `3l3qo2vuowo2${'bcdefghijk'[i % 10]}`, record, cid: CID };
+  const commit = {
+    rev: '3l3qo2vutsw2b',
+    operation: 'create',
+    collection: 'app.bsky.feed.post',
+    rkey: `3l3qo2vuowo2${'bcdefghijk'[i % 10]}`,
+    record,
+    cid: CID,
+  };
   return { timeUs, json: JSON.stringify({ did: DID, time_us: timeUs, kind: 'commit', commit }) };
 }
 
@@ -34,9 +41,10 @@ export async function startJetstreamServer(events: ReadonlyArray<{ timeUs: numbe
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/subscribe`,
     cursors,
-    close: () => new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }

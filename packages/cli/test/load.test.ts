@@ -52,7 +52,14 @@ describe('the exactly-once tally', () => {
   let seq = 0;
   const message = (uri: string, kind: 'post' | 'like'): BusMessage => {
     const event = create(NetworkEventSchema, { did: 'did:plc:a', uri, cid: 'bafy', payload: { case: kind, value: {} } });
-    return { subject: `botsky.network.${kind}`, data: encode(NetworkEventSchema, event), headers: {}, msgId: `${uri}#bafy`, seq: ++seq, deliveryCount: 1 };
+    return {
+      subject: `botsky.network.${kind}`,
+      data: encode(NetworkEventSchema, event),
+      headers: {},
+      msgId: `${uri}#bafy`,
+      seq: ++seq,
+      deliveryCount: 1,
+    };
   };
   const post = (n: number) => `at://did:plc:a/app.bsky.feed.post/${n}`;
 
@@ -66,7 +73,12 @@ describe('the exactly-once tally', () => {
     tally.onMessage({ ...message(post(4), 'post'), data: new Uint8Array([0xff, 0xff, 0xff]) });
     assert.equal(tally.pending(), 1);
     assert.deepEqual(tally.report(), {
-      written: { post: 3 }, events: { post: 3, like: 1 }, missing: 1, duplicated: 1, unrecorded: 1, undecodable: 1,
+      written: { post: 3 },
+      events: { post: 3, like: 1 },
+      missing: 1,
+      duplicated: 1,
+      unrecorded: 1,
+      undecodable: 1,
     });
   });
 });

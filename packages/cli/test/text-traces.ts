@@ -21,14 +21,20 @@ export async function warehouseHolding(wh: Warehouse, words: readonly string[]):
     const hit = c.type.startsWith('Array')
       ? `arrayExists(x -> multiSearchAnyCaseInsensitiveUTF8(x, {words:Array(String)}), ${c.name})`
       : `multiSearchAnyCaseInsensitiveUTF8(${c.name}, {words:Array(String)})`;
-    const rows = await wh.query<{ n: number | string }>(`SELECT count() AS n FROM ${wh.database}.${c.table} WHERE ${hit}`, { words: [...words] });
+    const rows = await wh.query<{ n: number | string }>(`SELECT count() AS n FROM ${wh.database}.${c.table} WHERE ${hit}`, {
+      words: [...words],
+    });
     if (Number(rows[0]?.n ?? 0) > 0) found.push(`${c.table}.${c.name}`);
   }
   return found;
 }
 
 /** What of a matchmaker replica's memory holds one of `words`: post texts by URI, profiles by DID. */
-export function matchmakerHolding(svc: MatchmakerService, words: readonly string[], o: { uris: readonly string[]; dids: readonly string[] }): string[] {
+export function matchmakerHolding(
+  svc: MatchmakerService,
+  words: readonly string[],
+  o: { uris: readonly string[]; dids: readonly string[] },
+): string[] {
   const st = svc.state;
   const has = (text: string) => words.some((w) => text.toLowerCase().includes(w.toLowerCase()));
   const found: string[] = [];
@@ -61,15 +67,18 @@ export async function kvHolding(ctx: MatchmakerContext, words: readonly string[]
   return found;
 }
 
-
 /** `stream <name> <subject> #<seq>` of every stored message holding one of `words`, read from the start of each stream. */
 export async function streamsHolding(bus: Bus, words: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
   const has = (bytes: Uint8Array) => words.some((w) => Buffer.from(bytes).toString('utf8').toLowerCase().includes(w.toLowerCase()));
   for (const [stream, subjects] of Object.entries(STREAM_SUBJECTS)) {
-    const reader = await bus.follow(subjects, (m) => {
-      if (has(m.data)) found.add(`stream ${stream} ${m.subject} #${m.seq}`);
-    }, { sinceMs: 0 });
+    const reader = await bus.follow(
+      subjects,
+      (m) => {
+        if (has(m.data)) found.add(`stream ${stream} ${m.subject} #${m.seq}`);
+      },
+      { sinceMs: 0 },
+    );
     await reader.caughtUp;
     await reader.stop();
   }

@@ -77,7 +77,11 @@ describe('botsky up', { concurrency: true }, () => {
     assert.equal(exit.code, 0, exit.stderr);
     const lines = exit.stdout.trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^botsky up: 5 services in one process \(in-process bus, embedded ClickHouse in .*memory\)$/);
-    for (const name of SERVICES) assert.ok(lines.some((l) => new RegExp(`^ {2}${name} +ready +\\S`).test(l)), `${name} ready`);
+    for (const name of SERVICES)
+      assert.ok(
+        lines.some((l) => new RegExp(`^ {2}${name} +ready +\\S`).test(l)),
+        `${name} ready`,
+      );
     assert.ok(!lines.some((l) => l.startsWith('ingest:')), 'no hint: the source is there');
     assert.ok(lines.includes(`ops: ${ops}  (/healthz /readyz /metrics)`));
     assert.equal(lines.at(-1), 'botsky up: stopped');
@@ -114,8 +118,15 @@ describe('botsky up', { concurrency: true }, () => {
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
     const lines = exit.stdout.split('\n');
-    assert.ok(lines.some((l) => /^ {2}ingest +not ready +\S/.test(l)), exit.stdout);
-    for (const name of SERVICES.slice(0, -1)) assert.ok(lines.some((l) => new RegExp(`^ {2}${name} +ready +\\S`).test(l)), `${name} ready`);
+    assert.ok(
+      lines.some((l) => /^ {2}ingest +not ready +\S/.test(l)),
+      exit.stdout,
+    );
+    for (const name of SERVICES.slice(0, -1))
+      assert.ok(
+        lines.some((l) => new RegExp(`^ {2}${name} +ready +\\S`).test(l)),
+        `${name} ready`,
+      );
     assert.ok(lines.includes(`ingest: not connected to the source yet: firehose at ${url} (BOTSKY_INGEST_URL);`), exit.stdout);
     assert.ok(!exit.stdout.includes('That default'), 'the URL was set, so no word on the default');
   });
@@ -123,7 +134,10 @@ describe('botsky up', { concurrency: true }, () => {
   it('a bad config value stops it before anything starts: exit 2, one line', async (t) => {
     const exit = await runNode(t, MAIN, ['up', '--data', join(dir, 'bad')], { BOTSKY_DRAIN_TIMEOUT_MS: 'forever' }).exited;
     assert.equal(exit.code, 2);
-    assert.equal(exit.stderr, 'botsky: config: BOTSKY_DRAIN_TIMEOUT_MS must be a whole number of milliseconds >= 1 (no unit: the name says ms) (got "forever")\n');
+    assert.equal(
+      exit.stderr,
+      'botsky: config: BOTSKY_DRAIN_TIMEOUT_MS must be a whole number of milliseconds >= 1 (no unit: the name says ms) (got "forever")\n',
+    );
     assert.equal(exit.stdout, '');
   });
 });
@@ -137,7 +151,10 @@ describe("up's hint when ingest has no source", () => {
 
   it('on the default URL, says it is a local PDS and how to read the real network instead', () => {
     const hint = sourceHint(report(false), {}).join('\n');
-    assert.match(hint, /^ingest: not connected to the source yet: firehose at ws:\/\/127\.0\.0\.1:2583\/xrpc\/com\.atproto\.sync\.subscribeRepos \(BOTSKY_INGEST_URL\);/);
+    assert.match(
+      hint,
+      /^ingest: not connected to the source yet: firehose at ws:\/\/127\.0\.0\.1:2583\/xrpc\/com\.atproto\.sync\.subscribeRepos \(BOTSKY_INGEST_URL\);/,
+    );
     assert.match(hint, /That default is a PDS on this machine/);
     assert.match(hint, /BOTSKY_INGEST_SOURCE=jetstream BOTSKY_INGEST_URL=wss:\/\/\S+ *\n *BOTSKY_INGEST_SCOPE=community/);
   });

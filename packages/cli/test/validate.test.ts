@@ -26,7 +26,23 @@ describe('botsky validate', () => {
 
   it('runs seasons on worker threads, shows progress and writes every report field', { timeout: 240_000 }, async (t) => {
     const json = join(dir, 'v.json');
-    const args = ['validate', '--seasons', '3', '--days', '0.25', '--bots', '4', '--people', '60', '--seed', '3', '--workers', '2', '--json', json];
+    const args = [
+      'validate',
+      '--seasons',
+      '3',
+      '--days',
+      '0.25',
+      '--bots',
+      '4',
+      '--people',
+      '60',
+      '--seed',
+      '3',
+      '--workers',
+      '2',
+      '--json',
+      json,
+    ];
     const exit = await runNode(t, MAIN, args, {}).exited;
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stderr, /\[#+\.*\] \d+\/53 jobs/, 'a progress bar');
@@ -58,11 +74,16 @@ describe('botsky validate', () => {
 });
 
 describe('what the harness simulates', () => {
-  it('plants qualities from the seed alone: the manners\' order of quality changes from seed to seed', () => {
+  it("plants qualities from the seed alone: the manners' order of quality changes from seed to seed", () => {
     const orders = new Set<string>();
     for (let seed = 1; seed <= 12; seed++) {
       const bots = validationBots(5, seed);
-      orders.add([...bots].sort((a, b) => a.quality - b.quality).map((b) => b.style).join(','));
+      orders.add(
+        [...bots]
+          .sort((a, b) => a.quality - b.quality)
+          .map((b) => b.style)
+          .join(','),
+      );
     }
     assert.ok(orders.size >= 8, `${orders.size} distinct orders of the five manners in 12 seeds`);
   });
@@ -80,7 +101,10 @@ describe('what the harness simulates', () => {
     const records = simulateSeason({ bots, people: 200, days: 3, seed: 9, sampling: 'uniform', styleEffect: 1, battleRate: 1 });
     const fits = runSeasonFits(records);
     assert.ok(range(fits.raw) > 60, `raw ratings spread by style: ${range(fits.raw).toFixed(0)}`);
-    assert.ok(range(fits.style) < range(fits.raw) / 2, `style control removes most of it: ${range(fits.style).toFixed(0)} vs ${range(fits.raw).toFixed(0)}`);
+    assert.ok(
+      range(fits.style) < range(fits.raw) / 2,
+      `style control removes most of it: ${range(fits.style).toFixed(0)} vs ${range(fits.raw).toFixed(0)}`,
+    );
   });
 
   it('over a few seasons, the style-controlled rating recovers the planted order better than the raw one', () => {
@@ -93,8 +117,16 @@ describe('what the harness simulates', () => {
       const battles = seasonBattles(records, records.endMs, 'none');
       const rawBy = bradleyTerry(battles);
       const styleBy = new Map(bradleyTerryStyle(battles).ratings.map((r) => [r.bot, r.rating]));
-      raw += kendallTau(truth, bots.map((b) => rawBy.get(b.id) as number)) / 3;
-      style += kendallTau(truth, bots.map((b) => styleBy.get(b.id) as number)) / 3;
+      raw +=
+        kendallTau(
+          truth,
+          bots.map((b) => rawBy.get(b.id) as number),
+        ) / 3;
+      style +=
+        kendallTau(
+          truth,
+          bots.map((b) => styleBy.get(b.id) as number),
+        ) / 3;
     }
     assert.ok(style > raw + 0.1, `mean tau: bt_style ${style.toFixed(2)} vs bt_raw ${raw.toFixed(2)}`);
     assert.ok(style >= 0.7, `bt_style mean tau ${style.toFixed(2)}`);

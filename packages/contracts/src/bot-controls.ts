@@ -48,10 +48,15 @@ export function parseBotControls(bytes: Uint8Array): BotControls {
     throw new BotControlsError('the bot controls entry is not JSON');
   }
   const paused = (v as { paused?: unknown } | null)?.paused;
-  if (typeof paused !== 'object' || paused === null || Array.isArray(paused)) throw new BotControlsError('the bot controls entry has no "paused" object');
+  if (typeof paused !== 'object' || paused === null || Array.isArray(paused))
+    throw new BotControlsError('the bot controls entry has no "paused" object');
   const out: Record<string, PausedBot> = {};
   for (const [id, p] of Object.entries(paused as Record<string, Partial<PausedBot> | null>)) {
-    out[id] = { at: typeof p?.at === 'string' ? p.at : '', by: typeof p?.by === 'string' ? p.by : '', reason: typeof p?.reason === 'string' ? p.reason : '' };
+    out[id] = {
+      at: typeof p?.at === 'string' ? p.at : '',
+      by: typeof p?.by === 'string' ? p.by : '',
+      reason: typeof p?.reason === 'string' ? p.reason : '',
+    };
   }
   return { paused: out };
 }
@@ -69,7 +74,11 @@ const MAX_CAS_ATTEMPTS = 20;
  * (pausing a paused bot keeps its first pause). A garbled entry is replaced rather than blocking
  * every pause forever.
  */
-export async function setBotPaused(kv: ControlsKv, botId: string, pause: PausedBot | undefined): Promise<{ changed: boolean; controls: BotControls }> {
+export async function setBotPaused(
+  kv: ControlsKv,
+  botId: string,
+  pause: PausedBot | undefined,
+): Promise<{ changed: boolean; controls: BotControls }> {
   for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
     const entry = await kv.get(BOT_CONTROLS_KEY);
     let controls: BotControls = { paused: {} };

@@ -32,10 +32,7 @@ export class EncodeError extends Error {
  * Encodes a message, or a plain object shaped like one (`create` fills the defaults), to the
  * protobuf binary format the bus and gRPC carry.
  */
-export function encode<Desc extends DescMessage>(
-  schema: Desc,
-  message: MessageShape<Desc> | MessageInitShape<Desc>,
-): Uint8Array {
+export function encode<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc> | MessageInitShape<Desc>): Uint8Array {
   try {
     return toBinary(schema, create(schema, message));
   } catch (err) {

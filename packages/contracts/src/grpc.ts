@@ -67,10 +67,7 @@ export interface GrpcCallOptions {
 
 /** Promise-based client: one method per RPC, plus the underlying grpc-js client. */
 export type GrpcClient<T extends GenServiceMethods> = {
-  [K in keyof T]: (
-    request: MessageInitShape<T[K]['input']>,
-    options?: GrpcCallOptions,
-  ) => Promise<MessageShape<T[K]['output']>>;
+  [K in keyof T]: (request: MessageInitShape<T[K]['input']>, options?: GrpcCallOptions) => Promise<MessageShape<T[K]['output']>>;
 } & { readonly raw: Client; close(): void };
 
 /**

@@ -6,7 +6,7 @@ import { SUBJECTS, type Subject } from './subjects.ts';
 import { NetworkEventSchema, type NetworkEvent } from './gen/botsky/v1/network_pb.ts';
 import { MatchDecisionSchema, ReplyTaskSchema } from './gen/botsky/v1/tasks_pb.ts';
 import { BotOutcomeSchema } from './gen/botsky/v1/outcomes_pb.ts';
-import { ClientInteractionSchema, ImpressionPageSchema, } from './gen/botsky/v1/feed_pb.ts';
+import { ClientInteractionSchema, ImpressionPageSchema } from './gen/botsky/v1/feed_pb.ts';
 import { BattleOutcomeSchema, RatingSnapshotSchema } from './gen/botsky/v1/scores_pb.ts';
 
 /** The message type of each subject. `satisfies` makes a new subject without a schema a type error. */

@@ -31,7 +31,10 @@ function env(cacheDir: string): NodeJS.ProcessEnv {
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 test('buf lint passes on proto/', async () => {
@@ -48,9 +51,14 @@ test('buf lint rejects a contract that breaks the rules (the lint really runs)',
     const bad = 'syntax = "proto3";\npackage botsky.v1;\nmessage Undocumented { string Bad_Name = 1; }\nenum Kind { A = 0; }\n';
     await writeFile(join(copy, 'botsky', 'v1', 'bad.proto'), bad);
     const args = ['lint', copy, '--error-format', 'json'];
-    const err = await run(buf, args, { env: env(dir) }).then(() => undefined, (e: unknown) => e);
+    const err = await run(buf, args, { env: env(dir) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err, 'buf lint accepted a bad file');
-    const lines = String((err as { stdout?: string }).stdout).trim().split('\n');
+    const lines = String((err as { stdout?: string }).stdout)
+      .trim()
+      .split('\n');
     const rules = new Set(lines.map((line) => (JSON.parse(line) as { type: string }).type));
     for (const rule of ['COMMENT_MESSAGE', 'COMMENT_ENUM', 'FIELD_LOWER_SNAKE_CASE', 'ENUM_VALUE_PREFIX', 'ENUM_ZERO_VALUE_SUFFIX']) {
       assert.ok(rules.has(rule), `${rule} not reported; got ${[...rules].join(', ')}`);

@@ -2,8 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { equals } from '@bufbuild/protobuf';
 import {
-  DecodeError, EncodeError, NetworkEventSchema, PostSchema, RatingSnapshotSchema, ReplyTaskSchema,
-  SUBJECTS, SUBJECT_SCHEMAS, create, decode, encode, networkSubject, schemaForSubject,
+  DecodeError,
+  EncodeError,
+  NetworkEventSchema,
+  PostSchema,
+  RatingSnapshotSchema,
+  ReplyTaskSchema,
+  SUBJECTS,
+  SUBJECT_SCHEMAS,
+  create,
+  decode,
+  encode,
+  networkSubject,
+  schemaForSubject,
 } from '../src/index.ts';
 import { assertComplete, events, networkEvents, post } from './samples.ts';
 
@@ -24,7 +35,10 @@ test('the post sample covers every field, and facets cover every feature', () =>
   assert.ok(first);
   assertComplete(NetworkEventSchema, first);
   for (const event of networkEvents) assertComplete(NetworkEventSchema, event);
-  assert.deepEqual(post.facets.map((f) => f.feature.case), ['mentionDid', 'linkUri', 'tag']);
+  assert.deepEqual(
+    post.facets.map((f) => f.feature.case),
+    ['mentionDid', 'linkUri', 'tag'],
+  );
 });
 
 test('every other event round-trips through binary and covers its schema', () => {
@@ -59,14 +73,18 @@ test('malformed bytes raise DecodeError naming the message', () => {
     Uint8Array.of(0x0a, 0x02, 0xff, 0xfe), // field 1 (did, a string) is not UTF-8
   ];
   for (const bytes of garbage) {
-    assert.throws(() => decode(NetworkEventSchema, bytes), (err: unknown) => {
-      assert.ok(err instanceof DecodeError);
-      assert.equal(err.name, 'DecodeError');
-      assert.equal(err.typeName, 'botsky.v1.NetworkEvent');
-      assert.match(err.message, /^malformed botsky\.v1\.NetworkEvent: /);
-      assert.ok(err.cause instanceof Error);
-      return true;
-    }, `bytes ${Buffer.from(bytes).toString('hex')}`);
+    assert.throws(
+      () => decode(NetworkEventSchema, bytes),
+      (err: unknown) => {
+        assert.ok(err instanceof DecodeError);
+        assert.equal(err.name, 'DecodeError');
+        assert.equal(err.typeName, 'botsky.v1.NetworkEvent');
+        assert.match(err.message, /^malformed botsky\.v1\.NetworkEvent: /);
+        assert.ok(err.cause instanceof Error);
+        return true;
+      },
+      `bytes ${Buffer.from(bytes).toString('hex')}`,
+    );
   }
 });
 
@@ -77,11 +95,14 @@ test('a non-binary payload raises DecodeError, not a TypeError from deep inside'
 
 test('an unencodable value raises EncodeError', () => {
   const bad = create(RatingSnapshotSchema, { rank: -1 });
-  assert.throws(() => encode(RatingSnapshotSchema, bad), (err: unknown) => {
-    assert.ok(err instanceof EncodeError);
-    assert.equal(err.typeName, 'botsky.v1.RatingSnapshot');
-    return true;
-  });
+  assert.throws(
+    () => encode(RatingSnapshotSchema, bad),
+    (err: unknown) => {
+      assert.ok(err instanceof EncodeError);
+      assert.equal(err.typeName, 'botsky.v1.RatingSnapshot');
+      return true;
+    },
+  );
 });
 
 test('fields unknown to this version are kept and re-encoded', () => {
@@ -98,9 +119,17 @@ test('every subject has a schema, and network events map to their subject', () =
   assert.equal(schemaForSubject('toString'), undefined);
   const subjects = networkEvents.map((event) => networkSubject(event));
   assert.deepEqual(subjects, [
-    SUBJECTS.networkPost, SUBJECTS.networkLike, SUBJECTS.networkRepost, SUBJECTS.networkFollow, SUBJECTS.networkBlock,
-    SUBJECTS.networkDelete, SUBJECTS.networkProfile, SUBJECTS.networkAccount, SUBJECTS.networkIdentity,
-    SUBJECTS.networkListBlock, SUBJECTS.networkListItem,
+    SUBJECTS.networkPost,
+    SUBJECTS.networkLike,
+    SUBJECTS.networkRepost,
+    SUBJECTS.networkFollow,
+    SUBJECTS.networkBlock,
+    SUBJECTS.networkDelete,
+    SUBJECTS.networkProfile,
+    SUBJECTS.networkAccount,
+    SUBJECTS.networkIdentity,
+    SUBJECTS.networkListBlock,
+    SUBJECTS.networkListItem,
   ]);
   for (const subject of subjects) assert.equal(SUBJECT_SCHEMAS[subject], NetworkEventSchema);
   assert.throws(() => networkSubject(create(NetworkEventSchema, { did: 'did:plc:x' })), /has no payload/);

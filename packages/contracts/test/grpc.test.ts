@@ -5,12 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Server, ServerCredentials, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
-  BotService, GenerateReplyRequestSchema, GenerateReplyResponseSchema, LeaderboardService, RatingMethod,
-  create, equals, type GenerateReplyRequest,
+  BotService,
+  GenerateReplyRequestSchema,
+  GenerateReplyResponseSchema,
+  LeaderboardService,
+  RatingMethod,
+  create,
+  equals,
+  type GenerateReplyRequest,
 } from '../src/index.ts';
-import {
-  GrpcStatusError, addGrpcService, createGrpcClient, grpcClientConstructor, grpcServiceDefinition,
-} from '../src/grpc.ts';
+import { GrpcStatusError, addGrpcService, createGrpcClient, grpcClientConstructor, grpcServiceDefinition } from '../src/grpc.ts';
 import { generateReplyRequest } from './samples.ts';
 
 const server = new Server();
@@ -20,21 +24,28 @@ const serverAborts: string[] = [];
 let address = '';
 
 before(async () => {
-  addGrpcService(server, BotService, {
-    generateReply(request, context) {
-      received.push(request);
-      if (request.taskId === 'slow') {
-        return new Promise((_, reject) => context.signal.addEventListener('abort', () => {
-          serverAborts.push(request.taskId);
-          reject(new GrpcStatusError(status.CANCELLED, 'cancelled'));
-        }));
-      }
-      if (request.taskId === 'refuse') throw new GrpcStatusError(status.FAILED_PRECONDITION, 'no mention target');
-      if (request.taskId === 'crash') throw new Error('secret internals');
-      const handle = request.constraints?.mentionHandle ?? '';
-      return { text: `Hi @${handle}, meet @${request.author?.handle}!`, model: 'echo-1', tokensIn: 10, tokensOut: 5, costUsd: 0.5 };
+  addGrpcService(
+    server,
+    BotService,
+    {
+      generateReply(request, context) {
+        received.push(request);
+        if (request.taskId === 'slow') {
+          return new Promise((_, reject) =>
+            context.signal.addEventListener('abort', () => {
+              serverAborts.push(request.taskId);
+              reject(new GrpcStatusError(status.CANCELLED, 'cancelled'));
+            }),
+          );
+        }
+        if (request.taskId === 'refuse') throw new GrpcStatusError(status.FAILED_PRECONDITION, 'no mention target');
+        if (request.taskId === 'crash') throw new Error('secret internals');
+        const handle = request.constraints?.mentionHandle ?? '';
+        return { text: `Hi @${handle}, meet @${request.author?.handle}!`, model: 'echo-1', tokensIn: 10, tokensOut: 5, costUsd: 0.5 };
+      },
     },
-  }, { onError: (err) => handlerErrors.push(err) });
+    { onError: (err) => handlerErrors.push(err) },
+  );
   addGrpcService(server, LeaderboardService, {
     getLeaderboard: async (request) => ({
       entries: [{ botId: 'a', rank: 1, bradleyTerry: { value: 1010, ci95Lo: 990, ci95Hi: 1030 } }],
@@ -90,9 +101,19 @@ test('the definition uses protoc paths, and the generic client constructor works
     const reply = await new Promise((resolve, reject) => {
       generateReply(generateReplyRequest(), (err: ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
     });
-    assert.ok(equals(GenerateReplyResponseSchema, reply as never, create(GenerateReplyResponseSchema, {
-      text: 'Hi @bob.test, meet @alice.test!', model: 'echo-1', tokensIn: 10, tokensOut: 5, costUsd: 0.5,
-    })));
+    assert.ok(
+      equals(
+        GenerateReplyResponseSchema,
+        reply as never,
+        create(GenerateReplyResponseSchema, {
+          text: 'Hi @bob.test, meet @alice.test!',
+          model: 'echo-1',
+          tokensIn: 10,
+          tokensOut: 5,
+          costUsd: 0.5,
+        }),
+      ),
+    );
   } finally {
     raw.close();
   }
@@ -138,7 +159,10 @@ test('handler errors: GrpcStatusError keeps its code, anything else is INTERNAL 
       assert.doesNotMatch(err.details, /secret/);
       return true;
     });
-    assert.ok(handlerErrors.some((e) => e instanceof Error && e.message === 'secret internals'), 'onError saw it');
+    assert.ok(
+      handlerErrors.some((e) => e instanceof Error && e.message === 'secret internals'),
+      'onError saw it',
+    );
   } finally {
     client.close();
   }
@@ -161,7 +185,7 @@ test('addGrpcService refuses a service with a missing handler', () => {
   assert.throws(() => addGrpcService(new Server(), BotService, {} as never), /no handler for botsky\.v1\.BotService\.GenerateReply/);
 });
 
-test('a cancelled call aborts the handler\'s signal on the server', async () => {
+test("a cancelled call aborts the handler's signal on the server", async () => {
   const client = createGrpcClient(BotService, address, credentials.createInsecure());
   try {
     const controller = new AbortController();

@@ -10,18 +10,31 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 test('an encoded entry parses back to itself, and only its five fields are written', () => {
   assert.deepEqual(parseRosterEntry(encodeRosterEntry(sage)), { ok: true, entry: sage });
   const extra = { ...sage, secret: 'x' } as RosterEntry;
-  assert.deepEqual(Object.keys(JSON.parse(new TextDecoder().decode(encodeRosterEntry(extra)))), ['id', 'did', 'handle', 'model', 'provider']);
+  assert.deepEqual(Object.keys(JSON.parse(new TextDecoder().decode(encodeRosterEntry(extra)))), [
+    'id',
+    'did',
+    'handle',
+    'model',
+    'provider',
+  ]);
 });
 
 test('a missing handle, model or provider reads as empty', () => {
-  assert.deepEqual(parseRosterEntry(bytes('{"id":"a","did":"did:plc:a"}')), { ok: true, entry: { id: 'a', did: 'did:plc:a', handle: '', model: '', provider: '' } });
+  assert.deepEqual(parseRosterEntry(bytes('{"id":"a","did":"did:plc:a"}')), {
+    ok: true,
+    entry: { id: 'a', did: 'did:plc:a', handle: '', model: '', provider: '' },
+  });
 });
 
 test('a bad entry gives a reason', () => {
   for (const [text, reason] of [
-    ['not json', /not JSON/], ['[1]', /not a JSON object/], ['null', /not a JSON object/],
-    ['{"did":"did:plc:a"}', /no id/], ['{"id":"","did":"did:plc:a"}', /no id/],
-    ['{"id":"a"}', /bot a: no DID/], ['{"id":"a","did":"nope"}', /no DID/],
+    ['not json', /not JSON/],
+    ['[1]', /not a JSON object/],
+    ['null', /not a JSON object/],
+    ['{"did":"did:plc:a"}', /no id/],
+    ['{"id":"","did":"did:plc:a"}', /no id/],
+    ['{"id":"a"}', /bot a: no DID/],
+    ['{"id":"a","did":"nope"}', /no DID/],
   ] as const) {
     const r = parseRosterEntry(bytes(text));
     assert.equal(r.ok, false, text);
@@ -40,6 +53,9 @@ test('readRoster returns the good entries by id and counts the bad ones', async 
     get: async (key: string) => (stored.has(key) ? { value: stored.get(key)! } : undefined),
   };
   const { entries, invalid } = await readRoster(kv);
-  assert.deepEqual(entries.map((e) => e.id), ['sage', 'terse']);
+  assert.deepEqual(
+    entries.map((e) => e.id),
+    ['sage', 'terse'],
+  );
   assert.equal(invalid, 1, 'a key deleted between keys() and get() is not counted');
 });

@@ -93,7 +93,10 @@ export function expandClickHouseMacros(sql: string, ctx: MacroContext): string {
   const to = `toDateTime(${seconds(ctx.to)})`;
   let out = sql
     .replace(/\$__timeFilter\(([^)]+)\)/g, (_m, col: string) => `${col.trim()} >= ${from} AND ${col.trim()} <= ${to}`)
-    .replace(/\$__timeInterval\(([^)]+)\)/g, (_m, col: string) => `toStartOfInterval(toDateTime(${col.trim()}), INTERVAL ${ctx.intervalSeconds} second)`)
+    .replace(
+      /\$__timeInterval\(([^)]+)\)/g,
+      (_m, col: string) => `toStartOfInterval(toDateTime(${col.trim()}), INTERVAL ${ctx.intervalSeconds} second)`,
+    )
     .replace(/\$__fromTime\b/g, from)
     .replace(/\$__toTime\b/g, to)
     .replace(/\$__interval_s\b/g, String(ctx.intervalSeconds));
@@ -110,7 +113,21 @@ export function expandClickHouseMacros(sql: string, ctx: MacroContext): string {
   return out;
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression (or a label_values(metric, label) query) reads. */
 export function promMetricNames(expr: string): string[] {

@@ -57,7 +57,12 @@ export async function helm(args: readonly string[]): Promise<string> {
   const bin = await helmBinary();
   // HELM_* homes in a temp folder: the checks never read or write the user's helm config.
   const home = join(dirname(bin), 'home');
-  const env = { ...process.env, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  const env = {
+    ...process.env,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
   try {
     const { stdout } = await run(bin, [...args], { env, maxBuffer: 64 * 1024 * 1024 });
     return stdout;

@@ -21,9 +21,7 @@ const HEADER =
 
 /** The manifests k8s/manifests/ should hold, by file name. */
 export async function renderK8sManifests(): Promise<Map<string, string>> {
-  const out = await helm([
-    'template', K8S_RELEASE, CHART_DIR, '--namespace', K8S_NAMESPACE, '--values', K8S_VALUES, '--skip-tests',
-  ]);
+  const out = await helm(['template', K8S_RELEASE, CHART_DIR, '--namespace', K8S_NAMESPACE, '--values', K8S_VALUES, '--skip-tests']);
   const files = new Map<string, string[]>();
   for (const doc of out.split(/^---\s*$/m)) {
     const source = /^# Source: [^/]+\/templates\/(.+)$/m.exec(doc)?.[1];

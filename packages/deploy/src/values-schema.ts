@@ -141,7 +141,10 @@ export function commentOf(pair: Pair, inherited: string | null | undefined): str
   const raw = (pair.key as { commentBefore?: string | null }).commentBefore ?? inherited ?? undefined;
   if (!raw) return undefined;
   const paragraphs = raw.split(/\n\s*\n/);
-  return paragraphs[paragraphs.length - 1]!.split('\n').map((l) => l.trim()).join(' ').trim();
+  return paragraphs[paragraphs.length - 1]!.split('\n')
+    .map((l) => l.trim())
+    .join(' ')
+    .trim();
 }
 
 /** Every values.yaml key (outside free-form objects) that has no comment above it. */

@@ -33,7 +33,14 @@ function serviceEnvs(objects: readonly K8sObject[]): Map<string, EnvVar[]> {
 /** Fails naming every variable a service does not read, and every value its config refuses. */
 function checkEnvs(envs: Map<string, EnvVar[]>): void {
   for (const [service, env] of envs) {
-    assert.deepEqual(unreadVariables(service, env.map((e) => e.name)), [], `${service}: variables it does not read`);
+    assert.deepEqual(
+      unreadVariables(
+        service,
+        env.map((e) => e.name),
+      ),
+      [],
+      `${service}: variables it does not read`,
+    );
     // Values from Secrets are not in the manifest; every literal one must load.
     const literal = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
     assert.doesNotThrow(() => loadConfig(runtimeConfigSpec, literal), `${service}: runtime config`);
@@ -73,9 +80,21 @@ describe("the chart's service environments", async () => {
   });
 
   test('a variable no service reads is caught', async () => {
-    const envs = serviceEnvs(await render([], ['--set-string', 'common.env.BOTSKY_LEADERBOARD_PORTS=9000', '--set-string', 'feed.env.BOTSKY_PLC_URL=http://plc:2582']));
+    const envs = serviceEnvs(
+      await render(
+        [],
+        ['--set-string', 'common.env.BOTSKY_LEADERBOARD_PORTS=9000', '--set-string', 'feed.env.BOTSKY_PLC_URL=http://plc:2582'],
+      ),
+    );
     for (const service of Object.keys(SERVICE_SPECS)) {
-      assert.deepEqual(unreadVariables(service, envs.get(service)!.map((e) => e.name)), ['BOTSKY_LEADERBOARD_PORTS'], service);
+      assert.deepEqual(
+        unreadVariables(
+          service,
+          envs.get(service)!.map((e) => e.name),
+        ),
+        ['BOTSKY_LEADERBOARD_PORTS'],
+        service,
+      );
     }
     assert.throws(() => checkEnvs(envs), /BOTSKY_LEADERBOARD_PORTS/);
   });

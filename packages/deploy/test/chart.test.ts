@@ -27,7 +27,11 @@ describe('charts/botsky', async () => {
       assert.ok(objects.length > 0);
       assert.deepEqual(await validateAll(objects), []);
       const keys = objects.map((o) => `${o.kind}/${o.metadata.name}`);
-      assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], 'no object is rendered twice');
+      assert.deepEqual(
+        keys.filter((k, i) => keys.indexOf(k) !== i),
+        [],
+        'no object is rendered twice',
+      );
       checkServices(objects);
     });
   }
@@ -38,7 +42,12 @@ describe('charts/botsky', async () => {
       const pod: Loose = findObject(objects, 'Deployment', `botsky-${name}`).spec;
       assert.equal(pod.template.metadata.annotations['prometheus.io/scrape'], 'true');
     }
-    assert.deepEqual(ofKind(objects, 'StatefulSet').map((s) => s.metadata.name).sort(), ['botsky-clickhouse', 'botsky-nats']);
+    assert.deepEqual(
+      ofKind(objects, 'StatefulSet')
+        .map((s) => s.metadata.name)
+        .sort(),
+      ['botsky-clickhouse', 'botsky-nats'],
+    );
     const grafana: Loose = findObject(objects, 'Deployment', 'botsky-grafana');
     const env = envOf(grafana.spec.template.spec.containers[0]);
     assert.equal(env.BOTSKY_CLICKHOUSE_HOST, 'botsky-clickhouse');

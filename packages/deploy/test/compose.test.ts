@@ -27,7 +27,10 @@ function composedEnv(svc: Loose): Record<string, string> {
 describe('compose.yaml', async () => {
   const compose: Loose = parse(await readFile(join(REPO_ROOT, 'compose.yaml'), 'utf8'), { merge: true });
   const datasources = await readFile(join(GRAFANA_DIR, 'provisioning', 'datasources', 'botsky.yaml'), 'utf8');
-  const settings = datasources.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+  const settings = datasources
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('#'))
+    .join('\n');
   const grafanaVars = [...new Set([...settings.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]!))];
 
   test('has NATS, ClickHouse, Prometheus, Grafana and the five services', () => {
@@ -78,7 +81,7 @@ describe('compose.yaml', async () => {
     }
   });
 
-  test("Grafana gets every variable of the datasources file, in compose and in the chart", async () => {
+  test('Grafana gets every variable of the datasources file, in compose and in the chart', async () => {
     assert.ok(grafanaVars.length >= 6, grafanaVars.join(', '));
     const composeEnv = compose.services.grafana.environment;
     for (const v of grafanaVars) assert.ok(v in composeEnv, `compose: ${v}`);

@@ -51,17 +51,32 @@ describe('dashboards: Prometheus metrics', async () => {
     const named = new Set(queries.filter((q) => q.dashboard === 'pipeline.json').flatMap((q) => promMetricNames(q.text)));
     const required = [
       // events per second per service
-      'botsky_ingest_events_total', 'botsky_matchmaker_posts_total', 'botsky_botrunner_replies_total',
-      'botsky_feed_requests_total', 'botsky_feed_impressions_total', 'botsky_scoring_rows_written_total', 'botsky_scoring_flushes_total',
+      'botsky_ingest_events_total',
+      'botsky_matchmaker_posts_total',
+      'botsky_botrunner_replies_total',
+      'botsky_feed_requests_total',
+      'botsky_feed_impressions_total',
+      'botsky_scoring_rows_written_total',
+      'botsky_scoring_flushes_total',
       // lag and latency
-      'botsky_bus_consumer_pending', 'botsky_bus_consumer_ack_pending', 'botsky_botrunner_post_to_reply_seconds_bucket',
-      'botsky_botrunner_llm_latency_seconds_bucket', 'botsky_feed_request_seconds_bucket',
+      'botsky_bus_consumer_pending',
+      'botsky_bus_consumer_ack_pending',
+      'botsky_botrunner_post_to_reply_seconds_bucket',
+      'botsky_botrunner_llm_latency_seconds_bucket',
+      'botsky_feed_request_seconds_bucket',
       // errors
-      'botsky_ingest_decode_errors_total', 'botsky_botrunner_model_errors_total',
+      'botsky_ingest_decode_errors_total',
+      'botsky_botrunner_model_errors_total',
       // LLM tokens and cost, write budgets
-      'botsky_botrunner_tokens_total', 'botsky_botrunner_cost_usd_total', 'botsky_botrunner_budget_used_points', 'botsky_botrunner_budget_limit_points',
+      'botsky_botrunner_tokens_total',
+      'botsky_botrunner_cost_usd_total',
+      'botsky_botrunner_budget_used_points',
+      'botsky_botrunner_budget_limit_points',
     ];
-    assert.deepEqual(required.filter((name) => !named.has(name)), []);
+    assert.deepEqual(
+      required.filter((name) => !named.has(name)),
+      [],
+    );
   });
 
   for (const q of queries) {

@@ -48,7 +48,10 @@ describe('Dockerfile', async () => {
     const pnpm = /BOTSKY_PNPM_SPEC:-(pnpm@[\d.]+)/.exec(toolchain)?.[1];
     assert.ok(pnpm && runCommands(instructions).some((r) => r.includes(`npm install --global ${pnpm}`)), `installs ${pnpm}`);
     assert.ok(argOf(instructions, 'NODE_IMAGE')?.startsWith('node:24-'), 'Node 24');
-    assert.ok(instructions.some((i) => i.keyword === 'USER' && i.args !== 'root'), 'runs as a non-root user');
+    assert.ok(
+      instructions.some((i) => i.keyword === 'USER' && i.args !== 'root'),
+      'runs as a non-root user',
+    );
   });
 
   test("the image's command starts all five services", async () => {
@@ -105,9 +108,13 @@ function argOf(instructions: readonly Instruction[], name: string): string | und
 
 /** Runs `node args` in `cwd` until `ready` appears in its output, then SIGTERM; expects exit 0. */
 const FREE_PORTS = {
-  BOTSKY_OPS_HOST: '127.0.0.1', BOTSKY_OPS_PORT: '0',
-  BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0',
-  BOTSKY_FEED_HOST: '127.0.0.1', BOTSKY_FEED_PORT: '0',
+  BOTSKY_OPS_HOST: '127.0.0.1',
+  BOTSKY_OPS_PORT: '0',
+  BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
+  BOTSKY_LEADERBOARD_PORT: '0',
+  BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+  BOTSKY_FEED_HOST: '127.0.0.1',
+  BOTSKY_FEED_PORT: '0',
 };
 
 async function startAndStop(cwd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<void> {

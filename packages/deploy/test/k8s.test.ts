@@ -31,7 +31,10 @@ test('k8s/manifests validate against the Kubernetes schemas and hold no Secret',
   for (const path of await listFiles(K8S_MANIFESTS)) objects.push(...parseManifests(await readFile(path, 'utf8')));
   assert.ok(objects.length > 20);
   assert.deepEqual(await validateAll(objects), []);
-  assert.deepEqual(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name), []);
+  assert.deepEqual(
+    objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+    [],
+  );
 });
 
 test("the chart's copy of grafana/ is current", async () => {

@@ -67,7 +67,9 @@ describe('the bundled Prometheus', async () => {
   });
 
   test("is Grafana's Prometheus datasource, and helm test asks it", () => {
-    const url = new URL(envOf((findObject(objects, 'Deployment', 'botsky-grafana') as Loose).spec.template.spec.containers[0]).BOTSKY_PROMETHEUS_URL);
+    const url = new URL(
+      envOf((findObject(objects, 'Deployment', 'botsky-grafana') as Loose).spec.template.spec.containers[0]).BOTSKY_PROMETHEUS_URL,
+    );
     const service: Loose = findObject(objects, 'Service', url.hostname);
     assert.equal(Number(url.port), service.spec.ports[0].port);
     const deployment: Loose = findObject(objects, 'Deployment', 'botsky-prometheus');

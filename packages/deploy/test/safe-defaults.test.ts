@@ -37,10 +37,18 @@ describe('safe defaults', async () => {
 
   test('every service bounds every stream by max age and max bytes, the same on all, as the code defaults', () => {
     const codeDefaults = streamLimitsOf(loadConfig(streamLimitsConfigSpec, {}));
-    const variables = Object.values(streamLimitsConfigSpec).map((f) => f.env).sort();
+    const variables = Object.values(streamLimitsConfigSpec)
+      .map((f) => f.env)
+      .sort();
     for (const name of SERVICES) {
       const env = serviceEnv(defaults, name);
-      assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('BOTSKY_STREAM_')).sort(), variables, `${name} sets every limit`);
+      assert.deepEqual(
+        Object.keys(env)
+          .filter((k) => k.startsWith('BOTSKY_STREAM_'))
+          .sort(),
+        variables,
+        `${name} sets every limit`,
+      );
       const limits = streamLimitsOf(loadConfig(SERVICE_SPECS[name]!, env) as unknown as StreamLimitsConfig);
       for (const [stream, l] of Object.entries(limits)) assert.ok(l.maxAgeMs > 0 && l.maxBytes > 0, `${name}: ${stream} is bounded`);
       assert.deepEqual(limits, codeDefaults, `${name}: the chart's defaults are the services' own`);
@@ -60,7 +68,10 @@ describe('safe defaults', async () => {
     assert.match(message, /values don't meet the specifications of the schema/);
     assert.match(message, /project\.did: String length must be greater than or equal to 1/);
     // Without the schema, the template says it in a sentence.
-    assert.match(await refusal(['--set', 'ingest.scope=network', '--skip-schema-validation']), /network scope .* needs the project account's DID \(project\.did\)/);
+    assert.match(
+      await refusal(['--set', 'ingest.scope=network', '--skip-schema-validation']),
+      /network scope .* needs the project account's DID \(project\.did\)/,
+    );
     const network = await render([join(CI_DIR, 'network-scope-values.yaml')]);
     assert.equal(serviceEnv(network, 'ingest').BOTSKY_INGEST_SCOPE, 'network');
     for (const name of ['ingest', 'matchmaker', 'scoring']) assert.equal(serviceEnv(network, name).BOTSKY_PROJECT_DID, PROJECT, name);
@@ -70,7 +81,10 @@ describe('safe defaults', async () => {
   test('streams that would not fit the bundled NATS, or a limit set through env, are refused', async () => {
     assert.match(await refusal(['--set', 'bus.streams.network.maxBytes=8GiB']), /maxBytes add up to .* more than nats\.maxFileStore \(8GB/);
     assert.match(await refusal(['--set', 'bus.streams.feed.maxBytes=512MB']), /bus\.streams\.feed\.maxBytes/);
-    assert.match(await refusal(['--set-string', 'matchmaker.env.BOTSKY_STREAM_NETWORK_MAX_AGE=1d']), /BOTSKY_STREAM_NETWORK_MAX_AGE in the env of matchmaker/);
+    assert.match(
+      await refusal(['--set-string', 'matchmaker.env.BOTSKY_STREAM_NETWORK_MAX_AGE=1d']),
+      /BOTSKY_STREAM_NETWORK_MAX_AGE in the env of matchmaker/,
+    );
     assert.match(await refusal(['--set-string', 'ingest.env.BOTSKY_INGEST_SCOPE=network']), /set that value instead/);
   });
 });

@@ -43,8 +43,10 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
       for (let i = 0; i < writes; i++) await post(first, `sequential ${i}`);
     });
     const parallelMs = await timed(() =>
-      mapBounded(Array.from({ length: writes }, (_, i) => i), accounts.length, (i) =>
-        post(accounts[i % accounts.length] as DevnetAccount, `parallel ${i}`),
+      mapBounded(
+        Array.from({ length: writes }, (_, i) => i),
+        accounts.length,
+        (i) => post(accounts[i % accounts.length] as DevnetAccount, `parallel ${i}`),
       ),
     );
     const batches = quick ? 2 : 8;

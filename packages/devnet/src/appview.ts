@@ -72,11 +72,7 @@ export async function startAppView(id: AppViewIdentity, ctx: AppViewContext): Pr
   }
 }
 
-async function startDataplane(
-  bsky: typeof Bsky,
-  db: Bsky.Database,
-  ctx: AppViewContext,
-): Promise<Bsky.DataPlaneServer> {
+async function startDataplane(bsky: typeof Bsky, db: Bsky.Database, ctx: AppViewContext): Promise<Bsky.DataPlaneServer> {
   const dataplane = await bsky.DataPlaneServer.create(db, 0, ctx.plcUrl, globalThis.fetch);
   // create() binds every interface and offers no host option: rebind to loopback before anyone
   // can have learnt the (random) port.
@@ -107,12 +103,7 @@ async function startServer(
   return { port: server.port, close };
 }
 
-function appViewConfig(
-  bsky: typeof Bsky,
-  id: AppViewIdentity,
-  ctx: AppViewContext,
-  dataplaneUrl: string,
-): Bsky.ServerConfig {
+function appViewConfig(bsky: typeof Bsky, id: AppViewIdentity, ctx: AppViewContext, dataplaneUrl: string): Bsky.ServerConfig {
   return new bsky.ServerConfig({
     version: 'devnet',
     port: id.port,

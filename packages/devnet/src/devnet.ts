@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import type { IdResolver } from '@atproto/identity';
 import { mapBounded } from '@botsky/async';
 import { Client as PlcClient } from '@did-plc/lib';
-import {
-  createAccount,
-  type AccountInput,
-  type CreateAccountsOptions,
-  type DevnetAccount,
-} from './accounts.ts';
-import {
-  createAppViewIdentity,
-  startAppView,
-  type AppViewOptions,
-  type RunningAppView,
-} from './appview.ts';
+import { createAccount, type AccountInput, type CreateAccountsOptions, type DevnetAccount } from './accounts.ts';
+import { createAppViewIdentity, startAppView, type AppViewOptions, type RunningAppView } from './appview.ts';
 import { DevnetConfigError, DevnetError, DevnetStartError, DevnetStopError } from './errors.ts';
 import { createDevnetIdResolver } from './id-resolver.ts';
 import { HANDLE_DOMAIN, startPds, type RunningPds } from './pds.ts';
@@ -135,12 +125,7 @@ async function startParts(opts: DevnetOptions, dir: string, undo: Array<() => Pr
   return { plc, pds, appView };
 }
 
-function buildDevnet(
-  { plc, pds, appView }: Parts,
-  dataDir: string,
-  teardown: () => Promise<unknown[]>,
-  logger: DevnetLogger,
-): Devnet {
+function buildDevnet({ plc, pds, appView }: Parts, dataDir: string, teardown: () => Promise<unknown[]>, logger: DevnetLogger): Devnet {
   let accountCounter = 0;
   let extraCounter = 0;
   const extras: Array<() => Promise<void>> = [];

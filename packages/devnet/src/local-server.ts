@@ -54,15 +54,8 @@ export async function listenLocal(app: Listenable, port: number): Promise<LocalS
   return { port: bound, close: (graceMs = 500) => closeServer(server, sockets, upgraded, graceMs) };
 }
 
-async function closeServer(
-  server: Server,
-  sockets: Set<Socket>,
-  upgraded: Set<Socket>,
-  graceMs: number,
-): Promise<void> {
-  const closed = new Promise<void>((resolve, reject) =>
-    server.close((err) => (err ? reject(err) : resolve())),
-  );
+async function closeServer(server: Server, sockets: Set<Socket>, upgraded: Set<Socket>, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
   server.closeIdleConnections();
   // Firehose subscribers never hang up on their own; waiting for them would only delay stop().
   for (const socket of upgraded) socket.destroy();

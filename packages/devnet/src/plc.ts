@@ -25,4 +25,3 @@ export async function startPlc(port = 0): Promise<RunningPlc> {
     },
   };
 }
-

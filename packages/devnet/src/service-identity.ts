@@ -14,10 +14,7 @@ export interface ServiceIdentity {
  * Registers a did:plc for a service (an AppView, a feed generator) in the devnet's PLC, so that
  * the PDS and AppView find its endpoint the way they would on the real network.
  */
-export async function createServiceIdentity(
-  plcUrl: string,
-  services: ServiceEndpoints,
-): Promise<ServiceIdentity> {
+export async function createServiceIdentity(plcUrl: string, services: ServiceEndpoints): Promise<ServiceIdentity> {
   const key = await Secp256k1Keypair.create({ exportable: true });
   const op = await signOperation(
     {

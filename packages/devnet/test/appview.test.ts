@@ -24,7 +24,6 @@ async function postgresUp(): Promise<boolean> {
   return up;
 }
 
-
 async function devnetSchemas(): Promise<string[]> {
   const { Database } = await import('@atproto/bsky');
   const db = new Database({ url: DEFAULT_POSTGRES_URL, poolSize: 1 });
@@ -97,7 +96,10 @@ test('profiles, threads and a custom feed read through the PDS from the AppView'
   const replies = (thread.data.thread as { replies?: Array<{ post: { author: { handle: string } } }> }).replies;
   assert.equal(replies?.[0]?.post.author.handle, 'bob.test');
   const feed = await bob.agent.app.bsky.feed.getFeed({ feed: feedRecord.data.uri });
-  assert.deepEqual(feed.data.feed.map((item) => item.post.uri), [post.uri]);
+  assert.deepEqual(
+    feed.data.feed.map((item) => item.post.uri),
+    [post.uri],
+  );
 });
 
 test('stop drops the AppView schema', async () => {

@@ -65,7 +65,10 @@ test('the other account likes and replies', async () => {
   const reply = await bob.agent.post({ text: 'thanks!', reply: { root: ref, parent: ref } });
 
   const likes = await alice.agent.com.atproto.repo.listRecords({ repo: bob.did, collection: 'app.bsky.feed.like' });
-  assert.deepEqual(likes.data.records.map((r) => r.uri), [like.uri]);
+  assert.deepEqual(
+    likes.data.records.map((r) => r.uri),
+    [like.uri],
+  );
   assert.equal((likes.data.records[0]!.value as { subject: { uri: string } }).subject.uri, post.uri);
   const replyRecord = (await getRecord(alice.agent, reply.uri)) as unknown as AppBskyFeedPost.Record;
   assert.equal(replyRecord.reply?.parent.uri, post.uri);
@@ -106,7 +109,10 @@ test('applyWrites puts a batch in one commit', async () => {
 
 test('createAccounts makes distinct accounts a few at a time', async () => {
   const accounts = await net.createAccounts(6, { prefix: 'sim', concurrency: 3 });
-  assert.deepEqual(accounts.map((a) => a.handle), ['sim0.test', 'sim1.test', 'sim2.test', 'sim3.test', 'sim4.test', 'sim5.test']);
+  assert.deepEqual(
+    accounts.map((a) => a.handle),
+    ['sim0.test', 'sim1.test', 'sim2.test', 'sim3.test', 'sim4.test', 'sim5.test'],
+  );
   assert.equal(new Set(accounts.map((a) => a.did)).size, 6);
   const more = await net.createAccounts(1, { prefix: 'sim' });
   assert.equal(more[0]?.handle, 'sim6.test');

@@ -56,7 +56,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   console.log(`  (secp256k1 signatures checked by ${secp256k1Backend})`);
   const seq = lastSeq(all) + 1;
   const sentinel = sentinelFrame(seq, Object.keys(keys)[0]!);
-  for (const [set, verify] of [[frames, false], [slow, true]] as const) {
+  for (const [set, verify] of [
+    [frames, false],
+    [slow, true],
+  ] as const) {
     const server = await startReplay(set, sentinel);
     try {
       if (!verify) results.push(rate('firehose.decode_over_ws', set.length, await timeWsDecoder(server, seq)));

@@ -101,13 +101,21 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const libs = [...rates].filter(([name]) => name !== 'botsky');
   const best = (k: 'plain' | 'verified') => libs.reduce((a, b) => (b[1][k] > a[1][k] ? b : a));
   const [bestPlain, bestVerified] = [best('plain'), best('verified')];
-  const ratio = (name: string, value: number) => results.push({ name, value: Math.round(value * 100) / 100, unit: 'x', higherIsBetter: true });
+  const ratio = (name: string, value: number) =>
+    results.push({ name, value: Math.round(value * 100) / 100, unit: 'x', higherIsBetter: true });
   ratio('firehose.decode.botsky_vs_best', ours.plain / bestPlain[1].plain);
   ratio('firehose.decode.botsky_vs_best_verified', ours.verified / bestVerified[1].verified);
   const rounds = opts.quick ? '2 rounds x 3 trials' : '8 rounds x 7 trials';
-  console.log(`  (${frames.length} recorded frames, ${rounds}, median; ${records} kept records, outputs equal across decoders; Node ${process.version}; secp256k1 by ${secp256k1Backend})`);
-  console.log(`  botsky / best library: ${(ours.plain / bestPlain[1].plain).toFixed(2)}x of ${bestPlain[0]} without signatures, ${(ours.verified / bestVerified[1].verified).toFixed(2)}x of ${bestVerified[0]} with`);
-  const verdict = ours.plain >= RULE * bestPlain[1].plain ? 'would earn a hand-written decoder its place' : `is under ${RULE}x: decoding stays with the library`;
+  console.log(
+    `  (${frames.length} recorded frames, ${rounds}, median; ${records} kept records, outputs equal across decoders; Node ${process.version}; secp256k1 by ${secp256k1Backend})`,
+  );
+  console.log(
+    `  botsky / best library: ${(ours.plain / bestPlain[1].plain).toFixed(2)}x of ${bestPlain[0]} without signatures, ${(ours.verified / bestVerified[1].verified).toFixed(2)}x of ${bestVerified[0]} with`,
+  );
+  const verdict =
+    ours.plain >= RULE * bestPlain[1].plain
+      ? 'would earn a hand-written decoder its place'
+      : `is under ${RULE}x: decoding stays with the library`;
   console.log(`  rule (a hand-written decoder must be >= ${RULE}x the best library without signatures): ${verdict}`);
   return results;
 }

@@ -40,7 +40,9 @@ export function memoryIdResolver(keys: Record<string, string>): IdResolver {
   const doc = (did: string) => ({
     id: did,
     alsoKnownAs: [],
-    verificationMethod: [{ id: `${did}#atproto`, type: 'Multikey', controller: did, publicKeyMultibase: keys[did]?.slice('did:key:'.length) }],
+    verificationMethod: [
+      { id: `${did}#atproto`, type: 'Multikey', controller: did, publicKeyMultibase: keys[did]?.slice('did:key:'.length) },
+    ],
     service: [],
   });
   const did = {
@@ -55,7 +57,12 @@ export function memoryIdResolver(keys: Record<string, string>): IdResolver {
 }
 
 /** Runs @atproto/sync's Firehose over the replay until the sentinel; returns the seconds it took. */
-export async function timeReference(server: ReplayServer, keys: Record<string, string>, verify: boolean, sentinelSeq: number): Promise<number> {
+export async function timeReference(
+  server: ReplayServer,
+  keys: Record<string, string>,
+  verify: boolean,
+  sentinelSeq: number,
+): Promise<number> {
   let errors = 0;
   let done!: () => void;
   const finished = new Promise<void>((ok) => (done = ok));

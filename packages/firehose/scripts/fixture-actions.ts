@@ -60,7 +60,10 @@ const ACTIONS: Record<Action, (w: World, a: Actor) => Promise<void>> = {
     if (subject) a.likes.push((await a.account.agent.like(subject.uri, subject.cid)).uri);
   },
   post: async (w, a) => {
-    const { text, langs } = postText(w.random, w.actors.map((x) => x.handle));
+    const { text, langs } = postText(
+      w.random,
+      w.actors.map((x) => x.handle),
+    );
     await publish(w, a, text, langs, undefined);
   },
   reply: async (w, a) => {
@@ -73,7 +76,12 @@ const ACTIONS: Record<Action, (w: World, a: Actor) => Promise<void>> = {
     if (subject) a.reposts.push((await a.account.agent.repost(subject.uri, subject.cid)).uri);
   },
   follow: async (w, a) => {
-    const subject = fresh(w, a, 'follow', w.actors.map((x) => ({ uri: x.account.did })));
+    const subject = fresh(
+      w,
+      a,
+      'follow',
+      w.actors.map((x) => ({ uri: x.account.did })),
+    );
     if (subject) a.follows.push((await a.account.agent.follow(subject.uri)).uri);
   },
   block: async (w, a) => {
@@ -125,7 +133,10 @@ export function runAction(w: World, a: Actor): Promise<void> {
 
 /** Every account posts a few times first, so that likes, replies and reposts have subjects. */
 export async function seedPost(w: World, a: Actor): Promise<void> {
-  const { text, langs } = postText(w.random, w.actors.map((x) => x.handle));
+  const { text, langs } = postText(
+    w.random,
+    w.actors.map((x) => x.handle),
+  );
   await publish(w, a, text, langs, undefined);
 }
 
@@ -152,7 +163,12 @@ async function postWithThreadgate(w: World, a: Actor): Promise<void> {
   const { text, langs } = postText(w.random, []);
   const post = { $type: 'app.bsky.feed.post', text, langs, createdAt: now() };
   const uri = `at://${a.account.did}/app.bsky.feed.post/${rkey}`;
-  const gate = { $type: 'app.bsky.feed.threadgate', post: uri, allow: [{ $type: 'app.bsky.feed.threadgate#mentionRule' }], createdAt: now() };
+  const gate = {
+    $type: 'app.bsky.feed.threadgate',
+    post: uri,
+    allow: [{ $type: 'app.bsky.feed.threadgate#mentionRule' }],
+    createdAt: now(),
+  };
   await a.account.agent.com.atproto.repo.applyWrites({
     repo: a.account.did,
     writes: [

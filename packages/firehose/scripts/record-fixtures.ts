@@ -35,20 +35,24 @@ function record(url: string): Promise<Recording> {
 /** Runs `fn` on every actor, `width` at a time, each actor in one lane so its writes never overlap. */
 async function inLanes(actors: Actor[], width: number, fn: (a: Actor) => Promise<void>): Promise<void> {
   const lanes = Array.from({ length: width }, (_, lane) => actors.filter((_, i) => i % width === lane));
-  await Promise.all(lanes.map(async (own) => {
-    for (const a of own) await fn(a);
-  }));
+  await Promise.all(
+    lanes.map(async (own) => {
+      for (const a of own) await fn(a);
+    }),
+  );
 }
 
 async function simulate(world: World, actions: number, width: number): Promise<void> {
   const lanes = Array.from({ length: width }, (_, lane) => world.actors.filter((_, i) => i % width === lane)).filter((l) => l.length > 0);
   let left = actions;
-  await Promise.all(lanes.map(async (own) => {
-    while (left-- > 0) {
-      await runAction(world, own[Math.floor(world.random() * own.length)]!);
-      if (left % 250 === 0) console.log(`  ${left} actions left`);
-    }
-  }));
+  await Promise.all(
+    lanes.map(async (own) => {
+      while (left-- > 0) {
+        await runAction(world, own[Math.floor(world.random() * own.length)]!);
+        if (left % 250 === 0) console.log(`  ${left} actions left`);
+      }
+    }),
+  );
 }
 
 async function waitForQuiet(rec: Recording, ms: number): Promise<void> {
@@ -79,7 +83,15 @@ async function main(): Promise<void> {
   const net = await startDevnet();
   try {
     const accounts = await net.createAccounts(Number(values.accounts), { prefix: 'fx', concurrency: 8 });
-    const actors = accounts.map((account) => ({ account, handle: account.handle, likes: [], reposts: [], follows: [], posts: [], done: new Set<string>() }));
+    const actors = accounts.map((account) => ({
+      account,
+      handle: account.handle,
+      likes: [],
+      reposts: [],
+      follows: [],
+      posts: [],
+      done: new Set<string>(),
+    }));
     const world: World = { random: createRandom(Number(values.seed)), actors, posts: [] };
     console.log(`${actors.length} accounts; seeding posts and ${values.history} likes of history each`);
     await inLanes(actors, 8, (a) => seedPost(world, a).then(() => seedPost(world, a)));

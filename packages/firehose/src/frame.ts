@@ -81,7 +81,14 @@ function otherEvents(msg: Exclude<Message, { type: 'commit' }>): Decoded {
       return decoded(msg.seq, [], 1);
     case 'info':
     case 'error':
-      return { ok: true, seq: null, events: [], ignored: 0, rejected: [], notice: { kind: msg.type, name: msg.name, message: msg.message } };
+      return {
+        ok: true,
+        seq: null,
+        events: [],
+        ignored: 0,
+        rejected: [],
+        notice: { kind: msg.type, name: msg.name, message: msg.message },
+      };
   }
 }
 

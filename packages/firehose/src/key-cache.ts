@@ -9,10 +9,7 @@ import { type PublicKey, parsePublicKey } from './keys.ts';
  * Returns the account's current atproto signing key as 'did:key:z...' or a multikey 'z...', or
  * null when the DID has none. `forceRefresh` asks the resolver to bypass its own caches.
  */
-export type KeyResolver = (
-  did: string,
-  opts: { forceRefresh: boolean },
-) => Promise<string | null | undefined> | string | null | undefined;
+export type KeyResolver = (did: string, opts: { forceRefresh: boolean }) => Promise<string | null | undefined> | string | null | undefined;
 
 export interface KeyCacheOptions {
   /** Most DIDs kept; the least recently resolved go first. Default 100,000. */

@@ -59,7 +59,14 @@ export function parseMessage(bytes: Uint8Array, ctx: FrameContext): Message {
       return accountMessage(body, ctx);
     case '#sync':
       ctx.did = did(body, 'did');
-      return { type: 'sync', seq: int(body, 'seq'), did: ctx.did, rev: str(body, 'rev'), timeUs: time(body), blocks: bytesField(body, 'blocks') };
+      return {
+        type: 'sync',
+        seq: int(body, 'seq'),
+        did: ctx.did,
+        rev: str(body, 'rev'),
+        timeUs: time(body),
+        blocks: bytesField(body, 'blocks'),
+      };
     case '#info':
       return { type: 'info', name: str(body, 'name'), message: optStr(body, 'message') };
     default:

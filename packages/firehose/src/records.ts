@@ -60,14 +60,37 @@ function subjectDidEvent(kind: 'follow' | 'block', rec: LexMap, m: RecordMeta): 
 function listBlockEvent(rec: LexMap, m: RecordMeta): RecordEvent {
   const list = checkAtUri(rec.subject, 'subject');
   const createdAt = checkDatetime(rec.createdAt, 'createdAt');
-  return { kind: 'listblock', seq: m.seq, did: m.did, rev: m.rev, timeUs: m.timeUs, action: m.action, uri: m.uri, cid: m.cid, list, createdAt };
+  return {
+    kind: 'listblock',
+    seq: m.seq,
+    did: m.did,
+    rev: m.rev,
+    timeUs: m.timeUs,
+    action: m.action,
+    uri: m.uri,
+    cid: m.cid,
+    list,
+    createdAt,
+  };
 }
 
 function listItemEvent(rec: LexMap, m: RecordMeta): RecordEvent {
   const subject = checkDid(rec.subject, 'subject');
   const list = checkAtUri(rec.list, 'list');
   const createdAt = checkDatetime(rec.createdAt, 'createdAt');
-  return { kind: 'listitem', seq: m.seq, did: m.did, rev: m.rev, timeUs: m.timeUs, action: m.action, uri: m.uri, cid: m.cid, list, subject, createdAt };
+  return {
+    kind: 'listitem',
+    seq: m.seq,
+    did: m.did,
+    rev: m.rev,
+    timeUs: m.timeUs,
+    action: m.action,
+    uri: m.uri,
+    cid: m.cid,
+    list,
+    subject,
+    createdAt,
+  };
 }
 
 function profileEvent(rec: LexMap, m: RecordMeta): RecordEvent {

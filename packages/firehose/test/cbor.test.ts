@@ -11,7 +11,26 @@ import { DecodeError } from '../src/errors.ts';
 test('values round-trip from @atproto/lex-cbor', async () => {
   const cid = await cidForRecord({ a: 1 });
   const value = {
-    ints: [0, 1, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, -1, -24, -25, -256, -257, -(2 ** 32), Number.MIN_SAFE_INTEGER],
+    ints: [
+      0,
+      1,
+      23,
+      24,
+      255,
+      256,
+      65535,
+      65536,
+      2 ** 32 - 1,
+      2 ** 32,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      -24,
+      -25,
+      -256,
+      -257,
+      -(2 ** 32),
+      Number.MIN_SAFE_INTEGER,
+    ],
     strings: ['', 'a', 'x'.repeat(24), 'y'.repeat(25), 'ü', '日本語のテキスト', '👩🏽‍💻', 'z'.repeat(70000)],
     bytes: new Uint8Array([0, 1, 2, 255]),
     nested: { a: [{ b: [null, true, false] }], '': 'empty key' },

@@ -24,7 +24,10 @@ test('the recording is a realistic mix of the events BotSky keeps', () => {
   for (const kind of ['post', 'like', 'repost', 'follow', 'block', 'profile', 'delete', 'identity', 'account']) {
     assert.ok((counts[kind] ?? 0) > 0, `no ${kind} events in the recording: ${JSON.stringify(counts)}`);
   }
-  assert.ok(decoded.some((d) => d.ignored > 0), 'no ignored collections in the recording');
+  assert.ok(
+    decoded.some((d) => d.ignored > 0),
+    'no ignored collections in the recording',
+  );
   assert.ok(decoded.every((d) => d.rejected.length === 0));
 });
 
@@ -60,7 +63,7 @@ test('with signature checks every frame verifies and gives the same events', asy
   }
 });
 
-test('with every account given another account\'s key, every kept commit is a bad-signature', async () => {
+test("with every account given another account's key, every kept commit is a bad-signature", async () => {
   const keys = loadKeys();
   const dids = Object.keys(keys);
   const shifted = fixtureKeyCache(Object.fromEntries(dids.map((did, i) => [did, keys[dids[(i + 1) % dids.length]!]!])));

@@ -14,7 +14,10 @@ let bob: DevnetAccount;
 
 before(async () => {
   net = await startDevnet();
-  [alice, bob] = await Promise.all([net.createAccount({ handle: 'alice', password: 'pw-alice' }), net.createAccount({ handle: 'bob', password: 'pw-bob' })]);
+  [alice, bob] = await Promise.all([
+    net.createAccount({ handle: 'alice', password: 'pw-alice' }),
+    net.createAccount({ handle: 'bob', password: 'pw-bob' }),
+  ]);
 });
 
 after(async () => {

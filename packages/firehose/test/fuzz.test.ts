@@ -6,7 +6,19 @@ import { decodeFrame, decodeFrameVerified, decodeJetstream, type DecodeResult, t
 import { createRandom, type Random } from '../scripts/fixture-content.ts';
 import { fixtureKeyCache, loadFrames } from './fixture.ts';
 
-const REASONS = new Set(['truncated', 'garbled', 'oversized', 'invalid-frame', 'invalid-record', 'missing-block', 'bad-signature', 'bad-proof', 'unknown-key', 'unknown-type', 'unknown-op']);
+const REASONS = new Set([
+  'truncated',
+  'garbled',
+  'oversized',
+  'invalid-frame',
+  'invalid-record',
+  'missing-block',
+  'bad-signature',
+  'bad-proof',
+  'unknown-key',
+  'unknown-type',
+  'unknown-op',
+]);
 const KINDS = new Set(['post', 'like', 'repost', 'follow', 'block', 'listblock', 'listitem', 'profile', 'delete', 'identity', 'account']);
 
 let frames: Uint8Array[];
@@ -30,9 +42,17 @@ function mutate(random: Random, input: Uint8Array): Buffer {
     case 1: // cut short
       return b.subarray(0, at);
     case 2: // insert random bytes
-      return Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + random() * 16 }, () => Math.floor(random() * 256))), b.subarray(at)]);
+      return Buffer.concat([
+        b.subarray(0, at),
+        Buffer.from(Array.from({ length: 1 + random() * 16 }, () => Math.floor(random() * 256))),
+        b.subarray(at),
+      ]);
     case 3: // a huge length or count where a value starts
-      return Buffer.concat([b.subarray(0, at), Buffer.from([0x40 | 27 + Math.floor(random() * 4) * 32, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1]), b.subarray(at + 1)]);
+      return Buffer.concat([
+        b.subarray(0, at),
+        Buffer.from([0x40 | (27 + Math.floor(random() * 4) * 32), 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1]),
+        b.subarray(at + 1),
+      ]);
     case 4: // a repeated segment
       return Buffer.concat([b.subarray(0, at), b.subarray(Math.floor(at / 2), at), b.subarray(at)]);
     default: // deeply nested arrays
@@ -78,7 +98,12 @@ test('500 mutated frames through signature checks: none throws, none is publishe
       // Anything still published must be what the original frame said.
       const before = decodeFrame(original);
       assert.ok(before.ok);
-      for (const e of r.events) if (e.kind !== 'identity' && e.kind !== 'account') assert.ok(before.events.some((b) => JSON.stringify(b) === JSON.stringify(e)), JSON.stringify(e));
+      for (const e of r.events)
+        if (e.kind !== 'identity' && e.kind !== 'account')
+          assert.ok(
+            before.events.some((b) => JSON.stringify(b) === JSON.stringify(e)),
+            JSON.stringify(e),
+          );
     }
   }
 });

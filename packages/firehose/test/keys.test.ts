@@ -18,7 +18,10 @@ function highS(sig: Uint8Array, n: bigint): Uint8Array {
   return new Uint8Array(Buffer.concat([sig.subarray(0, 32), flipped]));
 }
 
-for (const [curve, Keypair] of [['secp256k1', Secp256k1Keypair], ['p256', P256Keypair]] as const) {
+for (const [curve, Keypair] of [
+  ['secp256k1', Secp256k1Keypair],
+  ['p256', P256Keypair],
+] as const) {
   test(`${curve}: signatures verify exactly when @atproto/crypto says so`, async () => {
     const keypair = await Keypair.create();
     const other = await Keypair.create();
@@ -40,7 +43,13 @@ for (const [curve, Keypair] of [['secp256k1', Secp256k1Keypair], ['p256', P256Ke
 }
 
 test('keys that are not secp256k1 or P-256 points are InvalidKeyError', () => {
-  for (const bad of ['did:key:xyz', 'did:key:z0OIl', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'zQ3sh', `did:key:z${'1'.repeat(200)}`]) {
+  for (const bad of [
+    'did:key:xyz',
+    'did:key:z0OIl',
+    'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    'zQ3sh',
+    `did:key:z${'1'.repeat(200)}`,
+  ]) {
     assert.throws(() => parsePublicKey(bad), InvalidKeyError, bad);
   }
 });
@@ -61,7 +70,10 @@ test('the key cache resolves once, remembers misses briefly and rate-limits refr
   assert.equal(cache.get('did:plc:alice'), a, 'a hit is synchronous');
   assert.equal(await cache.get('did:plc:nobody'), null);
   assert.equal(await cache.get('did:plc:nobody'), null);
-  assert.deepEqual(calls, [['did:plc:alice', false], ['did:plc:nobody', false]]);
+  assert.deepEqual(calls, [
+    ['did:plc:alice', false],
+    ['did:plc:nobody', false],
+  ]);
   assert.equal(await cache.refresh('did:plc:alice'), a, 'refreshed too soon: the cached key');
   t = 600;
   await cache.refresh('did:plc:alice');
@@ -69,16 +81,23 @@ test('the key cache resolves once, remembers misses briefly and rate-limits refr
   await cache.get('did:plc:nobody');
   t = 1700;
   await cache.get('did:plc:alice');
-  assert.deepEqual(calls.slice(2), [['did:plc:alice', true], ['did:plc:nobody', false], ['did:plc:alice', false]]);
+  assert.deepEqual(calls.slice(2), [
+    ['did:plc:alice', true],
+    ['did:plc:nobody', false],
+    ['did:plc:alice', false],
+  ]);
 });
 
 test('a key cache holds at most maxEntries DIDs', async () => {
   const keypair = await Secp256k1Keypair.create();
   let resolved = 0;
-  const cache = createKeyCache(() => {
-    resolved++;
-    return keypair.did();
-  }, { maxEntries: 2 });
+  const cache = createKeyCache(
+    () => {
+      resolved++;
+      return keypair.did();
+    },
+    { maxEntries: 2 },
+  );
   for (const did of ['did:plc:a', 'did:plc:b', 'did:plc:c']) await cache.get(did);
   assert.ok(!((cache.get('did:plc:b') as unknown) instanceof Promise));
   assert.ok(cache.get('did:plc:a') instanceof Promise, 'the oldest entry was dropped');

@@ -76,9 +76,11 @@ function embed(e: Rec): Rec | null {
   const out: Rec = { record: null, external: null, imageAlts: [], hasVideo: false };
   const media = (m: Rec): boolean => {
     if (m.$type === 'app.bsky.embed.images') out.imageAlts = m.images.map((i: Rec) => i.alt);
-    else if (m.$type === 'app.bsky.embed.gallery') out.imageAlts = m.items.filter((i: Rec) => i.$type === 'app.bsky.embed.gallery#image').map((i: Rec) => i.alt);
+    else if (m.$type === 'app.bsky.embed.gallery')
+      out.imageAlts = m.items.filter((i: Rec) => i.$type === 'app.bsky.embed.gallery#image').map((i: Rec) => i.alt);
     else if (m.$type === 'app.bsky.embed.video') out.hasVideo = true;
-    else if (m.$type === 'app.bsky.embed.external') out.external = { uri: m.external.uri, title: m.external.title, description: m.external.description };
+    else if (m.$type === 'app.bsky.embed.external')
+      out.external = { uri: m.external.uri, title: m.external.title, description: m.external.description };
     else return false;
     return true;
   };

@@ -15,7 +15,10 @@ before(async () => {
   alice = await createTestRepo();
   const didKey = alice.keypair.did();
   keys = createKeyCache((did) => (did === alice.did ? didKey : null));
-  const subject = { uri: `at://${alice.did}/app.bsky.feed.post/3l3qo2vuowo2b`, cid: 'bafyreig2fjxi3rptqdgylg7e5hmjl6mcke7rn2b6cugzlqq3i4zu6rq52q' };
+  const subject = {
+    uri: `at://${alice.did}/app.bsky.feed.post/3l3qo2vuowo2b`,
+    cid: 'bafyreig2fjxi3rptqdgylg7e5hmjl6mcke7rn2b6cugzlqq3i4zu6rq52q',
+  };
   likeOf = { $type: 'app.bsky.feed.like', subject, createdAt: now() };
 });
 
@@ -75,8 +78,14 @@ test('an oversized record is rejected on its own; the rest of the commit is kept
   ]);
   const r = decodeFrame(frame);
   assert.ok(r.ok);
-  assert.deepEqual(r.events.map((e) => e.kind), ['like']);
-  assert.deepEqual(r.rejected.map((x) => [x.reason, x.uri]), [['oversized', `at://${alice.did}/${paths[0]}`]]);
+  assert.deepEqual(
+    r.events.map((e) => e.kind),
+    ['like'],
+  );
+  assert.deepEqual(
+    r.rejected.map((x) => [x.reason, x.uri]),
+    [['oversized', `at://${alice.did}/${paths[0]}`]],
+  );
 });
 
 test('records with wrong types or out-of-range values are invalid-record', async () => {
@@ -86,9 +95,19 @@ test('records with wrong types or out-of-range values are invalid-record', async
     ['text over 300 graphemes', post('é'.repeat(301))],
     ['text over 3000 bytes', post('😀'.repeat(751))],
     ['bad createdAt', post('hi', { createdAt: 'yesterday' })],
-    ['facet past the end', post('hi @bob', { facets: [{ index: { byteStart: 3, byteEnd: 99 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:bob' }] }] })],
+    [
+      'facet past the end',
+      post('hi @bob', {
+        facets: [{ index: { byteStart: 3, byteEnd: 99 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:bob' }] }],
+      }),
+    ],
     ['facet end before start', post('hi @bob', { facets: [{ index: { byteStart: 5, byteEnd: 3 }, features: [] }] })],
-    ['mention without a DID', post('hi @bob', { facets: [{ index: { byteStart: 3, byteEnd: 7 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'bob' }] }] })],
+    [
+      'mention without a DID',
+      post('hi @bob', {
+        facets: [{ index: { byteStart: 3, byteEnd: 7 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'bob' }] }],
+      }),
+    ],
     ['four langs', post('hi', { langs: ['en', 'de', 'fr', 'pt'] })],
     ['reply without parent', post('hi', { reply: { root: likeOf.subject } })],
     ['$type of another collection', { ...post('hi'), $type: 'app.bsky.feed.like' }],
@@ -108,7 +127,10 @@ test('a profile must be at rkey self; posts at a TID', async () => {
   const good = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.actor.profile', rkey: 'self', record: profile }]);
   const r = decodeFrame(good.frame);
   assert.ok(r.ok);
-  assert.deepEqual(r.events.map((e) => [e.kind, e.kind === 'profile' && e.displayName]), [['profile', 'Ada']]);
+  assert.deepEqual(
+    r.events.map((e) => [e.kind, e.kind === 'profile' && e.displayName]),
+    [['profile', 'Ada']],
+  );
   const bad = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.actor.profile', rkey: 'other', record: profile }]);
   assert.equal(recordRejection(decodeFrame(bad.frame)).reason, 'invalid-record');
   const badPost = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.feed.post', rkey: 'not-a-tid', record: post('hi') }]);
@@ -134,7 +156,10 @@ test('a body that breaks the subscribeRepos lexicon is invalid-frame', async () 
     const { frame } = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.feed.post', record: post('hi') }], { body });
     assert.equal(rejected(decodeFrame(frame)).reason, 'invalid-frame', name);
   }
-  assert.equal(rejected(decodeFrame(messageFrame('#account', { seq: 1, did: alice.did, time: now(), active: 'yes' }))).reason, 'invalid-frame');
+  assert.equal(
+    rejected(decodeFrame(messageFrame('#account', { seq: 1, did: alice.did, time: now(), active: 'yes' }))).reason,
+    'invalid-frame',
+  );
 });
 
 test('an op whose record is not in the CAR is missing-block', async () => {
@@ -147,7 +172,9 @@ test('an op whose record is not in the CAR is missing-block', async () => {
 
 test('a commit signed by another key is bad-signature when verified', async () => {
   const mallory = await Secp256k1Keypair.create();
-  const { frame } = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.feed.post', record: post('hi') }], { signer: mallory });
+  const { frame } = await commitFrame(alice, [{ action: 'create', collection: 'app.bsky.feed.post', record: post('hi') }], {
+    signer: mallory,
+  });
   assert.ok(decodeFrame(frame).ok, 'without checks the frame looks fine');
   const r = rejected(await decodeFrameVerified(frame, { keys }));
   assert.equal(r.reason, 'bad-signature');
@@ -157,19 +184,28 @@ test('a commit signed by another key is bad-signature when verified', async () =
 test('ops the commit does not prove are bad-proof when verified', async () => {
   // Two posts whose ops claim each other's record: each block is genuine and in the CAR, but
   // the signed tree maps each path to the other CID.
-  const { frame } = await commitFrame(alice, [
-    { action: 'create', collection: 'app.bsky.feed.post', record: post('first') },
-    { action: 'create', collection: 'app.bsky.feed.post', record: post('second') },
-  ], { body: (b) => {
-    const ops = b.ops as Array<Record<string, unknown>>;
-    [ops[0]!.cid, ops[1]!.cid] = [ops[1]!.cid, ops[0]!.cid];
-  } });
+  const { frame } = await commitFrame(
+    alice,
+    [
+      { action: 'create', collection: 'app.bsky.feed.post', record: post('first') },
+      { action: 'create', collection: 'app.bsky.feed.post', record: post('second') },
+    ],
+    {
+      body: (b) => {
+        const ops = b.ops as Array<Record<string, unknown>>;
+        [ops[0]!.cid, ops[1]!.cid] = [ops[1]!.cid, ops[0]!.cid];
+      },
+    },
+  );
   const plain = decodeFrame(frame);
   assert.ok(plain.ok && plain.events.length === 2, 'without checks the swap goes unnoticed');
   const r = await decodeFrameVerified(frame, { keys });
   assert.ok(r.ok);
   assert.deepEqual(r.events, []);
-  assert.deepEqual(r.rejected.map((x) => x.reason), ['bad-proof', 'bad-proof']);
+  assert.deepEqual(
+    r.rejected.map((x) => x.reason),
+    ['bad-proof', 'bad-proof'],
+  );
 });
 
 test('a repo with no resolvable key is unknown-key, also when the resolver throws', async () => {
@@ -200,7 +236,10 @@ test('a stream of bad frames: each one is counted under its reason, none is publ
     else counts[r.reason] = (counts[r.reason] ?? 0) + 1;
   }
   assert.equal(published, 1);
-  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 8);
+  assert.equal(
+    Object.values(counts).reduce((a, b) => a + b, 0),
+    8,
+  );
   assert.equal(counts.truncated, 2);
   assert.equal(counts.garbled, 2);
   assert.equal(counts.oversized, 2);

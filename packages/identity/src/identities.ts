@@ -45,7 +45,10 @@ export class Identities {
   readonly #max: number;
   readonly #cache = new Map<string, { at: number; ttl: number; identity: Promise<Identity> }>();
 
-  constructor(config: Pick<IdentityConfig, 'plcUrl' | 'handleResolverUrl' | 'identityTtlMs' | 'identityTimeoutMs'>, opts: IdentitiesOptions = {}) {
+  constructor(
+    config: Pick<IdentityConfig, 'plcUrl' | 'handleResolverUrl' | 'identityTtlMs' | 'identityTimeoutMs'>,
+    opts: IdentitiesOptions = {},
+  ) {
     // The reference resolvers' default fetch refuses plain http and private addresses (SSRF
     // protection); an http:// PLC is a local network's, where both are what is asked for.
     const local = new URL(config.plcUrl).protocol === 'http:';

@@ -30,8 +30,11 @@ export async function startDirectoryStandIn(opts: { pdsUrl?: string } = {}): Pro
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/xrpc/com.atproto.identity.resolveHandle') {
       const handle = (url.searchParams.get('handle') ?? '').toLowerCase();
-      const owner = [...claims.entries()].find(([, h]) => h === handle)?.[0] ?? (handle.endsWith('.test') ? `did:plc:${handle.slice(0, -'.test'.length)}` : undefined);
-      if (!owner || disowned.has(owner) || handleOf(owner) !== handle) return json(400, { error: 'InvalidRequest', message: 'Unable to resolve handle' });
+      const owner =
+        [...claims.entries()].find(([, h]) => h === handle)?.[0] ??
+        (handle.endsWith('.test') ? `did:plc:${handle.slice(0, -'.test'.length)}` : undefined);
+      if (!owner || disowned.has(owner) || handleOf(owner) !== handle)
+        return json(400, { error: 'InvalidRequest', message: 'Unable to resolve handle' });
       return json(200, { did: owner });
     }
     const did = decodeURIComponent(url.pathname.slice(1));

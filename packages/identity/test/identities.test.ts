@@ -88,12 +88,14 @@ describe('Identities', () => {
   it('reads a did:web document from its domain', async () => {
     const { server, port } = await serve((req, res) => {
       if (req.url !== '/.well-known/did.json') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        '@context': ['https://www.w3.org/ns/did/v1'],
-        id: `did:web:localhost%3A${port}`,
-        alsoKnownAs: ['at://alice.test'],
-        service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.example' }],
-      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          '@context': ['https://www.w3.org/ns/did/v1'],
+          id: `did:web:localhost%3A${port}`,
+          alsoKnownAs: ['at://alice.test'],
+          service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.example' }],
+        }),
+      );
     });
     try {
       const id = await identities().lookup(`did:web:localhost%3A${port}`);
@@ -110,12 +112,22 @@ describe('Identities', () => {
     assert.equal((await ids.lookup('not a did')).result, 'not_found');
     assert.equal((await ids.lookup('did:plc:aaaaaaaaaaaaaaaaaaaaaaaa')).result, 'not_found');
     const { server, port } = await serve((_req, res) => res.writeHead(500).end());
-    const broken = new Identities({ plcUrl: `http://127.0.0.1:${port}`, handleResolverUrl: `http://127.0.0.1:${port}`, identityTtlMs: 60_000, identityTimeoutMs: 500 });
+    const broken = new Identities({
+      plcUrl: `http://127.0.0.1:${port}`,
+      handleResolverUrl: `http://127.0.0.1:${port}`,
+      identityTtlMs: 60_000,
+      identityTimeoutMs: 500,
+    });
     const id = await broken.lookup(alice.did);
     assert.equal(id.result, 'error');
     assert.equal(id.handle, undefined);
     server.close();
-    const gone = new Identities({ plcUrl: net.plcUrl, handleResolverUrl: `http://127.0.0.1:${port}`, identityTtlMs: 60_000, identityTimeoutMs: 500 });
+    const gone = new Identities({
+      plcUrl: net.plcUrl,
+      handleResolverUrl: `http://127.0.0.1:${port}`,
+      identityTtlMs: 60_000,
+      identityTimeoutMs: 500,
+    });
     const noHandles = await gone.lookup(alice.did);
     assert.equal(noHandles.result, 'error', 'the handle resolver is down');
     assert.equal(noHandles.handle, undefined);

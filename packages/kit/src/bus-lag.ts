@@ -55,14 +55,18 @@ function sharedRead(bus: Bus, onError: (consumer: string) => void): () => Promis
 async function readAll(bus: Bus, onError: (consumer: string) => void): Promise<LagByConsumer> {
   const consumers = Object.keys(bus.stats().consumers);
   const out: LagByConsumer = new Map();
-  await Promise.all(consumers.map(async (consumer) => {
-    try {
-      out.set(consumer, await withTimeout(bus.consumerLag(consumer), LAG_READ_TIMEOUT_MS, () => new Error(`no answer within ${LAG_READ_TIMEOUT_MS} ms`)));
-    } catch (err) {
-      // A closed bus (the process is stopping) is no fault of the server's.
-      if ((err as Error).name !== 'BusClosedError') onError(consumer);
-    }
-  }));
+  await Promise.all(
+    consumers.map(async (consumer) => {
+      try {
+        out.set(
+          consumer,
+          await withTimeout(bus.consumerLag(consumer), LAG_READ_TIMEOUT_MS, () => new Error(`no answer within ${LAG_READ_TIMEOUT_MS} ms`)),
+        );
+      } catch (err) {
+        // A closed bus (the process is stopping) is no fault of the server's.
+        if ((err as Error).name !== 'BusClosedError') onError(consumer);
+      }
+    }),
+  );
   return out;
 }
-

@@ -54,7 +54,7 @@ export function exportBusMetrics(metrics: Metrics, bus: Bus): void {
   });
   metrics.counter({
     name: 'botsky_bus_followed_total',
-    help: 'messages read by this process\'s per-replica followers (bus.follow), by subject',
+    help: "messages read by this process's per-replica followers (bus.follow), by subject",
     labelNames: ['subject'],
     collect() {
       this.reset();

@@ -27,11 +27,7 @@ export function baseContext(name: string, overrides: KitOverrides = {}): Omit<Se
   };
 }
 
-export async function createBusContext(
-  name: string,
-  config: CommonConfig,
-  overrides: BusOverrides = {},
-): Promise<BusContext> {
+export async function createBusContext(name: string, config: CommonConfig, overrides: BusOverrides = {}): Promise<BusContext> {
   const base = baseContext(name, overrides);
   const bus = overrides.bus ?? (await openBus(config, base.createLogger(`${name}:bus`), name));
   const owned = overrides.bus ? [] : [() => bus.close()];

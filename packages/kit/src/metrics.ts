@@ -33,8 +33,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   registry.setDefaultLabels({ service: opts.service });
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   // The same metric asked for twice (two services in one process) is the same series, not an error.
-  const reuse = <M extends Metric>(name: string, make: () => M): M =>
-    (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const reuse = <M extends Metric>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
   return {
     registry,
     counter: (config) => reuse(config.name, () => new Counter({ ...config, registers: [registry] })),

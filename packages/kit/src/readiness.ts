@@ -43,9 +43,7 @@ export class Readiness {
   }
 
   async report(): Promise<ReadinessReport> {
-    const entries = await Promise.all(
-      [...this.#checks].map(async ([name, check]) => [name, await this.#run(check)] as const),
-    );
+    const entries = await Promise.all([...this.#checks].map(async ([name, check]) => [name, await this.#run(check)] as const));
     const checks = Object.fromEntries(entries);
     const ready = this.#phase === 'ready' && entries.every(([, r]) => r.ok);
     return { ready, phase: this.#phase, checks };

@@ -3,7 +3,13 @@
 // Two variables per stream, named after its key in STREAMS (@botsky/contracts): BOTSKY_STREAM_NETWORK_MAX_AGE,
 // BOTSKY_STREAM_NETWORK_MAX_BYTES, ..., BOTSKY_STREAM_DEAD_LETTER_MAX_BYTES.
 import {
-  DEFAULT_STREAM_LIMITS, MAX_STREAM_AGE_MS, TOPOLOGY, withStreamLimits, type StreamKey, type StreamLimits, type Topology,
+  DEFAULT_STREAM_LIMITS,
+  MAX_STREAM_AGE_MS,
+  TOPOLOGY,
+  withStreamLimits,
+  type StreamKey,
+  type StreamLimits,
+  type Topology,
 } from '@botsky/bus';
 import { bytes, duration, type ConfigOf, type Field } from './config.ts';
 

@@ -111,4 +111,3 @@ export async function startServiceMain(
   const base = await opsUrlFromLog(proc, timeoutMs);
   return { proc, base, ready: await waitFor200(`${base}/readyz`, { timeoutMs, child: proc }) };
 }
-

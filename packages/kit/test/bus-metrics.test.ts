@@ -21,7 +21,14 @@ test('the bus counters appear on /metrics, per consumer group, read at scrape ti
   while (calls < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   await sub.stop();
   const text = await metrics.registry.metrics();
-  const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(line))?.split(' ').pop());
+  const value = (line: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((l) => l.startsWith(line))
+        ?.split(' ')
+        .pop(),
+    );
   assert.equal(value('botsky_bus_duplicates_total{service="test"}'), 1);
   assert.equal(value('botsky_bus_delivered_total{consumer="bot-runner",service="test"}'), 3);
   assert.equal(value('botsky_bus_acked_total{consumer="bot-runner",service="test"}'), 2);
@@ -59,10 +66,14 @@ test("each consumed group's lag on the server is on /metrics; a failed read leav
   let release = () => {};
   const held = new Promise<void>((r) => (release = r));
   let started = 0;
-  const sub = await bus.consume('bot-runner', async () => {
-    started++;
-    await held;
-  }, { maxInFlight: 2 });
+  const sub = await bus.consume(
+    'bot-runner',
+    async () => {
+      started++;
+      await held;
+    },
+    { maxInFlight: 2 },
+  );
   for (let i = 0; i < 5; i++) await bus.publish('botsky.tasks.reply', new Uint8Array([i]), { msgId: `l${i}` });
   const deadline = Date.now() + 5000;
   while (started < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

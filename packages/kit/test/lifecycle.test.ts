@@ -154,4 +154,3 @@ describe('lifecycle of a service process', { concurrency: 4 }, () => {
     assert.match(exit.stderr, /^fake: ops server on 127\.0\.0\.1:\d+ failed: .*EADDRINUSE.*\n$/);
   });
 });
-

@@ -58,6 +58,9 @@ describe('logging', () => {
     const log = createLogging({ level: 'warn', destination: out.destination }).createLogger('t');
     log.info('quiet');
     log.warn('loud');
-    assert.deepEqual(out.lines().map((l) => l.msg), ['loud']);
+    assert.deepEqual(
+      out.lines().map((l) => l.msg),
+      ['loud'],
+    );
   });
 });

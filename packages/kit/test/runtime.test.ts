@@ -126,7 +126,18 @@ describe('ServiceRuntime', () => {
     assert.equal((err.cause as Error).message, 'no route to host');
     assert.equal(runtime.readiness.phase, 'starting');
     await runtime.shutdown();
-    assert.deepEqual(events, ['a: context', 'a: start', 'b: context', 'b: start', 'b: drain', 'a: drain', 'b: stop', 'a: stop', 'b: close', 'a: close']);
+    assert.deepEqual(events, [
+      'a: context',
+      'a: start',
+      'b: context',
+      'b: start',
+      'b: drain',
+      'a: drain',
+      'b: stop',
+      'a: stop',
+      'b: close',
+      'a: close',
+    ]);
   });
 
   it('shutdown runs once however often it is asked', async () => {

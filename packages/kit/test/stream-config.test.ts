@@ -16,7 +16,9 @@ const DAY = 86_400_000;
 
 describe('stream limit variables', () => {
   it('are two per stream, named after its key, with bounded defaults', () => {
-    const names = Object.values(streamLimitsConfigSpec).map((f) => f.env).sort();
+    const names = Object.values(streamLimitsConfigSpec)
+      .map((f) => f.env)
+      .sort();
     assert.equal(names.length, 2 * TOPOLOGY.streams.length);
     assert.ok(names.includes('BOTSKY_STREAM_NETWORK_MAX_BYTES') && names.includes('BOTSKY_STREAM_DEAD_LETTER_MAX_AGE'));
     assert.equal(streamVariablePrefix('deadLetter'), 'BOTSKY_STREAM_DEAD_LETTER');
@@ -38,13 +40,16 @@ describe('stream limit variables', () => {
       BOTSKY_STREAM_SCORES_MAX_AGE: '10m', // shorter than a duplicate window
       BOTSKY_STREAM_OUTCOMES_MAX_BYTES: '2GB',
     };
-    assert.throws(() => loadConfig(streamLimitsConfigSpec, bad), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.deepEqual(err.issues.map((i) => i.variable).sort(), Object.keys(bad).sort());
-      assert.match(err.message, /BOTSKY_STREAM_FEED_MAX_BYTES must be a size in bytes from 1MiB to 1TiB/);
-      assert.match(err.message, /BOTSKY_STREAM_NETWORK_MAX_AGE must be a duration in ms 3600000-604800000/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(streamLimitsConfigSpec, bad),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.deepEqual(err.issues.map((i) => i.variable).sort(), Object.keys(bad).sort());
+        assert.match(err.message, /BOTSKY_STREAM_FEED_MAX_BYTES must be a size in bytes from 1MiB to 1TiB/);
+        assert.match(err.message, /BOTSKY_STREAM_NETWORK_MAX_AGE must be a duration in ms 3600000-604800000/);
+        return true;
+      },
+    );
   });
 });
 
@@ -53,7 +58,12 @@ describe("a service's bus on NATS", () => {
   after(() => deleteTestNamespace(ns));
 
   it('creates every stream with the configured max age and max bytes', async () => {
-    const env = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_STREAM_NETWORK_MAX_BYTES: '64MiB', BOTSKY_STREAM_TASKS_MAX_AGE: '36h' };
+    const env = {
+      BOTSKY_BUS: natsUrl(),
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_STREAM_NETWORK_MAX_BYTES: '64MiB',
+      BOTSKY_STREAM_TASKS_MAX_AGE: '36h',
+    };
     const config = loadConfig(commonConfigSpec, env);
     const bus = await openBus(config, createLogging({ level: 'silent' }).createLogger('test'), 'kit-stream-test');
     try {

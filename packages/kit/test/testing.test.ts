@@ -14,20 +14,32 @@ describe('eventually', () => {
 
   it('names what it waited for and the last state when time runs out', async () => {
     let n = 0;
-    await assert.rejects(eventually('the count to reach 100', () => pending(`count ${++n}`), { timeoutMs: 50, intervalMs: 5 }), (err: Error) => {
-      assert.match(err.message, /^the count to reach 100: not within 50 ms \(last: count \d+\)$/);
-      assert.equal(err.message, `the count to reach 100: not within 50 ms (last: count ${n})`);
-      return true;
-    });
-    await assert.rejects(eventually('a flag', () => false, { timeoutMs: 10 }), { message: 'a flag: not within 10 ms (last: false)' });
+    await assert.rejects(
+      eventually('the count to reach 100', () => pending(`count ${++n}`), { timeoutMs: 50, intervalMs: 5 }),
+      (err: Error) => {
+        assert.match(err.message, /^the count to reach 100: not within 50 ms \(last: count \d+\)$/);
+        assert.equal(err.message, `the count to reach 100: not within 50 ms (last: count ${n})`);
+        return true;
+      },
+    );
+    await assert.rejects(
+      eventually('a flag', () => false, { timeoutMs: 10 }),
+      { message: 'a flag: not within 10 ms (last: false)' },
+    );
   });
 
   it('tries a check that throws again, and reports its last error', async () => {
     let calls = 0;
-    assert.equal(await eventually('no error', () => (++calls < 3 ? Promise.reject(new Error('not yet')) : 'done'), { intervalMs: 1 }), 'done');
-    await assert.rejects(eventually('the server', () => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 10 }), {
-      message: 'the server: not within 10 ms (last: error: ECONNREFUSED)',
-    });
+    assert.equal(
+      await eventually('no error', () => (++calls < 3 ? Promise.reject(new Error('not yet')) : 'done'), { intervalMs: 1 }),
+      'done',
+    );
+    await assert.rejects(
+      eventually('the server', () => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 10 }),
+      {
+        message: 'the server: not within 10 ms (last: error: ECONNREFUSED)',
+      },
+    );
   });
 });
 
@@ -59,7 +71,13 @@ describe('startInProcess', () => {
     configSpec: {},
     async createContext(_config: object, o: KitOverrides): Promise<ServiceContext> {
       assert.ok(o.metrics && o.logger && o.createLogger, 'the kit parts are handed in');
-      return { logger: o.logger, createLogger: o.createLogger, metrics: o.metrics, checks: {}, close: async () => void events.push('close') };
+      return {
+        logger: o.logger,
+        createLogger: o.createLogger,
+        metrics: o.metrics,
+        checks: {},
+        close: async () => void events.push('close'),
+      };
     },
     createService: () => ({
       start: async () => void events.push('start'),

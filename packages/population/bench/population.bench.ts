@@ -15,8 +15,12 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
   let errors = 0;
   const project = await net.createAccount({ handle: 'botsky', password: 'pw' });
   const sim = new Simulation({
-    pdsUrl: net.pdsUrl, people: generatePopulation({ size, seed: 1 }), seed: 1, projectDid: project.did,
-    botQuality: new Map(), onError: () => errors++,
+    pdsUrl: net.pdsUrl,
+    people: generatePopulation({ size, seed: 1 }),
+    seed: 1,
+    projectDid: project.did,
+    botQuality: new Map(),
+    onError: () => errors++,
   });
   try {
     const setup = await sim.setup();

@@ -11,7 +11,11 @@ export interface GroundTruth {
   interests: Record<string, Record<string, number>>;
 }
 
-export function groundTruth(people: readonly Person[], handleOf: (p: Person) => string, botQuality: ReadonlyMap<string, number>): GroundTruth {
+export function groundTruth(
+  people: readonly Person[],
+  handleOf: (p: Person) => string,
+  botQuality: ReadonlyMap<string, number>,
+): GroundTruth {
   return {
     bot_quality: Object.fromEntries(botQuality),
     interests: Object.fromEntries(people.map((p) => [handleOf(p), Object.fromEntries(p.interests)])),

@@ -30,8 +30,34 @@ export interface PopulationOptions {
   optInShare?: number;
 }
 
-const FIRST_NAMES = ['ana', 'ben', 'chen', 'dara', 'eli', 'fatima', 'gus', 'hana', 'ivo', 'jun', 'kofi', 'lena',
-  'mo', 'nia', 'oskar', 'priya', 'quinn', 'rafa', 'sana', 'tom', 'uma', 'vik', 'wen', 'xia', 'yusuf', 'zoe'];
+const FIRST_NAMES = [
+  'ana',
+  'ben',
+  'chen',
+  'dara',
+  'eli',
+  'fatima',
+  'gus',
+  'hana',
+  'ivo',
+  'jun',
+  'kofi',
+  'lena',
+  'mo',
+  'nia',
+  'oskar',
+  'priya',
+  'quinn',
+  'rafa',
+  'sana',
+  'tom',
+  'uma',
+  'vik',
+  'wen',
+  'xia',
+  'yusuf',
+  'zoe',
+];
 
 function pick<T>(xs: readonly T[], rand: Random): T {
   return xs[Math.floor(rand() * xs.length)] as T;

@@ -83,7 +83,11 @@ export interface ReactionChances {
 
 /** The probabilities behind `react`, exposed so tests and the docs can reason about them. */
 export function reactionChances(
-  f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person, styleEffect = DEFAULT_STYLE_EFFECT,
+  f: ReplyFeatures,
+  quality: number,
+  role: ReaderRole,
+  reader: Person,
+  styleEffect = DEFAULT_STYLE_EFFECT,
 ): ReactionChances {
   const q = quality - 0.5;
   const roleBoost = role === 'author' ? 0.6 : role === 'mentioned' ? 0.3 : 0;
@@ -99,7 +103,12 @@ export function reactionChances(
 }
 
 export function react(
-  f: ReplyFeatures, quality: number, role: ReaderRole, reader: Person, rand: Random, styleEffect = DEFAULT_STYLE_EFFECT,
+  f: ReplyFeatures,
+  quality: number,
+  role: ReaderRole,
+  reader: Person,
+  rand: Random,
+  styleEffect = DEFAULT_STYLE_EFFECT,
 ): Reaction {
   const c = reactionChances(f, quality, role, reader, styleEffect);
   const optingOut = rand() < c.optOut;

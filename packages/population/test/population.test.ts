@@ -20,7 +20,10 @@ test('the same seed gives the same population, another seed another', () => {
   const b = generatePopulation({ size: 50, seed: 1 });
   const c = generatePopulation({ size: 50, seed: 2 });
   assert.deepEqual(a, b);
-  assert.notDeepEqual(a.map((p) => p.name), c.map((p) => p.name));
+  assert.notDeepEqual(
+    a.map((p) => p.name),
+    c.map((p) => p.name),
+  );
 });
 
 test('activity is heavy-tailed and most people opt in', () => {
@@ -41,7 +44,7 @@ test('people are online for about their duty cycle', () => {
   assert.ok(Math.abs(on / 10_000 - p.rhythm.dutyCycle) < 0.02);
 });
 
-test('posts are about the author\'s interests', () => {
+test("posts are about the author's interests", () => {
   const rand = seededRandom(3);
   for (const p of generatePopulation({ size: 30, seed: 4 })) {
     const { text } = composePost(p, rand);

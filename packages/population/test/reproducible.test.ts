@@ -22,8 +22,13 @@ async function scenario(seed: number): Promise<Outcome> {
     throw err;
   });
   const sim = new Simulation({
-    pdsUrl: net.pdsUrl, people: generatePopulation({ size: 4, seed, optInShare: 1 }), seed, projectDid: bot.did,
-    botQuality: new Map([[bot.did, 0.7]]), accounts: (req) => net.createAccount(req), onError: (err) => console.error(err, err.cause),
+    pdsUrl: net.pdsUrl,
+    people: generatePopulation({ size: 4, seed, optInShare: 1 }),
+    seed,
+    projectDid: bot.did,
+    botQuality: new Map([[bot.did, 0.7]]),
+    accounts: (req) => net.createAccount(req),
+    onError: (err) => console.error(err, err.cause),
   });
   try {
     await sim.setup();
@@ -53,7 +58,10 @@ async function scenario(seed: number): Promise<Outcome> {
 test('the same seed gives the same posts and the same decisions on two fresh networks', async () => {
   const [a, b] = await Promise.all([scenario(11), scenario(11)]);
   assert.ok(a.decisions.length >= 4, `${a.decisions.length} decisions`);
-  assert.ok(a.decisions.some((d) => d.like || d.reply), 'someone reacted');
+  assert.ok(
+    a.decisions.some((d) => d.like || d.reply),
+    'someone reacted',
+  );
   assert.deepEqual(b.decisions, a.decisions);
   assert.deepEqual(b.posts, a.posts);
 });

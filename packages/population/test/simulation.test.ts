@@ -30,9 +30,18 @@ before(async () => {
   ]);
   people = generatePopulation({ size: 20, seed: SEED });
   sim = new Simulation({
-    pdsUrl: net.pdsUrl, people, seed: SEED, projectDid: project.did,
-    botQuality: new Map([[bot.did, GOOD], [badBot.did, BAD]]),
-    readFeed: async () => [...feed], feedReadsPerHour: 20, simMinutesPerSecond: 60, onError: (err) => console.error(err, err.cause),
+    pdsUrl: net.pdsUrl,
+    people,
+    seed: SEED,
+    projectDid: project.did,
+    botQuality: new Map([
+      [bot.did, GOOD],
+      [badBot.did, BAD],
+    ]),
+    readFeed: async () => [...feed],
+    feedReadsPerHour: 20,
+    simMinutesPerSecond: 60,
+    onError: (err) => console.error(err, err.cause),
   });
 });
 
@@ -62,7 +71,10 @@ test('setup creates every account; opted-in people follow the project, the other
     const [profile] = await listAll(bot.agent, didOf(p), 'app.bsky.actor.profile');
     assert.equal(profile?.value.displayName, p.name);
   }
-  assert.ok(people.some((p) => p.consent === 'out'), 'the seed has someone opted out from the start');
+  assert.ok(
+    people.some((p) => p.consent === 'out'),
+    'the seed has someone opted out from the start',
+  );
   // Resumable: a second call finds everything done and creates nothing.
   assert.equal((await sim.setup()).accounts, 0);
 });
@@ -73,7 +85,10 @@ test('a new process picks up an existing population: it logs in and writes nothi
   const again = new Simulation({ pdsUrl: net.pdsUrl, people: some, seed: SEED, projectDid: project.did, botQuality: new Map() });
   try {
     await again.setup();
-    assert.deepEqual(again.accounts().map((a) => a.did), some.map(didOf));
+    assert.deepEqual(
+      again.accounts().map((a) => a.did),
+      some.map(didOf),
+    );
     assert.equal(again.stats.setupWrites, 0);
     const followsAfter = await Promise.all(some.map((p) => listAll(bot.agent, didOf(p), 'app.bsky.graph.follow')));
     assert.deepEqual(followsAfter, followsBefore);
@@ -140,7 +155,10 @@ test('people react to bot replies and introductions: likes and threaded replies 
   const decisions = sim.decisions.slice(before);
   const personal = decisions.filter((d) => d.role !== 'viewer');
   assert.equal(personal.length, 2 * active.length, 'each planted reply reaches its author and the one it mentions');
-  assert.ok(decisions.some((d) => d.role === 'viewer'), 'feed readers saw the bot posts');
+  assert.ok(
+    decisions.some((d) => d.role === 'viewer'),
+    'feed readers saw the bot posts',
+  );
   assert.ok(personal.some((d) => d.like) && personal.some((d) => d.reply), JSON.stringify(sim.stats));
   assert.ok(sim.stats.mentionsAnswered > 0 || personal.every((d) => d.role !== 'mentioned' || !d.reply));
   await checkReactionsLanded(planted);
@@ -192,10 +210,16 @@ test('someone who blocks a bot or says stop is opted out and never reacts again'
   await sim.tick(300);
   assert.equal(sim.consentOf(handleOf(p)), 'out');
   const mine = sim.decisions.filter((d) => d.person === handleOf(p) && d.key.includes(text));
-  assert.deepEqual(mine.map((d) => [d.block, d.stop]), [[reaction.block, reaction.stop]]);
+  assert.deepEqual(
+    mine.map((d) => [d.block, d.stop]),
+    [[reaction.block, reaction.stop]],
+  );
   if (reaction.block) {
     const blocks = await listAll(bot.agent, didOf(p), 'app.bsky.graph.block');
-    assert.ok(blocks.some((b) => b.value.subject === badBot.did), 'the block is on the PDS');
+    assert.ok(
+      blocks.some((b) => b.value.subject === badBot.did),
+      'the block is on the PDS',
+    );
   } else {
     const posts = await listAll(bot.agent, didOf(p), 'app.bsky.feed.post');
     const stop = posts.find((r) => (r.value as unknown as PostValue).reply?.parent.uri === bad.uri);
@@ -219,7 +243,11 @@ async function checkNoMoreReactions(p: Person): Promise<void> {
   }
   await eventually('the good replies on the firehose', () => sim.stats.botPostsSeen >= seen + later.size);
   await sim.tick(300);
-  assert.deepEqual(sim.decisions.slice(decided).filter((d) => d.person === handleOf(p)), [], 'no decision after opting out');
+  assert.deepEqual(
+    sim.decisions.slice(decided).filter((d) => d.person === handleOf(p)),
+    [],
+    'no decision after opting out',
+  );
   const likes = await listAll(bot.agent, didOf(p), 'app.bsky.feed.like');
   assert.ok(!likes.some((l) => later.has((l.value.subject as { uri: string }).uri)));
   const posts = await listAll(bot.agent, didOf(p), 'app.bsky.feed.post');

@@ -210,7 +210,11 @@ class Writer implements StatefulBatchWriter {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#warehouse.insert(table, items.map((i) => i.row), { dedupToken: token });
+        await this.#warehouse.insert(
+          table,
+          items.map((i) => i.row),
+          { dedupToken: token },
+        );
         for (const i of items) i.resolve();
         this.#stats.storedRows += items.length;
         this.#stats.storedBatches += 1;
@@ -231,10 +235,7 @@ class Writer implements StatefulBatchWriter {
   // Halves get tokens derived from the parent's, so their own retries stay deduplicated.
   async #split(table: string, items: Item[], token: string): Promise<void> {
     const half = Math.ceil(items.length / 2);
-    await Promise.all([
-      this.#store(table, items.slice(0, half), `${token}.0`),
-      this.#store(table, items.slice(half), `${token}.1`),
-    ]);
+    await Promise.all([this.#store(table, items.slice(0, half), `${token}.0`), this.#store(table, items.slice(half), `${token}.1`)]);
   }
 
   #reject(table: string, items: Item[], token: string, cause: WarehouseError, attempts: number): void {

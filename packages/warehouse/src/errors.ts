@@ -71,9 +71,7 @@ export class DedupConflictError extends Error {
 
 // Codes for a value that does not fit its column: bisecting the batch isolates the row.
 // (CANNOT_PARSE_*, TYPE_MISMATCH, INCORRECT_DATA, VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE, ...).
-const DATA_CODES = new Set([
-  6, 25, 26, 27, 38, 41, 53, 69, 70, 72, 117, 130, 131, 190, 321, 349, 376, 395, 691,
-]);
+const DATA_CODES = new Set([6, 25, 26, 27, 38, 41, 53, 69, 70, 72, 117, 130, 131, 190, 321, 349, 376, 395, 691]);
 // Codes for a statement that can never succeed as written: retrying or splitting is useless.
 // (UNKNOWN_TABLE, NO_SUCH_COLUMN_IN_TABLE, SYNTAX_ERROR, UNKNOWN_SETTING, READONLY, ...).
 const SCHEMA_CODES = new Set([8, 10, 16, 44, 46, 47, 60, 62, 81, 115, 164, 457, 497]);

@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from './errors.ts';
-import { DEDUP_COLUMN, createTokenColumnDedup, } from './http-dedup.ts';
+import { DEDUP_COLUMN, createTokenColumnDedup } from './http-dedup.ts';
 import { checkIdentifier, qualifyTable } from './identifiers.ts';
 import { runMigrations } from './migrate.ts';
 import { encodeRows } from './row-encoding.ts';

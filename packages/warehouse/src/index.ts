@@ -27,8 +27,12 @@ export {
 export { MIGRATIONS, type Migration } from './migrations/index.ts';
 export { appliedMigrations, migrationChecksum, runMigrations } from './migrate.ts';
 export {
-  DEFAULT_POST_TEXT_RETENTION_DAYS, MAX_POST_TEXT_RETENTION_DAYS, MIN_POST_TEXT_RETENTION_DAYS,
-  applyPostTextRetention, appliedPostTextRetention, postTextTtl,
+  DEFAULT_POST_TEXT_RETENTION_DAYS,
+  MAX_POST_TEXT_RETENTION_DAYS,
+  MIN_POST_TEXT_RETENTION_DAYS,
+  applyPostTextRetention,
+  appliedPostTextRetention,
+  postTextTtl,
 } from './retention.ts';
 export { DEDUP_COLUMN } from './http-dedup.ts';
 export { bindParams, formatParam, quoteString } from './sql-literal.ts';
@@ -36,9 +40,7 @@ export * from './queries/index.ts';
 export * from './text-purge.ts';
 export * from './stream-messages.ts';
 
-export type WarehouseConfig =
-  | ({ kind: 'embedded' } & EmbeddedWarehouseOptions)
-  | ({ kind: 'http' } & HttpWarehouseOptions);
+export type WarehouseConfig = ({ kind: 'embedded' } & EmbeddedWarehouseOptions) | ({ kind: 'http' } & HttpWarehouseOptions);
 
 export function createWarehouse(config: WarehouseConfig): Warehouse {
   if (config.kind === 'embedded') return createEmbeddedWarehouse(config);

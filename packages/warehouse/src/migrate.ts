@@ -73,9 +73,7 @@ async function applyOne(target: MigrationTarget, db: string, m: Migration, check
       });
     }
   }
-  await target.insert(`${db}.schema_migrations`, [
-    { version: m.version, name: m.name, checksum, applied_at: new Date() },
-  ]);
+  await target.insert(`${db}.schema_migrations`, [{ version: m.version, name: m.name, checksum, applied_at: new Date() }]);
 }
 
 function checkOrder(migrations: readonly Migration[]): void {

@@ -35,7 +35,10 @@ export async function appliedPostTextRetention(target: MigrationTarget, database
 /** Brings posts.text's TTL to `days`; resolves true when it changed something. */
 export async function applyPostTextRetention(target: MigrationTarget, database: string, days: number): Promise<boolean> {
   if (!Number.isInteger(days) || days < MIN_POST_TEXT_RETENTION_DAYS || days > MAX_POST_TEXT_RETENTION_DAYS) {
-    throw new WarehouseError(`post text retention must be ${MIN_POST_TEXT_RETENTION_DAYS}-${MAX_POST_TEXT_RETENTION_DAYS} days, got ${days}`, { kind: 'client' });
+    throw new WarehouseError(
+      `post text retention must be ${MIN_POST_TEXT_RETENTION_DAYS}-${MAX_POST_TEXT_RETENTION_DAYS} days, got ${days}`,
+      { kind: 'client' },
+    );
   }
   const db = checkIdentifier(database, 'database');
   if ((await appliedPostTextRetention(target, db)) === days) return false;

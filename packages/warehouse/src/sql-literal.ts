@@ -148,7 +148,14 @@ function dateLiteral(value: unknown, name: string): string {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\\': '\\\\', "'": "\\'", '\0': '\\0', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t',
+  '\\': '\\\\',
+  "'": "\\'",
+  '\0': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
 };
 
 /** A single-quoted ClickHouse string literal; backslash escapes, so the quote cannot close early. */

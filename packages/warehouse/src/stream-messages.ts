@@ -28,7 +28,9 @@ export function streamMessagesWhere(db: string, set: PurgeSet): string | undefin
   if (keys !== undefined) any.push(`(author_did, post_uri) IN (${keys})`);
   for (const a of set.accounts) {
     const did = quoteString(a.did);
-    any.push(`((author_did = ${did} OR has(other_dids, ${did})) AND indexed_at <= fromUnixTimestamp64Milli(toInt64(${Math.floor(a.untilMs)}), 'UTC'))`);
+    any.push(
+      `((author_did = ${did} OR has(other_dids, ${did})) AND indexed_at <= fromUnixTimestamp64Milli(toInt64(${Math.floor(a.untilMs)}), 'UTC'))`,
+    );
   }
   return any.length === 0 ? undefined : any.join(' OR ');
 }

@@ -60,12 +60,22 @@ export interface TextColumn {
  */
 export const TEXT_COLUMNS: readonly TextColumn[] = [
   {
-    table: 'posts', column: 'text', holds: `text NOT IN ('', 'stop')`, becomes: `if(lowerUTF8(trimBoth(text)) = 'stop', 'stop', '')`,
-    dids: ['author_did'], uri: 'uri', time: 'indexed_at',
+    table: 'posts',
+    column: 'text',
+    holds: `text NOT IN ('', 'stop')`,
+    becomes: `if(lowerUTF8(trimBoth(text)) = 'stop', 'stop', '')`,
+    dids: ['author_did'],
+    uri: 'uri',
+    time: 'indexed_at',
   },
   {
-    table: 'reply_tasks', column: 'reason', holds: `startsWith(reason, 'shares: ')`, becomes: `'shares'`,
-    dids: ['post_author_did', 'mention_did'], uri: 'post_uri', time: 'created_at',
+    table: 'reply_tasks',
+    column: 'reason',
+    holds: `startsWith(reason, 'shares: ')`,
+    becomes: `'shares'`,
+    dids: ['post_author_did', 'mention_did'],
+    uri: 'post_uri',
+    time: 'created_at',
   },
 ];
 
@@ -89,7 +99,8 @@ export function purgeWhere(c: TextColumn, db: string, set: PurgeSet): string | u
   const any: string[] = [];
   const key = `(${c.dids[0]}, ${c.uri})`;
   if (set.posts === 'recorded') any.push(`${key} IN (${recordedPostDeletes(db)})`);
-  else if (set.posts.length > 0) any.push(`${key} IN (${set.posts.map((p) => `(${quoteString(p.did)}, ${quoteString(p.uri)})`).join(', ')})`);
+  else if (set.posts.length > 0)
+    any.push(`${key} IN (${set.posts.map((p) => `(${quoteString(p.did)}, ${quoteString(p.uri)})`).join(', ')})`);
   for (const a of set.accounts) {
     const whose = c.dids.map((d) => `${d} = ${quoteString(a.did)}`).join(' OR ');
     any.push(`((${whose}) AND ${c.time} <= fromUnixTimestamp64Milli(toInt64(${Math.floor(a.untilMs)}), 'UTC'))`);
@@ -140,8 +151,11 @@ export async function postsHoldingText(wh: Warehouse, posts: readonly PostPurge[
  * server, and a purge waits for it rather than queue another behind it.
  */
 export async function textMutationsRunning(wh: Warehouse): Promise<number> {
-  return count(wh, `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(wh.database)}
-    AND table IN (${TEXT_COLUMNS.map((c) => quoteString(c.table)).join(', ')}) AND is_done = 0`);
+  return count(
+    wh,
+    `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(wh.database)}
+    AND table IN (${TEXT_COLUMNS.map((c) => quoteString(c.table)).join(', ')}) AND is_done = 0`,
+  );
 }
 
 /** Every account purge recorded (account_events): per account, up to its latest such event. */

@@ -44,12 +44,18 @@ test('a table flushes when it reaches maxRows; the rest waits for its time', asy
   const settled: boolean[] = [];
   const writes = rows('size', 250).map((r, i) => w.write('impressions', r).then(() => (settled[i] = true)));
   await Promise.all(writes.slice(0, 200));
-  assert.deepEqual(flushes.map((f) => f.rows), [100, 100]);
+  assert.deepEqual(
+    flushes.map((f) => f.rows),
+    [100, 100],
+  );
   assert.equal(await storedFor('size'), 200);
   assert.equal(settled.filter(Boolean).length, 200, 'the last 50 rows are not stored yet, so not resolved');
   await w.flush();
   await Promise.all(writes);
-  assert.deepEqual(flushes.map((f) => f.rows), [100, 100, 50]);
+  assert.deepEqual(
+    flushes.map((f) => f.rows),
+    [100, 100, 50],
+  );
   assert.equal(await storedFor('size'), 250);
   await w.close();
 });
@@ -61,7 +67,10 @@ test('a table flushes maxDelayMs after its first row', async () => {
   await Promise.all(rows('time', 5).map((r) => w.write('impressions', r)));
   const elapsed = performance.now() - started;
   assert.ok(elapsed >= 140 && elapsed < 2_000, `flushed after ${elapsed} ms`);
-  assert.deepEqual(flushes.map((f) => f.rows), [5]);
+  assert.deepEqual(
+    flushes.map((f) => f.rows),
+    [5],
+  );
   assert.equal(await storedFor('time'), 5);
   await w.close();
 });
@@ -85,7 +94,13 @@ test('close() stores every buffered row of every table and leaves no timer behin
 
 test('write() waits while maxPendingRows rows are batched, then rows go out in order', async () => {
   const flushes: FlushEvent[] = [];
-  const w = createBatchWriter(wh, { maxRows: 10, maxDelayMs: 5, maxPendingRows: 20, maxConcurrentFlushes: 1, onFlush: (e) => flushes.push(e) });
+  const w = createBatchWriter(wh, {
+    maxRows: 10,
+    maxDelayMs: 5,
+    maxPendingRows: 20,
+    maxConcurrentFlushes: 1,
+    onFlush: (e) => flushes.push(e),
+  });
   const order: number[] = [];
   const writes = rows('bp', 100).map((r, i) => w.write('impressions', r).then(() => order.push(i)));
   const s = w.stats();
@@ -94,7 +109,11 @@ test('write() waits while maxPendingRows rows are batched, then rows go out in o
   await Promise.all(writes);
   assert.equal(await storedFor('bp'), 100);
   assert.ok(flushes.every((f) => f.rows <= 10));
-  assert.deepEqual(order, [...order].sort((a, b) => a - b), 'batches are stored in write order');
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+    'batches are stored in write order',
+  );
   assert.equal(w.stats().pendingRows, 0);
   await w.close();
 });

@@ -46,7 +46,10 @@ describe('parameters', () => {
   });
 
   test('a hostile value finds exactly its row, and nothing is injected', async () => {
-    await wh.insert('posts', HOSTILE.map((text, i) => post({ uri: `at://h/${i}`, text })));
+    await wh.insert(
+      'posts',
+      HOSTILE.map((text, i) => post({ uri: `at://h/${i}`, text })),
+    );
     for (const s of HOSTILE) {
       const sql = 'SELECT count() AS v FROM botsky.posts WHERE text = {s:String}';
       assert.equal(await selectOne(sql, { s }), 1);
@@ -93,25 +96,57 @@ describe('inserts', () => {
       { id: 'b', u64: 1, f: Number.POSITIVE_INFINITY, b: false, flag: true, maybe: 'x', dflt: undefined, at: '2026-03-01T12:00:00.5Z' },
       { id: "c'\n", u64: 2, f: 1.5, extraAbsent: undefined, at: T0.getTime(), sec: T0.getTime() / 1000 },
     ];
-    await wh.insert('botsky.kinds', rows.map(({ extraAbsent, ...r }) => r));
+    await wh.insert(
+      'botsky.kinds',
+      rows.map(({ extraAbsent, ...r }) => r),
+    );
     const back = await wh.query<Row>(
       'SELECT id, toString(u64) AS u64, toString(i64) AS i64, isNaN(f) AS nan, isInfinite(f) AS inf, f, b, flag, maybe, dflt, tags, at, sec FROM botsky.kinds ORDER BY id',
     );
     assert.deepEqual(back[0], {
-      id: 'a', u64: big.toString(), i64: (-(2n ** 63n)).toString(), nan: 1, inf: 0, f: null, b: true, flag: 0, maybe: null,
-      dflt: 'dflt', tags: HOSTILE, at: '2026-03-01 12:00:00.000', sec: '2026-03-01 12:00:00',
+      id: 'a',
+      u64: big.toString(),
+      i64: (-(2n ** 63n)).toString(),
+      nan: 1,
+      inf: 0,
+      f: null,
+      b: true,
+      flag: 0,
+      maybe: null,
+      dflt: 'dflt',
+      tags: HOSTILE,
+      at: '2026-03-01 12:00:00.000',
+      sec: '2026-03-01 12:00:00',
     });
     assert.deepEqual(pick(back[1], ['u64', 'inf', 'b', 'flag', 'maybe', 'dflt', 'tags', 'at']), {
-      u64: '1', inf: 1, b: false, flag: 1, maybe: 'x', dflt: 'dflt', tags: [], at: '2026-03-01 12:00:00.500',
+      u64: '1',
+      inf: 1,
+      b: false,
+      flag: 1,
+      maybe: 'x',
+      dflt: 'dflt',
+      tags: [],
+      at: '2026-03-01 12:00:00.500',
     });
     // numbers are ticks of the column: milliseconds for DateTime64(3), seconds for DateTime
-    assert.deepEqual(pick(back[2], ['id', 'f', 'at', 'sec']), { id: "c'\n", f: 1.5, at: '2026-03-01 12:00:00.000', sec: '2026-03-01 12:00:00' });
+    assert.deepEqual(pick(back[2], ['id', 'f', 'at', 'sec']), {
+      id: "c'\n",
+      f: 1.5,
+      at: '2026-03-01 12:00:00.000',
+      sec: '2026-03-01 12:00:00',
+    });
   });
 
   test('rows with different keys are stored under the union of their columns', async () => {
-    await wh.insert('botsky.kinds', [{ id: 'u1', u64: 7 }, { id: 'u2', maybe: 'm' }]);
+    await wh.insert('botsky.kinds', [
+      { id: 'u1', u64: 7 },
+      { id: 'u2', maybe: 'm' },
+    ]);
     const back = await wh.query<Row>("SELECT id, u64, maybe FROM botsky.kinds WHERE id LIKE 'u%' ORDER BY id");
-    assert.deepEqual(back, [{ id: 'u1', u64: 7, maybe: null }, { id: 'u2', u64: 0, maybe: 'm' }]);
+    assert.deepEqual(back, [
+      { id: 'u1', u64: 7, maybe: null },
+      { id: 'u2', u64: 0, maybe: 'm' },
+    ]);
   });
 
   test('the same dedup token stores once, a new token stores again', async () => {

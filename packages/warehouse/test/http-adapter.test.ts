@@ -56,7 +56,10 @@ describe('http adapter on clickhouse-server 18.16', () => {
   });
 
   test('a token used twice stores its rows once', async () => {
-    const rows = [{ id: 'tok-1', seq: 1 }, { id: 'tok-2', seq: 2 }];
+    const rows = [
+      { id: 'tok-1', seq: 1 },
+      { id: 'tok-2', seq: 2 },
+    ];
     await wh.insert('events', rows, { dedupToken: 'twice' });
     await wh.insert('events', rows, { dedupToken: 'twice' });
     assert.equal(await count("SELECT count() AS n FROM default.events WHERE _dedup_token = 'twice'"), 2);
@@ -65,7 +68,10 @@ describe('http adapter on clickhouse-server 18.16', () => {
   test('forcing the dedup setting on a server without it fails loudly, not silently twice', async () => {
     const forced = createHttpWarehouse({ url: server.url, database: 'default', dedup: 'setting' });
     try {
-      const err = await forced.insert('events', [{ id: 'forced' }], { dedupToken: 'forced' }).then(() => undefined, (e: unknown) => e);
+      const err = await forced.insert('events', [{ id: 'forced' }], { dedupToken: 'forced' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof WarehouseError);
       assert.equal(err.kind, 'schema');
       assert.equal(err.code, 115, 'UNKNOWN_SETTING insert_deduplication_token');
@@ -81,7 +87,10 @@ describe('http adapter on clickhouse-server 18.16', () => {
     const impatient = createHttpWarehouse({ url: server.url, database: 'default', requestTimeoutMs: 300 });
     try {
       const rows = [{ id: 'lost-1' }, { id: 'lost-2' }, { id: 'lost-3' }];
-      const first = await impatient.insert('slow', rows, { dedupToken: 'lost-answer' }).then(() => 'ok', (e: unknown) => e);
+      const first = await impatient.insert('slow', rows, { dedupToken: 'lost-answer' }).then(
+        () => 'ok',
+        (e: unknown) => e,
+      );
       assert.ok(first instanceof WarehouseError && first.kind === 'transport', `first attempt: ${String(first)}`);
       await new Promise((r) => setTimeout(r, 1_500)); // the server finishes the insert meanwhile
       await impatient.insert('slow', rows, { dedupToken: 'lost-answer' });
@@ -93,7 +102,11 @@ describe('http adapter on clickhouse-server 18.16', () => {
   });
 
   test('classifies failures: bad value, unknown table, no server', async () => {
-    const kind = (p: Promise<unknown>) => p.then(() => 'none', (e: unknown) => (e instanceof WarehouseError ? e.kind : String(e)));
+    const kind = (p: Promise<unknown>) =>
+      p.then(
+        () => 'none',
+        (e: unknown) => (e instanceof WarehouseError ? e.kind : String(e)),
+      );
     assert.equal(await kind(wh.insert('events', [{ id: 'bad', seq: 'x' }])), 'data');
     assert.equal(await kind(wh.insert('nope', [{ id: 'x' }])), 'schema');
     assert.equal(await kind(wh.query('SELECT * FROM default.nope')), 'schema');

@@ -102,14 +102,22 @@ test('a server SIGKILLed and restarted twice mid-stream: every one of 20,000 row
   await outage;
 
   assert.equal(kills.length, 2, 'the server was killed twice');
-  assert.ok(kills.every((k) => k < total), `killed mid-stream, after ${kills.join(' and ')} rows`);
+  assert.ok(
+    kills.every((k) => k < total),
+    `killed mid-stream, after ${kills.join(' and ')} rows`,
+  );
   assert.ok(retries.length > 0, 'batches were retried');
   assert.ok(retries.every((r) => r.error.kind === 'transport'));
   assert.deepEqual(await tally('stream'), { rows: total, ids: total });
   const [tokens] = await wh.query<{ n: number }>('SELECT uniqExact(_dedup_token) AS n FROM default.stream');
   assert.equal(Number(tokens?.n), w.stats().storedBatches, 'one token per stored batch');
   const retried = [...new Set(retries.map((r) => r.token))];
-  const [found] = await wh.query<{ n: number }>('SELECT uniqExact(_dedup_token) AS n FROM default.stream WHERE has({t:Array(String)}, _dedup_token)', { t: retried });
+  const [found] = await wh.query<{ n: number }>(
+    'SELECT uniqExact(_dedup_token) AS n FROM default.stream WHERE has({t:Array(String)}, _dedup_token)',
+    { t: retried },
+  );
   assert.equal(Number(found?.n), retried.length, 'a retried batch is stored under the token of its failed attempt');
-  t.diagnostic(`kills after ${kills.join(', ')} stored rows; ${retries.length} retries; ${wh.recoveredRetries} retries found their batch already stored`);
+  t.diagnostic(
+    `kills after ${kills.join(', ')} stored rows; ${retries.length} retries; ${wh.recoveredRetries} retries found their batch already stored`,
+  );
 });

@@ -34,7 +34,13 @@ after(async () => {
 /** A post indexed `days` ago. */
 function aged(uri: string, text: string, days: number) {
   const at = new Date(Date.now() - days * DAY);
-  return post({ uri: `at://did:plc:alice/app.bsky.feed.post/${uri}`, text, created_at: at, indexed_at: at, reply_parent_uri: 'at://parent' });
+  return post({
+    uri: `at://did:plc:alice/app.bsky.feed.post/${uri}`,
+    text,
+    created_at: at,
+    indexed_at: at,
+    reply_parent_uri: 'at://parent',
+  });
 }
 
 async function texts(db: string): Promise<Record<string, string>> {

@@ -49,7 +49,8 @@ const TABLES: Record<string, string> = {
   bot_minute_seen_mv: 'MaterializedView',
   bot_minute_stats: 'View',
   profile_labels: 'ReplacingMergeTree',
-  account_events: 'ReplacingMergeTree', stream_messages: 'ReplacingMergeTree',
+  account_events: 'ReplacingMergeTree',
+  stream_messages: 'ReplacingMergeTree',
 };
 
 async function tablesOf(db: string): Promise<Record<string, string>> {
@@ -67,12 +68,21 @@ async function count(sql: string): Promise<number> {
 
 describe('migrations', () => {
   test('apply every version once, in order, and a second run does nothing', async () => {
-    assert.deepEqual(await runMigrations(wh, 'botsky'), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      await runMigrations(wh, 'botsky'),
+      MIGRATIONS.map((m) => m.version),
+    );
     assert.deepEqual(await runMigrations(wh, 'botsky'), []);
     await wh.migrate(); // the adapter's entry point, a third time
     const applied = await appliedMigrations(wh, 'botsky');
-    assert.deepEqual(applied.map((m) => m.version), MIGRATIONS.map((m) => m.version));
-    assert.deepEqual(applied.map((m) => m.checksum), MIGRATIONS.map(migrationChecksum));
+    assert.deepEqual(
+      applied.map((m) => m.version),
+      MIGRATIONS.map((m) => m.version),
+    );
+    assert.deepEqual(
+      applied.map((m) => m.checksum),
+      MIGRATIONS.map(migrationChecksum),
+    );
     assert.equal(await count('SELECT count() AS n FROM botsky.schema_migrations'), MIGRATIONS.length);
   });
 
@@ -84,7 +94,10 @@ describe('migrations', () => {
     await Promise.all([runMigrations(wh, 'twin'), runMigrations(wh, 'twin')]);
     assert.deepEqual(await tablesOf('twin'), TABLES);
     const versions = (await appliedMigrations(wh, 'twin')).map((m) => m.version);
-    assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      MIGRATIONS.map((m) => m.version),
+    );
   });
 
   test('refuse to start when an applied migration was edited', async () => {
@@ -109,12 +122,43 @@ describe('tables', () => {
     const samples: Record<string, Row> = {
       posts: post({ uri: 'at://did:plc:alice/app.bsky.feed.post/rt', langs: ['en', 'fr'], mentions: ['did:plc:bob'] }),
       interactions: interaction({ uri: 'at://did:plc:carol/app.bsky.feed.like/rt', kind: 'like', subject_uri: 'at://p' }),
-      reply_tasks: { task_id: 'rt-1', post_uri: 'at://p', post_author_did: 'did:plc:alice', bot_id: 'b1', mention_did: 'did:plc:bob', battle_id: '', reason: 'random', created_at: T0 },
-      match_decisions: { decision_id: 'd-1', post_uri: 'at://p', post_author_did: 'did:plc:alice', outcome: 'task', reason: 'opted-in', bot_ids: ['b1', 'b2'], mention_did: 'did:plc:bob', battle_id: 'bt-1', candidates: 7, decided_at: T0 },
+      reply_tasks: {
+        task_id: 'rt-1',
+        post_uri: 'at://p',
+        post_author_did: 'did:plc:alice',
+        bot_id: 'b1',
+        mention_did: 'did:plc:bob',
+        battle_id: '',
+        reason: 'random',
+        created_at: T0,
+      },
+      match_decisions: {
+        decision_id: 'd-1',
+        post_uri: 'at://p',
+        post_author_did: 'did:plc:alice',
+        outcome: 'task',
+        reason: 'opted-in',
+        bot_ids: ['b1', 'b2'],
+        mention_did: 'did:plc:bob',
+        battle_id: 'bt-1',
+        candidates: 7,
+        decided_at: T0,
+      },
       bot_replies: botReply({ task_id: 'rt-1', bot_id: 'rt-bot', mention_did: 'did:plc:bob' }),
       impressions: impression({ impression_id: 'rt-i', bot_id: '' }),
       client_interactions: clientInteraction({ interaction_id: 'rt-c', bot_id: '' }),
-      battles: { battle_id: 'bt-1', post_uri: 'at://p', bot_a: 'b1', bot_b: 'b2', reply_a_uri: 'at://a', reply_b_uri: 'at://b', score_a: 3, score_b: 1, winner: 'b1', decided_at: T0 },
+      battles: {
+        battle_id: 'bt-1',
+        post_uri: 'at://p',
+        bot_a: 'b1',
+        bot_b: 'b2',
+        reply_a_uri: 'at://a',
+        reply_b_uri: 'at://b',
+        score_a: 3,
+        score_b: 1,
+        winner: 'b1',
+        decided_at: T0,
+      },
       rating_snapshots: rating({ bot_id: 'rt-bot', computed_at: T0 }),
     };
     for (const [table, row] of Object.entries(samples)) {
@@ -151,14 +195,45 @@ describe('per-bot, per-minute aggregates', () => {
     const [b1, b2] = rows as [Row, Row];
     assert.equal(b1.minute, '2026-03-01 12:00:00');
     assert.deepEqual(
-      pick(b1, ['bot_id', 'replies', 'failures', 'mentions', 'tokens_in', 'tokens_out', 'impressions', 'likes', 'reposts', 'replies_received', 'mention_successes', 'seen']),
-      { bot_id: 'b1', replies: 2, failures: 1, mentions: 1, tokens_in: 15, tokens_out: 25, impressions: 3, likes: 2, reposts: 1, replies_received: 2, mention_successes: 1, seen: 2 },
+      pick(b1, [
+        'bot_id',
+        'replies',
+        'failures',
+        'mentions',
+        'tokens_in',
+        'tokens_out',
+        'impressions',
+        'likes',
+        'reposts',
+        'replies_received',
+        'mention_successes',
+        'seen',
+      ]),
+      {
+        bot_id: 'b1',
+        replies: 2,
+        failures: 1,
+        mentions: 1,
+        tokens_in: 15,
+        tokens_out: 25,
+        impressions: 3,
+        likes: 2,
+        reposts: 1,
+        replies_received: 2,
+        mention_successes: 1,
+        seen: 2,
+      },
     );
     assert.ok(Math.abs(Number(b1.cost_usd) - 0.003) < 1e-9);
     assert.equal(b1.latency_p50_ms, 200);
     assert.equal(b2.minute, '2026-03-01 12:01:00');
     assert.deepEqual(pick(b2, ['bot_id', 'replies', 'mentions', 'impressions', 'seen', 'likes']), {
-      bot_id: 'b2', replies: 1, mentions: 1, impressions: 1, seen: 1, likes: 0,
+      bot_id: 'b2',
+      replies: 1,
+      mentions: 1,
+      impressions: 1,
+      seen: 1,
+      likes: 0,
     });
   });
 

@@ -5,8 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  TEXT_COLUMNS, accountTextsGone, createEmbeddedWarehouse, postsHoldingText, purgeTexts, recentPostPurges, recordedAccountPurges,
-  runMigrations, streamMessagesCarrying, textMutationsRunning, textsHeld, type PostPurge, type Row, type Warehouse,
+  TEXT_COLUMNS,
+  accountTextsGone,
+  createEmbeddedWarehouse,
+  postsHoldingText,
+  purgeTexts,
+  recentPostPurges,
+  recordedAccountPurges,
+  runMigrations,
+  streamMessagesCarrying,
+  textMutationsRunning,
+  textsHeld,
+  type PostPurge,
+  type Row,
+  type Warehouse,
 } from '../src/index.ts';
 import { HOSTILE, T0, at, interaction, post, tempDir } from './support/fixtures.ts';
 
@@ -19,7 +31,19 @@ const FREE_OF_WORDS: Record<string, readonly string[]> = {
   reply_tasks: ['task_id', 'post_uri', 'post_author_did', 'bot_id', 'mention_did', 'battle_id', 'battle_sampling'],
   match_decisions: ['decision_id', 'post_uri', 'post_author_did', 'outcome', 'reason', 'bot_ids', 'mention_did', 'battle_id'],
   // failure_reason: a failure's name (model_error, timeout, ...); the reply text is not stored.
-  bot_replies: ['task_id', 'bot_id', 'model', 'provider', 'status', 'post_uri', 'reply_uri', 'reply_cid', 'mention_did', 'battle_id', 'failure_reason'],
+  bot_replies: [
+    'task_id',
+    'bot_id',
+    'model',
+    'provider',
+    'status',
+    'post_uri',
+    'reply_uri',
+    'reply_cid',
+    'mention_did',
+    'battle_id',
+    'failure_reason',
+  ],
   mentions: ['task_id', 'bot_id', 'mentioned_did', 'reply_uri', 'post_uri', 'battle_id'],
   impressions: ['impression_id', 'feed_request_id', 'viewer_did', 'post_uri', 'bot_id'],
   // feed_context: the feed's own "<request>/<position>" token, echoed by the client.
@@ -64,7 +88,17 @@ async function fresh(): Promise<Warehouse> {
 }
 
 function task(id: string, postUri: string, o: Row = {}): Row {
-  return { task_id: id, post_uri: postUri, post_author_did: ALICE, bot_id: 'b1', mention_did: BOB, battle_id: '', reason: 'shares: kestrel, zephyrine', created_at: T0, ...o };
+  return {
+    task_id: id,
+    post_uri: postUri,
+    post_author_did: ALICE,
+    bot_id: 'b1',
+    mention_did: BOB,
+    battle_id: '',
+    reason: 'shares: kestrel, zephyrine',
+    created_at: T0,
+    ...o,
+  };
 }
 
 async function texts(w: Warehouse): Promise<Record<string, string>> {
@@ -73,7 +107,9 @@ async function texts(w: Warehouse): Promise<Record<string, string>> {
 }
 
 async function reasons(w: Warehouse): Promise<Record<string, string>> {
-  const rows = await w.query<{ task_id: string; reason: string }>(`SELECT task_id, reason FROM ${w.database}.reply_tasks FINAL ORDER BY task_id`);
+  const rows = await w.query<{ task_id: string; reason: string }>(
+    `SELECT task_id, reason FROM ${w.database}.reply_tasks FINAL ORDER BY task_id`,
+  );
   return Object.fromEntries(rows.map((r) => [r.task_id, r.reason]));
 }
 
@@ -101,7 +137,8 @@ describe('text columns', () => {
   });
 
   test('an account stopped by its owner or host loses its texts; one stopped by the relay keeps them', () => {
-    for (const status of ['deleted', 'deactivated', 'takendown', 'suspended', 'unspecified']) assert.equal(accountTextsGone(false, status), true, status);
+    for (const status of ['deleted', 'deactivated', 'takendown', 'suspended', 'unspecified'])
+      assert.equal(accountTextsGone(false, status), true, status);
     for (const status of ['desynchronized', 'throttled']) assert.equal(accountTextsGone(false, status), false, status);
     assert.equal(accountTextsGone(true, 'active'), false);
   });
@@ -115,7 +152,11 @@ describe('purging', () => {
       post({ uri: uri(ALICE, '2'), text: 'something else' }),
       post({ uri: uri(BOB, '3'), author_did: BOB, text: ' STOP ' }),
     ]);
-    await w.insert(`${w.database}.reply_tasks`, [task('t1', uri(ALICE, '1')), task('t2', uri(ALICE, '2'), { reason: 'shares: else' }), task('t3', uri(ALICE, '2'), { reason: 'random' })]);
+    await w.insert(`${w.database}.reply_tasks`, [
+      task('t1', uri(ALICE, '1')),
+      task('t2', uri(ALICE, '2'), { reason: 'shares: else' }),
+      task('t3', uri(ALICE, '2'), { reason: 'random' }),
+    ]);
     const targets = [purgeOf(ALICE, '1'), purgeOf(BOB, '3')];
     assert.deepEqual([...(await postsHoldingText(w, targets))].sort(), [uri(ALICE, '1'), uri(BOB, '3')]);
 
@@ -132,7 +173,10 @@ describe('purging', () => {
 
   test('a "stop" reply keeps only the word, whatever its case and spacing, when purged with its account', async () => {
     const w = await fresh();
-    await w.insert(`${w.database}.posts`, [post({ uri: uri(BOB, 's'), author_did: BOB, text: '  StOp ' }), post({ uri: uri(BOB, 'n'), author_did: BOB, text: 'stop it now' })]);
+    await w.insert(`${w.database}.posts`, [
+      post({ uri: uri(BOB, 's'), author_did: BOB, text: '  StOp ' }),
+      post({ uri: uri(BOB, 'n'), author_did: BOB, text: 'stop it now' }),
+    ]);
     await purgeTexts(w, { posts: [], accounts: [{ kind: 'account', did: BOB, untilMs: at(1).getTime() }] });
     assert.deepEqual(await texts(w), { [uri(BOB, 'n')]: '', [uri(BOB, 's')]: 'stop' });
   });
@@ -156,13 +200,16 @@ describe('purging', () => {
     assert.deepEqual(await reasons(w), { by: 'shares', later: 'shares: kestrel, zephyrine', of: 'shares' });
   });
 
-  test('a delete names its own repository: one claiming another author\'s post, or an unknown post, changes nothing', async () => {
+  test("a delete names its own repository: one claiming another author's post, or an unknown post, changes nothing", async () => {
     const w = await fresh();
     await w.insert(`${w.database}.posts`, [post({ uri: uri(ALICE, '1'), text: 'mine' })]);
     const forged: PostPurge = { kind: 'post', did: BOB, uri: uri(ALICE, '1') };
     const unknown = purgeOf(ALICE, 'never');
     const hostile = HOSTILE.map((h): PostPurge => ({ kind: 'post', did: h, uri: `at://${h}/app.bsky.feed.post/${h}` }));
-    const purged = await purgeTexts(w, { posts: [forged, unknown, ...hostile], accounts: [{ kind: 'account', did: "x' OR '1'='1", untilMs: Date.now() }] });
+    const purged = await purgeTexts(w, {
+      posts: [forged, unknown, ...hostile],
+      accounts: [{ kind: 'account', did: "x' OR '1'='1", untilMs: Date.now() }],
+    });
     assert.deepEqual(Object.fromEntries(purged), {});
     assert.deepEqual(await texts(w), { [uri(ALICE, '1')]: 'mine' });
   });
@@ -179,12 +226,21 @@ describe('purges recorded by the recorder', () => {
     ]);
     await w.insert(`${w.database}.interactions`, [
       interaction({ kind: 'delete', uri: uri(ALICE, 'gone'), actor_did: ALICE, collection: 'app.bsky.feed.post', indexed_at: at(3) }),
-      interaction({ kind: 'delete', uri: `at://${ALICE}/app.bsky.feed.like/l`, actor_did: ALICE, collection: 'app.bsky.feed.like', indexed_at: at(4) }),
+      interaction({
+        kind: 'delete',
+        uri: `at://${ALICE}/app.bsky.feed.like/l`,
+        actor_did: ALICE,
+        collection: 'app.bsky.feed.like',
+        indexed_at: at(4),
+      }),
     ]);
     const account = (did: string, active: number, status: string, s: number) => ({ did, active, status, seq: s, indexed_at: at(s) });
     await w.insert(`${w.database}.account_events`, [
-      account(CAROL, 0, 'deactivated', 2), account(CAROL, 1, 'active', 6), account(CAROL, 0, 'deleted', 9),
-      account(BOB, 0, 'throttled', 2), account(BOB, 1, 'active', 3),
+      account(CAROL, 0, 'deactivated', 2),
+      account(CAROL, 1, 'active', 6),
+      account(CAROL, 0, 'deleted', 9),
+      account(BOB, 0, 'throttled', 2),
+      account(BOB, 1, 'active', 3),
     ]);
     const accounts = await recordedAccountPurges(w);
     assert.deepEqual(accounts, [{ kind: 'account', did: CAROL, untilMs: at(9).getTime() }]);
@@ -192,7 +248,12 @@ describe('purges recorded by the recorder', () => {
 
     const purged = await purgeTexts(w, { posts: 'recorded', accounts });
     assert.deepEqual(Object.fromEntries(purged), { posts: 2 });
-    assert.deepEqual(await texts(w), { [uri(ALICE, 'gone')]: '', [uri(ALICE, 'kept')]: 'kept', [uri(BOB, 'b')]: 'bob wrote', [uri(CAROL, 'c')]: '' });
+    assert.deepEqual(await texts(w), {
+      [uri(ALICE, 'gone')]: '',
+      [uri(ALICE, 'kept')]: 'kept',
+      [uri(BOB, 'b')]: 'bob wrote',
+      [uri(CAROL, 'c')]: '',
+    });
   });
 });
 
@@ -201,13 +262,23 @@ describe('bus messages carrying the purged words', () => {
   const base = Date.now() - 3_600_000;
   const t = (s: number) => new Date(base + s * 1000);
   const message = (stream: string, seq: number, postUri: string, author: string, others: string[], s: number): Row => ({
-    stream, seq, post_uri: postUri, author_did: author, other_dids: others, indexed_at: t(s),
+    stream,
+    seq,
+    post_uri: postUri,
+    author_did: author,
+    other_dids: others,
+    indexed_at: t(s),
   });
 
   test("a deleted post: its own messages, and those weighing its author's terms between the post and its delete", async () => {
     const w = await fresh();
-    await w.insert(`${w.database}.posts`, [post({ uri: uri(ALICE, 'gone'), indexed_at: t(10) }), post({ uri: uri(BOB, 'b'), author_did: BOB, indexed_at: t(5) })]);
-    await w.insert(`${w.database}.interactions`, [interaction({ kind: 'delete', uri: uri(ALICE, 'gone'), actor_did: ALICE, collection: 'app.bsky.feed.post', indexed_at: t(20) })]);
+    await w.insert(`${w.database}.posts`, [
+      post({ uri: uri(ALICE, 'gone'), indexed_at: t(10) }),
+      post({ uri: uri(BOB, 'b'), author_did: BOB, indexed_at: t(5) }),
+    ]);
+    await w.insert(`${w.database}.interactions`, [
+      interaction({ kind: 'delete', uri: uri(ALICE, 'gone'), actor_did: ALICE, collection: 'app.bsky.feed.post', indexed_at: t(20) }),
+    ]);
     await w.insert(`${w.database}.stream_messages`, [
       message('BOTSKY_NETWORK', 7, uri(ALICE, 'gone'), ALICE, [], 10), // the post itself
       message('BOTSKY_TASKS', 3, uri(ALICE, 'gone'), ALICE, [BOB], 11), // its task
@@ -217,11 +288,27 @@ describe('bus messages carrying the purged words', () => {
       message('BOTSKY_NETWORK', 6, uri(BOB, 'b'), BOB, [], 5),
     ]);
     // Newest first.
-    const expected = [{ stream: 'BOTSKY_TASKS', seq: 4 }, { stream: 'BOTSKY_TASKS', seq: 3 }, { stream: 'BOTSKY_NETWORK', seq: 7 }];
+    const expected = [
+      { stream: 'BOTSKY_TASKS', seq: 4 },
+      { stream: 'BOTSKY_TASKS', seq: 3 },
+      { stream: 'BOTSKY_NETWORK', seq: 7 },
+    ];
     assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 100), expected);
-    assert.deepEqual(await streamMessagesCarrying(w, { posts: 'recorded', accounts: [] }, 100), expected, 'the same from what was recorded');
-    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 2), expected.slice(0, 2), 'at most the limit, the newest');
-    assert.deepEqual(await streamMessagesCarrying(w, { posts: [purgeOf(BOB, 'never')], accounts: [] }, 100), [], 'a post never stored: nothing');
+    assert.deepEqual(
+      await streamMessagesCarrying(w, { posts: 'recorded', accounts: [] }, 100),
+      expected,
+      'the same from what was recorded',
+    );
+    assert.deepEqual(
+      await streamMessagesCarrying(w, { posts: [purgeOf(ALICE, 'gone')], accounts: [] }, 2),
+      expected.slice(0, 2),
+      'at most the limit, the newest',
+    );
+    assert.deepEqual(
+      await streamMessagesCarrying(w, { posts: [purgeOf(BOB, 'never')], accounts: [] }, 100),
+      [],
+      'a post never stored: nothing',
+    );
     assert.deepEqual(await streamMessagesCarrying(w, { posts: [], accounts: [] }, 100), []);
   });
 
@@ -235,16 +322,33 @@ describe('bus messages carrying the purged words', () => {
       message('BOTSKY_NETWORK', 3, uri(CAROL, 'back'), CAROL, [], 9), // after the event: kept
     ]);
     const got = await streamMessagesCarrying(w, { posts: [], accounts: [{ kind: 'account', did: CAROL, untilMs: t(5).getTime() }] }, 100);
-    assert.deepEqual(got, [{ stream: 'BOTSKY_TASKS', seq: 1 }, { stream: 'BOTSKY_NETWORK', seq: 2 }, { stream: 'BOTSKY_NETWORK', seq: 1 }]);
-    const hostile = await streamMessagesCarrying(w, { posts: [{ kind: 'post', did: HOSTILE[0] as string, uri: HOSTILE[1] as string }], accounts: [{ kind: 'account', did: HOSTILE[2] as string, untilMs: t(5).getTime() }] }, 100);
+    assert.deepEqual(got, [
+      { stream: 'BOTSKY_TASKS', seq: 1 },
+      { stream: 'BOTSKY_NETWORK', seq: 2 },
+      { stream: 'BOTSKY_NETWORK', seq: 1 },
+    ]);
+    const hostile = await streamMessagesCarrying(
+      w,
+      {
+        posts: [{ kind: 'post', did: HOSTILE[0] as string, uri: HOSTILE[1] as string }],
+        accounts: [{ kind: 'account', did: HOSTILE[2] as string, untilMs: t(5).getTime() }],
+      },
+      100,
+    );
     assert.deepEqual(hostile, [], 'hostile ids are quoted and match nothing');
   });
 
   test('rows older than the longest a stream may keep a message (90 days) expire', async () => {
     const w = await fresh();
-    await w.insert(`${w.database}.stream_messages`, [message('BOTSKY_NETWORK', 1, uri(CAROL, 'old'), CAROL, [], -91 * 86_400), message('BOTSKY_NETWORK', 2, uri(CAROL, 'new'), CAROL, [], 0)]);
+    await w.insert(`${w.database}.stream_messages`, [
+      message('BOTSKY_NETWORK', 1, uri(CAROL, 'old'), CAROL, [], -91 * 86_400),
+      message('BOTSKY_NETWORK', 2, uri(CAROL, 'new'), CAROL, [], 0),
+    ]);
     await w.command(`OPTIMIZE TABLE ${w.database}.stream_messages FINAL`);
     const rows = await w.query<{ seq: number | string }>(`SELECT seq FROM ${w.database}.stream_messages ORDER BY seq`);
-    assert.deepEqual(rows.map((r) => Number(r.seq)), [2]);
+    assert.deepEqual(
+      rows.map((r) => Number(r.seq)),
+      [2],
+    );
   });
 });

@@ -25,7 +25,10 @@ type Hooks = { after: (fn: () => unknown) => void };
 async function startReplica(hooks: Hooks, world: World, registry: RegistryFile): Promise<{ stop(): Promise<void> }> {
   const env = {
     ...registry.env,
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl, BOTSKY_BOTS_FILE: registry.path,
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: world.namespace,
+    BOTSKY_PDS_URL: world.net.pdsUrl,
+    BOTSKY_BOTS_FILE: registry.path,
     BOTSKY_RUNNER_CONCURRENCY: String(CONCURRENCY),
   };
   const { proc } = await startServiceMain(hooks, MAIN, env);
@@ -38,12 +41,21 @@ async function startReplica(hooks: Hooks, world: World, registry: RegistryFile):
 }
 
 /** Publishes `count` tasks and returns replies per second until every outcome is in. */
-async function measure(hooks: Hooks, world: World, replicas: number, registry: RegistryFile, count: number, round: string): Promise<number> {
+async function measure(
+  hooks: Hooks,
+  world: World,
+  replicas: number,
+  registry: RegistryFile,
+  count: number,
+  round: string,
+): Promise<number> {
   const running = await Promise.all(Array.from({ length: replicas }, () => startReplica(hooks, world, registry)));
-  const tasks = await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const text = `${round} post ${i}: tomatoes and basil`;
-    return replyTask(world, await personPosts(world, 'ana', text), text, BOTS[i % BOTS.length] as string, 'ben');
-  }));
+  const tasks = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const text = `${round} post ${i}: tomatoes and basil`;
+      return replyTask(world, await personPosts(world, 'ana', text), text, BOTS[i % BOTS.length] as string, 'ben');
+    }),
+  );
   const ids = new Set(tasks.map((t) => t.taskId));
   const started = performance.now();
   await Promise.all(tasks.map((t) => publishTask(world, t)));
@@ -64,16 +76,25 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     const world = await startRemoteWorld(hooks, [...BOTS, 'ana', 'ben']);
     const model = await startPoliteModel(LATENCY_MS);
     cleanups.push(() => model.close());
-    const registry = writeRegistryFile(await Promise.all(BOTS.map(async (b) => ({
-      id: b, handle: `${b}.test`, pdsUrl: world.net.pdsUrl, modelUrl: model.baseURL,
-      appPassword: (await account(world, b).agent.com.atproto.server.createAppPassword({ name: 'bench' })).data.password,
-    }))));
+    const registry = writeRegistryFile(
+      await Promise.all(
+        BOTS.map(async (b) => ({
+          id: b,
+          handle: `${b}.test`,
+          pdsUrl: world.net.pdsUrl,
+          modelUrl: model.baseURL,
+          appPassword: (await account(world, b).agent.com.atproto.server.createAppPassword({ name: 'bench' })).data.password,
+        })),
+      ),
+    );
     cleanups.push(() => registry.remove());
     const count = opts.quick ? 96 : 160;
     await measure(hooks, world, 1, registry, 8, 'warm-up');
     const one = await measure(hooks, world, 1, registry, count, 'one');
     const two = await measure(hooks, world, 2, registry, count, 'two');
-    console.log(`bot-runner replicas: 1 -> ${round(one)} replies/s, 2 -> ${round(two)} replies/s (${round(two / 2)} per replica), ratio ${round(two / one)}`);
+    console.log(
+      `bot-runner replicas: 1 -> ${round(one)} replies/s, 2 -> ${round(two)} replies/s (${round(two / 2)} per replica), ratio ${round(two / one)}`,
+    );
     return [
       { name: 'botrunner.replies_per_s.1_replica', value: round(one), unit: 'replies/s', higherIsBetter: true },
       { name: 'botrunner.replies_per_s.2_replicas', value: round(two / 2), unit: 'replies/s per replica', higherIsBetter: true },

@@ -22,7 +22,9 @@ export const botRunnerConfigSpec = {
   // Per bot account, across replicas: 80% of Bluesky's published limits by default, at most all of them.
   budgetHour: int('BOTSKY_BUDGET_HOUR_POINTS', { min: 3, max: BLUESKY_LIMITS.hour }).default(share(BLUESKY_LIMITS.hour)),
   budgetDay: int('BOTSKY_BUDGET_DAY_POINTS', { min: 3, max: BLUESKY_LIMITS.day }).default(share(BLUESKY_LIMITS.day)),
-  loginFiveMinutes: int('BOTSKY_LOGIN_BUDGET_5M', { min: 1, max: BLUESKY_LOGIN_LIMITS.fiveMinutes }).default(share(BLUESKY_LOGIN_LIMITS.fiveMinutes)),
+  loginFiveMinutes: int('BOTSKY_LOGIN_BUDGET_5M', { min: 1, max: BLUESKY_LOGIN_LIMITS.fiveMinutes }).default(
+    share(BLUESKY_LOGIN_LIMITS.fiveMinutes),
+  ),
   loginDay: int('BOTSKY_LOGIN_BUDGET_DAY', { min: 1, max: BLUESKY_LOGIN_LIMITS.day }).default(share(BLUESKY_LOGIN_LIMITS.day)),
   ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),
   secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),

@@ -32,7 +32,10 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
       await ctx.bus.ensureTopology();
       const logins = new SharedBudget(await ctx.bus.kv(KV_BUCKETS.budgets), loginWindows(ctx.loginLimits), ctx.budgetNow, 'login');
       for (const bot of ctx.bots) runtimes.set(bot.id, await startBot(ctx, bot, metrics, logins, signal));
-      await writeRoster(await ctx.bus.kv(KV_BUCKETS.bots), [...runtimes.values()].map((r) => r.account));
+      await writeRoster(
+        await ctx.bus.kv(KV_BUCKETS.bots),
+        [...runtimes.values()].map((r) => r.account),
+      );
       if (runtimes.size === 0) {
         logger.warn('no bots configured (BOTSKY_BOTS_FILE): not taking reply tasks');
         return;
@@ -73,10 +76,19 @@ export function createBotRunnerService(ctx: BotRunnerContext): Service {
   };
 }
 
-async function startBot(ctx: BotRunnerContext, bot: BotRunnerContext['bots'][number], metrics: BotRunnerMetrics, logins: SharedBudget, signal: AbortSignal): Promise<BotRuntime> {
+async function startBot(
+  ctx: BotRunnerContext,
+  bot: BotRunnerContext['bots'][number],
+  metrics: BotRunnerMetrics,
+  logins: SharedBudget,
+  signal: AbortSignal,
+): Promise<BotRuntime> {
   await takeLogin(logins, bot.handle, signal, (waitMs) => {
     metrics.loginWaits.inc({ bot: bot.id });
-    ctx.logger.warn({ bot: bot.id, handle: bot.handle, waitMs }, 'login budget spent (BOTSKY_LOGIN_BUDGET_5M, _DAY): waiting before logging in');
+    ctx.logger.warn(
+      { bot: bot.id, handle: bot.handle, waitMs },
+      'login budget spent (BOTSKY_LOGIN_BUDGET_5M, _DAY): waiting before logging in',
+    );
   });
   const account = await loginBot(bot, ctx.config.pdsUrl, (b, event) => metrics.sessions.inc({ bot: b.id, event }));
   const label = await ensureBotLabel(account);

@@ -20,36 +20,53 @@ test('two replicas with a tiny budget: never more than it, the rest delayed not 
     for (const r of runners) await r.stop();
   });
 
-  const tasks = await Promise.all([0, 1, 2, 3].map(async (i) => {
-    const text = `Budget post ${i} about sourdough`;
-    const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
-    // Worth answering for two hours: longer than the budget's wait.
-    task.deadlineUs = task.createdAtUs + 2n * 3600n * 1_000_000n;
-    return task;
-  }));
+  const tasks = await Promise.all(
+    [0, 1, 2, 3].map(async (i) => {
+      const text = `Budget post ${i} about sourdough`;
+      const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
+      // Worth answering for two hours: longer than the budget's wait.
+      task.deadlineUs = task.createdAtUs + 2n * 3600n * 1_000_000n;
+      return task;
+    }),
+  );
   await Promise.all(tasks.map((task) => publishTask(world, task)));
   await eventually('two replies', async () => (await outcomes(world)).length >= 2, { intervalMs: 100 });
-  const waits = async () => (await metricSum(runners[0]!.metrics, 'botsky_botrunner_budget_waits_total')) + (await metricSum(runners[1]!.metrics, 'botsky_botrunner_budget_waits_total'));
+  const waits = async () =>
+    (await metricSum(runners[0]!.metrics, 'botsky_botrunner_budget_waits_total')) +
+    (await metricSum(runners[1]!.metrics, 'botsky_botrunner_budget_waits_total'));
   await eventually('the other two put back', async () => (await waits()) >= 2, { intervalMs: 100 });
   await sleep(1500);
   assert.equal((await postsOf(world, 'sunny')).length, 2, 'the budget allows two creates an hour, whichever replica asks');
   assert.equal((await outcomes(world)).length, 2, 'the other tasks are not failed: no outcome yet');
-  const used = Math.max(...(await Promise.all(runners.map((r) => metricSum(r.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' })))));
+  const used = Math.max(
+    ...(await Promise.all(
+      runners.map((r) => metricSum(r.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' })),
+    )),
+  );
   assert.equal(used, 6);
 
   // A task due within ten minutes cannot wait for the window: it fails, with the reason.
   const text = 'Urgent post about rye';
   const urgent = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
   await publishTask(world, urgent);
-  const failed = await eventually('the urgent task closed', async () => (await outcomes(world)).find((o) => o.taskId === urgent.taskId), { intervalMs: 100 });
+  const failed = await eventually('the urgent task closed', async () => (await outcomes(world)).find((o) => o.taskId === urgent.taskId), {
+    intervalMs: 100,
+  });
   assert.equal(failed.failureReason, FailureReason.BUDGET_EXHAUSTED);
   assert.match(failed.failureDetail, /no write budget for \d+ s, past the task's deadline/);
 
   offsetMs = 61 * 60_000;
-  const all = await eventually('the four closed', async () => {
-    const got = (await outcomes(world)).filter((o) => o.taskId !== urgent.taskId);
-    return got.length === 4 ? got : undefined;
-  }, { intervalMs: 100 });
-  assert.ok(all.every((o) => o.status === OutcomeStatus.REPLIED), all.map((o) => o.failureDetail).join('\n'));
+  const all = await eventually(
+    'the four closed',
+    async () => {
+      const got = (await outcomes(world)).filter((o) => o.taskId !== urgent.taskId);
+      return got.length === 4 ? got : undefined;
+    },
+    { intervalMs: 100 },
+  );
+  assert.ok(
+    all.every((o) => o.status === OutcomeStatus.REPLIED),
+    all.map((o) => o.failureDetail).join('\n'),
+  );
   assert.equal((await postsOf(world, 'sunny')).length, 4);
 });

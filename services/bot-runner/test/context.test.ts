@@ -9,7 +9,17 @@ import type { DevnetAccount, SecondPds } from '@botsky/devnet';
 import { Secret } from '@botsky/kit';
 import { eventually, suiteHooks } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
-import { account, botEntry, outcomes, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World } from './helpers/world.ts';
+import {
+  account,
+  botEntry,
+  outcomes,
+  publishTask,
+  replyTask,
+  startRunner,
+  startWorld,
+  type RunningRunner,
+  type World,
+} from './helpers/world.ts';
 
 describe('the model context (two PDSes, devnet PLC, NATS)', () => {
   let world: World;
@@ -24,7 +34,9 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     second = await world.net.startSecondPds();
     faraway = await second.createAccount({ handle: 'faraway', password: 'pw-faraway' });
     await faraway.agent.com.atproto.repo.putRecord({
-      repo: faraway.did, collection: 'app.bsky.actor.profile', rkey: 'self',
+      repo: faraway.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
       record: { $type: 'app.bsky.actor.profile', displayName: 'Far Away', description: 'Beekeeper on the other server' },
     });
     for (const text of ['Hive inspection went well today', 'Honey harvest is on for Saturday']) await faraway.agent.post({ text });
@@ -33,7 +45,13 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     const step = completion('Bees and bread, what a pair! @ben.test bakes, you two should trade honey for loaves.');
     model = await startOpenAIStandIn([step]);
     hooks.after(() => model.close());
-    const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'gpt-stand-in', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
+    const bot = await botEntry(world, 'sunny', {
+      kind: 'openai',
+      model: 'gpt-stand-in',
+      baseURL: model.baseURL,
+      apiKey: new Secret(OPENAI_KEY),
+      maxRetries: 0,
+    });
     runner = await startRunner(world, [bot]);
     hooks.after(() => runner.stop());
   });
@@ -48,12 +66,20 @@ describe('the model context (two PDSes, devnet PLC, NATS)', () => {
     task.post = create(PostSchema, { text, langs: ['en'], reply: { root, parent: root } });
     task.replyTo = create(ReplyRefSchema, { root, parent: post });
     task.authorInterests = ['beekeeping', 'honey'];
-    task.mention = create(MentionCandidateSchema, { ...task.mention!, interests: ['sourdough', 'baking'], lastActiveUs: nowUs() - 60_000_000n });
+    task.mention = create(MentionCandidateSchema, {
+      ...task.mention!,
+      interests: ['sourdough', 'baking'],
+      lastActiveUs: nowUs() - 60_000_000n,
+    });
     await publishTask(world, task);
-    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+      intervalMs: 100,
+    });
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.equal(model.requests.length, 1);
-    const user = String((model.requests[0]!.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content);
+    const user = String(
+      (model.requests[0]!.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'user')?.content,
+    );
     const author = user.slice(user.indexOf('<author'), user.indexOf('</author>'));
     const mention = user.slice(user.indexOf('<mention'), user.indexOf('</mention>'));
     const thread = user.slice(user.indexOf('<thread'), user.indexOf('</thread>'));

@@ -6,7 +6,18 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode, FailureReason, KV_BUCKETS, OutcomeStatus, ReplyTaskSchema, SUBJECTS } from '@botsky/contracts';
 import {
-  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World,
+  account,
+  botEntry,
+  bytesOf,
+  outcomes,
+  personPosts,
+  postsOf,
+  publishTask,
+  replyTask,
+  startRunner,
+  startWorld,
+  type RunningRunner,
+  type World,
 } from './helpers/world.ts';
 import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 
@@ -18,7 +29,12 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     world = await startWorld(hooks, ['sunny', 'ana', 'ben', 'cleo']);
     // The bot's profile already has fields of its own: the self-label must keep them.
     const sunny = account(world, 'sunny');
-    await sunny.agent.com.atproto.repo.putRecord({ repo: sunny.did, collection: 'app.bsky.actor.profile', rkey: 'self', record: { $type: 'app.bsky.actor.profile', displayName: 'Sunny', description: 'A gardening bot' } });
+    await sunny.agent.com.atproto.repo.putRecord({
+      repo: sunny.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+      record: { $type: 'app.bsky.actor.profile', displayName: 'Sunny', description: 'A gardening bot' },
+    });
     runner = await startRunner(world, [await botEntry(world, 'sunny', { kind: 'offline', style: 'enthusiast' })]);
     hooks.after(() => runner.stop());
   });
@@ -31,7 +47,9 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const task = replyTask(world, post, text, 'sunny', 'ben');
     const started = Date.now();
     await publishTask(world, task);
-    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+      intervalMs: 100,
+    });
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.ok(Date.now() - started < 10_000, 'within seconds');
     const posts = await postsOf(world, 'sunny');
@@ -55,7 +73,11 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     assert.ok(outcome.costUsd > 0, 'the registry price applies');
     assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' }), 1);
     assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_budget_used_points', { account: 'sunny.test', window: 'hour' }), 3);
-    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }), 4000, "the default: 80% of Bluesky's 5,000");
+    assert.equal(
+      await metricSum(runner.metrics, 'botsky_botrunner_budget_limit_points', { window: 'hour' }),
+      4000,
+      "the default: 80% of Bluesky's 5,000",
+    );
     // From the person's post to the reply: one observation, no longer than the test has waited.
     const latency = (await runner.metrics.registry.getSingleMetric('botsky_botrunner_post_to_reply_seconds')!.get()).values;
     const of = (name: string) => latency.find((v) => (v as { metricName?: string }).metricName === name && v.labels.bot === 'sunny')?.value;
@@ -74,7 +96,13 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const kv = await world.bus.kv(KV_BUCKETS.bots);
     const entry = await kv.get('sunny');
     assert.ok(entry);
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(entry.value)), { id: 'sunny', did: sunny.did, handle: 'sunny.test', model: 'offline-enthusiast', provider: 'builtin' });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(entry.value)), {
+      id: 'sunny',
+      did: sunny.did,
+      handle: 'sunny.test',
+      model: 'offline-enthusiast',
+      provider: 'builtin',
+    });
   });
 
   test('a redelivered task never creates a second post; the outcome points at the first reply', async () => {
@@ -82,13 +110,19 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const post = await personPosts(world, 'cleo', text);
     const task = replyTask(world, post, text, 'sunny', 'ana');
     await publishTask(world, task);
-    const first = await eventually('the first outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    const first = await eventually('the first outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+      intervalMs: 100,
+    });
     const before = (await postsOf(world, 'sunny')).length;
     // As if the task came back after a crash: the same task under another message id (the
     // stream's own dedup would drop an identical one), twice, handled concurrently.
     await world.bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: `${task.taskId}-again-1` });
     await world.bus.publish(SUBJECTS.replyTask, encode(ReplyTaskSchema, task), { msgId: `${task.taskId}-again-2` });
-    await eventually('both redeliveries handled', async () => (await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' })) >= 4, { intervalMs: 100 });
+    await eventually(
+      'both redeliveries handled',
+      async () => (await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'replied' })) >= 4,
+      { intervalMs: 100 },
+    );
     assert.equal((await postsOf(world, 'sunny')).length, before);
     const forTask = (await outcomes(world)).filter((o) => o.taskId === task.taskId);
     assert.equal(forTask.length, 1, 'the outcome is published once (same msgId)');
@@ -102,7 +136,9 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     task.deadlineUs = task.createdAtUs - 1n;
     const before = (await postsOf(world, 'sunny')).length;
     await publishTask(world, task);
-    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+      intervalMs: 100,
+    });
     assert.equal(outcome.status, OutcomeStatus.FAILED);
     assert.equal(outcome.failureReason, FailureReason.STALE);
     assert.equal((await postsOf(world, 'sunny')).length, before);
@@ -115,7 +151,9 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const task = replyTask(world, post, text, 'sunny', 'cleo', 2);
     const before = (await postsOf(world, 'sunny')).length;
     await publishTask(world, task);
-    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+    const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+      intervalMs: 100,
+    });
     assert.equal(outcome.status, OutcomeStatus.FAILED);
     assert.equal(outcome.failureReason, FailureReason.POST_DELETED);
     assert.equal(outcome.tokensIn, 0, 'no model saw the deleted words');
@@ -129,9 +167,13 @@ describe('bot-runner end to end (devnet PDS + NATS JetStream)', () => {
     const stranger = replyTask(world, post, text, 'sunny', 'ben');
     stranger.botId = 'nobody';
     await publishTask(world, stranger);
-    await eventually('both counted', async () =>
-      (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'undecodable' })) === 1 &&
-      (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'unknown-bot' })) === 1, { intervalMs: 100 });
+    await eventually(
+      'both counted',
+      async () =>
+        (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'undecodable' })) === 1 &&
+        (await metricSum(runner.metrics, 'botsky_botrunner_bad_tasks_total', { reason: 'unknown-bot' })) === 1,
+      { intervalMs: 100 },
+    );
     await eventually('dead-lettered', async () => (world.bus.stats().consumers['bot-runner']?.deadLettered ?? 0) >= 2, { intervalMs: 100 });
   });
 

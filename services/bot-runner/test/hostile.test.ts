@@ -13,7 +13,17 @@ import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '
 import type { RecordedRequest } from './stand-ins/scripted-http.ts';
 import { Secret } from '@botsky/kit';
 import {
-  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World,
+  account,
+  botEntry,
+  bytesOf,
+  outcomes,
+  personPosts,
+  postsOf,
+  publishTask,
+  replyTask,
+  startRunner,
+  startWorld,
+  type World,
 } from './helpers/world.ts';
 
 interface HostilePost {
@@ -53,7 +63,13 @@ describe('hostile posts answered by an obedient model', () => {
     world = await startWorld(hooks, ['sunny', 'ana', 'ben']);
     standIn = await startOpenAIStandIn([completion(obey)]);
     hooks.after(() => standIn.close());
-    const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'obedient-1', baseURL: standIn.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
+    const bot = await botEntry(world, 'sunny', {
+      kind: 'openai',
+      model: 'obedient-1',
+      baseURL: standIn.baseURL,
+      apiKey: new Secret(OPENAI_KEY),
+      maxRetries: 0,
+    });
     const runner = await startRunner(world, [bot], { BOTSKY_RUNNER_CONCURRENCY: '8' });
     hooks.after(() => runner.stop());
   });
@@ -67,10 +83,14 @@ describe('hostile posts answered by an obedient model', () => {
     }
     await Promise.all(tasks.map((t) => publishTask(world, t)));
     const ids = new Set(tasks.map((t) => t.taskId));
-    const done = await eventually('every outcome', async () => {
-      const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
-      return got.length === tasks.length ? got : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    const done = await eventually(
+      'every outcome',
+      async () => {
+        const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
+        return got.length === tasks.length ? got : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
 
     const replied = done.filter((o) => o.status === OutcomeStatus.REPLIED);
     const failed = done.filter((o) => o.status === OutcomeStatus.FAILED);
@@ -92,7 +112,13 @@ describe('hostile posts answered by an obedient model', () => {
 
 function assertReasons(failed: BotOutcome[]): void {
   const details = failed.map((o) => o.failureDetail).join('\n');
-  for (const reason of [/mentions someone other than the chosen person/, /contains links/, /repeats the system prompt/, /too long/, /exactly once/]) {
+  for (const reason of [
+    /mentions someone other than the chosen person/,
+    /contains links/,
+    /repeats the system prompt/,
+    /too long/,
+    /exactly once/,
+  ]) {
     assert.match(details, reason);
   }
 }

@@ -19,7 +19,8 @@ const BAD_CONFIGS: BadConfigCase[] = [
   {
     title: 'the openai moderation provider without its key stops start-up before connecting: exit 1, one line',
     env: { BOTSKY_MODERATION_PROVIDER: 'openai', BOTSKY_NAMESPACE: testNamespace(), BOTSKY_OPS_PORT: '0' },
-    stderr: 'bot-runner: bot-runner context failed: config: BOTSKY_MODERATION_OPENAI_API_KEY is required when BOTSKY_MODERATION_PROVIDER is openai\n',
+    stderr:
+      'bot-runner: bot-runner context failed: config: BOTSKY_MODERATION_OPENAI_API_KEY is required when BOTSKY_MODERATION_PROVIDER is openai\n',
     code: 1,
   },
 ];
@@ -29,9 +30,15 @@ describeServiceMain({ name: 'bot-runner', main: MAIN, checks: ['bus'], badConfig
     const dir = await mkdtemp(join(tmpdir(), 'botsky-main-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'bots.yaml');
-    await writeFile(file, 'bots:\n  - id: sunny\n    handle: sunny.test\n    appPassword: { env: BOTSKY_UNSET_PASSWORD }\n    provider: { kind: offline, style: terse }\n    systemPrompt: hi\n');
+    await writeFile(
+      file,
+      'bots:\n  - id: sunny\n    handle: sunny.test\n    appPassword: { env: BOTSKY_UNSET_PASSWORD }\n    provider: { kind: offline, style: terse }\n    systemPrompt: hi\n',
+    );
     const exit = await runNode(t, MAIN, [], { BOTSKY_BOTS_FILE: file, BOTSKY_NAMESPACE: testNamespace(), BOTSKY_OPS_PORT: '0' }).exited;
     assert.equal(exit.code, 1);
-    assert.equal(exit.stderr, 'bot-runner: bot-runner context failed: bot registry: bot "sunny": appPassword names BOTSKY_UNSET_PASSWORD, which is not set\n');
+    assert.equal(
+      exit.stderr,
+      'bot-runner: bot-runner context failed: bot registry: bot "sunny": appPassword names BOTSKY_UNSET_PASSWORD, which is not set\n',
+    );
   });
 });

@@ -10,7 +10,18 @@ import { Secret } from '@botsky/kit';
 import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
 import {
-  account, botEntry, bytesOf, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type RunningRunner, type World,
+  account,
+  botEntry,
+  bytesOf,
+  outcomes,
+  personPosts,
+  postsOf,
+  publishTask,
+  replyTask,
+  startRunner,
+  startWorld,
+  type RunningRunner,
+  type World,
 } from './helpers/world.ts';
 
 /** What the stand-in model says: a reply naming whatever the request's prompt asks it to, or a fixed text. */
@@ -27,7 +38,13 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
     const step = completion((req) => say(JSON.stringify(req.body)));
     model = await startOpenAIStandIn(Array.from({ length: 50 }, () => step));
     hooks.after(() => model.close());
-    const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'gpt-stand-in', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
+    const bot = await botEntry(world, 'sunny', {
+      kind: 'openai',
+      model: 'gpt-stand-in',
+      baseURL: model.baseURL,
+      apiKey: new Secret(OPENAI_KEY),
+      maxRetries: 0,
+    });
     runner = await startRunner(world, [bot], { BOTSKY_IDENTITY_TTL: '1s' });
     hooks.after(() => runner.stop());
   });
@@ -74,7 +91,8 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
     await world.net.claimHandleInPlc(dora.did, 'ghost.test');
     // The TTL is 1 s: wait it out, so the cached verification of dora.test (if any) has expired.
     await new Promise((r) => setTimeout(r, 1100));
-    say = (prompt) => (prompt.includes('dora') || prompt.includes('ghost') ? 'Say hi to @ghost.test!' : 'Those peppers look great, well done!');
+    say = (prompt) =>
+      prompt.includes('dora') || prompt.includes('ghost') ? 'Say hi to @ghost.test!' : 'Those peppers look great, well done!';
     const outcome = await run('Peppers are in', 'dora');
     assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
     assert.equal(outcome.mentionDid, '', 'no introduction');
@@ -83,6 +101,9 @@ describe('mentions under verified handles (devnet PDS + PLC + NATS)', () => {
     assert.doesNotMatch(reply.value.text, /@/);
     assert.equal((reply.value.facets ?? []).length, 0);
     assert.ok(!model.requests.some((r) => JSON.stringify(r.body).includes('ghost.test')), 'the model was never told the unverified handle');
-    assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_mentions_dropped_total', { bot: 'sunny', reason: 'handle-unverified' }), 1);
+    assert.equal(
+      await metricSum(runner.metrics, 'botsky_botrunner_mentions_dropped_total', { bot: 'sunny', reason: 'handle-unverified' }),
+      1,
+    );
   });
 });

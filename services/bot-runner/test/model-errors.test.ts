@@ -13,14 +13,22 @@ test('a model call the provider refuses is counted by reason, and the task fails
   const world = await startWorld(t, ['dud', 'ana', 'ben']);
   const model = await startOpenAIStandIn([openaiError(400, 'invalid_request_error', 'This model does not exist.', 'model_not_found')]);
   t.after(() => model.close());
-  const bot = await botEntry(world, 'dud', { kind: 'openai', model: 'gpt-test', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
+  const bot = await botEntry(world, 'dud', {
+    kind: 'openai',
+    model: 'gpt-test',
+    baseURL: model.baseURL,
+    apiKey: new Secret(OPENAI_KEY),
+    maxRetries: 0,
+  });
   const runner = await startRunner(world, [bot]);
   t.after(() => runner.stop());
 
   const text = 'Which herbs grow well indoors?';
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'dud', 'ben');
   await publishTask(world, task);
-  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { intervalMs: 100 });
+  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+    intervalMs: 100,
+  });
   assert.equal(outcome.status, OutcomeStatus.FAILED);
   assert.equal(outcome.failureReason, FailureReason.MODEL_ERROR);
   assert.equal(model.requests.length, 1);

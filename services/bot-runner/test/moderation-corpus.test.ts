@@ -23,7 +23,10 @@ interface Case {
 
 function corpus(name: string): Case[] {
   const text = readFileSync(new URL(`./fixtures/moderation/${name}.jsonl`, import.meta.url), 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Case);
 }
 
 const HARMFUL = corpus('harmful');
@@ -66,7 +69,10 @@ describe('the moderation step without a provider', () => {
     for (const c of ORDINARY) assert.deepEqual(await moderator.moderate(input(c), signal), { kind: 'pass' }, c.id);
     const name = 'botsky_botrunner_moderation_rejected_total';
     for (const reason of LOCAL_REASONS) {
-      for (const [bot, parity] of [['sunny', 0], ['sage', 1]] as const) {
+      for (const [bot, parity] of [
+        ['sunny', 0],
+        ['sage', 1],
+      ] as const) {
         const want = HARMFUL.filter((c, i) => c.reason === reason && i % 2 === parity).length;
         assert.equal(await metricSum(metrics, name, { bot, reason }), want, `${bot} ${reason}`);
       }
@@ -95,7 +101,17 @@ describe('personal data', () => {
 
   test('phone numbers are told from other numbers', () => {
     assert.deepEqual([...phonesIn('555-867-5309 or (555) 123-4567')], ['558675309', '551234567']);
-    for (const notPhone of ['$1,299.99', '10:30', '3-1', '2024-05-01', '7 800 000 000', '192.168.100.100', '3.14159265358979', '1-800-273-8255', '2021 2022 2023']) {
+    for (const notPhone of [
+      '$1,299.99',
+      '10:30',
+      '3-1',
+      '2024-05-01',
+      '7 800 000 000',
+      '192.168.100.100',
+      '3.14159265358979',
+      '1-800-273-8255',
+      '2021 2022 2023',
+    ]) {
       assert.equal(phonesIn(notPhone).size, 0, notPhone);
     }
   });

@@ -11,9 +11,7 @@ import { eventually, metricSum } from '@botsky/kit/testing';
 import { completion, hang, OPENAI_KEY, openaiError, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
 import { moderation, startModerationStandIn } from './stand-ins/moderation-server.ts';
 import type { RecordedRequest, Step } from './stand-ins/scripted-http.ts';
-import {
-  botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World,
-} from './helpers/world.ts';
+import { botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World } from './helpers/world.ts';
 
 const REJECTED = 'botsky_botrunner_moderation_rejected_total';
 const GOOD = '@ben.test grows lovely chillies too, you two should swap seeds!';
@@ -35,7 +33,13 @@ function scriptedModel(script: Record<string, [string, string?]>): Step {
 }
 
 async function startBot(t: Parameters<typeof startWorld>[0], world: World, model: OpenAIStandIn, env: Record<string, string> = {}) {
-  const bot = await botEntry(world, 'sunny', { kind: 'openai', model: 'harmful-1', baseURL: model.baseURL, apiKey: new Secret(OPENAI_KEY), maxRetries: 0 });
+  const bot = await botEntry(world, 'sunny', {
+    kind: 'openai',
+    model: 'harmful-1',
+    baseURL: model.baseURL,
+    apiKey: new Secret(OPENAI_KEY),
+    maxRetries: 0,
+  });
   const runner = await startRunner(world, [bot], env);
   t.after(() => runner.stop());
   return runner;
@@ -44,7 +48,10 @@ async function startBot(t: Parameters<typeof startWorld>[0], world: World, model
 async function answer(world: World, text: string): Promise<BotOutcome> {
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
   await publishTask(world, task);
-  return eventually(`the outcome of "${text}"`, async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { timeoutMs: 30_000, intervalMs: 100 });
+  return eventually(`the outcome of "${text}"`, async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
 }
 
 test('the local rules: a harmful model reply of every kind is never posted; rejections are counted and recorded', async (t) => {
@@ -63,8 +70,12 @@ test('the local rules: a harmful model reply of every kind is never posted; reje
   const runner = await startBot(t, world, model);
 
   const expected: Array<[string, string]> = [
-    ['Growing beetroot this year', 'slur'], ['My compost is finally hot', 'threat'], ['Marigolds keep the aphids off', 'harassment'],
-    ['Got an allotment at last', 'dehumanising'], ['Where do you buy seeds?', 'personal_data'], ['Seed swap next week', 'personal_data'],
+    ['Growing beetroot this year', 'slur'],
+    ['My compost is finally hot', 'threat'],
+    ['Marigolds keep the aphids off', 'harassment'],
+    ['Got an allotment at last', 'dehumanising'],
+    ['Where do you buy seeds?', 'personal_data'],
+    ['Seed swap next week', 'personal_data'],
   ];
   const counted = new Map<string, number>();
   for (const [post, reason] of expected) {
@@ -87,7 +98,10 @@ test('the local rules: a harmful model reply of every kind is never posted; reje
   assert.doesNotMatch(retryPrompt, /nobody would miss you/, 'the harmful words are not repeated to the model');
 
   const posted = await postsOf(world, 'sunny');
-  assert.deepEqual(posted.map((p) => p.value.text), [GOOD]);
+  assert.deepEqual(
+    posted.map((p) => p.value.text),
+    [GOOD],
+  );
   assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'harassment' }), 3);
   assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_replies_total', { bot: 'sunny', status: 'output_rejected' }), 6);
 });
@@ -109,7 +123,9 @@ test('the provider: a reply it flags is never posted, counted under its category
   const mod = await startModerationStandIn([moderation((input) => (input.includes('boots') ? { violence: 0.91, harassment: 0.4 } : {}))]);
   t.after(() => mod.close());
   const runner = await startBot(t, world, model, {
-    BOTSKY_MODERATION_PROVIDER: 'openai', BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL, BOTSKY_MODERATION_OPENAI_API_KEY: OPENAI_KEY,
+    BOTSKY_MODERATION_PROVIDER: 'openai',
+    BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL,
+    BOTSKY_MODERATION_OPENAI_API_KEY: OPENAI_KEY,
   });
 
   const flaggedOutcome = await answer(world, 'Pruning the roses today');
@@ -120,7 +136,10 @@ test('the provider: a reply it flags is never posted, counted under its category
 
   const fine = await answer(world, 'Anyone growing chillies?');
   assert.equal(fine.status, OutcomeStatus.REPLIED, fine.failureDetail);
-  assert.deepEqual((await postsOf(world, 'sunny')).map((p) => p.value.text), [GOOD]);
+  assert.deepEqual(
+    (await postsOf(world, 'sunny')).map((p) => p.value.text),
+    [GOOD],
+  );
   assert.ok(mod.inputs().includes(GOOD), 'the posted reply was moderated by the provider too');
 });
 
@@ -132,20 +151,33 @@ test('the provider down (a timeout, then a 503): nothing is posted, counted; the
   const mod = await startModerationStandIn([hang, unavailable, moderation()]);
   t.after(() => mod.close());
   const runner = await startBot(t, world, model, {
-    BOTSKY_MODERATION_PROVIDER: 'openai', BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL, BOTSKY_MODERATION_OPENAI_API_KEY: OPENAI_KEY,
-    BOTSKY_MODERATION_TIMEOUT: '300ms', BOTSKY_MODERATION_MAX_RETRIES: '0',
+    BOTSKY_MODERATION_PROVIDER: 'openai',
+    BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL,
+    BOTSKY_MODERATION_OPENAI_API_KEY: OPENAI_KEY,
+    BOTSKY_MODERATION_TIMEOUT: '300ms',
+    BOTSKY_MODERATION_MAX_RETRIES: '0',
   });
 
   const text = 'Chillies are finally flowering';
   const task = replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
   await publishTask(world, task);
-  await eventually('the first delivery to time out', async () => (await metricSum(runner.metrics, REJECTED, { reason: 'moderation_unavailable' })) === 1, { intervalMs: 100 });
+  await eventually(
+    'the first delivery to time out',
+    async () => (await metricSum(runner.metrics, REJECTED, { reason: 'moderation_unavailable' })) === 1,
+    { intervalMs: 100 },
+  );
   assert.equal((await postsOf(world, 'sunny')).length, 0, 'not posted without a verdict');
   assert.equal((await outcomes(world)).filter((o) => o.taskId === task.taskId).length, 0, 'the task is not settled: it was put back');
 
-  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), { timeoutMs: 20_000, intervalMs: 100 });
+  const outcome = await eventually('the outcome', async () => (await outcomes(world)).find((o) => o.taskId === task.taskId), {
+    timeoutMs: 20_000,
+    intervalMs: 100,
+  });
   assert.equal(outcome.status, OutcomeStatus.REPLIED, outcome.failureDetail);
-  assert.deepEqual((await postsOf(world, 'sunny')).map((p) => p.value.text), [GOOD]);
+  assert.deepEqual(
+    (await postsOf(world, 'sunny')).map((p) => p.value.text),
+    [GOOD],
+  );
   assert.equal(mod.requests.length, 3, 'one moderation call per delivery');
   assert.equal(await metricSum(runner.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
   assert.equal(await metricSum(runner.metrics, 'botsky_botrunner_task_redeliveries_total', { bot: 'sunny' }), 2);
@@ -159,7 +191,9 @@ test('the provider refusing the key: nothing is posted, and the task is settled 
   const mod = await startModerationStandIn([moderation()]);
   t.after(() => mod.close());
   const runner = await startBot(t, world, model, {
-    BOTSKY_MODERATION_PROVIDER: 'openai', BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL, BOTSKY_MODERATION_OPENAI_API_KEY: 'sk-wrong',
+    BOTSKY_MODERATION_PROVIDER: 'openai',
+    BOTSKY_MODERATION_OPENAI_BASE_URL: mod.baseURL,
+    BOTSKY_MODERATION_OPENAI_API_KEY: 'sk-wrong',
   });
   const outcome = await answer(world, 'Tomatoes are ripening');
   assert.equal(outcome.status, OutcomeStatus.FAILED);

@@ -110,8 +110,11 @@ describe('OpenAI moderation through the SDK', () => {
     expectUnavailable(await moderate(s), 'connection', true);
   });
 
-  test("a wrong key, a malformed answer: no verdict, and waiting would not help", async (t) => {
-    const s = await setup(t, [openaiError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'), garbage('{"results": []}')]);
+  test('a wrong key, a malformed answer: no verdict, and waiting would not help', async (t) => {
+    const s = await setup(t, [
+      openaiError(401, 'invalid_request_error', 'Incorrect API key provided.', 'invalid_api_key'),
+      garbage('{"results": []}'),
+    ]);
     expectUnavailable(await moderate(s), 'auth', false);
     expectUnavailable(await moderate(s), 'malformed', false);
     assert.equal(await metricSum(s.metrics, REJECTED, { bot: 'sunny', reason: 'moderation_unavailable' }), 2);
@@ -137,19 +140,30 @@ describe('moderation variables', () => {
 
   test('bad values are named, each with what was expected; the key is never shown', () => {
     assert.throws(
-      () => loadConfig(botRunnerConfigSpec, { BOTSKY_MODERATION_PROVIDER: 'perspective', BOTSKY_MODERATION_TIMEOUT: '5m', BOTSKY_MODERATION_OPENAI_BASE_URL: 'ftp://x', BOTSKY_MODERATION_MAX_RETRIES: '-1' }),
+      () =>
+        loadConfig(botRunnerConfigSpec, {
+          BOTSKY_MODERATION_PROVIDER: 'perspective',
+          BOTSKY_MODERATION_TIMEOUT: '5m',
+          BOTSKY_MODERATION_OPENAI_BASE_URL: 'ftp://x',
+          BOTSKY_MODERATION_MAX_RETRIES: '-1',
+        }),
       (err: unknown) =>
         err instanceof ConfigError &&
-        err.message === 'config: BOTSKY_MODERATION_PROVIDER must be one of none, openai (got "perspective"); ' +
-          'BOTSKY_MODERATION_OPENAI_BASE_URL must be a http:// or https:// URL (got "ftp://x"); ' +
-          'BOTSKY_MODERATION_TIMEOUT must be a duration in ms 100-60000 (e.g. 10000 or 10s) (got "5m"); ' +
-          'BOTSKY_MODERATION_MAX_RETRIES must be an integer 0-5 (got "-1")',
+        err.message ===
+          'config: BOTSKY_MODERATION_PROVIDER must be one of none, openai (got "perspective"); ' +
+            'BOTSKY_MODERATION_OPENAI_BASE_URL must be a http:// or https:// URL (got "ftp://x"); ' +
+            'BOTSKY_MODERATION_TIMEOUT must be a duration in ms 100-60000 (e.g. 10000 or 10s) (got "5m"); ' +
+            'BOTSKY_MODERATION_MAX_RETRIES must be an integer 0-5 (got "-1")',
     );
   });
 
   test('openai without a key stops start-up, naming the variable', () => {
     const config = loadConfig(botRunnerConfigSpec, { BOTSKY_MODERATION_PROVIDER: 'openai' });
-    assert.throws(() => moderationProvider(config), (err: unknown) =>
-      err instanceof ConfigError && err.message === 'config: BOTSKY_MODERATION_OPENAI_API_KEY is required when BOTSKY_MODERATION_PROVIDER is openai');
+    assert.throws(
+      () => moderationProvider(config),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message === 'config: BOTSKY_MODERATION_OPENAI_API_KEY is required when BOTSKY_MODERATION_PROVIDER is openai',
+    );
   });
 });

@@ -52,7 +52,10 @@ test('each manner has its own typical length and varies from reply to reply', as
     const bot = new OfflineProvider(style);
     const lengths: number[] = [];
     for (let i = 0; i < 60; i++) lengths.push((await bot.generate(request(i % 2 === 0, `task-${i}`), signal)).text.length);
-    assert.ok(Math.max(...lengths) > 1.6 * Math.min(...lengths), `${style} varies its length: ${Math.min(...lengths)}..${Math.max(...lengths)}`);
+    assert.ok(
+      Math.max(...lengths) > 1.6 * Math.min(...lengths),
+      `${style} varies its length: ${Math.min(...lengths)}..${Math.max(...lengths)}`,
+    );
     medians.push(median(lengths));
   }
   assert.ok(Math.max(...medians) > 3 * Math.min(...medians), `manners differ in typical length: ${medians.join(', ')}`);

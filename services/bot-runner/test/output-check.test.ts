@@ -65,7 +65,12 @@ test('300 graphemes pass and 301 do not, whatever their byte length', () => {
 });
 
 test('ordinary sentences with dots and abbreviations are not links', () => {
-  for (const text of ['@chosen.test loves bread. So do I!', '@chosen.test e.g. rye, spelt... and 3.5 kg of flour', '@chosen.test: Ça va? Très bien.', '@chosen.test トマトは美味しいです。夏の野菜です。']) {
+  for (const text of [
+    '@chosen.test loves bread. So do I!',
+    '@chosen.test e.g. rye, spelt... and 3.5 kg of flour',
+    '@chosen.test: Ça va? Très bien.',
+    '@chosen.test トマトは美味しいです。夏の野菜です。',
+  ]) {
     const r = checkReply(text, rules);
     assert.ok(r.ok, `${text}: ${JSON.stringify(r)}`);
   }

@@ -7,18 +7,38 @@ import assert from 'node:assert/strict';
 import { AnthropicProvider, type AnthropicProviderOptions } from '../src/providers/anthropic.ts';
 import type { ReplyRequest } from '../src/providers/types.ts';
 import {
-  ANTHROPIC_KEY, anthropicError, apiError, garbage, hang, json, message, overloaded, rateLimited, stallMidBody, startAnthropicStandIn,
+  ANTHROPIC_KEY,
+  anthropicError,
+  apiError,
+  garbage,
+  hang,
+  json,
+  message,
+  overloaded,
+  rateLimited,
+  stallMidBody,
+  startAnthropicStandIn,
 } from './stand-ins/anthropic-server.ts';
 import type { ScriptedServer, Step } from './stand-ins/scripted-http.ts';
 import { GOOD_REPLY, replyRequest } from './stand-ins/requests.ts';
 import { call, expectFailure, expectSuccess, gap, type Outcome } from './stand-ins/outcome.ts';
 
 async function run(
-  t: TestContext, steps: Step[], options: Partial<AnthropicProviderOptions> = {}, req: ReplyRequest = replyRequest(),
+  t: TestContext,
+  steps: Step[],
+  options: Partial<AnthropicProviderOptions> = {},
+  req: ReplyRequest = replyRequest(),
 ): Promise<{ server: ScriptedServer; outcome: Outcome }> {
   const server = await startAnthropicStandIn(steps);
   t.after(() => server.close());
-  const provider = new AnthropicProvider({ apiKey: ANTHROPIC_KEY, baseURL: server.origin, model: 'claude-test', timeoutMs: 10_000, maxRetries: 2, ...options });
+  const provider = new AnthropicProvider({
+    apiKey: ANTHROPIC_KEY,
+    baseURL: server.origin,
+    model: 'claude-test',
+    timeoutMs: 10_000,
+    maxRetries: 2,
+    ...options,
+  });
   return { server, outcome: await call(provider, req) };
 }
 
@@ -29,13 +49,18 @@ const VALID = { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-
 // One call before the timed tests, so the SDK's first-request setup is not inside any timeout.
 before(async () => {
   const server = await startAnthropicStandIn([message(GOOD_REPLY)]);
-  await new AnthropicProvider({ apiKey: ANTHROPIC_KEY, baseURL: server.origin, model: 'm', timeoutMs: 10_000, maxRetries: 0 }).generate(replyRequest(), AbortSignal.timeout(15_000));
+  await new AnthropicProvider({ apiKey: ANTHROPIC_KEY, baseURL: server.origin, model: 'm', timeoutMs: 10_000, maxRetries: 0 }).generate(
+    replyRequest(),
+    AbortSignal.timeout(15_000),
+  );
   await server.close();
 });
 
 describe('Anthropic provider against a Messages API stand-in', { concurrency: true }, () => {
   test('a normal reply: text from content blocks, tokens from usage; key, anthropic-version, system and max_tokens sent', async (t) => {
-    const { server, outcome } = await run(t, [message(GOOD_REPLY, { usage: { input_tokens: 512, output_tokens: 31 }, model: 'claude-test-20261101' })]);
+    const { server, outcome } = await run(t, [
+      message(GOOD_REPLY, { usage: { input_tokens: 512, output_tokens: 31 }, model: 'claude-test-20261101' }),
+    ]);
     assert.deepEqual(expectSuccess(outcome), { text: GOOD_REPLY, model: 'claude-test-20261101', tokensIn: 512, tokensOut: 31 });
     assert.equal(server.requests.length, 1);
     const [req] = server.requests;
@@ -53,7 +78,12 @@ describe('Anthropic provider against a Messages API stand-in', { concurrency: tr
   });
 
   test('only text blocks make the reply; a thinking block before it is skipped', async (t) => {
-    const { outcome } = await run(t, [message(GOOD_REPLY, { before: [{ type: 'thinking', thinking: 'hmm', signature: 'x' }] })], {}, replyRequest({ maxTokens: 99, temperature: 0.2 }));
+    const { outcome } = await run(
+      t,
+      [message(GOOD_REPLY, { before: [{ type: 'thinking', thinking: 'hmm', signature: 'x' }] })],
+      {},
+      replyRequest({ maxTokens: 99, temperature: 0.2 }),
+    );
     assert.equal(expectSuccess(outcome).text, GOOD_REPLY);
   });
 
@@ -100,10 +130,12 @@ describe('Anthropic provider against a Messages API stand-in', { concurrency: tr
 
   test('the caller aborting mid-body is a cancellation, not a server error', async (t) => {
     const caller = new AbortController();
-    const server = await startAnthropicStandIn([(req, res) => {
-      stallMidBody(req, res);
-      setTimeout(() => caller.abort(), 100);
-    }]);
+    const server = await startAnthropicStandIn([
+      (req, res) => {
+        stallMidBody(req, res);
+        setTimeout(() => caller.abort(), 100);
+      },
+    ]);
     t.after(() => server.close());
     const provider = new AnthropicProvider({ apiKey: ANTHROPIC_KEY, baseURL: server.origin, model: 'm', timeoutMs: 5000, maxRetries: 0 });
     const outcome = await call(provider, replyRequest(), caller.signal);
@@ -116,9 +148,17 @@ describe('Anthropic provider against a Messages API stand-in', { concurrency: tr
     ['plain text', garbage('upstream connect error', 'text/plain'), /not a message object/],
     ['an error object with status 200', json({ type: 'error', error: { type: 'api_error', message: 'oops' } }), /not a message object/],
     ['no content', json({ ...VALID, usage: { input_tokens: 1, output_tokens: 1 } }), /content is missing/],
-    ['a block without a type', json({ ...VALID, content: [{ text: 'hi' }], usage: { input_tokens: 1, output_tokens: 1 } }), /content\[0\] is not a content block/],
+    [
+      'a block without a type',
+      json({ ...VALID, content: [{ text: 'hi' }], usage: { input_tokens: 1, output_tokens: 1 } }),
+      /content\[0\] is not a content block/,
+    ],
     ['no usage', json({ ...VALID, content: [{ type: 'text', text: 'hi' }] }), /usage is missing/],
-    ['usage without output_tokens', json({ ...VALID, content: [{ type: 'text', text: 'hi' }], usage: { input_tokens: 3 } }), /output_tokens/],
+    [
+      'usage without output_tokens',
+      json({ ...VALID, content: [{ type: 'text', text: 'hi' }], usage: { input_tokens: 3 } }),
+      /output_tokens/,
+    ],
   ] as const) {
     test(`a 2xx answer with ${name} fails as malformed, not retried`, async (t) => {
       const { server, outcome } = await run(t, [step as Step]);

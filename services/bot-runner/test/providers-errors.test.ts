@@ -29,10 +29,22 @@ test('statuses map to the reasons the APIs document', () => {
 });
 
 test('backoff doubles from the base up to the cap, minus at most a quarter of jitter', () => {
-  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 1), 500);
-  assert.equal(backoffDelay(2, DEFAULT_BACKOFF, () => 1), 1000);
-  assert.equal(backoffDelay(11, DEFAULT_BACKOFF, () => 1), 8000);
-  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 0), 375);
+  assert.equal(
+    backoffDelay(1, DEFAULT_BACKOFF, () => 1),
+    500,
+  );
+  assert.equal(
+    backoffDelay(2, DEFAULT_BACKOFF, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffDelay(11, DEFAULT_BACKOFF, () => 1),
+    8000,
+  );
+  assert.equal(
+    backoffDelay(1, DEFAULT_BACKOFF, () => 0),
+    375,
+  );
   const delays = Array.from({ length: 200 }, () => backoffDelay(3, DEFAULT_BACKOFF));
   assert.ok(delays.every((d) => d > 1500 && d <= 2000));
   assert.ok(new Set(delays).size > 100, 'jittered');
@@ -40,7 +52,13 @@ test('backoff doubles from the base up to the cap, minus at most a quarter of ji
 
 test('ProviderError has a name, a cause and its flags', () => {
   const cause = new Error('socket hang up');
-  const err = new ProviderError('could not reach the server', { provider: 'openai', reason: 'connection', retryable: true, cause, retryAfterMs: 5 });
+  const err = new ProviderError('could not reach the server', {
+    provider: 'openai',
+    reason: 'connection',
+    retryable: true,
+    cause,
+    retryAfterMs: 5,
+  });
   assert.equal(err.name, 'ProviderError');
   assert.equal(err.cause, cause);
   assert.equal(err.message, 'openai: connection: could not reach the server');

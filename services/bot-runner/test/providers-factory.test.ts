@@ -2,7 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AnthropicProvider, ExternalGrpcProvider, OfflineProvider, OpenAIProvider, PriceError, ProviderSpecError, cost, createProvider, replyCost,
+  AnthropicProvider,
+  ExternalGrpcProvider,
+  OfflineProvider,
+  OpenAIProvider,
+  PriceError,
+  ProviderSpecError,
+  cost,
+  createProvider,
+  replyCost,
   type ProviderSpec,
 } from '../src/providers/index.ts';
 import { OPENAI_KEY, completion, startOpenAIStandIn } from './stand-ins/openai-server.ts';
@@ -28,7 +36,10 @@ test('each kind of spec builds its provider', () => {
 test('an OpenAI-compatible server is reached through baseURL, with the registry name on errors', async (t) => {
   const server = await startOpenAIStandIn([completion(GOOD_REPLY)]);
   t.after(() => server.close());
-  const provider = createProvider({ kind: 'openai', model: 'qwen2.5-7b-instruct', apiKey: secret(OPENAI_KEY), baseURL: server.baseURL, timeoutMs: 2000 }, 'vllm-bot');
+  const provider = createProvider(
+    { kind: 'openai', model: 'qwen2.5-7b-instruct', apiKey: secret(OPENAI_KEY), baseURL: server.baseURL, timeoutMs: 2000 },
+    'vllm-bot',
+  );
   assert.equal(provider.name, 'vllm-bot');
   const result = await provider.generate(replyRequest(), AbortSignal.timeout(5000));
   assert.equal(result.text, GOOD_REPLY);
@@ -47,7 +58,11 @@ test('a wrong spec is refused with the field named', () => {
     [{ kind: 'grpc', address: 'bot:1', maxRetries: 99 }, /maxRetries must be an integer from 0 to 10/],
   ];
   for (const [spec, message] of bad) {
-    assert.throws(() => createProvider(spec as ProviderSpec), (err: unknown) => err instanceof ProviderSpecError && message.test(err.message), JSON.stringify(spec));
+    assert.throws(
+      () => createProvider(spec as ProviderSpec),
+      (err: unknown) => err instanceof ProviderSpecError && message.test(err.message),
+      JSON.stringify(spec),
+    );
   }
   assert.doesNotThrow(() => createProvider({ kind: 'grpc', address: '[::1]:50061' }).close?.());
 });

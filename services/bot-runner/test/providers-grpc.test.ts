@@ -27,10 +27,13 @@ function provider(t: TestContext, address: string, options: Partial<ExternalGrpc
 async function exampleBot(t: TestContext, options: BotServerOptions = {}) {
   const seen: GenerateReplyRequest[] = [];
   const write: WriteReply = options.writeReply ?? writeReply;
-  const bot = await startBotServer({ ...options, writeReply: (req, ctx) => {
-    seen.push(req);
-    return write(req, ctx);
-  } });
+  const bot = await startBotServer({
+    ...options,
+    writeReply: (req, ctx) => {
+      seen.push(req);
+      return write(req, ctx);
+    },
+  });
   t.after(() => bot.stop());
   return { bot, seen };
 }
@@ -55,20 +58,36 @@ describe('external gRPC bot provider', { concurrency: true }, () => {
     assert.equal(got?.post?.authorHandle, 'ben.test');
     assert.equal(got?.mention?.person?.handle, 'ana.test');
     assert.equal(got?.mention?.similarity, 0.62);
-    assert.deepEqual(got?.thread.map((p) => [p.authorDid, p.authorHandle, p.text]), req.thread.map((p) => [p.authorDid, p.authorHandle, p.text]), 'thread posts with their authors');
+    assert.deepEqual(
+      got?.thread.map((p) => [p.authorDid, p.authorHandle, p.text]),
+      req.thread.map((p) => [p.authorDid, p.authorHandle, p.text]),
+      'thread posts with their authors',
+    );
     assert.deepEqual(got?.author?.interests, ['gardening']);
     assert.equal(got?.author?.activeRecently, true);
     assert.equal(got?.author?.lastActiveUs, BigInt(Date.parse('2026-12-07T02:00:00.000Z')) * 1000n);
     assert.deepEqual(got?.mention?.person?.interests, ['figs', 'gardening']);
     assert.equal(got?.mention?.person?.activeRecently, false);
-    assert.deepEqual(got?.mention?.person?.recentPosts.map((p) => p.text), ['Repotted my figs']);
-    assert.deepEqual({ ...got?.constraints, $typeName: undefined }, { $typeName: undefined, maxGraphemes: 300, mentionHandle: 'ana.test', linksAllowed: false, langs: ['en'], deadlineMs: 1500 });
+    assert.deepEqual(
+      got?.mention?.person?.recentPosts.map((p) => p.text),
+      ['Repotted my figs'],
+    );
+    assert.deepEqual(
+      { ...got?.constraints, $typeName: undefined },
+      { $typeName: undefined, maxGraphemes: 300, mentionHandle: 'ana.test', linksAllowed: false, langs: ['en'], deadlineMs: 1500 },
+    );
   });
 
   test('tokens and cost from the bot are passed on', async (t) => {
     const bot = await startScriptedBot([{ text: 'Hello @ana.test!', model: 'my-llama' }]);
     t.after(() => bot.stop());
-    assert.deepEqual(expectSuccess(await call(provider(t, bot.address), replyRequest())), { text: 'Hello @ana.test!', model: 'my-llama', tokensIn: 12, tokensOut: 3, costUsd: 0.0004 });
+    assert.deepEqual(expectSuccess(await call(provider(t, bot.address), replyRequest())), {
+      text: 'Hello @ana.test!',
+      model: 'my-llama',
+      tokensIn: 12,
+      tokensOut: 3,
+      costUsd: 0.0004,
+    });
   });
 
   test('the endpoint down: UNAVAILABLE is retried with backoff, then fails retryable', async (t) => {
@@ -98,7 +117,10 @@ describe('external gRPC bot provider', { concurrency: true }, () => {
   });
 
   test('RESOURCE_EXHAUSTED with grpc-retry-pushback-ms: waits as the server asks, then succeeds', async (t) => {
-    const bot = await startScriptedBot([{ status: status.RESOURCE_EXHAUSTED, details: 'slow down', pushbackMs: 300 }, { text: 'Hi @ana.test' }]);
+    const bot = await startScriptedBot([
+      { status: status.RESOURCE_EXHAUSTED, details: 'slow down', pushbackMs: 300 },
+      { text: 'Hi @ana.test' },
+    ]);
     t.after(() => bot.stop());
     expectSuccess(await call(provider(t, bot.address), replyRequest()));
     assert.equal(bot.calls.length, 2);
@@ -122,7 +144,11 @@ describe('external gRPC bot provider', { concurrency: true }, () => {
   });
 
   test('a crashing bot (INTERNAL) and an empty reply are not retried', async (t) => {
-    const crash = await exampleBot(t, { writeReply: () => { throw new Error('model exploded'); } });
+    const crash = await exampleBot(t, {
+      writeReply: () => {
+        throw new Error('model exploded');
+      },
+    });
     expectFailure(await call(provider(t, crash.bot.address), replyRequest()), 'server-error', true);
     assert.equal(crash.seen.length, 1);
     const empty = await exampleBot(t, { writeReply: () => ({ text: '  ', model: 'x' }) });
@@ -145,7 +171,11 @@ describe('external gRPC bot provider', { concurrency: true }, () => {
   });
 
   test('GrpcStatusError from a handler keeps its status', async (t) => {
-    const { bot } = await exampleBot(t, { writeReply: () => { throw new GrpcStatusError(status.FAILED_PRECONDITION, 'no mention target'); } });
+    const { bot } = await exampleBot(t, {
+      writeReply: () => {
+        throw new GrpcStatusError(status.FAILED_PRECONDITION, 'no mention target');
+      },
+    });
     expectFailure(await call(provider(t, bot.address), replyRequest()), 'bad-request', false);
   });
 });

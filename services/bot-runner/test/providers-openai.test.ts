@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { OpenAIProvider, type OpenAIProviderOptions } from '../src/providers/openai.ts';
 import type { ReplyRequest } from '../src/providers/types.ts';
 import {
-  OPENAI_KEY, completion, garbage, hang, json, openaiError, rateLimited, refusal, serverError, stallMidBody, startOpenAIStandIn, type OpenAIStandIn,
+  OPENAI_KEY,
+  completion,
+  garbage,
+  hang,
+  json,
+  openaiError,
+  rateLimited,
+  refusal,
+  serverError,
+  stallMidBody,
+  startOpenAIStandIn,
+  type OpenAIStandIn,
 } from './stand-ins/openai-server.ts';
 import type { Step } from './stand-ins/scripted-http.ts';
 import { GOOD_REPLY, replyRequest } from './stand-ins/requests.ts';
@@ -19,10 +30,22 @@ interface Run {
   outcome: Outcome;
 }
 
-async function run(t: TestContext, steps: Step[], options: Partial<OpenAIProviderOptions> = {}, req: ReplyRequest = replyRequest()): Promise<Run> {
+async function run(
+  t: TestContext,
+  steps: Step[],
+  options: Partial<OpenAIProviderOptions> = {},
+  req: ReplyRequest = replyRequest(),
+): Promise<Run> {
   const server = await startOpenAIStandIn(steps);
   t.after(() => server.close());
-  const provider = new OpenAIProvider({ apiKey: OPENAI_KEY, baseURL: server.baseURL, model: 'gpt-test', timeoutMs: 10_000, maxRetries: 2, ...options });
+  const provider = new OpenAIProvider({
+    apiKey: OPENAI_KEY,
+    baseURL: server.baseURL,
+    model: 'gpt-test',
+    timeoutMs: 10_000,
+    maxRetries: 2,
+    ...options,
+  });
   return { server, outcome: await call(provider, req) };
 }
 
@@ -34,13 +57,21 @@ const messagesOf = (body: unknown) => (body as { messages: Message[] }).messages
 // One call before the timed tests, so the SDK's first-request setup is not inside any timeout.
 before(async () => {
   const server = await startOpenAIStandIn([completion(GOOD_REPLY)]);
-  await new OpenAIProvider({ apiKey: OPENAI_KEY, baseURL: server.baseURL, model: 'm', timeoutMs: 10_000, maxRetries: 0 }).generate(replyRequest(), AbortSignal.timeout(15_000));
+  await new OpenAIProvider({ apiKey: OPENAI_KEY, baseURL: server.baseURL, model: 'm', timeoutMs: 10_000, maxRetries: 0 }).generate(
+    replyRequest(),
+    AbortSignal.timeout(15_000),
+  );
   await server.close();
 });
 
 describe('OpenAI provider against a Chat Completions stand-in', { concurrency: true }, () => {
   test('a normal reply: text, model and token counts from usage; one request with the key and the prompt', async (t) => {
-    const { server, outcome } = await run(t, [completion(GOOD_REPLY, { model: 'gpt-test-2026', usage: { prompt_tokens: 321, completion_tokens: 23 } })], {}, replyRequest({ temperature: 0.7 }));
+    const { server, outcome } = await run(
+      t,
+      [completion(GOOD_REPLY, { model: 'gpt-test-2026', usage: { prompt_tokens: 321, completion_tokens: 23 } })],
+      {},
+      replyRequest({ temperature: 0.7 }),
+    );
     assert.deepEqual(expectSuccess(outcome), { text: GOOD_REPLY, model: 'gpt-test-2026', tokensIn: 321, tokensOut: 23 });
     assert.equal(server.requests.length, 1);
     const [req] = server.requests;
@@ -61,7 +92,12 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
   });
 
   test('the request model wins over the configured one; max_completion_tokens for api.openai.com-style config', async (t) => {
-    const { server, outcome } = await run(t, [completion(GOOD_REPLY)], { tokenLimitField: 'max_completion_tokens' }, replyRequest({ model: 'gpt-other', maxTokens: 77 }));
+    const { server, outcome } = await run(
+      t,
+      [completion(GOOD_REPLY)],
+      { tokenLimitField: 'max_completion_tokens' },
+      replyRequest({ model: 'gpt-other', maxTokens: 77 }),
+    );
     assert.equal(expectSuccess(outcome).model, 'gpt-other');
     const body = server.requests[0]?.body as Record<string, unknown>;
     assert.equal(body.model, 'gpt-other');
@@ -84,7 +120,7 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     assert.ok(waited >= 245 && waited < 4500, `waited ${waited} ms: retry-after-ms, not the 5 s retry-after`);
   });
 
-  test('429 that persists fails retryable after maxRetries + 1 attempts, with the server\'s retry-after', async (t) => {
+  test("429 that persists fails retryable after maxRetries + 1 attempts, with the server's retry-after", async (t) => {
     const { server, outcome } = await run(t, [rateLimited({ retryAfterMs: 30 })]);
     const error = expectFailure(outcome, 'rate-limited', true);
     assert.equal(error.status, 429);
@@ -120,9 +156,30 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     ['cut-off JSON', garbage('{"id":"chatcmpl-1","choices":[{"mess'), /not valid JSON/],
     ['an HTML page from a proxy', garbage('<html><body>Bad gateway</body></html>', 'text/html'), /not a chat completion object/],
     ['JSON without choices', json({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm' }), /choices is missing/],
-    ['no choices', json({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 0 } }), /choices is empty/],
-    ['no usage', json({ object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }] }), /usage is missing/],
-    ['content that is not text', json({ object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: { parts: [] } }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1 } }), /content is not text/],
+    [
+      'no choices',
+      json({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 0 } }),
+      /choices is empty/,
+    ],
+    [
+      'no usage',
+      json({
+        object: 'chat.completion',
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+      }),
+      /usage is missing/,
+    ],
+    [
+      'content that is not text',
+      json({
+        object: 'chat.completion',
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: { parts: [] } }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1 },
+      }),
+      /content is not text/,
+    ],
   ] as const) {
     test(`a 2xx answer with ${name} fails with a clear, non-retryable reason after one attempt`, async (t) => {
       const { server, outcome } = await run(t, [step as Step]);
@@ -164,10 +221,12 @@ describe('OpenAI provider against a Chat Completions stand-in', { concurrency: t
     const caller = new AbortController();
     // Abort once the SDK is waiting out the 30 s retry-after.
     const limited = rateLimited({ retryAfter: 30 });
-    const server = await startOpenAIStandIn([(req, res) => {
-      limited(req, res);
-      setTimeout(() => caller.abort(), 100);
-    }]);
+    const server = await startOpenAIStandIn([
+      (req, res) => {
+        limited(req, res);
+        setTimeout(() => caller.abort(), 100);
+      },
+    ]);
     t.after(() => server.close());
     const provider = new OpenAIProvider({ apiKey: OPENAI_KEY, baseURL: server.baseURL, model: 'm', timeoutMs: 5000, maxRetries: 2 });
     const outcome = await call(provider, replyRequest(), caller.signal);

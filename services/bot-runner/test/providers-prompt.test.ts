@@ -58,20 +58,29 @@ test('the task names the people; retryReason is added, escaped', () => {
 });
 
 test('a long thread and many recent posts are cut to the most relevant', () => {
-  const thread = Array.from({ length: 20 }, (_, i) => ({ authorDid: `did:plc:p${i}`, authorHandle: i % 2 ? `p${i}.test` : '', text: `thread post ${i}` }));
+  const thread = Array.from({ length: 20 }, (_, i) => ({
+    authorDid: `did:plc:p${i}`,
+    authorHandle: i % 2 ? `p${i}.test` : '',
+    text: `thread post ${i}`,
+  }));
   const recentPosts = Array.from({ length: 20 }, (_, i) => `recent ${i}`);
   const { user } = buildPrompt(replyRequest({ thread, author: { ...replyRequest().author, recentPosts } }));
-  assert.ok(!user.includes('thread post 11<') && user.includes('thread post 12<') && user.includes('thread post 19<'), 'the last 8 ancestors');
+  assert.ok(
+    !user.includes('thread post 11<') && user.includes('thread post 12<') && user.includes('thread post 19<'),
+    'the last 8 ancestors',
+  );
   assert.ok(user.includes('recent 4<') && !user.includes('recent 5<'), 'the 5 newest posts');
   assert.ok(user.includes('<post author="@p13.test">thread post 13<'), 'a thread post names its author by verified handle');
   assert.ok(user.includes('<post author="did:plc:p12">thread post 12<'), 'or by DID when the handle does not verify');
 });
 
 test("the people's interests and whether they were active lately are told", () => {
-  const { user } = buildPrompt(replyRequest({
-    author: { ...replyRequest().author, activeRecently: true },
-    mention: { ...replyRequest().mention!, activeRecently: false, lastActiveAt: '2026-12-07T01:00:00.000Z' },
-  }));
+  const { user } = buildPrompt(
+    replyRequest({
+      author: { ...replyRequest().author, activeRecently: true },
+      mention: { ...replyRequest().mention!, activeRecently: false, lastActiveAt: '2026-12-07T01:00:00.000Z' },
+    }),
+  );
   const author = user.slice(user.indexOf('<author'), user.indexOf('</author>'));
   const mention = user.slice(user.indexOf('<mention'), user.indexOf('</mention>'));
   assert.match(author, /<interests>gardening<\/interests>/);

@@ -50,12 +50,17 @@ test('logins are budgeted across replicas: at most the 5-minute and daily budget
   });
   let now = 1_764_000_000_000;
   const clock = () => now;
-  const replicas = await Promise.all(buses.map(async (b) => new SharedBudget(await b.kv('botsky_budgets'), loginWindows({ fiveMinutes: 4, day: 6 }), clock, 'login')));
+  const replicas = await Promise.all(
+    buses.map(async (b) => new SharedBudget(await b.kv('botsky_budgets'), loginWindows({ fiveMinutes: 4, day: 6 }), clock, 'login')),
+  );
   // Twelve replicas' worth of start-ups at once, through two clients: four logins, the rest refused.
   const grants = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 2]!.reserve('bot.test', 1)));
   assert.equal(grants.filter((g) => g.ok).length, 4);
   const refused = grants.find((g) => !g.ok);
-  assert.ok(refused && !refused.ok && refused.retryAfterMs > 4 * 60_000 && refused.retryAfterMs <= 6 * 60_000, 'the next login is about 5 minutes away');
+  assert.ok(
+    refused && !refused.ok && refused.retryAfterMs > 4 * 60_000 && refused.retryAfterMs <= 6 * 60_000,
+    'the next login is about 5 minutes away',
+  );
   // The write budget of the same account is a different ledger: logins do not spend it.
   const writes = new SharedBudget(await buses[0]!.kv('botsky_budgets'), { hour: 3, day: 3 }, clock);
   assert.equal((await writes.reserve('bot.test', 3)).ok, true);

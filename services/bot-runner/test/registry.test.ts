@@ -28,7 +28,10 @@ test('the documented JSON entry and its YAML twin load, secrets resolved but nev
   const json = join(dir, 'bots.json');
   writeFileSync(json, JSON.stringify([good]));
   const yaml = join(dir, 'bots.yaml');
-  writeFileSync(yaml, 'bots:\n  - id: terse\n    handle: terse.test\n    appPassword: { secretRef: { name: bots, key: terse } }\n    provider: { kind: offline, style: terse }\n    systemPrompt: Short answers.\n    allowLinks: true\n');
+  writeFileSync(
+    yaml,
+    'bots:\n  - id: terse\n    handle: terse.test\n    appPassword: { secretRef: { name: bots, key: terse } }\n    provider: { kind: offline, style: terse }\n    systemPrompt: Short answers.\n    allowLinks: true\n',
+  );
   mkdirSync(join(dir, 'secrets', 'bots'), { recursive: true });
   writeFileSync(join(dir, 'secrets', 'bots', 'terse'), 'from-a-secret\n');
   const [a] = loadRegistryFile(json, sources);
@@ -47,9 +50,21 @@ const broken: Array<[string, unknown, RegExp]> = [
   ['a missing handle', { ...good, handle: undefined }, /^bot registry: bot "sunny-gpt": handle is required/],
   ['an unset variable', { ...good, appPassword: { env: 'NOPE' } }, /bot "sunny-gpt": appPassword names NOPE, which is not set/],
   ['a literal password', { ...good, appPassword: 'hunter2' }, /bot "sunny-gpt": appPassword must be a reference/],
-  ['an unknown provider', { ...good, provider: { kind: 'gemini' } }, /bot "sunny-gpt": provider.kind must be one of openai, anthropic, grpc, offline/],
-  ['a bad provider field', { ...good, provider: { kind: 'offline', style: 'loud' } }, /bot "sunny-gpt": provider is invalid: style must be one of/],
-  ['a missing secret file', { ...good, provider: { ...good.provider, apiKey: { secretRef: { name: 'llm', key: 'openai' } } } }, /provider.apiKey names secret llm\/openai, not found/],
+  [
+    'an unknown provider',
+    { ...good, provider: { kind: 'gemini' } },
+    /bot "sunny-gpt": provider.kind must be one of openai, anthropic, grpc, offline/,
+  ],
+  [
+    'a bad provider field',
+    { ...good, provider: { kind: 'offline', style: 'loud' } },
+    /bot "sunny-gpt": provider is invalid: style must be one of/,
+  ],
+  [
+    'a missing secret file',
+    { ...good, provider: { ...good.provider, apiKey: { secretRef: { name: 'llm', key: 'openai' } } } },
+    /provider.apiKey names secret llm\/openai, not found/,
+  ],
   ['a bad temperature', { ...good, temperature: 5 }, /bot "sunny-gpt": temperature must be a number from 0 to 2/],
   ['a bad price', { ...good, price: { inputPerMillion: -1, outputPerMillion: 1 } }, /price.inputPerMillion must be a number/],
   ['no id', { ...good, id: undefined }, /^bot registry: bot #1: id is required/],
@@ -57,7 +72,10 @@ const broken: Array<[string, unknown, RegExp]> = [
 
 for (const [name, entry, message] of broken) {
   test(`refused at start-up, in one line: ${name}`, () => {
-    assert.throws(() => parseRegistry([entry], sources), (err: Error) => err instanceof RegistryError && message.test(err.message) && !err.message.includes('\n'));
+    assert.throws(
+      () => parseRegistry([entry], sources),
+      (err: Error) => err instanceof RegistryError && message.test(err.message) && !err.message.includes('\n'),
+    );
   });
 }
 
@@ -70,7 +88,7 @@ test('two bots with one id, a file that is not a list, and an unreadable file ar
   assert.throws(() => loadRegistryFile(bad, sources), /BOTSKY_BOTS_FILE: .* is neither YAML nor JSON/);
 });
 
-test('the context reads the registry\'s secrets from the environment the kit hands it, not the process\'s', async () => {
+test("the context reads the registry's secrets from the environment the kit hands it, not the process's", async () => {
   const file = join(dir, 'env-bots.json');
   writeFileSync(file, JSON.stringify([{ ...good, appPassword: { env: 'BOTSKY_TEST_ONLY_PW' } }]));
   const config = loadConfig(botRunnerConfigSpec, { BOTSKY_BUS: 'memory', BOTSKY_BOTS_FILE: file });

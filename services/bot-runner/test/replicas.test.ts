@@ -25,20 +25,29 @@ test('two replicas share the work; SIGKILL one mid-task: exactly one reply per t
   const model = await startPoliteModel(300);
   t.after(() => model.close());
   const app = await account(world, 'sunny').agent.com.atproto.server.createAppPassword({ name: 'replicas' });
-  const registry = writeRegistryFile([{ id: 'sunny', handle: 'sunny.test', appPassword: app.data.password, pdsUrl: world.net.pdsUrl, modelUrl: model.baseURL }]);
+  const registry = writeRegistryFile([
+    { id: 'sunny', handle: 'sunny.test', appPassword: app.data.password, pdsUrl: world.net.pdsUrl, modelUrl: model.baseURL },
+  ]);
   t.after(() => registry.remove());
   const env = {
     ...registry.env,
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl, BOTSKY_BOTS_FILE: registry.path,
-    BOTSKY_RUNNER_CONCURRENCY: '4', BOTSKY_RUNNER_ACK_WAIT: '3s', BOTSKY_DRAIN_TIMEOUT_MS: '5000',
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: world.namespace,
+    BOTSKY_PDS_URL: world.net.pdsUrl,
+    BOTSKY_BOTS_FILE: registry.path,
+    BOTSKY_RUNNER_CONCURRENCY: '4',
+    BOTSKY_RUNNER_ACK_WAIT: '3s',
+    BOTSKY_DRAIN_TIMEOUT_MS: '5000',
   };
   const [victim, survivor] = await Promise.all([startServiceMain(t, MAIN, env), startServiceMain(t, MAIN, env)]);
   mark('replicas ready');
 
-  const tasks = await Promise.all(Array.from({ length: TASKS }, async (_, i) => {
-    const text = `Seedling update ${i}: the basil is finally up`;
-    return replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
-  }));
+  const tasks = await Promise.all(
+    Array.from({ length: TASKS }, async (_, i) => {
+      const text = `Seedling update ${i}: the basil is finally up`;
+      return replyTask(world, await personPosts(world, 'ana', text), text, 'sunny', 'ben');
+    }),
+  );
   await Promise.all(tasks.map((task) => publishTask(world, task)));
   // Kill once replies are flowing: both replicas then hold tasks (4 each, 300 ms a model call).
   await eventually('the first replies', async () => (await outcomes(world)).length >= 2, { intervalMs: 100 });
@@ -48,12 +57,19 @@ test('two replicas share the work; SIGKILL one mid-task: exactly one reply per t
   mark('killed');
 
   const ids = new Set(tasks.map((x) => x.taskId));
-  const done = await eventually('every task closed', async () => {
-    const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
-    return got.length === TASKS ? got : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100 });
+  const done = await eventually(
+    'every task closed',
+    async () => {
+      const got = (await outcomes(world)).filter((o) => ids.has(o.taskId));
+      return got.length === TASKS ? got : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
   mark('all closed');
-  assert.ok(done.every((o) => o.status === OutcomeStatus.REPLIED), done.map((o) => o.failureDetail).join('\n'));
+  assert.ok(
+    done.every((o) => o.status === OutcomeStatus.REPLIED),
+    done.map((o) => o.failureDetail).join('\n'),
+  );
   const posts = await postsOf(world, 'sunny');
   const perParent = new Map<string, number>();
   for (const p of posts) perParent.set(p.value.reply?.parent.uri ?? '', (perParent.get(p.value.reply?.parent.uri ?? '') ?? 0) + 1);

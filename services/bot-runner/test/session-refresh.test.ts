@@ -35,9 +35,12 @@ test('an expired or unverifiable access token is refreshed, not replaced by a ne
   const account = await loginBot(bot, world.net.pdsUrl, (_, event) => events.push(event));
   assert.deepEqual(events, ['create']);
   const post = await personPosts(world, 'ana', 'tomatoes are ripening');
-  const reply = (n: number) => createReply(account.agent, account.did, replyRecordKey(`refresh-${n}`, BigInt(Date.now()) * 1000n), {
-    text: `Nice. ${n}`, facets: [], reply: { root: post, parent: post },
-  });
+  const reply = (n: number) =>
+    createReply(account.agent, account.did, replyRecordKey(`refresh-${n}`, BigInt(Date.now()) * 1000n), {
+      text: `Nice. ${n}`,
+      facets: [],
+      reply: { root: post, parent: post },
+    });
 
   const expired = expiredCopy(account.agent.session?.accessJwt ?? '', world.net.jwtSecret);
   setAccessJwt(account, expired);
@@ -55,7 +58,9 @@ test('an expired or unverifiable access token is refreshed, not replaced by a ne
   await reply(3);
   assert.deepEqual(events, ['create', 'update', 'update']);
 
-  const landed = await world.accounts.get('sunny')!.agent.com.atproto.repo.listRecords({ repo: account.did, collection: 'app.bsky.feed.post' });
+  const landed = await world.accounts
+    .get('sunny')!
+    .agent.com.atproto.repo.listRecords({ repo: account.did, collection: 'app.bsky.feed.post' });
   assert.equal(landed.data.records.length, 3);
 });
 

@@ -59,7 +59,7 @@ async function serverSide(metrics: ReturnType<typeof createMetrics>): Promise<st
   const values = (await metrics.registry.getSingleMetric('botsky_feed_request_seconds')?.get())?.values ?? [];
   const mine = values.filter((v) => v.labels.method === 'app.bsky.feed.getFeedSkeleton');
   const total = mine.find((v) => v.labels.le === '+Inf')?.value ?? 0;
-  const share = (le: number) => ((mine.find((v) => v.labels.le === le)?.value ?? 0) / Math.max(1, total) * 100).toFixed(1);
+  const share = (le: number) => (((mine.find((v) => v.labels.le === le)?.value ?? 0) / Math.max(1, total)) * 100).toFixed(1);
   return [0.001, 0.002, 0.005, 0.01].map((le) => `${share(le)}%`).join('/');
 }
 
@@ -101,7 +101,13 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
   try {
     for (let b = 0; b < 10; b++) {
       for (let i = 0; i < 500; i++) {
-        service.state.store.add({ uri: `at://did:plc:bot${b}/app.bsky.feed.post/${i}`, botId: `bot${b}`, createdAtMs: Date.now(), authorDid: '', mentionDid: '' });
+        service.state.store.add({
+          uri: `at://did:plc:bot${b}/app.bsky.feed.post/${i}`,
+          botId: `bot${b}`,
+          createdAtMs: Date.now(),
+          authorDid: '',
+          mentionDid: '',
+        });
       }
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -117,9 +123,15 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
     const bare = await floor(await (await fetch(url)).text(), quick ? 2000 : 4000);
     await service.state.impressions.flush();
     const published = (await metrics.registry.getSingleMetric('botsky_feed_impressions_total')?.get())?.values[0]?.value ?? 0;
-    const dropped = (await metrics.registry.getSingleMetric('botsky_feed_impressions_dropped_total')?.get())?.values.reduce((s, v) => s + v.value, 0) ?? 0;
+    const dropped =
+      (await metrics.registry.getSingleMetric('botsky_feed_impressions_dropped_total')?.get())?.values.reduce((s, v) => s + v.value, 0) ??
+      0;
     const served = await serverSide(metrics);
-    console.log(`feed bench (bus ${kind}): at 1000 req/s ${JSON.stringify(fixed)}, ${cpuUsPerReq.toFixed(0)} µs CPU per request (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); max ${JSON.stringify(max)}; impressions published ${published}, dropped ${dropped}; handled in the server within 1/2/5/10 ms: ${served}; a bare node:http server with the same body at 1000 req/s: p50 ${bare.p50Ms.toFixed(2)} ms, p99 ${bare.p99Ms.toFixed(2)} ms; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `feed bench (bus ${kind}): at 1000 req/s ${JSON.stringify(fixed)}, ${cpuUsPerReq.toFixed(0)} µs CPU per request (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); max ${JSON.stringify(max)}; impressions published ${published}, dropped ${dropped}; handled in the server within 1/2/5/10 ms: ${served}; a bare node:http server with the same body at 1000 req/s: p50 ${bare.p50Ms.toFixed(2)} ms, p99 ${bare.p99Ms.toFixed(2)} ms; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     return [
       { name: 'feed.getFeedSkeleton.rps', value: Math.round(max.rps), unit: 'req/s', higherIsBetter: true },
       { name: 'feed.getFeedSkeleton.p99_ms', value: Number(fixed.p99Ms.toFixed(2)), unit: 'ms', higherIsBetter: false },

@@ -67,5 +67,7 @@ const sent = mode === 'rate' ? await fixedRate(amount) : await maxThroughput(amo
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-process.stdout.write(`${JSON.stringify({ sent, ok, errors, seconds, rps: ok / seconds, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ sent, ok, errors, seconds, rps: ok / seconds, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) })}\n`,
+);
 await pool.close();

@@ -10,7 +10,9 @@ export const feedConfigSpec = {
   hostname: string('BOTSKY_FEED_HOSTNAME', { pattern: HOSTNAME, expected: 'a host name (e.g. feed.example.com)' }).default('localhost'),
   serviceDid: didField('BOTSKY_FEED_SERVICE_DID').optional(),
   publisherDid: didField('BOTSKY_FEED_PUBLISHER_DID').optional(),
-  feedName: string('BOTSKY_FEED_NAME', { pattern: /^[a-zA-Z0-9._~-]{1,512}$/, expected: 'a record key (A-Z, a-z, 0-9, . _ ~ -)' }).default('botsky'),
+  feedName: string('BOTSKY_FEED_NAME', { pattern: /^[a-zA-Z0-9._~-]{1,512}$/, expected: 'a record key (A-Z, a-z, 0-9, . _ ~ -)' }).default(
+    'botsky',
+  ),
   auth: oneOf('BOTSKY_FEED_AUTH', ['optional', 'required'] as const).default('optional'),
   windowMs: duration('BOTSKY_FEED_WINDOW', { min: 1000 }).default(24 * 3_600_000),
   maxCandidates: int('BOTSKY_FEED_MAX_CANDIDATES', { min: 1, max: 1_000_000 }).default(50_000),

@@ -31,7 +31,7 @@ describe('feed service-auth', () => {
   const failures = async (reason: string) =>
     (await feed.service.state.metrics.authFailures.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
 
-  it('accepts a token from the viewer\'s PDS and records the viewer on the impressions', async (t) => {
+  it("accepts a token from the viewer's PDS and records the viewer on the impressions", async (t) => {
     feed = await startFeed(t, net.createIdResolver());
     await publishReplies(feed, { a: 4, b: 4 });
     const events = await collectFeedEvents(feed);
@@ -50,8 +50,12 @@ describe('feed service-auth', () => {
     const stranger = await Secp256k1Keypair.create();
     const forged = await createServiceJwt({ iss: alice.did, aud: feed.serviceDid, lxm: SKELETON, keypair: stranger });
     const expired = await createServiceJwt({
-      iss: viewer.did, aud: feed.serviceDid, lxm: SKELETON, keypair: viewer.key,
-      iat: Math.floor(Date.now() / 1000) - 120, exp: Math.floor(Date.now() / 1000) - 60,
+      iss: viewer.did,
+      aud: feed.serviceDid,
+      lxm: SKELETON,
+      keypair: viewer.key,
+      iat: Math.floor(Date.now() / 1000) - 120,
+      exp: Math.floor(Date.now() / 1000) - 60,
     });
     const cases: Array<[string, string, string]> = [
       ['forged', forged, 'BadJwtSignature'],

@@ -22,7 +22,7 @@ test('the store keeps the window and the bound, and is idempotent', () => {
   assert.equal(store.size, 0);
 });
 
-test('a cursor\'s snapshot holds what had arrived by its time, even after new replies and a cache miss', () => {
+test("a cursor's snapshot holds what had arrived by its time, even after new replies and a cache miss", () => {
   let now = 5_000;
   const store = new CandidateStore({ windowMs: 1e9, maxCandidates: 1000, now: () => now, cachedSnapshots: 1 });
   for (let i = 0; i < 10; i++) store.add(reply('a', i, now));
@@ -41,7 +41,7 @@ test('a cursor\'s snapshot holds what had arrived by its time, even after new re
   assert.equal(store.current().ranking.size, 10);
 });
 
-test('personal weights favour the viewer\'s own threads without changing any bot\'s share', () => {
+test("personal weights favour the viewer's own threads without changing any bot's share", () => {
   const store = new CandidateStore({ windowMs: 1e9, maxCandidates: 1000, now: () => 5_000 });
   for (let i = 0; i < 20; i++) store.add(reply('a', i, 5_000, i === 0 ? 'did:plc:me' : ''));
   for (let i = 0; i < 20; i++) store.add(reply('b', i, 5_000));

@@ -83,16 +83,23 @@ describe('feed generator', () => {
     // Bot b has 10 replies: in a page where it got k slots, each of its replies had p = k / 10.
     const byRequest = Map.groupBy(events.impressions, (e) => e.requestId);
     assert.equal(byRequest.size, requests);
-    assert.deepEqual(events.pageIds, [...byRequest.keys()].map((id) => `imp:${id}`), 'one message per page, named by its request');
+    assert.deepEqual(
+      events.pageIds,
+      [...byRequest.keys()].map((id) => `imp:${id}`),
+      'one message per page, named by its request',
+    );
     for (const page of byRequest.values()) {
-      assert.deepEqual(page.map((e) => e.position).sort((x, y) => x - y), Array.from({ length: limit }, (_, i) => i));
+      assert.deepEqual(
+        page.map((e) => e.position).sort((x, y) => x - y),
+        Array.from({ length: limit }, (_, i) => i),
+      );
       const b = page.filter((e) => e.botId === 'b');
       assert.ok(b.length === 2 || b.length === 3);
       for (const e of b) assert.ok(Math.abs(e.probability - b.length / 10) < 1e-9);
     }
   });
 
-  it('sendInteractions publishes the viewer\'s interactions, joined to the impression by feedContext', async (t) => {
+  it("sendInteractions publishes the viewer's interactions, joined to the impression by feedContext", async (t) => {
     feed = await startFeed(t, net.createIdResolver());
     const [uri] = await publishReplies(feed, { a: 3 });
     const events = await collectFeedEvents(feed);
@@ -129,18 +136,27 @@ describe('feed generator', () => {
     feed = await startFeed(t, net.createIdResolver());
     const [gone, kept] = await publishReplies(feed, { a: 2 });
     assert.ok(gone && kept);
-    const del = encode(NetworkEventSchema, { did: 'did:plc:a', uri: gone, payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } } });
+    const del = encode(NetworkEventSchema, {
+      did: 'did:plc:a',
+      uri: gone,
+      payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } },
+    });
     await feed.bus.publish(SUBJECTS.networkDelete, del, { msgId: `del-${gone}` });
     const failed = encode(BotOutcomeSchema, { taskId: 'f', botId: 'a', status: OutcomeStatus.FAILED });
     await feed.bus.publish(SUBJECTS.botOutcome, failed, { msgId: 'failed-1' });
     await feed.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]), { msgId: 'garbage-1' });
     await eventually('the delete', () => !feed.service.state.store.get(gone), { timeoutMs: 10_000 });
-    await eventually('the malformed outcome', () => (feed.service.state.bus.stats().followers[SUBJECTS.botOutcome]?.failed ?? 0) === 1, { timeoutMs: 10_000 });
+    await eventually('the malformed outcome', () => (feed.service.state.bus.stats().followers[SUBJECTS.botOutcome]?.failed ?? 0) === 1, {
+      timeoutMs: 10_000,
+    });
     const results = (await feed.service.state.metrics.outcomes.get()).values;
     assert.equal(results.find((v) => v.labels.result === 'skipped')?.value, 1);
     assert.equal(results.find((v) => v.labels.result === 'malformed')?.value, 1);
     const r = await xrpcGet(feed.url, SKELETON, { feed: feed.feedUri });
-    assert.deepEqual((r.body.feed as Array<{ post: string }>).map((i) => i.post), [kept]);
+    assert.deepEqual(
+      (r.body.feed as Array<{ post: string }>).map((i) => i.post),
+      [kept],
+    );
   });
 
   it('describes the feed and serves the did:web document with the #bsky_fg endpoint', async (t) => {

@@ -2,11 +2,29 @@
 // resolver pointed at a devnet's PLC, bot outcomes to feed it, and the events it publishes.
 import { CONSUMERS, createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BotOutcomeSchema, ClientInteractionSchema, create, decode, encode, ImpressionPageSchema, ImpressionSchema, OutcomeStatus, SUBJECTS, toUs,
-  type ClientInteraction, type Impression,
+  BotOutcomeSchema,
+  ClientInteractionSchema,
+  create,
+  decode,
+  encode,
+  ImpressionPageSchema,
+  ImpressionSchema,
+  OutcomeStatus,
+  SUBJECTS,
+  toUs,
+  type ClientInteraction,
+  type Impression,
 } from '@botsky/contracts';
 import type { Env } from '@botsky/kit';
-import { deleteTestNamespace, eventually, natsUrl, startInProcess, testNamespace, type InProcess, type TestHooks } from '@botsky/kit/testing';
+import {
+  deleteTestNamespace,
+  eventually,
+  natsUrl,
+  startInProcess,
+  testNamespace,
+  type InProcess,
+  type TestHooks,
+} from '@botsky/kit/testing';
 import type { IdResolver } from '@atproto/identity';
 import { createContext, createFeedService, feedConfigSpec, type FeedContext, type FeedService } from '../src/index.ts';
 
@@ -36,24 +54,46 @@ export async function startFeed(t: TestHooks, idResolver: IdResolver, env: Env =
     await deleteTestNamespace(namespace);
   });
   const parts = { name: 'feed', configSpec: feedConfigSpec, createContext, createService: createFeedService };
-  const own = { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: namespace, BOTSKY_FEED_PORT: '0', BOTSKY_FEED_HOST: '127.0.0.1', BOTSKY_FEED_HOSTNAME: 'feed.test' };
+  const own = {
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: namespace,
+    BOTSKY_FEED_PORT: '0',
+    BOTSKY_FEED_HOST: '127.0.0.1',
+    BOTSKY_FEED_HOSTNAME: 'feed.test',
+  };
   running = await startInProcess(t, parts, { ...own, ...env }, { idResolver });
   const service = running.svc;
   const http = service.http;
   if (!http) throw new Error('feed did not listen');
-  return { service, url: http.url, bus, namespace, feedUri: service.state.feedUri, serviceDid: service.state.serviceDid, stop: running.stop };
+  return {
+    service,
+    url: http.url,
+    bus,
+    namespace,
+    feedUri: service.state.feedUri,
+    serviceDid: service.state.serviceDid,
+    stop: running.stop,
+  };
 }
 
 /** Publishes `perBot[bot]` REPLIED outcomes per bot, and waits until the feed holds them all. */
-export async function publishReplies(feed: TestFeed, perBot: Record<string, number>, extra: { authorDid?: string } = {}): Promise<string[]> {
+export async function publishReplies(
+  feed: TestFeed,
+  perBot: Record<string, number>,
+  extra: { authorDid?: string } = {},
+): Promise<string[]> {
   const uris: string[] = [];
   const messages = Object.entries(perBot).flatMap(([bot, n]) =>
     Array.from({ length: n }, (_, i) => {
       const uri = `at://did:plc:${bot}/app.bsky.feed.post/${i.toString().padStart(4, '0')}`;
       uris.push(uri);
       const data = encode(BotOutcomeSchema, {
-        taskId: `${bot}-${i}`, botId: bot, status: OutcomeStatus.REPLIED, reply: { uri, cid: 'bafy' },
-        authorDid: extra.authorDid ?? '', finishedAtUs: toUs(Date.now() - 1000),
+        taskId: `${bot}-${i}`,
+        botId: bot,
+        status: OutcomeStatus.REPLIED,
+        reply: { uri, cid: 'bafy' },
+        authorDid: extra.authorDid ?? '',
+        finishedAtUs: toUs(Date.now() - 1000),
       });
       return { subject: SUBJECTS.botOutcome, data, msgId: `${bot}-${i}` };
     }),

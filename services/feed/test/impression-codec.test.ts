@@ -15,10 +15,19 @@ function generated(page: PageImpressions): Buffer {
 }
 
 const page: PageImpressions = {
-  requestId: 'req-ü-1', viewerDid: 'did:plc:viewer', servedAtUs: 1_795_881_256_232_123, feedUri: 'at://did:web:feed.test/app.bsky.feed.generator/botsky',
+  requestId: 'req-ü-1',
+  viewerDid: 'did:plc:viewer',
+  servedAtUs: 1_795_881_256_232_123,
+  feedUri: 'at://did:web:feed.test/app.bsky.feed.generator/botsky',
   items: [
     { itemUri: 'at://did:plc:a/app.bsky.feed.post/1', botId: 'a', position: 0, probability: 0, feedContext: 'req/0' },
-    { itemUri: 'at://did:plc:b/app.bsky.feed.post/2'.padEnd(300, 'x'), botId: 'bot-β', position: 300, probability: 0.3, feedContext: 'req/300' },
+    {
+      itemUri: 'at://did:plc:b/app.bsky.feed.post/2'.padEnd(300, 'x'),
+      botId: 'bot-β',
+      position: 300,
+      probability: 0.3,
+      feedContext: 'req/300',
+    },
     { itemUri: '', botId: '', position: 0, probability: 0, feedContext: '' },
     { itemUri: 'at://did:plc:c/app.bsky.feed.post/3', botId: 'c', position: 2 ** 31 + 5, probability: 1, feedContext: 'x'.repeat(20_000) },
   ],
@@ -51,7 +60,10 @@ test('the sink publishes one message per page, named by its request id, and coun
   assert.equal(sink.buffered, 6);
   await sink.close();
   await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(seen, [{ msgId: `imp:${page.requestId}`, items: 4 }, { msgId: 'imp:second', items: 2 }]);
+  assert.deepEqual(seen, [
+    { msgId: `imp:${page.requestId}`, items: 4 },
+    { msgId: 'imp:second', items: 2 },
+  ]);
   assert.equal((await metrics.impressions.get()).values[0]?.value, 6);
   const dropped = (await metrics.impressionsDropped.get()).values.find((v) => v.labels.reason === 'buffer_full');
   assert.equal(dropped?.value, 6);

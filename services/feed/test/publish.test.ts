@@ -19,8 +19,11 @@ describe('publish-feed', () => {
 
   const config = (extra: Record<string, string> = {}) =>
     loadConfig(publishConfigSpec, {
-      BOTSKY_FEED_PUBLISHER_PDS: net.pdsUrl, BOTSKY_FEED_PUBLISHER_IDENTIFIER: operator.handle,
-      BOTSKY_FEED_PUBLISHER_PASSWORD: 'op-pw', BOTSKY_FEED_HOSTNAME: 'feed.example.com', ...extra,
+      BOTSKY_FEED_PUBLISHER_PDS: net.pdsUrl,
+      BOTSKY_FEED_PUBLISHER_IDENTIFIER: operator.handle,
+      BOTSKY_FEED_PUBLISHER_PASSWORD: 'op-pw',
+      BOTSKY_FEED_HOSTNAME: 'feed.example.com',
+      ...extra,
     });
 
   it('writes app.bsky.feed.generator/<name> naming the service DID, and updates it in place', async () => {
@@ -29,7 +32,11 @@ describe('publish-feed', () => {
     assert.equal(first.serviceDid, 'did:web:feed.example.com');
     const again = await publishFeedRecord(config({ BOTSKY_FEED_DISPLAY_NAME: 'BotSky 2' }));
     assert.equal(again.uri, first.uri);
-    const rec = await operator.agent.com.atproto.repo.getRecord({ repo: operator.did, collection: 'app.bsky.feed.generator', rkey: 'botsky' });
+    const rec = await operator.agent.com.atproto.repo.getRecord({
+      repo: operator.did,
+      collection: 'app.bsky.feed.generator',
+      rkey: 'botsky',
+    });
     const value = rec.data.value as Record<string, unknown>;
     assert.equal(value.did, 'did:web:feed.example.com');
     assert.equal(value.displayName, 'BotSky 2');
@@ -39,7 +46,13 @@ describe('publish-feed', () => {
   });
 
   it('a wrong password or a mismatched publisher DID is a PublishFeedError naming the problem', async () => {
-    await assert.rejects(publishFeedRecord(config({ BOTSKY_FEED_PUBLISHER_PASSWORD: 'nope' })), (err: unknown) => err instanceof PublishFeedError && /cannot log in/.test(err.message));
-    await assert.rejects(publishFeedRecord(config({ BOTSKY_FEED_PUBLISHER_DID: 'did:plc:someoneelse' })), /BOTSKY_FEED_PUBLISHER_DID is did:plc:someoneelse/);
+    await assert.rejects(
+      publishFeedRecord(config({ BOTSKY_FEED_PUBLISHER_PASSWORD: 'nope' })),
+      (err: unknown) => err instanceof PublishFeedError && /cannot log in/.test(err.message),
+    );
+    await assert.rejects(
+      publishFeedRecord(config({ BOTSKY_FEED_PUBLISHER_DID: 'did:plc:someoneelse' })),
+      /BOTSKY_FEED_PUBLISHER_DID is did:plc:someoneelse/,
+    );
   });
 });

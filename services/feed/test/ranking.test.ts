@@ -40,7 +40,7 @@ test('over many requests every bot gets equal exposure, at every depth', () => {
   }
 });
 
-test('personal weights change which replies fill a bot\'s slots, not how many slots it gets', () => {
+test("personal weights change which replies fill a bot's slots, not how many slots it gets", () => {
   const pool = candidates({ a: 50, b: 50 }).map((c) => ({ ...c, weight: c.botId === 'a' && c.uri.endsWith('/0') ? 50 : 1 }));
   let firstA = 0;
   const slots = { a: 0, b: 0 };
@@ -64,7 +64,8 @@ test('served probabilities match how often items are really shown', () => {
     for (const s of page) freq.set(s.uri, (freq.get(s.uri) ?? 0) + 1);
     reported = new Map(page.map((s) => [s.botId, s.probability]));
   }
-  const empirical = (bot: string) => [...freq].filter(([u]) => u.startsWith(`at://${bot}/`)).reduce((s, [, n]) => s + n, 0) / runs / (bot === 'a' ? 40 : 10);
+  const empirical = (bot: string) =>
+    [...freq].filter(([u]) => u.startsWith(`at://${bot}/`)).reduce((s, [, n]) => s + n, 0) / runs / (bot === 'a' ? 40 : 10);
   assert.ok(Math.abs(empirical('a') - (reported.get('a') as number)) < 0.02);
   assert.ok(Math.abs(empirical('b') - (reported.get('b') as number)) < 0.02);
 });

@@ -36,7 +36,11 @@ test('a restarted feed rebuilds its candidates from the streams, and two replica
   const env = { BOTSKY_NAMESPACE: first.namespace };
   const uris = await publishReplies(first, { a: 4, b: 3, c: 5 });
   const gone = uris[0] as string;
-  const del = encode(NetworkEventSchema, { did: 'did:plc:a', uri: gone, payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } } });
+  const del = encode(NetworkEventSchema, {
+    did: 'did:plc:a',
+    uri: gone,
+    payload: { case: 'delete', value: { collection: 'app.bsky.feed.post', rkey: '0000' } },
+  });
   await first.bus.publish(SUBJECTS.networkDelete, del, { msgId: `del-${gone}` });
   await eventually('the delete', () => !first.service.state.store.get(gone), { timeoutMs: 10_000 });
   await first.stop();
@@ -45,7 +49,10 @@ test('a restarted feed rebuilds its candidates from the streams, and two replica
   const [one, two] = await Promise.all([startFeed(t, idResolver, env), startFeed(t, idResolver, env)]);
   for (const feed of [one, two]) {
     // Started means replayed: no waiting for the candidates.
-    assert.ok(kept.every((u) => feed.service.state.store.get(u)), 'the replayed outcomes, as soon as it started');
+    assert.ok(
+      kept.every((u) => feed.service.state.store.get(u)),
+      'the replayed outcomes, as soon as it started',
+    );
     assert.equal(feed.service.state.store.size, kept.length, 'the replayed delete');
   }
   for (const feed of [one, two]) {
@@ -53,7 +60,9 @@ test('a restarted feed rebuilds its candidates from the streams, and two replica
   }
 
   const more = await publishReplies(one, { d: 2 });
-  await eventually('the other replica has the new ones too', () => more.every((u) => two.service.state.store.get(u)), { timeoutMs: 10_000 });
+  await eventually('the other replica has the new ones too', () => more.every((u) => two.service.state.store.get(u)), {
+    timeoutMs: 10_000,
+  });
   for (const feed of [one, two]) {
     const items = await servedEventually(feed, [...kept, ...more].sort());
     assert.deepEqual(items, [...kept, ...more].sort());

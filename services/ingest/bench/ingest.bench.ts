@@ -8,7 +8,13 @@ import { createMemoryBus } from '@botsky/bus';
 import { readFrameFile } from '@botsky/firehose';
 import { createLogging, createMetrics } from '@botsky/kit';
 import {
-  PublishQueue, createFirehoseSource, createFrameHandler, createIngestMetrics, createRejectLog, networkScope, type QueuedEvent,
+  PublishQueue,
+  createFirehoseSource,
+  createFrameHandler,
+  createIngestMetrics,
+  createRejectLog,
+  networkScope,
+  type QueuedEvent,
 } from '../src/index.ts';
 import type { BenchResult } from '@botsky/bench';
 
@@ -24,7 +30,8 @@ async function replay(frames: readonly Uint8Array[]): Promise<{ events: number; 
   const handle = createFrameHandler({ source, scope: networkScope, metrics, rejects: createRejectLog(logger), logger });
   let events = 0;
   const queue = new PublishQueue({
-    maxInFlight: 512, logger,
+    maxInFlight: 512,
+    logger,
     publish: async (e: QueuedEvent) => void (await bus.publish(e.subject, e.data, { msgId: e.msgId })),
     onPublished: () => void events++,
   });

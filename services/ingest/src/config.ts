@@ -11,7 +11,9 @@ function socketUrl(raw: string): string {
 export const ingestConfigSpec = {
   ...commonConfigSpec,
   source: oneOf('BOTSKY_INGEST_SOURCE', ['firehose', 'jetstream'] as const).default('firehose'),
-  sourceUrl: custom('BOTSKY_INGEST_URL', 'a ws:// or wss:// URL', socketUrl).default('ws://127.0.0.1:2583/xrpc/com.atproto.sync.subscribeRepos'),
+  sourceUrl: custom('BOTSKY_INGEST_URL', 'a ws:// or wss:// URL', socketUrl).default(
+    'ws://127.0.0.1:2583/xrpc/com.atproto.sync.subscribeRepos',
+  ),
   scope: oneOf('BOTSKY_INGEST_SCOPE', ['network', 'community'] as const).default('network'),
   verify: bool('BOTSKY_INGEST_VERIFY').default(false),
   maxFrameBytes: int('BOTSKY_INGEST_MAX_FRAME_BYTES', { min: 1024, max: 64 * 1024 * 1024 }).default(5 * 1024 * 1024),

@@ -27,9 +27,16 @@ export function createIngestMetrics(m: Metrics): IngestMetrics {
   return {
     events: m.counter({ name: 'botsky_ingest_events_total', help: 'Network events published, by kind', labelNames: ['kind'] }),
     lag: m.gauge({ name: 'botsky_ingest_lag_seconds', help: 'Age of the newest network event whose frame is fully published' }),
-    decodeErrors: m.counter({ name: 'botsky_ingest_decode_errors_total', help: 'Frames or records rejected, by reason', labelNames: ['reason'] }),
+    decodeErrors: m.counter({
+      name: 'botsky_ingest_decode_errors_total',
+      help: 'Frames or records rejected, by reason',
+      labelNames: ['reason'],
+    }),
     reconnects: m.counter({ name: 'botsky_ingest_reconnects_total', help: 'Reconnections to the source after it dropped' }),
-    idleTimeouts: m.counter({ name: 'botsky_ingest_idle_timeouts_total', help: 'Source connections dropped for being silent past BOTSKY_INGEST_IDLE_TIMEOUT_MS' }),
+    idleTimeouts: m.counter({
+      name: 'botsky_ingest_idle_timeouts_total',
+      help: 'Source connections dropped for being silent past BOTSKY_INGEST_IDLE_TIMEOUT_MS',
+    }),
     connected: m.gauge({ name: 'botsky_ingest_source_connected', help: '1 while the connection to the source is open, else 0' }),
     cursor: m.gauge({ name: 'botsky_ingest_cursor', help: 'Source position up to which every event is published' }),
     cursorSaved: m.gauge({ name: 'botsky_ingest_cursor_saved_timestamp_seconds', help: 'Unix time the cursor was last saved to NATS KV' }),

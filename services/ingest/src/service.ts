@@ -21,9 +21,8 @@ export interface IngestService extends Service {
 export function createIngestService(ctx: IngestContext): IngestService {
   const { config, bus, source } = ctx;
   const logger = ctx.createLogger('ingest:pipeline');
-  const scope: Scope = config.scope === 'community'
-    ? createCommunityScope({ kv: (b) => bus.kv(b), projectDid: config.projectDid, logger })
-    : networkScope;
+  const scope: Scope =
+    config.scope === 'community' ? createCommunityScope({ kv: (b) => bus.kv(b), projectDid: config.projectDid, logger }) : networkScope;
   let ingester: Ingester | undefined;
   return {
     async start() {
@@ -31,7 +30,10 @@ export function createIngestService(ctx: IngestContext): IngestService {
       await scope.start();
       const handleFrame = createFrameHandler({ source, scope, metrics: ctx.ingestMetrics, rejects: createRejectLog(logger), logger });
       ingester = new Ingester({
-        source, bus, handleFrame, logger,
+        source,
+        bus,
+        handleFrame,
+        logger,
         cursors: createCursorStore(await bus.kv(KV_BUCKETS.cursors), source),
         metrics: ctx.ingestMetrics,
         link: ctx.link,

@@ -54,7 +54,12 @@ describe('ingest when the bus is down', () => {
   it('pauses reading, keeps every event, and publishes them all once the bus is back', async () => {
     flaky.setDown(true);
     source.add(...Array.from({ length: FRAMES }, (_, i): [number, Uint8Array] => [i + 1, identityFrame(i + 1)]));
-    const env = { BOTSKY_BUS: 'memory', BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_IN_FLIGHT: '8', BOTSKY_INGEST_IDLE_TIMEOUT_MS: '200' };
+    const env = {
+      BOTSKY_BUS: 'memory',
+      BOTSKY_INGEST_URL: source.url,
+      BOTSKY_INGEST_MAX_IN_FLIGHT: '8',
+      BOTSKY_INGEST_IDLE_TIMEOUT_MS: '200',
+    };
     ingest = await startIngest(hooks, env, { bus: flaky.bus });
     await eventually('reading to pause', () => ingest.svc.backlog()?.paused === true);
     // Retries back off from 100 ms: 40 of them take several idle timeouts, paused all along.

@@ -13,7 +13,10 @@ const REASONS = ['truncated', 'garbled', 'oversized', 'invalid-record', 'invalid
 /** One frame per rejection reason at seq from..from+4 (the wrong-typed record is beside a good post). */
 async function badFrames(repo: FakeRepo, from: number): Promise<{ frames: Array<[number, Uint8Array]>; goodUri: string }> {
   const cut = await commitFrame(repo, from, [['app.bsky.feed.post', post('cut short')]]);
-  const mixed = await commitFrame(repo, from + 3, [['app.bsky.feed.post', post(42)], ['app.bsky.feed.post', post('kept beside a bad one')]]);
+  const mixed = await commitFrame(repo, from + 3, [
+    ['app.bsky.feed.post', post(42)],
+    ['app.bsky.feed.post', post('kept beside a bad one')],
+  ]);
   const frames: Array<[number, Uint8Array]> = [
     [from, cut.frame.slice(0, Math.floor(cut.frame.length / 2))],
     [from + 1, new Uint8Array(64).fill(0xff)],
@@ -33,18 +36,28 @@ describe('ingest on bad input', () => {
 
   it('skips and counts every bad frame and record, publishes only the good ones', async () => {
     const { source, repo } = suite;
-    const first = await commitFrame(repo, 1, [['app.bsky.feed.post', post('first')], ['app.bsky.feed.post', post('second')]]);
+    const first = await commitFrame(repo, 1, [
+      ['app.bsky.feed.post', post('first')],
+      ['app.bsky.feed.post', post('second')],
+    ]);
     const bad = await badFrames(repo, 2);
     const last = await commitFrame(repo, 8, [['app.bsky.feed.post', post('last')]]);
     const again = await badFrames(repo, 9);
     source.add([1, first.frame], ...bad.frames, [8, last.frame], ...again.frames);
     expected.push(...first.uris, bad.goodUri, ...last.uris, again.goodUri);
 
-    ingest = await startIngest(suite.hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_FRAME_BYTES: '65536' });
+    ingest = await startIngest(suite.hooks, {
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_INGEST_URL: source.url,
+      BOTSKY_INGEST_MAX_FRAME_BYTES: '65536',
+    });
     await eventually('the cursor to pass the last frame', () => ingest.svc.cursor() === 14);
 
     const stored = await networkStream(ns);
-    assert.deepEqual(stored.map((s) => s.event.uri), expected);
+    assert.deepEqual(
+      stored.map((s) => s.event.uri),
+      expected,
+    );
     assert.ok(stored.every((s) => s.subject === 'botsky.network.post' && s.event.payload.case === 'post'));
     for (const reason of REASONS) {
       assert.equal(await metricSum(ingest.metrics, 'botsky_ingest_decode_errors_total', { reason }), 2, reason);
@@ -71,11 +84,18 @@ describe('ingest on bad input', () => {
     await ingest.stop();
 
     // A new ingest resumes from the cursor the first one saved in KV, and republishes nothing.
-    ingest = await startIngest(suite.hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_MAX_FRAME_BYTES: '65536' });
+    ingest = await startIngest(suite.hooks, {
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_INGEST_URL: source.url,
+      BOTSKY_INGEST_MAX_FRAME_BYTES: '65536',
+    });
     await ingest.svc.whenConnected();
     assert.equal(source.cursors.at(-1), '15');
     const stored = await networkStream(ns);
-    assert.deepEqual(stored.map((s) => s.event.uri), expected);
+    assert.deepEqual(
+      stored.map((s) => s.event.uri),
+      expected,
+    );
     assert.equal(new Set(stored.map((s) => s.msgId)).size, stored.length);
   });
 });

@@ -21,7 +21,10 @@ describe('which saved cursor belongs to the configured source', () => {
     const js = { source: 'wss://jetstream1.example/subscribe', kind: 'jetstream' };
     assert.ok(sameSource(js, 'wss://jetstream2.example/subscribe?wantedCollections=app.bsky.feed.post', 'jetstream'));
     assert.ok(!sameSource(js, 'wss://jetstream2.example/subscribe', 'firehose'), 'a time is not a sequence number');
-    assert.ok(!sameSource({ ...js, kind: null }, 'wss://jetstream2.example/subscribe', 'jetstream'), 'an old cursor without its kind: by URL');
+    assert.ok(
+      !sameSource({ ...js, kind: null }, 'wss://jetstream2.example/subscribe', 'jetstream'),
+      'an old cursor without its kind: by URL',
+    );
   });
 });
 
@@ -55,7 +58,11 @@ describe('ingest switching sources', () => {
 
   it('resumes only on the source the cursor came from', async () => {
     // The earlier format: {seq} under the source URL. Still resumed on that source.
-    const bus = await openBus(loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }), createLogging({ level: 'silent' }).root, 'test');
+    const bus = await openBus(
+      loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }),
+      createLogging({ level: 'silent' }).root,
+      'test',
+    );
     await (await bus.kv(KV_BUCKETS.cursors)).put(a.url, new TextEncoder().encode('{"seq":10,"savedAt":"2026-01-01T00:00:00.000Z"}'));
     await bus.close();
 
@@ -63,13 +70,23 @@ describe('ingest switching sources', () => {
     const onA = await run(a.url, 12);
     assert.deepEqual(a.cursors, ['10']);
     assert.ok((await metricSum(onA.metrics, 'botsky_ingest_cursor_saved_timestamp_seconds')) >= t0, 'saved now');
-    const check = await openBus(loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }), createLogging({ level: 'silent' }).root, 'test');
-    assert.equal(await (await check.kv(KV_BUCKETS.cursors)).get(a.url), undefined, 'the earlier format\'s key is gone once saved the new way');
+    const check = await openBus(
+      loadConfig(commonConfigSpec, { BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns }),
+      createLogging({ level: 'silent' }).root,
+      'test',
+    );
+    assert.equal(
+      await (await check.kv(KV_BUCKETS.cursors)).get(a.url),
+      undefined,
+      "the earlier format's key is gone once saved the new way",
+    );
     await check.close();
 
     const onB = await run(b.url, 501);
     assert.deepEqual(b.cursors, ['']);
-    const warning = onB.logs.find((l) => l.level === 40 && typeof l.msg === 'string' && l.msg.startsWith('the saved cursor belongs to another source'));
+    const warning = onB.logs.find(
+      (l) => l.level === 40 && typeof l.msg === 'string' && l.msg.startsWith('the saved cursor belongs to another source'),
+    );
     assert.ok(warning, 'the switch is logged as a warning');
     assert.deepEqual([warning.url, warning.previousSource, warning.previousCursor], [b.url, a.url, 12]);
     assert.equal(warning.msg, 'the saved cursor belongs to another source and means nothing on this one: starting from the live tip');

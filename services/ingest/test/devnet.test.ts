@@ -17,9 +17,7 @@ import { RichText } from '@atproto/api';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { AccountStatus, NetworkSource } from '@botsky/contracts';
 import { deleteTestNamespace, eventually, runNode, suiteHooks, waitForOutput } from '@botsky/kit/testing';
-import {
-  natsUrl, networkStream, sleep, startIngest, streamCount, testNamespace, type RunningIngest, type StoredEvent,
-} from './helpers.ts';
+import { natsUrl, networkStream, sleep, startIngest, streamCount, testNamespace, type RunningIngest, type StoredEvent } from './helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 // A 1x1 PNG, for an image blob the PDS accepts.
@@ -40,7 +38,10 @@ describe('ingest on the local PDS', () => {
 
   before(async () => {
     ingest = await startIngest(hooks, {
-      BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: net.firehoseUrl, BOTSKY_INGEST_VERIFY: 'true', BOTSKY_PLC_URL: net.plcUrl,
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_INGEST_URL: net.firehoseUrl,
+      BOTSKY_INGEST_VERIFY: 'true',
+      BOTSKY_PLC_URL: net.plcUrl,
     });
     await ingest.svc.whenConnected();
   });
@@ -50,7 +51,9 @@ describe('ingest on the local PDS', () => {
   });
 
   it('turns every record into exactly one event with the right fields', async () => {
-    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((h) => net.createAccount({ handle: h, password: `pw-${h}` }))) as [DevnetAccount, DevnetAccount, DevnetAccount];
+    const [alice, bob, carol] = (await Promise.all(
+      ['alice', 'bob', 'carol'].map((h) => net.createAccount({ handle: h, password: `pw-${h}` })),
+    )) as [DevnetAccount, DevnetAccount, DevnetAccount];
     const rt = new RichText({ text: 'climbing with @bob.test today, see https://example.com/crag' });
     await rt.detectFacets(alice.agent);
     const root = await alice.agent.post({ text: rt.text, facets: rt.facets, langs: ['en'] });
@@ -58,10 +61,17 @@ describe('ingest on the local PDS', () => {
     const like = await carol.agent.like(root.uri, root.cid);
     const repost = await carol.agent.repost(reply.uri, reply.cid);
     const follow = await bob.agent.follow(alice.did);
-    const block = await carol.agent.app.bsky.graph.block.create({ repo: carol.did }, { subject: bob.did, createdAt: new Date().toISOString() });
+    const block = await carol.agent.app.bsky.graph.block.create(
+      { repo: carol.did },
+      { subject: bob.did, createdAt: new Date().toISOString() },
+    );
     const gone = await alice.agent.post({ text: 'oops' });
     await alice.agent.deletePost(gone.uri);
-    await carol.agent.upsertProfile(() => ({ displayName: 'Carol', description: 'beep', labels: { $type: 'com.atproto.label.defs#selfLabels', values: [{ val: 'bot' }] } }));
+    await carol.agent.upsertProfile(() => ({
+      displayName: 'Carol',
+      description: 'beep',
+      labels: { $type: 'com.atproto.label.defs#selfLabels', values: [{ val: 'bot' }] },
+    }));
 
     const records = [root.uri, reply.uri, like.uri, repost.uri, follow.uri, block.uri, gone.uri];
     let stored: StoredEvent[] = [];
@@ -83,9 +93,13 @@ describe('ingest on the local PDS', () => {
     // Facet ranges count UTF-8 bytes up to where each piece starts ('' : the end).
     const at = (piece: string) => Buffer.byteLength(piece ? rt.text.slice(0, rt.text.indexOf(piece)) : rt.text);
     assert.deepEqual([p.event.did, p.event.cid, post.text, post.langs, post.mentions], [alice.did, root.cid, rt.text, ['en'], [bob.did]]);
-    assert.deepEqual(post.facets.map((f) => [f.byteStart, f.byteEnd, f.feature.case, f.feature.value]), [
-      [at('@bob'), at(' today'), 'mentionDid', bob.did], [at('https'), at(''), 'linkUri', 'https://example.com/crag'],
-    ]);
+    assert.deepEqual(
+      post.facets.map((f) => [f.byteStart, f.byteEnd, f.feature.case, f.feature.value]),
+      [
+        [at('@bob'), at(' today'), 'mentionDid', bob.did],
+        [at('https'), at(''), 'linkUri', 'https://example.com/crag'],
+      ],
+    );
     assert.ok(post.createdAtUs > 0n && p.event.rev !== '');
 
     const r = (byUri(reply.uri)[0] as StoredEvent).event;
@@ -110,13 +124,19 @@ describe('ingest on the local PDS', () => {
     assert.equal(deletes.length, 1);
     const d = (deletes[0] as StoredEvent).event;
     assert.ok(d.payload.case === 'delete');
-    assert.deepEqual([d.uri, d.cid, d.payload.value.collection, d.payload.value.rkey], [gone.uri, '', 'app.bsky.feed.post', gone.uri.split('/').pop()]);
+    assert.deepEqual(
+      [d.uri, d.cid, d.payload.value.collection, d.payload.value.rkey],
+      [gone.uri, '', 'app.bsky.feed.post', gone.uri.split('/').pop()],
+    );
 
     const profiles = stored.filter((s) => s.event.payload.case === 'profile');
     assert.equal(profiles.length, 1);
     const pr = (profiles[0] as StoredEvent).event;
     assert.ok(pr.payload.case === 'profile');
-    assert.deepEqual([pr.did, pr.payload.value.displayName, pr.payload.value.description, pr.payload.value.selfLabels], [carol.did, 'Carol', 'beep', ['bot']]);
+    assert.deepEqual(
+      [pr.did, pr.payload.value.displayName, pr.payload.value.description, pr.payload.value.selfLabels],
+      [carol.did, 'Carol', 'beep', ['bot']],
+    );
 
     for (const who of [alice, bob, carol]) {
       const identity = stored.find((s) => s.event.did === who.did && s.event.payload.case === 'identity')?.event;
@@ -136,12 +156,24 @@ describe('ingest on the local PDS', () => {
     const quoted = await dan.agent.post({ text: 'quote me' });
     const strongRef = { uri: quoted.uri, cid: quoted.cid };
     const external = { uri: 'https://example.com/article', title: 'An article', description: 'what it says' };
-    const card = await dan.agent.post({ text: 'read this', tags: ['reading', 'longform'], embed: { $type: 'app.bsky.embed.external', external } });
+    const card = await dan.agent.post({
+      text: 'read this',
+      tags: ['reading', 'longform'],
+      embed: { $type: 'app.bsky.embed.external', external },
+    });
     const quote = await dan.agent.post({ text: 'so true', embed: { $type: 'app.bsky.embed.record', record: strongRef } });
     const { data } = await dan.agent.uploadBlob(PNG, { encoding: 'image/png' });
-    const images = [{ image: data.blob, alt: 'a red dot' }, { image: data.blob, alt: '' }];
+    const images = [
+      { image: data.blob, alt: 'a red dot' },
+      { image: data.blob, alt: '' },
+    ];
     const media = await dan.agent.post({
-      text: 'look', embed: { $type: 'app.bsky.embed.recordWithMedia', record: { $type: 'app.bsky.embed.record', record: strongRef }, media: { $type: 'app.bsky.embed.images', images } },
+      text: 'look',
+      embed: {
+        $type: 'app.bsky.embed.recordWithMedia',
+        record: { $type: 'app.bsky.embed.record', record: strongRef },
+        media: { $type: 'app.bsky.embed.images', images },
+      },
     });
 
     let stored: StoredEvent[] = [];
@@ -158,19 +190,30 @@ describe('ingest on the local PDS', () => {
     };
     assert.equal(postOf(quoted.uri).embed, undefined);
     const c = postOf(card.uri);
-    assert.deepEqual([c.embed?.externalUri, c.embed?.externalTitle, c.embed?.externalDescription, c.embed?.record, c.tags], [external.uri, external.title, external.description, undefined, ['reading', 'longform']]);
+    assert.deepEqual(
+      [c.embed?.externalUri, c.embed?.externalTitle, c.embed?.externalDescription, c.embed?.record, c.tags],
+      [external.uri, external.title, external.description, undefined, ['reading', 'longform']],
+    );
     const q = postOf(quote.uri);
     assert.deepEqual([q.embed?.record?.uri, q.embed?.record?.cid, q.embed?.imageAlts, q.tags], [quoted.uri, quoted.cid, [], []]);
     const m = postOf(media.uri);
-    assert.deepEqual([m.embed?.record?.uri, m.embed?.imageAlts, m.embed?.hasVideo, m.embed?.externalUri], [quoted.uri, ['a red dot', ''], false, '']);
+    assert.deepEqual(
+      [m.embed?.record?.uri, m.embed?.imageAlts, m.embed?.hasVideo, m.embed?.externalUri],
+      [quoted.uri, ['a red dot', ''], false, ''],
+    );
     const rejected = await ingest.metrics.registry.getSingleMetric('botsky_ingest_decode_errors_total')?.get();
     assert.deepEqual(rejected?.values, []);
   });
 
-  it('carries a moderation list\'s items and a list block of it, and their deletions', async () => {
-    const [mod, erin, fay] = await Promise.all(['mod', 'erin', 'fay'].map((h) => net.createAccount({ handle: h, password: `pw-${h}` }))) as [DevnetAccount, DevnetAccount, DevnetAccount];
+  it("carries a moderation list's items and a list block of it, and their deletions", async () => {
+    const [mod, erin, fay] = (await Promise.all(
+      ['mod', 'erin', 'fay'].map((h) => net.createAccount({ handle: h, password: `pw-${h}` })),
+    )) as [DevnetAccount, DevnetAccount, DevnetAccount];
     const createdAt = new Date().toISOString();
-    const list = await mod.agent.app.bsky.graph.list.create({ repo: mod.did }, { purpose: 'app.bsky.graph.defs#modlist', name: 'spam', createdAt });
+    const list = await mod.agent.app.bsky.graph.list.create(
+      { repo: mod.did },
+      { purpose: 'app.bsky.graph.defs#modlist', name: 'spam', createdAt },
+    );
     const item = await mod.agent.app.bsky.graph.listitem.create({ repo: mod.did }, { subject: fay.did, list: list.uri, createdAt });
     const block = await erin.agent.app.bsky.graph.listblock.create({ repo: erin.did }, { subject: list.uri, createdAt });
     await erin.agent.app.bsky.graph.listblock.delete({ repo: erin.did, rkey: block.uri.split('/').pop()! });
@@ -190,7 +233,10 @@ describe('ingest on the local PDS', () => {
     const [lb, lbGone] = of(block.uri);
     assert.ok(lb?.payload.case === 'listBlock' && stored.find((s) => s.event === lb)?.subject === 'botsky.network.listblock');
     assert.deepEqual([lb.did, lb.cid, lb.payload.value.listUri], [erin.did, block.cid, list.uri]);
-    for (const [gone, collection] of [[lbGone, 'app.bsky.graph.listblock'], [liGone, 'app.bsky.graph.listitem']] as const) {
+    for (const [gone, collection] of [
+      [lbGone, 'app.bsky.graph.listblock'],
+      [liGone, 'app.bsky.graph.listitem'],
+    ] as const) {
       assert.ok(gone?.payload.case === 'delete');
       assert.equal(gone.payload.value.collection, collection);
     }
@@ -230,8 +276,12 @@ describe('ingest killed mid-burst', () => {
 
   it('publishes every record of the burst exactly once across a SIGKILL and a restart', async (t) => {
     const env = {
-      BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: net.firehoseUrl,
-      BOTSKY_OPS_HOST: '127.0.0.1', BOTSKY_OPS_PORT: '0', BOTSKY_DRAIN_TIMEOUT_MS: '5000',
+      BOTSKY_BUS: natsUrl(),
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_INGEST_URL: net.firehoseUrl,
+      BOTSKY_OPS_HOST: '127.0.0.1',
+      BOTSKY_OPS_PORT: '0',
+      BOTSKY_DRAIN_TIMEOUT_MS: '5000',
     };
     const first = runNode(t, MAIN, [], env);
     await waitForOutput(first, /"msg":"source connected"/, 30_000);

@@ -66,9 +66,10 @@ export async function startFakeSource(path = '/xrpc/com.atproto.sync.subscribeRe
     get pongs() {
       return pongs;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const ws of [...clients, ...silent]) ws.terminate();
-      wss.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of [...clients, ...silent]) ws.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }

@@ -27,7 +27,12 @@ export async function fakeRepo(): Promise<FakeRepo> {
 
 /** A #commit frame at `seq` creating `records` (collection, record) in the repo. */
 export async function commitFrame(r: FakeRepo, seq: number, records: Array<[string, Record<string, unknown>]>): Promise<Created> {
-  const ops = records.map(([collection, record]) => ({ action: 'create', collection, rkey: TID.nextStr(), record })) as unknown as RecordWriteOp[];
+  const ops = records.map(([collection, record]) => ({
+    action: 'create',
+    collection,
+    rkey: TID.nextStr(),
+    record,
+  })) as unknown as RecordWriteOp[];
   const since = r.repo.commit.rev;
   const commit = await r.repo.formatCommit(ops, r.keypair);
   r.repo = await r.repo.applyCommit(commit);
@@ -37,10 +42,17 @@ export async function commitFrame(r: FakeRepo, seq: number, records: Array<[stri
   const cids = await Promise.all(ops.map((op) => cidForRecord((op as unknown as { record: never }).record)));
   const paths = ops.map((op) => `${op.collection}/${op.rkey}`);
   const body = {
-    seq, rebase: false, tooBig: false, repo: r.did, commit: commit.cid, rev: commit.rev, since,
+    seq,
+    rebase: false,
+    tooBig: false,
+    repo: r.did,
+    commit: commit.cid,
+    rev: commit.rev,
+    since,
     blocks: await blocksToCarFile(commit.cid, blocks),
     ops: paths.map((path, i) => ({ action: 'create', path, cid: cids[i] })),
-    blobs: [], time: new Date().toISOString(),
+    blobs: [],
+    time: new Date().toISOString(),
   };
   return { frame: messageFrame('#commit', body), uris: paths.map((p) => `at://${r.did}/${p}`), cids: cids.map(String) };
 }

@@ -15,7 +15,10 @@ describe('ingest on a silent source', () => {
 
   it('keeps a quiet connection that answers pings, drops a silent one, reconnects and loses nothing', async () => {
     const { source, repo } = suite;
-    const first = await commitFrame(repo, 1, [['app.bsky.feed.post', post('one')], ['app.bsky.feed.post', post('two')]]);
+    const first = await commitFrame(repo, 1, [
+      ['app.bsky.feed.post', post('one')],
+      ['app.bsky.feed.post', post('two')],
+    ]);
     source.add([1, first.frame]);
     ingest = await startIngest(suite.hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_IDLE_TIMEOUT_MS: '400' });
     await eventually('the first frame', () => ingest.svc.cursor() === 1);
@@ -37,6 +40,9 @@ describe('ingest on a silent source', () => {
     assert.equal(ingest.logs.filter((l) => l.msg === 'source silent: no message and no pong; dropping the connection').length, 1);
 
     const stored = await networkStream(ns);
-    assert.deepEqual(stored.map((s) => s.event.uri), [...first.uris, ...second.uris]);
+    assert.deepEqual(
+      stored.map((s) => s.event.uri),
+      [...first.uris, ...second.uris],
+    );
   });
 });

@@ -70,7 +70,11 @@ export async function networkStream(namespace: string): Promise<StoredEvent[]> {
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const m = await jsm.streams.getMessage(stream, { seq });
       if (m === null) continue;
-      out.push({ subject: m.subject.slice(namespace.length + 1), msgId: m.header.get('Nats-Msg-Id'), event: decode(NetworkEventSchema, m.data) });
+      out.push({
+        subject: m.subject.slice(namespace.length + 1),
+        msgId: m.header.get('Nats-Msg-Id'),
+        event: decode(NetworkEventSchema, m.data),
+      });
     }
     return out;
   } finally {

@@ -40,7 +40,10 @@ describe('publish queue', () => {
     let failures = 0;
     const published: string[] = [];
     const q = new PublishQueue({
-      maxInFlight: 1, logger, retryMinMs: 5, retryMaxMs: 10,
+      maxInFlight: 1,
+      logger,
+      retryMinMs: 5,
+      retryMaxMs: 10,
       publish: async (e) => {
         if (failures < 3) {
           failures++;

@@ -37,7 +37,11 @@ describe('ingest readiness', () => {
     const entry: { ingest?: RunningIngest; source: FakeSource } = { source };
     running.push(entry);
     source.refuse(true);
-    entry.ingest = await startIngest(hooks, { BOTSKY_NAMESPACE: ns, BOTSKY_INGEST_URL: source.url, BOTSKY_INGEST_READY_GRACE_MS: String(graceMs) });
+    entry.ingest = await startIngest(hooks, {
+      BOTSKY_NAMESPACE: ns,
+      BOTSKY_INGEST_URL: source.url,
+      BOTSKY_INGEST_READY_GRACE_MS: String(graceMs),
+    });
     return { ingest: entry.ingest, source };
   }
 

@@ -24,15 +24,53 @@ function post(did: string, extra: { reply?: string; mention?: string; quote?: st
   const embed = extra.quote ? { record: ref(extra.quote), external: null, imageAlts: [], hasVideo: false } : null;
   return { ...meta, kind: 'post', did, uri: at(did), text: 'x', langs: [], reply, facets, embed, tags: [], selfLabels: [], createdAt: '' };
 }
-const like = (did: string, of: string): NetworkEvent => ({ ...meta, kind: 'like', did, uri: at(did, 'app.bsky.feed.like'), subject: ref(of), createdAt: '' });
-const follow = (did: string, subject: string): NetworkEvent => ({ ...meta, kind: 'follow', did, uri: at(did, 'app.bsky.graph.follow'), subject, createdAt: '' });
-const block = (did: string, subject: string): NetworkEvent => ({ ...meta, kind: 'block', did, uri: at(did, 'app.bsky.graph.block'), subject, createdAt: '' });
-const del = (did: string, collection: 'app.bsky.graph.follow' | 'app.bsky.feed.post' | 'app.bsky.graph.listblock' | 'app.bsky.graph.listitem', uri = at(did, collection)): NetworkEvent =>
-  ({ seq: 1, rev: 'r', timeUs: 1, kind: 'delete', did, uri, collection });
+const like = (did: string, of: string): NetworkEvent => ({
+  ...meta,
+  kind: 'like',
+  did,
+  uri: at(did, 'app.bsky.feed.like'),
+  subject: ref(of),
+  createdAt: '',
+});
+const follow = (did: string, subject: string): NetworkEvent => ({
+  ...meta,
+  kind: 'follow',
+  did,
+  uri: at(did, 'app.bsky.graph.follow'),
+  subject,
+  createdAt: '',
+});
+const block = (did: string, subject: string): NetworkEvent => ({
+  ...meta,
+  kind: 'block',
+  did,
+  uri: at(did, 'app.bsky.graph.block'),
+  subject,
+  createdAt: '',
+});
+const del = (
+  did: string,
+  collection: 'app.bsky.graph.follow' | 'app.bsky.feed.post' | 'app.bsky.graph.listblock' | 'app.bsky.graph.listitem',
+  uri = at(did, collection),
+): NetworkEvent => ({ seq: 1, rev: 'r', timeUs: 1, kind: 'delete', did, uri, collection });
 const listOf = (owner: string, rkey: string) => `at://${owner}/app.bsky.graph.list/${rkey}`;
-const listblock = (did: string, list: string): NetworkEvent => ({ ...meta, kind: 'listblock', did, uri: at(did, 'app.bsky.graph.listblock'), list, createdAt: '' });
-const listitem = (owner: string, list: string, subject: string, rkey: string): NetworkEvent =>
-  ({ ...meta, kind: 'listitem', did: owner, uri: `at://${owner}/app.bsky.graph.listitem/${rkey}`, list, subject, createdAt: '' });
+const listblock = (did: string, list: string): NetworkEvent => ({
+  ...meta,
+  kind: 'listblock',
+  did,
+  uri: at(did, 'app.bsky.graph.listblock'),
+  list,
+  createdAt: '',
+});
+const listitem = (owner: string, list: string, subject: string, rkey: string): NetworkEvent => ({
+  ...meta,
+  kind: 'listitem',
+  did: owner,
+  uri: `at://${owner}/app.bsky.graph.listitem/${rkey}`,
+  list,
+  subject,
+  createdAt: '',
+});
 
 describe('community scope', () => {
   const bus = createMemoryBus();
@@ -40,7 +78,10 @@ describe('community scope', () => {
 
   before(async () => {
     await (await bus.kv(KV_BUCKETS.consent)).put(PERSON, new TextEncoder().encode('{"state":"in"}'));
-    await (await bus.kv(KV_BUCKETS.bots)).put('bot-a', new TextEncoder().encode(JSON.stringify({ id: 'bot-a', did: BOT, handle: 'a.test' })));
+    await (await bus.kv(KV_BUCKETS.bots)).put(
+      'bot-a',
+      new TextEncoder().encode(JSON.stringify({ id: 'bot-a', did: BOT, handle: 'a.test' })),
+    );
     await (await bus.kv(KV_BUCKETS.bots)).put('bot-b', new TextEncoder().encode('not json'));
     scope = createCommunityScope({ kv: (b) => bus.kv(b), projectDid: PROJECT, logger: createLogging({ level: 'silent' }).root });
     await scope.start();
@@ -65,11 +106,19 @@ describe('community scope', () => {
     assert.equal(scope.keeps(follow(STRANGER, OTHER)), false);
   });
 
-  it('keeps every post delete and every account that stops, whoever they are: a kept post may be a stranger\'s', () => {
+  it("keeps every post delete and every account that stops, whoever they are: a kept post may be a stranger's", () => {
     const far = 'did:plc:far';
     assert.equal(scope.keeps(post(far, { quote: PERSON })), true);
     assert.equal(scope.keeps(del(far, 'app.bsky.feed.post')), true);
-    const account = (did: string, active: boolean, status: string | null): NetworkEvent => ({ seq: 1, rev: '', timeUs: 1, kind: 'account', did, active, status });
+    const account = (did: string, active: boolean, status: string | null): NetworkEvent => ({
+      seq: 1,
+      rev: '',
+      timeUs: 1,
+      kind: 'account',
+      did,
+      active,
+      status,
+    });
     assert.equal(scope.keeps(account(far, false, 'deleted')), true);
     assert.equal(scope.keeps(account(far, false, 'deactivated')), true);
     assert.equal(scope.keeps(account(far, true, null)), false);
@@ -77,7 +126,7 @@ describe('community scope', () => {
     assert.equal(scope.keeps(like(far, OTHER)), false, 'and still nothing else of strangers');
   });
 
-  it('list blocks and items: a consenting person\'s list block, items naming the community or on a list it blocks, their deletes', () => {
+  it("list blocks and items: a consenting person's list block, items naming the community or on a list it blocks, their deletes", () => {
     const mod = 'did:plc:moderator';
     const spam = listOf(mod, 'spam');
     const bots = listOf(mod, 'bots');
@@ -90,10 +139,18 @@ describe('community scope', () => {
     assert.equal(scope.keeps(listitem(mod, quiet, 'did:plc:nobody', 'i4')), false);
     assert.equal(scope.keeps(listitem(mod, bots, BOT, 'i5')), true, 'an item naming a bot');
     assert.equal(scope.keeps(listblock(STRANGER, bots)), true, 'a stranger blocking a list with a bot on it');
-    assert.equal(scope.keeps(listitem(PERSON, listOf(PERSON, 'mine'), 'did:plc:nobody', 'i6')), true, 'a consenting person\'s own list');
+    assert.equal(scope.keeps(listitem(PERSON, listOf(PERSON, 'mine'), 'did:plc:nobody', 'i6')), true, "a consenting person's own list");
     assert.equal(scope.keeps(del(STRANGER, 'app.bsky.graph.listblock')), true, 'a list block lifted, whoever lifts it');
-    assert.equal(scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i2`)), true, 'the deletion of a kept item');
-    assert.equal(scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i4`)), false, 'the deletion of an item not kept');
+    assert.equal(
+      scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i2`)),
+      true,
+      'the deletion of a kept item',
+    );
+    assert.equal(
+      scope.keeps(del(mod, 'app.bsky.graph.listitem', `at://${mod}/app.bsky.graph.listitem/i4`)),
+      false,
+      'the deletion of an item not kept',
+    );
     assert.equal(scope.keeps(del(PERSON, 'app.bsky.graph.listitem')), true);
   });
 

@@ -73,7 +73,11 @@ export function createMatchmakerService(ctx: MatchmakerContext): MatchmakerServi
 
 /** List blocks, whose lists' members are read from their owners' PDSes, with their metrics. */
 function listBlocks(ctx: MatchmakerContext): ListBlocks {
-  const read = createListReader({ identities: ctx.identities, reads: ctx.matchmakerMetrics.listReads, logger: ctx.createLogger('matchmaker:lists') });
+  const read = createListReader({
+    identities: ctx.identities,
+    reads: ctx.matchmakerMetrics.listReads,
+    logger: ctx.createLogger('matchmaker:lists'),
+  });
   return new ListBlocks(read, {
     onEvict: () => ctx.matchmakerMetrics.listEvictions.inc(),
     onChange: (lists) => {

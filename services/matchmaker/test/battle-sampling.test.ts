@@ -118,7 +118,10 @@ describe('battle sampling', () => {
     it(`${sampling}: over 10,000 picks the logged probabilities match the draws, balance holds, slots are a coin`, () => {
       const r = drawsInSequence(sampling, 10_000, sampling === 'active' ? 5 : 6);
       assert.ok(r.battles > 4500, `battles ${r.battles}`);
-      assert.ok(r.stat < limit999(r.df), `chi-square ${r.stat.toFixed(2)} on ${r.df} df: ${JSON.stringify([...r.observed])} vs ${JSON.stringify([...r.expected])}`);
+      assert.ok(
+        r.stat < limit999(r.df),
+        `chi-square ${r.stat.toFixed(2)} on ${r.df} df: ${JSON.stringify([...r.observed])} vs ${JSON.stringify([...r.expected])}`,
+      );
       assert.ok(r.worstSpread <= 0, `assignments spread beyond the slack by ${r.worstSpread}`);
       assert.ok(Math.abs(r.slotAShare - 0.5) < 0.03, `slot A share ${r.slotAShare}`);
       if (sampling === 'active') {
@@ -165,7 +168,10 @@ describe('battle sampling', () => {
   it('BOTSKY_BATTLE_SAMPLING is uniform by default, active when asked, and a bad value names the variable', () => {
     assert.equal(loadConfig(matchmakerConfigSpec, {}).battleSampling, 'uniform');
     assert.equal(loadConfig(matchmakerConfigSpec, { BOTSKY_BATTLE_SAMPLING: 'active' }).battleSampling, 'active');
-    assert.throws(() => loadConfig(matchmakerConfigSpec, { BOTSKY_BATTLE_SAMPLING: 'thompson' }), /BOTSKY_BATTLE_SAMPLING.*uniform, active/);
+    assert.throws(
+      () => loadConfig(matchmakerConfigSpec, { BOTSKY_BATTLE_SAMPLING: 'thompson' }),
+      /BOTSKY_BATTLE_SAMPLING.*uniform, active/,
+    );
   });
 
   it('ratings: style-controlled Bradley-Terry when known, else plain; the newest snapshot wins; Elo is not used', () => {
@@ -177,6 +183,12 @@ describe('battle sampling', () => {
     assert.ok(board.observe(snap('b', RatingMethod.BRADLEY_TERRY, 1100, 5)));
     assert.ok(!board.observe(snap('b', RatingMethod.BRADLEY_TERRY, 1000, 4)), 'an older snapshot is ignored');
     assert.ok(!board.observe(snap('c', RatingMethod.ELO, 1200, 9)));
-    assert.deepEqual(board.view(), new Map([['a', { rating: 950, ci95: [940, 960] }], ['b', { rating: 1100, ci95: [1090, 1110] }]]));
+    assert.deepEqual(
+      board.view(),
+      new Map([
+        ['a', { rating: 950, ci95: [940, 960] }],
+        ['b', { rating: 1100, ci95: [1090, 1110] }],
+      ]),
+    );
   });
 });

@@ -17,7 +17,11 @@ const BOT_B = BOTS[1]!;
 
 function profile(did: string, selfLabels: string[]): NetworkEvent {
   const e = ev.follow(did, 'did:plc:nobody0000000000000000000');
-  return { ...e, uri: `at://${did}/app.bsky.actor.profile/self`, payload: { case: 'profile', value: create(ProfileSchema, { displayName: 'x', selfLabels }) } };
+  return {
+    ...e,
+    uri: `at://${did}/app.bsky.actor.profile/self`,
+    payload: { case: 'profile', value: create(ProfileSchema, { displayName: 'x', selfLabels }) },
+  };
 }
 
 describe('consent on both sides, caps and bots', { concurrency: true }, () => {
@@ -56,7 +60,10 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
       const env = { BOTSKY_BATTLE_RATE: '0.5', BOTSKY_REPLY_DAILY_LIMIT: String(daily), BOTSKY_REPLY_THREAD_LIMIT: String(perThread) };
       const replicas = [await startReplica(h, env), await startReplica(h, { ...env, BOTSKY_MATCH_SEED: String(100 + seed) })];
       const authors = Array.from({ length: 4 }, (_, i) => person(`s${seed}a${i}`));
-      await publish(h.bus, authors.map((a) => ev.follow(a, PROJECT)));
+      await publish(
+        h.bus,
+        authors.map((a) => ev.follow(a, PROJECT)),
+      );
       await eventually('opt-ins', () => acked(replicas) >= authors.length);
       // Each author starts two threads and keeps posting in them or starting new top-level posts.
       const roots = new Map<string, string[]>();
@@ -65,7 +72,9 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
         const a = authors[Math.floor(rand() * authors.length)]!;
         const mine = roots.get(a) ?? [];
         const inThread = mine.length > 0 && rand() < 0.6;
-        const p = inThread ? ev.post(a, `more on this ${i}`, { replyTo: mine[Math.floor(rand() * mine.length)] }) : ev.post(a, `a new thought ${i}`);
+        const p = inThread
+          ? ev.post(a, `more on this ${i}`, { replyTo: mine[Math.floor(rand() * mine.length)] })
+          : ev.post(a, `a new thought ${i}`);
         if (!inThread) roots.set(a, [...mine, p.uri]);
         posts.push(p);
       }
@@ -82,19 +91,27 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
       }
       for (const [a, n] of perDay) assert.ok(n <= daily, `seed ${seed}: ${a} got ${n} replies, daily cap ${daily}`);
       for (const [k, n] of perRoot) assert.ok(n <= perThread, `seed ${seed}: ${k} got ${n} replies, thread cap ${perThread}`);
-      assert.ok([...perDay.values()].some((n) => n === daily), `seed ${seed}: the daily cap was reached`);
+      assert.ok(
+        [...perDay.values()].some((n) => n === daily),
+        `seed ${seed}: the daily cap was reached`,
+      );
       const skipped = posts.map((p) => h.out.decisionFor(p.uri)?.reason);
       assert.ok(skipped.includes('reply_limit'), `seed ${seed}: posts over the cap say why`);
       for (const r of replicas) await r.stop();
     }
   });
 
-  it('bots are never answered nor introduced: BotSky\'s own, a listed one, a `bot`-labelled one; an unlabelled one stops at the thread cap', async (t) => {
+  it("bots are never answered nor introduced: BotSky's own, a listed one, a `bot`-labelled one; an unlabelled one stops at the thread cap", async (t) => {
     const h = await harness(t);
     const listed = person('listedbot');
     const labelled = person('labelledbot');
     const unlabelled = person('sneakybot');
-    const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_KNOWN_BOTS: listed, BOTSKY_REPLY_THREAD_LIMIT: '3', BOTSKY_MENTION_DAILY_LIMIT: '100' });
+    const r = await startReplica(h, {
+      BOTSKY_BATTLE_RATE: '0',
+      BOTSKY_KNOWN_BOTS: listed,
+      BOTSKY_REPLY_THREAD_LIMIT: '3',
+      BOTSKY_MENTION_DAILY_LIMIT: '100',
+    });
     const author = person('human');
     const setup = [ev.follow(author, PROJECT), ev.follow(listed, PROJECT), ev.follow(labelled, PROJECT), profile(labelled, ['bot'])];
     await publish(h.bus, setup);
@@ -111,12 +128,17 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     await publish(h.bus, [botPost, botReply, ...foreign]);
     // An unlabelled bot that tags BotSky's bot in one thread, over and over.
     const first = ev.post(unlabelled, '@a.bots.test what do you think?', { mentions: [BOT_A.did] });
-    const loop = [first, ...Array.from({ length: 8 }, (_, i) => ev.post(unlabelled, `@a.bots.test and now? ${i}`, { mentions: [BOT_A.did], replyTo: first.uri }))];
+    const loop = [
+      first,
+      ...Array.from({ length: 8 }, (_, i) =>
+        ev.post(unlabelled, `@a.bots.test and now? ${i}`, { mentions: [BOT_A.did], replyTo: first.uri }),
+      ),
+    ];
     await publish(h.bus, loop);
     const humans = Array.from({ length: 5 }, (_, i) => ev.post(author, `Sourdough starter tips ${i}? my bread loaf is flat`));
     await publish(h.bus, humans);
     await eventually('every post handled', () => acked([r]) >= setup.length + 2 + 4 + loop.length + humans.length, { timeoutMs: 20_000 });
-    for (const p of [botPost, botReply]) assert.deepEqual(h.out.tasksFor(p.uri), [], 'BotSky\'s bots are never answered');
+    for (const p of [botPost, botReply]) assert.deepEqual(h.out.tasksFor(p.uri), [], "BotSky's bots are never answered");
     for (const p of foreign) {
       assert.deepEqual(h.out.tasksFor(p.uri), [], `${p.did} is never answered`);
       assert.equal(h.out.decisionFor(p.uri)?.reason, 'bot_account');
@@ -127,18 +149,27 @@ describe('consent on both sides, caps and bots', { concurrency: true }, () => {
     assert.ok(!mentioned.includes(listed) && !mentioned.includes(labelled), 'no bot is introduced');
   });
 
-  it('reads the `bot` self-label from the profile on the account\'s own PDS when no profile event was seen', async (t) => {
+  it("reads the `bot` self-label from the profile on the account's own PDS when no profile event was seen", async (t) => {
     const net = await startDevnet();
     t.after(() => net.stop());
     const robot = await net.createAccount({ handle: 'robot', password: 'pw' });
     await robot.agent.com.atproto.repo.putRecord({
-      repo: robot.did, collection: 'app.bsky.actor.profile', rkey: 'self',
-      record: { $type: 'app.bsky.actor.profile', displayName: 'Robot', labels: { $type: 'com.atproto.label.defs#selfLabels', values: [{ val: 'bot' }] } },
+      repo: robot.did,
+      collection: 'app.bsky.actor.profile',
+      rkey: 'self',
+      record: {
+        $type: 'app.bsky.actor.profile',
+        displayName: 'Robot',
+        labels: { $type: 'com.atproto.label.defs#selfLabels', values: [{ val: 'bot' }] },
+      },
     });
     const human = await net.createAccount({ handle: 'human', password: 'pw' });
     const h = await harness(t);
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_PLC_URL: net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl });
-    const posts = [ev.post(robot.did, '@a.bots.test beep', { mentions: [BOT_A.did] }), ev.post(human.did, '@a.bots.test hello', { mentions: [BOT_A.did] })];
+    const posts = [
+      ev.post(robot.did, '@a.bots.test beep', { mentions: [BOT_A.did] }),
+      ev.post(human.did, '@a.bots.test hello', { mentions: [BOT_A.did] }),
+    ];
     await publish(h.bus, posts);
     await eventually('handled', () => acked([r]) >= posts.length);
     await eventually('decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined));

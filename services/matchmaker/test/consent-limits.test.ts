@@ -23,8 +23,12 @@ describe('matchmaker consent and limits', { concurrency: true }, () => {
     await publish(h.bus, [...follows, ...warm]);
     await eventually('opt-ins and first posts', () => acked([r]) >= follows.length + warm.length);
     const unfollow = ev.delete(unfollower, follows[2]!.uri, 'app.bsky.graph.follow');
-    const outs = [ev.block(blocker, BOTS[1]!.did), ev.post(stopper, 'stop', { replyTo: `at://${BOTS[2]!.did}/app.bsky.feed.post/3kx` }),
-      unfollow, ev.block(reblocker, BOTS[0]!.did)];
+    const outs = [
+      ev.block(blocker, BOTS[1]!.did),
+      ev.post(stopper, 'stop', { replyTo: `at://${BOTS[2]!.did}/app.bsky.feed.post/3kx` }),
+      unfollow,
+      ev.block(reblocker, BOTS[0]!.did),
+    ];
     await publish(h.bus, outs);
     await eventually('opt-outs', () => acked([r]) >= follows.length + warm.length + outs.length);
     const optedOut = new Set([blocker, stopper, unfollower]);
@@ -44,7 +48,10 @@ describe('matchmaker consent and limits', { concurrency: true }, () => {
       assert.ok(!optedOut.has(task.mention?.did ?? ''), `mentioned ${task.mention?.did} after the opt-out`);
       if (task.authorDid === reblocker || task.mention?.did === reblocker) assert.notEqual(task.botId, BOTS[0]!.id);
     }
-    assert.ok(tasks.some((task) => task.authorDid === reblocker), 'the person who opted in again is answered');
+    assert.ok(
+      tasks.some((task) => task.authorDid === reblocker),
+      'the person who opted in again is answered',
+    );
     const battles = new Map<string, string[]>();
     for (const task of tasks) if (task.battleId) battles.set(task.battleId, [...(battles.get(task.battleId) ?? []), task.botId]);
     assert.ok(battles.size > 5, `battles ${battles.size}`);
@@ -53,8 +60,14 @@ describe('matchmaker consent and limits', { concurrency: true }, () => {
     const counts = new Map<string, number>();
     for (const { task } of h.out.tasks) if (task.mention) counts.set(task.mention.did, (counts.get(task.mention.did) ?? 0) + 1);
     assert.ok(Math.max(...counts.values()) <= limit, JSON.stringify([...counts]));
-    assert.ok([...counts.values()].some((n) => n === limit), 'the limit was reached');
-    assert.ok(tasks.some((task) => !task.mention && /mention-limit/.test(task.noMentionReason)), 'replies without a mention say why');
+    assert.ok(
+      [...counts.values()].some((n) => n === limit),
+      'the limit was reached',
+    );
+    assert.ok(
+      tasks.some((task) => !task.mention && /mention-limit/.test(task.noMentionReason)),
+      'replies without a mention say why',
+    );
     const kv = await h.bus.kv(KV_BUCKETS.mentions);
     for (const [did, n] of counts) {
       const stored = Number(new TextDecoder().decode((await kv.get(mentionKey(did, Date.now())))?.value));

@@ -6,7 +6,11 @@ import { describe, it } from 'node:test';
 import { eventually } from '@botsky/kit/testing';
 import { acked, ev, harness, person, PROJECT, publish, startReplica } from './helpers.ts';
 
-const SOURDOUGH = ['Baked sourdough bread with a crusty loaf', 'My sourdough starter doubled overnight', 'Rye loaf and sourdough crumb shots'];
+const SOURDOUGH = [
+  'Baked sourdough bread with a crusty loaf',
+  'My sourdough starter doubled overnight',
+  'Rye loaf and sourdough crumb shots',
+];
 const CHESS = ['Chess openings: the Sicilian defence', 'Endgame tactics with rook and pawn', 'Blitz chess tournament tonight'];
 
 describe('matchmaker state follower', () => {
@@ -15,8 +19,13 @@ describe('matchmaker state follower', () => {
     const env = { BOTSKY_BATTLE_RATE: '0', BOTSKY_MATCH_TOP_K: '1', BOTSKY_MENTION_DAILY_LIMIT: '50' };
     const a = await startReplica(h, env);
     const [alice, baker, chess] = ['alice', 'baker', 'chess'].map(person) as [string, string, string];
-    const before = [ev.follow(alice, PROJECT), ev.follow(baker, PROJECT), ev.follow(chess, PROJECT),
-      ...SOURDOUGH.map((s) => ev.post(baker, s)), ...CHESS.map((s) => ev.post(chess, s))];
+    const before = [
+      ev.follow(alice, PROJECT),
+      ev.follow(baker, PROJECT),
+      ev.follow(chess, PROJECT),
+      ...SOURDOUGH.map((s) => ev.post(baker, s)),
+      ...CHESS.map((s) => ev.post(chess, s)),
+    ];
     await publish(h.bus, before);
     await eventually('replica A handled everything', () => acked([a]) >= before.length);
 

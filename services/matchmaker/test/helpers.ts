@@ -2,8 +2,27 @@
 // overrides, synthetic but realistic network events, and a reader of everything matchmaker emits.
 import { createBus, CONSUMERS, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BlockSchema, create, decode, DeleteSchema, encode, FollowSchema, IdentitySchema, KV_BUCKETS, LikeSchema, ListBlockSchema, ListItemSchema, PostSchema, MatchDecisionSchema, NetworkEventSchema, networkSubject, nowUs, ReplyTaskSchema, SUBJECTS,
-  type MatchDecision, type NetworkEvent, type ReplyTask,
+  BlockSchema,
+  create,
+  decode,
+  DeleteSchema,
+  encode,
+  FollowSchema,
+  IdentitySchema,
+  KV_BUCKETS,
+  LikeSchema,
+  ListBlockSchema,
+  ListItemSchema,
+  PostSchema,
+  MatchDecisionSchema,
+  NetworkEventSchema,
+  networkSubject,
+  nowUs,
+  ReplyTaskSchema,
+  SUBJECTS,
+  type MatchDecision,
+  type NetworkEvent,
+  type ReplyTask,
 } from '@botsky/contracts';
 import type { Metrics } from '@botsky/kit';
 import { startDirectoryStandIn, type DirectoryStandIn } from '@botsky/identity/testing';
@@ -63,8 +82,12 @@ export async function startReplica(h: Harness, env: Record<string, string> = {})
   const bus = await openBus(h.ns);
   const parts = { name: 'matchmaker', configSpec: matchmakerConfigSpec, createContext, createService: createMatchmakerService };
   const own = {
-    BOTSKY_BUS: natsUrl(), BOTSKY_NAMESPACE: h.ns, BOTSKY_PROJECT_DID: PROJECT, BOTSKY_MATCH_SEED: '7',
-    BOTSKY_PLC_URL: h.directory.url, BOTSKY_HANDLE_RESOLVER_URL: h.directory.url,
+    BOTSKY_BUS: natsUrl(),
+    BOTSKY_NAMESPACE: h.ns,
+    BOTSKY_PROJECT_DID: PROJECT,
+    BOTSKY_MATCH_SEED: '7',
+    BOTSKY_PLC_URL: h.directory.url,
+    BOTSKY_HANDLE_RESOLVER_URL: h.directory.url,
   };
   const { ctx, metrics, stop } = await startInProcess(h.hooks, parts, { ...own, ...env }, { bus }, { closeAfter: () => bus.close() });
   const replica = { ctx, bus, metrics, stop };
@@ -99,27 +122,41 @@ export function acked(replicas: readonly Replica[]): number {
 let counter = 0;
 const rkey = () => `3k${(Date.now() * 1000 + counter++).toString(32)}`;
 
-function event(did: string, collection: string, payload: NetworkEvent['payload'], uri = `at://${did}/${collection}/${rkey()}`): NetworkEvent {
+function event(
+  did: string,
+  collection: string,
+  payload: NetworkEvent['payload'],
+  uri = `at://${did}/${collection}/${rkey()}`,
+): NetworkEvent {
   return create(NetworkEventSchema, { did, uri, cid: `bafy${rkey()}`, timeUs: nowUs(), payload });
 }
 
 export const ev = {
   post: (did: string, text: string, o: { mentions?: string[]; replyTo?: string; labels?: string[] } = {}) => {
     const parent = o.replyTo ? { uri: o.replyTo, cid: 'bafyparent' } : undefined;
-    return event(did, 'app.bsky.feed.post', { case: 'post', value: create(PostSchema, {
-      text, langs: ['en'], mentions: o.mentions ?? [], selfLabels: o.labels ?? [],
-      facets: (o.mentions ?? []).map((m) => ({ byteStart: 0, byteEnd: 1, feature: { case: 'mentionDid' as const, value: m } })),
-      reply: parent ? { root: parent, parent } : undefined,
-    }) });
+    return event(did, 'app.bsky.feed.post', {
+      case: 'post',
+      value: create(PostSchema, {
+        text,
+        langs: ['en'],
+        mentions: o.mentions ?? [],
+        selfLabels: o.labels ?? [],
+        facets: (o.mentions ?? []).map((m) => ({ byteStart: 0, byteEnd: 1, feature: { case: 'mentionDid' as const, value: m } })),
+        reply: parent ? { root: parent, parent } : undefined,
+      }),
+    });
   },
-  follow: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.follow', { case: 'follow', value: create(FollowSchema, { subjectDid }) }),
-  block: (did: string, subjectDid: string) => event(did, 'app.bsky.graph.block', { case: 'block', value: create(BlockSchema, { subjectDid }) }),
+  follow: (did: string, subjectDid: string) =>
+    event(did, 'app.bsky.graph.follow', { case: 'follow', value: create(FollowSchema, { subjectDid }) }),
+  block: (did: string, subjectDid: string) =>
+    event(did, 'app.bsky.graph.block', { case: 'block', value: create(BlockSchema, { subjectDid }) }),
   /** `uri`: the list block record's, when it is a real one (on a devnet PDS). */
   listBlock: (did: string, listUri: string, uri?: string) =>
     event(did, 'app.bsky.graph.listblock', { case: 'listBlock', value: create(ListBlockSchema, { listUri }) }, uri),
   listItem: (owner: string, listUri: string, subjectDid: string, uri?: string) =>
     event(owner, 'app.bsky.graph.listitem', { case: 'listItem', value: create(ListItemSchema, { listUri, subjectDid }) }, uri),
-  like: (did: string, uri: string) => event(did, 'app.bsky.feed.like', { case: 'like', value: create(LikeSchema, { subject: { uri, cid: 'bafyliked' } }) }),
+  like: (did: string, uri: string) =>
+    event(did, 'app.bsky.feed.like', { case: 'like', value: create(LikeSchema, { subject: { uri, cid: 'bafyliked' } }) }),
   identity: (did: string, handle: string) => event(did, '', { case: 'identity', value: create(IdentitySchema, { handle }) }, `at://${did}`),
   delete: (did: string, uri: string, collection: string) =>
     event(did, collection, { case: 'delete', value: create(DeleteSchema, { collection, rkey: uri.split('/').pop() ?? '' }) }, uri),

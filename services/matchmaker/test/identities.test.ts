@@ -16,7 +16,12 @@ describe('matchmaker and identities', { concurrency: true }, () => {
     const [author, verified, disowned] = ['author', 'verified', 'disowned'].map(person) as [string, string, string];
     h.directory.disown(disowned);
     // The disowned person even announced their handle: the event is no proof.
-    const optIns = [ev.follow(author, PROJECT), ev.follow(verified, PROJECT), ev.follow(disowned, PROJECT), ev.identity(disowned, h.directory.handleOf(disowned))];
+    const optIns = [
+      ev.follow(author, PROJECT),
+      ev.follow(verified, PROJECT),
+      ev.follow(disowned, PROJECT),
+      ev.identity(disowned, h.directory.handleOf(disowned)),
+    ];
     await publish(h.bus, optIns);
     await eventually('opt-ins handled', () => acked([r]) >= optIns.length);
     const setup = [ev.post(verified, SOURDOUGH), ev.post(disowned, `${SOURDOUGH} sourdough`)];
@@ -25,14 +30,20 @@ describe('matchmaker and identities', { concurrency: true }, () => {
     const posts = Array.from({ length: 12 }, (_, i) => ev.post(author, `Sourdough starter question ${i}: my bread loaf is flat`));
     await publish(h.bus, posts);
     await eventually('every post decided', () => posts.every((p) => h.out.decisionFor(p.uri) !== undefined), { timeoutMs: 20_000 });
-    const mentions = posts.flatMap((p) => h.out.tasksFor(p.uri)).map((task) => task.mention).filter((m) => m !== undefined);
+    const mentions = posts
+      .flatMap((p) => h.out.tasksFor(p.uri))
+      .map((task) => task.mention)
+      .filter((m) => m !== undefined);
     assert.ok(mentions.length >= 10, `only ${mentions.length} mentions`);
     for (const m of mentions) {
       assert.equal(m.did, verified, 'only the verified person is mentioned');
       assert.equal(m.handle, h.directory.handleOf(verified));
     }
     const rejected = posts.flatMap((p) => h.out.decisionFor(p.uri)?.candidates ?? []).filter((c) => c.did === disowned);
-    assert.ok(rejected.every((c) => !c.eligible), 'the disowned person is never an eligible candidate');
+    assert.ok(
+      rejected.every((c) => !c.eligible),
+      'the disowned person is never an eligible candidate',
+    );
   });
 
   it('follows a handle change announced by an #identity event', async (t) => {
@@ -47,9 +58,16 @@ describe('matchmaker and identities', { concurrency: true }, () => {
     const first = ev.post(author, 'My sourdough loaf is flat, any starter tips?');
     await publish(h.bus, [first]);
     await eventually('first decided', () => h.out.decisionFor(first.uri) !== undefined);
-    assert.equal(h.out.tasksFor(first.uri)[0]?.mention?.handle, h.directory.handleOf(mover), JSON.stringify(h.out.decisionFor(first.uri), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    assert.equal(
+      h.out.tasksFor(first.uri)[0]?.mention?.handle,
+      h.directory.handleOf(mover),
+      JSON.stringify(h.out.decisionFor(first.uri), (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
     h.directory.claim(mover, 'baker-extraordinaire.test');
-    const moved = [ev.identity(mover, 'baker-extraordinaire.test'), ev.post(author, 'Sourdough again: how wet should the starter be for bread?')];
+    const moved = [
+      ev.identity(mover, 'baker-extraordinaire.test'),
+      ev.post(author, 'Sourdough again: how wet should the starter be for bread?'),
+    ];
     await publish(h.bus, moved);
     await eventually('second decided', () => h.out.decisionFor(moved[1]!.uri) !== undefined);
     const m = h.out.tasksFor(moved[1]!.uri)[0]?.mention;

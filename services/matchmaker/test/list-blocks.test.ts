@@ -30,9 +30,13 @@ const now = () => new Date().toISOString();
 
 /** A moderation list of `owner`'s on the PDS, with an item per member: nothing of it is on the bus. */
 async function modList(owner: DevnetAccount, members: string[]): Promise<{ uri: string; items: string[] }> {
-  const list = await owner.agent.app.bsky.graph.list.create({ repo: owner.did }, { purpose: 'app.bsky.graph.defs#modlist', name: 'blocked', createdAt: now() });
+  const list = await owner.agent.app.bsky.graph.list.create(
+    { repo: owner.did },
+    { purpose: 'app.bsky.graph.defs#modlist', name: 'blocked', createdAt: now() },
+  );
   const items: string[] = [];
-  for (const subject of members) items.push((await owner.agent.app.bsky.graph.listitem.create({ repo: owner.did }, { subject, list: list.uri, createdAt: now() })).uri);
+  for (const subject of members)
+    items.push((await owner.agent.app.bsky.graph.listitem.create({ repo: owner.did }, { subject, list: list.uri, createdAt: now() })).uri);
   return { uri: list.uri, items };
 }
 
@@ -48,7 +52,8 @@ async function unblockList(who: DevnetAccount, block: NetworkEvent): Promise<Net
 }
 
 /** A replica that resolves the devnet's accounts (their PDS, their handles). */
-const onDevnet = (h: Harness, env: Record<string, string>) => startReplica(h, { BOTSKY_PLC_URL: net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl, ...env });
+const onDevnet = (h: Harness, env: Record<string, string>) =>
+  startReplica(h, { BOTSKY_PLC_URL: net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: net.pdsUrl, ...env });
 
 describe('list blocks', { concurrency: true }, () => {
   it('list-blocking a list with a bot on it is blocking that bot: opted out, never given it after opting in again, until the list block goes', async (t) => {
@@ -67,7 +72,11 @@ describe('list blocks', { concurrency: true }, () => {
     const block = await blockList(sub, list.uri);
     await handled('the list block', [block]);
     const consent = await r.ctx.consent.read(sub.did);
-    assert.deepEqual([consent?.state, consent?.reason, Object.values(consent?.blocks ?? {})], ['out', 'listblock', [BOT_A.did]], 'only the bot on the blocked list');
+    assert.deepEqual(
+      [consent?.state, consent?.reason, Object.values(consent?.blocks ?? {})],
+      ['out', 'listblock', [BOT_A.did]],
+      'only the bot on the blocked list',
+    );
     assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_list_reads_total', { result: 'ok' }), 1);
     assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_opt_outs_total', { reason: 'listblock' }), 1);
 
@@ -94,7 +103,12 @@ describe('list blocks', { concurrency: true }, () => {
   it('nobody is introduced across a list block, either way; list items added and deleted keep it current; deleting the list block lifts it', async (t) => {
     const h = await harness(t);
     const r = await onDevnet(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_MATCH_TOP_K: '3', BOTSKY_MENTION_DAILY_LIMIT: '100' });
-    const [mod, ann, cal, dee] = (await accounts(['mod2', 'ann', 'cal', 'dee'])) as [DevnetAccount, DevnetAccount, DevnetAccount, DevnetAccount];
+    const [mod, ann, cal, dee] = (await accounts(['mod2', 'ann', 'cal', 'dee'])) as [
+      DevnetAccount,
+      DevnetAccount,
+      DevnetAccount,
+      DevnetAccount,
+    ];
     const list = await modList(mod, [cal.did]);
     await modList(mod, [dee.did]);
     let n = 0;
@@ -110,18 +124,28 @@ describe('list blocks', { concurrency: true }, () => {
       await eventually('decided', () => h.out.decisionFor(p.uri) !== undefined);
       return new Set((h.out.decisionFor(p.uri)?.candidates ?? []).filter((c) => c.eligible).map((c) => c.did));
     };
-    await handled('opt-ins', [ann, cal, dee].map((p) => ev.follow(p.did, PROJECT)));
-    await handled('profiles', [ev.post(ann.did, SOURDOUGH), ev.post(cal.did, `${SOURDOUGH}, sourdough loaf`), ev.post(dee.did, 'chess openings and endgames')]);
+    await handled(
+      'opt-ins',
+      [ann, cal, dee].map((p) => ev.follow(p.did, PROJECT)),
+    );
+    await handled('profiles', [
+      ev.post(ann.did, SOURDOUGH),
+      ev.post(cal.did, `${SOURDOUGH}, sourdough loaf`),
+      ev.post(dee.did, 'chess openings and endgames'),
+    ]);
     assert.ok((await candidates(ann, 'Sourdough loaf question')).has(cal.did), 'before any list block');
 
     const block = await blockList(ann, list.uri);
     await handled('the list block', [block]);
     assert.deepEqual(await candidates(ann, 'Sourdough loaf question, again'), new Set([dee.did]), 'cal is on the list ann blocks');
     assert.deepEqual(await candidates(cal, 'Sourdough starter question'), new Set([dee.did]), 'ann blocks a list cal is on');
-    assert.ok(await metricSum(r.metrics, 'botsky_matchmaker_list_block_exclusions_total') >= 2);
-    assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_list_members'), 1, 'only the blocked list\'s members, read from the PDS');
+    assert.ok((await metricSum(r.metrics, 'botsky_matchmaker_list_block_exclusions_total')) >= 2);
+    assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_list_members'), 1, "only the blocked list's members, read from the PDS");
 
-    const deeItem = await mod.agent.app.bsky.graph.listitem.create({ repo: mod.did }, { subject: dee.did, list: list.uri, createdAt: now() });
+    const deeItem = await mod.agent.app.bsky.graph.listitem.create(
+      { repo: mod.did },
+      { subject: dee.did, list: list.uri, createdAt: now() },
+    );
     await handled('dee put on the list', [ev.listItem(mod.did, list.uri, dee.did, deeItem.uri)]);
     assert.deepEqual(await candidates(ann, 'Sourdough loaf question, once more'), new Set(), 'cal and dee are both on it');
 
@@ -135,7 +159,7 @@ describe('list blocks', { concurrency: true }, () => {
     assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_list_blocks'), 0);
   });
 
-  it('a list whose owner\'s PDS does not answer is counted and read again; the person\'s other events go on', async (t) => {
+  it("a list whose owner's PDS does not answer is counted and read again; the person's other events go on", async (t) => {
     const h = await harness(t);
     // The directory stand-in names a PDS at 127.0.0.1:1 for every DID: nothing listens there.
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0' });
@@ -145,7 +169,11 @@ describe('list blocks', { concurrency: true }, () => {
     const post = ev.post(sub, 'a question about sourdough');
     await publish(h.bus, [ev.listBlock(sub, `at://${person('nowhere')}/app.bsky.graph.list/3kl`), post]);
     await eventually('the post decided meanwhile', () => h.out.tasksFor(post.uri).length === 1);
-    await eventually('the read tried again', async () => await metricSum(r.metrics, 'botsky_matchmaker_list_reads_total', { result: 'error' }) >= 2, { timeoutMs: 15_000 });
+    await eventually(
+      'the read tried again',
+      async () => (await metricSum(r.metrics, 'botsky_matchmaker_list_reads_total', { result: 'error' })) >= 2,
+      { timeoutMs: 15_000 },
+    );
     assert.equal((await r.ctx.consent.read(sub))?.state, 'in', 'nothing was blocked on a guess');
     assert.equal(await metricSum(r.metrics, 'botsky_matchmaker_list_members'), 0);
   });

@@ -15,8 +15,14 @@ describe('matchmaker', { concurrency: true }, () => {
     const h = await harness(t);
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_MATCH_TOP_K: '1' });
     const [alice, baker, chess, lurker] = ['alice', 'baker', 'chess', 'lurker'].map(person) as [string, string, string, string];
-    const setup = [ev.follow(alice, PROJECT), ev.follow(baker, PROJECT), ev.follow(chess, PROJECT),
-      ev.post(baker, SOURDOUGH), ev.post(chess, CHESS), ev.post(lurker, `${SOURDOUGH} sourdough starter loaf`)];
+    const setup = [
+      ev.follow(alice, PROJECT),
+      ev.follow(baker, PROJECT),
+      ev.follow(chess, PROJECT),
+      ev.post(baker, SOURDOUGH),
+      ev.post(chess, CHESS),
+      ev.post(lurker, `${SOURDOUGH} sourdough starter loaf`),
+    ];
     await publish(h.bus, setup);
     await eventually('setup handled', () => acked([r]) >= setup.length);
     const post = ev.post(alice, 'Any tips for a sourdough starter? My bread loaf is flat');
@@ -47,8 +53,12 @@ describe('matchmaker', { concurrency: true }, () => {
     const first = [ev.follow(quitter, PROJECT), ev.follow(labeller, PROJECT), ev.block(quitter, BOTS[0]!.did)];
     await publish(h.bus, first);
     await eventually('opt-ins and the block', () => acked([r]) >= first.length);
-    const posts = [ev.post(BOTS[1]!.did, 'a bot talking about sourdough'), ev.post(stranger, SOURDOUGH), ev.post(quitter, SOURDOUGH),
-      ev.post(labeller, SOURDOUGH, { labels: ['nudity'] })];
+    const posts = [
+      ev.post(BOTS[1]!.did, 'a bot talking about sourdough'),
+      ev.post(stranger, SOURDOUGH),
+      ev.post(quitter, SOURDOUGH),
+      ev.post(labeller, SOURDOUGH, { labels: ['nudity'] }),
+    ];
     await publish(h.bus, posts);
     await eventually('posts handled', () => acked([r]) >= first.length + posts.length);
     for (const p of posts) assert.deepEqual(h.out.tasksFor(p.uri), [], p.did);
@@ -83,10 +93,23 @@ describe('matchmaker', { concurrency: true }, () => {
   it('learns from likes, and never introduces someone who is offline', async (t) => {
     const h = await harness(t);
     const r = await startReplica(h, { BOTSKY_BATTLE_RATE: '0', BOTSKY_MATCH_TOP_K: '1', BOTSKY_MATCH_ONLINE_WINDOW: '10m' });
-    const [asker, liker, sleeper, stranger, chess] = ['asker', 'liker', 'sleeper', 'stranger', 'chess'].map(person) as string[] as [string, string, string, string, string];
+    const [asker, liker, sleeper, stranger, chess] = ['asker', 'liker', 'sleeper', 'stranger', 'chess'].map(person) as string[] as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const bread = ev.post(stranger, SOURDOUGH);
-    const setup = [ev.follow(asker, PROJECT), ev.follow(liker, PROJECT), ago(ev.follow(sleeper, PROJECT), 25 * 60_000), ev.follow(chess, PROJECT),
-      bread, ago(ev.post(sleeper, `${SOURDOUGH} sourdough loaf bread starter`), 20 * 60_000), ev.post(chess, CHESS)];
+    const setup = [
+      ev.follow(asker, PROJECT),
+      ev.follow(liker, PROJECT),
+      ago(ev.follow(sleeper, PROJECT), 25 * 60_000),
+      ev.follow(chess, PROJECT),
+      bread,
+      ago(ev.post(sleeper, `${SOURDOUGH} sourdough loaf bread starter`), 20 * 60_000),
+      ev.post(chess, CHESS),
+    ];
     await publish(h.bus, setup);
     await eventually('setup', () => acked([r]) >= setup.length);
     // The liker has never written a word: only the liked post (by someone not opted in) says what they like.

@@ -15,7 +15,10 @@ describe('paused bots', () => {
     const env = { BOTSKY_BATTLE_RATE: '0.5', BOTSKY_REPLY_DAILY_LIMIT: '1000', BOTSKY_REPLY_THREAD_LIMIT: '1000' };
     const replicas = [await startReplica(h, env), await startReplica(h, { ...env, BOTSKY_MATCH_SEED: '8' })];
     const authors = Array.from({ length: 6 }, (_, i) => person(`paused${i}`));
-    await publish(h.bus, authors.map((a) => ev.follow(a, PROJECT)));
+    await publish(
+      h.bus,
+      authors.map((a) => ev.follow(a, PROJECT)),
+    );
     await eventually('opt-ins', () => acked(replicas) >= authors.length);
     const controls = await h.bus.kv(KV_BUCKETS.controls);
     const paused = BOTS[0]!.id;
@@ -37,8 +40,16 @@ describe('paused bots', () => {
     await controls.put(BOT_CONTROLS_KEY, new TextEncoder().encode('{not json'));
     await new Promise((r) => setTimeout(r, 1500));
     assert.ok(!(await round('garbled')).includes(paused), 'the last known pause holds');
-    const errors = await Promise.all(replicas.map(async (r) => (await r.metrics.registry.getSingleMetric('botsky_matchmaker_control_read_errors_total')?.get())?.values[0]?.value ?? 0));
-    assert.ok(errors.every((n) => n > 0), `read errors counted on each replica: ${errors.join(', ')}`);
+    const errors = await Promise.all(
+      replicas.map(
+        async (r) =>
+          (await r.metrics.registry.getSingleMetric('botsky_matchmaker_control_read_errors_total')?.get())?.values[0]?.value ?? 0,
+      ),
+    );
+    assert.ok(
+      errors.every((n) => n > 0),
+      `read errors counted on each replica: ${errors.join(', ')}`,
+    );
 
     await setBotPaused(controls, paused, undefined);
     await new Promise((r) => setTimeout(r, 2000));

@@ -25,7 +25,14 @@ function assertOncePerPostAndBot(h: Harness): number {
   // The tasks of a post are exactly the ones its (single) decision names.
   for (const { decision } of h.out.decisions) {
     const uri = decision.postRef?.uri ?? '';
-    assert.deepEqual(h.out.tasksFor(uri).map((x) => x.taskId).sort(), [...decision.taskIds].sort(), uri);
+    assert.deepEqual(
+      h.out
+        .tasksFor(uri)
+        .map((x) => x.taskId)
+        .sort(),
+      [...decision.taskIds].sort(),
+      uri,
+    );
   }
   return ids.size;
 }
@@ -55,7 +62,10 @@ describe('matchmaker replicas', { concurrency: true }, () => {
     await eventually('replay handled', () => acked([fresh]) >= follows.length + posts.length, { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(assertOncePerPostAndBot(h), before);
-    assert.match(await fresh.metrics.registry.metrics(), new RegExp(`botsky_matchmaker_posts_total\\{outcome="replayed",service="matchmaker"\\} ${posts.length}`));
+    assert.match(
+      await fresh.metrics.registry.metrics(),
+      new RegExp(`botsky_matchmaker_posts_total\\{outcome="replayed",service="matchmaker"\\} ${posts.length}`),
+    );
   });
 
   it('two replicas deciding the same post at the same moment publish one set of tasks', async (t) => {

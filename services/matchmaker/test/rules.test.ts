@@ -14,7 +14,8 @@ import { parseRosterEntry } from '../src/state/roster.ts';
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 test('"stop" in a short message opts out; a normal sentence does not', () => {
-  for (const s of ['stop', 'STOP!', 'please stop', '@sunny.bots.test stop it', 'Unsubscribe', 'opt out', "don't stop"]) assert.ok(isStopRequest(s), s);
+  for (const s of ['stop', 'STOP!', 'please stop', '@sunny.bots.test stop it', 'Unsubscribe', 'opt out', "don't stop"])
+    assert.ok(isStopRequest(s), s);
   for (const s of ['', 'I cannot stop baking sourdough bread every weekend', 'bus stop at the corner of my street today', 'great reply!']) {
     assert.ok(!isStopRequest(s), s);
   }
@@ -25,10 +26,20 @@ test('"stop" in a short message opts out; a normal sentence does not', () => {
 test('stored records that are not what they should be are ignored, not trusted', () => {
   assert.equal(parseConsent(bytes('not json')), undefined);
   assert.equal(parseConsent(bytes('{"state":"maybe"}')), undefined);
-  assert.deepEqual(parseConsent(bytes('{"state":"out","reason":"block","at":5}')), { state: 'out', reason: 'block', at: 5, followUri: undefined, blocks: {} });
+  assert.deepEqual(parseConsent(bytes('{"state":"out","reason":"block","at":5}')), {
+    state: 'out',
+    reason: 'block',
+    at: 5,
+    followUri: undefined,
+    blocks: {},
+  });
   assert.equal(parseRosterEntry(bytes('{"id":"a"}')), undefined);
   assert.equal(parseRosterEntry(bytes('{"id":"a","did":"nope"}')), undefined);
-  assert.deepEqual(parseRosterEntry(bytes('{"id":"a","did":"did:plc:x","handle":"a.test","model":"m"}')), { id: 'a', did: 'did:plc:x', handle: 'a.test' });
+  assert.deepEqual(parseRosterEntry(bytes('{"id":"a","did":"did:plc:x","handle":"a.test","model":"m"}')), {
+    id: 'a',
+    did: 'did:plc:x',
+    handle: 'a.test',
+  });
 });
 
 test('mention counters are per UTC day', () => {
@@ -56,10 +67,14 @@ test('list blocks: one read per list, both ways, items and deletions while the r
   const reads: string[] = [];
   let clock = 0;
   const evicted: string[] = [];
-  const lists = new ListBlocks((list) => new Promise((resolve, reject) => {
-    reads.push(list);
-    answers.set(list, { resolve, reject });
-  }), { now: () => clock, maxMembers: 3, onEvict: (l) => evicted.push(l) });
+  const lists = new ListBlocks(
+    (list) =>
+      new Promise((resolve, reject) => {
+        reads.push(list);
+        answers.set(list, { resolve, reject });
+      }),
+    { now: () => clock, maxMembers: 3, onEvict: (l) => evicted.push(l) },
+  );
   lists.add('at://did:plc:ann/app.bsky.graph.listblock/1', 'did:plc:ann', L);
   lists.add('at://did:plc:bob/app.bsky.graph.listblock/1', 'did:plc:bob', L);
   assert.deepEqual(reads, [L], 'one read for two blocks of one list');
@@ -71,18 +86,29 @@ test('list blocks: one read per list, both ways, items and deletions while the r
   assert.equal(lists.between('did:plc:dee', 'did:plc:ann'), true, 'either way');
   assert.equal(lists.between('did:plc:dee', 'did:plc:eve'), false, 'two members of a list do not block each other');
   assert.deepEqual(lists.removeItem(item('dee', 'did:plc:dee').uri), { list: L, subject: 'did:plc:dee' });
-  assert.deepEqual(lists.item(item('dee', 'did:plc:dee').uri), { list: L, subject: 'did:plc:dee' }, 'a deletion is remembered for the consumer group');
+  assert.deepEqual(
+    lists.item(item('dee', 'did:plc:dee').uri),
+    { list: L, subject: 'did:plc:dee' },
+    'a deletion is remembered for the consumer group',
+  );
   assert.equal(lists.between('did:plc:dee', 'did:plc:ann'), false);
 
   lists.add('at://did:plc:ann/app.bsky.graph.listblock/2', 'did:plc:ann', M);
   answers.get(M)!.reject(new Error('PDS down'));
-  await assert.rejects(lists.members(M), (err: unknown) => err instanceof ListUnreadableError && (err.cause as Error).message === 'PDS down');
+  await assert.rejects(
+    lists.members(M),
+    (err: unknown) => err instanceof ListUnreadableError && (err.cause as Error).message === 'PDS down',
+  );
   assert.deepEqual(reads, [L, M], 'not read again before the retry is due');
   clock += 1000;
   const again = lists.members(M);
   answers.get(M)!.resolve([item('m1', 'did:plc:x'), item('m2', 'did:plc:y'), item('m3', 'did:plc:z')]);
   assert.equal((await again).size, 3, 'read again once due');
-  assert.deepEqual([evicted, lists.memberCount, lists.between('did:plc:ann', 'did:plc:eve')], [[L], 3, false], 'past the budget the list read first is forgotten');
+  assert.deepEqual(
+    [evicted, lists.memberCount, lists.between('did:plc:ann', 'did:plc:eve')],
+    [[L], 3, false],
+    'past the budget the list read first is forgotten',
+  );
   lists.addItem(item('e2', 'did:plc:eve').uri, L, 'did:plc:eve');
   assert.deepEqual(reads, [L, M, M, L], 'and read again when it is needed');
 

@@ -8,7 +8,10 @@ test('interest profiles rank a matching post above an unrelated one', () => {
   const cook = new InterestProfile();
   cook.observe('Baked sourdough bread again, the kitchen smells amazing');
   cook.observe('New pasta recipe with smoked spices');
-  assert.ok(cook.similarity(InterestProfile.of('Which sourdough recipe do you use?')) > cook.similarity(InterestProfile.of('Marathon training pace tips')));
+  assert.ok(
+    cook.similarity(InterestProfile.of('Which sourdough recipe do you use?')) >
+      cook.similarity(InterestProfile.of('Marathon training pace tips')),
+  );
   assert.equal(cook.similarity(new InterestProfile()), 0);
   const copy = InterestProfile.fromJSON(cook.toJSON());
   assert.ok(Math.abs(copy.similarity(cook) - 1) < 1e-9);
@@ -35,11 +38,25 @@ test('the bot picker is balanced, honours exclusions and runs battles at the con
   const counts = [...picker.assignments().values()];
   assert.ok(Math.max(...counts) - Math.min(...counts) <= 2, `counts ${counts}`);
   assert.ok(Math.abs(battles / 2000 - 0.2) < 0.03, `battle rate ${battles / 2000}`);
-  assert.deepEqual(new BotPicker(['a'], 1, seededRandom(1)).pick(new Set(['a'])), { bots: [], battle: false, pairProbability: 0, sampling: 'uniform' });
+  assert.deepEqual(new BotPicker(['a'], 1, seededRandom(1)).pick(new Set(['a'])), {
+    bots: [],
+    battle: false,
+    pairProbability: 0,
+    sampling: 'uniform',
+  });
 });
 
 function candidate(did: string, text: string, over: Partial<Candidate> = {}): Candidate {
-  return { did, handle: `${did}.test`, profile: InterestProfile.of(text), online: true, optedIn: true, mentionsToday: 0, blocks: new Set(), ...over };
+  return {
+    did,
+    handle: `${did}.test`,
+    profile: InterestProfile.of(text),
+    online: true,
+    optedIn: true,
+    mentionsToday: 0,
+    blocks: new Set(),
+    ...over,
+  };
 }
 
 test('candidates exclude the author, the opted out, the offline, the over-limit and those blocking the bot', () => {
@@ -52,7 +69,15 @@ test('candidates exclude the author, the opted out, the offline, the over-limit 
     candidate('fit', 'sourdough bread baking'),
     candidate('unfit', 'chess openings'),
   ];
-  const o = { botId: 'bot1', authorDid: 'author', post: InterestProfile.of('my sourdough bread'), author: InterestProfile.of('bread'), dailyLimit: 3, topK: 1, rand: seededRandom(2) };
+  const o = {
+    botId: 'bot1',
+    authorDid: 'author',
+    post: InterestProfile.of('my sourdough bread'),
+    author: InterestProfile.of('bread'),
+    dailyLimit: 3,
+    topK: 1,
+    rand: seededRandom(2),
+  };
   const choice = chooseCandidate(pool, o);
   assert.equal(choice.chosen?.did, 'fit');
   assert.deepEqual(choice.excluded, { author: 1, 'opted-out': 1, offline: 1, 'mention-limit': 1, 'blocks-bot': 1 });
@@ -77,9 +102,23 @@ test('introductions chosen by interest are answered at least twice as often as r
     assert.ok(author);
     const post = composePost(author, rand).text;
     const minute = t * 7;
-    const pool = people.map((p, i) => candidate(`did:${i}`, '', { handle: p.name, profile: profiles[i] as InterestProfile, online: isOnline(p, minute), optedIn: p.consent === 'in' }));
+    const pool = people.map((p, i) =>
+      candidate(`did:${i}`, '', {
+        handle: p.name,
+        profile: profiles[i] as InterestProfile,
+        online: isOnline(p, minute),
+        optedIn: p.consent === 'in',
+      }),
+    );
     const eligible = pool.filter((c) => c.online && c.optedIn && c.did !== `did:${author.index}`);
-    const choice = chooseCandidate(pool, { botId: 'b', authorDid: `did:${author.index}`, post: InterestProfile.of(post), author: profiles[author.index] as InterestProfile, dailyLimit: 99, rand });
+    const choice = chooseCandidate(pool, {
+      botId: 'b',
+      authorDid: `did:${author.index}`,
+      post: InterestProfile.of(post),
+      author: profiles[author.index] as InterestProfile,
+      dailyLimit: 99,
+      rand,
+    });
     const other = eligible[Math.floor(rand() * eligible.length)];
     const intro = (c: Candidate) => `${post} @${c.handle} might have thoughts on this?`;
     const answered = (c: Candidate | undefined) => {
@@ -99,14 +138,25 @@ test('the random strategy draws among every eligible person, never an excluded o
     candidate('out', 'sourdough bread', { optedIn: false }),
     ...Array.from({ length: 6 }, (_, i) => candidate(`p${i}`, i === 0 ? 'sourdough bread baking' : 'chess openings')),
   ];
-  const o = { botId: 'b', authorDid: 'author', post: InterestProfile.of('my sourdough bread'), author: InterestProfile.of('bread'), dailyLimit: 3, topK: 1, rand: seededRandom(4) };
+  const o = {
+    botId: 'b',
+    authorDid: 'author',
+    post: InterestProfile.of('my sourdough bread'),
+    author: InterestProfile.of('bread'),
+    dailyLimit: 3,
+    topK: 1,
+    rand: seededRandom(4),
+  };
   const drawn = new Map<string, number>();
   for (let i = 0; i < 600; i++) {
     const c = chooseCandidate(pool, { ...o, strategy: 'random' }).chosen?.did ?? 'none';
     drawn.set(c, (drawn.get(c) ?? 0) + 1);
   }
   assert.deepEqual([...drawn.keys()].sort(), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
-  assert.ok([...drawn.values()].every((n) => n > 60), `draws ${[...drawn.values()]}`);
+  assert.ok(
+    [...drawn.values()].every((n) => n > 60),
+    `draws ${[...drawn.values()]}`,
+  );
   assert.equal(chooseCandidate(pool, o).chosen?.did, 'p0');
 });
 

@@ -28,8 +28,10 @@ export const scoringConfigSpec = {
     pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
     expected: 'a database name (letters, digits, _)',
   }).optional(),
-  postTextRetentionDays: int('BOTSKY_POST_TEXT_RETENTION_DAYS', { min: MIN_POST_TEXT_RETENTION_DAYS, max: MAX_POST_TEXT_RETENTION_DAYS })
-    .default(DEFAULT_POST_TEXT_RETENTION_DAYS),
+  postTextRetentionDays: int('BOTSKY_POST_TEXT_RETENTION_DAYS', {
+    min: MIN_POST_TEXT_RETENTION_DAYS,
+    max: MAX_POST_TEXT_RETENTION_DAYS,
+  }).default(DEFAULT_POST_TEXT_RETENTION_DAYS),
   scoringIntervalMs: duration('BOTSKY_SCORING_INTERVAL', { min: 100 }).default(10_000),
   battleWindowMs: duration('BOTSKY_BATTLE_WINDOW', { min: 1 }).default(10 * 60_000),
   recommendationWindowMs: duration('BOTSKY_RECOMMENDATION_WINDOW', { min: 1 }).default(60 * 60_000),
@@ -54,9 +56,15 @@ export type ScoringConfig = ConfigOf<typeof scoringConfigSpec>;
 /** What the leaderboard is computed with: the live job, `botsky rescore` and the demo use this one mapping. */
 export function scoringParams(config: ScoringConfig): ScoringParams {
   return {
-    battleWindowMs: config.battleWindowMs, recommendationWindowMs: config.recommendationWindowMs, bootstrapRounds: config.bootstrapRounds,
-    battleRule: config.battleRule, battleWeighting: config.battleWeighting, rankBy: config.rankBy, influenceDailyCap: config.influenceDailyCap,
-    burst: { actions: config.burstActions, windowMs: config.burstWindowMs }, harmThreshold: config.harmThreshold,
+    battleWindowMs: config.battleWindowMs,
+    recommendationWindowMs: config.recommendationWindowMs,
+    bootstrapRounds: config.bootstrapRounds,
+    battleRule: config.battleRule,
+    battleWeighting: config.battleWeighting,
+    rankBy: config.rankBy,
+    influenceDailyCap: config.influenceDailyCap,
+    burst: { actions: config.burstActions, windowMs: config.burstWindowMs },
+    harmThreshold: config.harmThreshold,
     projectDid: config.projectDid,
   };
 }

@@ -35,7 +35,10 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
   const { config } = ctx;
   const metrics = ctx.scoringMetrics;
   const job = createScoreJob({
-    warehouse: ctx.warehouse, bus: ctx.bus, metrics, logger: ctx.createLogger('scoring:job'),
+    warehouse: ctx.warehouse,
+    bus: ctx.bus,
+    metrics,
+    logger: ctx.createLogger('scoring:job'),
     params: scoringParams(config),
     intervalMs: config.scoringIntervalMs,
     handles: () => rosterHandles(ctx.bus),
@@ -64,21 +67,36 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
       const w = createBatchWriter(ctx.warehouse, { maxRows: 5_000, maxDelayMs: 500 });
       writer = w;
       purger = createTextPurger({
-        warehouse: ctx.warehouse, flush: () => w.flush(), deleteMessage: (stream, seq) => ctx.bus.deleteMessage(stream, seq), metrics, logger: ctx.createLogger('scoring:purge'),
-        intervalMs: config.purgeIntervalMs, resweepMs: config.purgeResweepMs,
+        warehouse: ctx.warehouse,
+        flush: () => w.flush(),
+        deleteMessage: (stream, seq) => ctx.bus.deleteMessage(stream, seq),
+        metrics,
+        logger: ctx.createLogger('scoring:purge'),
+        intervalMs: config.purgeIntervalMs,
+        resweepMs: config.purgeResweepMs,
       });
       const index = new ReplyIndex(INDEX_SIZE);
       for (const r of (await recentBotReplies(ctx.warehouse, INDEX_SIZE)).reverse()) {
         index.add(r.reply_uri, { botId: r.bot_id, mentionDid: r.mention_did });
       }
       const deps: RecorderDeps = {
-        bus: ctx.bus, writer: w, index, models: new Map(), metrics, logger: ctx.createLogger('scoring:recorder'), maxInFlight: 256, purger,
+        bus: ctx.bus,
+        writer: w,
+        index,
+        models: new Map(),
+        metrics,
+        logger: ctx.createLogger('scoring:recorder'),
+        maxInFlight: 256,
+        purger,
       };
       for (const start of [startNetworkRecorder, startTasksRecorder, startOutcomesRecorder, startFeedRecorder, startScoresRecorder]) {
         subs.push(await start(deps));
       }
       servers = await startLeaderboardServers(job.latest, {
-        host: config.leaderboardHost, httpPort: config.leaderboardPort, grpcPort: config.leaderboardGrpcPort, logger: ctx.logger,
+        host: config.leaderboardHost,
+        httpPort: config.leaderboardPort,
+        grpcPort: config.leaderboardGrpcPort,
+        logger: ctx.logger,
       });
       ctx.logger.info({ http: servers.httpPort, grpc: servers.grpcPort }, 'leaderboard listening');
       job.start();

@@ -11,12 +11,24 @@ const WINDOW = 60_000;
 
 function reply(bot: string, slot: number, finishedMs: number, post = POST, battle = 'bt_1'): BotReplyRow {
   return {
-    task_id: replyTaskId(post, slot), bot_id: bot, model: 'm', provider: 'builtin', post_uri: post,
-    reply_uri: `at://did:plc:${bot}/app.bsky.feed.post/${slot}`, mention_did: '', battle_id: battle, finished_ms: finishedMs,
+    task_id: replyTaskId(post, slot),
+    bot_id: bot,
+    model: 'm',
+    provider: 'builtin',
+    post_uri: post,
+    reply_uri: `at://did:plc:${bot}/app.bsky.feed.post/${slot}`,
+    mention_did: '',
+    battle_id: battle,
+    finished_ms: finishedMs,
   };
 }
 
-const ev = (reply_uri: string, actor_did: string, kind: string, at_ms: number): ReplyEngagementEvent => ({ reply_uri, actor_did, kind, at_ms });
+const ev = (reply_uri: string, actor_did: string, kind: string, at_ms: number): ReplyEngagementEvent => ({
+  reply_uri,
+  actor_did,
+  kind,
+  at_ms,
+});
 
 test('side A is the slot-0 task whatever the order of outcomes; incomplete battles wait', () => {
   const sides = battleSides([reply('b2', 1, 1000), reply('b1', 0, 3000), reply('b9', 0, 10, 'at://x/p2', 'bt_2')], WINDOW);
@@ -29,11 +41,17 @@ test('decided only once the window has closed, counting what came before the clo
   const b = reply('b2', 1, 0);
   const sides = battleSides([a, b], WINDOW);
   const events = [
-    ev(a.reply_uri, 'p1', 'like', 10), ev(a.reply_uri, 'p1', 'like', 20), // the same person twice: once
-    ev(b.reply_uri, 'p2', 'like', 10), ev(b.reply_uri, 'p2', 'reply', 30), // one person, two actions: two
-    ev(a.reply_uri, 'p3', 'repost', WINDOW), ev(a.reply_uri, 'p4', 'like', WINDOW + 1), // at or after the close
+    ev(a.reply_uri, 'p1', 'like', 10),
+    ev(a.reply_uri, 'p1', 'like', 20), // the same person twice: once
+    ev(b.reply_uri, 'p2', 'like', 10),
+    ev(b.reply_uri, 'p2', 'reply', 30), // one person, two actions: two
+    ev(a.reply_uri, 'p3', 'repost', WINDOW),
+    ev(a.reply_uri, 'p4', 'like', WINDOW + 1), // at or after the close
   ];
-  const impressions = new Map([[a.reply_uri, [5, 6, WINDOW]], [b.reply_uri, [5]]]);
+  const impressions = new Map([
+    [a.reply_uri, [5, 6, WINDOW]],
+    [b.reply_uri, [5]],
+  ]);
   assert.deepEqual(decideBattles(sides, events, impressions, WINDOW - 1), []);
   const [d] = decideBattles(sides, events, impressions, WINDOW);
   assert.ok(d);

@@ -7,7 +7,13 @@ import { applyInfluence, binomialUpperTail, type Action } from '../src/index.ts'
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 2, 0, 0, 0);
 const reply = (bot: string, i: number) => `at://did:plc:${bot}/app.bsky.feed.post/${i}`;
-const act = (actor: string, bot: string, i: number, at: number, kind = 'like'): Action => ({ bot_id: bot, reply_uri: reply(bot, i), actor_did: actor, kind, at_ms: at });
+const act = (actor: string, bot: string, i: number, at: number, kind = 'like'): Action => ({
+  bot_id: bot,
+  reply_uri: reply(bot, i),
+  actor_did: actor,
+  kind,
+  at_ms: at,
+});
 
 /** Served both bots' replies 0..n-1 alike. */
 function exposed(people: string[], n = 40): Map<string, Map<string, string>> {
@@ -35,10 +41,13 @@ test('only the first 30 actions per person and UTC day count, on any bot', () =>
   assert.deepEqual([r.flagged.size, r.cappedActions, r.kept.length], [0, 8, 35]);
   const dayOne = r.kept.filter((a) => a.at_ms < T0 + DAY);
   assert.deepEqual([dayOne.filter((a) => a.bot_id === 'b1').length, dayOne.filter((a) => a.bot_id === 'b2').length], [27, 3]);
-  assert.ok(dayOne.every((a) => a.at_ms < T0 + 27 * 120_000), 'the first 30 kept');
+  assert.ok(
+    dayOne.every((a) => a.at_ms < T0 + 27 * 120_000),
+    'the first 30 kept',
+  );
 });
 
-test('the cap keeps a heavy user\'s preference: twice the likes on b1 stay twice the likes on b2', () => {
+test("the cap keeps a heavy user's preference: twice the likes on b1 stay twice the likes on b2", () => {
   // 200 likes a day, two on b1 for every one on b2, interleaved: a per-bot cap of 30 would leave 30 and 30.
   const actions = Array.from({ length: 200 }, (_, i) => act('heavy', i % 3 === 2 ? 'b2' : 'b1', i, T0 + i * 60_000));
   const r = applyInfluence(actions, new Map([['heavy', new Map(actions.map((a) => [a.reply_uri, a.bot_id]))]]), { dailyCap: 30 });
@@ -68,7 +77,8 @@ test('a burst of 20 actions within 60 s is flagged; the same 20 over 60 s are no
 });
 
 test('two people acting on the same bot replies (≥ 10, Jaccard ≥ 0.8) are both flagged', () => {
-  const spread = (who: string, offset: number, ids: number[]) => ids.map((i, k) => act(who, i % 2 ? 'b1' : 'b2', i, T0 + k * 600_000 + offset));
+  const spread = (who: string, offset: number, ids: number[]) =>
+    ids.map((i, k) => act(who, i % 2 ? 'b1' : 'b2', i, T0 + k * 600_000 + offset));
   const ids = Array.from({ length: 12 }, (_, i) => i);
   const twinA = spread('twin-a', 0, ids);
   const twinB = spread('twin-b', 60_000, [...ids.slice(0, 11), 30]); // 11 shared of 13: 0.85
@@ -83,7 +93,8 @@ test('people who all like the better bot more are not flagged; one who likes not
   // served both alike: against an even spread that is P ≈ 2e-5 each, below 0.001/11, so a test
   // with that null would flag all ten; against everyone else's taste none is improbable
   const crowd = Array.from({ length: 10 }, (_, p) =>
-    Array.from({ length: 150 }, (_, i) => act(`p${p}`, i % 3 === 2 ? 'b2' : 'b1', p * 200 + i, T0 + p * 1000 + i * 300_000))).flat();
+    Array.from({ length: 150 }, (_, i) => act(`p${p}`, i % 3 === 2 ? 'b2' : 'b1', p * 200 + i, T0 + p * 1000 + i * 300_000)),
+  ).flat();
   // the fan: 30 likes, all on b1: (2/3)^30 ≈ 5e-6
   const fan = Array.from({ length: 30 }, (_, i) => act('fan', 'b1', 3000 + i, T0 + 7 + i * 600_000));
   const people = [...Array.from({ length: 10 }, (_, p) => `p${p}`), 'fan'];

@@ -13,11 +13,18 @@ describeServiceMain({
   env: async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'botsky-scoring-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
-    return { BOTSKY_WAREHOUSE: `embedded:${dir}`, BOTSKY_LEADERBOARD_HOST: '127.0.0.1', BOTSKY_LEADERBOARD_PORT: '0', BOTSKY_LEADERBOARD_GRPC_PORT: '0' };
+    return {
+      BOTSKY_WAREHOUSE: `embedded:${dir}`,
+      BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
+      BOTSKY_LEADERBOARD_PORT: '0',
+      BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+    };
   },
-  badConfigs: [{
-    title: 'a bad warehouse location stops start-up with one line naming BOTSKY_WAREHOUSE',
-    env: { BOTSKY_WAREHOUSE: 'clickhouse.local:9000' },
-    stderr: 'scoring: config: BOTSKY_WAREHOUSE must be embedded:<path> or http(s)://host:port (got "clickhouse.local:9000")\n',
-  }],
+  badConfigs: [
+    {
+      title: 'a bad warehouse location stops start-up with one line naming BOTSKY_WAREHOUSE',
+      env: { BOTSKY_WAREHOUSE: 'clickhouse.local:9000' },
+      stderr: 'scoring: config: BOTSKY_WAREHOUSE must be embedded:<path> or http(s)://host:port (got "clickhouse.local:9000")\n',
+    },
+  ],
 });

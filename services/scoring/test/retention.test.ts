@@ -22,17 +22,24 @@ test('the retention is 30 days by default and 1 to 3650 days when set', () => {
   assert.equal(loadConfig(scoringConfigSpec, {}).postTextRetentionDays, 30);
   assert.equal(loadConfig(scoringConfigSpec, { BOTSKY_POST_TEXT_RETENTION_DAYS: '365' }).postTextRetentionDays, 365);
   for (const bad of ['0', '3651', '7d', '1.5']) {
-    assert.throws(() => loadConfig(scoringConfigSpec, { BOTSKY_POST_TEXT_RETENTION_DAYS: bad }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /BOTSKY_POST_TEXT_RETENTION_DAYS must be an integer 1-3650/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(scoringConfigSpec, { BOTSKY_POST_TEXT_RETENTION_DAYS: bad }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /BOTSKY_POST_TEXT_RETENTION_DAYS must be an integer 1-3650/);
+        return true;
+      },
+    );
   }
 });
 
 test('scoring applies the configured retention to the posts table before it is ready', async (t) => {
   dir = await mkdtemp(join(tmpdir(), 'botsky-scoring-retention-'));
-  const s = await startScoring(t, { BOTSKY_NAMESPACE: namespace, BOTSKY_WAREHOUSE: `embedded:${dir}`, BOTSKY_POST_TEXT_RETENTION_DAYS: '45' });
+  const s = await startScoring(t, {
+    BOTSKY_NAMESPACE: namespace,
+    BOTSKY_WAREHOUSE: `embedded:${dir}`,
+    BOTSKY_POST_TEXT_RETENTION_DAYS: '45',
+  });
   try {
     const wh = s.ctx.warehouse;
     assert.equal(await appliedPostTextRetention(wh, wh.database), 45);

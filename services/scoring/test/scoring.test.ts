@@ -23,16 +23,19 @@ import { createScoringMetrics } from '../src/metrics.ts';
 import { recordMessage } from '../src/consumers/record.ts';
 import { ReplyIndex } from '../src/consumers/reply-index.ts';
 import { createScoreJob } from '../src/scores/job.ts';
-import {
-  impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring,
-} from './helpers.ts';
+import { impressionPage, like, outcome, post, postUri, startScoring, type RunningScoring } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
 const MIN = 60_000;
 // Two hours ago, so every window (battle 10 min, recommendation 30 min) has closed by now.
 const T0 = Math.floor((Date.now() - 2 * 60 * MIN) / 1000) * 1000;
 const AS_OF = new Date(T0 + 60 * MIN);
-const ENV = { BOTSKY_BATTLE_WINDOW: '10m', BOTSKY_RECOMMENDATION_WINDOW: '30m', BOTSKY_BOOTSTRAP_ROUNDS: '200', BOTSKY_SCORING_INTERVAL: '1h' };
+const ENV = {
+  BOTSKY_BATTLE_WINDOW: '10m',
+  BOTSKY_RECOMMENDATION_WINDOW: '30m',
+  BOTSKY_BOOTSTRAP_ROUNDS: '200',
+  BOTSKY_SCORING_INTERVAL: '1h',
+};
 const P1 = postUri('alice', 'p1');
 const P2 = postUri('bob', 'p2');
 const P3 = postUri('carol', 'p3');
@@ -40,7 +43,9 @@ const R = (bot: string, rkey: string) => postUri(bot, rkey);
 
 function events(): OutgoingMessage[] {
   return [
-    post('alice', 'p1', T0), post('bob', 'p2', T0), post('carol', 'p3', T0),
+    post('alice', 'p1', T0),
+    post('bob', 'p2', T0),
+    post('carol', 'p3', T0),
     // battle 1 on P1: b1 (mentions dan) vs b2 (mentions erin)
     outcome({ bot: 'b1', post: P1, slot: 0, rkey: 'r1a', ms: T0 + 10_000, mention: 'dan', battle: true }),
     outcome({ bot: 'b2', post: P1, slot: 1, rkey: 'r1b', ms: T0 + 20_000, mention: 'erin', battle: true }),
@@ -50,22 +55,54 @@ function events(): OutgoingMessage[] {
     outcome({ bot: 'b1', post: P3, slot: 0, rkey: 'r3a', ms: T0 + 50_000, battle: true }),
     outcome({ bot: 'b3', post: P3, slot: 1, rkey: 'r3b', ms: T0 + 60_000, battle: true }),
     // engagement on R1a: bob and carol like, a bot likes (not a person), dan (mentioned) replies
-    like('bob', 'l1', R('b1', 'r1a'), T0 + MIN), like('carol', 'l2', R('b1', 'r1a'), T0 + MIN), like('b2', 'l3', R('b1', 'r1a'), T0 + MIN),
+    like('bob', 'l1', R('b1', 'r1a'), T0 + MIN),
+    like('carol', 'l2', R('b1', 'r1a'), T0 + MIN),
+    like('b2', 'l3', R('b1', 'r1a'), T0 + MIN),
     post('dan', 'd1', T0 + 2 * MIN, { root: P1, parent: R('b1', 'r1a') }),
     // R1b: bob likes; erin (mentioned) answers in the thread, under alice's post; carol reposts
     // after battle 1's window closed (counts for engagement, not for the battle)
-    like('bob', 'l4', R('b2', 'r1b'), T0 + MIN), post('erin', 'e1', T0 + 3 * MIN, { root: P1, parent: P1 }),
+    like('bob', 'l4', R('b2', 'r1b'), T0 + MIN),
+    post('erin', 'e1', T0 + 3 * MIN, { root: P1, parent: P1 }),
     like('carol', 'rp1', R('b2', 'r1b'), T0 + 20 * MIN, 'repost'),
     // battle 2: dan likes R2a; erin and carol like R2b; alice answers R2b 45 min later (too late)
-    like('dan', 'l5', R('b2', 'r2a'), T0 + MIN), like('erin', 'l6', R('b3', 'r2b'), T0 + MIN), like('carol', 'l7', R('b3', 'r2b'), T0 + MIN),
+    like('dan', 'l5', R('b2', 'r2a'), T0 + MIN),
+    like('erin', 'l6', R('b3', 'r2b'), T0 + MIN),
+    like('carol', 'l7', R('b3', 'r2b'), T0 + MIN),
     post('alice', 'a1', T0 + 40_000 + 45 * MIN, { root: P2, parent: R('b3', 'r2b') }),
     // battle 3: one like each: a tie
-    like('alice', 'l8', R('b1', 'r3a'), T0 + MIN), like('bob', 'l9', R('b3', 'r3b'), T0 + MIN),
+    like('alice', 'l8', R('b1', 'r3a'), T0 + MIN),
+    like('bob', 'l9', R('b3', 'r3b'), T0 + MIN),
     // impressions: R1a 3, R3a 1 (b1: 4); R1b 2, R2a 2 (b2: 4); R2b 2, R3b 2 (b3: 4), in four pages
     // as the feed publishes them (one message each).
-    impressionPage('q1', [[0, R('b1', 'r1a'), 'b1'], [1, R('b2', 'r1b'), 'b2'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
-    impressionPage('q2', [[0, R('b2', 'r1b'), 'b2'], [1, R('b1', 'r1a'), 'b1'], [2, R('b2', 'r2a'), 'b2'], [3, R('b3', 'r2b'), 'b3']], T0 + MIN),
-    impressionPage('q3', [[0, R('b1', 'r1a'), 'b1'], [1, R('b1', 'r3a'), 'b1'], [2, R('b3', 'r3b'), 'b3']], T0 + MIN),
+    impressionPage(
+      'q1',
+      [
+        [0, R('b1', 'r1a'), 'b1'],
+        [1, R('b2', 'r1b'), 'b2'],
+        [2, R('b2', 'r2a'), 'b2'],
+        [3, R('b3', 'r2b'), 'b3'],
+      ],
+      T0 + MIN,
+    ),
+    impressionPage(
+      'q2',
+      [
+        [0, R('b2', 'r1b'), 'b2'],
+        [1, R('b1', 'r1a'), 'b1'],
+        [2, R('b2', 'r2a'), 'b2'],
+        [3, R('b3', 'r2b'), 'b3'],
+      ],
+      T0 + MIN,
+    ),
+    impressionPage(
+      'q3',
+      [
+        [0, R('b1', 'r1a'), 'b1'],
+        [1, R('b1', 'r3a'), 'b1'],
+        [2, R('b3', 'r3b'), 'b3'],
+      ],
+      T0 + MIN,
+    ),
     impressionPage('q4', [[0, R('b3', 'r3b'), 'b3']], T0 + MIN),
   ];
 }
@@ -100,8 +137,15 @@ describe('scoring', () => {
     // The same events again without msgIds: the bus stores them, as a redelivery would arrive.
     await s.ctx.bus.publishMany(all.map(({ subject, data }) => ({ subject, data })));
     await s.ctx.bus.publish(SUBJECTS.botOutcome, new Uint8Array([0xff, 0xff, 0xff]));
-    await eventually('rows', async () => (await metricSum(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * rowsPerPass(all), { timeoutMs: 20_000, intervalMs: 100 });
-    await eventually('the bad outcome dead-lettered', async () => (await metricSum(s.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-outcomes' })) === 1, { intervalMs: 100 });
+    await eventually('rows', async () => (await metricSum(s.metrics, 'botsky_scoring_rows_written_total')) >= 2 * rowsPerPass(all), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    await eventually(
+      'the bad outcome dead-lettered',
+      async () => (await metricSum(s.metrics, 'botsky_scoring_dead_lettered_total', { consumer: 'scoring-recorder-outcomes' })) === 1,
+      { intervalMs: 100 },
+    );
     const db = s.ctx.warehouse.database;
     assert.equal(await count(`SELECT count() AS n FROM ${db}.posts FINAL`), 6);
     assert.equal(await count(`SELECT count() AS n FROM ${db}.interactions FINAL`), 10);
@@ -130,36 +174,68 @@ describe('scoring', () => {
     for (const [bot, [replies, impressions, likes, reposts, repliesReceived, mentions, successes]] of Object.entries(expect)) {
       const e = by.get(bot);
       assert.ok(e, bot);
-      assert.deepEqual([e.replies, e.impressions, e.likes, e.reposts, e.repliesReceived], [replies, impressions, likes, reposts, repliesReceived], bot);
+      assert.deepEqual(
+        [e.replies, e.impressions, e.likes, e.reposts, e.repliesReceived],
+        [replies, impressions, likes, reposts, repliesReceived],
+        bot,
+      );
       const events = likes + reposts + repliesReceived;
       assert.deepEqual(e.engagement, { rate: events / impressions, ci95: poissonRate(events, impressions), events }, bot);
       assert.deepEqual(e.likesPerImpression, { rate: likes / impressions, ci95: wilson(likes, impressions) }, bot);
       assert.deepEqual(e.recommendation, { mentions, successes, rate: successes / mentions, ci95: wilson(successes, mentions) }, bot);
     }
     // battles: b1 beats b2 (3 to 1: the late repost is outside the window), b3 beats b2, b1 ties b3
-    assert.deepEqual(live.battles.map((b) => [b.botA, b.botB, b.scoreA, b.scoreB, b.winner]), [
-      ['b1', 'b2', 3, 1, 'a'], ['b2', 'b3', 1, 2, 'b'], ['b1', 'b3', 1, 1, 'tie'],
-    ]);
+    assert.deepEqual(
+      live.battles.map((b) => [b.botA, b.botB, b.scoreA, b.scoreB, b.winner]),
+      [
+        ['b1', 'b2', 3, 1, 'a'],
+        ['b2', 'b3', 1, 2, 'b'],
+        ['b1', 'b3', 1, 1, 'tie'],
+      ],
+    );
     assert.equal(live.battles[0]?.decidedAtMs, T0 + 20_000 + 10 * MIN);
-    const elo = onlineElo([{ a: 'b1', b: 'b2', winner: 'a' }, { a: 'b2', b: 'b3', winner: 'b' }, { a: 'b1', b: 'b3', winner: 'tie' }]);
+    const elo = onlineElo([
+      { a: 'b1', b: 'b2', winner: 'a' },
+      { a: 'b2', b: 'b3', winner: 'b' },
+      { a: 'b1', b: 'b3', winner: 'tie' },
+    ]);
     assert.ok(Math.abs((by.get('b1')?.rating.elo ?? 0) - 1001.99993) < 1e-4);
     for (const [bot, r] of elo) assert.equal(by.get(bot)?.rating.elo, r);
-    assert.deepEqual(live.entries.map((e) => e.rating.battles), [2, 2, 2]);
+    assert.deepEqual(
+      live.entries.map((e) => e.rating.battles),
+      [2, 2, 2],
+    );
     assert.equal(by.get('b2')?.rating.bt !== null && (by.get('b2')?.rating.bt ?? 0) < 1000, true, 'b2 lost both battles');
-    for (const e of live.entries) assert.ok(e.rating.ci95 && e.rating.ci95[0] <= (e.rating.bt ?? 0) && (e.rating.bt ?? 0) <= e.rating.ci95[1]);
+    for (const e of live.entries)
+      assert.ok(e.rating.ci95 && e.rating.ci95[0] <= (e.rating.bt ?? 0) && (e.rating.bt ?? 0) <= e.rating.ci95[1]);
   });
 
   it('engagement-v2 decides these battles by the crowd; engagement-v1 stays computable with its old numbers', async () => {
     assert.equal(live.ruleVersion, 'engagement-v2');
-    assert.deepEqual(live.battles.map((b) => [b.voteKind, b.ruleVersion, b.weight]), [
-      ['crowd', 'engagement-v2', 1], ['crowd', 'engagement-v2', 1], ['tie', 'engagement-v2', 1],
-    ]);
-    const config = { battleWindowMs: 10 * MIN, recommendationWindowMs: 30 * MIN, bootstrapRounds: 200, battleRule: 'engagement-v1' as const };
+    assert.deepEqual(
+      live.battles.map((b) => [b.voteKind, b.ruleVersion, b.weight]),
+      [
+        ['crowd', 'engagement-v2', 1],
+        ['crowd', 'engagement-v2', 1],
+        ['tie', 'engagement-v2', 1],
+      ],
+    );
+    const config = {
+      battleWindowMs: 10 * MIN,
+      recommendationWindowMs: 30 * MIN,
+      bootstrapRounds: 200,
+      battleRule: 'engagement-v1' as const,
+    };
     const v1 = await computeLeaderboard(s.ctx.warehouse, { asOf: AS_OF, config });
     assert.equal(v1.ruleVersion, 'engagement-v1');
-    assert.deepEqual(v1.battles.map((b) => [b.botA, b.botB, b.scoreA, b.scoreB, b.winner, b.voteKind]), [
-      ['b1', 'b2', 3, 1, 'a', ''], ['b2', 'b3', 1, 2, 'b', ''], ['b1', 'b3', 1, 1, 'tie', ''],
-    ]);
+    assert.deepEqual(
+      v1.battles.map((b) => [b.botA, b.botB, b.scoreA, b.scoreB, b.winner, b.voteKind]),
+      [
+        ['b1', 'b2', 3, 1, 'a', ''],
+        ['b2', 'b3', 1, 2, 'b', ''],
+        ['b1', 'b3', 1, 1, 'tie', ''],
+      ],
+    );
     assert.equal(v1.battles[0]?.decidedAtMs, T0 + 20_000 + 10 * MIN);
   });
 
@@ -167,16 +243,32 @@ describe('scoring', () => {
     const db = s.ctx.warehouse.database;
     await s.svc.job.runOnce(AS_OF); // a second run publishes nothing new
     // Three bots, three methods each (Elo, raw Bradley–Terry, Bradley–Terry with style control).
-    await eventually('snapshots', async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 9, { timeoutMs: 10_000, intervalMs: 100 });
+    await eventually('snapshots', async () => (await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL`)) === 9, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     assert.equal(await count(`SELECT count() AS n FROM ${db}.rating_snapshots FINAL WHERE method = 'bt_style'`), 3);
-    await eventually('battles', async () => (await count(`SELECT count() AS n FROM ${db}.battles FINAL`)) === 3, { timeoutMs: 10_000, intervalMs: 100 });
+    await eventually('battles', async () => (await count(`SELECT count() AS n FROM ${db}.battles FINAL`)) === 3, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     const rows = await s.ctx.warehouse.query<{ winner: string; score_a: number; score_b: number }>(
       `SELECT winner, score_a, score_b FROM ${db}.battles FINAL ORDER BY decided_at`,
     );
-    assert.deepEqual(rows.map((r) => [r.winner, r.score_a, r.score_b]), [['b1', 3, 1], ['b3', 1, 2], ['', 1, 1]]);
+    assert.deepEqual(
+      rows.map((r) => [r.winner, r.score_a, r.score_b]),
+      [
+        ['b1', 3, 1],
+        ['b3', 1, 2],
+        ['', 1, 1],
+      ],
+    );
     assert.equal(await metricSum(s.metrics, 'botsky_scoring_battles_decided_total'), 3);
     assert.equal(await metricSum(s.metrics, 'botsky_scoring_battles_decided_total', { winner: 'tie' }), 1);
-    assert.equal(await metricSum(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'elo' }), live.entries.find((e) => e.id === 'b1')?.rating.elo);
+    assert.equal(
+      await metricSum(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'elo' }),
+      live.entries.find((e) => e.id === 'b1')?.rating.elo,
+    );
   });
 
   it('serves the leaderboard over HTTP (inject and the real listener) and gRPC', async () => {
@@ -185,7 +277,10 @@ describe('scoring', () => {
     assert.equal(res.statusCode, 200);
     const body = res.json() as ReturnType<typeof leaderboardJson>;
     assert.deepEqual(body, JSON.parse(JSON.stringify(leaderboardJson(live, 'bt', 0))));
-    assert.deepEqual(body.bots.map((b) => b.id), live.entries.map((e) => e.id));
+    assert.deepEqual(
+      body.bots.map((b) => b.id),
+      live.entries.map((e) => e.id),
+    );
     assert.equal((await app.inject({ method: 'GET', url: '/v1/leaderboard?orderBy=nope' })).statusCode, 400);
     assert.equal((await buildLeaderboardApp(() => undefined).inject({ method: 'GET', url: '/v1/leaderboard' })).statusCode, 503);
     await app.close();
@@ -205,8 +300,10 @@ describe('scoring', () => {
       assert.ok(board);
       assert.equal(reply.ruleVersion, 'engagement-v2');
       assert.equal(reply.rankedBy, 'bt_style');
-      assert.deepEqual(reply.entries.map((e) => [e.botId, e.rank, e.bradleyTerry?.value, e.replies, e.battles]),
-        board.entries.map((e) => [e.id, e.rating.rank, e.rating.bt, e.replies, e.rating.battles]));
+      assert.deepEqual(
+        reply.entries.map((e) => [e.botId, e.rank, e.bradleyTerry?.value, e.replies, e.battles]),
+        board.entries.map((e) => [e.id, e.rating.rank, e.rating.bt, e.replies, e.rating.battles]),
+      );
       const b1 = reply.entries.find((e) => e.botId === 'b1');
       assert.deepEqual([b1?.engagement?.numerator, b1?.engagement?.denominator, b1?.recommendation?.numerator], [4, 4, 1]);
     } finally {
@@ -221,9 +318,17 @@ describe('scoring', () => {
     const deps = { bus: s.ctx.bus, writer, index: new ReplyIndex(), models: new Map(), metrics, logger: s.ctx.logger, maxInFlight: 1 };
     const msg = { subject: 'x', data: new Uint8Array(), headers: {}, msgId: undefined, seq: 1, deliveryCount: 1 };
     try {
-      const bad = await recordMessage(deps, 'c', () => [{ table: 'impressions', row: { impression_id: 'x', position: 'not a number' } }], msg);
+      const bad = await recordMessage(
+        deps,
+        'c',
+        () => [{ table: 'impressions', row: { impression_id: 'x', position: 'not a number' } }],
+        msg,
+      );
       assert.equal(bad?.kind, 'term');
-      await assert.rejects(recordMessage(deps, 'c', () => [{ table: 'no_such_table', row: { a: 1 } }], msg), /no_such_table/);
+      await assert.rejects(
+        recordMessage(deps, 'c', () => [{ table: 'no_such_table', row: { a: 1 } }], msg),
+        /no_such_table/,
+      );
       assert.equal(await metricSum(kit, 'botsky_scoring_dead_lettered_total', { consumer: 'c' }), 1);
       assert.equal(await metricSum(kit, 'botsky_scoring_write_errors_total'), 2);
     } finally {
@@ -235,9 +340,13 @@ describe('scoring', () => {
     const bus = createMemoryBus();
     await bus.ensureTopology();
     const job = createScoreJob({
-      warehouse: s.ctx.warehouse, bus, metrics: createScoringMetrics(createMetrics({ service: 'scoring', defaultMetrics: false })),
-      logger: s.ctx.logger, params: { battleWindowMs: 10 * MIN, recommendationWindowMs: 30 * MIN, bootstrapRounds: 20 },
-      intervalMs: 50, handles: async () => new Map([['b1', 'b1.test']]),
+      warehouse: s.ctx.warehouse,
+      bus,
+      metrics: createScoringMetrics(createMetrics({ service: 'scoring', defaultMetrics: false })),
+      logger: s.ctx.logger,
+      params: { battleWindowMs: 10 * MIN, recommendationWindowMs: 30 * MIN, bootstrapRounds: 20 },
+      intervalMs: 50,
+      handles: async () => new Map([['b1', 'b1.test']]),
     });
     job.start();
     try {
@@ -263,6 +372,11 @@ describe('scoring', () => {
     assert.deepEqual(printed, JSON.parse(JSON.stringify(leaderboardJson(live, 'bt', 0))));
     // The second version's figures are part of what it reproduces.
     assert.deepEqual([printed.ruleVersion, printed.rankedBy, printed.excluded], ['engagement-v2', 'bt_style', live.excluded]);
-    assert.ok(printed.bots.every((b: { harm?: unknown; feedEngagement?: unknown; rating: { btStyle?: unknown } }) => b.harm && b.feedEngagement && typeof b.rating.btStyle === 'number'));
+    assert.ok(
+      printed.bots.every(
+        (b: { harm?: unknown; feedEngagement?: unknown; rating: { btStyle?: unknown } }) =>
+          b.harm && b.feedEngagement && typeof b.rating.btStyle === 'number',
+      ),
+    );
   });
 });

@@ -42,7 +42,14 @@ test('a purge pass deletes the messages carrying a deleted post; a bus that went
   const now = new Date();
   await wh.insert('botsky.stream_messages', [
     { stream: gone.stream, seq: gone.seq, post_uri: uri, author_did: 'did:plc:alice', other_dids: [], indexed_at: now },
-    { stream: kept.stream, seq: kept.seq, post_uri: 'at://did:plc:alice/app.bsky.feed.post/kept', author_did: 'did:plc:alice', other_dids: [], indexed_at: now },
+    {
+      stream: kept.stream,
+      seq: kept.seq,
+      post_uri: 'at://did:plc:alice/app.bsky.feed.post/kept',
+      author_did: 'did:plc:alice',
+      other_dids: [],
+      indexed_at: now,
+    },
   ]);
   const registry = createMetrics({ service: 'scoring', defaultMetrics: false });
   const metrics = createScoringMetrics(registry);
@@ -50,8 +57,13 @@ test('a purge pass deletes the messages carrying a deleted post; a bus that went
   await gonebus.close();
   let deleteVia = gonebus;
   const purger = createTextPurger({
-    warehouse: wh, flush: async () => {}, deleteMessage: (stream, seq) => deleteVia.deleteMessage(stream, seq), metrics,
-    logger: createLogger('test', { level: 'silent' }), intervalMs: 60_000, resweepMs: 3_600_000,
+    warehouse: wh,
+    flush: async () => {},
+    deleteMessage: (stream, seq) => deleteVia.deleteMessage(stream, seq),
+    metrics,
+    logger: createLogger('test', { level: 'silent' }),
+    intervalMs: 60_000,
+    resweepMs: 3_600_000,
   });
   purger.handle({ target: { kind: 'post', did: 'did:plc:alice', uri } });
   await purger.pass();
@@ -60,7 +72,10 @@ test('a purge pass deletes the messages carrying a deleted post; a bus that went
   deleteVia = bus;
   await purger.pass();
   assert.equal(purger.pending, 0);
-  assert.equal(await metricSum(registry, 'botsky_scoring_stream_messages_deleted_total', { stream: 'BOTSKY_NETWORK', result: 'deleted' }), 1);
+  assert.equal(
+    await metricSum(registry, 'botsky_scoring_stream_messages_deleted_total', { stream: 'BOTSKY_NETWORK', result: 'deleted' }),
+    1,
+  );
   assert.equal(await bus.deleteMessage(gone.stream, gone.seq), false, 'the message is gone');
   assert.equal(await bus.deleteMessage(kept.stream, kept.seq), true, 'the other post was still there');
   await purger.stop();

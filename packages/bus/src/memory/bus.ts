@@ -9,7 +9,20 @@ import { StatsRecorder } from '../stats.ts';
 import { isValidSubject } from '../subject-match.ts';
 import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowHandler, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus,
+  BusHooks,
+  BusStats,
+  ConsumeOptions,
+  ConsumerLag,
+  FollowHandler,
+  FollowOptions,
+  FollowSubscription,
+  Handler,
+  KvStore,
+  OutgoingMessage,
+  PublishAck,
+  PublishOptions,
+  Subscription,
 } from '../types.ts';
 import { MemoryFollower } from './follower.ts';
 import { MemoryBroker } from './broker.ts';
@@ -109,16 +122,21 @@ export class MemoryBus implements Bus {
     const state = this.#broker.consumer(this.#ns.stream(spec.stream), spec.name);
     if (state === undefined) throw new TopologyError(`consumer ${consumer} does not exist yet: call ensureTopology first`);
     const publish = async (subject: string, data: Uint8Array, o: PublishOptions = {}) => this.#publishNow(subject, data, o);
-    const sub = new MemorySubscription(state, (onSlotFree) => new HandlerRunner({
-      spec,
-      handler,
-      maxInFlight: Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
-      orderingKey: opts.orderingKey,
-      deadLetter: deadLetterer(publish, spec),
-      stats: this.#stats.consumer(spec.name),
-      hooks: this.#hooks,
-      onSlotFree,
-    }), () => this.#subs.delete(sub));
+    const sub = new MemorySubscription(
+      state,
+      (onSlotFree) =>
+        new HandlerRunner({
+          spec,
+          handler,
+          maxInFlight: Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+          orderingKey: opts.orderingKey,
+          deadLetter: deadLetterer(publish, spec),
+          stats: this.#stats.consumer(spec.name),
+          hooks: this.#hooks,
+          onSlotFree,
+        }),
+      () => this.#subs.delete(sub),
+    );
     this.#subs.add(sub);
     state.attach(sub);
     return sub;
@@ -130,7 +148,9 @@ export class MemoryBus implements Bus {
     const stream = this.#broker.stream(this.#ns.stream(spec.name));
     if (stream === undefined) throw new TopologyError(`stream ${spec.name} does not exist yet: call ensureTopology first`);
     const runner = new FollowRunner(subject, handler, this.#stats.follower(subject), this.#hooks);
-    const follower: MemoryFollower = new MemoryFollower(stream, this.#ns.subject(subject), runner, opts.sinceMs, () => this.#followers.delete(follower));
+    const follower: MemoryFollower = new MemoryFollower(stream, this.#ns.subject(subject), runner, opts.sinceMs, () =>
+      this.#followers.delete(follower),
+    );
     this.#followers.add(follower);
     return follower;
   }

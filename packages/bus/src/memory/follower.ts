@@ -63,7 +63,12 @@ export class MemoryFollower implements FollowSubscription, StreamConsumer {
       const msg = this.#stream.get(this.#next++); // undefined: deleted, a gap
       if (msg !== undefined && this.#matches(msg.subject)) {
         await this.#runner.handle({
-          subject: msg.logicalSubject, data: msg.data, headers: msg.headers, msgId: msg.msgId, seq: msg.seq, deliveryCount: 1,
+          subject: msg.logicalSubject,
+          data: msg.data,
+          headers: msg.headers,
+          msgId: msg.msgId,
+          seq: msg.seq,
+          deliveryCount: 1,
         });
       }
       if (this.#next > this.#replayEnd) this.#markCaughtUp();

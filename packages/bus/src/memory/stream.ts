@@ -84,7 +84,14 @@ export class MemoryStream {
     if (msg === undefined) return false;
     this.#bytes -= msg.data.byteLength;
     this.#msgs[this.#head + (seq - this.#firstSeq)] = {
-      seq, subject: '', logicalSubject: '', data: EMPTY, headers: {}, msgId: undefined, time: msg.time, deleted: true,
+      seq,
+      subject: '',
+      logicalSubject: '',
+      data: EMPTY,
+      headers: {},
+      msgId: undefined,
+      time: msg.time,
+      deleted: true,
     };
     return true;
   }
@@ -94,7 +101,14 @@ export class MemoryStream {
     return this.#msgs[this.#head + (seq - this.#firstSeq)];
   }
 
-  append(subject: string, logicalSubject: string, data: Uint8Array, headers: Readonly<Record<string, string>>, msgId: string | undefined, now: number): AppendResult {
+  append(
+    subject: string,
+    logicalSubject: string,
+    data: Uint8Array,
+    headers: Readonly<Record<string, string>>,
+    msgId: string | undefined,
+    now: number,
+  ): AppendResult {
     this.#expireDedup(now);
     if (msgId !== undefined) {
       const seen = this.#dedup.get(msgId);

@@ -2,7 +2,14 @@
 // filter subject per consumer, no consumer metadata, and bare `+TERM` acks.
 
 import { withTimeout } from '@botsky/async';
-import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
+import {
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, BusError, BusPublishError, TopologyError } from '../errors.ts';
 import { deadLetterer } from '../dead-letter.ts';
@@ -13,7 +20,20 @@ import { publishWindowed } from '../publish-window.ts';
 import { StatsRecorder } from '../stats.ts';
 import { KV_TTL_MS, TOPOLOGY, findConsumer, validateTopology, type Topology } from '../topology.ts';
 import type {
-  Bus, BusHooks, BusStats, ConsumeOptions, ConsumerLag, FollowHandler, FollowOptions, FollowSubscription, Handler, KvStore, OutgoingMessage, PublishAck, PublishOptions, Subscription,
+  Bus,
+  BusHooks,
+  BusStats,
+  ConsumeOptions,
+  ConsumerLag,
+  FollowHandler,
+  FollowOptions,
+  FollowSubscription,
+  Handler,
+  KvStore,
+  OutgoingMessage,
+  PublishAck,
+  PublishOptions,
+  Subscription,
 } from '../types.ts';
 import { startNatsFollower, type NatsFollower } from './follower.ts';
 import { ConsumerLagReader } from './consumer-lag.ts';
@@ -139,7 +159,13 @@ export class NatsBus implements Bus {
       hooks: this.#hooks,
     });
     const sub = await startNatsSubscription({
-      nc: this.#nc, js: this.#js, ns: this.#ns, spec, runner, maxInFlight, hooks: this.#hooks,
+      nc: this.#nc,
+      js: this.#js,
+      ns: this.#ns,
+      spec,
+      runner,
+      maxInFlight,
+      hooks: this.#hooks,
       onStopped: () => this.#subs.delete(sub),
     });
     this.#subs.add(sub);
@@ -150,7 +176,12 @@ export class NatsBus implements Bus {
     this.#checkOpen();
     const spec = followedStream(this.#topology, subject);
     const follower = await startNatsFollower({
-      js: this.#js, jsm: await this.#manager(), ns: this.#ns, stream: spec.name, subject, sinceMs: opts.sinceMs,
+      js: this.#js,
+      jsm: await this.#manager(),
+      ns: this.#ns,
+      stream: spec.name,
+      subject,
+      sinceMs: opts.sinceMs,
       runner: new FollowRunner(subject, handler, this.#stats.follower(subject), this.#hooks),
       onStopped: () => this.#followers.delete(follower),
     });
@@ -177,7 +208,8 @@ export class NatsBus implements Bus {
       return await jsm.streams.deleteMessage(this.#ns.stream(stream), seq, true);
     } catch (err) {
       if (err instanceof JetStreamApiError && MESSAGE_NOT_HELD.has(err.code)) return false;
-      if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND) throw new TopologyError(`stream ${stream} does not exist`, { cause: err });
+      if (err instanceof JetStreamApiError && err.code === STREAM_NOT_FOUND)
+        throw new TopologyError(`stream ${stream} does not exist`, { cause: err });
       throw new BusError(`cannot delete message ${seq} of ${stream}: ${(err as Error).message}`, { cause: err });
     }
   }

@@ -54,7 +54,10 @@ const REOPEN_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000, jitter: 0 };
 // after the time for a throwaway consumer, whose info then says where it would start and how many
 // stored messages on the subject lie ahead (the replay).
 async function startSequence(
-  jsm: JetStreamManager, stream: string, filter: string, sinceMs: number | undefined,
+  jsm: JetStreamManager,
+  stream: string,
+  filter: string,
+  sinceMs: number | undefined,
 ): Promise<{ seq: number; pending: number }> {
   if (sinceMs === undefined) return { seq: (await jsm.streams.info(stream)).state.last_seq + 1, pending: 0 };
   const probe = await jsm.consumers.add(stream, {

@@ -41,7 +41,10 @@ export function decodeKvKey(encoded: string): string {
  * leaves an existing bucket's settings alone.
  */
 export async function openNatsKv(
-  js: JetStreamClient, bucket: string, ttlMs?: number, manager?: () => Promise<JetStreamManager>,
+  js: JetStreamClient,
+  bucket: string,
+  ttlMs?: number,
+  manager?: () => Promise<JetStreamManager>,
 ): Promise<KvStore> {
   try {
     const kv = await new Kvm(js).create(bucket, ttlMs === undefined ? { history: 1 } : { history: 1, ttl: ttlMs });

@@ -71,9 +71,16 @@ export class AckedPublisher {
       return;
     }
     try {
-      const r = JSON.parse(decoder.decode(data)) as { stream?: string; seq?: number; duplicate?: boolean; error?: { code: number; err_code?: number; description: string } };
-      if (r.error !== undefined) p.reject(new BusPublishError(`JetStream refused ${p.subject}: ${r.error.description} (${r.error.err_code ?? r.error.code})`));
-      else if (typeof r.stream !== 'string' || typeof r.seq !== 'number') p.reject(new BusPublishError(`invalid publish ack for ${p.subject}`));
+      const r = JSON.parse(decoder.decode(data)) as {
+        stream?: string;
+        seq?: number;
+        duplicate?: boolean;
+        error?: { code: number; err_code?: number; description: string };
+      };
+      if (r.error !== undefined)
+        p.reject(new BusPublishError(`JetStream refused ${p.subject}: ${r.error.description} (${r.error.err_code ?? r.error.code})`));
+      else if (typeof r.stream !== 'string' || typeof r.seq !== 'number')
+        p.reject(new BusPublishError(`invalid publish ack for ${p.subject}`));
       else p.resolve({ stream: r.stream, seq: r.seq, duplicate: r.duplicate === true });
     } catch (err) {
       p.reject(new BusPublishError(`unreadable publish ack for ${p.subject}`, { cause: err }));

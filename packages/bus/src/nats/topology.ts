@@ -2,8 +2,18 @@
 // the declared config. Safe to run from every replica at every start-up, concurrently.
 
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, ReplayPolicy, RetentionPolicy, StorageType,
-  type ConsumerConfig, type ConsumerUpdateConfig, type JetStreamManager, type StreamConfig, type StreamUpdateConfig,
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  ReplayPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type ConsumerUpdateConfig,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamUpdateConfig,
 } from '@nats-io/jetstream';
 import { TopologyError } from '../errors.ts';
 import type { Namespace } from '../namespace.ts';
@@ -53,7 +63,10 @@ async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, ns: Namespa
   const name = ns.stream(spec.name);
   const update = streamUpdate(spec, ns, replicas);
   const config: Partial<StreamConfig> & { name: string } = {
-    ...update, name, storage: StorageType.File, retention: RetentionPolicy.Limits,
+    ...update,
+    name,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
   };
   try {
     await jsm.streams.add(config);

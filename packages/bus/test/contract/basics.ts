@@ -16,8 +16,12 @@ export function basicsSuite(adapter: ContractAdapter): void {
     const other = await env.replica();
     await Promise.all([env.bus.ensureTopology(), other.bus.ensureTopology()]);
     const cases: Array<[string, string]> = [
-      [SUBJECTS.networkPost, STREAMS.network], [SUBJECTS.replyTask, STREAMS.tasks], [SUBJECTS.botOutcome, STREAMS.outcomes],
-      [SUBJECTS.feedImpressionPage, STREAMS.feed], [SUBJECTS.battleOutcome, STREAMS.scores], ['botsky.dlq.x', STREAMS.deadLetter],
+      [SUBJECTS.networkPost, STREAMS.network],
+      [SUBJECTS.replyTask, STREAMS.tasks],
+      [SUBJECTS.botOutcome, STREAMS.outcomes],
+      [SUBJECTS.feedImpressionPage, STREAMS.feed],
+      [SUBJECTS.battleOutcome, STREAMS.scores],
+      ['botsky.dlq.x', STREAMS.deadLetter],
     ];
     for (const [subject, stream] of cases) {
       const ack = await env.bus.publish(subject, enc('x'));
@@ -25,7 +29,10 @@ export function basicsSuite(adapter: ContractAdapter): void {
       assert.equal(ack.duplicate, false);
     }
     await assert.rejects(env.bus.publish('botsky.nowhere.x', enc('x')), BusPublishError);
-    await assert.rejects(env.bus.consume('no-such-consumer', async () => {}), TopologyError);
+    await assert.rejects(
+      env.bus.consume('no-such-consumer', async () => {}),
+      TopologyError,
+    );
   });
 
   it('delivers data, headers, msgId and sequence, only for the consumer filter', async (t) => {
@@ -83,7 +90,10 @@ export function basicsSuite(adapter: ContractAdapter): void {
     await env.bus.consume(CONSUMERS.botRunner, rec.handler);
     await eventually('two messages', () => rec.seen.length >= 2);
     await sleep(200);
-    assert.deepEqual(rec.seen.map((m) => dec(m.data)), ['a', 'b']);
+    assert.deepEqual(
+      rec.seen.map((m) => dec(m.data)),
+      ['a', 'b'],
+    );
     assert.equal(env.bus.stats().duplicates, 1);
   });
 
@@ -97,14 +107,19 @@ export function basicsSuite(adapter: ContractAdapter): void {
     await eventually('500 consumed', () => rec.seen.length >= 500);
     assert.equal(rec.distinct().size, 500);
     await assert.rejects(
-      env.bus.publishMany([{ subject: SUBJECTS.replyTask, data: enc('ok') }, { subject: 'botsky.nowhere.x', data: enc('no') }]),
+      env.bus.publishMany([
+        { subject: SUBJECTS.replyTask, data: enc('ok') },
+        { subject: 'botsky.nowhere.x', data: enc('no') },
+      ]),
       BusPublishError,
     );
   });
 
   it('deletes a stored message by sequence: no consumer or follower that has not read it ever does', async (t) => {
     const env = await setup(t, adapter);
-    const acks = await env.bus.publishMany(['keep-1', 'gone', 'keep-2'].map((s) => ({ subject: SUBJECTS.replyTask, data: enc(s), msgId: s })));
+    const acks = await env.bus.publishMany(
+      ['keep-1', 'gone', 'keep-2'].map((s) => ({ subject: SUBJECTS.replyTask, data: enc(s), msgId: s })),
+    );
     const gone = acks[1]!;
     assert.equal(await env.bus.deleteMessage(gone.stream, gone.seq), true);
     assert.equal(await env.bus.deleteMessage(gone.stream, gone.seq), false, 'a second delete finds nothing');
@@ -116,7 +131,10 @@ export function basicsSuite(adapter: ContractAdapter): void {
     const reader = await env.bus.follow(SUBJECTS.replyTask, (m) => void followed.push(dec(m.data)), { sinceMs: 0 });
     await reader.caughtUp;
     await eventually('the kept tasks', () => rec.seen.length === 2);
-    assert.deepEqual(rec.seen.map((m) => dec(m.data)), ['keep-1', 'keep-2']);
+    assert.deepEqual(
+      rec.seen.map((m) => dec(m.data)),
+      ['keep-1', 'keep-2'],
+    );
     assert.deepEqual(followed, ['keep-1', 'keep-2']);
     assert.deepEqual(await env.bus.consumerLag(CONSUMERS.botRunner).then((l) => l.pending), 0);
   });

@@ -70,7 +70,12 @@ export class Recorder {
 }
 
 /** Publishes n reply tasks with ids `${prefix}-${i}` and returns their sequences. */
-export async function publishTasks(bus: Bus, n: number, prefix = 'task', headers?: (i: number) => Record<string, string>): Promise<number[]> {
+export async function publishTasks(
+  bus: Bus,
+  n: number,
+  prefix = 'task',
+  headers?: (i: number) => Record<string, string>,
+): Promise<number[]> {
   const acks = await bus.publishMany(
     Array.from({ length: n }, (_, i) => ({
       subject: SUBJECTS.replyTask,

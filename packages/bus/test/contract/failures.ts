@@ -45,11 +45,14 @@ export function failuresSuite(adapter: ContractAdapter): void {
     await env.bus.consume(bot, rec.handler);
     await publishTasks(env.bus, 1);
     await eventually('success on the third try', () => env.bus.stats().consumers[bot]?.acked === 1);
-    assert.deepEqual(rec.seen.map((m) => m.deliveryCount), [1, 2, 3]);
+    assert.deepEqual(
+      rec.seen.map((m) => m.deliveryCount),
+      [1, 2, 3],
+    );
     assert.ok(rec.times[1]! - rec.times[0]! >= 250 && rec.times[2]! - rec.times[1]! >= 250, 'waited the retry delay');
     const reported = env.errors.filter((e) => e instanceof ConsumerError);
     assert.equal(reported.length, 2);
-    assert.match(((reported[0]!.cause) as Error).message, /flaky 1/);
+    assert.match((reported[0]!.cause as Error).message, /flaky 1/);
   });
 
   it('dead-letters a termed message with its reason, counts it and never redelivers it', async (t) => {
@@ -105,7 +108,10 @@ export function failuresSuite(adapter: ContractAdapter): void {
     await eventually('the dead letter', () => dlq.seen.length === 1);
     assert.equal(dlq.seen[0]!.headers[DEAD_LETTER_HEADERS.reason], 'gave up after 3 deliveries: boom');
     await sleep(ACK_WAIT_MS + 300);
-    assert.deepEqual(rec.seen.map((m) => m.deliveryCount), [1, 2, 3]);
+    assert.deepEqual(
+      rec.seen.map((m) => m.deliveryCount),
+      [1, 2, 3],
+    );
     assert.equal(env.bus.stats().consumers[bot]!.deadLettered, 1);
   });
 
@@ -115,10 +121,14 @@ export function failuresSuite(adapter: ContractAdapter): void {
     const env = await setup(t, adapter);
     const doomed = await env.replica();
     const started: number[] = [];
-    await doomed.bus.consume(bot, async (m) => {
-      started.push(m.seq);
-      await hold.wait; // the effect never completes: this process dies first
-    }, { maxInFlight: 10 });
+    await doomed.bus.consume(
+      bot,
+      async (m) => {
+        started.push(m.seq);
+        await hold.wait; // the effect never completes: this process dies first
+      },
+      { maxInFlight: 10 },
+    );
     const seqs = await publishTasks(env.bus, 5);
     await eventually('the doomed replica to take all five', () => started.length === 5);
     const rec = new Recorder();
@@ -127,7 +137,10 @@ export function failuresSuite(adapter: ContractAdapter): void {
     assert.equal(rec.seen.length, 0, 'a live consumer keeps its messages past ack wait');
     await doomed.kill();
     await eventually('redelivery to the survivor', () => rec.seen.length >= 5);
-    assert.deepEqual([...rec.distinct()].sort((a, b) => a - b), seqs);
+    assert.deepEqual(
+      [...rec.distinct()].sort((a, b) => a - b),
+      seqs,
+    );
     assert.ok(rec.seen.every((m) => m.deliveryCount === 2));
     hold.open();
     await sleep(ACK_WAIT_MS + 300);

@@ -21,19 +21,28 @@ export function flowSuite(adapter: ContractAdapter): void {
     const busy = new Set<string>();
     const all = new Concurrency();
     let overlapSameKey = false;
-    await env.bus.consume(bot, (m) => all.around(async () => {
-      const key = m.headers.key!;
-      if (busy.has(key)) overlapSameKey = true;
-      busy.add(key);
-      await sleep(Math.random() * 4);
-      perKey.set(key, [...(perKey.get(key) ?? []), indexOf(m)]);
-      busy.delete(key);
-    }), { maxInFlight: 16, orderingKey: (m) => m.headers.key! });
+    await env.bus.consume(
+      bot,
+      (m) =>
+        all.around(async () => {
+          const key = m.headers.key!;
+          if (busy.has(key)) overlapSameKey = true;
+          busy.add(key);
+          await sleep(Math.random() * 4);
+          perKey.set(key, [...(perKey.get(key) ?? []), indexOf(m)]);
+          busy.delete(key);
+        }),
+      { maxInFlight: 16, orderingKey: (m) => m.headers.key! },
+    );
     await publishTasks(env.bus, 200, 'ord', (i) => ({ key: `k${i % keys}` }));
     await eventually('200 handled', () => [...perKey.values()].reduce((n, v) => n + v.length, 0) >= 200);
     assert.equal(overlapSameKey, false, 'a key never runs twice at once');
     for (const [key, seen] of perKey) {
-      assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `${key} in publish order`);
+      assert.deepEqual(
+        seen,
+        [...seen].sort((a, b) => a - b),
+        `${key} in publish order`,
+      );
       assert.equal(seen.length, 40);
     }
     assert.ok(all.max > 1, 'keys ran in parallel');
@@ -65,11 +74,15 @@ export function flowSuite(adapter: ContractAdapter): void {
     const env = await setup(t, adapter);
     const started = new Set<number>();
     const finished = new Set<number>();
-    const sub = await env.bus.consume(bot, async (m) => {
-      started.add(m.seq);
-      await sleep(50);
-      finished.add(m.seq);
-    }, { maxInFlight: 4 });
+    const sub = await env.bus.consume(
+      bot,
+      async (m) => {
+        started.add(m.seq);
+        await sleep(50);
+        finished.add(m.seq);
+      },
+      { maxInFlight: 4 },
+    );
     await publishTasks(env.bus, 30);
     await eventually('some work done', () => finished.size >= 6);
     await sub.stop();
@@ -90,10 +103,11 @@ export function flowSuite(adapter: ContractAdapter): void {
     const env = await setup(t, adapter);
     const other = await env.replica();
     const lag = () => other.bus.consumerLag(bot);
-    const lagIs = (pending: number, ackPending: number) => eventually(`${pending} pending and ${ackPending} awaiting an ack`, async () => {
-      const l = await lag();
-      return l.pending === pending && l.ackPending === ackPending;
-    });
+    const lagIs = (pending: number, ackPending: number) =>
+      eventually(`${pending} pending and ${ackPending} awaiting an ack`, async () => {
+        const l = await lag();
+        return l.pending === pending && l.ackPending === ackPending;
+      });
     assert.deepEqual(await lag(), { pending: 0, ackPending: 0 });
     await env.bus.publish(SUBJECTS.matchDecision, enc('not on the filter'));
     await publishTasks(env.bus, 6, 'lag');
@@ -101,11 +115,15 @@ export function flowSuite(adapter: ContractAdapter): void {
     const held = gate();
     let started = 0;
     let done = 0;
-    await env.bus.consume(bot, async () => {
-      started++;
-      await held.wait;
-      done++;
-    }, { maxInFlight: 2 });
+    await env.bus.consume(
+      bot,
+      async () => {
+        started++;
+        await held.wait;
+        done++;
+      },
+      { maxInFlight: 2 },
+    );
     await eventually('two handlers holding their messages', () => started === 2);
     await lagIs(4, 2);
     held.open();
@@ -121,12 +139,16 @@ export function flowSuite(adapter: ContractAdapter): void {
     await env.bus.consume(CONSUMERS.deadLetters, dlq.handler);
     const finished: number[] = [];
     let started = 0;
-    await closing.bus.consume(bot, async (m) => {
-      started++;
-      await sleep(200);
-      finished.push(m.seq);
-      return indexOf(m) === 0 ? { kind: 'term', reason: 'decided while closing' } : undefined;
-    }, { maxInFlight: 3 });
+    await closing.bus.consume(
+      bot,
+      async (m) => {
+        started++;
+        await sleep(200);
+        finished.push(m.seq);
+        return indexOf(m) === 0 ? { kind: 'term', reason: 'decided while closing' } : undefined;
+      },
+      { maxInFlight: 3 },
+    );
     await publishTasks(env.bus, 3);
     await eventually('three started', () => started === 3);
     await closing.bus.close();

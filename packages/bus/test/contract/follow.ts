@@ -13,9 +13,11 @@ import type { FollowHandler } from '../../src/types.ts';
 import { Recorder, setup, type ContractAdapter } from './env.ts';
 
 /** A follower that records what it reads; whatever `respond` returns is dropped (a follower cannot settle). */
-const follower = (rec: Recorder): FollowHandler => async (m) => {
-  await rec.handler(m);
-};
+const follower =
+  (rec: Recorder): FollowHandler =>
+  async (m) => {
+    await rec.handler(m);
+  };
 
 const texts = (rec: Recorder): string[] => rec.seen.map((m) => dec(m.data));
 
@@ -36,11 +38,15 @@ export function followSuite(adapter: ContractAdapter): void {
     await env.bus.publish(SUBJECTS.ratingSnapshot, enc('same stream, not followed, stored last'));
     const handled: string[] = [];
     const seqs: number[] = [];
-    const replay = await env.bus.follow(SUBJECTS.battleOutcome, async (m) => {
-      await sleep(5);
-      handled.push(dec(m.data));
-      seqs.push(m.seq);
-    }, { sinceMs: 0 });
+    const replay = await env.bus.follow(
+      SUBJECTS.battleOutcome,
+      async (m) => {
+        await sleep(5);
+        handled.push(dec(m.data));
+        seqs.push(m.seq);
+      },
+      { sinceMs: 0 },
+    );
     await within(replay.caughtUp, 10_000, 'the replay');
     assert.deepEqual(handled, sent, 'every stored message handled before caughtUp');
     assert.equal(replay.startSeq, seqs[0], 'startSeq is the first sequence it reads');
@@ -48,7 +54,6 @@ export function followSuite(adapter: ContractAdapter): void {
     await within(future.caughtUp, 5000, 'a start after everything stored');
     assert.equal(future.startSeq, (seqs.at(-1) as number) + 2, 'after the last stored message (the unfollowed one included)');
   });
-
 
   it('gives every reader on every replica every message of its subject, in order, new ones only by default', async (t) => {
     const env = await setup(t, adapter);

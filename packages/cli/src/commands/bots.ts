@@ -31,9 +31,11 @@ export const bots: Command = {
   positionals: true,
   async run(flags, positionals, io) {
     const [action, id, ...rest] = positionals;
-    if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) throw new UsageError(`bots: say list, pause ID or resume ID (got ${action ?? 'nothing'})`);
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number]))
+      throw new UsageError(`bots: say list, pause ID or resume ID (got ${action ?? 'nothing'})`);
     if (action !== 'list' && !id) throw new UsageError(`bots ${action}: which bot? (botsky bots list shows their IDs)`);
-    if (rest.length > 0 || (action === 'list' && id)) throw new UsageError(`bots ${action}: unexpected ${[...(action === 'list' ? [id] : []), ...rest].join(' ')}`);
+    if (rest.length > 0 || (action === 'list' && id))
+      throw new UsageError(`bots ${action}: unexpected ${[...(action === 'list' ? [id] : []), ...rest].join(' ')}`);
     const bus = await connect(flags, io);
     try {
       const roster = await rosterOf(bus);
@@ -41,12 +43,21 @@ export const bots: Command = {
       if (action === 'list') return list(roster, await readBotControls(controls), io);
       const botId = id as string;
       if (!roster.some((b) => b.id === botId) && !(action === 'pause' && flags.force === true)) {
-        io.err(`bots ${action}: no bot "${botId}" in the roster (${roster.map((b) => b.id).join(', ') || 'empty'})${action === 'pause' ? '; --force pauses it anyway' : ''}`);
+        io.err(
+          `bots ${action}: no bot "${botId}" in the roster (${roster.map((b) => b.id).join(', ') || 'empty'})${action === 'pause' ? '; --force pauses it anyway' : ''}`,
+        );
         return 1;
       }
-      const pause = action === 'pause' ? { at: new Date().toISOString(), by: io.env.USER ?? 'botsky bots', reason: typeof flags.reason === 'string' ? flags.reason : '' } : undefined;
+      const pause =
+        action === 'pause'
+          ? { at: new Date().toISOString(), by: io.env.USER ?? 'botsky bots', reason: typeof flags.reason === 'string' ? flags.reason : '' }
+          : undefined;
       const { changed } = await setBotPaused(controls, botId, pause);
-      io.out(changed ? `${botId} ${action === 'pause' ? 'paused' : 'resumed'}: every replica follows within about 2 s` : `${botId} was already ${action === 'pause' ? 'paused' : 'running'}`);
+      io.out(
+        changed
+          ? `${botId} ${action === 'pause' ? 'paused' : 'resumed'}: every replica follows within about 2 s`
+          : `${botId} was already ${action === 'pause' ? 'paused' : 'running'}`,
+      );
       return 0;
     } finally {
       await bus.close();
@@ -59,7 +70,10 @@ async function connect(flags: FlagValues, io: CliIo): Promise<Bus> {
   if (typeof flags.bus === 'string') env.BOTSKY_BUS = flags.bus;
   if (typeof flags.namespace === 'string') env.BOTSKY_NAMESPACE = flags.namespace;
   const config = loadConfigOrUsage(commonConfigSpec, env);
-  if (config.bus.kind !== 'nats') throw new UsageError('bots: needs the deployment\'s NATS (--bus nats://host:4222 or BOTSKY_BUS); the in-process bus has no other replicas');
+  if (config.bus.kind !== 'nats')
+    throw new UsageError(
+      "bots: needs the deployment's NATS (--bus nats://host:4222 or BOTSKY_BUS); the in-process bus has no other replicas",
+    );
   const { createLogger } = createLogging({ level: 'warn' });
   return openBus(config, createLogger('botsky:bots'), 'botsky-bots');
 }

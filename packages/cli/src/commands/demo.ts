@@ -112,11 +112,20 @@ async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, 
 }
 
 async function drivePopulation(
-  opts: DemoOptions, net: DemoNetwork, env: Record<string, string | undefined>, io: CliIo, bus: Bus, signal: AbortSignal,
+  opts: DemoOptions,
+  net: DemoNetwork,
+  env: Record<string, string | undefined>,
+  io: CliIo,
+  bus: Bus,
+  signal: AbortSignal,
 ): Promise<boolean> {
   const { feedUri } = feedIdentity(loadConfig(feedConfigSpec, env));
   const sim = createDemoPopulation({
-    net, users: opts.users, seed: opts.seed, feedUrl: `http://127.0.0.1:${env.BOTSKY_FEED_PORT}`, feedUri,
+    net,
+    users: opts.users,
+    seed: opts.seed,
+    feedUrl: `http://127.0.0.1:${env.BOTSKY_FEED_PORT}`,
+    feedUri,
     onError: (message) => io.err(`botsky demo: population: ${message}`),
   });
   const startedAt = performance.now();
@@ -143,7 +152,11 @@ async function drivePopulation(
 
 /** Windows short enough for battles and mentions to be decided within the run. */
 function demoEnv(
-  opts: DemoOptions, net: DemoNetwork, io: CliIo, feedPort: number, namespace: string | undefined,
+  opts: DemoOptions,
+  net: DemoNetwork,
+  io: CliIo,
+  feedPort: number,
+  namespace: string | undefined,
 ): Record<string, string | undefined> {
   const window = `${Math.max(5, Math.min(20, Math.round(opts.durationMs / 4000)))}s`;
   return {
@@ -162,7 +175,7 @@ function demoEnv(
     BOTSKY_BOOTSTRAP_ROUNDS: '200',
     // The daily influence cap is per simulated day (a real day of the demo is 144 simulated ones),
     // and the demo's people read the feed often: 300 actions a simulated day keep all but outliers.
-    BOTSKY_INFLUENCE_DAILY_CAP: String(300 * Math.max(1, Math.ceil((opts.durationMs / 1000) * SIM_MINUTES_PER_SECOND / 1440))),
+    BOTSKY_INFLUENCE_DAILY_CAP: String(300 * Math.max(1, Math.ceil(((opts.durationMs / 1000) * SIM_MINUTES_PER_SECOND) / 1440))),
     // Simulated people write a tick's actions in one commit (one applyWrites), which the burst test
     // would read as a person acting twenty times in a second: it is off in the demo.
     BOTSKY_ANOMALY_BURST_ACTIONS: '1000000',

@@ -9,4 +9,13 @@ import { rescore } from './rescore.ts';
 import { up } from './up.ts';
 import { validate } from './validate.ts';
 
-export const commands: Readonly<Record<string, Command>> = { up, demo, load, rescore, validate, 'publish-feed': publishFeed, bots, help: helpCommand(() => commands) };
+export const commands: Readonly<Record<string, Command>> = {
+  up,
+  demo,
+  load,
+  rescore,
+  validate,
+  'publish-feed': publishFeed,
+  bots,
+  help: helpCommand(() => commands),
+};

@@ -20,8 +20,8 @@ export const load: Command = {
     '--data DIR       the PDS keeps its data in a new folder under DIR, removed at the end (default /dev/shm when present, else the temp dir)',
     '--bus URL        publish over NATS JetStream (a namespace of its own, deleted at the end) instead of the in-process bus',
     '--json FILE      also write the figures as JSON',
-    '--tick M         simulated minutes per tick; a person\'s writes of a tick go in one applyWrites (default 5)',
-    '--concurrency N  accounts created at once (default 8; more does not help: the PDS\'s event loop is the limit)',
+    "--tick M         simulated minutes per tick; a person's writes of a tick go in one applyWrites (default 5)",
+    "--concurrency N  accounts created at once (default 8; more does not help: the PDS's event loop is the limit)",
     '--progress S     seconds between progress lines (default 10)',
     'Progress on stdout; exit 0 only when no written record is missing or duplicated on the bus.',
   ],
@@ -39,7 +39,9 @@ export const load: Command = {
   async run(flags, _positionals, io) {
     const opts = readLoadFlags(flags, io.cwd);
     const bus = opts.busUrl === 'memory' ? 'the in-process bus' : `NATS at ${opts.busUrl}`;
-    io.out(`botsky load: ${opts.users} people, ${opts.minutes} simulated minutes, seed ${opts.seed}; PDS data under ${opts.dataRoot}; ingest to ${bus}`);
+    io.out(
+      `botsky load: ${opts.users} people, ${opts.minutes} simulated minutes, seed ${opts.seed}; PDS data under ${opts.dataRoot}; ingest to ${bus}`,
+    );
     const figures = await runLoad(opts, io);
     printFigures(figures, io.out);
     if (opts.jsonPath) {

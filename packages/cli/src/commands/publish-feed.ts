@@ -24,17 +24,17 @@ function envWithFlags(env: Readonly<Record<string, string | undefined>>, flags: 
 
 export const publishFeed: Command = {
   name: 'publish-feed',
-  summary: 'publish (or update) the feed generator record on the operator\'s account',
+  summary: "publish (or update) the feed generator record on the operator's account",
   usage: '[--pds URL] [--identifier HANDLE] [--name RKEY] [--service-did DID] [--display-name TEXT] [--description TEXT]',
   details: [
-    '--pds URL            the publisher\'s PDS (BOTSKY_FEED_PUBLISHER_PDS, default https://bsky.social)',
-    '--identifier HANDLE  the publisher\'s handle or DID (BOTSKY_FEED_PUBLISHER_IDENTIFIER)',
-    '--name RKEY          the feed record\'s name (BOTSKY_FEED_NAME, default botsky)',
+    "--pds URL            the publisher's PDS (BOTSKY_FEED_PUBLISHER_PDS, default https://bsky.social)",
+    "--identifier HANDLE  the publisher's handle or DID (BOTSKY_FEED_PUBLISHER_IDENTIFIER)",
+    "--name RKEY          the feed record's name (BOTSKY_FEED_NAME, default botsky)",
     '--service-did DID    the feed service (BOTSKY_FEED_SERVICE_DID, default did:web:BOTSKY_FEED_HOSTNAME)',
     '--display-name TEXT  shown in the app (BOTSKY_FEED_DISPLAY_NAME, default BotSky)',
     '--description TEXT   shown in the app (BOTSKY_FEED_DESCRIPTION)',
     'The password (an app password) is read from BOTSKY_FEED_PUBLISHER_PASSWORD only.',
-    'Prints the feed\'s at:// URI: give it to the feed service as its feed (BOTSKY_FEED_PUBLISHER_DID, BOTSKY_FEED_NAME).',
+    "Prints the feed's at:// URI: give it to the feed service as its feed (BOTSKY_FEED_PUBLISHER_DID, BOTSKY_FEED_NAME).",
   ],
   options: {
     pds: { type: 'string' },

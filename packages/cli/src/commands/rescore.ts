@@ -1,6 +1,13 @@
 // `botsky rescore`: recomputes the leaderboard from the warehouse alone, as the live scoring job
 // does (same code, same seed), so a researcher can check the published numbers.
-import { computeLeaderboard, leaderboardJson, parseWarehouseLocation, scoringConfigSpec, scoringParams, type LeaderboardEntry } from '@botsky/scoring';
+import {
+  computeLeaderboard,
+  leaderboardJson,
+  parseWarehouseLocation,
+  scoringConfigSpec,
+  scoringParams,
+  type LeaderboardEntry,
+} from '@botsky/scoring';
 import { WarehouseError, createWarehouse } from '@botsky/warehouse';
 import { UsageError, loadConfigOrUsage, type Command } from '../command.ts';
 
@@ -11,7 +18,7 @@ export const rescore: Command = {
   details: [
     '--warehouse WHERE  embedded:<path> (embedded ClickHouse data folder) or a ClickHouse server URL',
     '--as-of TIME       count only what the warehouse holds from before this time (default now);',
-    '                   the live leaderboard\'s computedAt reproduces it exactly',
+    "                   the live leaderboard's computedAt reproduces it exactly",
     '--json             print the leaderboard as JSON (the shape of GET /v1/leaderboard)',
     'Windows, rounds, the rule and the rest come from BOTSKY_BATTLE_WINDOW, BOTSKY_RECOMMENDATION_WINDOW,',
     'BOTSKY_BOOTSTRAP_ROUNDS, BOTSKY_BATTLE_RULE, BOTSKY_RANK_BY, BOTSKY_INFLUENCE_DAILY_CAP,',
@@ -23,9 +30,16 @@ export const rescore: Command = {
     const where = parseLocation(flags.warehouse);
     const asOf = parseAsOf(flags['as-of']);
     const config = loadConfigOrUsage(scoringConfigSpec, io.env);
-    const wh = where.kind === 'embedded'
-      ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
-      : createWarehouse({ kind: 'http', url: where.url, username: config.clickhouseUser, password: config.clickhousePassword?.reveal(), database: config.clickhouseDatabase });
+    const wh =
+      where.kind === 'embedded'
+        ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
+        : createWarehouse({
+            kind: 'http',
+            url: where.url,
+            username: config.clickhouseUser,
+            password: config.clickhousePassword?.reveal(),
+            database: config.clickhouseDatabase,
+          });
     try {
       const board = await computeLeaderboard(wh, { asOf, config: scoringParams(config) });
       if (flags.json === true) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
@@ -61,14 +75,43 @@ function printTable(entries: readonly LeaderboardEntry[], asOf: Date, out: (line
   const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
   const ci = (c: readonly [number, number] | null) => (c ? `${f(c[0])}..${f(c[1])}` : '-');
   out(`leaderboard as of ${asOf.toISOString()}, ranked by ${rankedBy}`);
-  out(['rank', 'bot', 'model', 'BT-style', 'BT-style 95%', 'BT', 'BT 95%', 'Elo', 'battles', 'engagement', 'eng 95%', 'recommendation', 'rec 95%', 'harm/reply'].join('\t'));
+  out(
+    [
+      'rank',
+      'bot',
+      'model',
+      'BT-style',
+      'BT-style 95%',
+      'BT',
+      'BT 95%',
+      'Elo',
+      'battles',
+      'engagement',
+      'eng 95%',
+      'recommendation',
+      'rec 95%',
+      'harm/reply',
+    ].join('\t'),
+  );
   for (const e of entries) {
     const r = e.rating;
-    out([
-      r.rank, e.id, e.model, f(r.btStyle), ci(r.btStyleCi95), f(r.bt), ci(r.ci95), f(r.elo), r.battles,
-      f(e.engagement.rate, 3), `${f(e.engagement.ci95[0], 3)}..${f(e.engagement.ci95[1], 3)}`,
-      `${e.recommendation.successes}/${e.recommendation.mentions}`, `${f(e.recommendation.ci95[0], 3)}..${f(e.recommendation.ci95[1], 3)}`,
-      `${f(e.harm.rate, 3)}${e.harm.flagged ? ' (flagged)' : ''}`,
-    ].join('\t'));
+    out(
+      [
+        r.rank,
+        e.id,
+        e.model,
+        f(r.btStyle),
+        ci(r.btStyleCi95),
+        f(r.bt),
+        ci(r.ci95),
+        f(r.elo),
+        r.battles,
+        f(e.engagement.rate, 3),
+        `${f(e.engagement.ci95[0], 3)}..${f(e.engagement.ci95[1], 3)}`,
+        `${e.recommendation.successes}/${e.recommendation.mentions}`,
+        `${f(e.recommendation.ci95[0], 3)}..${f(e.recommendation.ci95[1], 3)}`,
+        `${f(e.harm.rate, 3)}${e.harm.flagged ? ' (flagged)' : ''}`,
+      ].join('\t'),
+    );
   }
 }

@@ -11,7 +11,10 @@ import type { DemoOptions } from './options.ts';
 import { buildReport, leaderboardTable, tableRows, warehouseCounts, type DemoReport } from './report.ts';
 
 export async function finishDemo(o: {
-  opts: DemoOptions; bots: readonly DemoBot[]; env: Record<string, string | undefined>; io: CliIo;
+  opts: DemoOptions;
+  bots: readonly DemoBot[];
+  env: Record<string, string | undefined>;
+  io: CliIo;
 }): Promise<number> {
   const { opts, io } = o;
   const config = loadConfig(scoringConfigSpec, o.env);
@@ -21,8 +24,13 @@ export async function finishDemo(o: {
   try {
     const board = await computeLeaderboard(wh, { asOf: new Date(), config: scoringParams(config) });
     report = buildReport({
-      seed: opts.seed, durationS: opts.durationMs / 1000, board, bots: o.bots,
-      counts: await warehouseCounts(wh), dataDir: clickhouse, tables: await tableRows(wh),
+      seed: opts.seed,
+      durationS: opts.durationMs / 1000,
+      board,
+      bots: o.bots,
+      counts: await warehouseCounts(wh),
+      dataDir: clickhouse,
+      tables: await tableRows(wh),
     });
   } catch (err) {
     // The services stopped cleanly but their folder cannot be read: one line, not a stack.
@@ -34,12 +42,20 @@ export async function finishDemo(o: {
   }
   io.out('');
   const rating = report.ranked_by === 'bt_style' ? 'Bradley–Terry with style control' : 'Bradley–Terry';
-  io.out(`leaderboard (ranked by ${rating} over battles, rule ${report.rule_version}; quality is the planted ground truth, drawn independently of style)`);
+  io.out(
+    `leaderboard (ranked by ${rating} over battles, rule ${report.rule_version}; quality is the planted ground truth, drawn independently of style)`,
+  );
   for (const line of leaderboardTable(report)) io.out(line);
   const { drop_to_flip_battles: battles, drop_to_flip_people: people } = report.robustness;
-  io.out(`robustness: ${battles ?? 'no'} battles or ${people ?? 'no'} people dropped would change the top rank or a confident pair; excluded actions: ${report.excluded.capped_actions} capped, ${report.excluded.flagged_actions} of ${report.excluded.flagged_people} flagged people`);
+  io.out(
+    `robustness: ${battles ?? 'no'} battles or ${people ?? 'no'} people dropped would change the top rank or a confident pair; excluded actions: ${report.excluded.capped_actions} capped, ${report.excluded.flagged_actions} of ${report.excluded.flagged_people} flagged people`,
+  );
   io.out('');
-  io.out(`counts: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  io.out(
+    `counts: ${Object.entries(report.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   await mkdir(dirname(opts.reportPath), { recursive: true });
   await writeFile(opts.reportPath, `${JSON.stringify(report, null, 2)}\n`);
   io.out(`report: ${opts.reportPath}`);

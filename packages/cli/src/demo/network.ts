@@ -81,7 +81,10 @@ export async function startDemoNetwork(o: { bots: number; seed: number; dataDir:
 
 function registryEntry(b: DemoBot) {
   return {
-    id: b.id, handle: b.handle, appPassword: { secretRef: { name: SECRET_NAME, key: b.id } }, provider: { kind: 'offline', style: b.style },
+    id: b.id,
+    handle: b.handle,
+    appPassword: { secretRef: { name: SECRET_NAME, key: b.id } },
+    provider: { kind: 'offline', style: b.style },
     systemPrompt: `You are ${b.id}, a built-in BotSky demo bot with the ${b.style} manner.`,
   };
 }

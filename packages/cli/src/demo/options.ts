@@ -55,7 +55,10 @@ export async function prepareDataDir(dataDir: string): Promise<void> {
   const clickhouse = join(dataDir, 'clickhouse');
   const entries = await readdir(clickhouse).catch(() => [] as string[]);
   if (entries.length > 0) {
-    const marked = await stat(join(dataDir, MARKER)).then(() => true, () => false);
+    const marked = await stat(join(dataDir, MARKER)).then(
+      () => true,
+      () => false,
+    );
     if (!marked) throw new UsageError(`${clickhouse} holds data the demo did not write; choose another --data`);
     await rm(clickhouse, { recursive: true, force: true });
   }

@@ -57,8 +57,13 @@ export interface DemoReport {
 }
 
 export function buildReport(o: {
-  seed: number; durationS: number; board: Leaderboard; bots: readonly DemoBot[];
-  counts: Record<string, number>; dataDir: string; tables: Record<string, number>;
+  seed: number;
+  durationS: number;
+  board: Leaderboard;
+  bots: readonly DemoBot[];
+  counts: Record<string, number>;
+  dataDir: string;
+  tables: Record<string, number>;
 }): DemoReport {
   const byId = new Map(o.board.entries.map((e) => [e.id, e]));
   const unrated = o.board.entries.length + 1;
@@ -99,13 +104,17 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
       rate: e?.engagement.rate ?? 0,
       ci95: e?.engagement.ci95 ?? [0, 0],
       // no impression with a known viewer: no estimate (null, not an unbounded interval)
-      feed: e && e.feedEngagement.ess > 0
-        ? { rate: e.feedEngagement.ips.rate, ci95: e.feedEngagement.ips.ci95, ess: e.feedEngagement.ess }
-        : { rate: null, ci95: null, ess: 0 },
+      feed:
+        e && e.feedEngagement.ess > 0
+          ? { rate: e.feedEngagement.ips.rate, ci95: e.feedEngagement.ips.ci95, ess: e.feedEngagement.ess }
+          : { rate: null, ci95: null, ess: 0 },
       conversation: { rate: e?.conversationEngagement.rate ?? 0, ci95: e?.conversationEngagement.ci95 ?? [0, 0] },
     },
     harm: {
-      rate: e?.harm.rate ?? 0, ci95: e?.harm.ci95 ?? [0, 0], blocks: e?.harm.blocks ?? 0, stops: e?.harm.stops ?? 0,
+      rate: e?.harm.rate ?? 0,
+      ci95: e?.harm.ci95 ?? [0, 0],
+      blocks: e?.harm.blocks ?? 0,
+      stops: e?.harm.stops ?? 0,
       flagged: e?.harm.flagged ?? false,
     },
     recommendation: {
@@ -128,15 +137,50 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
 
 export function leaderboardTable(report: DemoReport): string[] {
   const f = (x: number | null, d = 1) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(d));
-  const head = ['rank', 'bot', 'quality', 'style', 'BT-style', 'BT-style 95%', 'BT', 'BT 95%', 'Elo', 'battles', 'replies', 'impr', 'likes', 'engagement', 'feed IPS', 'harm', 'rec'];
+  const head = [
+    'rank',
+    'bot',
+    'quality',
+    'style',
+    'BT-style',
+    'BT-style 95%',
+    'BT',
+    'BT 95%',
+    'Elo',
+    'battles',
+    'replies',
+    'impr',
+    'likes',
+    'engagement',
+    'feed IPS',
+    'harm',
+    'rec',
+  ];
   const interval = (ci: readonly number[] | null) => (ci ? `${f(ci[0] ?? null)}..${f(ci[1] ?? null)}` : '-');
   const rows = report.bots.map((b) => [
-    String(b.rating.rank), b.id, f(report.ground_truth.bot_quality[b.id] ?? null, 2), report.ground_truth.bot_style[b.id] ?? '-',
-    f(b.rating.bt_style), interval(b.rating.bt_style_ci95), f(b.rating.bt), interval(b.rating.ci95), f(b.rating.elo, 0),
-    String(b.rating.battles), String(b.replies), String(b.impressions), String(b.likes), f(b.engagement.rate, 3),
-    f(b.engagement.feed.rate, 3), `${f(b.harm.rate, 3)}${b.harm.flagged ? '!' : ''}`, `${b.recommendation.successes}/${b.recommendation.mentions}`,
+    String(b.rating.rank),
+    b.id,
+    f(report.ground_truth.bot_quality[b.id] ?? null, 2),
+    report.ground_truth.bot_style[b.id] ?? '-',
+    f(b.rating.bt_style),
+    interval(b.rating.bt_style_ci95),
+    f(b.rating.bt),
+    interval(b.rating.ci95),
+    f(b.rating.elo, 0),
+    String(b.rating.battles),
+    String(b.replies),
+    String(b.impressions),
+    String(b.likes),
+    f(b.engagement.rate, 3),
+    f(b.engagement.feed.rate, 3),
+    `${f(b.harm.rate, 3)}${b.harm.flagged ? '!' : ''}`,
+    `${b.recommendation.successes}/${b.recommendation.mentions}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }

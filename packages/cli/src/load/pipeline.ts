@@ -61,7 +61,9 @@ export async function startPipeline(o: PipelineOptions): Promise<LoadPipeline> {
   }
   const svc = ingest;
   return {
-    bus, ingest: svc, stop,
+    bus,
+    ingest: svc,
+    stop,
     backlog: () => {
       const b = svc.backlog();
       return b ? b.inbound + b.inFlight : 0;

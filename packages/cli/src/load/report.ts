@@ -40,18 +40,36 @@ export function figuresOf(o: LoadOptions, stats: SimulationStats, tally: Tally, 
   const span = (tally.lastEventAt - tally.firstEventAt) / 1000;
   return {
     date: new Date().toISOString(),
-    machine: { host: hostname(), cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', load_avg_1m_end: round(loadavg()[0] ?? 0, 2) },
-    users: o.users, sim_minutes: o.minutes, seed: o.seed, bus: o.busUrl,
+    machine: {
+      host: hostname(),
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      load_avg_1m_end: round(loadavg()[0] ?? 0, 2),
+    },
+    users: o.users,
+    sim_minutes: o.minutes,
+    seed: o.seed,
+    bus: o.busUrl,
     setup: {
-      seconds: round(p.setupS), accounts: stats.accounts, accounts_per_s: p.accountsS > 0 ? round(p.accountsMade / p.accountsS) : 0,
-      records: stats.setupWrites, failed_attempts: p.setupFailures,
+      seconds: round(p.setupS),
+      accounts: stats.accounts,
+      accounts_per_s: p.accountsS > 0 ? round(p.accountsMade / p.accountsS) : 0,
+      records: stats.setupWrites,
+      failed_attempts: p.setupFailures,
     },
     run: {
-      seconds: round(p.runS), records: stats.writes, batches: stats.batches, records_per_s: p.runS > 0 ? round(stats.writes / p.runS) : 0,
-      posts: stats.posts, replies: stats.conversationReplies,
+      seconds: round(p.runS),
+      records: stats.writes,
+      batches: stats.batches,
+      records_per_s: p.runS > 0 ? round(stats.writes / p.runS) : 0,
+      posts: stats.posts,
+      replies: stats.conversationReplies,
     },
     ingest: {
-      events: tally.events, events_per_s: span > 0 ? round(tally.events / span) : 0, peak_events_per_s: round(tally.peakPer10s / 10), catch_up_s: round(p.catchUpS),
+      events: tally.events,
+      events_per_s: span > 0 ? round(tally.events / span) : 0,
+      peak_events_per_s: round(tally.peakPer10s / 10),
+      catch_up_s: round(p.catchUpS),
     },
     exactly_once: { ...check, ok: check.missing === 0 && check.duplicated === 0 && check.undecodable === 0 },
     errors: { total: stats.errors + p.setupFailures, writes_dropped: stats.writesDropped, samples: p.errorSamples },
@@ -61,16 +79,32 @@ export function figuresOf(o: LoadOptions, stats: SimulationStats, tally: Tally, 
 }
 
 export function printFigures(f: LoadFigures, out: (line: string) => void): void {
-  const kinds = (m: Record<string, number>) => Object.entries(m).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const kinds = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   const rows: Array<[string, string]> = [
     ['people', `${f.setup.accounts} of ${f.users} (seed ${f.seed})`],
     ['set-up', `${f.setup.seconds} s: ${f.setup.accounts_per_s} accounts/s, ${f.setup.records} records (profiles, follows)`],
-    ['activity', `${f.sim_minutes} simulated minutes in ${f.run.seconds} s: ${f.run.records} records in ${f.run.batches} applyWrites, ${f.run.records_per_s} records/s`],
-    ['ingest', `${f.ingest.events} events, ${f.ingest.events_per_s} events/s (busiest 10 s: ${f.ingest.peak_events_per_s}/s), caught up ${f.ingest.catch_up_s} s after the last write (${f.bus})`],
+    [
+      'activity',
+      `${f.sim_minutes} simulated minutes in ${f.run.seconds} s: ${f.run.records} records in ${f.run.batches} applyWrites, ${f.run.records_per_s} records/s`,
+    ],
+    [
+      'ingest',
+      `${f.ingest.events} events, ${f.ingest.events_per_s} events/s (busiest 10 s: ${f.ingest.peak_events_per_s}/s), caught up ${f.ingest.catch_up_s} s after the last write (${f.bus})`,
+    ],
     ['written', kinds(f.exactly_once.written)],
     ['events', kinds(f.exactly_once.events)],
-    ['exactly once', `${f.exactly_once.ok ? 'yes' : 'NO'}: missing ${f.exactly_once.missing}, duplicated ${f.exactly_once.duplicated}, unrecorded ${f.exactly_once.unrecorded}, undecodable ${f.exactly_once.undecodable}`],
-    ['errors', `${f.errors.total} (records dropped ${f.errors.writes_dropped})${f.errors.samples[0] ? `, first: ${f.errors.samples[0]}` : ''}`],
+    [
+      'exactly once',
+      `${f.exactly_once.ok ? 'yes' : 'NO'}: missing ${f.exactly_once.missing}, duplicated ${f.exactly_once.duplicated}, unrecorded ${f.exactly_once.unrecorded}, undecodable ${f.exactly_once.undecodable}`,
+    ],
+    [
+      'errors',
+      `${f.errors.total} (records dropped ${f.errors.writes_dropped})${f.errors.samples[0] ? `, first: ${f.errors.samples[0]}` : ''}`,
+    ],
     ['peak RSS', `${f.peak_rss_mb} MB`],
     ['machine', `${f.machine.cpus} x ${f.machine.cpu_model}, load ${f.machine.load_avg_1m_end} at the end; ${f.total_s} s in all`],
   ];

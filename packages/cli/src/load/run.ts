@@ -49,11 +49,17 @@ export async function runLoad(o: LoadOptions, io: LoadIo): Promise<LoadFigures> 
       return account;
     };
     const sim = new Simulation({
-      pdsUrl: net.pdsUrl, people: generatePopulation({ size: o.users, seed: o.seed }), seed: o.seed, projectDid: project.did,
-      botQuality: new Map(), accounts, setupConcurrency: o.setupConcurrency,
+      pdsUrl: net.pdsUrl,
+      people: generatePopulation({ size: o.users, seed: o.seed }),
+      seed: o.seed,
+      projectDid: project.did,
+      botQuality: new Map(),
+      accounts,
+      setupConcurrency: o.setupConcurrency,
       onWritten: (records) => tally.recordWritten(records),
       onError: (err) => {
-        if (phases.errorSamples.length < 5) phases.errorSamples.push(`${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`);
+        if (phases.errorSamples.length < 5)
+          phases.errorSamples.push(`${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`);
       },
     });
     const timer = setInterval(() => io.out(progress(since(), phase, o, sim, tally, phases)), o.progressMs);
@@ -65,7 +71,9 @@ export async function runLoad(o: LoadOptions, io: LoadIo): Promise<LoadFigures> 
           break;
         } catch (err) {
           phases.setupFailures++;
-          io.err(`botsky load: set-up attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}${attempt < SETUP_ATTEMPTS ? '; resuming' : '; going on with the accounts made'}`);
+          io.err(
+            `botsky load: set-up attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}${attempt < SETUP_ATTEMPTS ? '; resuming' : '; going on with the accounts made'}`,
+          );
         }
       }
       phases.setupS = since() - setupStart;

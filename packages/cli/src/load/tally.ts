@@ -106,6 +106,13 @@ export class Tally {
       unrecorded++;
       duplicated += seen - 1;
     }
-    return { written: { ...this.writtenByKind }, events: { ...this.byKind }, missing, duplicated, unrecorded, undecodable: this.undecodable };
+    return {
+      written: { ...this.writtenByKind },
+      events: { ...this.byKind },
+      missing,
+      duplicated,
+      unrecorded,
+      undecodable: this.undecodable,
+    };
   }
 }

@@ -66,14 +66,35 @@ function simulatePost(s: Step): void {
   const mention = s.pick(PEOPLE.filter((p) => p !== author));
   const battle = s.n === 1 ? `b-${s.minute}` : '';
   const bots = battle ? [BOTS[s.minute % 3]!, BOTS[(s.minute + 1) % 3]!] : [s.pick(BOTS)];
-  s.add('match_decisions', decision(decisionId, postUri, author, 'task', 'matched', bots.map((b) => b.id), mention, postedAt, battle));
+  s.add(
+    'match_decisions',
+    decision(
+      decisionId,
+      postUri,
+      author,
+      'task',
+      'matched',
+      bots.map((b) => b.id),
+      mention,
+      postedAt,
+      battle,
+    ),
+  );
   const replies = bots.map((bot) => simulateReply(s, { bot, postUri, author, mention, battle, postedAt }));
   if (battle && replies[0] && replies[1]) {
     const [a, b] = replies;
     const winner = a.score === b.score ? '' : a.score > b.score ? a.bot : b.bot;
     s.add('battles', {
-      battle_id: battle, post_uri: postUri, bot_a: a.bot, bot_b: b.bot, reply_a_uri: a.uri, reply_b_uri: b.uri,
-      score_a: a.score, score_b: b.score, winner, decided_at: s.at(s.minute, 58),
+      battle_id: battle,
+      post_uri: postUri,
+      bot_a: a.bot,
+      bot_b: b.bot,
+      reply_a_uri: a.uri,
+      reply_b_uri: b.uri,
+      score_a: a.score,
+      score_b: b.score,
+      winner,
+      decided_at: s.at(s.minute, 58),
     });
   }
 }
@@ -95,14 +116,31 @@ function simulateReply(s: Step, p: ReplyPlan): { bot: string; uri: string; score
   const failed = s.rnd() < 0.1;
   const finishedAt = new Date(p.postedAt.getTime() + 2000 + Math.floor(s.rnd() * 3000));
   s.add('reply_tasks', {
-    task_id: taskId, post_uri: p.postUri, post_author_did: p.author, bot_id: p.bot.id, mention_did: p.mention,
-    battle_id: p.battle, reason: p.battle ? 'battle' : 'balanced', created_at: p.postedAt,
+    task_id: taskId,
+    post_uri: p.postUri,
+    post_author_did: p.author,
+    bot_id: p.bot.id,
+    mention_did: p.mention,
+    battle_id: p.battle,
+    reason: p.battle ? 'battle' : 'balanced',
+    created_at: p.postedAt,
   });
   s.add('bot_replies', {
-    task_id: taskId, bot_id: p.bot.id, model: p.bot.model, provider: p.bot.provider, status: failed ? 'failed' : 'replied',
-    post_uri: p.postUri, reply_uri: failed ? '' : uri, reply_cid: failed ? '' : `cid-${taskId}`, mention_did: p.mention,
-    battle_id: p.battle, failure_reason: failed ? 'model_timeout' : '', latency_ms: 400 + Math.floor(s.rnd() * 1600),
-    tokens_in: 600 + Math.floor(s.rnd() * 200), tokens_out: 40 + Math.floor(s.rnd() * 40), cost_usd: 0.0004 + s.rnd() * 0.001,
+    task_id: taskId,
+    bot_id: p.bot.id,
+    model: p.bot.model,
+    provider: p.bot.provider,
+    status: failed ? 'failed' : 'replied',
+    post_uri: p.postUri,
+    reply_uri: failed ? '' : uri,
+    reply_cid: failed ? '' : `cid-${taskId}`,
+    mention_did: p.mention,
+    battle_id: p.battle,
+    failure_reason: failed ? 'model_timeout' : '',
+    latency_ms: 400 + Math.floor(s.rnd() * 1600),
+    tokens_in: 600 + Math.floor(s.rnd() * 200),
+    tokens_out: 40 + Math.floor(s.rnd() * 40),
+    cost_usd: 0.0004 + s.rnd() * 0.001,
     finished_at: finishedAt,
   });
   if (failed) return { bot: p.bot.id, uri, score: -1 };
@@ -118,16 +156,29 @@ function simulateExposure(s: Step, r: ReplyPlan & { taskId: string; uri: string;
     const servedAt = new Date(r.finishedAt.getTime() + (v + 1) * 4000);
     const requestId = `req-${r.taskId}-${v}`;
     s.add('impressions', {
-      impression_id: `${requestId}-0`, feed_request_id: requestId, viewer_did: viewer, post_uri: r.uri,
-      bot_id: r.bot.id, position: v, probability: 0.2, served_at: servedAt,
+      impression_id: `${requestId}-0`,
+      feed_request_id: requestId,
+      viewer_did: viewer,
+      post_uri: r.uri,
+      bot_id: r.bot.id,
+      position: v,
+      probability: 0.2,
+      served_at: servedAt,
     });
     if (s.rnd() < 0.7) s.add('client_interactions', clientEvent(`seen-${requestId}`, viewer, r.uri, 'seen', r.bot.id, servedAt));
     if (s.rnd() < 0.35) {
       engagement++;
       s.add('interactions', {
-        kind: 'like', uri: `at://${viewer}/app.bsky.feed.like/${requestId}`, cid: `cid-like-${requestId}`, actor_did: viewer,
-        subject_uri: r.uri, subject_did: r.botDid, subject_bot_id: r.bot.id, collection: 'app.bsky.feed.like',
-        created_at: servedAt, indexed_at: servedAt,
+        kind: 'like',
+        uri: `at://${viewer}/app.bsky.feed.like/${requestId}`,
+        cid: `cid-like-${requestId}`,
+        actor_did: viewer,
+        subject_uri: r.uri,
+        subject_did: r.botDid,
+        subject_bot_id: r.bot.id,
+        collection: 'app.bsky.feed.like',
+        created_at: servedAt,
+        indexed_at: servedAt,
       });
       s.add('client_interactions', clientEvent(`like-${requestId}`, viewer, r.uri, 'like', r.bot.id, servedAt));
     }
@@ -135,9 +186,15 @@ function simulateExposure(s: Step, r: ReplyPlan & { taskId: string; uri: string;
   if (s.rnd() < 0.45) {
     engagement += 2;
     const answerAt = new Date(r.finishedAt.getTime() + 30_000);
-    s.add('posts', post(`at://${r.mention}/app.bsky.feed.post/answer-${r.taskId}`, r.mention, answerAt, {
-      reply_parent_uri: r.uri, reply_root_uri: r.postUri, parent_bot_id: r.bot.id, answers_mention: 1,
-    }));
+    s.add(
+      'posts',
+      post(`at://${r.mention}/app.bsky.feed.post/answer-${r.taskId}`, r.mention, answerAt, {
+        reply_parent_uri: r.uri,
+        reply_root_uri: r.postUri,
+        parent_bot_id: r.bot.id,
+        answers_mention: 1,
+      }),
+    );
   }
   return engagement;
 }
@@ -150,8 +207,15 @@ function addRatings(tables: Tables, at: (minute: number, second: number) => Date
       BOTS.forEach((bot, i) => {
         const rating = 1000 + (2 - i) * 25 + minute;
         rows.push({
-          computed_at: at(minute, 59), method, bot_id: bot.id, model: bot.model, rating, ci_lo: rating - 40,
-          ci_hi: rating + 40, rank: i + 1, battles: minute + 1,
+          computed_at: at(minute, 59),
+          method,
+          bot_id: bot.id,
+          model: bot.model,
+          rating,
+          ci_lo: rating - 40,
+          ci_hi: rating + 40,
+          rank: i + 1,
+          battles: minute + 1,
         });
       });
     }
@@ -160,16 +224,44 @@ function addRatings(tables: Tables, at: (minute: number, second: number) => Date
 
 function post(uri: string, author: string, at: Date, extra: Row): Row {
   return {
-    uri, cid: `cid-${uri.split('/').pop()}`, author_did: author, text: 'a post about gardening and tea', langs: ['en'],
-    reply_root_uri: '', reply_parent_uri: '', mentions: [], parent_bot_id: '', answers_mention: 0,
-    created_at: at, indexed_at: at, ...extra,
+    uri,
+    cid: `cid-${uri.split('/').pop()}`,
+    author_did: author,
+    text: 'a post about gardening and tea',
+    langs: ['en'],
+    reply_root_uri: '',
+    reply_parent_uri: '',
+    mentions: [],
+    parent_bot_id: '',
+    answers_mention: 0,
+    created_at: at,
+    indexed_at: at,
+    ...extra,
   };
 }
 
-function decision(id: string, postUri: string, author: string, outcome: string, reason: string, bots: string[], mention: string, at: Date, battle = ''): Row {
+function decision(
+  id: string,
+  postUri: string,
+  author: string,
+  outcome: string,
+  reason: string,
+  bots: string[],
+  mention: string,
+  at: Date,
+  battle = '',
+): Row {
   return {
-    decision_id: id, post_uri: postUri, post_author_did: author, outcome, reason, bot_ids: bots, mention_did: mention,
-    battle_id: battle, candidates: 4, decided_at: at,
+    decision_id: id,
+    post_uri: postUri,
+    post_author_did: author,
+    outcome,
+    reason,
+    bot_ids: bots,
+    mention_did: mention,
+    battle_id: battle,
+    candidates: 4,
+    decided_at: at,
   };
 }
 

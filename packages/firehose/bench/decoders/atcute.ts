@@ -3,7 +3,20 @@
 import { fromUint8Array } from '@atcute/car';
 import { type BytesWrapper, type CidLinkWrapper, decode as decodeCbor, decodeFirst, encode } from '@atcute/cbor';
 import type { KeyCache } from '../../src/index.ts';
-import { BlockList, type Decoder, type FrameRecords, type MstNode, type OpRecord, checkSignature, expandEntries, fail, hashMatches, isKept, mstFind, sameBytes } from './common.ts';
+import {
+  BlockList,
+  type Decoder,
+  type FrameRecords,
+  type MstNode,
+  type OpRecord,
+  checkSignature,
+  expandEntries,
+  fail,
+  hashMatches,
+  isKept,
+  mstFind,
+  sameBytes,
+} from './common.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -56,7 +69,15 @@ function nodeLoader(blocks: BlockList): (cid: Uint8Array) => MstNode {
     if (!hashMatches(cid, bytes)) fail('MST node does not match its CID');
     const value = decodeCbor(bytes) as { l: CidLinkWrapper | null; e: unknown[] };
     const left = link(value.l);
-    const node = { left: left ? left.bytes : null, entries: expandEntries(value.e, (k) => (k as BytesWrapper).buf, link, (l) => l.bytes) };
+    const node = {
+      left: left ? left.bytes : null,
+      entries: expandEntries(
+        value.e,
+        (k) => (k as BytesWrapper).buf,
+        link,
+        (l) => l.bytes,
+      ),
+    };
     cache.set(index, node);
     return node;
   };

@@ -95,7 +95,12 @@ export function mstFind(root: Uint8Array, path: string, load: (cid: Uint8Array) 
 }
 
 /** Expands prefix-compressed MST keys; `k` and the links come from the library's own types. */
-export function expandEntries<L>(entries: unknown[], kBytes: (k: unknown) => Uint8Array, link: (v: unknown) => L | null, bytes: (l: L) => Uint8Array): MstNode['entries'] {
+export function expandEntries<L>(
+  entries: unknown[],
+  kBytes: (k: unknown) => Uint8Array,
+  link: (v: unknown) => L | null,
+  bytes: (l: L) => Uint8Array,
+): MstNode['entries'] {
   const out: MstNode['entries'] = [];
   let previous = '';
   for (const e of entries as Array<Record<string, unknown>>) {

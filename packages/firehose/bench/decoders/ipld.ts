@@ -6,7 +6,20 @@ import { decode as decodeCbor, decodeOptions, encode } from '@ipld/dag-cbor';
 import { decodeFirst } from 'cborg';
 import type { CID } from 'multiformats/cid';
 import type { KeyCache } from '../../src/index.ts';
-import { BlockList, type Decoder, type FrameRecords, type MstNode, type OpRecord, checkSignature, expandEntries, fail, hashMatches, isKept, mstFind, sameBytes } from './common.ts';
+import {
+  BlockList,
+  type Decoder,
+  type FrameRecords,
+  type MstNode,
+  type OpRecord,
+  checkSignature,
+  expandEntries,
+  fail,
+  hashMatches,
+  isKept,
+  mstFind,
+  sameBytes,
+} from './common.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -59,7 +72,15 @@ function nodeLoader(blocks: BlockList): (cid: Uint8Array) => MstNode {
     if (!hashMatches(cid, bytes)) fail('MST node does not match its CID');
     const value = decodeCbor(bytes) as { l: CID | null; e: unknown[] };
     const left = link(value.l);
-    const node = { left: left ? left.bytes : null, entries: expandEntries(value.e, (k) => k as Uint8Array, link, (l) => l.bytes) };
+    const node = {
+      left: left ? left.bytes : null,
+      entries: expandEntries(
+        value.e,
+        (k) => k as Uint8Array,
+        link,
+        (l) => l.bytes,
+      ),
+    };
     cache.set(index, node);
     return node;
   };

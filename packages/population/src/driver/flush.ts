@@ -35,15 +35,38 @@ export interface SimulationStats {
 
 export function emptyStats(): SimulationStats {
   return {
-    accounts: 0, setupWrites: 0, posts: 0, conversationReplies: 0, botReplies: 0, mentionsAnswered: 0, likes: 0,
-    blocks: 0, stops: 0, feedReads: 0, feedLikes: 0, feedReplies: 0, botPostsSeen: 0, writes: 0, batches: 0,
-    writesRetried: 0, writesDropped: 0, errors: 0,
+    accounts: 0,
+    setupWrites: 0,
+    posts: 0,
+    conversationReplies: 0,
+    botReplies: 0,
+    mentionsAnswered: 0,
+    likes: 0,
+    blocks: 0,
+    stops: 0,
+    feedReads: 0,
+    feedLikes: 0,
+    feedReplies: 0,
+    botPostsSeen: 0,
+    writes: 0,
+    batches: 0,
+    writesRetried: 0,
+    writesDropped: 0,
+    errors: 0,
   };
 }
 
 const COUNTER: Record<WriteTag, keyof SimulationStats> = {
-  post: 'posts', conversation: 'conversationReplies', 'bot-reply': 'botReplies', 'mention-reply': 'mentionsAnswered',
-  stop: 'stops', like: 'likes', block: 'blocks', 'feed-like': 'feedLikes', 'feed-reply': 'feedReplies', setup: 'setupWrites',
+  post: 'posts',
+  conversation: 'conversationReplies',
+  'bot-reply': 'botReplies',
+  'mention-reply': 'mentionsAnswered',
+  stop: 'stops',
+  like: 'likes',
+  block: 'blocks',
+  'feed-like': 'feedLikes',
+  'feed-reply': 'feedReplies',
+  setup: 'setupWrites',
 };
 
 const MAX_ATTEMPTS = 3;
@@ -60,7 +83,11 @@ export async function flushWrites(states: readonly PersonState[], stats: Simulat
   const posted = await mapBounded(busy, o.concurrency, async (s) => {
     const batch = s.queue.splice(0);
     try {
-      const results = await applyPlanned(s.account!, batch.map((q) => q.write), new Date());
+      const results = await applyPlanned(
+        s.account!,
+        batch.map((q) => q.write),
+        new Date(),
+      );
       o.onWritten?.(results);
       stats.batches++;
       stats.writes += batch.length;

@@ -74,7 +74,14 @@ export function planInbox(s: PersonState, ctx: PlanContext): void {
  * the `occurrence`-th post of this text in this role to this person. For tests and offline studies.
  */
 export function decideReaction(
-  seed: number, reader: Person, handle: string, role: ReaderRole, quality: number, text: string, occurrence = 1, answered?: string,
+  seed: number,
+  reader: Person,
+  handle: string,
+  role: ReaderRole,
+  quality: number,
+  text: string,
+  occurrence = 1,
+  answered?: string,
 ): Reaction {
   const rand = decisionRandom(seed, 'react', reader.index, reactionKey(role, quality, text, occurrence));
   return react(replyFeatures(text, reader, handle, answered), quality, role, reader, rand);
@@ -83,7 +90,13 @@ export function decideReaction(
 function planReaction(s: PersonState, item: InboxItem, ctx: PlanContext): void {
   if (s.consent === 'out') return;
   const rand = decisionRandom(ctx.seed, 'react', s.person.index, item.key);
-  const r = react(replyFeatures(item.post.text, s.person, s.handle, item.post.answered), ctx.qualityOf(item.post.did), item.role, s.person, rand);
+  const r = react(
+    replyFeatures(item.post.text, s.person, s.handle, item.post.answered),
+    ctx.qualityOf(item.post.did),
+    item.role,
+    s.person,
+    rand,
+  );
   ctx.decisions.push({ person: s.handle, role: item.role, key: item.key, ...r });
   const parent = item.post.ref;
   const root = item.post.root;

@@ -37,15 +37,21 @@ export class XrpcCallError extends Error {
 
 const TIMEOUT_MS = 60_000;
 
-export async function xrpc<T>(pdsUrl: string, method: string, o: { query?: Record<string, string>; body?: unknown; token?: string; post?: boolean }): Promise<T> {
+export async function xrpc<T>(
+  pdsUrl: string,
+  method: string,
+  o: { query?: Record<string, string>; body?: unknown; token?: string; post?: boolean },
+): Promise<T> {
   const url = new URL(`/xrpc/${method}`, pdsUrl);
   for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, {
-    method: o.body === undefined && !o.post ? 'GET' : 'POST', headers,
-    body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(TIMEOUT_MS),
+    method: o.body === undefined && !o.post ? 'GET' : 'POST',
+    headers,
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await res.text();
   let json: Record<string, unknown> = {};
@@ -67,8 +73,11 @@ export function sessionAgent(pdsUrl: string, session: Session): RepoAgent {
       return { data: await xrpc<T>(pdsUrl, method, { ...o, token: current.accessJwt }) };
     } catch (err) {
       if (!(err instanceof XrpcCallError) || err.error !== 'ExpiredToken') throw err;
-      current = await xrpc<Session>(pdsUrl, 'com.atproto.server.refreshSession', { post: true, token: current.refreshJwt })
-        .then((s) => ({ ...current, accessJwt: s.accessJwt, refreshJwt: s.refreshJwt }));
+      current = await xrpc<Session>(pdsUrl, 'com.atproto.server.refreshSession', { post: true, token: current.refreshJwt }).then((s) => ({
+        ...current,
+        accessJwt: s.accessJwt,
+        refreshJwt: s.refreshJwt,
+      }));
       return { data: await xrpc<T>(pdsUrl, method, { ...o, token: current.accessJwt }) };
     }
   };
@@ -77,9 +86,14 @@ export function sessionAgent(pdsUrl: string, session: Session): RepoAgent {
       atproto: {
         repo: {
           applyWrites: (input) => call('com.atproto.repo.applyWrites', { body: input }),
-          getRecord: (p) => call('com.atproto.repo.getRecord', {
-            query: Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])),
-          }),
+          getRecord: (p) =>
+            call('com.atproto.repo.getRecord', {
+              query: Object.fromEntries(
+                Object.entries(p)
+                  .filter(([, v]) => v !== undefined)
+                  .map(([k, v]) => [k, String(v)]),
+              ),
+            }),
         },
       },
     },

@@ -50,9 +50,7 @@ function chooseFollows(s: PersonState, states: readonly PersonState[], ctx: Setu
 
 function socialWrites(s: PersonState, states: readonly PersonState[], ctx: SetupContext): PlannedWrite[] {
   const topics = [...s.person.interests.keys()].join(', ');
-  const writes: PlannedWrite[] = [
-    { kind: 'profile', displayName: s.person.name, description: `Simulated person. Into ${topics}.` },
-  ];
+  const writes: PlannedWrite[] = [{ kind: 'profile', displayName: s.person.name, description: `Simulated person. Into ${topics}.` }];
   if (s.consent === 'in') writes.push({ kind: 'follow', subject: ctx.projectDid });
   for (const did of chooseFollows(s, states, ctx)) writes.push({ kind: 'follow', subject: did });
   return writes;
@@ -70,7 +68,10 @@ async function hasProfile(s: PersonState): Promise<boolean> {
 }
 
 /** Profiles and follows; a person whose profile is already there was set up by an earlier call. */
-export async function socialSetup(states: readonly PersonState[], ctx: SetupContext): Promise<{ writes: number; failures: SimulationError[] }> {
+export async function socialSetup(
+  states: readonly PersonState[],
+  ctx: SetupContext,
+): Promise<{ writes: number; failures: SimulationError[] }> {
   const failures: SimulationError[] = [];
   let writes = 0;
   const todo = states.filter((s) => s.account !== null && !s.socialDone);

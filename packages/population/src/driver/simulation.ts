@@ -79,17 +79,28 @@ export class Simulation {
     this.o = o;
     const domain = o.handleDomain ?? '.test';
     this.states = o.people.map((person) => ({
-      person, handle: `${person.name}${domain}`, account: null, consent: person.consent, socialDone: false,
-      inbox: [], keyCounts: new Map(), feedSeen: new Set(), queue: [],
+      person,
+      handle: `${person.name}${domain}`,
+      account: null,
+      consent: person.consent,
+      socialDone: false,
+      inbox: [],
+      keyCounts: new Map(),
+      feedSeen: new Set(),
+      queue: [],
     }));
   }
 
   /** Accounts, profiles, opt-in follows; then the firehose watch. Call again to finish a failed setup. */
   async setup(): Promise<{ accounts: number; accountsPerSecond: number }> {
     const ctx: SetupContext = {
-      seed: this.o.seed, projectDid: this.o.projectDid, followsPerPerson: this.o.followsPerPerson ?? 3,
-      concurrency: this.o.setupConcurrency ?? 8, accounts: this.o.accounts ?? pdsAccountFactory(this.o.pdsUrl),
-      passwordOf: (s) => `${this.o.password ?? 'population'}-${s.person.name}`, onWritten: this.o.onWritten,
+      seed: this.o.seed,
+      projectDid: this.o.projectDid,
+      followsPerPerson: this.o.followsPerPerson ?? 3,
+      concurrency: this.o.setupConcurrency ?? 8,
+      accounts: this.o.accounts ?? pdsAccountFactory(this.o.pdsUrl),
+      passwordOf: (s) => `${this.o.password ?? 'population'}-${s.person.name}`,
+      onWritten: this.o.onWritten,
     };
     const before = this.states.filter((s) => s.account).length;
     const startedAt = performance.now();
@@ -125,8 +136,11 @@ export class Simulation {
     const to = from + Math.max(1, Math.floor(minutes));
     this.minute = to;
     const ctx: PlanContext = {
-      seed: this.o.seed, replyShare: this.o.replyShare ?? 0.25, recent: this.recent,
-      qualityOf: (did) => this.o.botQuality.get(did) ?? 0.5, decisions: this.decisionLog,
+      seed: this.o.seed,
+      replyShare: this.o.replyShare ?? 0.25,
+      recent: this.recent,
+      qualityOf: (did) => this.o.botQuality.get(did) ?? 0.5,
+      decisions: this.decisionLog,
     };
     const feeds = await this.readFeedsFor(from, to);
     for (const s of this.states) {
@@ -138,7 +152,11 @@ export class Simulation {
       if (seen) planFeed(s, seen, ctx);
     }
     this.trimDecisions();
-    const posted = await flushWrites(this.states, this.stats, { concurrency: this.o.concurrency ?? 16, onError: (e) => this.fail(e), onWritten: this.o.onWritten });
+    const posted = await flushWrites(this.states, this.stats, {
+      concurrency: this.o.concurrency ?? 16,
+      onError: (e) => this.fail(e),
+      onWritten: this.o.onWritten,
+    });
     this.recent = [...this.recent, ...posted].slice(-RECENT_POSTS);
   }
 
@@ -177,7 +195,9 @@ export class Simulation {
   }
 
   accounts(): { index: number; handle: string; did: string; consent: Consent }[] {
-    return this.states.flatMap((s) => (s.account ? [{ index: s.person.index, handle: s.handle, did: s.account.did, consent: s.consent }] : []));
+    return this.states.flatMap((s) =>
+      s.account ? [{ index: s.person.index, handle: s.handle, did: s.account.did, consent: s.consent }] : [],
+    );
   }
 
   consentOf(handleOrDid: string): Consent | undefined {
@@ -213,8 +233,11 @@ export class Simulation {
     });
     this.stats.feedReads += readers.length;
     return readFeeds(readers, {
-      readFeed, isBot: (did) => this.o.botQuality.has(did), concurrency: this.o.concurrency ?? 16,
-      cache: this.feedCache, onError: (e) => this.fail(e),
+      readFeed,
+      isBot: (did) => this.o.botQuality.has(did),
+      concurrency: this.o.concurrency ?? 16,
+      cache: this.feedCache,
+      onError: (e) => this.fail(e),
     });
   }
 

@@ -23,7 +23,17 @@ export interface QueuedWrite {
   tag: WriteTag;
 }
 
-export type WriteTag = 'post' | 'conversation' | 'bot-reply' | 'mention-reply' | 'stop' | 'like' | 'block' | 'feed-like' | 'feed-reply' | 'setup';
+export type WriteTag =
+  | 'post'
+  | 'conversation'
+  | 'bot-reply'
+  | 'mention-reply'
+  | 'stop'
+  | 'like'
+  | 'block'
+  | 'feed-like'
+  | 'feed-reply'
+  | 'setup';
 
 export interface PersonState {
   person: Person;
@@ -87,6 +97,12 @@ export function deliver(state: PersonState, role: ReaderRole, post: PostEvent, q
   state.inbox.push({
     role,
     key: reactionKey(role, quality, post.text, n),
-    post: { ref: { uri: post.uri, cid: post.cid }, root: rootOf(post), did: post.did, text: post.text, ...(answered === undefined ? {} : { answered }) },
+    post: {
+      ref: { uri: post.uri, cid: post.cid },
+      root: rootOf(post),
+      did: post.did,
+      text: post.text,
+      ...(answered === undefined ? {} : { answered }),
+    },
   });
 }

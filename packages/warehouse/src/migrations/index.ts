@@ -13,4 +13,14 @@ import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [networkEvents, botPipeline, feed, scores, botMinute, rankingInputs, retention, accountEvents, streamMessages];
+export const MIGRATIONS: readonly Migration[] = [
+  networkEvents,
+  botPipeline,
+  feed,
+  scores,
+  botMinute,
+  rankingInputs,
+  retention,
+  accountEvents,
+  streamMessages,
+];

@@ -90,10 +90,7 @@ export async function botEngagementAsOf(wh: Warehouse, w: { asOf: Date }): Promi
  * window after the mention. The thread's root is the answered post's root, or the answered post
  * itself when it is top-level or not in the warehouse.
  */
-export function threadRecommendationAsOf(
-  wh: Warehouse,
-  w: { asOf: Date; windowMs: number },
-): Promise<RecommendationSuccess[]> {
+export function threadRecommendationAsOf(wh: Warehouse, w: { asOf: Date; windowMs: number }): Promise<RecommendationSuccess[]> {
   const db = wh.database;
   return wh.query<RecommendationSuccess>(
     `WITH m AS (
@@ -134,10 +131,7 @@ export interface ReplyEngagementEvent {
 }
 
 /** Each person's likes, reposts and replies on the given bot replies before asOf (bots excluded). */
-export function replyEngagementEvents(
-  wh: Warehouse,
-  w: { asOf: Date; replyUris: readonly string[] },
-): Promise<ReplyEngagementEvent[]> {
+export function replyEngagementEvents(wh: Warehouse, w: { asOf: Date; replyUris: readonly string[] }): Promise<ReplyEngagementEvent[]> {
   const db = wh.database;
   if (w.replyUris.length === 0) return Promise.resolve([]);
   return wh.query<ReplyEngagementEvent>(

@@ -180,7 +180,13 @@ export async function battleReplyDetailsAsOf(wh: Warehouse, w: { asOf: Date }): 
   );
   const n = (x: unknown) => Number(x);
   return rows.map((r) => ({
-    task_id: r.task_id, pair_probability: n(r.pair_probability), graphemes: n(r.graphemes), questions: n(r.questions),
-    emoji: n(r.emoji), links: n(r.links), mentions: n(r.mentions), latency_seconds: n(r.latency_seconds),
+    task_id: r.task_id,
+    pair_probability: n(r.pair_probability),
+    graphemes: n(r.graphemes),
+    questions: n(r.questions),
+    emoji: n(r.emoji),
+    links: n(r.links),
+    mentions: n(r.mentions),
+    latency_seconds: n(r.latency_seconds),
   }));
 }

@@ -83,10 +83,7 @@ export interface RecommendationSuccess {
  * Exact recommendation success from the raw tables: of the people a bot mentioned in the window,
  * how many replied to that bot reply within `windowSeconds` of it.
  */
-export function recommendationSuccess(
-  wh: Warehouse,
-  w: TimeWindow & { windowSeconds: number },
-): Promise<RecommendationSuccess[]> {
+export function recommendationSuccess(wh: Warehouse, w: TimeWindow & { windowSeconds: number }): Promise<RecommendationSuccess[]> {
   const db = wh.database;
   return wh.query<RecommendationSuccess>(
     `SELECT m.bot_id AS bot_id,

@@ -7,9 +7,25 @@ import type { Row } from '../../src/index.ts';
 
 /** Strings that break naive quoting: quotes, backslashes, control bytes, placeholders, comments. */
 export const HOSTILE = [
-  "'", '\\', "\\'", "''", "'; DROP TABLE botsky.posts; --", "x' OR '1'='1", 'a\nb\r\tc', 'nul\0byte', '\b\f',
-  '{s:String}', '{other:UInt8}', '`back`', '"double"', '/* comment */', '-- comment', '\\x41\\n', 'é 漢字 🙂 \u202e',
-  ' leading and trailing ', '',
+  "'",
+  '\\',
+  "\\'",
+  "''",
+  "'; DROP TABLE botsky.posts; --",
+  "x' OR '1'='1",
+  'a\nb\r\tc',
+  'nul\0byte',
+  '\b\f',
+  '{s:String}',
+  '{other:UInt8}',
+  '`back`',
+  '"double"',
+  '/* comment */',
+  '-- comment',
+  '\\x41\\n',
+  'é 漢字 🙂 \u202e',
+  ' leading and trailing ',
+  '',
 ];
 
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -20,30 +36,64 @@ export function at(seconds: number): Date {
 
 export function post(o: Row & { uri: string }): Row {
   return {
-    cid: 'bafy', author_did: 'did:plc:alice', text: 'hello', langs: ['en'], reply_root_uri: '', reply_parent_uri: '',
-    mentions: [], parent_bot_id: '', answers_mention: 0, created_at: T0, indexed_at: o.created_at ?? T0, ...o,
+    cid: 'bafy',
+    author_did: 'did:plc:alice',
+    text: 'hello',
+    langs: ['en'],
+    reply_root_uri: '',
+    reply_parent_uri: '',
+    mentions: [],
+    parent_bot_id: '',
+    answers_mention: 0,
+    created_at: T0,
+    indexed_at: o.created_at ?? T0,
+    ...o,
   };
 }
 
 export function interaction(o: Row & { uri: string; kind: string }): Row {
   return {
-    cid: 'bafy', actor_did: 'did:plc:carol', subject_uri: '', subject_did: '', subject_bot_id: '', collection: '',
-    created_at: T0, indexed_at: o.created_at ?? T0, ...o,
+    cid: 'bafy',
+    actor_did: 'did:plc:carol',
+    subject_uri: '',
+    subject_did: '',
+    subject_bot_id: '',
+    collection: '',
+    created_at: T0,
+    indexed_at: o.created_at ?? T0,
+    ...o,
   };
 }
 
 export function botReply(o: Row & { task_id: string; bot_id: string }): Row {
   return {
-    model: 'gpt-x', provider: 'openai', status: 'replied', post_uri: 'at://did:plc:alice/app.bsky.feed.post/1',
-    reply_uri: `at://did:plc:${o.bot_id}/app.bsky.feed.post/${o.task_id}`, reply_cid: 'bafy', mention_did: '',
-    battle_id: '', failure_reason: '', latency_ms: 100, tokens_in: 10, tokens_out: 20, cost_usd: 0.001, finished_at: T0, ...o,
+    model: 'gpt-x',
+    provider: 'openai',
+    status: 'replied',
+    post_uri: 'at://did:plc:alice/app.bsky.feed.post/1',
+    reply_uri: `at://did:plc:${o.bot_id}/app.bsky.feed.post/${o.task_id}`,
+    reply_cid: 'bafy',
+    mention_did: '',
+    battle_id: '',
+    failure_reason: '',
+    latency_ms: 100,
+    tokens_in: 10,
+    tokens_out: 20,
+    cost_usd: 0.001,
+    finished_at: T0,
+    ...o,
   };
 }
 
 export function impression(o: Row & { impression_id: string; bot_id: string }): Row {
   return {
-    feed_request_id: 'req-1', viewer_did: 'did:plc:viewer', post_uri: 'at://x/app.bsky.feed.post/1', position: 0,
-    probability: 0.25, served_at: T0, ...o,
+    feed_request_id: 'req-1',
+    viewer_did: 'did:plc:viewer',
+    post_uri: 'at://x/app.bsky.feed.post/1',
+    position: 0,
+    probability: 0.25,
+    served_at: T0,
+    ...o,
   };
 }
 

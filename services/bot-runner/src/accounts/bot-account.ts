@@ -57,7 +57,8 @@ export async function ensureBotLabel(account: BotAccount, attempts = 3): Promise
     try {
       return await putBotLabel(account);
     } catch (err) {
-      if (i >= attempts || !isSwapLost(err)) throw new BotAccountError(`bot "${account.bot.id}": cannot set the bot self-label: ${(err as Error).message}`, { cause: err });
+      if (i >= attempts || !isSwapLost(err))
+        throw new BotAccountError(`bot "${account.bot.id}": cannot set the bot self-label: ${(err as Error).message}`, { cause: err });
     }
   }
 }
@@ -71,7 +72,13 @@ async function putBotLabel({ agent, did }: BotAccount): Promise<'added' | 'prese
   value.labels = { $type: SELF_LABELS, values: [...values, { val: 'bot' }] };
   // swapRecord (null: must not exist yet): if the profile changed since we read it, the write fails
   // rather than overwrite that change.
-  await agent.com.atproto.repo.putRecord({ repo: did, collection: PROFILE, rkey: 'self', record: value, swapRecord: current ? current.cid : null });
+  await agent.com.atproto.repo.putRecord({
+    repo: did,
+    collection: PROFILE,
+    rkey: 'self',
+    record: value,
+    swapRecord: current ? current.cid : null,
+  });
   return 'added';
 }
 

@@ -13,7 +13,12 @@ const MAX_WAIT_STEP_MS = 60_000;
  * Resolves once a login of `account` is within the budget (and counted in it). Calls `onWait`
  * with the wait before each one; rejects (an AbortError) when the signal is aborted.
  */
-export async function takeLogin(budget: SharedBudget, account: string, signal: AbortSignal, onWait: (waitMs: number) => void = () => {}): Promise<void> {
+export async function takeLogin(
+  budget: SharedBudget,
+  account: string,
+  signal: AbortSignal,
+  onWait: (waitMs: number) => void = () => {},
+): Promise<void> {
   for (;;) {
     signal.throwIfAborted();
     const grant = await budget.reserve(account, 1);

@@ -32,11 +32,17 @@ export interface BudgetWindow {
 }
 
 export function writeWindows(l: BudgetLimits): BudgetWindow[] {
-  return [{ name: 'hour', minutes: 60, limit: l.hour }, { name: 'day', minutes: 24 * 60, limit: l.day }];
+  return [
+    { name: 'hour', minutes: 60, limit: l.hour },
+    { name: 'day', minutes: 24 * 60, limit: l.day },
+  ];
 }
 
 export function loginWindows(l: LoginLimits): BudgetWindow[] {
-  return [{ name: '5m', minutes: 5, limit: l.fiveMinutes }, { name: 'day', minutes: 24 * 60, limit: l.day }];
+  return [
+    { name: '5m', minutes: 5, limit: l.fiveMinutes },
+    { name: 'day', minutes: 24 * 60, limit: l.day },
+  ];
 }
 
 const MINUTE = 60_000;
@@ -110,7 +116,9 @@ export class BudgetLedger {
   }
 
   static fromJSON(json: unknown, limits: BudgetLimits | readonly BudgetWindow[] = BLUESKY_LIMITS): BudgetLedger {
-    const valid = Array.isArray(json) ? json.filter((e): e is [number, number] => Array.isArray(e) && Number.isInteger(e[0]) && Number.isFinite(e[1])) : [];
+    const valid = Array.isArray(json)
+      ? json.filter((e): e is [number, number] => Array.isArray(e) && Number.isInteger(e[0]) && Number.isFinite(e[1]))
+      : [];
     return new BudgetLedger(limits, valid);
   }
 }

@@ -38,9 +38,11 @@ export class SharedBudget {
     const previous = this.#queues.get(account) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => this.#reserve(account, cost));
     this.#queues.set(account, next);
-    void next.catch(() => {}).then(() => {
-      if (this.#queues.get(account) === next) this.#queues.delete(account);
-    });
+    void next
+      .catch(() => {})
+      .then(() => {
+        if (this.#queues.get(account) === next) this.#queues.delete(account);
+      });
     return next;
   }
 

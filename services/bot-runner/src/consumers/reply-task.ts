@@ -90,7 +90,8 @@ async function runTask(task: ReplyTask, bot: BotRuntime, msg: BusMessage, deps: 
   }
   if (deps.paused.isPaused(who.id)) return pausedOutcome(task, who, {}, deps);
   // A post deleted since the task was made is not answered, and its words go to no model.
-  if ((await deps.reader.postExists(task)) === false) return done(failedOutcome(task, who, {}, FailureReason.POST_DELETED, 'the post was deleted before the reply'));
+  if ((await deps.reader.postExists(task)) === false)
+    return done(failedOutcome(task, who, {}, FailureReason.POST_DELETED, 'the post was deleted before the reply'));
   const lastDelivery = msg.deliveryCount >= deps.maxDeliver;
   const grant = await deps.budget.reserve(account.did, WRITE_COST.create);
   reportBudget(account, grant.usage, deps);
@@ -121,7 +122,10 @@ function pausedOutcome(task: ReplyTask, who: OutcomeBot, usage: Parameters<typeo
 }
 
 /** The task's record key, and the reply already under it; a key taken by another post's reply is salted. */
-async function recordKeyFor(task: ReplyTask, account: BotAccount): Promise<{ rkey: string; existing?: Awaited<ReturnType<typeof existingReply>> }> {
+async function recordKeyFor(
+  task: ReplyTask,
+  account: BotAccount,
+): Promise<{ rkey: string; existing?: Awaited<ReturnType<typeof existingReply>> }> {
   const parent = task.replyTo?.parent?.uri ?? task.postRef?.uri ?? '';
   for (let salt = 0; ; salt++) {
     const rkey = replyRecordKey(salt === 0 ? task.taskId : `${task.taskId}#${salt}`, task.createdAtUs);
@@ -134,13 +138,27 @@ async function recordKeyFor(task: ReplyTask, account: BotAccount): Promise<{ rke
 function budgetWait(task: ReplyTask, who: OutcomeBot, retryAfterMs: number, lastDelivery: boolean, deps: ReplyTaskDeps): TaskResult {
   const deadlineMs = task.deadlineUs > 0n ? Number(task.deadlineUs / 1000n) : Number.POSITIVE_INFINITY;
   if (lastDelivery || Date.now() + retryAfterMs > deadlineMs) {
-    return done(failedOutcome(task, who, {}, FailureReason.BUDGET_EXHAUSTED, `no write budget for ${Math.ceil(retryAfterMs / 1000)} s, past the task's deadline`));
+    return done(
+      failedOutcome(
+        task,
+        who,
+        {},
+        FailureReason.BUDGET_EXHAUSTED,
+        `no write budget for ${Math.ceil(retryAfterMs / 1000)} s, past the task's deadline`,
+      ),
+    );
   }
   deps.metrics.budgetWaits.inc({ bot: who.id });
   return { kind: 'nak', delayMs: Math.max(1000, Math.min(retryAfterMs, deps.budgetRecheckMaxMs)) };
 }
 
-function generationFailed(task: ReplyTask, who: OutcomeBot, g: Exclude<Generated, { ok: true }>, lastDelivery: boolean, deps: ReplyTaskDeps): TaskResult {
+function generationFailed(
+  task: ReplyTask,
+  who: OutcomeBot,
+  g: Exclude<Generated, { ok: true }>,
+  lastDelivery: boolean,
+  deps: ReplyTaskDeps,
+): TaskResult {
   if (g.kind === 'rejected') return done(failedOutcome(task, who, g, FailureReason.OUTPUT_REJECTED, g.detail));
   if (g.kind === 'moderation-unavailable') return moderationUnavailable(task, who, g, lastDelivery, deps);
   if (g.error.retryable && !lastDelivery) {
@@ -156,23 +174,44 @@ function generationFailed(task: ReplyTask, who: OutcomeBot, g: Exclude<Generated
  * the provider's retry-after or the consumer's retry delays, and is settled as OUTPUT_REJECTED
  * only on its last delivery or when waiting cannot help (a bad key, a malformed answer).
  */
-function moderationUnavailable(task: ReplyTask, who: OutcomeBot, g: Extract<Generated, { kind: 'moderation-unavailable' }>, lastDelivery: boolean, deps: ReplyTaskDeps): TaskResult {
+function moderationUnavailable(
+  task: ReplyTask,
+  who: OutcomeBot,
+  g: Extract<Generated, { kind: 'moderation-unavailable' }>,
+  lastDelivery: boolean,
+  deps: ReplyTaskDeps,
+): TaskResult {
   if (g.error.retryable && !lastDelivery) {
-    deps.logger.warn({ task: task.taskId, bot: who.id, err: g.error }, 'moderation unavailable; the reply is not posted and the task will be retried');
+    deps.logger.warn(
+      { task: task.taskId, bot: who.id, err: g.error },
+      'moderation unavailable; the reply is not posted and the task will be retried',
+    );
     return g.error.retryAfterMs === undefined ? { kind: 'nak' } : { kind: 'nak', delayMs: Math.max(1000, g.error.retryAfterMs) };
   }
   deps.logger.error({ task: task.taskId, bot: who.id, err: g.error }, 'moderation unavailable; the reply is not posted and the task fails');
   return done(failedOutcome(task, who, g, FailureReason.OUTPUT_REJECTED, g.detail));
 }
 
-async function post(task: ReplyTask, bot: BotRuntime, rkey: string, g: Extract<Generated, { ok: true }>, lastDelivery: boolean): Promise<TaskResult> {
+async function post(
+  task: ReplyTask,
+  bot: BotRuntime,
+  rkey: string,
+  g: Extract<Generated, { ok: true }>,
+  lastDelivery: boolean,
+): Promise<TaskResult> {
   const who = outcomeBot(bot);
   const root = task.replyTo?.root ?? task.postRef;
   const parent = task.replyTo?.parent ?? task.postRef;
-  if (!root?.uri || !parent?.uri) return done(failedOutcome(task, who, g, FailureReason.POST_ERROR, 'the task has no post reference to reply to'));
+  if (!root?.uri || !parent?.uri)
+    return done(failedOutcome(task, who, g, FailureReason.POST_ERROR, 'the task has no post reference to reply to'));
   const refs = { root: { uri: root.uri, cid: root.cid }, parent: { uri: parent.uri, cid: parent.cid } };
   try {
-    const ref = await createReply(bot.account.agent, bot.account.did, rkey, { text: g.text, facets: g.facets, reply: refs, langs: task.post?.langs ?? [] });
+    const ref = await createReply(bot.account.agent, bot.account.did, rkey, {
+      text: g.text,
+      facets: g.facets,
+      reply: refs,
+      langs: task.post?.langs ?? [],
+    });
     return done(repliedOutcome(task, who, g, { uri: ref.uri, cid: ref.cid }, g.text, g.facets));
   } catch (err) {
     if (err instanceof PostError && err.retryable && !lastDelivery) throw err;
@@ -209,5 +248,9 @@ async function publishOutcome(init: Init, bot: BotRuntime, deps: ReplyTaskDeps):
   const outcome = toOutcome(init);
   await deps.bus.publish(SUBJECTS.botOutcome, encode(BotOutcomeSchema, outcome), { msgId: outcome.taskId });
   deps.metrics.replies.inc({ bot: bot.account.bot.id, status: statusLabel(init) });
-  if (outcome.failureDetail) deps.logger.info({ task: outcome.taskId, bot: outcome.botId, reason: statusLabel(init), detail: outcome.failureDetail }, 'reply task failed');
+  if (outcome.failureDetail)
+    deps.logger.info(
+      { task: outcome.taskId, bot: outcome.botId, reason: statusLabel(init), detail: outcome.failureDetail },
+      'reply task failed',
+    );
 }

@@ -7,7 +7,10 @@ export const moderationConfigSpec = {
   moderationProvider: oneOf('BOTSKY_MODERATION_PROVIDER', ['none', 'openai'] as const).default('none'),
   moderationOpenAIBaseUrl: url('BOTSKY_MODERATION_OPENAI_BASE_URL', { protocols: ['http', 'https'] }).default('https://api.openai.com/v1'),
   moderationOpenAIApiKey: secret('BOTSKY_MODERATION_OPENAI_API_KEY').optional(),
-  moderationOpenAIModel: string('BOTSKY_MODERATION_OPENAI_MODEL', { pattern: /^[A-Za-z0-9._:/-]{1,100}$/, expected: 'a model name (A-Z, a-z, 0-9, . _ : / -)' }).default('omni-moderation-latest'),
+  moderationOpenAIModel: string('BOTSKY_MODERATION_OPENAI_MODEL', {
+    pattern: /^[A-Za-z0-9._:/-]{1,100}$/,
+    expected: 'a model name (A-Z, a-z, 0-9, . _ : / -)',
+  }).default('omni-moderation-latest'),
   // Per attempt; with the retries it stays well inside a task's 120 s generation bound.
   moderationTimeoutMs: duration('BOTSKY_MODERATION_TIMEOUT', { min: 100, max: 60_000 }).default(10_000),
   moderationMaxRetries: int('BOTSKY_MODERATION_MAX_RETRIES', { min: 0, max: 5 }).default(2),
@@ -27,7 +30,9 @@ export function moderationProvider(config: ModerationSettings): ModerationProvid
   if (config.moderationProvider === 'none') return undefined;
   const apiKey = config.moderationOpenAIApiKey;
   if (!apiKey) {
-    throw new ConfigError([{ variable: 'BOTSKY_MODERATION_OPENAI_API_KEY', problem: 'is required when BOTSKY_MODERATION_PROVIDER is openai' }]);
+    throw new ConfigError([
+      { variable: 'BOTSKY_MODERATION_OPENAI_API_KEY', problem: 'is required when BOTSKY_MODERATION_PROVIDER is openai' },
+    ]);
   }
   return new OpenAIModeration({
     apiKey: apiKey.reveal(),

@@ -21,7 +21,10 @@ const SEP = '[\\s.~-]*';
 
 function slurPattern({ word, notBefore }: SlurWord): RegExp {
   const letters = [...word];
-  const middle = letters.slice(1, -1).map((c) => `(?:${c}|\\*)+`).join('');
+  const middle = letters
+    .slice(1, -1)
+    .map((c) => `(?:${c}|\\*)+`)
+    .join('');
   const tail = notBefore ? `(?!${notBefore})` : '';
   return new RegExp(`(?<![\\p{L}\\p{N}*])${letters[0]}+${middle}${letters.at(-1)}+(?:s|z)?(?![\\p{L}\\p{N}*])${tail}`, 'u');
 }

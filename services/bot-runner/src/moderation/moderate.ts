@@ -42,7 +42,10 @@ export function createModerator(deps: ModeratorDeps): Moderator {
         category = await deps.provider.check(input.reply, signal);
       } catch (err) {
         deps.rejected.inc({ bot: input.botId, reason: UNAVAILABLE });
-        const error = err instanceof ProviderError ? err : new ProviderError(String(err), { provider: deps.provider.name, reason: 'server-error', retryable: true, cause: err });
+        const error =
+          err instanceof ProviderError
+            ? err
+            : new ProviderError(String(err), { provider: deps.provider.name, reason: 'server-error', retryable: true, cause: err });
         return { kind: 'unavailable', error, detail: `${UNAVAILABLE}: ${error.message}` };
       }
       return category === undefined ? { kind: 'pass' } : reject(input.botId, providerReason(deps.provider.name, category));
@@ -54,7 +57,10 @@ export function createModerator(deps: ModeratorDeps): Moderator {
  * What moderation needs from a request: the reply's text, the post, and the thread's texts (a
  * thread entry may be a text or a post with a `text`), which is what the reply may repeat.
  */
-export function moderationInput(req: Pick<ReplyRequest, 'botId' | 'post'> & { thread: readonly unknown[] }, reply: string): ModerationInput {
+export function moderationInput(
+  req: Pick<ReplyRequest, 'botId' | 'post'> & { thread: readonly unknown[] },
+  reply: string,
+): ModerationInput {
   const thread = req.thread.flatMap((p) => {
     if (typeof p === 'string') return [p];
     const text = typeof p === 'object' && p !== null ? (p as { text?: unknown }).text : undefined;

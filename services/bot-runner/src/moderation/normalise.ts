@@ -15,19 +15,61 @@ export interface MatchForms {
 // Cyrillic and Greek letters that look like Latin ones, replaced only inside a word that also has
 // Latin letters (a mixed-script word is the trick; a Russian sentence is left alone).
 const CONFUSABLES: Readonly<Record<string, string>> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ӏ: 'l', ɡ: 'g', ɩ: 'i',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ӏ: 'l',
+  ɡ: 'g',
+  ɩ: 'i',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
 };
 const LATIN = /[a-z]/;
 const NON_LATIN_LETTER = /[^\P{L}a-z]/u;
 
 // Digits and symbols standing for letters, replaced next to a letter (k1ll, $lut, f4g).
-const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l' };
+const LEET: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
 
 function unconfuse(text: string): string {
   return text.replace(/[\p{L}\p{M}]+/gu, (word) =>
-    LATIN.test(word) && NON_LATIN_LETTER.test(word) ? [...word].map((c) => CONFUSABLES[c] ?? c).join('') : word);
+    LATIN.test(word) && NON_LATIN_LETTER.test(word) ? [...word].map((c) => CONFUSABLES[c] ?? c).join('') : word,
+  );
 }
 
 function unleet(text: string): string {

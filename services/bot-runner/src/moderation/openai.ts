@@ -68,7 +68,9 @@ export function flaggedCategory(answer: unknown): string | undefined {
   }
   if (!result.flagged) return undefined;
   const scores = isRecord(result.category_scores) ? result.category_scores : {};
-  const flagged = Object.entries(result.categories).filter(([, on]) => on === true).map(([name]) => name);
+  const flagged = Object.entries(result.categories)
+    .filter(([, on]) => on === true)
+    .map(([name]) => name);
   const score = (name: string) => (typeof scores[name] === 'number' ? (scores[name] as number) : 0);
   // Flagged with no category set still rejects: the endpoint said so.
   return flagged.sort((a, b) => score(b) - score(a))[0] ?? 'flagged';

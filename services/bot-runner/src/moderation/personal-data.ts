@@ -13,7 +13,8 @@ import { foldForDetection, sanitize } from '../output/sanitize.ts';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 // "ben at example dot com" (the bracketed "(at)" and "[dot]" are folded before): only as a whole address.
-const SPOKEN_EMAIL = /([\p{L}\p{N}._%+-]+)\s+at\s+([\p{L}\p{N}-]+)\s+dot\s+(com|org|net|io|co|uk|de|fr|es|it|nl|edu|gov|me|app|dev|info|biz)(?![\p{L}\p{N}])/giu;
+const SPOKEN_EMAIL =
+  /([\p{L}\p{N}._%+-]+)\s+at\s+([\p{L}\p{N}-]+)\s+dot\s+(com|org|net|io|co|uk|de|fr|es|it|nl|edu|gov|me|app|dev|info|biz)(?![\p{L}\p{N}])/giu;
 const PHONE_SPAN = /(?<![\p{L}\p{N}.,:/])[+(]?\d(?:[\d()\s.-]*\d)?(?![\p{N}]|[.,:/]\d)/gu;
 
 /** Every decimal digit as ASCII (Arabic-Indic, Devanagari, fullwidth...), so none hides a number. */
@@ -41,7 +42,10 @@ export function emailsIn(text: string): Set<string> {
 function isPhone(span: string): boolean {
   const digits = span.replace(/\D/g, '');
   const n = digits.length;
-  const groups = span.replace(/^[+(]+/, '').split(/[()\s.-]+/).filter(Boolean);
+  const groups = span
+    .replace(/^[+(]+/, '')
+    .split(/[()\s.-]+/)
+    .filter(Boolean);
   const seps = new Set(span.replace(/^[+(]/, '').match(/[()\s.-]/g) ?? []);
   if (n > 15) return false;
   if (span.startsWith('+')) return n >= 8;
@@ -49,7 +53,14 @@ function isPhone(span: string): boolean {
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(span)) return false;
   if (/^\d+\.\d+$/.test(span)) return false;
   if (n === 13 && /^97[89]/.test(digits)) return false; // an ISBN
-  if (seps.size === 1 && !seps.has('(') && groups.length > 1 && (groups[0]?.length ?? 0) <= 3 && groups.slice(1).every((g) => g.length === 3)) return false;
+  if (
+    seps.size === 1 &&
+    !seps.has('(') &&
+    groups.length > 1 &&
+    (groups[0]?.length ?? 0) <= 3 &&
+    groups.slice(1).every((g) => g.length === 3)
+  )
+    return false;
   if (groups.length > 1 && groups.every((g) => /^(?:18|19|20|21)\d\d$/.test(g))) return false;
   if (/^(?:19|20)\d\d[-./](?:0[1-9]|1[0-2])[-./]\d\d/.test(span)) return false; // a date, then a serial
   if (groups.length >= 3 && groups.every((g) => g.length === 4)) return false; // a ticket or card-like code

@@ -14,9 +14,7 @@ export interface CheckRules {
   maxGraphemes?: number;
 }
 
-export type CheckResult =
-  | { ok: true; text: string; facets: Facet[] }
-  | { ok: false; reasons: string[] };
+export type CheckResult = { ok: true; text: string; facets: Facet[] } | { ok: false; reasons: string[] };
 
 type Detected = { mentions: string[]; links: string[]; facets: Facet[] };
 
@@ -63,7 +61,9 @@ function looseMentions(folded: string): string[] {
  */
 function looseLinks(folded: string): string[] {
   const out: string[] = [];
-  for (const m of folded.matchAll(/[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|\bwww\.\S+|(?<![@\p{L}\p{N}._-])[\p{L}\p{N}][\p{L}\p{N}-]*(?:\.[\p{L}\p{N}-]+)*\.(?:[a-zA-Z]{2,24}|xn--[a-zA-Z0-9-]+)(?![\p{L}\p{N}])(?:\/\S*)?/gu)) {
+  for (const m of folded.matchAll(
+    /[\p{L}][\p{L}\p{N}+.-]*:\/\/\S+|\bwww\.\S+|(?<![@\p{L}\p{N}._-])[\p{L}\p{N}][\p{L}\p{N}-]*(?:\.[\p{L}\p{N}-]+)*\.(?:[a-zA-Z]{2,24}|xn--[a-zA-Z0-9-]+)(?![\p{L}\p{N}])(?:\/\S*)?/gu,
+  )) {
     out.push(m[0]);
   }
   return out;
@@ -88,7 +88,9 @@ function mentionFacets(seen: Detected, rules: CheckRules): Facet[] {
   if (!rules.mention) return [];
   const want = rules.mention.handle.toLowerCase();
   return seen.facets
-    .filter((f) => f.features.some((x) => x.$type === 'app.bsky.richtext.facet#mention' && String((x as { did: string }).did).toLowerCase() === want))
+    .filter((f) =>
+      f.features.some((x) => x.$type === 'app.bsky.richtext.facet#mention' && String((x as { did: string }).did).toLowerCase() === want),
+    )
     .map((f) => ({ ...f, features: [{ $type: 'app.bsky.richtext.facet#mention', did: rules.mention?.did as string }] }));
 }
 

@@ -110,7 +110,11 @@ export function readMessage(provider: string, message: unknown, requestedModel: 
   }
   const text = textOf(provider, content);
   if (stopReason === 'max_tokens') {
-    throw new ProviderError(`the reply hit max_tokens${text ? '' : ' before any text'}`, { provider, reason: 'truncated', retryable: false });
+    throw new ProviderError(`the reply hit max_tokens${text ? '' : ' before any text'}`, {
+      provider,
+      reason: 'truncated',
+      retryable: false,
+    });
   }
   if (!text) throw new ProviderError('the reply has no text block with text in it', { provider, reason: 'empty', retryable: false });
   const usage = readUsage(message, 'input_tokens', 'output_tokens');

@@ -81,7 +81,12 @@ export function createProvider(spec: ProviderSpec, name?: string): Provider {
         ...optional({ baseURL: spec.baseURL, organization: spec.organization, tokenLimitField: spec.tokenLimitField, name }),
       });
     case 'anthropic':
-      return new AnthropicProvider({ apiKey: spec.apiKey.reveal(), model: spec.model, ...limits(spec, LLM_DEFAULTS), ...optional({ baseURL: spec.baseURL, name }) });
+      return new AnthropicProvider({
+        apiKey: spec.apiKey.reveal(),
+        model: spec.model,
+        ...limits(spec, LLM_DEFAULTS),
+        ...optional({ baseURL: spec.baseURL, name }),
+      });
     case 'grpc':
       return new ExternalGrpcProvider({
         address: spec.address,
@@ -95,20 +100,27 @@ export function createProvider(spec: ProviderSpec, name?: string): Provider {
 
 /** Throws ProviderSpecError naming the first field that is wrong. */
 export function checkSpec(spec: ProviderSpec): void {
-  if (!PROVIDER_KINDS.includes(spec.kind)) throw new ProviderSpecError(`kind must be one of ${PROVIDER_KINDS.join(', ')}, got "${String(spec.kind)}"`);
+  if (!PROVIDER_KINDS.includes(spec.kind))
+    throw new ProviderSpecError(`kind must be one of ${PROVIDER_KINDS.join(', ')}, got "${String(spec.kind)}"`);
   if (spec.kind === 'offline') {
-    if (!OFFLINE_STYLES[spec.style]) throw new ProviderSpecError(`style must be one of ${Object.keys(OFFLINE_STYLES).join(', ')}, got "${spec.style}"`);
+    if (!OFFLINE_STYLES[spec.style])
+      throw new ProviderSpecError(`style must be one of ${Object.keys(OFFLINE_STYLES).join(', ')}, got "${spec.style}"`);
     return;
   }
-  if (spec.timeoutMs !== undefined && !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0)) throw new ProviderSpecError(`timeoutMs must be a positive integer, got ${spec.timeoutMs}`);
-  if (spec.maxRetries !== undefined && !(Number.isInteger(spec.maxRetries) && spec.maxRetries >= 0 && spec.maxRetries <= 10)) throw new ProviderSpecError(`maxRetries must be an integer from 0 to 10, got ${spec.maxRetries}`);
+  if (spec.timeoutMs !== undefined && !(Number.isInteger(spec.timeoutMs) && spec.timeoutMs > 0))
+    throw new ProviderSpecError(`timeoutMs must be a positive integer, got ${spec.timeoutMs}`);
+  if (spec.maxRetries !== undefined && !(Number.isInteger(spec.maxRetries) && spec.maxRetries >= 0 && spec.maxRetries <= 10))
+    throw new ProviderSpecError(`maxRetries must be an integer from 0 to 10, got ${spec.maxRetries}`);
   if (spec.kind === 'grpc') {
-    if (!/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(spec.address)) throw new ProviderSpecError(`address must be host:port, got "${spec.address}"`);
+    if (!/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(spec.address))
+      throw new ProviderSpecError(`address must be host:port, got "${spec.address}"`);
     return;
   }
   if (!spec.model.trim()) throw new ProviderSpecError(`${spec.kind}: model is required`);
-  if (spec.baseURL !== undefined && !/^https?:\/\/[^\s]+$/.test(spec.baseURL)) throw new ProviderSpecError(`${spec.kind}: baseURL must be an http(s) URL, got "${spec.baseURL}"`);
-  if (spec.kind === 'openai' && !spec.apiKey && spec.baseURL === undefined) throw new ProviderSpecError('openai: apiKey is required unless baseURL names another server');
+  if (spec.baseURL !== undefined && !/^https?:\/\/[^\s]+$/.test(spec.baseURL))
+    throw new ProviderSpecError(`${spec.kind}: baseURL must be an http(s) URL, got "${spec.baseURL}"`);
+  if (spec.kind === 'openai' && !spec.apiKey && spec.baseURL === undefined)
+    throw new ProviderSpecError('openai: apiKey is required unless baseURL names another server');
 }
 
 function limits(spec: CallLimits, defaults: Required<CallLimits>): Required<CallLimits> {

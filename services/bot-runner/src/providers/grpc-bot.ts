@@ -67,7 +67,12 @@ export class ExternalGrpcProvider implements Provider {
       const delayMs = error.retryAfterMs ?? backoffDelay(retry + 1, backoff);
       this.#options.onRetry?.(retry + 1, error, delayMs);
       await sleep(delayMs, undefined, { signal }).catch((abort: unknown) => {
-        throw new ProviderError('aborted by the caller while waiting to retry', { provider: this.name, reason: 'cancelled', retryable: true, cause: abort });
+        throw new ProviderError('aborted by the caller while waiting to retry', {
+          provider: this.name,
+          reason: 'cancelled',
+          retryable: true,
+          cause: abort,
+        });
       });
     }
   }
@@ -96,17 +101,23 @@ export class ExternalGrpcProvider implements Provider {
 
 function failureForCode(code: number): { reason: ProviderFailure; retryable: boolean } {
   switch (code) {
-    case status.UNAVAILABLE: return { reason: 'connection', retryable: true };
-    case status.RESOURCE_EXHAUSTED: return { reason: 'rate-limited', retryable: true };
-    case status.DEADLINE_EXCEEDED: return { reason: 'timeout', retryable: true };
+    case status.UNAVAILABLE:
+      return { reason: 'connection', retryable: true };
+    case status.RESOURCE_EXHAUSTED:
+      return { reason: 'rate-limited', retryable: true };
+    case status.DEADLINE_EXCEEDED:
+      return { reason: 'timeout', retryable: true };
     case status.UNAUTHENTICATED:
-    case status.PERMISSION_DENIED: return { reason: 'auth', retryable: false };
+    case status.PERMISSION_DENIED:
+      return { reason: 'auth', retryable: false };
     case status.INTERNAL:
     case status.UNKNOWN:
     case status.DATA_LOSS:
-    case status.ABORTED: return { reason: 'server-error', retryable: true };
+    case status.ABORTED:
+      return { reason: 'server-error', retryable: true };
     // INVALID_ARGUMENT, FAILED_PRECONDITION, UNIMPLEMENTED, NOT_FOUND...: the endpoint will not do it.
-    default: return { reason: 'bad-request', retryable: false };
+    default:
+      return { reason: 'bad-request', retryable: false };
   }
 }
 
@@ -140,7 +151,9 @@ export function toBotRequest(req: ReplyRequest, deadlineMs: number): BotRequest 
     post: { ...post(req.post.text, req.author), ref: { uri: req.post.uri, cid: '' }, langs: req.langs ?? [] },
     thread: req.thread.map((t) => ({ text: t.text, authorDid: t.authorDid, authorHandle: t.authorHandle })),
     author: person(req.author),
-    ...(req.mention ? { mention: { person: person(req.mention), reason: req.mention.reason, similarity: req.mention.similarity ?? 0 } } : {}),
+    ...(req.mention
+      ? { mention: { person: person(req.mention), reason: req.mention.reason, similarity: req.mention.similarity ?? 0 } }
+      : {}),
     constraints: {
       maxGraphemes: req.maxGraphemes,
       mentionHandle: req.mention?.handle ?? '',

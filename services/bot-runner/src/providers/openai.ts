@@ -122,7 +122,11 @@ function replyText(provider: string, message: Record<string, unknown>, finishRea
   }
   const text = (content ?? '').trim();
   if (finishReason === 'length') {
-    throw new ProviderError(`the reply hit the token limit${text ? '' : ' before any text'}`, { provider, reason: 'truncated', retryable: false });
+    throw new ProviderError(`the reply hit the token limit${text ? '' : ' before any text'}`, {
+      provider,
+      reason: 'truncated',
+      retryable: false,
+    });
   }
   if (!text) throw new ProviderError('the reply has no text', { provider, reason: 'empty', retryable: false });
   return text;

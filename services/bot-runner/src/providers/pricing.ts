@@ -19,7 +19,12 @@ export class PriceError extends Error {
 
 /** Cost in USD of a call with these token counts at this price. */
 export function cost(tokensIn: number, tokensOut: number, price: Price): number {
-  for (const [what, n] of [['tokensIn', tokensIn], ['tokensOut', tokensOut], ['inputPerMillion', price.inputPerMillion], ['outputPerMillion', price.outputPerMillion]] as const) {
+  for (const [what, n] of [
+    ['tokensIn', tokensIn],
+    ['tokensOut', tokensOut],
+    ['inputPerMillion', price.inputPerMillion],
+    ['outputPerMillion', price.outputPerMillion],
+  ] as const) {
     if (!Number.isFinite(n) || n < 0) throw new PriceError(`${what} must be a non-negative number, got ${n}`);
   }
   return (tokensIn * price.inputPerMillion + tokensOut * price.outputPerMillion) / 1_000_000;

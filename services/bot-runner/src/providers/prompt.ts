@@ -75,7 +75,10 @@ function personElement(tag: string, person: PersonContext, extra = ''): string {
     person.interests.length ? `<interests>${escapeData(person.interests.join(', '))}</interests>` : '',
     person.activeRecently !== undefined ? `<active_recently>${person.activeRecently ? 'yes' : 'no'}</active_recently>` : '',
     person.recentPosts.length
-      ? `<recent_posts>\n${person.recentPosts.slice(0, PROMPT_LIMITS.recentPosts).map((t) => `<post>${escapeData(t)}</post>`).join('\n')}\n</recent_posts>`
+      ? `<recent_posts>\n${person.recentPosts
+          .slice(0, PROMPT_LIMITS.recentPosts)
+          .map((t) => `<post>${escapeData(t)}</post>`)
+          .join('\n')}\n</recent_posts>`
       : '',
     extra,
   ].filter(Boolean);

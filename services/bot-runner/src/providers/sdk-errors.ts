@@ -27,17 +27,42 @@ interface ApiErrorFields {
 export type RefineFailure = (status: number, body: unknown) => ProviderFailure | undefined;
 
 const RETRYABLE: Record<ProviderFailure, boolean> = {
-  'rate-limited': true, quota: false, overloaded: true, 'server-error': true, timeout: true, connection: true,
-  'bad-request': false, auth: false, malformed: false, refused: false, empty: false, truncated: false, cancelled: true,
+  'rate-limited': true,
+  quota: false,
+  overloaded: true,
+  'server-error': true,
+  timeout: true,
+  connection: true,
+  'bad-request': false,
+  auth: false,
+  malformed: false,
+  refused: false,
+  empty: false,
+  truncated: false,
+  cancelled: true,
 };
 
-export function fromSdkError(provider: string, err: unknown, classes: SdkErrorClasses, signal: AbortSignal, refine?: RefineFailure): ProviderError {
+export function fromSdkError(
+  provider: string,
+  err: unknown,
+  classes: SdkErrorClasses,
+  signal: AbortSignal,
+  refine?: RefineFailure,
+): ProviderError {
   if (err instanceof ProviderError) return err;
   // Aborted by our caller (shutdown, the task's overall deadline): nothing is wrong with the task.
   // Checked on the signal too: an abort while a body is read surfaces as a plain AbortError.
-  if (err instanceof classes.APIUserAbortError || signal.aborted) return new ProviderError('aborted by the caller', { provider, reason: 'cancelled', retryable: true, cause: err });
-  if (err instanceof classes.APIConnectionTimeoutError) return new ProviderError('no answer within the timeout', { provider, reason: 'timeout', retryable: true, cause: err });
-  if (err instanceof classes.APIConnectionError) return new ProviderError(`could not reach the server: ${errorText(err.cause ?? err)}`, { provider, reason: 'connection', retryable: true, cause: err });
+  if (err instanceof classes.APIUserAbortError || signal.aborted)
+    return new ProviderError('aborted by the caller', { provider, reason: 'cancelled', retryable: true, cause: err });
+  if (err instanceof classes.APIConnectionTimeoutError)
+    return new ProviderError('no answer within the timeout', { provider, reason: 'timeout', retryable: true, cause: err });
+  if (err instanceof classes.APIConnectionError)
+    return new ProviderError(`could not reach the server: ${errorText(err.cause ?? err)}`, {
+      provider,
+      reason: 'connection',
+      retryable: true,
+      cause: err,
+    });
   if (err instanceof classes.APIError) return fromStatus(provider, err, err as ApiErrorFields, refine);
   // The SDKs parse a 2xx body declared as JSON with JSON.parse and let its SyntaxError through.
   if (err instanceof SyntaxError) return malformed(provider, `the answer is not valid JSON (${err.message})`, err);

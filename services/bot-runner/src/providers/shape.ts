@@ -26,6 +26,6 @@ export function readUsage(body: JsonRecord, inKey: string, outKey: string): { to
 
 /** A short, printable sample of a body for an error message. */
 export function sample(value: unknown, max = 120): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -78,9 +78,13 @@ function parseEntry(e: unknown, index: number, sources: SecretSources): BotEntry
   const systemPrompt = str(e, 'systemPrompt', fail, /\S/, 'non-empty text');
   const entry: BotEntry = { id, handle, appPassword, provider: providerSpec(e.provider, sources, fail), systemPrompt, allowLinks: false };
   if (e.service !== undefined) entry.service = str(e, 'service', fail, /^https?:\/\/\S+$/, 'an http(s) URL');
-  if (e.allowLinks !== undefined) entry.allowLinks = e.allowLinks === true || (e.allowLinks === false ? false : fail('allowLinks', 'must be true or false'));
+  if (e.allowLinks !== undefined)
+    entry.allowLinks = e.allowLinks === true || (e.allowLinks === false ? false : fail('allowLinks', 'must be true or false'));
   if (e.temperature !== undefined) entry.temperature = num(e.temperature, 'temperature', 0, 2, fail);
-  if (e.maxTokens !== undefined) entry.maxTokens = Number.isInteger(e.maxTokens) ? num(e.maxTokens, 'maxTokens', 1, 100_000, fail) : fail('maxTokens', 'must be an integer');
+  if (e.maxTokens !== undefined)
+    entry.maxTokens = Number.isInteger(e.maxTokens)
+      ? num(e.maxTokens, 'maxTokens', 1, 100_000, fail)
+      : fail('maxTokens', 'must be an integer');
   if (e.price !== undefined) entry.price = price(e.price, fail);
   return entry;
 }
@@ -122,7 +126,10 @@ function resolveSecret(ref: unknown, field: string, sources: SecretSources, fail
 
 function price(p: unknown, fail: Fail): Price {
   if (!isObj(p)) return fail('price', 'must be { inputPerMillion, outputPerMillion }');
-  return { inputPerMillion: num(p.inputPerMillion, 'price.inputPerMillion', 0, 1e6, fail), outputPerMillion: num(p.outputPerMillion, 'price.outputPerMillion', 0, 1e6, fail) };
+  return {
+    inputPerMillion: num(p.inputPerMillion, 'price.inputPerMillion', 0, 1e6, fail),
+    outputPerMillion: num(p.outputPerMillion, 'price.outputPerMillion', 0, 1e6, fail),
+  };
 }
 
 function str(e: Obj, field: string, fail: Fail, pattern: RegExp, expected: string): string {

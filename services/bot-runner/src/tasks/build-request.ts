@@ -17,7 +17,11 @@ export async function buildReplyRequest(account: BotAccount, task: ReplyTask, re
   const [text, thread, author, person] = await Promise.all([
     reader.postText(task),
     reader.thread(task),
-    reader.person(task.authorDid, { handle: task.authorHandle, interests: task.authorInterests, ...(postedUs > 0n ? { lastActiveMs: Number(postedUs / 1000n) } : {}) }),
+    reader.person(task.authorDid, {
+      handle: task.authorHandle,
+      interests: task.authorInterests,
+      ...(postedUs > 0n ? { lastActiveMs: Number(postedUs / 1000n) } : {}),
+    }),
     mention ? reader.person(mention.did, mentionHints(mention)) : Promise.resolve(undefined),
   ]);
   if (postedUs > 0n) author.activeRecently = true;

@@ -105,7 +105,11 @@ export class ContextReader {
       const rec = await this.#record(uri);
       if (!rec) break;
       if (typeof rec.text === 'string') {
-        items.unshift({ authorDid: uri.hostname, authorHandle: (await this.#identities.verifiedHandle(uri.hostname)) ?? '', text: rec.text });
+        items.unshift({
+          authorDid: uri.hostname,
+          authorHandle: (await this.#identities.verifiedHandle(uri.hostname)) ?? '',
+          text: rec.text,
+        });
       }
       parent = ((rec.reply as Rec | undefined)?.parent as Rec | undefined)?.uri as string | undefined;
     }
@@ -142,8 +146,14 @@ export class ContextReader {
 
   async #fromAppView(appview: AtpAgent, did: string): Promise<Omit<PersonContext, 'handle' | 'interests'>> {
     const [profile, feed] = await Promise.all([
-      appview.app.bsky.actor.getProfile({ actor: did }).then((r) => r.data, () => undefined),
-      appview.app.bsky.feed.getAuthorFeed({ actor: did, limit: PROMPT_LIMITS.recentPosts * 2, filter: 'posts_no_replies' }).then((r) => r.data.feed, () => []),
+      appview.app.bsky.actor.getProfile({ actor: did }).then(
+        (r) => r.data,
+        () => undefined,
+      ),
+      appview.app.bsky.feed.getAuthorFeed({ actor: did, limit: PROMPT_LIMITS.recentPosts * 2, filter: 'posts_no_replies' }).then(
+        (r) => r.data.feed,
+        () => [],
+      ),
     ]);
     const texts = feed
       .filter((item) => item.post.author.did === did && !item.reason)
@@ -182,8 +192,15 @@ export function mentionHints(m: MentionCandidate): PersonHints {
 
 async function recentPosts(agent: AtpAgent, did: string): Promise<string[]> {
   try {
-    const res = await agent.com.atproto.repo.listRecords({ repo: did, collection: 'app.bsky.feed.post', limit: PROMPT_LIMITS.recentPosts + 1 });
-    return res.data.records.map((r) => (r.value as Rec).text).filter((t): t is string => typeof t === 'string').slice(0, PROMPT_LIMITS.recentPosts);
+    const res = await agent.com.atproto.repo.listRecords({
+      repo: did,
+      collection: 'app.bsky.feed.post',
+      limit: PROMPT_LIMITS.recentPosts + 1,
+    });
+    return res.data.records
+      .map((r) => (r.value as Rec).text)
+      .filter((t): t is string => typeof t === 'string')
+      .slice(0, PROMPT_LIMITS.recentPosts);
   } catch {
     return [];
   }

@@ -48,17 +48,26 @@ export async function generateChecked(req: ReplyRequest, deps: GenerateDeps): Pr
       result = await deps.provider.generate(retryReason ? { ...req, retryReason } : req, deps.signal);
     } catch (err) {
       usage.latencyMs += performance.now() - started;
-      const error = err instanceof ProviderError ? err : new ProviderError((err as Error).message, { provider: deps.provider.name, reason: 'malformed', retryable: false, cause: err });
+      const error =
+        err instanceof ProviderError
+          ? err
+          : new ProviderError((err as Error).message, { provider: deps.provider.name, reason: 'malformed', retryable: false, cause: err });
       return { ok: false, kind: 'provider', error, detail: error.message, ...usage };
     }
     usage.latencyMs += performance.now() - started;
     addUsage(usage, result, deps);
-    const check = checkReply(result.text, { mention: req.mention, allowLinks: req.allowLinks, systemPrompt, maxGraphemes: req.maxGraphemes });
+    const check = checkReply(result.text, {
+      mention: req.mention,
+      allowLinks: req.allowLinks,
+      systemPrompt,
+      maxGraphemes: req.maxGraphemes,
+    });
     // --- moderation hook: a reply that passed the output check is posted only if moderation passes it too.
     if (check.ok) {
       const verdict = await deps.moderator.moderate(moderationInput(req, check.text), deps.signal);
       if (verdict.kind === 'pass') return { ok: true, text: check.text, facets: check.facets, ...usage };
-      if (verdict.kind === 'unavailable') return { ok: false, kind: 'moderation-unavailable', error: verdict.error, detail: verdict.detail, ...usage };
+      if (verdict.kind === 'unavailable')
+        return { ok: false, kind: 'moderation-unavailable', error: verdict.error, detail: verdict.detail, ...usage };
       retryReason = verdict.retryReason;
       continue;
     }
@@ -68,7 +77,11 @@ export async function generateChecked(req: ReplyRequest, deps: GenerateDeps): Pr
   return { ok: false, kind: 'rejected', detail: `output rejected twice: ${retryReason}`, ...usage };
 }
 
-function addUsage(usage: Usage, result: { model: string; tokensIn: number; tokensOut: number; costUsd?: number }, deps: GenerateDeps): void {
+function addUsage(
+  usage: Usage,
+  result: { model: string; tokensIn: number; tokensOut: number; costUsd?: number },
+  deps: GenerateDeps,
+): void {
   usage.model = result.model || usage.model;
   usage.tokensIn += result.tokensIn;
   usage.tokensOut += result.tokensOut;

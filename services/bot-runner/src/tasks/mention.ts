@@ -28,6 +28,8 @@ export async function withVerifiedMention(task: ReplyTask, identities: Identitie
 export function introducedDid(task: ReplyTask, facets: readonly Facet[] | undefined): string {
   const want = task.mention?.did;
   if (!want) return '';
-  const named = (facets ?? []).some((f) => f.features.some((x) => x.$type === 'app.bsky.richtext.facet#mention' && (x as { did?: unknown }).did === want));
+  const named = (facets ?? []).some((f) =>
+    f.features.some((x) => x.$type === 'app.bsky.richtext.facet#mention' && (x as { did?: unknown }).did === want),
+  );
   return named ? want : '';
 }

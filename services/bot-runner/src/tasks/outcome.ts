@@ -1,6 +1,15 @@
 // The BotOutcome event closing a task: who answered, with what, how long the model took, tokens
 // and cost, and the reply or why there is none.
-import { BotOutcomeSchema, create, FailureReason, nowUs, OutcomeStatus, type BotOutcome, type MessageInitShape, type ReplyTask } from '@botsky/contracts';
+import {
+  BotOutcomeSchema,
+  create,
+  FailureReason,
+  nowUs,
+  OutcomeStatus,
+  type BotOutcome,
+  type MessageInitShape,
+  type ReplyTask,
+} from '@botsky/contracts';
 import type { Facet } from '@atproto/api';
 import type { Usage } from './generate.ts';
 import { introducedDid } from './mention.ts';
@@ -40,7 +49,14 @@ function base(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>): Init {
 }
 
 /** A posted reply; the introduction (mentionDid) counts only when the posted facets name the chosen person. */
-export function repliedOutcome(task: ReplyTask, bot: OutcomeBot, usage: Partial<Usage>, reply: StrongRef, text: string, facets: readonly Facet[] | undefined): Init {
+export function repliedOutcome(
+  task: ReplyTask,
+  bot: OutcomeBot,
+  usage: Partial<Usage>,
+  reply: StrongRef,
+  text: string,
+  facets: readonly Facet[] | undefined,
+): Init {
   return { ...base(task, bot, usage), status: OutcomeStatus.REPLIED, reply, replyText: text, mentionDid: introducedDid(task, facets) };
 }
 

@@ -34,19 +34,34 @@ export class PostError extends Error {
 const POST = 'app.bsky.feed.post';
 
 /** The reply already posted under this key, if any. */
-export async function existingReply(agent: AtpAgent, repo: string, rkey: string): Promise<(StrongRef & { text: string; parentUri: string; facets: Facet[] }) | undefined> {
+export async function existingReply(
+  agent: AtpAgent,
+  repo: string,
+  rkey: string,
+): Promise<(StrongRef & { text: string; parentUri: string; facets: Facet[] }) | undefined> {
   try {
     const res = await agent.com.atproto.repo.getRecord({ repo, collection: POST, rkey });
     const value = res.data.value as { text?: unknown; reply?: { parent?: { uri?: unknown } }; facets?: unknown };
     const facets = Array.isArray(value.facets) ? (value.facets as Facet[]) : [];
-    return { uri: res.data.uri, cid: res.data.cid ?? '', text: String(value.text ?? ''), parentUri: String(value.reply?.parent?.uri ?? ''), facets };
+    return {
+      uri: res.data.uri,
+      cid: res.data.cid ?? '',
+      text: String(value.text ?? ''),
+      parentUri: String(value.reply?.parent?.uri ?? ''),
+      facets,
+    };
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw new PostError(`cannot read ${repo}/${rkey}: ${(err as Error).message}`, true, { cause: err });
   }
 }
 
-export async function createReply(agent: AtpAgent, repo: string, rkey: string, reply: ReplyRecord): Promise<StrongRef & { existed: boolean }> {
+export async function createReply(
+  agent: AtpAgent,
+  repo: string,
+  rkey: string,
+  reply: ReplyRecord,
+): Promise<StrongRef & { existed: boolean }> {
   const record = {
     $type: POST,
     text: reply.text,

@@ -14,7 +14,9 @@ export interface RegistryFile {
   env: Record<string, string>;
 }
 
-export function writeRegistryFile(bots: Array<{ id: string; handle: string; appPassword: string; pdsUrl: string; modelUrl: string }>): RegistryFile {
+export function writeRegistryFile(
+  bots: Array<{ id: string; handle: string; appPassword: string; pdsUrl: string; modelUrl: string }>,
+): RegistryFile {
   const env: Record<string, string> = { BOTSKY_TEST_OPENAI_KEY: OPENAI_KEY };
   const entries = bots.map((b) => {
     const pwVar = `BOTSKY_BOT_${b.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_APP_PASSWORD`;
@@ -24,7 +26,14 @@ export function writeRegistryFile(bots: Array<{ id: string; handle: string; appP
       handle: b.handle,
       service: b.pdsUrl,
       appPassword: { env: pwVar },
-      provider: { kind: 'openai', model: 'polite-1', baseURL: b.modelUrl, apiKey: { env: 'BOTSKY_TEST_OPENAI_KEY' }, maxRetries: 0, timeoutMs: 10_000 },
+      provider: {
+        kind: 'openai',
+        model: 'polite-1',
+        baseURL: b.modelUrl,
+        apiKey: { env: 'BOTSKY_TEST_OPENAI_KEY' },
+        maxRetries: 0,
+        timeoutMs: 10_000,
+      },
       systemPrompt: 'You are a friendly gardener who introduces people.',
       price: { inputPerMillion: 0.5, outputPerMillion: 1.5 },
     };

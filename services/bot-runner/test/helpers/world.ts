@@ -4,7 +4,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
-  BotOutcomeSchema, STREAMS, SUBJECTS, create, decode, encode, nowUs, replyTaskId, ReplyTaskSchema, type BotOutcome, type ReplyTask,
+  BotOutcomeSchema,
+  STREAMS,
+  SUBJECTS,
+  create,
+  decode,
+  encode,
+  nowUs,
+  replyTaskId,
+  ReplyTaskSchema,
+  type BotOutcome,
+  type ReplyTask,
 } from '@botsky/contracts';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { Secret, type Metrics } from '@botsky/kit';
@@ -71,9 +81,19 @@ export interface RunningRunner {
 }
 
 /** bot-runner in this process on the world's bus (`startInProcess`), logging warnings; stopped with the world's hooks. */
-export async function startRunner(world: World, bots: BotEntry[], env: Record<string, string> = {}, extra: { budgetNow?: () => number; budgetRecheckMaxMs?: number } = {}): Promise<RunningRunner> {
+export async function startRunner(
+  world: World,
+  bots: BotEntry[],
+  env: Record<string, string> = {},
+  extra: { budgetNow?: () => number; budgetRecheckMaxMs?: number } = {},
+): Promise<RunningRunner> {
   const parts = { name: 'bot-runner', configSpec: botRunnerConfigSpec, createContext, createService: createBotRunnerService };
-  const worldEnv = { BOTSKY_NAMESPACE: world.namespace, BOTSKY_PDS_URL: world.net.pdsUrl, BOTSKY_PLC_URL: world.net.plcUrl, BOTSKY_HANDLE_RESOLVER_URL: world.net.pdsUrl };
+  const worldEnv = {
+    BOTSKY_NAMESPACE: world.namespace,
+    BOTSKY_PDS_URL: world.net.pdsUrl,
+    BOTSKY_PLC_URL: world.net.plcUrl,
+    BOTSKY_HANDLE_RESOLVER_URL: world.net.pdsUrl,
+  };
   const running = await startInProcess(world.hooks, parts, { ...worldEnv, ...env }, { bus: world.bus, bots, ...extra }, { log: 'warn' });
   return { service: running.svc, metrics: running.metrics, stop: running.stop };
 }
@@ -85,7 +105,14 @@ export async function personPosts(world: World, handle: string, text: string, la
 }
 
 /** The reply task matchmaker would emit for this post, bot and chosen person. */
-export function replyTask(world: World, post: { uri: string; cid: string }, text: string, bot: string, mention: string | undefined, slot = 0): ReplyTask {
+export function replyTask(
+  world: World,
+  post: { uri: string; cid: string },
+  text: string,
+  bot: string,
+  mention: string | undefined,
+  slot = 0,
+): ReplyTask {
   const author = authorOf(world, post.uri);
   const chosen = mention ? account(world, mention) : undefined;
   return create(ReplyTaskSchema, {
@@ -97,7 +124,9 @@ export function replyTask(world: World, post: { uri: string; cid: string }, text
     authorHandle: author.handle,
     botId: bot,
     botDid: account(world, bot).did,
-    ...(chosen ? { mention: { did: chosen.did, handle: chosen.handle, similarity: 0.8, reason: 'shares: gardening, sourdough', eligible: true } } : {}),
+    ...(chosen
+      ? { mention: { did: chosen.did, handle: chosen.handle, similarity: 0.8, reason: 'shares: gardening, sourdough', eligible: true } }
+      : {}),
     createdAtUs: nowUs(),
     deadlineUs: nowUs() + 600_000_000n,
     slot,
@@ -136,7 +165,11 @@ export async function outcomes(world: World): Promise<BotOutcome[]> {
 export interface PostRecord {
   uri: string;
   cid: string;
-  value: { text: string; facets?: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<{ $type: string; did?: string; uri?: string }> }>; reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } } };
+  value: {
+    text: string;
+    facets?: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<{ $type: string; did?: string; uri?: string }> }>;
+    reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } };
+  };
 }
 
 /** Every post in an account's repo, read from the PDS. */
@@ -145,7 +178,12 @@ export async function postsOf(world: World, handle: string): Promise<PostRecord[
   const out: PostRecord[] = [];
   let cursor: string | undefined;
   do {
-    const res = await agent.com.atproto.repo.listRecords({ repo: account(world, handle).did, collection: 'app.bsky.feed.post', limit: 100, ...(cursor ? { cursor } : {}) });
+    const res = await agent.com.atproto.repo.listRecords({
+      repo: account(world, handle).did,
+      collection: 'app.bsky.feed.post',
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
     out.push(...(res.data.records as unknown as PostRecord[]));
     cursor = res.data.records.length === 100 ? res.data.cursor : undefined;
   } while (cursor);

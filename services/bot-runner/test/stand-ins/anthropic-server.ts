@@ -2,7 +2,17 @@
 // `anthropic-version` header required, the key as `x-api-key` or a bearer token (the current
 // SDK sends the latter), `max_tokens` required, the answer as `content` blocks with
 // `usage.input_tokens/output_tokens`, and errors as `{ type: 'error', error: { type, message } }`.
-import { header, hang, sendJson, stallMidBody, sendRaw, startScriptedServer, type RecordedRequest, type ScriptedServer, type Step } from './scripted-http.ts';
+import {
+  header,
+  hang,
+  sendJson,
+  stallMidBody,
+  sendRaw,
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedServer,
+  type Step,
+} from './scripted-http.ts';
 
 export const ANTHROPIC_KEY = 'sk-ant-test-stand-in';
 
@@ -18,7 +28,8 @@ function checkProtocol(req: RecordedRequest): Step | undefined {
   const body = req.body as { model?: unknown; max_tokens?: unknown; messages?: unknown } | undefined;
   if (typeof body?.model !== 'string') return anthropicError(400, 'invalid_request_error', 'model: Field required');
   if (typeof body.max_tokens !== 'number') return anthropicError(400, 'invalid_request_error', 'max_tokens: Field required');
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return anthropicError(400, 'invalid_request_error', 'messages: Field required');
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return anthropicError(400, 'invalid_request_error', 'messages: Field required');
   return undefined;
 }
 
@@ -34,16 +45,21 @@ export interface MessageOptions {
 export function message(text: string | ((req: RecordedRequest) => string), opts: MessageOptions = {}): Step {
   return (req, res) => {
     const content = typeof text === 'function' ? text(req) : text;
-    sendJson(res, 200, {
-      id: `msg_${req.at.toFixed(0)}`,
-      type: 'message',
-      role: 'assistant',
-      model: opts.model ?? (req.body as { model: string }).model,
-      content: [...(opts.before ?? []), ...(content ? [{ type: 'text', text: content }] : [])],
-      stop_reason: opts.stopReason ?? 'end_turn',
-      stop_sequence: null,
-      usage: opts.usage ?? { input_tokens: 150, output_tokens: 21 },
-    }, { 'request-id': 'req_stand_in' });
+    sendJson(
+      res,
+      200,
+      {
+        id: `msg_${req.at.toFixed(0)}`,
+        type: 'message',
+        role: 'assistant',
+        model: opts.model ?? (req.body as { model: string }).model,
+        content: [...(opts.before ?? []), ...(content ? [{ type: 'text', text: content }] : [])],
+        stop_reason: opts.stopReason ?? 'end_turn',
+        stop_sequence: null,
+        usage: opts.usage ?? { input_tokens: 150, output_tokens: 21 },
+      },
+      { 'request-id': 'req_stand_in' },
+    );
   };
 }
 
@@ -52,10 +68,18 @@ export function anthropicError(status: number, type: string, msg: string, header
 }
 
 export const rateLimited = (retryAfter: number): Step =>
-  anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { 'retry-after': String(retryAfter) });
+  anthropicError(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', {
+    'retry-after': String(retryAfter),
+  });
 export const overloaded = (): Step => anthropicError(529, 'overloaded_error', 'Overloaded');
 export const apiError = (): Step => anthropicError(500, 'api_error', 'Internal server error');
-export const json = (body: unknown): Step => (_req, res) => sendJson(res, 200, body);
-export const garbage = (body: string, contentType = 'application/json'): Step => (_req, res) => sendRaw(res, 200, body, contentType);
+export const json =
+  (body: unknown): Step =>
+  (_req, res) =>
+    sendJson(res, 200, body);
+export const garbage =
+  (body: string, contentType = 'application/json'): Step =>
+  (_req, res) =>
+    sendRaw(res, 200, body, contentType);
 
 export { hang, stallMidBody };

@@ -5,9 +5,7 @@ import { Metadata, Server, ServerCredentials, type ServerUnaryCall, type sendUna
 import { BotService, GenerateReplyResponseSchema, create, type GenerateReplyRequest, type Message } from '@botsky/contracts';
 import { grpcServiceDefinition } from '@botsky/contracts/grpc';
 
-export type GrpcStep =
-  | { status: number; details: string; pushbackMs?: number }
-  | { text: string; model?: string };
+export type GrpcStep = { status: number; details: string; pushbackMs?: number } | { text: string; model?: string };
 
 export interface ScriptedBot {
   address: string;
@@ -29,7 +27,16 @@ export async function startScriptedBot(steps: readonly GrpcStep[]): Promise<Scri
         if (step.pushbackMs !== undefined) metadata.set('grpc-retry-pushback-ms', String(step.pushbackMs));
         callback({ code: step.status, details: step.details, metadata });
       } else {
-        callback(null, create(GenerateReplyResponseSchema, { text: step.text, model: step.model ?? 'scripted-1', tokensIn: 12, tokensOut: 3, costUsd: 0.0004 }));
+        callback(
+          null,
+          create(GenerateReplyResponseSchema, {
+            text: step.text,
+            model: step.model ?? 'scripted-1',
+            tokensIn: 12,
+            tokensOut: 3,
+            costUsd: 0.0004,
+          }),
+        );
       }
     },
   });

@@ -6,8 +6,19 @@ import { OPENAI_KEY, openaiError } from './openai-server.ts';
 import { header, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer, type Step } from './scripted-http.ts';
 
 export const MODERATION_CATEGORIES = [
-  'harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm',
-  'self-harm/instructions', 'self-harm/intent', 'sexual', 'sexual/minors', 'violence', 'violence/graphic',
+  'harassment',
+  'harassment/threatening',
+  'hate',
+  'hate/threatening',
+  'illicit',
+  'illicit/violent',
+  'self-harm',
+  'self-harm/instructions',
+  'self-harm/intent',
+  'sexual',
+  'sexual/minors',
+  'violence',
+  'violence/graphic',
 ] as const;
 export type ModerationCategory = (typeof MODERATION_CATEGORIES)[number];
 
@@ -20,7 +31,8 @@ export interface ModerationStandIn extends ScriptedServer {
 
 export async function startModerationStandIn(steps: readonly Step[]): Promise<ModerationStandIn> {
   const server = await startScriptedServer(steps, checkProtocol);
-  const inputs = () => server.requests.filter((r) => r.path === '/v1/moderations').map((r) => String((r.body as { input?: unknown }).input));
+  const inputs = () =>
+    server.requests.filter((r) => r.path === '/v1/moderations').map((r) => String((r.body as { input?: unknown }).input));
   return Object.assign(server, { baseURL: `${server.origin}/v1`, inputs });
 }
 
@@ -33,8 +45,10 @@ function checkProtocol(req: RecordedRequest): Step | undefined {
   }
   const body = req.body as { input?: unknown; model?: unknown } | undefined;
   const input = body?.input;
-  if (typeof input !== 'string' && !Array.isArray(input)) return openaiError(400, 'invalid_request_error', "'input' is a required property", null);
-  if (body?.model !== undefined && typeof body.model !== 'string') return openaiError(400, 'invalid_request_error', "'model' must be a string", null);
+  if (typeof input !== 'string' && !Array.isArray(input))
+    return openaiError(400, 'invalid_request_error', "'input' is a required property", null);
+  if (body?.model !== undefined && typeof body.model !== 'string')
+    return openaiError(400, 'invalid_request_error', "'model' must be a string", null);
   return undefined;
 }
 
@@ -56,7 +70,11 @@ export function moderation(judge: (input: string) => Partial<Record<ModerationCa
   return (req, res) => {
     const body = req.body as { input: string | string[]; model?: string };
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
-    sendJson(res, 200, { id: `modr-${req.at.toFixed(0)}`, model: body.model ?? 'omni-moderation-latest', results: inputs.map((i) => moderationResult(judge(String(i)))) });
+    sendJson(res, 200, {
+      id: `modr-${req.at.toFixed(0)}`,
+      model: body.model ?? 'omni-moderation-latest',
+      results: inputs.map((i) => moderationResult(judge(String(i)))),
+    });
   };
 }
 

@@ -1,7 +1,17 @@
 // A stand-in for OpenAI's Chat Completions endpoint (`POST /v1/chat/completions`), speaking its
 // wire format: bearer auth, the documented completion object with `usage`, and errors as
 // `{ error: { message, type, param, code } }`. The real openai SDK is pointed at it.
-import { header, hang, sendJson, stallMidBody, sendRaw, startScriptedServer, type RecordedRequest, type ScriptedServer, type Step } from './scripted-http.ts';
+import {
+  header,
+  hang,
+  sendJson,
+  stallMidBody,
+  sendRaw,
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedServer,
+  type Step,
+} from './scripted-http.ts';
 
 export const OPENAI_KEY = 'sk-test-stand-in';
 
@@ -46,7 +56,14 @@ export function completion(text: string | null | ((req: RecordedRequest) => stri
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: opts.model ?? (req.body as { model: string }).model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: opts.refusal ?? null }, logprobs: null, finish_reason: opts.finishReason ?? 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: opts.refusal ?? null },
+          logprobs: null,
+          finish_reason: opts.finishReason ?? 'stop',
+        },
+      ],
       usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
     });
   };
@@ -55,7 +72,13 @@ export function completion(text: string | null | ((req: RecordedRequest) => stri
 /** What OpenAI sends when the model declines: `content` null and the reason in `refusal`. */
 export const refusal = (reason: string): Step => completion(null, { refusal: reason });
 
-export function openaiError(status: number, type: string, message: string, code: string | null, headers: Record<string, string> = {}): Step {
+export function openaiError(
+  status: number,
+  type: string,
+  message: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+): Step {
   return (_req, res) => sendJson(res, status, { error: { message, type, param: null, code } }, headers);
 }
 
@@ -69,12 +92,19 @@ export function rateLimited(opts: { retryAfter?: number; retryAfterMs?: number; 
   return openaiError(429, type, 'Rate limit reached for requests.', code, headers);
 }
 
-export const serverError = (status = 500): Step => openaiError(status, 'server_error', 'The server had an error while processing your request.', null);
+export const serverError = (status = 500): Step =>
+  openaiError(status, 'server_error', 'The server had an error while processing your request.', null);
 
 /** Any 2xx body: for answers that are JSON but not a completion. */
-export const json = (body: unknown): Step => (_req, res) => sendJson(res, 200, body);
+export const json =
+  (body: unknown): Step =>
+  (_req, res) =>
+    sendJson(res, 200, body);
 
 /** A body that is not what its content type says, or not JSON at all. */
-export const garbage = (body: string, contentType = 'application/json'): Step => (_req, res) => sendRaw(res, 200, body, contentType);
+export const garbage =
+  (body: string, contentType = 'application/json'): Step =>
+  (_req, res) =>
+    sendRaw(res, 200, body, contentType);
 
 export { hang, stallMidBody };

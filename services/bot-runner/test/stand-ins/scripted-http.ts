@@ -37,7 +37,13 @@ export async function startScriptedServer(steps: readonly Step[], check: Protoco
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { at, method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: parseJson(Buffer.concat(chunks).toString('utf8')) };
+      const recorded = {
+        at,
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: parseJson(Buffer.concat(chunks).toString('utf8')),
+      };
       requests.push(recorded);
       const rejection = check(recorded);
       if (rejection) return rejection(recorded, res);

@@ -12,7 +12,9 @@ export function didDocument(serviceDid: string, hostname: string): object {
 
 export function serveDidDocument(res: ServerResponse, serviceDid: string, hostname: string): void {
   if (!serviceDid.startsWith('did:web:')) {
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'NotFound', message: 'the feed service DID is not a did:web' }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'NotFound', message: 'the feed service DID is not a did:web' }));
     return;
   }
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(didDocument(serviceDid, hostname)));

@@ -40,15 +40,16 @@ export function plainParams(url: string, feedUri: string): Params | undefined {
 export function serveSkeletonFast(state: FeedState, req: IncomingMessage, res: ServerResponse): boolean {
   const params = plainParams(req.url ?? '', state.feedUri);
   if (params === undefined) return false;
-  state.auth(req.headers.authorization, SKELETON_NSID).then(
-    (viewer) => send(res, 200, serveSkeleton(state, params, viewer.did)),
-  ).catch((err: unknown) => {
-    const xrpc = XRPCError.fromError(err);
-    if (xrpc.statusCode >= 500) state.logger.error({ err }, 'getFeedSkeleton failed');
-    // A failure while the answer was being written cannot be answered again.
-    if (res.headersSent) res.destroy();
-    else send(res, xrpc.statusCode, xrpc.payload);
-  });
+  state
+    .auth(req.headers.authorization, SKELETON_NSID)
+    .then((viewer) => send(res, 200, serveSkeleton(state, params, viewer.did)))
+    .catch((err: unknown) => {
+      const xrpc = XRPCError.fromError(err);
+      if (xrpc.statusCode >= 500) state.logger.error({ err }, 'getFeedSkeleton failed');
+      // A failure while the answer was being written cannot be answered again.
+      if (res.headersSent) res.destroy();
+      else send(res, xrpc.statusCode, xrpc.payload);
+    });
   return true;
 }
 

@@ -86,6 +86,12 @@ function record(state: FeedState, page: readonly Served[], reqId: string, viewer
     viewerDid: viewer ?? '',
     servedAtUs: Date.now() * 1000,
     feedUri: state.feedUri,
-    items: page.map((s) => ({ itemUri: s.uri, botId: s.botId, position: s.position, probability: s.probability, feedContext: feedContext(reqId, s.position) })),
+    items: page.map((s) => ({
+      itemUri: s.uri,
+      botId: s.botId,
+      position: s.position,
+      probability: s.probability,
+      feedContext: feedContext(reqId, s.position),
+    })),
   });
 }

@@ -35,7 +35,9 @@ interface Interaction {
 }
 
 export function eventOf(token: string): InteractionEvent {
-  return token.startsWith(TOKEN_PREFIX) ? (EVENTS[token.slice(TOKEN_PREFIX.length)] ?? InteractionEvent.UNSPECIFIED) : InteractionEvent.UNSPECIFIED;
+  return token.startsWith(TOKEN_PREFIX)
+    ? (EVENTS[token.slice(TOKEN_PREFIX.length)] ?? InteractionEvent.UNSPECIFIED)
+    : InteractionEvent.UNSPECIFIED;
 }
 
 /** A bounded metric label: the known token's name, or "other" (clients may send anything). */
@@ -51,7 +53,8 @@ export function addSendInteractions(server: Server, state: FeedState): void {
       const viewer = (auth as { credentials: Viewer }).credentials.did as string;
       const body = (input as { body: { feed?: string; interactions: Interaction[] } }).body;
       if (body.feed !== undefined && body.feed !== state.feedUri) throw new InvalidRequestError(`unknown feed ${body.feed}`, 'UnknownFeed');
-      if (body.interactions.length > MAX_INTERACTIONS) throw new InvalidRequestError(`at most ${MAX_INTERACTIONS} interactions per request`);
+      if (body.interactions.length > MAX_INTERACTIONS)
+        throw new InvalidRequestError(`at most ${MAX_INTERACTIONS} interactions per request`);
       const messages = body.interactions.filter((i) => i.item).map((i) => toMessage(state, viewer, i));
       if (messages.length > 0) await state.bus.publishMany(messages);
       for (const i of body.interactions) if (i.item) state.metrics.interactions.inc({ event: eventLabel(i.event ?? '') });

@@ -131,7 +131,10 @@ function shuffle<T>(xs: T[], rand: Random): T[] {
 }
 
 /** The snapshot's pools with this viewer's weights applied (only the pools they touch change). */
-function personalise(snapshot: RankSnapshot, personal: PersonalWeights | undefined): { pools: BotPool[]; weightOf: (c: Candidate) => number } {
+function personalise(
+  snapshot: RankSnapshot,
+  personal: PersonalWeights | undefined,
+): { pools: BotPool[]; weightOf: (c: Candidate) => number } {
   const base = (c: Candidate) => c.weight ?? 1;
   if (!personal || personal.size === 0) return { pools: [...snapshot.pools], weightOf: base };
   const weightOf = (c: Candidate) => personal.get(c.uri) ?? base(c);
@@ -180,6 +183,12 @@ export function rankPage(candidates: readonly Candidate[], seed: number, offset:
 }
 
 /** One page of a prebuilt snapshot. */
-export function rankSnapshotPage(snapshot: RankSnapshot, seed: number, offset: number, limit: number, personal?: PersonalWeights): Served[] {
+export function rankSnapshotPage(
+  snapshot: RankSnapshot,
+  seed: number,
+  offset: number,
+  limit: number,
+  personal?: PersonalWeights,
+): Served[] {
   return rankSnapshot(snapshot, seed, offset + limit, personal).slice(offset);
 }

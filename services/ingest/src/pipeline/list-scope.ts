@@ -23,7 +23,9 @@ const MAX_ENTRIES = 100_000;
 
 /** Whether the scope rule here decides the event (the others are the general rule's). */
 export function isListEvent(e: NetworkEvent): boolean {
-  return e.kind === 'listblock' || e.kind === 'listitem' || (e.kind === 'delete' && (e.collection === LISTBLOCK || e.collection === LISTITEM));
+  return (
+    e.kind === 'listblock' || e.kind === 'listitem' || (e.kind === 'delete' && (e.collection === LISTBLOCK || e.collection === LISTITEM))
+  );
 }
 
 class BoundedSet {

@@ -39,7 +39,10 @@ function sourceKey(url: string): string {
 }
 
 export async function resumePoint(
-  cursors: CursorStore, source: { url: string; kind: string }, startCursor: number | undefined, logger: Logger,
+  cursors: CursorStore,
+  source: { url: string; kind: string },
+  startCursor: number | undefined,
+  logger: Logger,
 ): Promise<ResumePoint> {
   const { url } = source;
   const saved = await cursors.load();

@@ -1,8 +1,15 @@
 // The decoder's normalised events onto the protobuf contract (botsky.v1.NetworkEvent), with the
 // subject each goes on and the message id that makes a replay a duplicate rather than a copy.
 import {
-  AccountStatus, NetworkEventSchema, NetworkSource, create, networkSubject, parseIsoUs,
-  type MessageInitShape, type NetworkEvent as ProtoEvent, type Subject,
+  AccountStatus,
+  NetworkEventSchema,
+  NetworkSource,
+  create,
+  networkSubject,
+  parseIsoUs,
+  type MessageInitShape,
+  type NetworkEvent as ProtoEvent,
+  type Subject,
 } from '@botsky/contracts';
 import type { Embed, Facet, NetworkEvent } from '@botsky/firehose';
 

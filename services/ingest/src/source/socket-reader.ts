@@ -104,7 +104,11 @@ export class SocketReader {
         this.#opts.onOpen?.();
         this.#opened.resolve();
         if (this.#paused) ws.pause();
-        unwatch = watchSilence(ws, { timeoutMs: this.#opts.idleTimeoutMs ?? 30_000, paused: () => this.#paused, onSilent: (ms) => this.#silent(ws, url, ms) });
+        unwatch = watchSilence(ws, {
+          timeoutMs: this.#opts.idleTimeoutMs ?? 30_000,
+          paused: () => this.#paused,
+          onSilent: (ms) => this.#silent(ws, url, ms),
+        });
       });
       ws.on('message', (data: RawData) => {
         got = true;

@@ -14,8 +14,7 @@ export function accountTextsGone(a: Account): boolean {
 export function forgottenCounter(metrics: Metrics): Forgotten {
   return metrics.counter({
     name: 'botsky_matchmaker_forgotten_total',
-    help: 'What deletions took from matchmaker\'s state (post_text, profile_terms, liker_terms, profile, person, decision; nothing when it held none)',
+    help: "What deletions took from matchmaker's state (post_text, profile_terms, liker_terms, profile, person, decision; nothing when it held none)",
     labelNames: ['what'],
   });
 }
-

@@ -11,7 +11,10 @@ export async function onBlock({ ctx }: Deps, ev: NetworkEvent, subjectDid: strin
   const isBot = ctx.roster.isBot(subjectDid);
   if (!isBot && subjectDid !== ctx.config.projectDid) return;
   const { before } = await ctx.consent.mutate(ev.did, (cur) => ({
-    state: 'out', reason: 'block', at: ctx.now(), followUri: cur?.followUri,
+    state: 'out',
+    reason: 'block',
+    at: ctx.now(),
+    followUri: cur?.followUri,
     blocks: isBot ? { ...cur?.blocks, [ev.uri]: subjectDid } : (cur?.blocks ?? {}),
   }));
   if (before?.state !== 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'block' });

@@ -7,7 +7,12 @@ import type { Deps } from './activity.ts';
 export async function onFollow({ ctx }: Deps, ev: NetworkEvent, subjectDid: string): Promise<void> {
   if (ctx.config.projectDid !== undefined && subjectDid === ctx.config.projectDid && !ctx.roster.isBot(ev.did)) {
     await ctx.consent.mutate(ev.did, (cur) => ({
-      state: 'in', reason: 'follow', at: ctx.now(), followUri: ev.uri, blocks: cur?.blocks ?? {}, introductions: true,
+      state: 'in',
+      reason: 'follow',
+      at: ctx.now(),
+      followUri: ev.uri,
+      blocks: cur?.blocks ?? {},
+      introductions: true,
     }));
   }
 }

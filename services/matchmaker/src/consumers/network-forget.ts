@@ -10,7 +10,7 @@
 // - A liked post's words leave its likers' profiles too (PostTexts remembers who liked it).
 // Kept: the term statistics (how many posts use each word: no one's post).
 import { decodeFollowed, type Bus, type BusMessage, type Subscription } from '@botsky/bus';
-import { NetworkEventSchema, SUBJECTS, } from '@botsky/contracts';
+import { NetworkEventSchema, SUBJECTS } from '@botsky/contracts';
 import type { MatchState } from '../match/state.ts';
 import { InterestProfile, terms } from '../selection/index.ts';
 import type { Gone } from '../state/decision-scrub.ts';
@@ -25,8 +25,11 @@ const WAIT_MS = 1000;
 export async function followForgetting(bus: Bus, deps: Deps, sinceMs: number): Promise<Subscription> {
   const stopping = new AbortController();
   const forgotten = forgottenCounter(deps.ctx.metrics);
-  const subs = await Promise.all([SUBJECTS.networkDelete, SUBJECTS.networkAccount].map((subject) =>
-    bus.follow(subject, (msg) => forget(deps, forgotten, msg, stopping.signal), { sinceMs })));
+  const subs = await Promise.all(
+    [SUBJECTS.networkDelete, SUBJECTS.networkAccount].map((subject) =>
+      bus.follow(subject, (msg) => forget(deps, forgotten, msg, stopping.signal), { sinceMs }),
+    ),
+  );
   return {
     async stop() {
       stopping.abort();
@@ -52,7 +55,8 @@ async function forget({ ctx, st }: Deps, forgotten: Forgotten, msg: BusMessage, 
   if (!gone) return;
   // Decisions this replica stored lately may have been made before the consumer group's scrub.
   st.recent.noteGone(gone, ctx.now());
-  for (const id of st.recent.stored(ctx.now())) await scrubDecision(ctx, id, [gone]).catch((err: unknown) => ctx.logger.warn({ err, id }, 'cannot scrub a recent decision'));
+  for (const id of st.recent.stored(ctx.now()))
+    await scrubDecision(ctx, id, [gone]).catch((err: unknown) => ctx.logger.warn({ err, id }, 'cannot scrub a recent decision'));
 }
 
 /** A deleted post leaves this replica's state; false for a delete from another repository (nothing changes). */

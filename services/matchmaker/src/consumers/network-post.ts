@@ -28,7 +28,12 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
   const { ctx, st } = deps;
   const { tags, repliesToBot } = touchesBot(deps, post);
   if ((tags || repliesToBot) && isStopRequest(post.text)) {
-    const { before } = await ctx.consent.mutate(ev.did, (cur) => ({ state: 'out', reason: 'stop', at: ctx.now(), blocks: cur?.blocks ?? {} }));
+    const { before } = await ctx.consent.mutate(ev.did, (cur) => ({
+      state: 'out',
+      reason: 'stop',
+      at: ctx.now(),
+      blocks: cur?.blocks ?? {},
+    }));
     if (before?.state !== 'out') ctx.matchmakerMetrics.optOuts.inc({ reason: 'stop' });
     return { skip: 'stop', record: true, consent: undefined };
   }
@@ -37,7 +42,13 @@ async function judge(deps: Deps, ev: NetworkEvent, post: Post): Promise<Verdict>
   // Never a bot, BotSky's or anyone's: no loops between bots, whoever tags whom.
   if (await ctx.botAccounts.isBot(ev.did)) return { skip: 'bot_account', record: true, consent };
   // Tagging a bot asks for its answer, not for introductions to strangers (that takes following the project).
-  if (!consent && tags) consent = (await ctx.consent.mutate(ev.did, (cur) => cur ?? { state: 'in', reason: 'tagged-bot', at: ctx.now(), blocks: {}, introductions: false })).after;
+  if (!consent && tags)
+    consent = (
+      await ctx.consent.mutate(
+        ev.did,
+        (cur) => cur ?? { state: 'in', reason: 'tagged-bot', at: ctx.now(), blocks: {}, introductions: false },
+      )
+    ).after;
   if (!consent) return { skip: 'not_opted_in', record: false, consent };
   if (consent.state === 'out') return { skip: 'opted_out', record: true, consent };
   if (!st.people.isActive(ev.did)) return { skip: 'inactive', record: true, consent };
@@ -76,7 +87,13 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
     await publishSkipped(ctx, skippedDecision(ev, id, reason));
     return void ctx.matchmakerMetrics.posts.inc({ outcome: reason });
   }
-  const plan = await planDispatch(ctx, st, { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) }, consent, grant.granted >= 2);
+  const plan = await planDispatch(
+    ctx,
+    st,
+    { uri: ev.uri, authorDid: ev.did, text: post.text, decisionId: id, at: eventTime(ctx, ev) },
+    consent,
+    grant.granted >= 2,
+  );
   if (!plan) {
     await grant.settle(0);
     await publishSkipped(ctx, skippedDecision(ev, id, 'no_bot'));
@@ -93,7 +110,10 @@ async function dispatch(deps: Deps, ev: NetworkEvent, post: Post, id: string, co
   if (!won) return void ctx.matchmakerMetrics.posts.inc({ outcome: 'replayed' });
   await grant.settle(tasks.length);
   ctx.matchmakerMetrics.posts.inc({ outcome: 'dispatched' });
-  ctx.logger.debug({ post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) }, 'dispatched');
+  ctx.logger.debug(
+    { post: ev.uri, bots: plan.sides.map((x) => x.botId), mentions: tasks.map((x) => x.mention?.did ?? null) },
+    'dispatched',
+  );
   ctx.matchmakerMetrics.tasks.inc(tasks.length);
   if (plan.sampling !== '') ctx.matchmakerMetrics.battles.inc({ sampling: plan.sampling });
   ctx.matchmakerMetrics.noCandidate.inc(tasks.filter((t) => !t.mention).length);

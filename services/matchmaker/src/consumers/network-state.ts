@@ -31,10 +31,14 @@ async function observe(deps: Deps, msg: BusMessage): Promise<void> {
 async function route(deps: Deps, ev: NetworkEvent): Promise<void> {
   const p = ev.payload;
   switch (p.case) {
-    case 'post': return observePost(deps, ev, p.value);
-    case 'like': return onLike(deps, ev, p.value.subject?.uri ?? '');
-    case 'identity': return onIdentity(deps, ev);
-    case 'account': return onAccount(deps, ev, p.value.active);
+    case 'post':
+      return observePost(deps, ev, p.value);
+    case 'like':
+      return onLike(deps, ev, p.value.subject?.uri ?? '');
+    case 'identity':
+      return onIdentity(deps, ev);
+    case 'account':
+      return onAccount(deps, ev, p.value.active);
     case 'block':
       deps.st.blocks.add(ev.uri, ev.did, p.value.subjectDid);
       await noteActivity(deps, ev);

@@ -45,8 +45,10 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
       // Decide with this replica's state as of the post: everything before it in the stream.
       if (!(await deps.st.cursor.reached(seq - 1, STATE_WAIT_MS))) deps.ctx.matchmakerMetrics.stateLagging.inc();
       return onPost(deps, ev, p.value);
-    case 'follow': return onFollow(deps, ev, p.value.subjectDid);
-    case 'block': return onBlock(deps, ev, p.value.subjectDid);
+    case 'follow':
+      return onFollow(deps, ev, p.value.subjectDid);
+    case 'block':
+      return onBlock(deps, ev, p.value.subjectDid);
     case 'listBlock':
       return onListBlock(deps, ev, p.value.listUri, await stateAt(deps, seq));
     case 'listItem':
@@ -56,7 +58,8 @@ async function route(deps: Deps, ev: NetworkEvent, seq: number): Promise<void> {
       if (p.value.collection !== LISTBLOCK && p.value.collection !== LISTITEM) return onDelete(deps, ev, p.value.collection);
       await stateAt(deps, seq);
       return onListDelete(deps, ev, p.value.collection);
-    case 'account': return onAccount(deps, ev, p.value);
+    case 'account':
+      return onAccount(deps, ev, p.value);
     case 'like':
     case 'identity':
     case 'repost':

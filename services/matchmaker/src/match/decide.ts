@@ -31,7 +31,11 @@ function excludedBots(ctx: MatchmakerContext, consent: ConsentRecord | undefined
 
 /** The plan, or undefined when no bot may answer (none registered, or all blocked). */
 export async function planDispatch(
-  ctx: MatchmakerContext, st: MatchState, facts: PostFacts, consent: ConsentRecord | undefined, allowBattle = true,
+  ctx: MatchmakerContext,
+  st: MatchState,
+  facts: PostFacts,
+  consent: ConsentRecord | undefined,
+  allowBattle = true,
 ): Promise<DispatchPlan | undefined> {
   st.picker.sync(ctx.roster.ids);
   const pick = st.picker.pick(excludedBots(ctx, consent), allowBattle);
@@ -44,12 +48,23 @@ export async function planDispatch(
     const bot = ctx.roster.byId(botId);
     if (!bot) continue;
     const m = await pickMention(ctx, st, {
-      botId, botDid: bot.did, authorDid: facts.authorDid, postText: facts.text, postAt: facts.at, post, author, exclude: mentioned,
+      botId,
+      botDid: bot.did,
+      authorDid: facts.authorDid,
+      postText: facts.text,
+      postAt: facts.at,
+      post,
+      author,
+      exclude: mentioned,
     });
     if (m.chosen) mentioned.add(m.chosen.did);
     sides.push({
-      botId, botDid: bot.did, taskId: replyTaskIdForBot(facts.uri, botId), mention: m.chosen,
-      noMentionReason: m.chosen ? '' : m.reason, candidates: m.candidates,
+      botId,
+      botDid: bot.did,
+      taskId: replyTaskIdForBot(facts.uri, botId),
+      mention: m.chosen,
+      noMentionReason: m.chosen ? '' : m.reason,
+      candidates: m.candidates,
     });
   }
   const battle = sides.length === 2;
@@ -64,8 +79,9 @@ export async function planDispatch(
 }
 
 function battleReason(sampling: BattleSampling, p: number): string {
-  const how = sampling === 'active'
-    ? 'pair drawn among the balanced bots by how uncertain their order is'
-    : 'two least-assigned bots drawn at random';
+  const how =
+    sampling === 'active'
+      ? 'pair drawn among the balanced bots by how uncertain their order is'
+      : 'two least-assigned bots drawn at random';
   return `battle (${sampling}): ${how}, pair probability ${p.toPrecision(3)}`;
 }

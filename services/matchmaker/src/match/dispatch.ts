@@ -4,8 +4,19 @@
 // claim re-publishes the stored messages while they may be unpublished (the bus drops the
 // duplicates), and nothing once they are published.
 import {
-  create, encode, MatchDecisionSchema, MatchVerdict, nowUs, ReplyTaskSchema, SUBJECTS, decode,
-  type MatchDecision, type MentionCandidate, type NetworkEvent, type Post, type ReplyTask,
+  create,
+  encode,
+  MatchDecisionSchema,
+  MatchVerdict,
+  nowUs,
+  ReplyTaskSchema,
+  SUBJECTS,
+  decode,
+  type MatchDecision,
+  type MentionCandidate,
+  type NetworkEvent,
+  type Post,
+  type ReplyTask,
 } from '@botsky/contracts';
 import type { OutgoingMessage } from '@botsky/bus';
 import type { MatchmakerContext } from '../context.ts';
@@ -43,30 +54,55 @@ export interface AuthorView {
 export function buildTasks(ev: NetworkEvent, post: Post, plan: DispatchPlan, author: AuthorView): ReplyTask[] {
   const created = nowUs();
   const self = { uri: ev.uri, cid: ev.cid };
-  return plan.sides.map((side, slot) => create(ReplyTaskSchema, {
-    taskId: side.taskId, postRef: self, post, authorDid: ev.did, authorHandle: author.handle, authorInterests: author.interests,
-    replyTo: { root: post.reply?.root ?? self, parent: self },
-    botId: side.botId, botDid: side.botDid, mention: side.mention, noMentionReason: side.noMentionReason,
-    battleId: plan.battleId, createdAtUs: created, deadlineUs: created + BigInt(TASK_TTL_MS) * 1000n, slot,
-    battlePairProbability: plan.pairProbability, battleSampling: plan.sampling,
-  }));
+  return plan.sides.map((side, slot) =>
+    create(ReplyTaskSchema, {
+      taskId: side.taskId,
+      postRef: self,
+      post,
+      authorDid: ev.did,
+      authorHandle: author.handle,
+      authorInterests: author.interests,
+      replyTo: { root: post.reply?.root ?? self, parent: self },
+      botId: side.botId,
+      botDid: side.botDid,
+      mention: side.mention,
+      noMentionReason: side.noMentionReason,
+      battleId: plan.battleId,
+      createdAtUs: created,
+      deadlineUs: created + BigInt(TASK_TTL_MS) * 1000n,
+      slot,
+      battlePairProbability: plan.pairProbability,
+      battleSampling: plan.sampling,
+    }),
+  );
 }
 
 export function buildDecision(ev: NetworkEvent, plan: DispatchPlan): MatchDecision {
   const seen = new Set<string>();
   const candidates = plan.sides.flatMap((s) => s.candidates).filter((c) => !seen.has(c.did) && seen.add(c.did));
   return create(MatchDecisionSchema, {
-    decisionId: plan.decisionId, postRef: { uri: ev.uri, cid: ev.cid }, authorDid: ev.did,
-    verdict: MatchVerdict.DISPATCHED, reason: plan.reason, botIds: plan.sides.map((s) => s.botId),
-    taskIds: plan.sides.map((s) => s.taskId), battleId: plan.battleId, candidates,
-    chosen: plan.sides.find((s) => s.mention)?.mention, decidedAtUs: nowUs(),
+    decisionId: plan.decisionId,
+    postRef: { uri: ev.uri, cid: ev.cid },
+    authorDid: ev.did,
+    verdict: MatchVerdict.DISPATCHED,
+    reason: plan.reason,
+    botIds: plan.sides.map((s) => s.botId),
+    taskIds: plan.sides.map((s) => s.taskId),
+    battleId: plan.battleId,
+    candidates,
+    chosen: plan.sides.find((s) => s.mention)?.mention,
+    decidedAtUs: nowUs(),
   });
 }
 
 export function skippedDecision(ev: NetworkEvent, decisionId: string, reason: string): MatchDecision {
   return create(MatchDecisionSchema, {
-    decisionId, postRef: { uri: ev.uri, cid: ev.cid }, authorDid: ev.did,
-    verdict: MatchVerdict.SKIPPED, reason, decidedAtUs: nowUs(),
+    decisionId,
+    postRef: { uri: ev.uri, cid: ev.cid },
+    authorDid: ev.did,
+    verdict: MatchVerdict.SKIPPED,
+    reason,
+    decidedAtUs: nowUs(),
   });
 }
 
@@ -87,7 +123,9 @@ export async function publishStored(ctx: MatchmakerContext, id: string, stored: 
 /** Claims the decision; publishes ours, or the winner's when another replica got there first. */
 export async function claimAndPublish(ctx: MatchmakerContext, tasks: ReplyTask[], decision: MatchDecision): Promise<{ won: boolean }> {
   const mine: StoredDecision = {
-    tasks: tasks.map((t) => encode(ReplyTaskSchema, t)), decision: encode(MatchDecisionSchema, decision), published: false,
+    tasks: tasks.map((t) => encode(ReplyTaskSchema, t)),
+    decision: encode(MatchDecisionSchema, decision),
+    published: false,
   };
   const { won, decision: stored } = await ctx.decisions.claim(decision.decisionId, mine);
   await publishStored(ctx, decision.decisionId, stored);

@@ -52,7 +52,11 @@ function pool(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, rejec
     const atLimit = st.atLimit.has(mentionKey(p.did, now));
     const blocks = blockedBots(consent);
     out.push({
-      did: p.did, handle: identity?.handle ?? '', profile: p.profile, online: true, optedIn: introducible(consent),
+      did: p.did,
+      handle: identity?.handle ?? '',
+      profile: p.profile,
+      online: true,
+      optedIn: introducible(consent),
       mentionsToday: atLimit ? ctx.config.mentionDailyLimit : 0,
       blocks: blocks.has(req.botDid) ? new Set([req.botId]) : new Set(),
     });
@@ -64,7 +68,8 @@ function shared(c: InterestProfile, req: MentionRequest, idf: (t: string) => num
   const mine = new Set(c.top(30));
   // The most telling shared words first; a word in every post is no interest.
   const words = [...new Set([...terms(req.postText), ...req.author.top(10)])]
-    .filter((t) => mine.has(t) && idf(t) > 0).sort((a, b) => idf(b) - idf(a));
+    .filter((t) => mine.has(t) && idf(t) > 0)
+    .sort((a, b) => idf(b) - idf(a));
   return words.length > 0 ? `shares: ${words.slice(0, 3).join(', ')}` : 'closest interests among those online';
 }
 
@@ -73,11 +78,26 @@ export const INTERESTS_TOLD = 8;
 
 /** A profile's heaviest terms that say something (a word in every post is no interest). */
 export function interestsOf(profile: InterestProfile, idf: (t: string) => number): string[] {
-  return profile.top(INTERESTS_TOLD * 3).filter((t) => idf(t) > 0).slice(0, INTERESTS_TOLD);
+  return profile
+    .top(INTERESTS_TOLD * 3)
+    .filter((t) => idf(t) > 0)
+    .slice(0, INTERESTS_TOLD);
 }
 
-function toCandidate(s: Scored, reason: string, eligible: boolean, extra: { interests?: string[]; lastActiveUs?: bigint } = {}): MentionCandidate {
-  return create(MentionCandidateSchema, { did: s.did, handle: s.handle, similarity: Math.max(0, Math.min(1, s.score)), reason, eligible, ...extra });
+function toCandidate(
+  s: Scored,
+  reason: string,
+  eligible: boolean,
+  extra: { interests?: string[]; lastActiveUs?: bigint } = {},
+): MentionCandidate {
+  return create(MentionCandidateSchema, {
+    did: s.did,
+    handle: s.handle,
+    similarity: Math.max(0, Math.min(1, s.score)),
+    reason,
+    eligible,
+    ...extra,
+  });
 }
 
 /**
@@ -85,7 +105,12 @@ function toCandidate(s: Scored, reason: string, eligible: boolean, extra: { inte
  * counted). The handle is checked first: a person BotSky cannot name under a verified handle
  * costs no mention from their daily allowance.
  */
-async function verify(ctx: MatchmakerContext, st: MatchState, req: MentionRequest, did: string): Promise<{ why: string } | { handle: string }> {
+async function verify(
+  ctx: MatchmakerContext,
+  st: MatchState,
+  req: MentionRequest,
+  did: string,
+): Promise<{ why: string } | { handle: string }> {
   const handle = await ctx.identities.verifiedHandle(did);
   if (!handle) return { why: 'handle does not verify' };
   const consent = await ctx.consent.read(did);
@@ -110,9 +135,15 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
   let last: ReturnType<typeof chooseCandidate> | undefined;
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     last = chooseCandidate(pool(ctx, st, req, new Set(rejected.keys())), {
-      botId: req.botId, authorDid: req.authorDid, post: req.post, author: req.author,
-      dailyLimit: ctx.config.mentionDailyLimit, topK: ctx.config.topK, strategy: ctx.config.mentionStrategy,
-      termWeight: (t) => st.terms.idf(t), rand: ctx.random,
+      botId: req.botId,
+      authorDid: req.authorDid,
+      post: req.post,
+      author: req.author,
+      dailyLimit: ctx.config.mentionDailyLimit,
+      topK: ctx.config.topK,
+      strategy: ctx.config.mentionStrategy,
+      termWeight: (t) => st.terms.idf(t),
+      rand: ctx.random,
     });
     const c = last.chosen;
     if (!c) break;
@@ -120,7 +151,9 @@ export async function pickMention(ctx: MatchmakerContext, st: MatchState, req: M
     if ('handle' in verdict) {
       const person = st.people.get(c.did);
       const idf = (t: string) => st.terms.idf(t);
-      const extra = person ? { interests: interestsOf(person.profile, idf), lastActiveUs: BigInt(Math.round(person.lastActive)) * 1000n } : {};
+      const extra = person
+        ? { interests: interestsOf(person.profile, idf), lastActiveUs: BigInt(Math.round(person.lastActive)) * 1000n }
+        : {};
       const chosen = toCandidate({ ...c, handle: verdict.handle }, person ? shared(person.profile, req, idf) : last.reason, true, extra);
       const others = last.considered.filter((s) => s.did !== c.did).map((s) => toCandidate(s, 'not drawn', true));
       return { chosen, candidates: [chosen, ...others, ...rejected.values()], reason: last.reason };

@@ -33,10 +33,22 @@ export interface MatchState {
 /** A state made without a reader (tests of other parts) cannot read any list's members. */
 const noListReader = (list: string) => Promise.reject(new ListUnreadableError(list));
 
-export function createMatchState(battleRate: number, random: Random, sampling: BattleSampling = 'uniform', lists = new ListBlocks(noListReader)): MatchState {
+export function createMatchState(
+  battleRate: number,
+  random: Random,
+  sampling: BattleSampling = 'uniform',
+  lists = new ListBlocks(noListReader),
+): MatchState {
   return {
-    people: new People(), texts: new PostTexts(), terms: new TermStats(), cursor: new FollowCursor(),
-    picker: new BotPicker([], battleRate, random, { sampling }), ratings: new RatingBoard(), atLimit: new Set(), blocks: new PersonBlocks(), lists,
+    people: new People(),
+    texts: new PostTexts(),
+    terms: new TermStats(),
+    cursor: new FollowCursor(),
+    picker: new BotPicker([], battleRate, random, { sampling }),
+    ratings: new RatingBoard(),
+    atLimit: new Set(),
+    blocks: new PersonBlocks(),
+    lists,
     recent: new RecentDeletions(),
   };
 }

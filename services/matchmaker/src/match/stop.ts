@@ -4,11 +4,12 @@
 const STOP_WORDS = new Set(['stop', 'unsubscribe', 'optout']);
 
 export function isStopRequest(text: string): boolean {
-  const words = text
-    .toLowerCase()
-    .replace(/@[\w.:-]+/g, ' ')
-    .replace(/opt[\s-]+out/g, 'optout')
-    .match(/[\p{L}\p{N}']+/gu) ?? [];
+  const words =
+    text
+      .toLowerCase()
+      .replace(/@[\w.:-]+/g, ' ')
+      .replace(/opt[\s-]+out/g, 'optout')
+      .match(/[\p{L}\p{N}']+/gu) ?? [];
   return words.length > 0 && words.length <= 4 && words.some((w) => STOP_WORDS.has(w));
 }
 

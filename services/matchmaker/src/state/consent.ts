@@ -39,7 +39,13 @@ export function parseConsent(bytes: Uint8Array): ConsentRecord | undefined {
   try {
     const v = JSON.parse(decoder.decode(bytes)) as Partial<ConsentRecord>;
     if (v.state !== 'in' && v.state !== 'out') return undefined;
-    const record: ConsentRecord = { state: v.state, reason: String(v.reason ?? ''), at: Number(v.at ?? 0), followUri: v.followUri, blocks: { ...(v.blocks ?? {}) } };
+    const record: ConsentRecord = {
+      state: v.state,
+      reason: String(v.reason ?? ''),
+      at: Number(v.at ?? 0),
+      followUri: v.followUri,
+      blocks: { ...(v.blocks ?? {}) },
+    };
     if (typeof v.introductions === 'boolean') record.introductions = v.introductions;
     return record;
   } catch {

@@ -25,10 +25,14 @@ export class FollowCursor {
   reached(seq: number, timeoutMs: number): Promise<boolean> {
     if (seq <= this.#seq) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const w = { seq, resolve, timer: setTimeout(() => {
-        this.#waiters.splice(this.#waiters.indexOf(w), 1);
-        resolve(false);
-      }, timeoutMs) };
+      const w = {
+        seq,
+        resolve,
+        timer: setTimeout(() => {
+          this.#waiters.splice(this.#waiters.indexOf(w), 1);
+          resolve(false);
+        }, timeoutMs),
+      };
       this.#waiters.push(w);
     });
   }

@@ -221,30 +221,43 @@ export class ListBlocks {
   #ensure(list: string): Promise<void> {
     const known = this.#lists.get(list);
     if (known && (known.state !== 'failed' || this.#now() < known.retryAt)) return known.pending;
-    const m: Members = known ?? { items: new Map(), count: new Map(), state: 'reading', pending: Promise.resolve(), deleted: new Set(), failures: 0, retryAt: 0 };
+    const m: Members = known ?? {
+      items: new Map(),
+      count: new Map(),
+      state: 'reading',
+      pending: Promise.resolve(),
+      deleted: new Set(),
+      failures: 0,
+      retryAt: 0,
+    };
     m.state = 'reading';
     this.#lists.set(list, m);
     this.#reading.add(list);
-    m.pending = this.#read(list).then((records) => {
-      // Forgotten meanwhile (nobody blocks the list any more): the answer goes nowhere.
-      if (this.#lists.get(list) !== m) return;
-      for (const r of records) if (!m.deleted.has(r.uri)) this.#put(m, list, r.uri, r.subject);
-      m.state = 'read';
-      m.failures = 0;
-      m.error = undefined;
-    }, (err: unknown) => {
-      m.state = 'failed';
-      m.error = err;
-      m.failures++;
-      m.retryAt = this.#now() + backoffDelay(m.failures, RETRY);
-    }).finally(() => {
-      m.deleted.clear();
-      if (this.#lists.get(list) === m) {
-        this.#reading.delete(list);
-        this.#evictOverBudget(list);
-      }
-      this.#onChange(this);
-    });
+    m.pending = this.#read(list)
+      .then(
+        (records) => {
+          // Forgotten meanwhile (nobody blocks the list any more): the answer goes nowhere.
+          if (this.#lists.get(list) !== m) return;
+          for (const r of records) if (!m.deleted.has(r.uri)) this.#put(m, list, r.uri, r.subject);
+          m.state = 'read';
+          m.failures = 0;
+          m.error = undefined;
+        },
+        (err: unknown) => {
+          m.state = 'failed';
+          m.error = err;
+          m.failures++;
+          m.retryAt = this.#now() + backoffDelay(m.failures, RETRY);
+        },
+      )
+      .finally(() => {
+        m.deleted.clear();
+        if (this.#lists.get(list) === m) {
+          this.#reading.delete(list);
+          this.#evictOverBudget(list);
+        }
+        this.#onChange(this);
+      });
     return m.pending;
   }
 

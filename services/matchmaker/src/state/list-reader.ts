@@ -39,22 +39,30 @@ export interface ListReaderDeps {
 
 export function createListReader(deps: ListReaderDeps): ReadList {
   const gate = limiter(READS_AT_ONCE);
-  return (list) => gate(async () => {
-    try {
-      const { items, result } = await readItems(deps.identities, list);
-      deps.reads.inc({ result });
-      if (result === 'truncated') deps.logger.warn({ list, items: items.length, pages: MAX_PAGES }, 'list members read in part: the owner has more list items than are read');
-      return items;
-    } catch (err) {
-      const result = err instanceof ListReadError ? err.result : 'error';
-      deps.reads.inc({ result });
-      deps.logger.warn({ err, list, result }, 'list members could not be read; retried later');
-      throw err;
-    }
-  });
+  return (list) =>
+    gate(async () => {
+      try {
+        const { items, result } = await readItems(deps.identities, list);
+        deps.reads.inc({ result });
+        if (result === 'truncated')
+          deps.logger.warn(
+            { list, items: items.length, pages: MAX_PAGES },
+            'list members read in part: the owner has more list items than are read',
+          );
+        return items;
+      } catch (err) {
+        const result = err instanceof ListReadError ? err.result : 'error';
+        deps.reads.inc({ result });
+        deps.logger.warn({ err, list, result }, 'list members could not be read; retried later');
+        throw err;
+      }
+    });
 }
 
-async function readItems(identities: Pick<Identities, 'lookup'>, list: string): Promise<{ items: ListItemRecord[]; result: ListReadResult }> {
+async function readItems(
+  identities: Pick<Identities, 'lookup'>,
+  list: string,
+): Promise<{ items: ListItemRecord[]; result: ListReadResult }> {
   const owner = LIST_URI.exec(list)?.[1];
   // A list block of something that is no list, or of a list nobody hosts, blocks nobody.
   if (!owner) return { items: [], result: 'not_a_list' };
@@ -69,7 +77,8 @@ async function readItems(identities: Pick<Identities, 'lookup'>, list: string): 
     if (body === undefined) return { items: [], result: 'not_found' };
     for (const r of body.records) {
       const v = r.value as { list?: unknown; subject?: unknown } | undefined;
-      if (v?.list === list && typeof v.subject === 'string' && isDid(v.subject) && typeof r.uri === 'string') items.push({ uri: r.uri, subject: v.subject });
+      if (v?.list === list && typeof v.subject === 'string' && isDid(v.subject) && typeof r.uri === 'string')
+        items.push({ uri: r.uri, subject: v.subject });
     }
     cursor = body.cursor;
     if (!cursor || body.records.length === 0) return { items, result: 'ok' };

@@ -42,7 +42,8 @@ function parse(bytes: Uint8Array | undefined): Counts {
 const total = (c: Counts) => Object.values(c).reduce((s, n) => s + n, 0);
 
 export const dailyReplyKey = (did: string, ms: number) => `replies.${did}.${dayOf(ms)}`;
-export const threadReplyKey = (did: string, rootUri: string) => `thread.${did}.${createHash('sha256').update(rootUri).digest('hex').slice(0, 32)}`;
+export const threadReplyKey = (did: string, rootUri: string) =>
+  `thread.${did}.${createHash('sha256').update(rootUri).digest('hex').slice(0, 32)}`;
 
 export class ReplyQuota {
   readonly #kv: KvStore;

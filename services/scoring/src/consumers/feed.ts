@@ -2,9 +2,7 @@
 // `client_interactions`. The feed publishes one ImpressionPage per served page; it expands into
 // one row per item, named by request id and position, so a redelivered page rewrites the same rows.
 import { CONSUMERS, decodeMessage } from '@botsky/bus';
-import {
-  ClientInteractionSchema, create, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage,
-} from '@botsky/contracts';
+import { ClientInteractionSchema, create, ImpressionPageSchema, ImpressionSchema, SUBJECTS, type ImpressionPage } from '@botsky/contracts';
 import { clientInteractionRow, impressionRow, type TableRow } from './rows.ts';
 import { recordConsumer, type RecorderDeps } from './record.ts';
 
@@ -18,9 +16,20 @@ export function startFeedRecorder(deps: RecorderDeps) {
 
 export function pageRows(page: ImpressionPage): TableRow[] {
   const { requestId, viewerDid, servedAtUs, feedUri } = page;
-  return page.items.map((item) => impressionRow(create(ImpressionSchema, {
-    requestId, viewerDid, servedAtUs, feedUri,
-    itemUri: item.itemUri, botId: item.botId, position: item.position, probability: item.probability,
-    feedContext: item.feedContext, battleId: item.battleId,
-  })));
+  return page.items.map((item) =>
+    impressionRow(
+      create(ImpressionSchema, {
+        requestId,
+        viewerDid,
+        servedAtUs,
+        feedUri,
+        itemUri: item.itemUri,
+        botId: item.botId,
+        position: item.position,
+        probability: item.probability,
+        feedContext: item.feedContext,
+        battleId: item.battleId,
+      }),
+    ),
+  );
 }

@@ -21,17 +21,26 @@ const NONE: PurgedPosts = { covers: () => false };
 
 export function startNetworkRecorder(deps: RecorderDeps) {
   const consumer = CONSUMERS.scoringRecorderNetwork;
-  return deps.bus.consume(consumer, async (msg) => {
-    let request: PurgeRequest;
-    const disposition = await recordMessage(deps, consumer, (m) => {
-      const e = decodeMessage(m, NetworkEventSchema);
-      request = purgeRequestOf(e);
-      return [...networkRows(e, deps.index, deps.purger.ledger), ...carrierRows(e, m.seq)];
-    }, msg);
-    // Only once its rows are stored: a restarted replica finds the purge recorded.
-    if (disposition === undefined) deps.purger.handle(request);
-    return disposition;
-  }, { maxInFlight: deps.maxInFlight });
+  return deps.bus.consume(
+    consumer,
+    async (msg) => {
+      let request: PurgeRequest;
+      const disposition = await recordMessage(
+        deps,
+        consumer,
+        (m) => {
+          const e = decodeMessage(m, NetworkEventSchema);
+          request = purgeRequestOf(e);
+          return [...networkRows(e, deps.index, deps.purger.ledger), ...carrierRows(e, m.seq)];
+        },
+        msg,
+      );
+      // Only once its rows are stored: a restarted replica finds the purge recorded.
+      if (disposition === undefined) deps.purger.handle(request);
+      return disposition;
+    },
+    { maxInFlight: deps.maxInFlight },
+  );
 }
 
 export function networkRows(e: NetworkEvent, index: ReplyIndex, purged: PurgedPosts = NONE): TableRow[] {
@@ -46,40 +55,69 @@ export function networkRows(e: NetworkEvent, index: ReplyIndex, purged: PurgedPo
       // A direct answer to the bot reply by the person it mentioned: what the per-minute view counts.
       const answers = bot !== undefined && bot.mentionDid !== '' && bot.mentionDid === e.did;
       const text = purged.covers(e.did, e.uri, indexedAt.getTime()) ? purgedText(p.value.text) : p.value.text;
-      return [{
-        table: 'posts',
-        row: {
-          uri: e.uri, cid: e.cid, author_did: e.did, text, langs: p.value.langs, reply_root_uri: root,
-          reply_parent_uri: parent, mentions: p.value.mentions, parent_bot_id: bot?.botId ?? '',
-          answers_mention: answers ? 1 : 0, created_at: dateOfUs(p.value.createdAtUs), indexed_at: indexedAt,
+      return [
+        {
+          table: 'posts',
+          row: {
+            uri: e.uri,
+            cid: e.cid,
+            author_did: e.did,
+            text,
+            langs: p.value.langs,
+            reply_root_uri: root,
+            reply_parent_uri: parent,
+            mentions: p.value.mentions,
+            parent_bot_id: bot?.botId ?? '',
+            answers_mention: answers ? 1 : 0,
+            created_at: dateOfUs(p.value.createdAtUs),
+            indexed_at: indexedAt,
+          },
         },
-      }];
+      ];
     }
     case 'like':
     case 'repost': {
       const subjectUri = p.value.subject?.uri ?? '';
-      return [interaction(e, p.case, indexedAt, {
-        subject_uri: subjectUri, subject_did: authorityOf(subjectUri), subject_bot_id: index.get(subjectUri)?.botId ?? '',
-        collection: `app.bsky.feed.${p.case}`, created_at: dateOfUs(p.value.createdAtUs),
-      })];
+      return [
+        interaction(e, p.case, indexedAt, {
+          subject_uri: subjectUri,
+          subject_did: authorityOf(subjectUri),
+          subject_bot_id: index.get(subjectUri)?.botId ?? '',
+          collection: `app.bsky.feed.${p.case}`,
+          created_at: dateOfUs(p.value.createdAtUs),
+        }),
+      ];
     }
     case 'follow':
     case 'block':
-      return [interaction(e, p.case, indexedAt, {
-        subject_uri: '', subject_did: p.value.subjectDid, subject_bot_id: '', collection: `app.bsky.graph.${p.case}`,
-        created_at: dateOfUs(p.value.createdAtUs),
-      })];
+      return [
+        interaction(e, p.case, indexedAt, {
+          subject_uri: '',
+          subject_did: p.value.subjectDid,
+          subject_bot_id: '',
+          collection: `app.bsky.graph.${p.case}`,
+          created_at: dateOfUs(p.value.createdAtUs),
+        }),
+      ];
     case 'delete':
-      return [interaction(e, 'delete', indexedAt, {
-        subject_uri: '', subject_did: '', subject_bot_id: '', collection: p.value.collection, created_at: indexedAt,
-      })];
+      return [
+        interaction(e, 'delete', indexedAt, {
+          subject_uri: '',
+          subject_did: '',
+          subject_bot_id: '',
+          collection: p.value.collection,
+          created_at: indexedAt,
+        }),
+      ];
     case 'profile':
       return [{ table: 'profile_labels', row: { did: e.did, self_labels: p.value.selfLabels, indexed_at: indexedAt } }];
     case 'account':
-      return [{
-        table: 'account_events',
-        row: { did: e.did, active: p.value.active ? 1 : 0, status: statusName(p.value.status), seq: e.seq, indexed_at: indexedAt },
-      }];
+      return [
+        {
+          table: 'account_events',
+          row: { did: e.did, active: p.value.active ? 1 : 0, status: statusName(p.value.status), seq: e.seq, indexed_at: indexedAt },
+        },
+      ];
     default:
       return [];
   }

@@ -30,7 +30,10 @@ export function recordConsumer(deps: RecorderDeps, consumer: string, toRows: Row
 }
 
 export async function recordMessage(
-  deps: Pick<RecorderDeps, 'writer' | 'metrics' | 'logger'>, consumer: string, toRows: RowMapper, msg: BusMessage,
+  deps: Pick<RecorderDeps, 'writer' | 'metrics' | 'logger'>,
+  consumer: string,
+  toRows: RowMapper,
+  msg: BusMessage,
 ): Promise<Disposition | void> {
   let rows: TableRow[];
   try {
@@ -41,10 +44,12 @@ export async function recordMessage(
     return { kind: 'term', reason: err.message };
   }
   try {
-    await Promise.all(rows.map(async ({ table, row }) => {
-      await deps.writer.write(table, row);
-      deps.metrics.rowsWritten.inc({ table });
-    }));
+    await Promise.all(
+      rows.map(async ({ table, row }) => {
+        await deps.writer.write(table, row);
+        deps.metrics.rowsWritten.inc({ table });
+      }),
+    );
   } catch (err) {
     deps.metrics.writeErrors.inc();
     if (err instanceof WarehouseWriteError && err.cause instanceof WarehouseError && err.cause.kind === 'data') {

@@ -11,12 +11,18 @@ export function startTasksRecorder(deps: RecorderDeps) {
     if (msg.subject === SUBJECTS.matchDecision) {
       const d = decodeMessage(msg, MatchDecisionSchema);
       const otherDids = [...d.candidates.map((c) => c.did), d.chosen?.did ?? ''];
-      return [matchDecisionRow(d), streamMessageRow(STREAMS.tasks, msg.seq, { postUri: d.postRef?.uri ?? '', authorDid: d.authorDid, otherDids, atUs: d.decidedAtUs })];
+      return [
+        matchDecisionRow(d),
+        streamMessageRow(STREAMS.tasks, msg.seq, { postUri: d.postRef?.uri ?? '', authorDid: d.authorDid, otherDids, atUs: d.decidedAtUs }),
+      ];
     }
     if (msg.subject === SUBJECTS.replyTask) {
       const t = decodeMessage(msg, ReplyTaskSchema);
       const otherDids = [t.mention?.did ?? ''];
-      return [replyTaskRow(t), streamMessageRow(STREAMS.tasks, msg.seq, { postUri: t.postRef?.uri ?? '', authorDid: t.authorDid, otherDids, atUs: t.createdAtUs })];
+      return [
+        replyTaskRow(t),
+        streamMessageRow(STREAMS.tasks, msg.seq, { postUri: t.postRef?.uri ?? '', authorDid: t.authorDid, otherDids, atUs: t.createdAtUs }),
+      ];
     }
     return [];
   });

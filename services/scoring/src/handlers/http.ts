@@ -9,24 +9,30 @@ export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logge
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
-  app.get<{ Querystring: { orderBy?: OrderBy; limit?: number } }>('/v1/leaderboard', {
-    schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { orderBy: { type: 'string', enum: [...ORDER_BY] }, limit: { type: 'integer', minimum: 0 } },
+  app.get<{ Querystring: { orderBy?: OrderBy; limit?: number } }>(
+    '/v1/leaderboard',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { orderBy: { type: 'string', enum: [...ORDER_BY] }, limit: { type: 'integer', minimum: 0 } },
+        },
       },
     },
-  }, async (req, reply) => {
-    const board = latest();
-    if (board === undefined) return reply.code(503).send({ error: 'not_ready', message: 'the leaderboard has not been computed yet' });
-    return leaderboardJson(board, req.query.orderBy ?? 'bt', req.query.limit ?? 0);
-  });
+    async (req, reply) => {
+      const board = latest();
+      if (board === undefined) return reply.code(503).send({ error: 'not_ready', message: 'the leaderboard has not been computed yet' });
+      return leaderboardJson(board, req.query.orderBy ?? 'bt', req.query.limit ?? 0);
+    },
+  );
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;
     // 5xx details stay in the log: they can hold internals.
     if (code >= 500) logger?.error({ err }, 'leaderboard request failed');
-    return reply.code(code).send({ error: code >= 500 ? 'internal' : 'bad_request', message: code >= 500 ? 'internal error' : err.message });
+    return reply
+      .code(code)
+      .send({ error: code >= 500 ? 'internal' : 'bad_request', message: code >= 500 ? 'internal error' : err.message });
   });
   return app;
 }

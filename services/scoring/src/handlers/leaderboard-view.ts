@@ -19,8 +19,15 @@ export function ranked(board: Leaderboard, orderBy: OrderBy, limit: number): Ran
   let out: Ranked[];
   if (orderBy === 'bt') out = board.entries.map((entry) => ({ entry, rank: entry.rating.rank }));
   else if (orderBy === 'elo') out = board.entries.map((entry) => ({ entry, rank: entry.rating.eloRank }));
-  else out = byInterval(board.entries, orderBy === 'bt_raw' ? (e) => [e.rating.bt, e.rating.ci95] : (e) => [e.rating.btStyle, e.rating.btStyleCi95]);
-  if (orderBy !== 'bt') out = [...out].sort((x, y) => x.rank - y.rank || ratingOf(orderBy, y.entry) - ratingOf(orderBy, x.entry) || (x.entry.id < y.entry.id ? -1 : 1));
+  else
+    out = byInterval(
+      board.entries,
+      orderBy === 'bt_raw' ? (e) => [e.rating.bt, e.rating.ci95] : (e) => [e.rating.btStyle, e.rating.btStyleCi95],
+    );
+  if (orderBy !== 'bt')
+    out = [...out].sort(
+      (x, y) => x.rank - y.rank || ratingOf(orderBy, y.entry) - ratingOf(orderBy, x.entry) || (x.entry.id < y.entry.id ? -1 : 1),
+    );
   return limit > 0 ? out.slice(0, limit) : out;
 }
 
@@ -53,8 +60,15 @@ const interval = (ci: Interval) => ci.map(finite);
 export function entryJson(e: LeaderboardEntry) {
   const f = e.feedEngagement;
   return {
-    id: e.id, handle: e.handle, provider: e.provider, model: e.model,
-    replies: e.replies, impressions: e.impressions, likes: e.likes, reposts: e.reposts, repliesReceived: e.repliesReceived,
+    id: e.id,
+    handle: e.handle,
+    provider: e.provider,
+    model: e.model,
+    replies: e.replies,
+    impressions: e.impressions,
+    likes: e.likes,
+    reposts: e.reposts,
+    repliesReceived: e.repliesReceived,
     engagement: { events: e.engagement.events, rate: e.engagement.rate, ci95: interval(e.engagement.ci95) },
     likesPerImpression: { rate: e.likesPerImpression.rate, ci95: e.likesPerImpression.ci95 },
     recommendation: { ...e.recommendation, ci95: e.recommendation.ci95 },
@@ -79,12 +93,18 @@ export function leaderboardJson(board: Leaderboard, orderBy: OrderBy, limit: num
 }
 
 const PROTO_ORDER: Record<number, OrderBy> = {
-  [RatingMethod.ELO]: 'elo', [RatingMethod.BRADLEY_TERRY]: 'bt_raw', [RatingMethod.BRADLEY_TERRY_STYLE]: 'bt_style',
+  [RatingMethod.ELO]: 'elo',
+  [RatingMethod.BRADLEY_TERRY]: 'bt_raw',
+  [RatingMethod.BRADLEY_TERRY_STYLE]: 'bt_style',
 };
 
 const estimate = (value: number, ci95: Interval) => ({ value, ci95Lo: ci95[0], ci95Hi: ci95[1] });
 
-export function leaderboardProto(board: Leaderboard, method: RatingMethod, limit: number): MessageInitShape<typeof GetLeaderboardResponseSchema> {
+export function leaderboardProto(
+  board: Leaderboard,
+  method: RatingMethod,
+  limit: number,
+): MessageInitShape<typeof GetLeaderboardResponseSchema> {
   return {
     computedAtUs: toUs(board.computedAtMs),
     ruleVersion: board.ruleVersion,
@@ -101,23 +121,32 @@ function entryProto(e: LeaderboardEntry, rank: number) {
   const h = e.harm;
   const f = e.feedEngagement;
   return {
-    botId: e.id, model: e.model, provider: e.provider, replies: e.replies, battles: r.battles, rank,
+    botId: e.id,
+    model: e.model,
+    provider: e.provider,
+    replies: e.replies,
+    battles: r.battles,
+    rank,
     engagement: { numerator: e.engagement.events, denominator: e.impressions, estimate: estimate(e.engagement.rate, e.engagement.ci95) },
     recommendation: {
-      numerator: e.recommendation.successes, denominator: e.recommendation.mentions,
+      numerator: e.recommendation.successes,
+      denominator: e.recommendation.mentions,
       estimate: estimate(e.recommendation.rate, e.recommendation.ci95),
     },
     elo: { value: r.elo, ci95Lo: r.elo, ci95Hi: r.elo },
     bradleyTerry: r.bt === null || r.ci95 === null ? undefined : estimate(r.bt, r.ci95),
     bradleyTerryStyle: r.btStyle === null || r.btStyleCi95 === null ? undefined : estimate(r.btStyle, r.btStyleCi95),
     conversationEngagement: {
-      numerator: e.conversationEngagement.events, denominator: e.conversationEngagement.replies,
+      numerator: e.conversationEngagement.events,
+      denominator: e.conversationEngagement.replies,
       estimate: estimate(e.conversationEngagement.rate, e.conversationEngagement.ci95),
     },
     feedEngagement: { numerator: f.events, denominator: f.impressions, estimate: estimate(f.rate, f.ci95) },
     feedEngagementIps: estimate(f.ips.rate, f.ips.ci95),
     feedEngagementEss: f.ess,
     harm: { numerator: h.blocks + h.stops + h.optOuts + h.unfollows, denominator: e.replies, estimate: estimate(h.rate, h.ci95) },
-    harmFlagged: h.flagged, blocks: h.blocks, stops: h.stops,
+    harmFlagged: h.flagged,
+    blocks: h.blocks,
+    stops: h.stops,
   };
 }

@@ -22,13 +22,20 @@ export async function startLeaderboardServers(
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : opts.httpPort;
   const grpc = new Server();
-  addGrpcService(grpc, LeaderboardService, { getLeaderboard: getLeaderboardHandler(latest) }, {
-    onError: (err, method) => opts.logger.error({ err, method }, 'gRPC handler failed'),
-  });
+  addGrpcService(
+    grpc,
+    LeaderboardService,
+    { getLeaderboard: getLeaderboardHandler(latest) },
+    {
+      onError: (err, method) => opts.logger.error({ err, method }, 'gRPC handler failed'),
+    },
+  );
   let grpcPort: number;
   try {
     grpcPort = await new Promise<number>((resolve, reject) =>
-      grpc.bindAsync(`${opts.host}:${opts.grpcPort}`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      grpc.bindAsync(`${opts.host}:${opts.grpcPort}`, ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
   } catch (err) {
     await app.close();

@@ -10,8 +10,16 @@
 // failed pass is counted, logged and retried at the next one; nothing here throws into the recorder.
 import type { Logger } from '@botsky/kit';
 import {
-  postsHoldingText, purgeTexts, recentPostPurges, recordedAccountPurges, textMutationsRunning,
-  type AccountPurge, type PostPurge, type PurgeSet, type PurgeTarget, type Warehouse,
+  postsHoldingText,
+  purgeTexts,
+  recentPostPurges,
+  recordedAccountPurges,
+  textMutationsRunning,
+  type AccountPurge,
+  type PostPurge,
+  type PurgeSet,
+  type PurgeTarget,
+  type Warehouse,
 } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
 import { PurgeLedger } from './ledger.ts';
@@ -74,10 +82,14 @@ export function createTextPurger(deps: TextPurgerDeps): TextPurger {
       deps.logger.warn({ err, targets: batch.length }, 'text purge failed; retried next pass');
       return;
     }
-    if (resweep) await resweepAll(deps, ledger).then(() => (nextResweepAt = now() + deps.resweepMs), (err: unknown) => {
-      deps.metrics.textPurgeErrors.inc();
-      deps.logger.warn({ err }, 'text purge resweep failed; retried next pass');
-    });
+    if (resweep)
+      await resweepAll(deps, ledger).then(
+        () => (nextResweepAt = now() + deps.resweepMs),
+        (err: unknown) => {
+          deps.metrics.textPurgeErrors.inc();
+          deps.logger.warn({ err }, 'text purge resweep failed; retried next pass');
+        },
+      );
   };
   // Passes run one at a time, in the order asked for.
   const enqueue = (fn: () => Promise<void>): Promise<void> => {
@@ -126,7 +138,8 @@ async function purgeBatch(deps: TextPurgerDeps, batch: readonly PurgeTarget[]): 
   const accounts = latestPerAccount(batch.filter((t): t is AccountPurge => t.kind === 'account'));
   const held = await postsHoldingText(deps.warehouse, posts);
   const sets: PurgeSet[] = [{ posts, accounts: [] }];
-  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT)
+    sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
   for (const set of sets) count(deps, await purgeTexts(deps.warehouse, set));
   for (const set of sets) await deleteCarriers(deps, set);
   for (const p of posts) deps.metrics.textPurges.inc({ kind: 'post', result: held.has(p.uri) ? 'purged' : 'nothing_stored' });
@@ -141,7 +154,8 @@ async function resweepAll(deps: TextPurgerDeps, ledger: PurgeLedger): Promise<vo
     for (const [table, n] of m) found.set(table, (found.get(table) ?? 0) + n);
   };
   const sets: PurgeSet[] = [{ posts: 'recorded', accounts: [] }];
-  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT) sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_STATEMENT)
+    sets.push({ posts: [], accounts: accounts.slice(i, i + ACCOUNTS_PER_STATEMENT) });
   let carriers = 0;
   for (const set of sets) {
     add(await purgeTexts(deps.warehouse, set));
@@ -151,7 +165,8 @@ async function resweepAll(deps: TextPurgerDeps, ledger: PurgeLedger): Promise<vo
   for (const p of (await recentPostPurges(deps.warehouse, 100_000)).reverse()) ledger.add(p);
   for (const a of accounts) ledger.add(a);
   // Texts found here were missed by a pass (a crash, a redelivery elsewhere): worth a line.
-  if (found.size > 0 || carriers > 0) deps.logger.info({ purged: Object.fromEntries(found), streamMessages: carriers }, 'resweep purged texts the passes had not');
+  if (found.size > 0 || carriers > 0)
+    deps.logger.info({ purged: Object.fromEntries(found), streamMessages: carriers }, 'resweep purged texts the passes had not');
 }
 
 function latestPerAccount(accounts: readonly AccountPurge[]): AccountPurge[] {

@@ -9,8 +9,12 @@ const POST_COLLECTION = 'app.bsky.feed.post';
 
 /** account_events.status: the source's word for each status. */
 const STATUS_NAMES: Readonly<Record<number, string>> = {
-  [AccountStatus.ACTIVE]: 'active', [AccountStatus.TAKENDOWN]: 'takendown', [AccountStatus.SUSPENDED]: 'suspended',
-  [AccountStatus.DELETED]: 'deleted', [AccountStatus.DEACTIVATED]: 'deactivated', [AccountStatus.DESYNCHRONIZED]: 'desynchronized',
+  [AccountStatus.ACTIVE]: 'active',
+  [AccountStatus.TAKENDOWN]: 'takendown',
+  [AccountStatus.SUSPENDED]: 'suspended',
+  [AccountStatus.DELETED]: 'deleted',
+  [AccountStatus.DEACTIVATED]: 'deactivated',
+  [AccountStatus.DESYNCHRONIZED]: 'desynchronized',
   [AccountStatus.THROTTLED]: 'throttled',
 };
 

@@ -10,7 +10,16 @@
 // scoring does on the warehouse's.
 import type { ReplyEngagementEvent } from '@botsky/warehouse';
 import type { Winner } from '@botsky/ratings';
-import { battleSides, withWeights, type BattleSides, type BattleWeighting, type DecidedBattle, type ReplyEngagement, type SideRow, type VoteKind } from './battles.ts';
+import {
+  battleSides,
+  withWeights,
+  type BattleSides,
+  type BattleWeighting,
+  type DecidedBattle,
+  type ReplyEngagement,
+  type SideRow,
+  type VoteKind,
+} from './battles.ts';
 
 export const RULE_V2 = 'engagement-v2';
 
@@ -55,16 +64,13 @@ export function decideBattlesV2(
 }
 
 /** The people whose actions entered the scores of these battles, most actions first (for drop-people-to-flip). */
-export function battleVoters(
-  replies: readonly BattleReplyRow[],
-  events: readonly EngagementEvent[],
-  opts: DecideV2Options,
-): string[] {
+export function battleVoters(replies: readonly BattleReplyRow[], events: readonly EngagementEvent[], opts: DecideV2Options): string[] {
   const byReply = groupByReply(events);
   const voters = new Map<string, number>();
   for (const s of battleSides(replies, opts.windowMs)) {
     if (s.closesAtMs > opts.asOfMs) continue;
-    for (const side of [s.a, s.b]) for (const e of windowed(byReply, side, opts)) voters.set(e.actor_did, (voters.get(e.actor_did) ?? 0) + 1);
+    for (const side of [s.a, s.b])
+      for (const e of windowed(byReply, side, opts)) voters.set(e.actor_did, (voters.get(e.actor_did) ?? 0) + 1);
   }
   return [...voters].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([did]) => did);
 }
@@ -81,11 +87,24 @@ function decideOne(s: BattleSides<BattleReplyRow>, byReply: ReadonlyMap<string, 
   const b = votes(s.b, author, byReply, opts);
   const [winner, voteKind] = verdict(a, b);
   return {
-    battleId: s.battleId, postUri: s.a.post_uri, botA: s.a.bot_id, botB: s.b.bot_id, replyAUri: s.a.reply_uri, replyBUri: s.b.reply_uri,
-    winner, engagementA: a.engagement, engagementB: b.engagement,
-    scoreA: a.author + a.crowd, scoreB: b.author + b.crowd, decidedAtMs: s.closesAtMs,
-    ruleVersion: RULE_V2, voteKind, authorA: a.author, authorB: b.author,
-    pairProbability: Math.max(s.a.pair_probability ?? 0, s.b.pair_probability ?? 0), weight: 1,
+    battleId: s.battleId,
+    postUri: s.a.post_uri,
+    botA: s.a.bot_id,
+    botB: s.b.bot_id,
+    replyAUri: s.a.reply_uri,
+    replyBUri: s.b.reply_uri,
+    winner,
+    engagementA: a.engagement,
+    engagementB: b.engagement,
+    scoreA: a.author + a.crowd,
+    scoreB: b.author + b.crowd,
+    decidedAtMs: s.closesAtMs,
+    ruleVersion: RULE_V2,
+    voteKind,
+    authorA: a.author,
+    authorB: b.author,
+    pairProbability: Math.max(s.a.pair_probability ?? 0, s.b.pair_probability ?? 0),
+    weight: 1,
   };
 }
 

@@ -35,7 +35,12 @@ const ROBUSTNESS_ROUNDS = 100;
 
 const NO_STYLE: ReplyStyle = { graphemes: 0, questions: 0, emoji: 0, links: 0, mentions: 0, latencySeconds: 0 };
 
-export function fitRatings(battles: readonly DecidedBattle[], details: readonly ReplyDetails[], replies: readonly BotReplyRow[], o: FitOptions): Fits {
+export function fitRatings(
+  battles: readonly DecidedBattle[],
+  details: readonly ReplyDetails[],
+  replies: readonly BotReplyRow[],
+  o: FitOptions,
+): Fits {
   const styles = stylesByReply(details, replies);
   const elo = onlineElo(battles.map((b) => ({ a: b.botA, b: b.botB, winner: b.winner })));
   const raw = fitRaw(battles, o);
@@ -71,14 +76,24 @@ export function fitRatings(battles: readonly DecidedBattle[], details: readonly 
 }
 
 function fitRaw(battles: readonly DecidedBattle[], o: { rounds: number; seed: number }): RatedBot[] {
-  return bradleyTerryWithIntervals(battles.map((b) => ({ a: b.botA, b: b.botB, winner: b.winner, weight: b.weight })), { rounds: o.rounds, seed: o.seed });
+  return bradleyTerryWithIntervals(
+    battles.map((b) => ({ a: b.botA, b: b.botB, winner: b.winner, weight: b.weight })),
+    { rounds: o.rounds, seed: o.seed },
+  );
 }
 
-function fitStyle(battles: readonly DecidedBattle[], styles: ReadonlyMap<string, ReplyStyle>): { ratings: RatedBot[]; coefficients: StyleCoefficientRow[] } {
+function fitStyle(
+  battles: readonly DecidedBattle[],
+  styles: ReadonlyMap<string, ReplyStyle>,
+): { ratings: RatedBot[]; coefficients: StyleCoefficientRow[] } {
   if (battles.length === 0) return { ratings: [], coefficients: [] };
   const styled: StyledBattle[] = battles.map((b) => ({
-    a: b.botA, b: b.botB, winner: b.winner, weight: b.weight,
-    styleA: styles.get(b.replyAUri) ?? NO_STYLE, styleB: styles.get(b.replyBUri) ?? NO_STYLE,
+    a: b.botA,
+    b: b.botB,
+    winner: b.winner,
+    weight: b.weight,
+    styleA: styles.get(b.replyAUri) ?? NO_STYLE,
+    styleB: styles.get(b.replyBUri) ?? NO_STYLE,
   }));
   const fit = bradleyTerryStyle(styled);
   return { ratings: fit.ratings, coefficients: fit.coefficients.map((c) => ({ name: c.name, value: c.value, ci95: c.ci95 })) };
@@ -92,7 +107,12 @@ function stylesByReply(details: readonly ReplyDetails[], replies: readonly BotRe
     const uri = uriOf.get(d.task_id);
     if (uri === undefined) continue;
     out.set(uri, {
-      graphemes: d.graphemes, questions: d.questions, emoji: d.emoji, links: d.links, mentions: d.mentions, latencySeconds: d.latency_seconds,
+      graphemes: d.graphemes,
+      questions: d.questions,
+      emoji: d.emoji,
+      links: d.links,
+      mentions: d.mentions,
+      latencySeconds: d.latency_seconds,
     });
   }
   return out;

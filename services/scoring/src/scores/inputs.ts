@@ -71,7 +71,8 @@ export function lastBotReaching(replies: readonly BotReplyRow[]): (did: string, 
   }
   return (did, beforeMs) => {
     let last: BotReplyRow | undefined;
-    for (const r of byPerson.get(did) ?? []) if (Number(r.finished_ms) < beforeMs && (!last || Number(r.finished_ms) >= Number(last.finished_ms))) last = r;
+    for (const r of byPerson.get(did) ?? [])
+      if (Number(r.finished_ms) < beforeMs && (!last || Number(r.finished_ms) >= Number(last.finished_ms))) last = r;
     return last?.bot_id;
   };
 }

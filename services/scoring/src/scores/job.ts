@@ -91,7 +91,10 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
 
 function exportRobustness(metrics: ScoringMetrics, board: Leaderboard): void {
   const { dropToFlipBattles: battles, dropToFlipPeople: people } = board.robustness;
-  for (const [unit, n] of [['battles', battles], ['people', people]] as const) {
+  for (const [unit, n] of [
+    ['battles', battles],
+    ['people', people],
+  ] as const) {
     if (n === null) metrics.dropToFlip.remove({ unit });
     else metrics.dropToFlip.set({ unit }, n);
   }

@@ -8,7 +8,7 @@ import {
   type BotReplyRow,
   type Warehouse,
 } from '@botsky/warehouse';
-import { poissonRate, wilson, } from '@botsky/ratings';
+import { poissonRate, wilson } from '@botsky/ratings';
 import { battleSides, decideBattles, withWeights, type BattleWeighting, type DecidedBattle } from './battles.ts';
 import { battleVoters, decideBattlesV2, RULE_V2, type BattleReplyRow, type DecideV2Options } from './engagement-v2.ts';
 import { fitRatings } from './fits.ts';
@@ -49,16 +49,20 @@ export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; conf
   const { asOf, config } = opts;
   const inputs = await readInputs(wh, asOf);
   const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), {
-    dailyCap: config.influenceDailyCap ?? 100, burst: config.burst,
+    dailyCap: config.influenceDailyCap ?? 100,
+    burst: config.burst,
   });
   const isPerson = (did: string) => !inputs.notPeople.has(did) && !influence.flagged.has(did);
   const rule = config.battleRule ?? RULE_V2;
   const v2 = v2Inputs(inputs, asOf, config, isPerson);
-  const battles = rule === RULE_V2
-    ? decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, impressionTimes: await impressionTimes(wh, inputs.replies, asOf) })
-    : withWeights(await decidedBattlesV1(wh, inputs, asOf, config.battleWindowMs), config.battleWeighting);
+  const battles =
+    rule === RULE_V2
+      ? decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, impressionTimes: await impressionTimes(wh, inputs.replies, asOf) })
+      : withWeights(await decidedBattlesV1(wh, inputs, asOf, config.battleWindowMs), config.battleWeighting);
   const fits = fitRatings(battles, inputs.details, inputs.replies, {
-    rankBy: config.rankBy ?? 'bt_style', rounds: config.bootstrapRounds, seed: config.seed ?? BOOTSTRAP_SEED,
+    rankBy: config.rankBy ?? 'bt_style',
+    rounds: config.bootstrapRounds,
+    seed: config.seed ?? BOOTSTRAP_SEED,
     people: rule === RULE_V2 ? battleVoters(v2.rows, influence.kept, v2.opts) : [],
     without: (gone) => decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, excluded: (d) => gone.has(d) || v2.opts.excluded(d) }),
   });
@@ -66,20 +70,31 @@ export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; conf
   for (const e of entries) e.rating = fits.of(e.id);
   entries.sort(byRank(config.rankBy ?? 'bt_style'));
   return {
-    computedAtMs: asOf.getTime(), ruleVersion: rule, rankedBy: config.rankBy ?? 'bt_style', robustness: fits.robustness,
+    computedAtMs: asOf.getTime(),
+    ruleVersion: rule,
+    rankedBy: config.rankBy ?? 'bt_style',
+    robustness: fits.robustness,
     styleCoefficients: fits.styleCoefficients,
     excluded: { cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size, flaggedActions: influence.flaggedActions },
-    entries, battles,
+    entries,
+    battles,
   };
 }
 
 function v2Inputs(inputs: RankingInputs, asOf: Date, config: ScoringParams, isPerson: (did: string) => boolean) {
   const probability = new Map(inputs.details.map((d) => [d.task_id, d.pair_probability]));
-  const rows: BattleReplyRow[] = inputs.replies.filter((r) => r.battle_id !== '').map((r) => ({
-    ...r, post_author_did: authorityOf(r.post_uri), pair_probability: probability.get(r.task_id) ?? 0,
-  }));
+  const rows: BattleReplyRow[] = inputs.replies
+    .filter((r) => r.battle_id !== '')
+    .map((r) => ({
+      ...r,
+      post_author_did: authorityOf(r.post_uri),
+      pair_probability: probability.get(r.task_id) ?? 0,
+    }));
   const opts: DecideV2Options = {
-    windowMs: config.battleWindowMs, asOfMs: asOf.getTime(), excluded: (d) => !isPerson(d), weighting: config.battleWeighting,
+    windowMs: config.battleWindowMs,
+    asOfMs: asOf.getTime(),
+    excluded: (d) => !isPerson(d),
+    weighting: config.battleWeighting,
   };
   return { rows, opts };
 }
@@ -101,7 +116,12 @@ async function decidedBattlesV1(wh: Warehouse, inputs: RankingInputs, asOf: Date
 }
 
 async function entriesOf(
-  wh: Warehouse, inputs: RankingInputs, kept: readonly Action[], isPerson: (did: string) => boolean, asOf: Date, config: ScoringParams,
+  wh: Warehouse,
+  inputs: RankingInputs,
+  kept: readonly Action[],
+  isPerson: (did: string) => boolean,
+  asOf: Date,
+  config: ScoringParams,
 ): Promise<LeaderboardEntry[]> {
   const engagement = new Map((await botEngagementAsOf(wh, { asOf })).map((e) => [e.bot_id, e]));
   const recommendation = new Map(
@@ -119,13 +139,27 @@ async function entriesOf(
     const mine = kept.filter((a) => a.bot_id === id);
     const feed = feedCounts(mine, exposures.get(id));
     return {
-      id, handle: '', provider, model, replies: n, impressions,
-      likes: e?.likes ?? 0, reposts: e?.reposts ?? 0, repliesReceived: e?.replies_received ?? 0,
+      id,
+      handle: '',
+      provider,
+      model,
+      replies: n,
+      impressions,
+      likes: e?.likes ?? 0,
+      reposts: e?.reposts ?? 0,
+      repliesReceived: e?.replies_received ?? 0,
       engagement: { rate: ratio(events, impressions), ci95: poissonRate(events, impressions), events },
       likesPerImpression: { rate: ratio(e?.likes ?? 0, impressions), ci95: wilson(e?.likes ?? 0, impressions) },
       recommendation: { mentions, successes, rate: ratio(successes, mentions), ci95: wilson(successes, mentions) },
       conversationEngagement: conversationEngagement(mine, n),
-      feedEngagement: feedEngagementOf(feed, ipsItems(inputs.served.filter((i) => i.bot_id === id), mine, isPerson)),
+      feedEngagement: feedEngagementOf(
+        feed,
+        ipsItems(
+          inputs.served.filter((i) => i.bot_id === id),
+          mine,
+          isPerson,
+        ),
+      ),
       harm: harm(id, n),
       rating: { elo: 1000, eloRank: 1, bt: null, ci95: null, btStyle: null, btStyleCi95: null, battles: 0, rank: 1 },
     };
@@ -163,10 +197,6 @@ function botsOf(replies: readonly BotReplyRow[]): BotSummary[] {
 /** The rankedBy rank, then that rating, then Elo, then id. */
 function byRank(rankBy: RankBy): (x: LeaderboardEntry, y: LeaderboardEntry) => number {
   const by = (e: LeaderboardEntry) => (rankBy === 'bt_style' ? e.rating.btStyle : e.rating.bt) ?? -Infinity;
-  return (x, y) => (
-    x.rating.rank - y.rating.rank ||
-    by(y) - by(x) ||
-    y.rating.elo - x.rating.elo ||
-    (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
-  );
+  return (x, y) =>
+    x.rating.rank - y.rating.rank || by(y) - by(x) || y.rating.elo - x.rating.elo || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 }

@@ -1,14 +1,6 @@
 // Turning a computed leaderboard into events: a BattleOutcome per newly decided battle (msgId =
 // battle id, so replicas and restarts publish each once) and RatingSnapshots per bot and method.
-import {
-  BattleOutcomeSchema,
-  BattleWinner,
-  encode,
-  RatingMethod,
-  RatingSnapshotSchema,
-  SUBJECTS,
-  toUs,
-} from '@botsky/contracts';
+import { BattleOutcomeSchema, BattleWinner, encode, RatingMethod, RatingSnapshotSchema, SUBJECTS, toUs } from '@botsky/contracts';
 import type { OutgoingMessage } from '@botsky/bus';
 import type { DecidedBattle } from './battles.ts';
 import { arenaRanks } from './fits.ts';
@@ -18,9 +10,19 @@ const WINNERS = { a: BattleWinner.A, b: BattleWinner.B, tie: BattleWinner.TIE } 
 
 export function battleMessage(b: DecidedBattle): OutgoingMessage {
   const data = encode(BattleOutcomeSchema, {
-    battleId: b.battleId, postUri: b.postUri, botA: b.botA, botB: b.botB, replyAUri: b.replyAUri, replyBUri: b.replyBUri,
-    winner: WINNERS[b.winner], engagementA: b.engagementA, engagementB: b.engagementB,
-    decidedAtUs: toUs(b.decidedAtMs), ruleVersion: b.ruleVersion, voteKind: b.voteKind, weight: b.weight,
+    battleId: b.battleId,
+    postUri: b.postUri,
+    botA: b.botA,
+    botB: b.botB,
+    replyAUri: b.replyAUri,
+    replyBUri: b.replyBUri,
+    winner: WINNERS[b.winner],
+    engagementA: b.engagementA,
+    engagementB: b.engagementB,
+    decidedAtUs: toUs(b.decidedAtMs),
+    ruleVersion: b.ruleVersion,
+    voteKind: b.voteKind,
+    weight: b.weight,
   });
   return { subject: SUBJECTS.battleOutcome, data, msgId: b.battleId };
 }

@@ -30,7 +30,11 @@ const key = (viewer: string, item: string) => `${viewer}\n${item}`;
  * Each eligible viewer's exposures per item: viewers whose clients report "seen" count from their
  * reports (a served item they never saw is no impression), the others from served impressions.
  */
-export function exposuresOf(served: readonly ServedImpression[], seen: readonly SeenReport[], eligible: (did: string) => boolean): Map<string, Exposures> {
+export function exposuresOf(
+  served: readonly ServedImpression[],
+  seen: readonly SeenReport[],
+  eligible: (did: string) => boolean,
+): Map<string, Exposures> {
   const reporting = new Set(seen.map((s) => s.viewer_did));
   const byBot = new Map<string, Exposures>();
   const add = (bot: string, viewer: string, item: string, at: number) => {
@@ -62,7 +66,11 @@ export function feedCounts(actions: readonly Action[], exposures: Exposures | un
  * logged probability p > 0, and y = that viewer's actions on the item for which it is the latest
  * impression before the action (so no action counts twice).
  */
-export function ipsItems(served: readonly ServedImpression[], actions: readonly Action[], eligible: (did: string) => boolean): Array<{ y: number; p: number }> {
+export function ipsItems(
+  served: readonly ServedImpression[],
+  actions: readonly Action[],
+  eligible: (did: string) => boolean,
+): Array<{ y: number; p: number }> {
   const mine = served.filter((i) => i.probability > 0 && eligible(i.viewer_did));
   const byViewerItem = new Map<string, ServedImpression[]>();
   for (const i of mine) {
@@ -71,7 +79,10 @@ export function ipsItems(served: readonly ServedImpression[], actions: readonly 
   const y = new Map<string, number>();
   for (const a of actions) {
     const before = (byViewerItem.get(key(a.actor_did, a.reply_uri)) ?? []).filter((i) => i.served_ms < a.at_ms);
-    const latest = before.reduce<ServedImpression | undefined>((l, i) => (l === undefined || i.served_ms >= l.served_ms ? i : l), undefined);
+    const latest = before.reduce<ServedImpression | undefined>(
+      (l, i) => (l === undefined || i.served_ms >= l.served_ms ? i : l),
+      undefined,
+    );
     if (latest) y.set(latest.impression_id, (y.get(latest.impression_id) ?? 0) + 1);
   }
   return mine.map((i) => ({ y: y.get(i.impression_id) ?? 0, p: i.probability }));

@@ -24,8 +24,9 @@ export function robustnessOf(
 ): Robustness {
   if (battles.length === 0) return { dropToFlipBattles: null, dropToFlipPeople: null };
   const byBattles = dropBattlesToFlip<Sided>(battles.map(sided), fit);
-  const byPeople = people.length > 0
-    ? dropPeopleToFlip<Sided>(people, (dropped) => without(dropped).map(sided), fit, { screen: PEOPLE_SCREENED })
-    : { drop: null };
+  const byPeople =
+    people.length > 0
+      ? dropPeopleToFlip<Sided>(people, (dropped) => without(dropped).map(sided), fit, { screen: PEOPLE_SCREENED })
+      : { drop: null };
   return { dropToFlipBattles: byBattles.drop, dropToFlipPeople: byPeople.drop };
 }
