@@ -23,7 +23,7 @@ function ciOn(name: string, source: string): { status: number | null; output: st
 }
 
 test('a clean file passes', () => {
-  const r = ciOn('lint-probe-clean', 'export const greeting = (name: string): string => `hello ${name}`;\n');
+  const r = ciOn('lint-probe-clean', 'export const shout = (name: string): string => name.toUpperCase();\n');
   assert.equal(r.status, 0, r.output);
 });
 

@@ -1,5 +1,5 @@
 // feed's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, custom, didField, duration, int, oneOf, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, didField, duration, int, oneOf, string, url, type ConfigOf } from '@botsky/kit';
 
 const HOSTNAME = /^[a-zA-Z0-9.-]+(:\d{1,5})?$/;
 
@@ -17,11 +17,7 @@ export const feedConfigSpec = {
   windowMs: duration('BOTSKY_FEED_WINDOW', { min: 1000 }).default(24 * 3_600_000),
   maxCandidates: int('BOTSKY_FEED_MAX_CANDIDATES', { min: 1, max: 1_000_000 }).default(50_000),
   impressionBuffer: int('BOTSKY_FEED_IMPRESSION_BUFFER', { min: 1, max: 10_000_000 }).default(100_000),
-  plcUrl: custom('BOTSKY_PLC_URL', 'an http(s):// URL', (raw) => {
-    const u = new URL(raw);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('bad scheme');
-    return u.toString();
-  }).default('https://plc.directory'),
+  plcUrl: url('BOTSKY_PLC_URL', { protocols: ['http', 'https'] }).default('https://plc.directory'),
 };
 
 export type FeedConfig = ConfigOf<typeof feedConfigSpec>;

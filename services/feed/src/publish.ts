@@ -2,7 +2,7 @@
 // names our service DID, so the Bluesky app can find the feed and ask us for its skeleton.
 // putRecord under the feed's name makes publishing again an update, not a second feed.
 import { AtpAgent } from '@atproto/api';
-import { custom, secret, string, type ConfigOf } from '@botsky/kit';
+import { secret, string, url, type ConfigOf } from '@botsky/kit';
 import { feedConfigSpec } from './config.ts';
 
 export class PublishFeedError extends Error {
@@ -12,21 +12,13 @@ export class PublishFeedError extends Error {
   }
 }
 
-function httpUrl(env: string) {
-  return custom(env, 'an http(s):// URL', (raw) => {
-    const u = new URL(raw);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('bad scheme');
-    return u.toString();
-  });
-}
-
 /** What `botsky publish-feed` reads: the feed's identity, the publisher's account, the record's text. */
 export const publishConfigSpec = {
   hostname: feedConfigSpec.hostname,
   serviceDid: feedConfigSpec.serviceDid,
   publisherDid: feedConfigSpec.publisherDid,
   feedName: feedConfigSpec.feedName,
-  pds: httpUrl('BOTSKY_FEED_PUBLISHER_PDS').default('https://bsky.social'),
+  pds: url('BOTSKY_FEED_PUBLISHER_PDS', { protocols: ['http', 'https'] }).default('https://bsky.social'),
   identifier: string('BOTSKY_FEED_PUBLISHER_IDENTIFIER', { expected: 'a handle or DID' }),
   password: secret('BOTSKY_FEED_PUBLISHER_PASSWORD'),
   displayName: string('BOTSKY_FEED_DISPLAY_NAME', { pattern: /^.{1,24}$/u, expected: '1-24 characters' }).default('BotSky'),

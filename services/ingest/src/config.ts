@@ -1,19 +1,11 @@
 // ingest's variables: the ones every service reads, then its own (one line each).
-import { bool, commonConfigSpec, custom, int, milliseconds, oneOf, projectDidField, url, type ConfigOf } from '@botsky/kit';
+import { bool, commonConfigSpec, int, milliseconds, oneOf, projectDidField, url, type ConfigOf } from '@botsky/kit';
 
 /** A ws:// or wss:// URL; ingest sets its `cursor` query parameter itself. */
-function socketUrl(raw: string): string {
-  const u = new URL(raw);
-  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new Error('invalid');
-  return u.toString();
-}
-
 export const ingestConfigSpec = {
   ...commonConfigSpec,
   source: oneOf('BOTSKY_INGEST_SOURCE', ['firehose', 'jetstream'] as const).default('firehose'),
-  sourceUrl: custom('BOTSKY_INGEST_URL', 'a ws:// or wss:// URL', socketUrl).default(
-    'ws://127.0.0.1:2583/xrpc/com.atproto.sync.subscribeRepos',
-  ),
+  sourceUrl: url('BOTSKY_INGEST_URL', { protocols: ['ws', 'wss'] }).default('ws://127.0.0.1:2583/xrpc/com.atproto.sync.subscribeRepos'),
   scope: oneOf('BOTSKY_INGEST_SCOPE', ['network', 'community'] as const).default('network'),
   verify: bool('BOTSKY_INGEST_VERIFY').default(false),
   maxFrameBytes: int('BOTSKY_INGEST_MAX_FRAME_BYTES', { min: 1024, max: 64 * 1024 * 1024 }).default(5 * 1024 * 1024),
