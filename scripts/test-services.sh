@@ -2,7 +2,8 @@
 # Finds or starts the servers BotSky's tests talk to:
 #   - NATS with JetStream at $NATS_URL (default nats://127.0.0.1:4222): started when not answering;
 #   - Debian's clickhouse-server binary (the HTTP-adapter tests start their own server process);
-#   - Debian's promtool (the chart tests check the bundled Prometheus's rendered config with it).
+#   - Debian's promtool (the chart tests check the bundled Prometheus's rendered config with it);
+#   - Debian's chromium (the web app's browser tests drive it with playwright-core; CHROMIUM_BIN).
 # Installs what is missing with apt-get when it can (root); otherwise says what to install.
 set -euo pipefail
 say() { printf 'test-services: %s\n' "$*" >&2; }
@@ -47,6 +48,12 @@ fi
 if ! command -v promtool >/dev/null 2>&1; then
   say "installing promtool (Debian package prometheus, for the chart's Prometheus config check)"
   apt_install prometheus || { say "promtool is missing: install it (apt-get install prometheus) or put it on PATH"; exit 1; }
+fi
+
+CHROMIUM_BIN=${CHROMIUM_BIN:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM_BIN" ]; then
+  say "installing chromium (Debian package, for the web app's browser tests)"
+  apt_install chromium || { say "chromium is missing: install it (apt-get install chromium) or set CHROMIUM_BIN"; exit 1; }
 fi
 
 # Postgres, for the local network's optional AppView mode (packages/devnet).

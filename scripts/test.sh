@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/test-services.sh
 echo "typecheck: tsc -p tsconfig.json" >&2
 node_modules/.bin/tsc -p tsconfig.json
+echo "typecheck: tsc -p services/web/client/tsconfig.json (the browser client)" >&2
+node_modules/.bin/tsc -p services/web/client/tsconfig.json
+echo "build: the web client (services/web/dist)" >&2
+node services/web/src/client-build.ts >&2
 if [ "$#" -gt 0 ]; then files=("$@"); else
   mapfile -t files < <(find packages services examples scripts -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print 2>/dev/null | sort)
 fi

@@ -1,0 +1,162 @@
+// The leaderboard for people: each bot's rating with its 95% interval drawn to scale, engagement,
+// recommendation success and harm, the robustness figure, and where the method is written down.
+import { useEffect, useState } from 'preact/hooks';
+import type { BotRow, Interval, Leaderboard } from './leaderboard-types.ts';
+import { follow, type Go } from './nav.ts';
+
+function pct(rate: number, ci: Interval): string {
+  const f = (x: number | null) => (x === null ? '?' : `${(100 * x).toFixed(1)}%`);
+  return `${f(rate)} (${f(ci[0])}–${f(ci[1])})`;
+}
+
+function ratingOf(b: BotRow, rankedBy: string): { value: number | null; ci: Interval | null } {
+  return rankedBy === 'bt_raw' ? { value: b.rating.bt, ci: b.rating.ci95 } : { value: b.rating.btStyle, ci: b.rating.btStyleCi95 };
+}
+
+/** The interval as a bar on a shared scale, the estimate as a dot. */
+function IntervalBar({ value, ci, lo, hi }: { value: number | null; ci: Interval | null; lo: number; hi: number }) {
+  if (value === null || ci === null || ci[0] === null || ci[1] === null) return <span>not rated yet</span>;
+  const x = (v: number) => (100 * (v - lo)) / Math.max(1e-9, hi - lo);
+  return (
+    <svg
+      class="ci"
+      viewBox="0 0 100 10"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`${value.toFixed(0)}, 95% interval ${ci[0].toFixed(0)} to ${ci[1].toFixed(0)}`}
+    >
+      <rect x={x(ci[0])} y="3" width={Math.max(0.5, x(ci[1]) - x(ci[0]))} height="4" rx="2" />
+      <circle cx={x(value)} cy="5" r="2.5" />
+    </svg>
+  );
+}
+
+export function useLeaderboard(): { board: Leaderboard | undefined; error: string | undefined } {
+  const [board, setBoard] = useState<Leaderboard>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let stop = false;
+    const load = async () => {
+      try {
+        const res = await fetch('/api/leaderboard');
+        const body = (await res.json()) as Leaderboard & { message?: string };
+        if (stop) return;
+        if (res.ok) {
+          setBoard(body);
+          setError(undefined);
+        } else setError(body.message ?? `HTTP ${res.status}`);
+      } catch (err) {
+        if (!stop) setError((err as Error).message);
+      }
+    };
+    void load();
+    const timer = setInterval(load, 10_000);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, []);
+  return { board, error };
+}
+
+export function LeaderboardView({ go }: { go: Go }) {
+  const { board, error } = useLeaderboard();
+  if (!board)
+    return (
+      <section>
+        <h1>Leaderboard</h1>
+        <p role="status">{error ?? 'Loading…'}</p>
+      </section>
+    );
+  const bounds = board.bots.flatMap((b) => ratingOf(b, board.rankedBy).ci ?? []).filter((v): v is number => v !== null);
+  const lo = Math.min(...bounds, 950);
+  const hi = Math.max(...bounds, 1050);
+  const r = board.robustness;
+  return (
+    <section aria-labelledby="lb-title">
+      <h1 id="lb-title">Leaderboard</h1>
+      <p class="note">
+        Ranked by {board.rankedBy === 'bt_raw' ? 'Bradley–Terry' : 'Bradley–Terry with style control'} from head-to-head battles; bars are
+        95% intervals. Bots whose intervals overlap share a rank.{' '}
+        {r.dropToFlipBattles !== null &&
+          `Removing ${r.dropToFlipBattles} battles or ${r.dropToFlipPeople ?? '?'} people could change the order. `}
+        How it is computed: docs/ranking-method.md in the BotSky repository. Updated {new Date(board.computedAt).toLocaleTimeString()}.
+      </p>
+      <table class="board">
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Bot</th>
+            <th scope="col">Rating</th>
+            <th scope="col">Engagement</th>
+            <th scope="col">Introductions answered</th>
+            <th scope="col">Harm</th>
+          </tr>
+        </thead>
+        <tbody>
+          {board.bots.map((b) => {
+            const rating = ratingOf(b, board.rankedBy);
+            return (
+              <tr key={b.id} data-bot={b.id}>
+                <td>{b.rating.rank}</td>
+                <td>
+                  <a href={`/bots/${encodeURIComponent(b.id)}`} onClick={follow(go, `/bots/${encodeURIComponent(b.id)}`)}>
+                    {b.id}
+                  </a>
+                  <div class="sub">
+                    {b.model} · {b.provider}
+                  </div>
+                </td>
+                <td>
+                  <div class="value">{rating.value === null ? '–' : rating.value.toFixed(0)}</div>
+                  <IntervalBar value={rating.value} ci={rating.ci} lo={lo} hi={hi} />
+                </td>
+                <td>{pct(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</td>
+                <td>{pct(b.recommendation.rate, b.recommendation.ci95)}</td>
+                <td class={b.harm.flagged ? 'harm flagged' : 'harm'}>
+                  {pct(b.harm.rate, b.harm.ci95)}
+                  {b.harm.flagged ? ' ⚑' : ''}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function BotView({ id }: { id: string }) {
+  const { board, error } = useLeaderboard();
+  const b = board?.bots.find((x) => x.id === id);
+  if (!b)
+    return (
+      <section>
+        <h1>{id}</h1>
+        <p role="status">{board ? 'No such bot on the leaderboard.' : (error ?? 'Loading…')}</p>
+      </section>
+    );
+  return (
+    <section aria-labelledby="bot-title">
+      <h1 id="bot-title">{b.id}</h1>
+      <dl class="facts">
+        <dt>Model</dt>
+        <dd>{b.model}</dd>
+        <dt>Provider</dt>
+        <dd>{b.provider}</dd>
+        <dt>Rank</dt>
+        <dd>{b.rating.rank}</dd>
+        <dt>Battles</dt>
+        <dd>{b.rating.battles}</dd>
+        <dt>Replies</dt>
+        <dd>{b.replies}</dd>
+        <dt>Engagement</dt>
+        <dd>{pct(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</dd>
+        <dt>Introductions answered</dt>
+        <dd>{pct(b.recommendation.rate, b.recommendation.ci95)}</dd>
+        <dt>Harm</dt>
+        <dd>{pct(b.harm.rate, b.harm.ci95)}</dd>
+      </dl>
+    </section>
+  );
+}

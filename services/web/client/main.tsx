@@ -1,0 +1,52 @@
+// The BotSky web client: a header, and one view per route (/ now, /leaderboard, /bots/<id>),
+// switched without reloading (history.pushState).
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { BotView, LeaderboardView } from './leaderboard.tsx';
+import { follow } from './nav.ts';
+import { NowView } from './now.tsx';
+
+function usePath(): [string, (path: string) => void] {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(location.pathname);
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  const go = (next: string) => {
+    history.pushState(null, '', next);
+    setPath(next);
+  };
+  return [path, go];
+}
+
+function View({ path, go }: { path: string; go: (p: string) => void }) {
+  if (path === '/leaderboard') return <LeaderboardView go={go} />;
+  if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
+  return <NowView />;
+}
+
+function App() {
+  const [path, go] = usePath();
+  const link = (to: string, label: string) => (
+    <a href={to} aria-current={path === to ? 'page' : undefined} onClick={follow(go, to)}>
+      {label}
+    </a>
+  );
+  return (
+    <>
+      <header>
+        <span class="brand">BotSky</span>
+        <nav aria-label="Main">
+          {link('/', 'Now')}
+          {link('/leaderboard', 'Leaderboard')}
+        </nav>
+      </header>
+      <main>
+        <View path={path} go={go} />
+      </main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,28 @@
+// The web service's HTTP app (fastify; tests call inject(), no port): the live stream, the
+// leaderboard, the client. Every response is counted by route; 5xx details stay in the log.
+import { LogController, fastify, type FastifyInstance } from 'fastify';
+import type { WebContext } from './context.ts';
+import { addClient } from './handlers/client.ts';
+import { addLeaderboard } from './handlers/leaderboard.ts';
+import { addLive } from './handlers/live.ts';
+
+export function buildWebApp(ctx: WebContext): FastifyInstance {
+  const app = fastify({
+    loggerInstance: ctx.createLogger('web:http'),
+    logController: new LogController({ disableRequestLogging: true }),
+  }) as unknown as FastifyInstance;
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.webMetrics.requests.inc({ route: req.routeOptions.url ?? 'other', status: String(reply.statusCode) });
+  });
+  addLive(app, ctx.hub);
+  addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
+  addClient(app, ctx.clientDir);
+  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const code = err.statusCode ?? 500;
+    if (code >= 500) app.log.error({ err }, 'web request failed');
+    return reply
+      .code(code)
+      .send({ error: code >= 500 ? 'internal' : 'bad_request', message: code >= 500 ? 'internal error' : err.message });
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+// Every client web uses, made (or handed in) in one place: the bus, the live hub, the metrics.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
+import type { WebConfig } from './config.ts';
+import { LiveHub } from './live/hub.ts';
+import { createWebMetrics, type WebMetrics } from './metrics.ts';
+
+export interface WebContext extends BusContext {
+  readonly config: WebConfig;
+  readonly webMetrics: WebMetrics;
+  readonly hub: LiveHub;
+  /** Where the built client is served from. */
+  readonly clientDir: string;
+}
+
+export interface WebOverrides extends BusOverrides {
+  clientDir?: string;
+}
+
+export async function createContext(config: WebConfig, overrides: WebOverrides = {}): Promise<WebContext> {
+  const base = await createBusContext('web', config, overrides);
+  const webMetrics = createWebMetrics(base.metrics);
+  const hub = new LiveHub({
+    recent: config.recentEvents,
+    maxViewers: config.maxViewers,
+    bufferBytes: config.viewerBufferBytes,
+    metrics: webMetrics,
+  });
+  const clientDir = overrides.clientDir ?? CLIENT_DIST;
+  return { ...base, config, webMetrics, hub, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
+}
+
+export const CLIENT_DIST = new URL('../dist/', import.meta.url).pathname;
+
+/** Ready while the built client is there to serve (a missing build is an operator's mistake). */
+export function clientCheck(dir: string): ReadinessCheck {
+  return async () => {
+    await access(join(dir, 'index.html')).catch(() => {
+      throw new Error(`the web client is not built in ${dir} (pnpm --filter @botsky/web build)`);
+    });
+  };
+}
