@@ -14,7 +14,7 @@ describe('botsky cli', () => {
     const { code, out, err } = await run('help');
     assert.equal(code, 0);
     assert.deepEqual(err, []);
-    assert.ok(out.some((l) => /^ {2}up +run all five services/.test(l)));
+    assert.ok(out.some((l) => /^ {2}up +run every service/.test(l)));
     assert.ok(out.some((l) => /^ {2}help +list the commands/.test(l)));
   });
 

@@ -120,3 +120,23 @@ export function checkOrder(report: DemoReport, stdout: string, minTau = 0.6): vo
   );
   assert.ok(order >= minTau, `leaderboard order vs planted quality: tau ${order.toFixed(2)} < ${minTau}: ${table}`);
 }
+
+/** Reads a live stream (server-sent events) until every one of `kinds` has come, or `timeoutMs` passed; the kinds seen. */
+export async function liveKinds(url: string, kinds: readonly string[], timeoutMs: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok || !res.body) return seen;
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      for (const m of text.matchAll(/^event: (\w+)$/gm)) seen.add(m[1] as string);
+      text = text.slice(text.lastIndexOf('\n') + 1);
+      if (kinds.every((k) => seen.has(k))) break;
+    }
+  } catch {
+    // timed out: the caller checks what came
+  }
+  return seen;
+}

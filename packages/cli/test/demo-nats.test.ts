@@ -48,7 +48,7 @@ describe('botsky demo over NATS JetStream', () => {
       reportPath,
     ];
     const exit = await runNode(t, MAIN, args, {}).exited;
-    namespace = /^botsky demo: 5 services ready \(NATS at [^,]+, namespace (demo-[a-z0-9]+),/m.exec(exit.stdout)?.[1];
+    namespace = /^botsky demo: 6 services ready \(NATS at [^,]+, namespace (demo-[a-z0-9]+),/m.exec(exit.stdout)?.[1];
     assert.equal(exit.code, 0, exit.stderr);
     assert.ok(namespace, `the namespace is printed:\n${exit.stdout}`);
     assert.deepEqual(await deleteTestNamespace(namespace), [], 'the demo deleted its streams and buckets');

@@ -1,4 +1,4 @@
-// `botsky demo` as a person runs it: a real process with the devnet, the five services on the
+// `botsky demo` as a person runs it: a real process with the devnet, every service on the
 // in-process bus and embedded ClickHouse, offline bots and the simulated population; then its
 // report checked against the ClickHouse folder it left behind, and its leaderboard against the
 // qualities the demo planted.
@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { runNode } from '@botsky/kit/testing';
+import { runNode, waitForOutput } from '@botsky/kit/testing';
 import type { DemoReport } from '../src/demo/report.ts';
-import { checkOrder, checkReport, checkWarehouse } from './demo-checks.ts';
+import { checkOrder, checkReport, checkWarehouse, liveKinds } from './demo-checks.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const SEED = 7;
@@ -41,9 +41,14 @@ describe('botsky demo', () => {
       '--report',
       reportPath,
     ];
-    const exit = await runNode(t, MAIN, args, {}).exited;
+    const proc = runNode(t, MAIN, args, {});
+    // The web app shows the simulated people's posts and the bots' replies as they happen.
+    const [, web] = await waitForOutput(proc, /^botsky demo: web app at (\S+) /m, 120_000);
+    const live = await liveKinds(`${web}/api/live`, ['post', 'reply'], 60_000);
+    assert.deepEqual([...live].sort(), ['post', 'reply'], 'the live stream carries posts and bot replies');
+    const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
-    assert.match(exit.stdout, /^botsky demo: 5 services ready \(in-process bus, /m);
+    assert.match(exit.stdout, /^botsky demo: 6 services ready \(in-process bus, /m);
     assert.match(exit.stdout, /^\[ +\d+ s\] +people 15 +posts \d+/m, 'progress lines');
     assert.match(exit.stdout, /^rank +bot +quality +style +BT-style +BT-style 95% +BT +BT 95% +Elo +battles/m, 'the leaderboard table');
 

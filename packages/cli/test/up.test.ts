@@ -1,4 +1,4 @@
-// `botsky up` as a person runs it: a real process, all five services on the embedded adapters,
+// `botsky up` as a person runs it: a real process, every service on the embedded adapters,
 // ingest reading a Jetstream server on 127.0.0.1 (or, in one case, a source that is not there).
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -13,8 +13,8 @@ import { sourceHint } from '../src/commands/up-ready.ts';
 import { postEvent, startJetstreamServer, type JetstreamServer } from './jetstream-server.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const SERVICES = ['scoring', 'feed', 'bot-runner', 'matchmaker', 'ingest'];
-const ALL_CHECKS = [...SERVICES.map((s) => `${s}.bus`), 'scoring.warehouse', 'ingest.source'].sort();
+const SERVICES = ['scoring', 'feed', 'web', 'bot-runner', 'matchmaker', 'ingest'];
+const ALL_CHECKS = [...SERVICES.map((s) => `${s}.bus`), 'scoring.warehouse', 'web.client', 'ingest.source'].sort();
 /** The OS picks the ops port; `up` prints the URL. */
 const OPS_ENV = {
   BOTSKY_OPS_HOST: '127.0.0.1',
@@ -26,6 +26,9 @@ const OPS_ENV = {
   // and the feed generator's HTTP server
   BOTSKY_FEED_HOST: '127.0.0.1',
   BOTSKY_FEED_PORT: '0',
+  // and the web app's
+  BOTSKY_WEB_HOST: '127.0.0.1',
+  BOTSKY_WEB_PORT: '0',
 };
 const POST = postEvent(0, 'read by botsky up');
 
@@ -65,7 +68,7 @@ describe('botsky up', { concurrency: true }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('--duration 3: all five start on the in-process bus and embedded ClickHouse, read the source, are ready, stop, exit 0', async (t) => {
+  it('--duration 3: all six start on the in-process bus and embedded ClickHouse, read the source, are ready, stop, exit 0', async (t) => {
     const data = join(dir, 'memory');
     const jetstream = await source();
     const proc = runNode(t, MAIN, ['up', '--duration', '3', '--data', data], sourceEnv(jetstream));
@@ -76,7 +79,7 @@ describe('botsky up', { concurrency: true }, () => {
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
     const lines = exit.stdout.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^botsky up: 5 services in one process \(in-process bus, embedded ClickHouse in .*memory\)$/);
+    assert.match(lines[0] ?? '', /^botsky up: 6 services in one process \(in-process bus, embedded ClickHouse in .*memory\)$/);
     for (const name of SERVICES)
       assert.ok(
         lines.some((l) => new RegExp(`^ {2}${name} +ready +\\S`).test(l)),
@@ -98,7 +101,7 @@ describe('botsky up', { concurrency: true }, () => {
     proc.child.kill('SIGINT');
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
-    assert.match(exit.stdout, /^botsky up: 5 services in one process \(NATS at nats:\/\//);
+    assert.match(exit.stdout, /^botsky up: 6 services in one process \(NATS at nats:\/\//);
     assert.match(exit.stdout, /running; Ctrl-C to stop\nbotsky up: stopped\n$/);
   });
 

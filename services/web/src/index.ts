@@ -5,4 +5,4 @@ export * from './app.ts';
 export * from './metrics.ts';
 export * from './live/events.ts';
 export * from './live/hub.ts';
-export { buildClient } from './client-build.ts';
+export { buildClient, ensureClient } from './client-build.ts';

@@ -1,5 +1,5 @@
 // `botsky demo`: everything in one process. The local network (PDS + PLC), built-in offline bots
-// with planted qualities, all five services on the embedded adapters, and the simulated population
+// with planted qualities, every service (the web app too) on the embedded adapters, and the simulated population
 // reading the feed and reacting to the bots; at the end the leaderboard from the warehouse, a table
 // and a JSON report whose counts are the warehouse's.
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import { ingestDefinition } from '@botsky/ingest';
 import { commonConfigSpec, loadConfig, openBus, runServices, type AnyServiceDefinition } from '@botsky/kit';
 import { matchmakerDefinition } from '@botsky/matchmaker';
 import { scoringDefinition } from '@botsky/scoring';
+import { ensureClient, webDefinition } from '@botsky/web';
 import type { CliIo, Command } from '../command.ts';
 import { prepareDataDir, readDemoFlags, type DemoOptions } from '../demo/options.ts';
 import { freePort, networkEnv, startDemoNetwork, type DemoNetwork } from '../demo/network.ts';
@@ -21,6 +22,7 @@ import { settlePipeline } from '../demo/settle.ts';
 const SERVICES: readonly AnyServiceDefinition[] = [
   scoringDefinition,
   feedDefinition,
+  webDefinition,
   botRunnerDefinition,
   matchmakerDefinition,
   ingestDefinition,
@@ -65,7 +67,8 @@ export const demo: Command = {
     const bus = parseBusUrl(opts.busUrl);
     const namespace = bus.kind === 'nats' ? `demo-${randomUUID().slice(0, 8)}` : undefined;
     try {
-      const env = demoEnv(opts, net, io, await freePort(), namespace);
+      await ensureClient();
+      const env = demoEnv(opts, net, io, { feed: await freePort(), web: await freePort(), leaderboard: await freePort() }, namespace);
       const code = await runDemo(opts, net, env, io);
       if (code !== 0) return code;
       return await finishDemo({ opts, bots: net.bots, env, io });
@@ -101,6 +104,7 @@ async function runDemo(opts: DemoOptions, net: DemoNetwork, env: Record<string, 
     onReady: () => {
       const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}, namespace ${env.BOTSKY_NAMESPACE}`;
       io.out(`botsky demo: ${SERVICES.length} services ready (${bus}, embedded ClickHouse in ${join(opts.dataDir, 'clickhouse')})`);
+      io.out(`botsky demo: web app at http://127.0.0.1:${env.BOTSKY_WEB_PORT} (the conversations live, the leaderboard)`);
       driving = drivePopulation(opts, net, env, io, sharedBus as Bus, stop.signal).finally(() => stop.abort());
     },
   });
@@ -155,7 +159,7 @@ function demoEnv(
   opts: DemoOptions,
   net: DemoNetwork,
   io: CliIo,
-  feedPort: number,
+  ports: { feed: number; web: number; leaderboard: number },
   namespace: string | undefined,
 ): Record<string, string | undefined> {
   const window = `${Math.max(5, Math.min(20, Math.round(opts.durationMs / 4000)))}s`;
@@ -189,11 +193,14 @@ function demoEnv(
     BOTSKY_OPS_HOST: '127.0.0.1',
     BOTSKY_OPS_PORT: '0',
     BOTSKY_FEED_HOST: '127.0.0.1',
-    BOTSKY_FEED_PORT: String(feedPort),
+    BOTSKY_FEED_PORT: String(ports.feed),
     BOTSKY_FEED_HOSTNAME: 'localhost',
     BOTSKY_FEED_AUTH: 'optional',
     BOTSKY_LEADERBOARD_HOST: '127.0.0.1',
-    BOTSKY_LEADERBOARD_PORT: '0',
+    BOTSKY_LEADERBOARD_PORT: String(ports.leaderboard),
     BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+    BOTSKY_WEB_HOST: '127.0.0.1',
+    BOTSKY_WEB_PORT: String(ports.web),
+    BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${ports.leaderboard}`,
   };
 }

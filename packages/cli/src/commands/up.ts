@@ -1,4 +1,4 @@
-// `botsky up`: the embedded default. All five services in this one process, sharing one bus (in
+// `botsky up`: the embedded default. Every service in this one process, sharing one bus (in
 // memory unless --bus names a NATS server), scoring on embedded ClickHouse under --data, and
 // one ops server. Runs until SIGINT/SIGTERM or --duration, then drains and stops like any service.
 import { mkdir } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import {
 } from '@botsky/kit';
 import { matchmakerDefinition } from '@botsky/matchmaker';
 import { scoringDefinition } from '@botsky/scoring';
+import { ensureClient, webConfigSpec, webDefinition } from '@botsky/web';
 import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
 import { serviceLines, settledReport, sourceHint, type ReadyInfo } from './up-ready.ts';
 
@@ -26,6 +27,7 @@ import { serviceLines, settledReport, sourceHint, type ReadyInfo } from './up-re
 const SERVICES: readonly AnyServiceDefinition[] = [
   scoringDefinition,
   feedDefinition,
+  webDefinition,
   botRunnerDefinition,
   matchmakerDefinition,
   ingestDefinition,
@@ -39,7 +41,7 @@ interface UpOptions {
 
 export const up: Command = {
   name: 'up',
-  summary: 'run all five services in one process on the embedded adapters',
+  summary: 'run every service (and the web app) in one process on the embedded adapters',
   usage: '[--data DIR] [--duration SECONDS] [--bus nats://host:port[,...]]',
   details: [
     '--data DIR          where embedded ClickHouse keeps its data (default .data/botsky)',
@@ -59,9 +61,12 @@ export const up: Command = {
   async run(flags, _positionals, io) {
     const opts = readFlags(flags, io.cwd);
     await mkdir(opts.dataDir, { recursive: true });
+    await ensureClient();
     // Flags win over the environment: `up` is the embedded default unless told otherwise.
     const env = {
       LOG_LEVEL: 'warn',
+      // The web app reads the leaderboard from scoring in this same process.
+      BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${io.env.BOTSKY_LEADERBOARD_PORT || '8080'}`,
       ...io.env,
       BOTSKY_BUS: opts.busUrl,
       BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
@@ -106,7 +111,7 @@ function readDuration(raw: FlagValues[string]): number | undefined {
   return Math.round(seconds * 1000);
 }
 
-/** One bus for all five services; the kit closes it after every service has stopped. */
+/** One bus for every service; the kit closes it after every service has stopped. */
 async function sharedBus(env: Record<string, string | undefined>, logger: Logger): Promise<SharedResources> {
   const bus = await openBus(loadConfig(commonConfigSpec, env), logger, 'botsky');
   return { overrides: { bus }, close: () => bus.close() };
@@ -117,6 +122,8 @@ async function announceReady(info: ReadyInfo, opts: UpOptions, env: Env, io: Cli
   const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
   io.out(`botsky up: ${SERVICES.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
   for (const line of [...serviceLines(SERVICES, report), ...sourceHint(report, env)]) io.out(line);
+  const web = loadConfig(webConfigSpec, env);
+  if (web.port !== 0) io.out(`web: http://${web.host === '0.0.0.0' || web.host === '::' ? '127.0.0.1' : web.host}:${web.port}`);
   io.out(`ops: ${info.opsUrl}  (/healthz /readyz /metrics)`);
   io.out(opts.durationMs === undefined ? 'running; Ctrl-C to stop' : `running for ${opts.durationMs / 1000} s`);
 }
