@@ -42,12 +42,13 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 
 {{/*
-botsky.services: the five services as "name: values key" lines, in start order (consumers
+botsky.services: the services as "name: values key" lines, in start order (consumers
 before producers, like `botsky up`). Templates range over this instead of repeating themselves.
 */}}
 {{- define "botsky.services" -}}
 scoring: scoring
 feed: feed
+web: web
 bot-runner: botRunner
 matchmaker: matchmaker
 ingest: ingest

@@ -81,6 +81,11 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.hostname | quote }}
 - name: BOTSKY_FEED_SERVICE_DID
   value: {{ default (ternary (printf "did:web:%s" $svc.hostname) "" (ne $svc.hostname "")) $svc.serviceDid | quote }}
+{{- else if eq $name "web" }}
+- name: BOTSKY_WEB_PORT
+  value: {{ $svc.port | quote }}
+- name: BOTSKY_WEB_LEADERBOARD_URL
+  value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "scoring")) $v.scoring.leaderboardPort | quote }}
 {{- else if eq $name "bot-runner" }}
 {{- if include "botsky.bots-secret" $root }}
 - name: BOTSKY_BOTS_FILE

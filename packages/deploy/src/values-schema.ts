@@ -63,6 +63,8 @@ const RULES: Record<string, JsonSchema> = {
   'prometheus.retentionSize': { pattern: '^[0-9]+(B|KB|MB|GB|TB|PB)$' },
   'prometheus.storageSizeLimit': { pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$' },
   'feed.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
+  'web.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
+  'web.port': { minimum: 1, maximum: 65535 },
   'feed.serviceDid': { pattern: `^(${DID_SOURCE})?$` },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },

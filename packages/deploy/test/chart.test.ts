@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { CHART_DIR, REPO_ROOT, helm, validateAll, findObject, type K8sObject } from '../src/index.ts';
 import { CI_DIR, ciValuesFiles, envOf, ofKind, render, type Loose } from './render.ts';
 
-const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
 
 describe('charts/botsky', async () => {
   const files = await ciValuesFiles();
@@ -36,7 +36,7 @@ describe('charts/botsky', async () => {
     });
   }
 
-  test('defaults: five services, NATS, ClickHouse and Grafana bundled, scraping annotations', async () => {
+  test('defaults: six services, NATS, ClickHouse and Grafana bundled, scraping annotations', async () => {
     const objects = await render();
     for (const name of SERVICES) {
       const pod: Loose = findObject(objects, 'Deployment', `botsky-${name}`).spec;

@@ -13,7 +13,7 @@ import { GRAFANA_DIR, REPO_ROOT, findObject } from '../src/index.ts';
 import { render, type Loose } from './render.ts';
 import { SERVICE_SPECS, unreadVariables } from './support/service-variables.ts';
 
-const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
 
 /** A service's environment as compose gives it when the shell sets none of the `${VAR:-default}`s. */
 function composedEnv(svc: Loose): Record<string, string> {
@@ -33,7 +33,7 @@ describe('compose.yaml', async () => {
     .join('\n');
   const grafanaVars = [...new Set([...settings.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]!))];
 
-  test('has NATS, ClickHouse, Prometheus, Grafana and the five services', () => {
+  test('has NATS, ClickHouse, Prometheus, Grafana and every service', () => {
     assert.deepEqual(Object.keys(compose.services).sort(), ['clickhouse', 'grafana', 'nats', 'prometheus', ...SERVICES].sort());
   });
 

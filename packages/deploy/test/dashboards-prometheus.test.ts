@@ -20,7 +20,17 @@ describe('dashboards: Prometheus metrics', async () => {
     dir = await mkdtemp(join(tmpdir(), 'botsky-metrics-'));
     child = spawn(process.execPath, ['packages/cli/src/main.ts', 'up', '--data', dir], {
       cwd: REPO_ROOT,
-      env: { ...process.env, BOTSKY_OPS_PORT: '0', BOTSKY_OPS_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        BOTSKY_OPS_PORT: '0',
+        BOTSKY_OPS_HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        // ports of their own: other suites run at the same time
+        BOTSKY_FEED_PORT: '0',
+        BOTSKY_WEB_PORT: '0',
+        BOTSKY_LEADERBOARD_PORT: '0',
+        BOTSKY_LEADERBOARD_GRPC_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const opsUrl = await readOpsUrl(child);

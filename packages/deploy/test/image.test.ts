@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { REPO_ROOT, contextFiles, contextSources, imageCommand, readDockerfile, runCommands, type Instruction } from '../src/index.ts';
 
-const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
 
 describe('Dockerfile', async () => {
   const instructions = await readDockerfile();
@@ -24,6 +24,10 @@ describe('Dockerfile', async () => {
     const install = runCommands(instructions).find((r) => r.startsWith('pnpm install'));
     assert.ok(install, 'the Dockerfile installs with pnpm');
     await promisify(execFile)('sh', ['-c', install], { cwd: app, env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 24 });
+    // The web client's bundle, as the image builds it after the install.
+    const client = runCommands(instructions).find((r) => r.startsWith('node services/web/'));
+    assert.ok(client, 'the Dockerfile builds the web client');
+    await promisify(execFile)('sh', ['-c', client], { cwd: app, maxBuffer: 1 << 24 });
   });
 
   after(async () => {
@@ -54,7 +58,7 @@ describe('Dockerfile', async () => {
     );
   });
 
-  test("the image's command starts all five services", async () => {
+  test("the image's command starts every service", async () => {
     const [bin, ...args] = imageCommand(instructions);
     assert.equal(bin, 'node');
     assert.ok(existsSync(join(app, args[0]!)), `${args[0]} exists in the image`);
@@ -115,6 +119,8 @@ const FREE_PORTS = {
   BOTSKY_LEADERBOARD_GRPC_PORT: '0',
   BOTSKY_FEED_HOST: '127.0.0.1',
   BOTSKY_FEED_PORT: '0',
+  BOTSKY_WEB_HOST: '127.0.0.1',
+  BOTSKY_WEB_PORT: '0',
 };
 
 async function startAndStop(cwd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<void> {

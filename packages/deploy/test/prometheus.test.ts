@@ -14,7 +14,7 @@ import { findObject, validateAll, type K8sObject } from '../src/index.ts';
 import { CI_DIR, envOf, ofKind, render, type Loose } from './render.ts';
 
 const run = promisify(execFile);
-const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring'];
+const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
 
 /** `promtool check config` on the text; resolves with its output, rejects with it when it refuses. */
 async function promtoolCheck(config: string): Promise<string> {

@@ -8,6 +8,7 @@ import { ingestConfigSpec } from '@botsky/ingest';
 import { runtimeConfigSpec, type ConfigSpec } from '@botsky/kit';
 import { matchmakerConfigSpec } from '@botsky/matchmaker';
 import { scoringConfigSpec } from '@botsky/scoring';
+import { webConfigSpec } from '@botsky/web';
 
 export const SERVICE_SPECS: Readonly<Record<string, ConfigSpec>> = {
   ingest: ingestConfigSpec,
@@ -15,6 +16,7 @@ export const SERVICE_SPECS: Readonly<Record<string, ConfigSpec>> = {
   'bot-runner': botRunnerConfigSpec,
   feed: feedConfigSpec,
   scoring: scoringConfigSpec,
+  web: webConfigSpec,
 };
 
 /**
