@@ -38,7 +38,10 @@ export async function buildClient(out: string = CLIENT_OUT): Promise<ClientBuild
 
 /** Builds the client unless dist/ is newer than every file of client/ (what `botsky up` runs first). */
 export async function ensureClient(out: string = CLIENT_OUT): Promise<{ built: boolean }> {
-  const builtAt = await stat(join(out, 'index.html')).then((s) => s.mtimeMs, () => 0);
+  const builtAt = await stat(join(out, 'index.html')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = await readdir(CLIENT_SRC, { recursive: true, withFileTypes: true });
   const times = await Promise.all(sources.filter((e) => e.isFile()).map(async (e) => (await stat(join(e.parentPath, e.name))).mtimeMs));
   if (builtAt > 0 && times.every((t) => t < builtAt)) return { built: false };
