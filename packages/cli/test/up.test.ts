@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { ReadinessReport } from '@botsky/kit';
-import { natsUrl, runNode, testNamespace, waitFor200, waitForOutput } from '@botsky/kit/testing';
+import { eventually, natsUrl, runNode, testNamespace, waitFor200, waitForOutput } from '@botsky/kit/testing';
 import { sourceHint } from '../src/commands/up-ready.ts';
 import { postEvent, startJetstreamServer, type JetstreamServer } from './jetstream-server.ts';
 
@@ -43,13 +43,12 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Polls /metrics until `pattern` matches (ingest publishes what it read a moment after reading it). */
+/** Waits until /metrics matches `pattern` (ingest publishes what it read a moment after reading it). */
 async function waitForMetric(ops: string, pattern: RegExp): Promise<void> {
-  for (let tries = 0; tries < 50; tries++) {
-    if (pattern.test(await (await fetch(`${ops}/metrics`)).text())) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`/metrics never matched ${pattern}`);
+  await eventually(`/metrics matching ${pattern}`, async () => pattern.test(await (await fetch(`${ops}/metrics`)).text()), {
+    timeoutMs: 5000,
+    intervalMs: 50,
+  });
 }
 
 describe('botsky up', { concurrency: true }, () => {
