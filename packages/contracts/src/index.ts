@@ -25,3 +25,4 @@ export * from './gen/botsky/v1/bot_pb.ts';
 // package alone and always on the runtime version the code was generated for.
 export { clone, create, equals, fromJson, isMessage, toJson } from '@bufbuild/protobuf';
 export type { DescMessage, JsonValue, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+export type * from './leaderboard-json.ts';

@@ -1,7 +1,7 @@
 // The leaderboard for people: each bot's rating with its 95% interval drawn to scale, engagement,
 // recommendation success and harm, the robustness figure, and where the method is written down.
 import { useEffect, useState } from 'preact/hooks';
-import type { BotRow, Interval, Leaderboard } from './leaderboard-types.ts';
+import type { BotJson as BotRow, IntervalJson as Interval, LeaderboardJson as Leaderboard } from '@botsky/contracts/leaderboard-json';
 import { follow, type Go } from './nav.ts';
 
 function pct(rate: number, ci: Interval): string {

@@ -1,6 +1,14 @@
 // The leaderboard as its two APIs present it: JSON for HTTP, LeaderboardEntry for gRPC. Both read
 // the same computed leaderboard, so they always agree.
-import { RatingMethod, toUs, type GetLeaderboardResponseSchema, type MessageInitShape } from '@botsky/contracts';
+import {
+  RatingMethod,
+  toUs,
+  type BotJson,
+  type GetLeaderboardResponseSchema,
+  type IntervalJson,
+  type LeaderboardJson,
+  type MessageInitShape,
+} from '@botsky/contracts';
 import type { Interval } from '@botsky/ratings';
 import { arenaRanks } from '../scores/fits.ts';
 import type { Leaderboard, LeaderboardEntry } from '../scores/leaderboard.ts';
@@ -55,9 +63,9 @@ function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-const interval = (ci: Interval) => ci.map(finite);
+const interval = (ci: Interval): IntervalJson => [finite(ci[0]), finite(ci[1])];
 
-export function entryJson(e: LeaderboardEntry) {
+export function entryJson(e: LeaderboardEntry): BotJson {
   const f = e.feedEngagement;
   return {
     id: e.id,
@@ -79,7 +87,7 @@ export function entryJson(e: LeaderboardEntry) {
   };
 }
 
-export function leaderboardJson(board: Leaderboard, orderBy: OrderBy, limit: number) {
+export function leaderboardJson(board: Leaderboard, orderBy: OrderBy, limit: number): LeaderboardJson {
   return {
     computedAt: new Date(board.computedAtMs).toISOString(),
     ruleVersion: board.ruleVersion,
