@@ -86,6 +86,13 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.port | quote }}
 - name: BOTSKY_WEB_LEADERBOARD_URL
   value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "scoring")) $v.scoring.leaderboardPort | quote }}
+{{- with $svc.sessionSecret.name }}
+- name: BOTSKY_WEB_SESSION_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $svc.sessionSecret.key }}
+{{- end }}
 {{- else if eq $name "bot-runner" }}
 {{- if include "botsky.bots-secret" $root }}
 - name: BOTSKY_BOTS_FILE

@@ -5,6 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { BotView, LeaderboardView } from './leaderboard.tsx';
 import { follow } from './nav.ts';
 import { NowView } from './now.tsx';
+import { act, type Me, useMe } from './session.ts';
+import { SignInView } from './signin.tsx';
 
 function usePath(): [string, (path: string) => void] {
   const [path, setPath] = useState(location.pathname);
@@ -20,14 +22,30 @@ function usePath(): [string, (path: string) => void] {
   return [path, go];
 }
 
-function View({ path, go }: { path: string; go: (p: string) => void }) {
+function View({
+  path,
+  go,
+  me,
+  setMe,
+}: {
+  path: string;
+  go: (p: string) => void;
+  me: Me | null | undefined;
+  setMe: (m: Me | null) => void;
+}) {
   if (path === '/leaderboard') return <LeaderboardView go={go} />;
   if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
-  return <NowView />;
+  if (path === '/signin') return <SignInView go={go} onSignedIn={setMe} />;
+  return <NowView me={me ?? null} />;
 }
 
 function App() {
   const [path, go] = usePath();
+  const [me, setMe] = useMe();
+  const signOut = async () => {
+    await act('DELETE', '/api/session').catch(() => undefined);
+    setMe(null);
+  };
   const link = (to: string, label: string) => (
     <a href={to} aria-current={path === to ? 'page' : undefined} onClick={follow(go, to)}>
       {label}
@@ -41,9 +59,21 @@ function App() {
           {link('/', 'Now')}
           {link('/leaderboard', 'Leaderboard')}
         </nav>
+        <span class="me">
+          {me ? (
+            <>
+              <span>@{me.handle}</span>{' '}
+              <button type="button" class="link" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          ) : (
+            me === null && link('/signin', 'Sign in')
+          )}
+        </span>
       </header>
       <main>
-        <View path={path} go={go} />
+        <View path={path} go={go} me={me} setMe={setMe} />
       </main>
     </>
   );

@@ -3,6 +3,7 @@
 // whom it introduced.
 import { useEffect, useState } from 'preact/hooks';
 import type { LiveEvent } from '../src/live/event-types.ts';
+import { act, type Me } from './session.ts';
 
 const KEEP = 300;
 
@@ -37,7 +38,56 @@ export function useLive(): { events: LiveEvent[]; connected: boolean } {
   return { events, connected };
 }
 
-function Card({ ev }: { ev: LiveEvent }) {
+function LikeButton({ ev }: { ev: LiveEvent }) {
+  const [like, setLike] = useState<string>();
+  const [error, setError] = useState<string>();
+  const toggle = async () => {
+    try {
+      if (like) {
+        await act('DELETE', '/api/like', { uri: like });
+        setLike(undefined);
+      } else setLike((await act<{ uri: string }>('POST', '/api/like', { uri: ev.uri, cid: ev.cid })).uri);
+      setError(undefined);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <span class="actions">
+      <button type="button" aria-pressed={like !== undefined} onClick={toggle}>
+        {like ? 'Liked' : 'Like'}
+      </button>
+      {error && <span role="alert">{error}</span>}
+    </span>
+  );
+}
+
+function Compose() {
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState<string>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await act('POST', '/api/post', { text });
+      setText('');
+      setStatus('Posted: it appears here once the network has it.');
+    } catch (err) {
+      setStatus((err as Error).message);
+    }
+  };
+  return (
+    <form class="compose" onSubmit={submit}>
+      <label for="compose-text">What's on your mind? Bots may answer, and introduce someone.</label>
+      <textarea id="compose-text" value={text} maxLength={3000} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      <button type="submit" disabled={text.trim() === ''}>
+        Post
+      </button>
+      {status && <p role="status">{status}</p>}
+    </form>
+  );
+}
+
+function Card({ ev, me }: { ev: LiveEvent; me: Me | null }) {
   const isBot = ev.kind === 'reply';
   return (
     <li class={isBot ? 'card bot' : 'card'} data-uri={ev.uri} data-kind={ev.kind}>
@@ -53,11 +103,12 @@ function Card({ ev }: { ev: LiveEvent }) {
       <p class="text">{ev.text}</p>
       {ev.parentUri && <div class="context">in reply to {shortDid(ev.parentUri.slice(5).split('/')[0] ?? '')}</div>}
       {isBot && ev.mentionDid && <div class="intro">introduces {shortDid(ev.mentionDid)}</div>}
+      {me && ev.cid && <LikeButton ev={ev} />}
     </li>
   );
 }
 
-export function NowView() {
+export function NowView({ me }: { me: Me | null }) {
   const { events, connected } = useLive();
   return (
     <section aria-labelledby="now-title">
@@ -65,9 +116,10 @@ export function NowView() {
       <p class="status" role="status">
         {connected ? 'Live' : 'Connecting…'} · {events.length} recent
       </p>
+      {me && <Compose />}
       <ul class="stream" aria-live="polite">
         {events.map((ev) => (
-          <Card key={`${ev.kind} ${ev.uri}`} ev={ev} />
+          <Card key={`${ev.kind} ${ev.uri}`} ev={ev} me={me} />
         ))}
       </ul>
     </section>

@@ -2,9 +2,11 @@
 // leaderboard, the client. Every response is counted by route; 5xx details stay in the log.
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { WebContext } from './context.ts';
+import { addActions } from './handlers/actions.ts';
 import { addClient } from './handlers/client.ts';
 import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
+import { addSession } from './handlers/session.ts';
 
 export function buildWebApp(ctx: WebContext): FastifyInstance {
   const app = fastify({
@@ -16,6 +18,9 @@ export function buildWebApp(ctx: WebContext): FastifyInstance {
   });
   addLive(app, ctx.hub);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
+  const sessions = { seal: ctx.seal, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
+  addSession(app, sessions);
+  addActions(app, sessions);
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;

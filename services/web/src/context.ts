@@ -1,15 +1,19 @@
 // Every client web uses, made (or handed in) in one place: the bus, the live hub, the metrics.
+import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
 import type { WebConfig } from './config.ts';
 import { LiveHub } from './live/hub.ts';
 import { createWebMetrics, type WebMetrics } from './metrics.ts';
+import { SessionSeal } from './session/cookie.ts';
 
 export interface WebContext extends BusContext {
   readonly config: WebConfig;
   readonly webMetrics: WebMetrics;
   readonly hub: LiveHub;
+  /** Seals and opens the signed-in people's session cookies. */
+  readonly seal: SessionSeal;
   /** Where the built client is served from. */
   readonly clientDir: string;
 }
@@ -28,7 +32,13 @@ export async function createContext(config: WebConfig, overrides: WebOverrides =
     metrics: webMetrics,
   });
   const clientDir = overrides.clientDir ?? CLIENT_DIST;
-  return { ...base, config, webMetrics, hub, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
+  const secret = config.sessionSecret?.reveal();
+  if (!secret)
+    base.logger.warn(
+      'BOTSKY_WEB_SESSION_SECRET is not set: sessions are sealed with a key of this process alone (lost on restart, not shared by replicas)',
+    );
+  const seal = new SessionSeal(secret ?? randomBytes(32).toString('hex'));
+  return { ...base, config, webMetrics, hub, seal, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
 }
 
 export const CLIENT_DIST = new URL('../dist/', import.meta.url).pathname;

@@ -51,20 +51,28 @@ export function postUri(author: string, rkey: string): string {
   return `at://${did(author)}/app.bsky.feed.post/${rkey}`;
 }
 
-/** A person's post as ingest publishes it. */
+/** A person's post as ingest publishes it (a synthetic one: see publishRecordPost for a real record). */
 export async function publishPost(bus: Bus, author: string, rkey: string, text: string, parentUri = ''): Promise<string> {
   const uri = postUri(author, rkey);
-  const now = Date.now();
-  const parent = parentUri ? { uri: parentUri, cid: 'bafyparent' } : undefined;
-  const data = encode(NetworkEventSchema, {
-    did: did(author),
-    uri,
-    cid: 'bafypost',
-    timeUs: toUs(now),
-    payload: { case: 'post', value: { text, createdAtUs: toUs(now), ...(parent ? { reply: { root: parent, parent } } : {}) } },
-  });
-  await bus.publish(SUBJECTS.networkPost, data, { msgId: uri });
+  await publishRecordPost(bus, { did: did(author), uri, cid: 'bafypost', text, parentUri });
   return uri;
+}
+
+/** The network event ingest publishes for a post record. */
+export async function publishRecordPost(
+  bus: Bus,
+  p: { did: string; uri: string; cid: string; text: string; parentUri?: string },
+): Promise<void> {
+  const now = Date.now();
+  const parent = p.parentUri ? { uri: p.parentUri, cid: 'bafyparent' } : undefined;
+  const data = encode(NetworkEventSchema, {
+    did: p.did,
+    uri: p.uri,
+    cid: p.cid,
+    timeUs: toUs(now),
+    payload: { case: 'post', value: { text: p.text, createdAtUs: toUs(now), ...(parent ? { reply: { root: parent, parent } } : {}) } },
+  });
+  await bus.publish(SUBJECTS.networkPost, data, { msgId: p.uri });
 }
 
 /** A bot's posted reply as bot-runner publishes it. */

@@ -36,6 +36,7 @@ function sink(pending = 0): ViewerSink & { frames: string[]; closed: boolean; pe
 
 const post = (n: number): LivePost => ({
   kind: 'post',
+  cid: 'bafypost',
   uri: `at://did:plc:a/app.bsky.feed.post/${n}`,
   did: 'did:plc:a',
   text: `post ${n}`,

@@ -67,6 +67,8 @@ export const up: Command = {
       LOG_LEVEL: 'warn',
       // The web app reads the leaderboard from scoring in this same process.
       BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${io.env.BOTSKY_LEADERBOARD_PORT || '8080'}`,
+      // served over plain HTTP on this machine
+      BOTSKY_WEB_SECURE_COOKIES: 'false',
       ...io.env,
       BOTSKY_BUS: opts.busUrl,
       BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,

@@ -6,6 +6,8 @@
 export interface LivePost {
   kind: 'post';
   uri: string;
+  /** The record's CID (what a like or a reply names). */
+  cid: string;
   did: string;
   text: string;
   /** The post this one answers, if any. */
@@ -18,6 +20,7 @@ export interface LivePost {
 export interface LiveReply {
   kind: 'reply';
   uri: string;
+  cid: string;
   /** The bot's account (from the reply's URI). */
   did: string;
   botId: string;

@@ -16,6 +16,7 @@ export function livePost(ev: NetworkEvent, post: Post): LivePost {
   return {
     kind: 'post',
     uri: ev.uri,
+    cid: ev.cid,
     did: ev.did,
     text: post.text,
     parentUri: post.reply?.parent?.uri ?? '',
@@ -31,6 +32,7 @@ export function liveReply(o: BotOutcome): LiveReply | undefined {
   return {
     kind: 'reply',
     uri,
+    cid: o.reply?.cid ?? '',
     did: ownerOf(uri),
     botId: o.botId,
     model: o.model,

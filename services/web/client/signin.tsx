@@ -1,0 +1,57 @@
+// Sign in with an app password on the person's own server (bsky.social unless they name theirs).
+// The password goes to that server through the web service and is not kept.
+import { useState } from 'preact/hooks';
+import type { Go } from './nav.ts';
+import { act, type Me } from './session.ts';
+
+export function SignInView({ go, onSignedIn }: { go: Go; onSignedIn: (me: Me) => void }) {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const service = String(form.get('service') ?? '').trim();
+    setBusy(true);
+    try {
+      const me = await act<Me>('POST', '/api/session', {
+        identifier: String(form.get('identifier') ?? ''),
+        password: String(form.get('password') ?? ''),
+        ...(service ? { service } : {}),
+      });
+      onSignedIn(me);
+      go('/');
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="signin-title">
+      <h1 id="signin-title">Sign in</h1>
+      <p class="note">Use an app password (Settings → Privacy and security → App passwords in Bluesky), not your main password.</p>
+      <form class="signin" onSubmit={submit}>
+        <label>
+          Handle or DID
+          <input name="identifier" autocomplete="username" required />
+        </label>
+        <label>
+          App password
+          <input name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <label>
+          Server (optional)
+          <input name="service" type="url" placeholder="https://bsky.social" />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}

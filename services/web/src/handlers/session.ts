@@ -1,0 +1,59 @@
+// Sign-in with an app password (the fallback for servers without OAuth; OAuth is next): POST
+// /api/session signs in on the person's own server and sets the sealed session cookie; GET says
+// who is signed in; DELETE signs out. The password goes to the person's server and nowhere else.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { signIn, SignInError } from '../session/agent.ts';
+import { cookieValue, SESSION_COOKIE, type PersonSession, type SessionSeal, sessionCookie } from '../session/cookie.ts';
+
+export interface SessionDeps {
+  seal: SessionSeal;
+  defaultService: string;
+  secureCookies: boolean;
+}
+
+export function sessionOf(req: FastifyRequest, seal: SessionSeal): PersonSession | undefined {
+  return seal.open(cookieValue(req.headers.cookie, SESSION_COOKIE));
+}
+
+export function setSession(reply: FastifyReply, deps: SessionDeps, s: PersonSession): void {
+  reply.header('set-cookie', sessionCookie(deps.seal.seal(s), deps.secureCookies));
+}
+
+const SIGN_IN = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['identifier', 'password'],
+    properties: {
+      identifier: { type: 'string', minLength: 1, maxLength: 256 },
+      password: { type: 'string', minLength: 1, maxLength: 256 },
+      service: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 512 },
+    },
+  },
+} as const;
+
+export function addSession(app: FastifyInstance, deps: SessionDeps): void {
+  app.post<{ Body: { identifier: string; password: string; service?: string } }>(
+    '/api/session',
+    { schema: SIGN_IN },
+    async (req, reply) => {
+      try {
+        const s = await signIn(req.body.service ?? deps.defaultService, req.body.identifier.trim(), req.body.password);
+        setSession(reply, deps, s);
+        return { did: s.did, handle: s.handle, service: s.service };
+      } catch (err) {
+        if (err instanceof SignInError) return reply.code(err.status).send({ error: 'sign_in_failed', message: err.message });
+        throw err;
+      }
+    },
+  );
+  app.get('/api/session', async (req, reply) => {
+    const s = sessionOf(req, deps.seal);
+    if (!s) return reply.code(401).send({ error: 'signed_out', message: 'not signed in' });
+    return { did: s.did, handle: s.handle, service: s.service };
+  });
+  app.delete('/api/session', async (_req, reply) => {
+    reply.header('set-cookie', sessionCookie('', deps.secureCookies, 0));
+    return { ok: true };
+  });
+}

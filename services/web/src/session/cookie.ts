@@ -1,0 +1,59 @@
+// The signed-in person's session, sealed into a cookie: AES-256-GCM with a key derived from
+// BOTSKY_WEB_SESSION_SECRET, so any replica can open it and none stores it. It holds the atproto
+// session the person's own server (PDS or entryway) issued at sign-in, never a password.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+export interface PersonSession {
+  did: string;
+  handle: string;
+  /** The server that issued the tokens, where every write goes. */
+  service: string;
+  accessJwt: string;
+  refreshJwt: string;
+}
+
+export const SESSION_COOKIE = 'botsky_session';
+const VERSION = 'v1';
+
+export class SessionSeal {
+  readonly #key: Buffer;
+
+  constructor(secret: string) {
+    this.#key = createHash('sha256').update(`botsky-web-session:${secret}`).digest();
+  }
+
+  seal(session: PersonSession): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(session), 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  /** The session, or undefined for a cookie that was tampered with, sealed with another key, or malformed. */
+  open(value: string | undefined): PersonSession | undefined {
+    const [version, iv, body, tag] = (value ?? '').split('.');
+    if (version !== VERSION || !iv || !body || !tag) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+      const s = JSON.parse(text) as PersonSession;
+      return typeof s.did === 'string' && typeof s.accessJwt === 'string' && typeof s.service === 'string' ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** One cookie from a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function sessionCookie(value: string, secure: boolean, maxAgeS = 60 * 24 * 3600): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
+}

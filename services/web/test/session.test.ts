@@ -1,0 +1,103 @@
+// Signing in and talking from one's own account, on the devnet's reference PDS: an app password
+// signs in (a wrong one does not), the session cookie is sealed (no password in it, tampering
+// refused, another key cannot open it), and posts, likes and unlikes land in the person's own
+// repository, written with the person's session.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
+import { suiteHooks } from '@botsky/kit/testing';
+import { cookieValue, SESSION_COOKIE, SessionSeal } from '../src/session/cookie.ts';
+import { builtClient, startWeb, type TestWeb } from './helpers.ts';
+
+describe("web: sign-in and writes from the person's own account (devnet PDS)", () => {
+  const hooks = suiteHooks();
+  let net: Devnet;
+  let web: TestWeb;
+  let alice: DevnetAccount;
+  let bob: DevnetAccount;
+  let appPassword: string;
+  let cookie = '';
+
+  before(async () => {
+    net = await startDevnet();
+    alice = await net.createAccount({ handle: 'alice', password: 'main-password' });
+    bob = await net.createAccount({ handle: 'bob', password: 'bob-password' });
+    appPassword = (await alice.agent.com.atproto.server.createAppPassword({ name: 'botsky-web' })).data.password;
+    web = await startWeb(hooks, await builtClient(hooks), {
+      BOTSKY_WEB_SIGNIN_SERVICE: net.pdsUrl,
+      BOTSKY_WEB_SESSION_SECRET: 'test-secret',
+      BOTSKY_WEB_SECURE_COOKIES: 'false',
+    });
+  });
+  after(() => net?.stop());
+
+  const call = (method: string, path: string, body?: unknown, withCookie = cookie) =>
+    fetch(`${web.url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(withCookie ? { cookie: `${SESSION_COOKIE}=${withCookie}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('a wrong password does not sign in; an app password does, and the cookie holds no password', async () => {
+    const wrong = await call('POST', '/api/session', { identifier: 'alice.test', password: 'nope' }, '');
+    assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { error: string }).error, 'sign_in_failed');
+    const res = await call('POST', '/api/session', { identifier: 'alice.test', password: appPassword }, '');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { did: alice.did, handle: 'alice.test', service: new URL(net.pdsUrl).toString() });
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /HttpOnly; SameSite=Lax/);
+    cookie = cookieValue(setCookie, SESSION_COOKIE) ?? '';
+    assert.ok(cookie.length > 0);
+    assert.ok(!setCookie.includes(appPassword) && !setCookie.includes('main-password'), 'no password in the cookie');
+    assert.equal(new SessionSeal('test-secret').open(cookie)?.did, alice.did, 'every replica with the secret opens it');
+    assert.equal(new SessionSeal('another-secret').open(cookie), undefined, 'another key cannot');
+  });
+
+  it('who is signed in; a tampered cookie is signed out', async () => {
+    assert.deepEqual(await (await call('GET', '/api/session')).json(), {
+      did: alice.did,
+      handle: 'alice.test',
+      service: new URL(net.pdsUrl).toString(),
+    });
+    const tampered = `${cookie.slice(0, -4)}AAAA`;
+    assert.equal((await call('GET', '/api/session', undefined, tampered)).status, 401);
+    assert.equal((await call('POST', '/api/post', { text: 'x' }, '')).status, 401);
+  });
+
+  it("posts, likes and unlikes land in the person's own repository", async () => {
+    const posted = await call('POST', '/api/post', { text: 'hello from the BotSky web app' });
+    assert.equal(posted.status, 200);
+    const { uri } = (await posted.json()) as { uri: string; cid: string };
+    assert.ok(uri.startsWith(`at://${alice.did}/app.bsky.feed.post/`));
+    const record = await bob.agent.com.atproto.repo.getRecord({
+      repo: alice.did,
+      collection: 'app.bsky.feed.post',
+      rkey: uri.split('/').pop() ?? '',
+    });
+    assert.equal((record.data.value as { text: string }).text, 'hello from the BotSky web app');
+
+    const target = await bob.agent.post({ text: 'a post to like' });
+    const liked = await call('POST', '/api/like', { uri: target.uri, cid: target.cid });
+    assert.equal(liked.status, 200);
+    const likeUri = ((await liked.json()) as { uri: string }).uri;
+    const likes = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.feed.like' });
+    assert.deepEqual(
+      likes.data.records.map((r) => (r.value as { subject: { uri: string } }).subject.uri),
+      [target.uri],
+    );
+    assert.equal((await call('DELETE', '/api/like', { uri: likeUri })).status, 200);
+    const after = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.feed.like' });
+    assert.deepEqual(after.data.records, []);
+  });
+
+  it('a bad request is refused before anything is written; signing out clears the cookie', async () => {
+    assert.equal((await call('POST', '/api/post', { text: '' })).status, 400);
+    assert.equal((await call('POST', '/api/like', { uri: 'not-a-uri', cid: 'x' })).status, 400);
+    const out = await call('DELETE', '/api/session');
+    assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+  });
+});
