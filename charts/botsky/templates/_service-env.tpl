@@ -27,7 +27,7 @@ checks every rendered variable against the specs, so a renamed variable fails th
 - name: {{ $prefix }}_MAX_BYTES
   value: {{ $limits.maxBytes | quote }}
 {{- end }}
-{{- if and $v.project.did (has $name (list "ingest" "matchmaker" "scoring")) }}
+{{- if and $v.project.did (has $name (list "ingest" "matchmaker" "scoring" "web")) }}
 - name: BOTSKY_PROJECT_DID
   value: {{ $v.project.did | quote }}
 {{- end }}

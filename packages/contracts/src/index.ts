@@ -26,3 +26,4 @@ export * from './gen/botsky/v1/bot_pb.ts';
 export { clone, create, equals, fromJson, isMessage, toJson } from '@bufbuild/protobuf';
 export type { DescMessage, JsonValue, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 export type * from './leaderboard-json.ts';
+export * from './consent.ts';

@@ -5,4 +5,5 @@ export * from './service.ts';
 export { BotPicker, type BattleSampling, type BotPick, type BotPickerOptions, type BotRatingView } from './selection/bot-picker.ts';
 export { balanceSlack, type PairChance } from './selection/pair-sampling.ts';
 // Consent as matchmaker keeps it in KV, for harnesses that wait for opt-ins (packages/cli's introductions benchmark).
-export { ConsentStore, type ConsentRecord } from './state/consent.ts';
+export { ConsentStore } from './state/consent.ts';
+export type { ConsentRecord } from '@botsky/contracts';

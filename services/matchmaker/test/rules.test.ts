@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { seededRandom } from '@botsky/ratings';
 import { didOfUri, isStopRequest } from '../src/match/stop.ts';
 import { BotPicker } from '../src/selection/index.ts';
-import { parseConsent } from '../src/state/consent.ts';
+import { parseConsent } from '@botsky/contracts';
 import { ListBlocks, ListUnreadableError, type ListItemRecord } from '../src/state/list-blocks.ts';
 import { mentionKey } from '../src/state/mentions.ts';
 import { parseRosterEntry } from '../src/state/roster.ts';

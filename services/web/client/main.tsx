@@ -2,6 +2,7 @@
 // switched without reloading (history.pushState).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { ConsentPage } from './consent.tsx';
 import { BotView, LeaderboardView } from './leaderboard.tsx';
 import { follow } from './nav.ts';
 import { NowView } from './now.tsx';
@@ -36,6 +37,7 @@ function View({
   if (path === '/leaderboard') return <LeaderboardView go={go} />;
   if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
   if (path === '/signin') return <SignInView go={go} onSignedIn={setMe} />;
+  if (path === '/consent') return me ? <ConsentPage /> : <SignInView go={go} onSignedIn={setMe} />;
   return <NowView me={me ?? null} />;
 }
 
@@ -58,6 +60,7 @@ function App() {
         <nav aria-label="Main">
           {link('/', 'Now')}
           {link('/leaderboard', 'Leaderboard')}
+          {me && link('/consent', 'Consent')}
         </nav>
         <span class="me">
           {me ? (

@@ -4,6 +4,7 @@ import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { WebContext } from './context.ts';
 import { addActions } from './handlers/actions.ts';
 import { addClient } from './handlers/client.ts';
+import { addConsent } from './handlers/consent.ts';
 import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
 import { addSession } from './handlers/session.ts';
@@ -21,6 +22,7 @@ export function buildWebApp(ctx: WebContext): FastifyInstance {
   const sessions = { seal: ctx.seal, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
   addSession(app, sessions);
   addActions(app, sessions);
+  addConsent(app, ctx.bus, ctx.config.projectDid, sessions);
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;

@@ -1,5 +1,5 @@
 // web's variables: the ones every service reads, then its own (one line each).
-import { bool, commonConfigSpec, duration, int, secret, string, url, type ConfigOf } from '@botsky/kit';
+import { bool, commonConfigSpec, duration, int, projectDidField, secret, string, url, type ConfigOf } from '@botsky/kit';
 
 export const webConfigSpec = {
   ...commonConfigSpec,
@@ -13,6 +13,8 @@ export const webConfigSpec = {
   recentEvents: int('BOTSKY_WEB_RECENT_EVENTS', { min: 0, max: 10_000 }).default(200),
   maxViewers: int('BOTSKY_WEB_MAX_VIEWERS', { min: 1, max: 1_000_000 }).default(10_000),
   /** Bytes a viewer may fall behind by before it is dropped (it reconnects and starts over). */
+  /** The project's account: following it is opting in (matchmaker reads the follows). */
+  projectDid: projectDidField().optional(),
   /** Where sign-in goes when the person names no server of their own (an entryway or a PDS). */
   signInService: url('BOTSKY_WEB_SIGNIN_SERVICE', { protocols: ['http', 'https'] }).default('https://bsky.social'),
   /** Seals session cookies; every replica needs the same one. Unset: a random one per process. */

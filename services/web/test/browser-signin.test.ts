@@ -21,6 +21,7 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
   let page: Page;
   let alice: DevnetAccount;
   let bob: DevnetAccount;
+  let project: DevnetAccount;
   let appPassword: string;
 
   before(async () => {
@@ -28,11 +29,13 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
     net = await startDevnet();
     alice = await net.createAccount({ handle: 'alice', password: 'main-password' });
     bob = await net.createAccount({ handle: 'bob', password: 'bob-password' });
+    project = await net.createAccount({ handle: 'botsky', password: 'project-password' });
     appPassword = (await alice.agent.com.atproto.server.createAppPassword({ name: 'botsky-web' })).data.password;
     web = await startWeb(hooks, await builtClient(hooks), {
       BOTSKY_WEB_SIGNIN_SERVICE: net.pdsUrl,
       BOTSKY_WEB_SESSION_SECRET: 'browser-secret',
       BOTSKY_WEB_SECURE_COOKIES: 'false',
+      BOTSKY_PROJECT_DID: project.did,
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -83,5 +86,19 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
     await card.getByRole('button', { name: 'Liked' }).click();
     await card.getByRole('button', { name: 'Like' }).waitFor();
     await eventually('the like deleted', async () => (await likes()).data.records.length === 0);
+  });
+
+  it('the consent page shows where the person stands; opting in follows the project account from theirs', async () => {
+    await page.getByRole('link', { name: 'Consent' }).click();
+    await page.getByRole('heading', { name: 'Your consent' }).waitFor();
+    assert.equal(await page.locator('[data-consent="answered"]').textContent(), 'no');
+    await page.screenshot({ path: join(ARTIFACTS, 'consent-desktop.png') });
+    await page.getByRole('button', { name: 'Opt in' }).click();
+    await page.getByRole('status').filter({ hasText: 'You follow the project account' }).waitFor();
+    const follows = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.graph.follow' });
+    assert.deepEqual(
+      follows.data.records.map((r) => (r.value as { subject: string }).subject),
+      [project.did],
+    );
   });
 });

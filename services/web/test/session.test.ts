@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
 import { suiteHooks } from '@botsky/kit/testing';
+import { encodeConsent, KV_BUCKETS } from '@botsky/contracts';
 import { cookieValue, SESSION_COOKIE, SessionSeal } from '../src/session/cookie.ts';
 import { builtClient, startWeb, type TestWeb } from './helpers.ts';
 
@@ -15,6 +16,7 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
   let web: TestWeb;
   let alice: DevnetAccount;
   let bob: DevnetAccount;
+  let project: DevnetAccount;
   let appPassword: string;
   let cookie = '';
 
@@ -22,11 +24,13 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
     net = await startDevnet();
     alice = await net.createAccount({ handle: 'alice', password: 'main-password' });
     bob = await net.createAccount({ handle: 'bob', password: 'bob-password' });
+    project = await net.createAccount({ handle: 'botsky', password: 'project-password' });
     appPassword = (await alice.agent.com.atproto.server.createAppPassword({ name: 'botsky-web' })).data.password;
     web = await startWeb(hooks, await builtClient(hooks), {
       BOTSKY_WEB_SIGNIN_SERVICE: net.pdsUrl,
       BOTSKY_WEB_SESSION_SECRET: 'test-secret',
       BOTSKY_WEB_SECURE_COOKIES: 'false',
+      BOTSKY_PROJECT_DID: project.did,
     });
   });
   after(() => net?.stop());
@@ -92,6 +96,44 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
     assert.equal((await call('DELETE', '/api/like', { uri: likeUri })).status, 200);
     const after = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.feed.like' });
     assert.deepEqual(after.data.records, []);
+  });
+
+  it("consent: the page shows matchmaker's record; opting in and out follow and unfollow the project account", async () => {
+    const view = async () =>
+      (await (await call('GET', '/api/consent')).json()) as {
+        answered: boolean;
+        introduced: boolean;
+        reason: string;
+        followUri: string | null;
+      };
+    assert.deepEqual(await view(), {
+      projectDid: project.did,
+      answered: false,
+      introduced: false,
+      reason: 'none',
+      since: null,
+      blockedBots: 0,
+      followUri: null,
+    });
+    assert.equal((await call('POST', '/api/consent/out')).status, 409, 'nothing to undo');
+    const opted = await call('POST', '/api/consent/in');
+    assert.equal(opted.status, 200);
+    const { followUri } = (await opted.json()) as { followUri: string };
+    const follows = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.graph.follow' });
+    assert.deepEqual(
+      follows.data.records.map((r) => (r.value as { subject: string }).subject),
+      [project.did],
+    );
+    // What matchmaker writes when it reads that follow on the firehose.
+    const kv = await web.bus.kv(KV_BUCKETS.consent);
+    await kv.put(alice.did, encodeConsent({ state: 'in', reason: 'follow', at: Date.now(), followUri, blocks: {}, introductions: true }));
+    const now = await view();
+    assert.equal(now.answered && now.introduced, true);
+    assert.equal(now.reason, 'follow');
+    assert.equal(now.followUri, followUri);
+    assert.equal((await call('POST', '/api/consent/out')).status, 200);
+    const after = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.graph.follow' });
+    assert.deepEqual(after.data.records, [], 'the follow is gone: matchmaker will read the unfollow');
   });
 
   it('a bad request is refused before anything is written; signing out clears the cookie', async () => {

@@ -9,7 +9,7 @@
 // up to their event, so it knows who blocks the list and what the event changed.
 // Who is introduced to whom is every replica's own business: network-state.ts and match/mention.ts.
 import type { NetworkEvent } from '@botsky/contracts';
-import type { ConsentRecord } from '../state/consent.ts';
+import type { ConsentRecord } from '@botsky/contracts';
 import type { Deps } from './activity.ts';
 
 export const LISTBLOCK = 'app.bsky.graph.listblock';

@@ -9,7 +9,7 @@ import { claimAndPublish, buildDecision, buildTasks, publishSkipped, publishStor
 import { planDispatch } from '../match/decide.ts';
 import { interestsOf } from '../match/mention.ts';
 import { didOfUri, isStopRequest } from '../match/stop.ts';
-import type { ConsentRecord } from '../state/consent.ts';
+import type { ConsentRecord } from '@botsky/contracts';
 import { eventTime, type Deps } from './activity.ts';
 
 /** A post first seen later than this after it was made is not answered. */

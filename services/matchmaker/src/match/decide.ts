@@ -4,8 +4,8 @@
 import { battleId, replyTaskIdForBot } from '@botsky/contracts';
 import type { MatchmakerContext } from '../context.ts';
 import { InterestProfile, type BattleSampling } from '../selection/index.ts';
-import type { ConsentRecord } from '../state/consent.ts';
-import { blockedBots } from '../state/consent.ts';
+import type { ConsentRecord } from '@botsky/contracts';
+import { blockedBots } from '@botsky/contracts';
 import type { DispatchPlan, SideDecision } from './dispatch.ts';
 import { pickMention } from './mention.ts';
 import type { MatchState } from './state.ts';

@@ -7,7 +7,7 @@
 import { create, MentionCandidateSchema, type MentionCandidate } from '@botsky/contracts';
 import type { MatchmakerContext } from '../context.ts';
 import { chooseCandidate, terms, type Candidate, type InterestProfile, type Scored } from '../selection/index.ts';
-import { blockedBots, introducible } from '../state/consent.ts';
+import { blockedBots, introducible } from '@botsky/contracts';
 import { mentionKey } from '../state/mentions.ts';
 import type { MatchState } from './state.ts';
 

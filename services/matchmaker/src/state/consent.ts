@@ -4,25 +4,7 @@
 // they block), and the follow's record URI, because a delete names only the deleted record.
 // Every change is a compare-and-set, awaited before the event is acked: an opt-out is durable.
 import type { KvStore } from '@botsky/bus';
-
-export type ConsentState = 'in' | 'out';
-
-export interface ConsentRecord {
-  state: ConsentState;
-  reason: string;
-  /** When the state last changed, epoch ms. */
-  at: number;
-  /** URI of the follow of the project's account, so its deletion (an unfollow) is recognised. */
-  followUri?: string;
-  /** Block record URI → blocked bot DID. */
-  blocks: Record<string, string>;
-  /**
-   * Whether the person may be introduced to strangers: a consent of its own, given by following
-   * the project's account (or the web app's setting), never by tagging a bot. Absent in records
-   * written before it existed: those opted in by a follow count as given.
-   */
-  introductions?: boolean;
-}
+import { encodeConsent, parseConsent, type ConsentRecord } from '@botsky/contracts';
 
 export class ConsentConflictError extends Error {
   override readonly name = 'ConsentConflictError';
@@ -31,27 +13,7 @@ export class ConsentConflictError extends Error {
   }
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const MAX_ATTEMPTS = 8;
-
-export function parseConsent(bytes: Uint8Array): ConsentRecord | undefined {
-  try {
-    const v = JSON.parse(decoder.decode(bytes)) as Partial<ConsentRecord>;
-    if (v.state !== 'in' && v.state !== 'out') return undefined;
-    const record: ConsentRecord = {
-      state: v.state,
-      reason: String(v.reason ?? ''),
-      at: Number(v.at ?? 0),
-      followUri: v.followUri,
-      blocks: { ...(v.blocks ?? {}) },
-    };
-    if (typeof v.introductions === 'boolean') record.introductions = v.introductions;
-    return record;
-  } catch {
-    return undefined;
-  }
-}
 
 /** What a change did: the record before and after (undefined when there was none). */
 export interface ConsentChange {
@@ -103,7 +65,7 @@ export class ConsentStore {
         this.#remember(did, before);
         return { before, after: before };
       }
-      if (await this.#kv.update(did, encoder.encode(JSON.stringify(after)), e?.revision ?? 0)) {
+      if (await this.#kv.update(did, encodeConsent(after), e?.revision ?? 0)) {
         this.#remember(did, after);
         return { before, after };
       }
@@ -116,14 +78,4 @@ export class ConsentStore {
     this.#cache.set(did, { record, readAt: Date.now() });
     if (this.#cache.size > this.#maxCached) this.#cache.delete(this.#cache.keys().next().value as string);
   }
-}
-
-/** Whether the person may be introduced: opted in, and to introductions too. */
-export function introducible(record: ConsentRecord | undefined): boolean {
-  return record?.state === 'in' && (record.introductions ?? record.reason === 'follow');
-}
-
-/** Blocked bot DIDs of a record. */
-export function blockedBots(record: ConsentRecord | undefined): Set<string> {
-  return new Set(Object.values(record?.blocks ?? {}));
 }

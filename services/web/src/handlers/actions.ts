@@ -12,7 +12,8 @@ const REF = {
   properties: { uri: { type: 'string', pattern: '^at://' }, cid: { type: 'string', minLength: 1 } },
 } as const;
 
-async function asPerson<T>(
+/** Runs `act` with an agent acting as the signed-in person; 401 when nobody is, or the session has ended. */
+export async function asPerson<T>(
   req: FastifyRequest,
   reply: FastifyReply,
   deps: SessionDeps,

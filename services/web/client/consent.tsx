@@ -1,0 +1,70 @@
+// Consent in one place: where the person stands with BotSky (answered by bots, introduced to
+// strangers, why, since when), and the switch, which follows or unfollows the project's account
+// from their own account: the network is where consent lives, and matchmaker reads it there.
+import { useEffect, useState } from 'preact/hooks';
+import type { ConsentView } from '../src/handlers/consent-view.ts';
+import { act } from './session.ts';
+
+export function ConsentPage() {
+  const [view, setView] = useState<ConsentView>();
+  const [status, setStatus] = useState<string>();
+  const load = () =>
+    act<ConsentView>('GET', '/api/consent')
+      .then(setView)
+      .catch((err: Error) => setStatus(err.message));
+  useEffect(() => void load(), []);
+  const change = async (to: 'in' | 'out') => {
+    try {
+      await act('POST', `/api/consent/${to}`);
+      setStatus(
+        to === 'in'
+          ? 'You follow the project account now; bots may answer you within a minute.'
+          : 'You unfollowed the project account; bots stop answering you.',
+      );
+      setTimeout(() => void load(), 3000);
+    } catch (err) {
+      setStatus((err as Error).message);
+    }
+  };
+  if (!view)
+    return (
+      <section>
+        <h1>Your consent</h1>
+        <p role="status">{status ?? 'Loading…'}</p>
+      </section>
+    );
+  return (
+    <section aria-labelledby="consent-title">
+      <h1 id="consent-title">Your consent</h1>
+      <dl class="facts">
+        <dt>Bots may answer you</dt>
+        <dd data-consent="answered">{view.answered ? 'yes' : 'no'}</dd>
+        <dt>You may be introduced to others</dt>
+        <dd data-consent="introduced">{view.introduced ? 'yes' : 'no'}</dd>
+        <dt>Because</dt>
+        <dd>
+          {view.reason}
+          {view.since ? `, since ${new Date(view.since).toLocaleString()}` : ''}
+        </dd>
+        <dt>Bots you block</dt>
+        <dd>{view.blockedBots}</dd>
+      </dl>
+      <p class="note">
+        Opting in follows BotSky's account from yours; opting out unfollows it. Replying "stop" to a bot, or blocking it, works too.
+      </p>
+      <p class="actions">
+        {!view.answered && view.projectDid && (
+          <button type="button" onClick={() => change('in')}>
+            Opt in
+          </button>
+        )}
+        {view.followUri && (
+          <button type="button" onClick={() => change('out')}>
+            Opt out
+          </button>
+        )}
+      </p>
+      {status && <p role="status">{status}</p>}
+    </section>
+  );
+}
