@@ -86,6 +86,8 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.port | quote }}
 - name: BOTSKY_WEB_LEADERBOARD_URL
   value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "scoring")) $v.scoring.leaderboardPort | quote }}
+- name: BOTSKY_WEB_FEED_URL
+  value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "feed")) $v.feed.publicPort | quote }}
 {{- with $svc.sessionSecret.name }}
 - name: BOTSKY_WEB_SESSION_SECRET
   valueFrom:

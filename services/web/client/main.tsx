@@ -3,6 +3,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ConsentPage } from './consent.tsx';
+import { FeedView } from './feed.tsx';
 import { BotView, LeaderboardView } from './leaderboard.tsx';
 import { follow } from './nav.ts';
 import { NowView } from './now.tsx';
@@ -36,6 +37,7 @@ function View({
 }) {
   if (path === '/leaderboard') return <LeaderboardView go={go} />;
   if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
+  if (path === '/feed') return <FeedView me={me ?? null} />;
   if (path === '/signin') return <SignInView go={go} onSignedIn={setMe} />;
   if (path === '/consent') return me ? <ConsentPage /> : <SignInView go={go} onSignedIn={setMe} />;
   return <NowView me={me ?? null} />;
@@ -59,6 +61,7 @@ function App() {
         <span class="brand">BotSky</span>
         <nav aria-label="Main">
           {link('/', 'Now')}
+          {link('/feed', 'Feed')}
           {link('/leaderboard', 'Leaderboard')}
           {me && link('/consent', 'Consent')}
         </nav>

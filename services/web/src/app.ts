@@ -5,6 +5,7 @@ import type { WebContext } from './context.ts';
 import { addActions } from './handlers/actions.ts';
 import { addClient } from './handlers/client.ts';
 import { addConsent } from './handlers/consent.ts';
+import { addFeed } from './handlers/feed.ts';
 import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
 import { addSession } from './handlers/session.ts';
@@ -23,6 +24,7 @@ export function buildWebApp(ctx: WebContext): FastifyInstance {
   addSession(app, sessions);
   addActions(app, sessions);
   addConsent(app, ctx.bus, ctx.config.projectDid, sessions);
+  addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, identities: ctx.identities });
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;

@@ -1,12 +1,16 @@
 // web's variables: the ones every service reads, then its own (one line each).
+import { identityConfigSpec } from '@botsky/identity';
 import { bool, commonConfigSpec, duration, int, projectDidField, secret, string, url, type ConfigOf } from '@botsky/kit';
 
 export const webConfigSpec = {
   ...commonConfigSpec,
+  ...identityConfigSpec,
   port: int('BOTSKY_WEB_PORT', { min: 0, max: 65535 }).default(3100),
   host: string('BOTSKY_WEB_HOST').default('0.0.0.0'),
   /** scoring's leaderboard HTTP listener, which /api/leaderboard reads. */
   leaderboardUrl: url('BOTSKY_WEB_LEADERBOARD_URL', { protocols: ['http', 'https'] }).default('http://127.0.0.1:8080'),
+  /** The feed service's HTTP listener (BOTSKY_FEED_PORT): the BotSky feed page reads its skeleton and reports what was seen. */
+  feedUrl: url('BOTSKY_WEB_FEED_URL', { protocols: ['http', 'https'] }).default('http://127.0.0.1:3000'),
   /** How far back the live view starts when the service starts (it replays the bus from then). */
   replay: duration('BOTSKY_WEB_REPLAY', { min: 0, max: 24 * 3_600_000 }).default(15 * 60_000),
   /** Events kept for a viewer who connects: the first screen of the "now" view. */

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Identities } from '@botsky/identity';
 import { createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
 import type { WebConfig } from './config.ts';
 import { LiveHub } from './live/hub.ts';
@@ -12,6 +13,8 @@ export interface WebContext extends BusContext {
   readonly config: WebConfig;
   readonly webMetrics: WebMetrics;
   readonly hub: LiveHub;
+  /** Who a DID is and where its repository lives (to hydrate the feed's posts). */
+  readonly identities: Identities;
   /** Seals and opens the signed-in people's session cookies. */
   readonly seal: SessionSeal;
   /** Where the built client is served from. */
@@ -20,6 +23,7 @@ export interface WebContext extends BusContext {
 
 export interface WebOverrides extends BusOverrides {
   clientDir?: string;
+  identities?: Identities;
 }
 
 export async function createContext(config: WebConfig, overrides: WebOverrides = {}): Promise<WebContext> {
@@ -38,7 +42,8 @@ export async function createContext(config: WebConfig, overrides: WebOverrides =
       'BOTSKY_WEB_SESSION_SECRET is not set: sessions are sealed with a key of this process alone (lost on restart, not shared by replicas)',
     );
   const seal = new SessionSeal(secret ?? randomBytes(32).toString('hex'));
-  return { ...base, config, webMetrics, hub, seal, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
+  const identities = overrides.identities ?? new Identities(config);
+  return { ...base, config, webMetrics, hub, seal, identities, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
 }
 
 export const CLIENT_DIST = new URL('../dist/', import.meta.url).pathname;

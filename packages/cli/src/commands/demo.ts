@@ -202,6 +202,7 @@ function demoEnv(
     BOTSKY_WEB_HOST: '127.0.0.1',
     BOTSKY_WEB_PORT: String(ports.web),
     BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${ports.leaderboard}`,
+    BOTSKY_WEB_FEED_URL: `http://127.0.0.1:${ports.feed}`,
     // people sign in with accounts on the demo's own PDS, over plain HTTP
     BOTSKY_WEB_SIGNIN_SERVICE: net.devnet.pdsUrl,
     BOTSKY_WEB_SECURE_COOKIES: 'false',

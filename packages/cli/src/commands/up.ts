@@ -67,6 +67,7 @@ export const up: Command = {
       LOG_LEVEL: 'warn',
       // The web app reads the leaderboard from scoring in this same process.
       BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${io.env.BOTSKY_LEADERBOARD_PORT || '8080'}`,
+      BOTSKY_WEB_FEED_URL: `http://127.0.0.1:${io.env.BOTSKY_FEED_PORT || '3000'}`,
       // served over plain HTTP on this machine
       BOTSKY_WEB_SECURE_COOKIES: 'false',
       ...io.env,

@@ -1,0 +1,148 @@
+// The BotSky feed for people: GET /api/feed asks the feed service for its equal-exposure
+// skeleton (as the signed-in person, with a service-auth token their own server signs, so the
+// impressions name them), and hydrates each post from its author's repository. POST /api/seen
+// reports the items the person actually had on screen (the client decides by visibility) to the
+// feed's sendInteractions, with the person's token: the ranking's exposure, from a client
+// BotSky controls.
+import type { AtpAgent } from '@atproto/api';
+import type { Identities } from '@botsky/identity';
+import type { FastifyInstance } from 'fastify';
+import { resumeAgent } from '../session/agent.ts';
+import type { FeedItemView } from './feed-view.ts';
+import { type SessionDeps, sessionOf, setSession } from './session.ts';
+
+export type { FeedItemView } from './feed-view.ts';
+
+const SKELETON = 'app.bsky.feed.getFeedSkeleton';
+const INTERACTIONS = 'app.bsky.feed.sendInteractions';
+const SEEN = 'app.bsky.feed.defs#interactionSeen';
+const TIMEOUT_MS = 5_000;
+
+interface Described {
+  did: string;
+  feedUri: string;
+}
+
+export interface FeedDeps extends SessionDeps {
+  feedUrl: string;
+  identities: Identities;
+}
+
+export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
+  const base = deps.feedUrl.endsWith('/') ? deps.feedUrl : `${deps.feedUrl}/`;
+  let described: Described | undefined;
+  const describe = async (): Promise<Described> => {
+    if (described) return described;
+    const res = await fetch(new URL('xrpc/app.bsky.feed.describeFeedGenerator', base), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`describeFeedGenerator: HTTP ${res.status}`);
+    const body = (await res.json()) as { did: string; feeds: Array<{ uri: string }> };
+    described = { did: body.did, feedUri: body.feeds[0]?.uri ?? '' };
+    return described;
+  };
+  /** The person's service-auth token for `lxm` on the feed, and their refreshed session if it changed. */
+  const tokenFor = async (req: Parameters<typeof sessionOf>[0], aud: string, lxm: string) => {
+    const s = sessionOf(req, deps.seal);
+    if (!s) return undefined;
+    const { agent, current } = await resumeAgent(s);
+    const token = (await (agent as AtpAgent).com.atproto.server.getServiceAuth({ aud, lxm })).data.token;
+    const now = current();
+    return { token, refreshed: now.accessJwt !== s.accessJwt ? now : undefined };
+  };
+
+  app.get<{ Querystring: { cursor?: string } }>(
+    '/api/feed',
+    {
+      schema: { querystring: { type: 'object', additionalProperties: false, properties: { cursor: { type: 'string', maxLength: 512 } } } },
+    },
+    async (req, reply) => {
+      let feed: Described;
+      try {
+        feed = await describe();
+      } catch (err) {
+        app.log.warn({ err }, 'cannot reach the feed service');
+        return reply.code(503).send({ error: 'unavailable', message: 'the feed cannot be read right now' });
+      }
+      const auth = await tokenFor(req, feed.did, SKELETON).catch(() => undefined);
+      if (auth?.refreshed) setSession(reply, deps, auth.refreshed);
+      const url = new URL(`xrpc/${SKELETON}`, base);
+      url.searchParams.set('feed', feed.feedUri);
+      url.searchParams.set('limit', '20');
+      if (req.query.cursor) url.searchParams.set('cursor', req.query.cursor);
+      const res = await fetch(url, {
+        headers: auth ? { authorization: `Bearer ${auth.token}` } : {},
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!res.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res.status}` });
+      const skeleton = (await res.json()) as { feed: Array<{ post: string; feedContext?: string }>; cursor?: string };
+      const items = await Promise.all(skeleton.feed.map((i) => hydrate(deps.identities, i.post, i.feedContext ?? '')));
+      return {
+        items: items.filter((i): i is FeedItemView => i !== undefined),
+        cursor: skeleton.cursor ?? null,
+        viewer: auth ? 'signed-in' : 'anonymous',
+      };
+    },
+  );
+
+  app.post<{ Body: { items: Array<{ uri: string; feedContext: string }> } }>(
+    '/api/seen',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['items'],
+          properties: {
+            items: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['uri', 'feedContext'],
+                properties: { uri: { type: 'string', pattern: '^at://' }, feedContext: { type: 'string', maxLength: 2000 } },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const feed = await describe();
+      const auth = await tokenFor(req, feed.did, INTERACTIONS).catch(() => undefined);
+      if (!auth) return reply.code(401).send({ error: 'signed_out', message: 'sign in first' });
+      if (auth.refreshed) setSession(reply, deps, auth.refreshed);
+      const interactions = req.body.items.map((i) => ({ item: i.uri, event: SEEN, feedContext: i.feedContext }));
+      const res = await fetch(new URL(`xrpc/${INTERACTIONS}`, base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.token}` },
+        body: JSON.stringify({ interactions }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!res.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res.status}` });
+      return { sent: interactions.length };
+    },
+  );
+}
+
+/** A post of the feed from its author's repository; undefined when it cannot be read (deleted, unreachable). */
+async function hydrate(identities: Identities, uri: string, feedContext: string): Promise<FeedItemView | undefined> {
+  const m = /^at:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);
+  if (!m) return undefined;
+  const [, did, collection, rkey] = m as unknown as [string, string, string, string];
+  const pds = await identities.pdsOf(did);
+  if (!pds) return undefined;
+  const url = new URL('xrpc/com.atproto.repo.getRecord', pds.endsWith('/') ? pds : `${pds}/`);
+  url.search = new URLSearchParams({ repo: did, collection, rkey }).toString();
+  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  const body = (await res.json()) as { cid?: string; value?: { text?: unknown; createdAt?: unknown } };
+  return {
+    uri,
+    cid: body.cid ?? '',
+    did,
+    text: typeof body.value?.text === 'string' ? body.value.text : '',
+    createdAt: typeof body.value?.createdAt === 'string' ? body.value.createdAt : '',
+    feedContext,
+  };
+}
