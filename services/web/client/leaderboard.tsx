@@ -2,6 +2,7 @@
 // recommendation success and harm, the robustness figure, and where the method is written down.
 import { useEffect, useState } from 'preact/hooks';
 import type { BotJson as BotRow, IntervalJson as Interval, LeaderboardJson as Leaderboard } from '@botsky/contracts/leaderboard-json';
+import type { BotActivityView, RatingPoint } from '../src/live/bot-activity-view.ts';
 import { follow, type Go } from './nav.ts';
 
 function pct(rate: number, ci: Interval): string {
@@ -126,8 +127,44 @@ export function LeaderboardView({ go }: { go: Go }) {
   );
 }
 
+/** The rating over time: the estimate as a line, its 95% interval as a band. */
+function HistoryChart({ points }: { points: RatingPoint[] }) {
+  if (points.length < 2) return <p class="note">The rating's history appears once scoring has rated the bot twice.</p>;
+  const t0 = points[0]?.at ?? 0;
+  const t1 = points.at(-1)?.at ?? 1;
+  const lo = Math.min(...points.map((p) => p.lo));
+  const hi = Math.max(...points.map((p) => p.hi));
+  const x = (t: number) => (100 * (t - t0)) / Math.max(1, t1 - t0);
+  const y = (v: number) => 40 - (40 * (v - lo)) / Math.max(1e-9, hi - lo);
+  const band = [...points.map((p) => `${x(p.at)},${y(p.hi)}`), ...[...points].reverse().map((p) => `${x(p.at)},${y(p.lo)}`)].join(' ');
+  const last = points.at(-1) as RatingPoint;
+  return (
+    <svg
+      class="history"
+      viewBox="0 0 100 40"
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`rating over time: ${points.length} points, latest ${last.rating.toFixed(0)} (${last.lo.toFixed(0)} to ${last.hi.toFixed(0)})`}
+    >
+      <polygon points={band} />
+      <polyline points={points.map((p) => `${x(p.at)},${y(p.rating)}`).join(' ')} />
+    </svg>
+  );
+}
+
+function useActivity(id: string): BotActivityView | undefined {
+  const [view, setView] = useState<BotActivityView>();
+  useEffect(() => {
+    fetch(`/api/bots/${encodeURIComponent(id)}`)
+      .then(async (res) => setView((await res.json()) as BotActivityView))
+      .catch(() => undefined);
+  }, [id]);
+  return view;
+}
+
 export function BotView({ id }: { id: string }) {
   const { board, error } = useLeaderboard();
+  const activity = useActivity(id);
   const b = board?.bots.find((x) => x.id === id);
   if (!b)
     return (
@@ -157,6 +194,17 @@ export function BotView({ id }: { id: string }) {
         <dt>Harm</dt>
         <dd>{pct(b.harm.rate, b.harm.ci95)}</dd>
       </dl>
+      <h2>Rating over time</h2>
+      <HistoryChart points={activity?.history ?? []} />
+      <h2>Recent replies</h2>
+      <ul class="stream">
+        {(activity?.recent ?? []).map((r) => (
+          <li key={r.uri} class="card bot" data-uri={r.uri}>
+            <p class="text">{r.text}</p>
+            {r.mentionDid && <div class="intro">introduces {r.mentionDid}</div>}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

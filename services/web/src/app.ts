@@ -3,6 +3,7 @@
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { WebContext } from './context.ts';
 import { addActions } from './handlers/actions.ts';
+import { addBot } from './handlers/bot.ts';
 import { addClient } from './handlers/client.ts';
 import { addConsent } from './handlers/consent.ts';
 import { addFeed } from './handlers/feed.ts';
@@ -19,6 +20,7 @@ export function buildWebApp(ctx: WebContext): FastifyInstance {
     ctx.webMetrics.requests.inc({ route: req.routeOptions.url ?? 'other', status: String(reply.statusCode) });
   });
   addLive(app, ctx.hub);
+  addBot(app, ctx.activity);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
   const sessions = { seal: ctx.seal, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
   addSession(app, sessions);

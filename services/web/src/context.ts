@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Identities } from '@botsky/identity';
 import { createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
 import type { WebConfig } from './config.ts';
+import { BotActivity } from './live/bot-activity.ts';
 import { LiveHub } from './live/hub.ts';
 import { createWebMetrics, type WebMetrics } from './metrics.ts';
 import { SessionSeal } from './session/cookie.ts';
@@ -13,6 +14,8 @@ export interface WebContext extends BusContext {
   readonly config: WebConfig;
   readonly webMetrics: WebMetrics;
   readonly hub: LiveHub;
+  /** Each bot's recent replies and rating history, for its page. */
+  readonly activity: BotActivity;
   /** Who a DID is and where its repository lives (to hydrate the feed's posts). */
   readonly identities: Identities;
   /** Seals and opens the signed-in people's session cookies. */
@@ -43,7 +46,17 @@ export async function createContext(config: WebConfig, overrides: WebOverrides =
     );
   const seal = new SessionSeal(secret ?? randomBytes(32).toString('hex'));
   const identities = overrides.identities ?? new Identities(config);
-  return { ...base, config, webMetrics, hub, seal, identities, clientDir, checks: { ...base.checks, client: clientCheck(clientDir) } };
+  return {
+    ...base,
+    config,
+    webMetrics,
+    hub,
+    activity: new BotActivity(),
+    seal,
+    identities,
+    clientDir,
+    checks: { ...base.checks, client: clientCheck(clientDir) },
+  };
 }
 
 export const CLIENT_DIST = new URL('../dist/', import.meta.url).pathname;

@@ -9,6 +9,7 @@ import { buildWebApp } from './app.ts';
 import { webConfigSpec } from './config.ts';
 import { botOutcomeHandler } from './consumers/bot-outcome.ts';
 import { networkPostHandler } from './consumers/network-post.ts';
+import { ratingSnapshotHandler } from './consumers/rating-snapshot.ts';
 import { createContext, type WebContext, type WebOverrides } from './context.ts';
 
 const HEARTBEAT_MS = 15_000;
@@ -23,7 +24,7 @@ export function createWebService(ctx: WebContext): WebService {
   let url: string | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   const subs: Subscription[] = [];
-  const deps = { hub: ctx.hub, metrics: ctx.webMetrics };
+  const deps = { hub: ctx.hub, activity: ctx.activity, metrics: ctx.webMetrics };
   return {
     get url() {
       return url;
@@ -34,6 +35,7 @@ export function createWebService(ctx: WebContext): WebService {
       subs.push(
         await ctx.bus.follow(SUBJECTS.networkPost, networkPostHandler(deps), { sinceMs }),
         await ctx.bus.follow(SUBJECTS.botOutcome, botOutcomeHandler(deps), { sinceMs }),
+        await ctx.bus.follow(SUBJECTS.ratingSnapshot, ratingSnapshotHandler(deps), { sinceMs }),
       );
       heartbeat = setInterval(() => ctx.hub.heartbeat(), HEARTBEAT_MS);
       heartbeat.unref();

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { suiteHooks } from '@botsky/kit/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { builtClient, publishPost, publishReply, startWeb, type TestWeb } from './helpers.ts';
+import { builtClient, publishPost, publishRating, publishReply, startWeb, type TestWeb } from './helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
@@ -113,10 +113,12 @@ describe('the web app in Chromium', () => {
     assert.equal(await page.getByRole('img', { name: '1060, 95% interval 1035 to 1085' }).count(), 1);
     assert.match((await page.locator('.note').textContent()) ?? '', /Removing 14 battles or 3 people could change the order/);
     await page.screenshot({ path: join(ARTIFACTS, 'leaderboard-desktop.png'), fullPage: true });
+    for (const [i, r] of [990, 1005, 998].entries()) await publishRating(web.bus, 'sage', r, 1_000 + i);
     await page.getByRole('link', { name: 'sage' }).click();
     await page.getByRole('heading', { name: 'sage' }).waitFor();
     assert.match((await page.locator('dl.facts').textContent()) ?? '', /llama-3\.1-8b/);
     assert.equal(new URL(page.url()).pathname, '/bots/sage');
+    await page.getByRole('img', { name: /rating over time: 3 points, latest 998/ }).waitFor();
     await page.setViewportSize(PHONE);
     await page.goto(`${web.url}/leaderboard`);
     await page.locator('tr[data-bot]').first().waitFor();

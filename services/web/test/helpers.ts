@@ -4,7 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
-import { BotOutcomeSchema, encode, NetworkEventSchema, OutcomeStatus, SUBJECTS, toUs } from '@botsky/contracts';
+import {
+  BotOutcomeSchema,
+  encode,
+  NetworkEventSchema,
+  OutcomeStatus,
+  RatingMethod,
+  RatingSnapshotSchema,
+  SUBJECTS,
+  toUs,
+} from '@botsky/contracts';
 import type { Env } from '@botsky/kit';
 import { deleteTestNamespace, natsUrl, startInProcess, testNamespace, type InProcess, type TestHooks } from '@botsky/kit/testing';
 import { buildClient } from '../src/client-build.ts';
@@ -96,6 +105,27 @@ export async function publishReply(
   });
   await bus.publish(SUBJECTS.botOutcome, data, { msgId: `task-${o.rkey}` });
   return uri;
+}
+
+/** A rating snapshot as scoring publishes it (style-controlled unless told). */
+export async function publishRating(
+  bus: Bus,
+  bot: string,
+  rating: number,
+  atMs: number,
+  method: RatingMethod = RatingMethod.BRADLEY_TERRY_STYLE,
+): Promise<void> {
+  const data = encode(RatingSnapshotSchema, {
+    botId: bot,
+    method,
+    rating,
+    ci95Lo: rating - 20,
+    ci95Hi: rating + 20,
+    rank: 1,
+    battles: 10,
+    computedAtUs: toUs(atMs),
+  });
+  await bus.publish(SUBJECTS.ratingSnapshot, data, { msgId: `rating:${bot}:${method}:${atMs}` });
 }
 
 export interface LiveReader {

@@ -7,10 +7,10 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SUBJECTS } from '@botsky/contracts';
+import { RatingMethod, SUBJECTS } from '@botsky/contracts';
 import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import type { LiveReply } from '../src/live/event-types.ts';
-import { builtClient, publishPost, publishReply, readLive, startWeb, type TestWeb } from './helpers.ts';
+import { builtClient, publishPost, publishRating, publishReply, readLive, startWeb, type TestWeb } from './helpers.ts';
 
 describe('web: the live stream, the leaderboard, the client (NATS JetStream)', () => {
   const hooks = suiteHooks();
@@ -84,6 +84,30 @@ describe('web: the live stream, the leaderboard, the client (NATS JetStream)', (
     t.after(() => live.close());
     const got = await eventually('the recent events', () => (live.events.length >= 3 ? live.events : false));
     assert.deepEqual(got.map((e) => e.text).slice(0, 3), ['anyone into tide pools?', 'Yes! @bob loves them too.', 'still here']);
+  });
+
+  it("a bot's page data: its recent replies and its style-controlled rating over time", async () => {
+    await publishRating(web.bus, 'sunny', 1010, 1_000);
+    await publishRating(web.bus, 'sunny', 1000, 500); // older: skipped
+    await publishRating(web.bus, 'sunny', 1030, 2_000);
+    await publishRating(web.bus, 'sunny', 900, 3_000, RatingMethod.ELO); // another method: skipped
+    const view = await eventually('two points of history', async () => {
+      const v = (await (await fetch(`${web.url}/api/bots/sunny`)).json()) as {
+        recent: Array<{ text: string }>;
+        history: Array<{ rating: number; lo: number }>;
+      };
+      return v.history.length >= 2 ? v : false;
+    });
+    assert.deepEqual(
+      view.history.map((p) => p.rating),
+      [1010, 1030],
+    );
+    assert.equal(view.history[0]?.lo, 990);
+    assert.deepEqual(
+      view.recent.map((r) => r.text),
+      ['Yes! @bob loves them too.'],
+    );
+    assert.deepEqual(await (await fetch(`${web.url}/api/bots/nobody`)).json(), { recent: [], history: [] });
   });
 
   it("the leaderboard is scoring's answer, or 503 with a reason", async () => {

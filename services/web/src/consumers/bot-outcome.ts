@@ -4,10 +4,11 @@
 import { decodeFollowed, type FollowHandler } from '@botsky/bus';
 import { BotOutcomeSchema } from '@botsky/contracts';
 import { liveReply } from '../live/events.ts';
+import type { BotActivity } from '../live/bot-activity.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { WebMetrics } from '../metrics.ts';
 
-export function botOutcomeHandler(deps: { hub: LiveHub; metrics: WebMetrics }): FollowHandler {
+export function botOutcomeHandler(deps: { hub: LiveHub; activity: BotActivity; metrics: WebMetrics }): FollowHandler {
   return (msg, reader) => {
     const outcome = decodeFollowed(msg, BotOutcomeSchema, reader);
     if (!outcome) {
@@ -15,6 +16,6 @@ export function botOutcomeHandler(deps: { hub: LiveHub; metrics: WebMetrics }): 
       return;
     }
     const reply = liveReply(outcome);
-    if (reply) deps.hub.publish(reply);
+    if (reply && deps.hub.publish(reply)) deps.activity.addReply(reply);
   };
 }
