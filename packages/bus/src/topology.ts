@@ -156,6 +156,8 @@ export const TOPOLOGY: Topology = { streams, consumers };
 export const KV_TTL_MS: Readonly<Record<string, number>> = {
   [KV_BUCKETS.decisions]: NETWORK_MAX_AGE_MS + DAY,
   [KV_BUCKETS.mentions]: 2 * DAY,
+  [KV_BUCKETS.webSessions]: 60 * DAY,
+  [KV_BUCKETS.webOAuthStates]: 3_600_000,
 };
 
 export type ConsumerTiming = Partial<Pick<ConsumerSpec, 'ackWaitMs' | 'maxDeliver' | 'retryDelaysMs' | 'maxAckPending' | 'maxWorkingMs'>>;

@@ -73,6 +73,10 @@ export const KV_BUCKETS = {
   controls: 'botsky_controls',
   /** bot-runner's write- and login-budget ledgers, one key per account each, shared by every replica. */
   budgets: 'botsky_budgets',
+  /** the web app's atproto OAuth sessions (sealed), one key per person's DID, shared by every web replica. */
+  webSessions: 'botsky_web_sessions',
+  /** the web app's OAuth authorizations in progress (sealed), one key per state; minutes long. */
+  webOAuthStates: 'botsky_web_oauth_states',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

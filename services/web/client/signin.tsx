@@ -29,7 +29,18 @@ export function SignInView({ go, onSignedIn }: { go: Go; onSignedIn: (me: Me) =>
   return (
     <section aria-labelledby="signin-title">
       <h1 id="signin-title">Sign in</h1>
-      <p class="note">Use an app password (Settings → Privacy and security → App passwords in Bluesky), not your main password.</p>
+      <form class="signin" method="get" action="/api/oauth/login">
+        <label>
+          Your handle
+          <input name="handle" autocomplete="username" placeholder="you.bsky.social" required />
+        </label>
+        <button type="submit">Sign in with your Bluesky account</button>
+        <p class="note">Your own server asks you to authorize BotSky; BotSky never sees your password.</p>
+      </form>
+      <h2>Or with an app password</h2>
+      <p class="note">
+        For servers without OAuth: an app password (Settings → Privacy and security → App passwords in Bluesky), never your main password.
+      </p>
       <form class="signin" onSubmit={submit}>
         <label>
           Handle or DID

@@ -1,5 +1,6 @@
 // The web service's HTTP app (fastify; tests call inject(), no port): the live stream, the
 // leaderboard, the client. Every response is counted by route; 5xx details stay in the log.
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { WebContext } from './context.ts';
 import { addActions } from './handlers/actions.ts';
@@ -9,9 +10,10 @@ import { addConsent } from './handlers/consent.ts';
 import { addFeed } from './handlers/feed.ts';
 import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
+import { addOAuth } from './handlers/oauth.ts';
 import { addSession } from './handlers/session.ts';
 
-export function buildWebApp(ctx: WebContext): FastifyInstance {
+export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | undefined = () => undefined): FastifyInstance {
   const app = fastify({
     loggerInstance: ctx.createLogger('web:http'),
     logController: new LogController({ disableRequestLogging: true }),
@@ -22,8 +24,9 @@ export function buildWebApp(ctx: WebContext): FastifyInstance {
   addLive(app, ctx.hub);
   addBot(app, ctx.activity);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
-  const sessions = { seal: ctx.seal, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
+  const sessions = { seal: ctx.seal, oauth, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
   addSession(app, sessions);
+  addOAuth(app, sessions);
   addActions(app, sessions);
   addConsent(app, ctx.bus, ctx.config.projectDid, sessions);
   addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, identities: ctx.identities });

@@ -2,7 +2,8 @@
 // serves the client, the live stream and the leaderboard. Drain ends the live streams (browsers
 // reconnect to another replica) and closes the listener.
 import type { Subscription } from '@botsky/bus';
-import { SUBJECTS } from '@botsky/contracts';
+import { KV_BUCKETS, SUBJECTS } from '@botsky/contracts';
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { Service, ServiceDefinition } from '@botsky/kit';
 import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from './app.ts';
@@ -11,6 +12,7 @@ import { botOutcomeHandler } from './consumers/bot-outcome.ts';
 import { networkPostHandler } from './consumers/network-post.ts';
 import { ratingSnapshotHandler } from './consumers/rating-snapshot.ts';
 import { createContext, type WebContext, type WebOverrides } from './context.ts';
+import { createOAuthClient } from './session/oauth.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -21,6 +23,7 @@ export interface WebService extends Service {
 
 export function createWebService(ctx: WebContext): WebService {
   let app: FastifyInstance | undefined;
+  let oauth: NodeOAuthClient | undefined;
   let url: string | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   const subs: Subscription[] = [];
@@ -39,12 +42,20 @@ export function createWebService(ctx: WebContext): WebService {
       );
       heartbeat = setInterval(() => ctx.hub.heartbeat(), HEARTBEAT_MS);
       heartbeat.unref();
-      app = buildWebApp(ctx);
+      app = buildWebApp(ctx, () => oauth);
       await app.listen({ host: ctx.config.host, port: ctx.config.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : ctx.config.port;
       const shown = ctx.config.host === '0.0.0.0' || ctx.config.host === '::' ? '127.0.0.1' : ctx.config.host;
       url = `http://${shown}:${port}`;
+      oauth = createOAuthClient({
+        publicUrl: ctx.config.publicUrl ?? url,
+        sessions: await ctx.bus.kv(KV_BUCKETS.webSessions),
+        states: await ctx.bus.kv(KV_BUCKETS.webOAuthStates),
+        seal: ctx.seal,
+        plcDirectoryUrl: ctx.config.plcUrl,
+        ...(ctx.config.handleResolverUrl ? { handleResolver: ctx.config.handleResolverUrl } : {}),
+      });
       ctx.logger.info({ url }, 'web app listening');
     },
     async drain() {

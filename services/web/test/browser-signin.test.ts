@@ -50,12 +50,12 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Handle or DID').fill('alice.test');
     await page.getByLabel('App password').fill('wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').waitFor();
     assert.match((await page.getByRole('alert').textContent()) ?? '', /do not sign in/);
     await page.getByLabel('App password').fill(appPassword);
     await page.screenshot({ path: join(ARTIFACTS, 'signin-phone.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('@alice.test').waitFor();
   });
 

@@ -1,6 +1,6 @@
 // Talking from the person's own account: post (or reply), like, unlike, repost. Each is written
 // with the person's session to the person's own server; the bots answer as they do anywhere.
-import type { AtpAgent } from '@atproto/api';
+import type { Agent } from '@atproto/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resumeAgent, SignInError } from '../session/agent.ts';
 import { type SessionDeps, sessionOf, setSession } from './session.ts';
@@ -17,12 +17,12 @@ export async function asPerson<T>(
   req: FastifyRequest,
   reply: FastifyReply,
   deps: SessionDeps,
-  act: (agent: AtpAgent) => Promise<T>,
+  act: (agent: Agent) => Promise<T>,
 ): Promise<T | FastifyReply> {
   const s = sessionOf(req, deps.seal);
   if (!s) return reply.code(401).send({ error: 'signed_out', message: 'sign in first' });
   try {
-    const { agent, current } = await resumeAgent(s);
+    const { agent, current } = await resumeAgent(s, deps.oauth());
     const out = await act(agent);
     const now = current();
     if (now.accessJwt !== s.accessJwt) setSession(reply, deps, now);

@@ -4,7 +4,6 @@
 // reports the items the person actually had on screen (the client decides by visibility) to the
 // feed's sendInteractions, with the person's token: the ranking's exposure, from a client
 // BotSky controls.
-import type { AtpAgent } from '@atproto/api';
 import type { Identities } from '@botsky/identity';
 import type { FastifyInstance } from 'fastify';
 import { resumeAgent } from '../session/agent.ts';
@@ -43,8 +42,8 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
   const tokenFor = async (req: Parameters<typeof sessionOf>[0], aud: string, lxm: string) => {
     const s = sessionOf(req, deps.seal);
     if (!s) return undefined;
-    const { agent, current } = await resumeAgent(s);
-    const token = (await (agent as AtpAgent).com.atproto.server.getServiceAuth({ aud, lxm })).data.token;
+    const { agent, current } = await resumeAgent(s, deps.oauth());
+    const token = (await agent.com.atproto.server.getServiceAuth({ aud, lxm })).data.token;
     const now = current();
     return { token, refreshed: now.accessJwt !== s.accessJwt ? now : undefined };
   };

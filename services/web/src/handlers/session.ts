@@ -1,12 +1,15 @@
 // Sign-in with an app password (the fallback for servers without OAuth; OAuth is next): POST
 // /api/session signs in on the person's own server and sets the sealed session cookie; GET says
 // who is signed in; DELETE signs out. The password goes to the person's server and nowhere else.
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signIn, SignInError } from '../session/agent.ts';
 import { cookieValue, SESSION_COOKIE, type PersonSession, type SessionSeal, sessionCookie } from '../session/cookie.ts';
 
 export interface SessionDeps {
   seal: SessionSeal;
+  /** The OAuth client, once the service listens (its redirect URI names the port). */
+  oauth: () => NodeOAuthClient | undefined;
   defaultService: string;
   secureCookies: boolean;
 }

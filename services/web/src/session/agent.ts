@@ -1,6 +1,8 @@
 // Writing as the signed-in person: an @atproto/api agent on their own server, resumed from the
 // sealed session; when the server refreshed the tokens on the way, the caller re-seals them.
-import { AtpAgent, type AtpSessionData } from '@atproto/api';
+import { type Agent, AtpAgent, type AtpSessionData } from '@atproto/api';
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
+import { oauthAgent } from './oauth.ts';
 import type { PersonSession } from './cookie.ts';
 
 export class SignInError extends Error {
@@ -28,7 +30,15 @@ export async function signIn(service: string, identifier: string, password: stri
 }
 
 /** An agent acting as the person, and the session as it stands after the calls made with it. */
-export async function resumeAgent(s: PersonSession): Promise<{ agent: AtpAgent; current: () => PersonSession }> {
+export async function resumeAgent(s: PersonSession, oauth?: NodeOAuthClient): Promise<{ agent: Agent; current: () => PersonSession }> {
+  if (s.kind === 'oauth') {
+    if (!oauth) throw new SignInError('OAuth sign-in is not available here', 401);
+    try {
+      return { agent: await oauthAgent(oauth, s.did), current: () => s };
+    } catch (err) {
+      throw new SignInError('the session has ended: sign in again', 401, { cause: err });
+    }
+  }
   let latest: AtpSessionData = { did: s.did, handle: s.handle, accessJwt: s.accessJwt, refreshJwt: s.refreshJwt, active: true };
   const agent = new AtpAgent({
     service: s.service,

@@ -4,6 +4,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 export interface PersonSession {
+  /** 'password' (an app-password session, its tokens here) or 'oauth' (the tokens in KV, under the DID). */
+  kind?: 'password' | 'oauth';
   did: string;
   handle: string;
   /** The server that issued the tokens, where every write goes. */
@@ -23,22 +25,38 @@ export class SessionSeal {
   }
 
   seal(session: PersonSession): string {
+    return this.sealValue(JSON.stringify(session));
+  }
+
+  /** Any text, sealed (the OAuth stores keep their tokens and keys this way). */
+  sealValue(text: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(session), 'utf8'), cipher.final()]);
+    const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
     return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
   /** The session, or undefined for a cookie that was tampered with, sealed with another key, or malformed. */
   open(value: string | undefined): PersonSession | undefined {
+    const text = this.openValue(value);
+    if (text === undefined) return undefined;
+    try {
+      const s = JSON.parse(text) as PersonSession;
+      const oauth = s.kind === 'oauth' && typeof s.did === 'string';
+      return oauth || (typeof s.did === 'string' && typeof s.accessJwt === 'string' && typeof s.service === 'string') ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The text sealed in `value`, or undefined when it was tampered with, sealed with another key, or malformed. */
+  openValue(value: string | undefined): string | undefined {
     const [version, iv, body, tag] = (value ?? '').split('.');
     if (version !== VERSION || !iv || !body || !tag) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-      const s = JSON.parse(text) as PersonSession;
-      return typeof s.did === 'string' && typeof s.accessJwt === 'string' && typeof s.service === 'string' ? s : undefined;
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
       return undefined;
     }
