@@ -86,6 +86,10 @@ checks every rendered variable against the specs, so a renamed variable fails th
   value: {{ $svc.port | quote }}
 - name: BOTSKY_WEB_LEADERBOARD_URL
   value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "scoring")) $v.scoring.leaderboardPort | quote }}
+{{- with $svc.hostname }}
+- name: BOTSKY_WEB_PUBLIC_URL
+  value: {{ printf "https://%s" . | quote }}
+{{- end }}
 - name: BOTSKY_WEB_FEED_URL
   value: {{ printf "http://%s:%v" (include "botsky.component-name" (list $root "feed")) $v.feed.publicPort | quote }}
 {{- with $svc.sessionSecret.name }}
