@@ -9,11 +9,12 @@ import { follow } from './nav.ts';
 import { NowView } from './now.tsx';
 import { act, type Me, useMe } from './session.ts';
 import { SignInView } from './signin.tsx';
+import { ThreadPage } from './thread.tsx';
 
 function usePath(): [string, (path: string) => void] {
-  const [path, setPath] = useState(location.pathname);
+  const [path, setPath] = useState(location.pathname + location.search);
   useEffect(() => {
-    const onPop = () => setPath(location.pathname);
+    const onPop = () => setPath(location.pathname + location.search);
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
@@ -37,10 +38,12 @@ function View({
 }) {
   if (path === '/leaderboard') return <LeaderboardView go={go} />;
   if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
+  if (path.startsWith('/thread'))
+    return <ThreadPage uri={new URLSearchParams(path.split('?')[1] ?? '').get('uri') ?? ''} me={me ?? null} />;
   if (path === '/feed') return <FeedView me={me ?? null} />;
   if (path === '/signin') return <SignInView go={go} onSignedIn={setMe} />;
   if (path === '/consent') return me ? <ConsentPage /> : <SignInView go={go} onSignedIn={setMe} />;
-  return <NowView me={me ?? null} />;
+  return <NowView me={me ?? null} go={go} />;
 }
 
 function App() {

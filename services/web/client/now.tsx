@@ -3,6 +3,7 @@
 // whom it introduced.
 import { useEffect, useState } from 'preact/hooks';
 import type { LiveEvent } from '../src/live/event-types.ts';
+import { follow, type Go } from './nav.ts';
 import { act, type Me } from './session.ts';
 
 const KEEP = 300;
@@ -87,7 +88,7 @@ function Compose() {
   );
 }
 
-function Card({ ev, me }: { ev: LiveEvent; me: Me | null }) {
+function Card({ ev, me, go }: { ev: LiveEvent; me: Me | null; go: Go }) {
   const isBot = ev.kind === 'reply';
   return (
     <li class={isBot ? 'card bot' : 'card'} data-uri={ev.uri} data-kind={ev.kind}>
@@ -103,12 +104,17 @@ function Card({ ev, me }: { ev: LiveEvent; me: Me | null }) {
       <p class="text">{ev.text}</p>
       {ev.parentUri && <div class="context">in reply to {shortDid(ev.parentUri.slice(5).split('/')[0] ?? '')}</div>}
       {isBot && ev.mentionDid && <div class="intro">introduces {shortDid(ev.mentionDid)}</div>}
-      {me && ev.cid && <LikeButton ev={ev} />}
+      <span class="actions">
+        <a href={`/thread?uri=${encodeURIComponent(ev.uri)}`} onClick={follow(go, `/thread?uri=${encodeURIComponent(ev.uri)}`)}>
+          Conversation
+        </a>
+        {me && ev.cid && <LikeButton ev={ev} />}
+      </span>
     </li>
   );
 }
 
-export function NowView({ me }: { me: Me | null }) {
+export function NowView({ me, go }: { me: Me | null; go: Go }) {
   const { events, connected } = useLive();
   return (
     <section aria-labelledby="now-title">
@@ -119,7 +125,7 @@ export function NowView({ me }: { me: Me | null }) {
       {me && <Compose />}
       <ul class="stream" aria-live="polite">
         {events.map((ev) => (
-          <Card key={`${ev.kind} ${ev.uri}`} ev={ev} me={me} />
+          <Card key={`${ev.kind} ${ev.uri}`} ev={ev} me={me} go={go} />
         ))}
       </ul>
     </section>

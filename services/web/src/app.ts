@@ -12,6 +12,7 @@ import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
 import { addOAuth } from './handlers/oauth.ts';
 import { addSession } from './handlers/session.ts';
+import { addThread } from './handlers/thread.ts';
 
 export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | undefined = () => undefined): FastifyInstance {
   const app = fastify({
@@ -23,6 +24,7 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   });
   addLive(app, ctx.hub);
   addBot(app, ctx.activity);
+  addThread(app, ctx.threads);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
   const sessions = { seal: ctx.seal, oauth, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
   addSession(app, sessions);

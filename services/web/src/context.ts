@@ -7,6 +7,7 @@ import { createBusContext, type BusContext, type BusOverrides, type ReadinessChe
 import type { WebConfig } from './config.ts';
 import { BotActivity } from './live/bot-activity.ts';
 import { LiveHub } from './live/hub.ts';
+import { ThreadIndex } from './live/threads.ts';
 import { createWebMetrics, type WebMetrics } from './metrics.ts';
 import { SessionSeal } from './session/cookie.ts';
 
@@ -14,6 +15,8 @@ export interface WebContext extends BusContext {
   readonly config: WebConfig;
   readonly webMetrics: WebMetrics;
   readonly hub: LiveHub;
+  /** The conversations seen go by, for the thread view. */
+  readonly threads: ThreadIndex;
   /** Each bot's recent replies and rating history, for its page. */
   readonly activity: BotActivity;
   /** Who a DID is and where its repository lives (to hydrate the feed's posts). */
@@ -52,6 +55,7 @@ export async function createContext(config: WebConfig, overrides: WebOverrides =
     webMetrics,
     hub,
     activity: new BotActivity(),
+    threads: new ThreadIndex(),
     seal,
     identities,
     clientDir,

@@ -27,7 +27,7 @@ export function createWebService(ctx: WebContext): WebService {
   let url: string | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   const subs: Subscription[] = [];
-  const deps = { hub: ctx.hub, activity: ctx.activity, metrics: ctx.webMetrics };
+  const deps = { hub: ctx.hub, activity: ctx.activity, threads: ctx.threads, metrics: ctx.webMetrics };
   return {
     get url() {
       return url;

@@ -96,6 +96,15 @@ describe('the web app in Chromium', () => {
     );
     assert.match((await page.locator('li[data-kind="post"]').textContent()) ?? '', /Who else reads about octopuses\?/);
     await page.screenshot({ path: join(ARTIFACTS, 'now-phone.png'), fullPage: true });
+    const replyUri = await reply.getAttribute('data-uri');
+    await reply.getByRole('link', { name: 'Conversation' }).click();
+    await page.getByRole('heading', { name: 'Conversation' }).waitFor();
+    const thread = page.locator('ul.thread li');
+    await thread.nth(1).waitFor();
+    assert.deepEqual(await thread.evaluateAll((els) => els.map((el) => el.getAttribute('data-uri'))), [post, replyUri]);
+    await page.screenshot({ path: join(ARTIFACTS, 'thread-phone.png'), fullPage: true });
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Now' }).waitFor();
     await page.setViewportSize(DESKTOP);
     await page.screenshot({ path: join(ARTIFACTS, 'now-desktop.png') });
     await page.close();

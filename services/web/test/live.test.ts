@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { RatingMethod, SUBJECTS } from '@botsky/contracts';
 import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
 import type { LiveReply } from '../src/live/event-types.ts';
-import { builtClient, publishPost, publishRating, publishReply, readLive, startWeb, type TestWeb } from './helpers.ts';
+import { builtClient, postUri, publishPost, publishRating, publishReply, readLive, startWeb, type TestWeb } from './helpers.ts';
 
 describe('web: the live stream, the leaderboard, the client (NATS JetStream)', () => {
   const hooks = suiteHooks();
@@ -84,6 +84,25 @@ describe('web: the live stream, the leaderboard, the client (NATS JetStream)', (
     t.after(() => live.close());
     const got = await eventually('the recent events', () => (live.events.length >= 3 ? live.events : false));
     assert.deepEqual(got.map((e) => e.text).slice(0, 3), ['anyone into tide pools?', 'Yes! @bob loves them too.', 'still here']);
+  });
+
+  it('the thread around a post: from its oldest known ancestor, each reply under its parent', async () => {
+    const post = postUri('alice', 'p1');
+    const reply = postUri('sunny', 'r1');
+    const view = (await (await fetch(`${web.url}/api/thread?uri=${encodeURIComponent(reply)}`)).json()) as {
+      focus: string;
+      posts: Array<{ uri: string; depth: number; kind: string }>;
+    };
+    assert.equal(view.focus, reply);
+    assert.deepEqual(
+      view.posts.map((p) => [p.uri, p.depth, p.kind]),
+      [
+        [post, 0, 'post'],
+        [reply, 1, 'reply'],
+      ],
+    );
+    assert.equal((await fetch(`${web.url}/api/thread?uri=${encodeURIComponent('at://did:plc:x/app.bsky.feed.post/none')}`)).status, 404);
+    assert.equal((await fetch(`${web.url}/api/thread?uri=not-a-uri`)).status, 400);
   });
 
   it("a bot's page data: its recent replies and its style-controlled rating over time", async () => {

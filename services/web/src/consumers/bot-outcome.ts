@@ -6,9 +6,10 @@ import { BotOutcomeSchema } from '@botsky/contracts';
 import { liveReply } from '../live/events.ts';
 import type { BotActivity } from '../live/bot-activity.ts';
 import type { LiveHub } from '../live/hub.ts';
+import type { ThreadIndex } from '../live/threads.ts';
 import type { WebMetrics } from '../metrics.ts';
 
-export function botOutcomeHandler(deps: { hub: LiveHub; activity: BotActivity; metrics: WebMetrics }): FollowHandler {
+export function botOutcomeHandler(deps: { hub: LiveHub; activity: BotActivity; threads: ThreadIndex; metrics: WebMetrics }): FollowHandler {
   return (msg, reader) => {
     const outcome = decodeFollowed(msg, BotOutcomeSchema, reader);
     if (!outcome) {
@@ -16,6 +17,8 @@ export function botOutcomeHandler(deps: { hub: LiveHub; activity: BotActivity; m
       return;
     }
     const reply = liveReply(outcome);
-    if (reply && deps.hub.publish(reply)) deps.activity.addReply(reply);
+    if (!reply) return;
+    deps.threads.add(reply);
+    if (deps.hub.publish(reply)) deps.activity.addReply(reply);
   };
 }

@@ -4,15 +4,18 @@ import { decodeFollowed, type FollowHandler } from '@botsky/bus';
 import { NetworkEventSchema } from '@botsky/contracts';
 import { livePost } from '../live/events.ts';
 import type { LiveHub } from '../live/hub.ts';
+import type { ThreadIndex } from '../live/threads.ts';
 import type { WebMetrics } from '../metrics.ts';
 
-export function networkPostHandler(deps: { hub: LiveHub; metrics: WebMetrics }): FollowHandler {
+export function networkPostHandler(deps: { hub: LiveHub; threads: ThreadIndex; metrics: WebMetrics }): FollowHandler {
   return (msg, reader) => {
     const ev = decodeFollowed(msg, NetworkEventSchema, reader);
     if (ev?.payload.case !== 'post') {
       deps.metrics.events.inc({ kind: 'malformed' });
       return;
     }
-    deps.hub.publish(livePost(ev, ev.payload.value));
+    const post = livePost(ev, ev.payload.value);
+    deps.threads.add(post);
+    deps.hub.publish(post);
   };
 }
