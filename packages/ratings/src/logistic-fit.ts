@@ -1,6 +1,8 @@
 // The penalised logistic regression behind `bradleyTerryStyle`, fitted by Newton–Raphson with a
-// halving line search, and its sandwich covariance. The unknowns are the bots' log-strengths β
-// (bot 0 fixed at 0 while fitting, recentred to sum zero afterwards) and the style coefficients γ.
+// halving line search, and its sandwich covariance; optionally with a ridge on the covariates'
+// coefficients, of a given strength or one chosen by empirical Bayes. The unknowns are the bots'
+// log-strengths β (bot 0 fixed at 0 while fitting, recentred to sum zero afterwards) and the style
+// coefficients γ.
 // Each battle's design row is e_a − e_b for the bots plus its k covariates, so the information
 // matrix is accumulated from a handful of entries per battle instead of a dense outer product.
 import { choleskyInverse, choleskyJittered, choleskySolve, multiply } from './linear-algebra.ts';
@@ -19,6 +21,11 @@ export interface PairedDesign {
 
 export interface LogisticOptions {
   prior: number;
+  /**
+   * Ridge on γ: the penalty (λ/2)·‖γ‖², a N(0, 1/λ) prior on each coefficient; 0 (default) for
+   * none, 'auto' for λ chosen by empirical Bayes (empiricalRidge).
+   */
+  ridge?: number | 'auto';
   maxIterations: number;
   tolerance: number;
 }
@@ -31,6 +38,8 @@ export interface LogisticFit {
   betaSe: Float64Array;
   gammaSe: Float64Array;
   iterations: number;
+  /** The ridge strength λ the fit used (the chosen one under 'auto'). */
+  ridge: number;
 }
 
 interface Pass {
@@ -126,9 +135,22 @@ function addPrior(pass: Pass, theta: Float64Array, n: number, d: number, prior: 
   }
 }
 
+/** The ridge penalty (λ/2)·‖γ‖² on the covariates' coefficients: its score and information. */
+function addRidge(pass: Pass, theta: Float64Array, n: number, k: number, lambda: number): void {
+  if (!(lambda > 0)) return;
+  const d = n + k;
+  for (let f = 0; f < k; f++) {
+    const g = theta[n + f] as number;
+    pass.loglik -= 0.5 * lambda * g * g;
+    pass.grad[n + f] = (pass.grad[n + f] as number) - lambda * g;
+    pass.info[(n + f) * d + n + f] = (pass.info[(n + f) * d + n + f] as number) + lambda;
+  }
+}
+
 function evaluate(x: PairedDesign, theta: Float64Array, o: LogisticOptions, wantMeat: boolean): Pass {
   const pass = dataPass(x, theta, wantMeat);
   addPrior(pass, theta, x.bots, x.bots + x.k, o.prior);
+  addRidge(pass, theta, x.bots, x.k, typeof o.ridge === 'number' ? o.ridge : 0);
   return pass;
 }
 
@@ -141,9 +163,9 @@ function reduce(m: Float64Array, d: number): Float64Array {
 }
 
 /** Newton–Raphson on the penalised log-likelihood; a step is halved until it does not lose. */
-function newton(x: PairedDesign, o: LogisticOptions): { theta: Float64Array; iterations: number } {
+function newton(x: PairedDesign, o: LogisticOptions, start?: Float64Array): { theta: Float64Array; iterations: number } {
   const d = x.bots + x.k;
-  let theta = new Float64Array(d);
+  let theta = start ? start.slice() : new Float64Array(d);
   let cur = evaluate(x, theta, o, false);
   let iter = 0;
   while (iter < o.maxIterations) {
@@ -187,14 +209,80 @@ function sandwich(x: PairedDesign, theta: Float64Array, o: LogisticOptions): { b
   return { betaSe, gammaSe };
 }
 
+const RIDGE_MIN = 1e-4;
+const RIDGE_MAX = 1e8;
+
+/**
+ * Empirical Bayes ridge: γ_f ~ N(0, 1/λ), one λ for every coefficient (they are all per standard
+ * deviation of their covariate), chosen where the Laplace approximation of the marginal likelihood
+ * is stationary: MacKay's λ = Σ_f (1 − λ·S_ff) / Σ_f γ_f², γ the penalised estimate and S its
+ * posterior covariance. Both come from the quadratic approximation at the unpenalised fit θ₀
+ * (information H₀): γ(λ) is the γ part of θ₀ − λ(H₀ + λE)⁻¹Eθ₀ and S the γ block of (H₀ + λE)⁻¹,
+ * E selecting γ, so the search costs small matrix solves, not passes over the battles. Solved by
+ * the secant method on ln λ, clamped to [RIDGE_MIN, RIDGE_MAX]; RIDGE_MAX when the coefficients
+ * are too small for their noise (no fixed point: the evidence is largest with γ held at 0).
+ */
+function empiricalRidge(x: PairedDesign, theta0: Float64Array, o: LogisticOptions): number {
+  const { bots: n, k } = x;
+  const d = n + k;
+  const m = d - 1;
+  const h0 = reduce(evaluate(x, theta0, o, false).info, d);
+  const t0 = theta0.slice(1);
+  const residual = (u: number): number => {
+    const lambda = Math.exp(u);
+    const a = h0.slice();
+    const rhs = new Float64Array(m);
+    for (let f = 0; f < k; f++) {
+      const q = n - 1 + f;
+      a[q * m + q] = (a[q * m + q] as number) + lambda;
+      rhs[q] = lambda * (t0[q] as number);
+    }
+    const l = choleskyJittered(a, m);
+    const shift = choleskySolve(l, m, rhs);
+    const inv = choleskyInverse(l, m);
+    let num = 0;
+    let den = 0;
+    for (let f = 0; f < k; f++) {
+      const q = n - 1 + f;
+      num += Math.max(0, 1 - lambda * (inv[q * m + q] as number));
+      den += ((t0[q] as number) - (shift[q] as number)) ** 2;
+    }
+    const next = den > 0 && num > 0 ? num / den : RIDGE_MAX;
+    return Math.log(Math.min(RIDGE_MAX, Math.max(RIDGE_MIN, next))) - u;
+  };
+  const lo = Math.log(RIDGE_MIN);
+  const hi = Math.log(RIDGE_MAX);
+  let u0 = 0;
+  let f0 = residual(u0);
+  let u1 = Math.min(hi, Math.max(lo, u0 + f0));
+  let f1 = residual(u1);
+  for (let it = 0; it < 50 && Math.abs(f1) > 1e-6; it++) {
+    const slope = (f1 - f0) / (u1 - u0);
+    let u2 = Number.isFinite(slope) && slope < -1e-9 ? u1 - f1 / slope : u1 + f1;
+    u2 = Math.min(hi, Math.max(lo, u2));
+    if (u2 === u1) break;
+    [u0, f0] = [u1, f1];
+    u1 = u2;
+    f1 = residual(u1);
+  }
+  return Math.exp(u1);
+}
+
 /** The penalised maximum-likelihood fit and its sandwich standard errors. */
-export function fitLogistic(x: PairedDesign, o: LogisticOptions): LogisticFit {
+export function fitLogistic(x: PairedDesign, o0: LogisticOptions): LogisticFit {
   const n = x.bots;
-  if (n === 0) return { beta: new Float64Array(0), gamma: new Float64Array(x.k), betaSe: new Float64Array(0), gammaSe: new Float64Array(x.k), iterations: 0 };
-  const { theta, iterations } = newton(x, o);
+  if (n === 0) return { beta: new Float64Array(0), gamma: new Float64Array(x.k), betaSe: new Float64Array(0), gammaSe: new Float64Array(x.k), iterations: 0, ridge: 0 };
+  let o = o0;
+  let start: Float64Array | undefined;
+  if (o0.ridge === 'auto') {
+    // warm start at the unpenalised fit, where the ridge's strength is chosen
+    if (x.k > 0) start = newton(x, { ...o0, ridge: 0 }).theta;
+    o = { ...o0, ridge: start ? empiricalRidge(x, start, { ...o0, ridge: 0 }) : 0 };
+  }
+  const { theta, iterations } = newton(x, o, start);
   const { betaSe, gammaSe } = sandwich(x, theta, o);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += (theta[i] as number) / n;
   const beta = theta.slice(0, n).map((v) => v - mean);
-  return { beta, gamma: theta.slice(n), betaSe, gammaSe, iterations };
+  return { beta, gamma: theta.slice(n), betaSe, gammaSe, iterations, ridge: o.ridge === 'auto' ? 0 : (o.ridge ?? 0) };
 }

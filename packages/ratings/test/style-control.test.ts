@@ -7,6 +7,7 @@ import {
   seededRandom,
   simulateBattles,
   styleOf,
+  type RatedBot,
   type ReplyStyle,
   type StyledBattle,
 } from '../src/index.ts';
@@ -91,6 +92,7 @@ test('sandwich 95% intervals cover the planted ratings and effects about 95% of 
   const gamma = { length: 0.8, latency: -0.4 };
   const rand = seededRandom(99);
   let ratingHits = 0;
+  let autoHits = 0;
   let ratings = 0;
   let effectHits = 0;
   let effects = 0;
@@ -99,10 +101,16 @@ test('sandwich 95% intervals cover the planted ratings and effects about 95% of 
     // assumes, so intervals from the model's own information would cover 99.4%; the sandwich's
     // are right.
     const battles = simulateStyled(bots, gamma, 800, rand, 0.5);
-    const fit = bradleyTerryStyle(battles, { features: ['length', 'latency', 'question'], prior: 0.1 });
+    // The unpenalised fit's (ridge 0): the empirical-Bayes ridge shrinks the planted effects a
+    // little (by 3 to 5% here), which the sandwich does not see, so its coefficients' intervals
+    // cover less (0.88 of these); its ratings' still cover about 95%.
+    const fit = bradleyTerryStyle(battles, { features: ['length', 'latency', 'question'], prior: 0.1, ridge: 0 });
+    const auto = bradleyTerryStyle(battles, { features: ['length', 'latency', 'question'], prior: 0.1 });
     for (const r of fit.ratings) {
       const planted = 1000 + ELO * (bots.get(r.bot) as PlantedBot).beta;
       ratingHits += Number(r.ci95[0] <= planted && planted <= r.ci95[1]);
+      const a = auto.ratings.find((q) => q.bot === r.bot) as RatedBot;
+      autoHits += Number(a.ci95[0] <= planted && planted <= a.ci95[1]);
       ratings++;
     }
     const truths = [gamma.length * rmsOf(battles, 'length'), gamma.latency * rmsOf(battles, 'latency'), 0];
@@ -114,6 +122,8 @@ test('sandwich 95% intervals cover the planted ratings and effects about 95% of 
   }
   assert.equal(ratings, 300);
   const ratingCoverage = ratingHits / ratings;
+  const autoCoverage = autoHits / ratings;
+  assert.ok(autoCoverage > 0.9 && autoCoverage < 0.99, `rating coverage with the empirical-Bayes ridge ${autoCoverage.toFixed(3)}`);
   const effectCoverage = effectHits / effects;
   assert.ok(ratingCoverage > 0.9 && ratingCoverage < 0.99, `rating coverage ${ratingCoverage.toFixed(3)}`);
   assert.ok(effectCoverage > 0.9 && effectCoverage < 0.99, `effect coverage ${effectCoverage.toFixed(3)}`);
@@ -173,7 +183,53 @@ test('a bot that won every battle gets a finite style-controlled rating', () => 
   const fit = bradleyTerryStyle(battles);
   for (const r of fit.ratings) assert.ok(Number.isFinite(r.rating) && Number.isFinite(r.ci95[0]) && Number.isFinite(r.ci95[1]), r.bot);
   assert.equal(fit.ratings[0]?.bot, 'champ');
-  assert.deepEqual(bradleyTerryStyle([]), { ratings: [], coefficients: fit.coefficients.map((c) => ({ name: c.name, value: 0, ci95: [0, 0] })) });
+  assert.deepEqual(bradleyTerryStyle([]), { ratings: [], coefficients: fit.coefficients.map((c) => ({ name: c.name, value: 0, ci95: [0, 0] })), ridge: 0 });
+});
+
+// A bot whose replies are long and fast, one that writes short and slow, and two in between: style
+// confounded with identity, as the offline bots' manners are.
+const CONFOUNDED = new Map<string, PlantedBot>([
+  ['long', { beta: 0.1, graphemes: 400, latency: 5 }],
+  ['short', { beta: 0.2, graphemes: 50, latency: 60 }],
+  ['mid', { beta: 0, graphemes: 150, latency: 20 }],
+  ['weak', { beta: -0.3, graphemes: 150, latency: 20 }],
+]);
+
+test('a ridge on the style coefficients shrinks them; an unbounded one leaves Bradley-Terry without covariates', () => {
+  const battles = simulateStyled(CONFOUNDED, { length: 1.2, latency: -0.3 }, 3000, seededRandom(31), 0.2);
+  const size = (f: { coefficients: { value: number }[] }) => Math.hypot(...f.coefficients.map((c) => c.value));
+  const free = bradleyTerryStyle(battles, { ridge: 0 });
+  const some = bradleyTerryStyle(battles, { ridge: 100 });
+  const huge = bradleyTerryStyle(battles, { ridge: 1e9 });
+  assert.deepEqual([free.ridge, some.ridge, huge.ridge], [0, 100, 1e9]);
+  assert.ok(size(some) < size(free) && size(huge) < 1e-5, `|γ| ${size(free)}, ${size(some)}, ${size(huge)}`);
+  const plain = bradleyTerryStyle(battles, { features: [] });
+  for (const r of huge.ratings) {
+    close(r.rating, plain.ratings.find((q) => q.bot === r.bot)?.rating as number, 0.01, r.bot);
+    const width = (x: { ci95: [number, number] }) => x.ci95[1] - x.ci95[0];
+    close(width(r), width(plain.ratings.find((q) => q.bot === r.bot) as RatedBot), 0.01, `${r.bot}'s interval`);
+  }
+});
+
+test("the empirical-Bayes ridge (the default) holds null style effects at 0 and leaves real ones nearly free", () => {
+  const plainOf = (battles: StyledBattle[]) => new Map(bradleyTerryStyle(battles, { features: [] }).ratings.map((r) => [r.bot, r.rating]));
+  const gap = (f: { ratings: RatedBot[] }, to: Map<string, number>) => Math.max(...f.ratings.map((r) => Math.abs(r.rating - (to.get(r.bot) as number))));
+  // No style effect: the unpenalised covariates move the ratings off Bradley-Terry's by their
+  // noise; the chosen ridge is strong and keeps the ratings at Bradley-Terry's.
+  const none = simulateStyled(CONFOUNDED, { length: 0, latency: 0 }, 3000, seededRandom(32), 0.2);
+  const auto0 = bradleyTerryStyle(none);
+  const free0 = bradleyTerryStyle(none, { ridge: 0 });
+  assert.ok(auto0.ridge > 1000, `ridge ${auto0.ridge}`);
+  assert.ok(gap(auto0, plainOf(none)) < 1 && gap(free0, plainOf(none)) > 5, `off BT: auto ${gap(auto0, plainOf(none))}, free ${gap(free0, plainOf(none))}`);
+  // A real effect: the ridge is weak and the fit close to the unpenalised one.
+  const real = simulateStyled(CONFOUNDED, { length: 1.2, latency: -0.3 }, 3000, seededRandom(33), 0.2);
+  const auto1 = bradleyTerryStyle(real);
+  const free1 = bradleyTerryStyle(real, { ridge: 0 });
+  assert.ok(auto1.ridge > 0 && auto1.ridge < 50, `ridge ${auto1.ridge}`);
+  const freeBy = new Map(free1.ratings.map((r) => [r.bot, r.rating]));
+  // (a few Elo, against intervals of ±26 and a raw fit 140 off)
+  assert.ok(gap(auto1, freeBy) < 8, `auto vs free ${gap(auto1, freeBy)}`);
+  close(auto1.coefficients[0]?.value as number, free1.coefficients[0]?.value as number, 0.05, 'length');
 });
 
 test('5,000 battles fit in well under 50 ms', () => {
