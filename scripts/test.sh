@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: the servers it needs, the typecheck, then every test file with node:test.
+# The whole test suite: the servers it needs, the typecheck, the formatter's check and the linter,
+# the web client's build, then every test file with node:test.
 # Usage: scripts/test.sh [test files...]   (default: every *.test.ts in the workspace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/test-services.sh
 echo "typecheck: tsc -p tsconfig.json" >&2
 node_modules/.bin/tsc -p tsconfig.json
+echo "format and lint: biome ci --error-on-warnings ." >&2
+node_modules/.bin/biome ci --error-on-warnings --colors=off .
 echo "typecheck: tsc -p services/web/client/tsconfig.json (the browser client)" >&2
 node_modules/.bin/tsc -p services/web/client/tsconfig.json
 echo "build: the web client (services/web/dist)" >&2

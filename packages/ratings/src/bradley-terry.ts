@@ -128,7 +128,7 @@ export function bradleyTerryWithIntervals(battles: readonly Battle[], opts: Boot
   for (let r = 0; r < rounds; r++) {
     for (let t = 0; t < pick.length; t++) pick[t] = Math.floor(rand() * battles.length);
     const ratings = toRatings(fitStrengths(countPairs(bots, battles, pick), o), o);
-    ratings.forEach((x, i) => ((samples[i] as Float64Array)[r] = x));
+    for (const [i, x] of ratings.entries()) (samples[i] as Float64Array)[r] = x;
   }
   const played = new Map<string, number>();
   for (const b of battles) played.set(b.a, (played.get(b.a) ?? 0) + 1).set(b.b, (played.get(b.b) ?? 0) + 1);

@@ -32,7 +32,8 @@ function laplacianPinv(n: number, pairs: readonly [number, number][], w: Float64
   return inv;
 }
 
-const resistance = (p: Float64Array, n: number, i: number, j: number) => (p[i * n + i] as number) + (p[j * n + j] as number) - 2 * (p[i * n + j] as number);
+const resistance = (p: Float64Array, n: number, i: number, j: number) =>
+  (p[i * n + i] as number) + (p[j * n + j] as number) - 2 * (p[i * n + j] as number);
 
 /** A pair that must come out right: bots i < j (descending true rating) and their rating gap. */
 interface Kept {
@@ -71,7 +72,10 @@ function bestShares(n: number, pairs: readonly [number, number][], kept: readonl
       best = w;
     }
     let qSum = 0;
-    c.forEach((x, k) => (qSum += q[k] = (q[k] as number) * Math.exp((0.5 * x) / top)));
+    for (const [k, x] of c.entries()) {
+      q[k] = (q[k] as number) * Math.exp((0.5 * x) / top);
+      qSum += q[k];
+    }
     for (let k = 0; k < q.length; k++) q[k] = (q[k] as number) / qSum;
     const d = pairs.map(([i, j]) => {
       let s = 0;
@@ -112,8 +116,16 @@ export function designBound(ratings: readonly number[], allowedWrong = 0, iterat
   const all: Kept[] = pairs.map(([i, j]) => ({ i, j, gap: (sorted[i] as number) - (sorted[j] as number) }));
   const uniform = new Float64Array(pairs.length).fill(1 / pairs.length);
   // Uniform is judged on the same terms: it too may leave the pairs wrong that suit it best.
-  const uniformCost = Math.min(...subsets(neighbours, Math.min(allowedWrong, neighbours.length - 1))
-    .map((wrong) => worst(n, pairs, uniform, all.filter((c) => !(c.j === c.i + 1 && wrong.includes(c.i))))));
+  const uniformCost = Math.min(
+    ...subsets(neighbours, Math.min(allowedWrong, neighbours.length - 1)).map((wrong) =>
+      worst(
+        n,
+        pairs,
+        uniform,
+        all.filter((c) => !(c.j === c.i + 1 && wrong.includes(c.i))),
+      ),
+    ),
+  );
   let best: { ratio: number; w: Float64Array } = { ratio: Number.POSITIVE_INFINITY, w: uniform };
   for (const wrong of subsets(neighbours, Math.min(allowedWrong, neighbours.length - 1))) {
     const kept = all.filter((c) => !(c.j === c.i + 1 && wrong.includes(c.i)));

@@ -86,7 +86,7 @@ function plansOf(targets: readonly FlipTarget[], plan: (t: FlipTarget) => Plan):
 /** Units with a positive score, largest first, and how many of them the scores say reverse `gap`. */
 function greedyOrder(scores: Float64Array, gap: number): { order: number[]; guess: number } {
   const order: number[] = [];
-  scores.forEach((s, i) => s > 0 && order.push(i));
+  for (const [i, s] of scores.entries()) if (s > 0) order.push(i);
   order.sort((x, y) => (scores[y] as number) - (scores[x] as number) || x - y);
   let sum = 0;
   let guess = Number.POSITIVE_INFINITY;
@@ -125,7 +125,12 @@ function smallestFlip(limit: number, flips: (k: number) => boolean): number | nu
 }
 
 /** The minimum over the plans, each searched only below the best found so far. */
-function searchPlans(base: readonly RatedBot[], plans: readonly Plan[], maxDrop: number, refit: (units: readonly number[]) => readonly RatedBot[]): DropResult {
+function searchPlans(
+  base: readonly RatedBot[],
+  plans: readonly Plan[],
+  maxDrop: number,
+  refit: (units: readonly number[]) => readonly RatedBot[],
+): DropResult {
   let best: DropResult = { drop: null, target: null, searched: 0 };
   for (const p of plans) if (gapOf(base, p.target) <= 0) return { drop: 0, target: p.target, searched: 0 };
   let searched = 0;
@@ -170,7 +175,11 @@ function influenceBasis(battles: readonly Battle[]): { index: Map<string, number
  * a confident pair too only the point order reversing counts; the intervals coming to overlap is
  * not enough. null when none flips within maxDrop (default: 20% of the battles).
  */
-export function dropBattlesToFlip<B extends Battle>(battles: readonly B[], fit: (battles: readonly B[]) => RatedBot[], opts: DropOptions = {}): DropResult {
+export function dropBattlesToFlip<B extends Battle>(
+  battles: readonly B[],
+  fit: (battles: readonly B[]) => RatedBot[],
+  opts: DropOptions = {},
+): DropResult {
   if (battles.length === 0) return { drop: null, target: null, searched: 0 };
   const base = fit(battles);
   const maxDrop = opts.maxDrop ?? Math.floor(0.2 * battles.length);

@@ -25,7 +25,7 @@ export const ELO_DEFAULTS = { k: 4, scale: 400, base: 10, initial: 1000 } as con
 
 /** The expected score of a player rated `ra` against one rated `rb`. */
 export function expectedScore(ra: number, rb: number, scale = 400, base = 10): number {
-  return 1 / (1 + Math.pow(base, (rb - ra) / scale));
+  return 1 / (1 + base ** ((rb - ra) / scale));
 }
 
 export function scoreOf(winner: Winner): number {

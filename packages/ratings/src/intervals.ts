@@ -27,9 +27,9 @@ export function wilson(successes: number, trials: number, z = Z95): Interval {
  */
 export function poissonRate(events: number, exposure: number, z = Z95): Interval {
   if (exposure <= 0) return [0, Number.POSITIVE_INFINITY];
-  const lo = events === 0 ? 0 : events * Math.pow(1 - 1 / (9 * events) - z / (3 * Math.sqrt(events)), 3);
+  const lo = events === 0 ? 0 : events * (1 - 1 / (9 * events) - z / (3 * Math.sqrt(events))) ** 3;
   const k = events + 1;
-  const hi = k * Math.pow(1 - 1 / (9 * k) + z / (3 * Math.sqrt(k)), 3);
+  const hi = k * (1 - 1 / (9 * k) + z / (3 * Math.sqrt(k))) ** 3;
   return [Math.max(0, lo) / exposure, hi / exposure];
 }
 
@@ -58,9 +58,13 @@ export function normalCdf(x: number): number {
   let tail: number;
   if (ax < 7.07106781186547) {
     let num = 3.52624965998911e-2 * ax + 0.700383064443688;
-    num = ((((num * ax + 6.37396220353165) * ax + 33.912866078383) * ax + 112.079291497871) * ax + 221.213596169931) * ax + 220.206867912376;
+    num =
+      ((((num * ax + 6.37396220353165) * ax + 33.912866078383) * ax + 112.079291497871) * ax + 221.213596169931) * ax + 220.206867912376;
     let den = 8.83883476483184e-2 * ax + 1.75566716318264;
-    den = (((((den * ax + 16.064177579207) * ax + 86.7807322029461) * ax + 296.564248779674) * ax + 637.333633378831) * ax + 793.826512519948) * ax + 440.413735824752;
+    den =
+      (((((den * ax + 16.064177579207) * ax + 86.7807322029461) * ax + 296.564248779674) * ax + 637.333633378831) * ax + 793.826512519948) *
+        ax +
+      440.413735824752;
     tail = (density * num) / den;
   } else {
     const cf = ax + 1 / (ax + 2 / (ax + 3 / (ax + 4 / (ax + 0.65))));

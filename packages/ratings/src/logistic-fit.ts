@@ -53,11 +53,21 @@ const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** mat += h·x xᵀ (upper triangle) for the row x = e_a − e_b + Σ z_f e_{n+f}. */
-function addOuter(mat: Float64Array, d: number, n: number, k: number, ia: number, ib: number, z: Float64Array, off: number, h: number): void {
+function addOuter(
+  mat: Float64Array,
+  d: number,
+  n: number,
+  k: number,
+  ia: number,
+  ib: number,
+  z: Float64Array,
+  off: number,
+  h: number,
+): void {
   mat[ia * d + ia] = (mat[ia * d + ia] as number) + h;
   mat[ib * d + ib] = (mat[ib * d + ib] as number) + h;
-  const lo = ia < ib ? ia : ib;
-  const hi = ia < ib ? ib : ia;
+  const lo = Math.min(ia, ib);
+  const hi = Math.max(ia, ib);
   mat[lo * d + hi] = (mat[lo * d + hi] as number) - h;
   for (let f = 0; f < k; f++) {
     const hz = h * (z[off + f] as number);
@@ -92,7 +102,7 @@ function dataPass(x: PairedDesign, theta: Float64Array, wantMeat: boolean): Pass
     const w = x.w[t] as number;
     const y = x.y[t] as number;
     const r = w * (y - p);
-    loglik += w * (y * eta - (eta > 0 ? eta : 0) - Math.log1p(e));
+    loglik += w * (y * eta - Math.max(eta, 0) - Math.log1p(e));
     grad[ia] = (grad[ia] as number) + r;
     grad[ib] = (grad[ib] as number) - r;
     for (let f = 0; f < k; f++) grad[n + f] = (grad[n + f] as number) + r * (x.z[off + f] as number);
@@ -271,7 +281,15 @@ function empiricalRidge(x: PairedDesign, theta0: Float64Array, o: LogisticOption
 /** The penalised maximum-likelihood fit and its sandwich standard errors. */
 export function fitLogistic(x: PairedDesign, o0: LogisticOptions): LogisticFit {
   const n = x.bots;
-  if (n === 0) return { beta: new Float64Array(0), gamma: new Float64Array(x.k), betaSe: new Float64Array(0), gammaSe: new Float64Array(x.k), iterations: 0, ridge: 0 };
+  if (n === 0)
+    return {
+      beta: new Float64Array(0),
+      gamma: new Float64Array(x.k),
+      betaSe: new Float64Array(0),
+      gammaSe: new Float64Array(x.k),
+      iterations: 0,
+      ridge: 0,
+    };
   let o = o0;
   let start: Float64Array | undefined;
   if (o0.ridge === 'auto') {

@@ -66,7 +66,15 @@ export interface StyleFitOptions extends BtOptions {
  */
 export const STYLE_RIDGE = 'auto';
 
-const STYLE_DEFAULTS = { prior: 1, scale: 400, base: 10, centre: 1000, maxIterations: 100, tolerance: 1e-10, ridge: STYLE_RIDGE as number | 'auto' };
+const STYLE_DEFAULTS = {
+  prior: 1,
+  scale: 400,
+  base: 10,
+  centre: 1000,
+  maxIterations: 100,
+  tolerance: 1e-10,
+  ridge: STYLE_RIDGE as number | 'auto',
+};
 
 /** Feature f's covariate for every battle, scaled to unit weighted root mean square; null if constant. */
 function column(battles: readonly StyledBattle[], w: Float64Array, wSum: number, feature: StyleFeature): Float64Array | null {
@@ -91,7 +99,11 @@ function column(battles: readonly StyledBattle[], w: Float64Array, wSum: number,
 }
 
 /** The covariate columns that vary, interleaved per battle, and which features they are. */
-function covariates(battles: readonly StyledBattle[], w: Float64Array, features: readonly StyleFeature[]): { z: Float64Array; active: number[] } {
+function covariates(
+  battles: readonly StyledBattle[],
+  w: Float64Array,
+  features: readonly StyleFeature[],
+): { z: Float64Array; active: number[] } {
   let wSum = 0;
   for (const v of w) wSum += v;
   const columns: Float64Array[] = [];
@@ -111,7 +123,11 @@ function covariates(battles: readonly StyledBattle[], w: Float64Array, features:
   return { z, active };
 }
 
-function design(battles: readonly StyledBattle[], bots: string[], features: readonly StyleFeature[]): { x: PairedDesign; active: number[] } {
+function design(
+  battles: readonly StyledBattle[],
+  bots: string[],
+  features: readonly StyleFeature[],
+): { x: PairedDesign; active: number[] } {
   const index = new Map(bots.map((b, i) => [b, i]));
   const n = battles.length;
   const x = { a: new Int32Array(n), b: new Int32Array(n), y: new Float64Array(n), w: new Float64Array(n) };

@@ -70,7 +70,8 @@ function simpleGraphemes(text: string): [number, number] | undefined {
     if (c < 0xd800 || c > 0xdbff) return undefined;
     const cp = text.codePointAt(i) as number;
     const next = text.charCodeAt(i + 2);
-    if (cp < 0x1f000 || !PICTOGRAPHIC.test(String.fromCodePoint(cp)) || next === 0x200d || next === 0xfe0f || next === 0xd83c) return undefined;
+    if (cp < 0x1f000 || !PICTOGRAPHIC.test(String.fromCodePoint(cp)) || next === 0x200d || next === 0xfe0f || next === 0xd83c)
+      return undefined;
     graphemes++;
     emoji++;
     i++;

@@ -27,13 +27,21 @@ test('an uncertain, little-battled pair outweighs a settled, much-battled one', 
     ['c', { rating: 1300, ci95: [1285, 1315] }],
     ['d', { rating: 700, ci95: [685, 715] }],
   ]);
-  const counts = new Map([['a|b', 5], ['c|d', 500]]);
+  const counts = new Map([
+    ['a|b', 5],
+    ['c|d', 500],
+  ]);
   const battles = (x: string, y: string) => counts.get([x, y].sort().join('|')) ?? 50;
   const ws = activePairWeights(['a', 'b', 'c', 'd'], ratings, battles);
   assert.equal(ws.length, 6);
   assert.ok(weightOf(ws, 'a', 'b') > 10 * weightOf(ws, 'c', 'd'));
   for (const w of ws) assert.ok(w.weight > 0 && Number.isFinite(w.weight), `${w.a}-${w.b}`);
-  close(ws.reduce((s, w) => s + w.weight, 0), 1, 1e-12, 'they are probabilities');
+  close(
+    ws.reduce((s, w) => s + w.weight, 0),
+    1,
+    1e-12,
+    'they are probabilities',
+  );
   const max = Math.max(...ws.map((w) => w.weight));
   for (const w of ws) assert.ok(w.weight >= 0.01 * max * (1 - 1e-12), 'the floor keeps every pair possible');
   close(weightOf(ws, 'c', 'd'), 0.01 * max, 1e-15, 'c-d is ordered beyond doubt: it sits on the floor');
@@ -48,7 +56,11 @@ test('the weight is the standard error one more battle removes, times the chance
     ['b', { rating: 1030, ci95: [1030 - 30 * z, 1030 + 30 * z] }],
     ['c', { rating: 1060, ci95: [1060 - 40 * z, 1060 + 40 * z] }],
   ]);
-  const n = new Map([['a|b', 0], ['a|c', 3], ['b|c', 8]]);
+  const n = new Map([
+    ['a|b', 0],
+    ['a|c', 3],
+    ['b|c', 8],
+  ]);
   const ws = activePairWeights(['a', 'b', 'c'], ratings, (x, y) => n.get(`${x}|${y}`) as number);
   const expected = (s1: number, s2: number, gap: number, battles: number) => {
     const v = s1 * s1 + s2 * s2;
@@ -57,8 +69,15 @@ test('the weight is the standard error one more battle removes, times the chance
   };
   const raw = [expected(20, 30, 30, 0), expected(20, 40, 60, 3), expected(30, 40, 30, 8)];
   const total = raw.reduce((s, x) => s + x, 0);
-  assert.deepEqual(ws.map((w) => [w.a, w.b]), [['a', 'b'], ['a', 'c'], ['b', 'c']]);
-  ws.forEach((w, i) => close(w.weight, (raw[i] as number) / total, 1e-12, `${w.a}-${w.b}`));
+  assert.deepEqual(
+    ws.map((w) => [w.a, w.b]),
+    [
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'c'],
+    ],
+  );
+  for (const [i, w] of ws.entries()) close(w.weight, (raw[i] as number) / total, 1e-12, `${w.a}-${w.b}`);
 });
 
 test('unrated bots: the widest σ among the rated, level with everyone; 200 when none is rated', () => {
@@ -74,6 +93,10 @@ test('unrated bots: the widest σ among the rated, level with everyone; 200 when
   assert.ok(weightOf(none, 'x', 'y') > weightOf(none, 'x', 'z'), 'fewer battles, more weight');
   close(weightOf(none, 'x', 'z'), weightOf(none, 'y', 'z'), 1e-15);
   // Zero-width intervals carry no information: every pair equally likely.
-  const points: Ratings = new Map([['a', { rating: 900, ci95: [900, 900] }], ['b', { rating: 950, ci95: [950, 950] }], ['c', { rating: 1000, ci95: [1000, 1000] }]]);
+  const points: Ratings = new Map([
+    ['a', { rating: 900, ci95: [900, 900] }],
+    ['b', { rating: 950, ci95: [950, 950] }],
+    ['c', { rating: 1000, ci95: [1000, 1000] }],
+  ]);
   for (const w of activePairWeights(['a', 'b', 'c'], points, () => 5)) close(w.weight, 1 / 3, 1e-15);
 });

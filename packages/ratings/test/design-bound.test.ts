@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { designBound } from '../src/index.ts';
 
-const close = (actual: number, expected: number, tol: number) => assert.ok(Math.abs(actual - expected) <= tol, `${actual} not within ${tol} of ${expected}`);
+const close = (actual: number, expected: number, tol: number) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} not within ${tol} of ${expected}`);
 
 test('two bots: one pair, nothing to choose', () => {
   const b = designBound([1, 0]);

@@ -85,7 +85,8 @@ test('over people: the fewest people whose actions, taken out, reverse the order
     { person: 'erin', winner: 'b' },
   ];
   const people = ['alice', 'bob', 'carol', 'dave', 'erin'];
-  const without = (dropped: ReadonlySet<string>) => decided.filter((d) => !dropped.has(d.person)).map((d): Battle => ({ a: 'up', b: 'low', winner: d.winner }));
+  const without = (dropped: ReadonlySet<string>) =>
+    decided.filter((d) => !dropped.has(d.person)).map((d): Battle => ({ a: 'up', b: 'low', winner: d.winner }));
   const result = dropPeopleToFlip(people, without, fit, { maxDrop: 5 });
   assert.equal(result.drop, 2);
   assert.deepEqual(result.target, { upper: 'up', lower: 'low', kind: 'top' });
@@ -122,17 +123,24 @@ test('5,000 battles between 8 bots are searched in well under a second', () => {
   assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
 });
 
-test('the influence order does at least as well as dropping the top bot\'s direct wins', () => {
+test("the influence order does at least as well as dropping the top bot's direct wins", () => {
   // Wide intervals: only the top pair is a target.
   const topOnly = (battles: readonly Battle[]) => fit(battles).map((r): RatedBot => ({ ...r, ci95: [0, 2000] }));
-  for (const [seed, step] of [[17, 30], [17, 60], [5, 20]] as const) {
+  for (const [seed, step] of [
+    [17, 30],
+    [17, 60],
+    [5, 20],
+  ] as const) {
     const strengths = new Map(Array.from({ length: 8 }, (_, i): [string, number] => [`bot${i}`, 900 + step * i]));
     const battles = simulateBattles({ strengths, battles: 5000, tieRate: 0.2, random: seededRandom(seed) });
     const result = dropBattlesToFlip(battles, topOnly);
     const target = result.target as NonNullable<typeof result.target>;
     assert.equal(target.kind, 'top');
     const direct = battles.flatMap((b, t) =>
-      (b.a === target.upper && b.b === target.lower && b.winner === 'a') || (b.b === target.upper && b.a === target.lower && b.winner === 'b') ? [t] : [],
+      (b.a === target.upper && b.b === target.lower && b.winner === 'a') ||
+      (b.b === target.upper && b.a === target.lower && b.winner === 'b')
+        ? [t]
+        : [],
     );
     const naive = naiveDrop(battles, direct, target.upper, target.lower);
     assert.ok(naive !== null && (result.drop as number) <= naive, `greedy ${result.drop}, direct wins ${naive}`);

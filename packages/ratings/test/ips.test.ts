@@ -29,7 +29,10 @@ test('a case whose interval stays above 0', () => {
   // y = 2, 3 with p = 1, 0.5: w = 1, 2; Σw = 3; rate = (2 + 6)/3 = 8/3; ess = 9/5
   //   y − rate = −2/3, 1/3; Σw²(y − rate)² = 4/9 + 4/9 = 8/9; se = √(8/9)/3 = 0.3142697
   //   ci = 8/3 ± 1.959964·0.3142697 = 8/3 ± 0.615957 = [2.050709, 3.282624]
-  const r = selfNormalisedIps([{ y: 2, p: 1 }, { y: 3, p: 0.5 }]);
+  const r = selfNormalisedIps([
+    { y: 2, p: 1 },
+    { y: 3, p: 0.5 },
+  ]);
   close(r.rate, 8 / 3, 1e-12);
   close(r.ess, 1.8, 1e-12);
   close(r.ci95[0], 2.050709, 1e-6);

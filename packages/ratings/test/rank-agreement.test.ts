@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kendallTau } from '../src/index.ts';
 
-const close = (actual: number, expected: number, tol: number) => assert.ok(Math.abs(actual - expected) <= tol, `${actual} not within ${tol} of ${expected}`);
+const close = (actual: number, expected: number, tol: number) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${actual} not within ${tol} of ${expected}`);
 
 test('Kendall tau: the same order, the reverse, and a count by hand', () => {
   assert.equal(kendallTau([1, 2, 3, 4, 5], [10, 20, 30, 40, 50]), 1);

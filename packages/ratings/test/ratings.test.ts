@@ -30,7 +30,13 @@ test('online Elo moves K/2 for an even game and nothing for an even tie', () => 
 });
 
 test('Bradley-Terry recovers planted strengths from many battles', () => {
-  const strengths = new Map([['a', 800], ['b', 900], ['c', 1000], ['d', 1100], ['e', 1200]]);
+  const strengths = new Map([
+    ['a', 800],
+    ['b', 900],
+    ['c', 1000],
+    ['d', 1100],
+    ['e', 1200],
+  ]);
   const battles = simulateBattles({ strengths, battles: 30000, random: seededRandom(7) });
   const fit = bradleyTerry(battles, { prior: 0 });
   for (const [bot, planted] of strengths) close(fit.get(bot) as number, planted, 15, bot);
@@ -44,7 +50,13 @@ test('a bot that won every battle still gets a finite rating', () => {
 });
 
 test('bootstrap 95% intervals cover the planted ratings about 95% of the time', () => {
-  const strengths = new Map([['a', 850], ['b', 950], ['c', 1000], ['d', 1050], ['e', 1150]]);
+  const strengths = new Map([
+    ['a', 850],
+    ['b', 950],
+    ['c', 1000],
+    ['d', 1050],
+    ['e', 1150],
+  ]);
   // The simulation and each bootstrap draw from separate generators: sharing one stream
   // between them correlates the two and skews the coverage.
   const simRand = seededRandom(11);
@@ -63,19 +75,33 @@ test('bootstrap 95% intervals cover the planted ratings about 95% of the time', 
 });
 
 test('the same seed gives the same intervals', () => {
-  const strengths = new Map([['a', 900], ['b', 1000], ['c', 1100]]);
+  const strengths = new Map([
+    ['a', 900],
+    ['b', 1000],
+    ['c', 1100],
+  ]);
   const battles = simulateBattles({ strengths, battles: 300, random: seededRandom(3) });
   const one = bradleyTerryWithIntervals(battles, { rounds: 50, seed: 42 });
   const two = bradleyTerryWithIntervals(battles, { rounds: 50, seed: 42 });
   assert.deepEqual(one, two);
   const other = bradleyTerryWithIntervals(battles, { rounds: 50, seed: 43 });
-  assert.notDeepEqual(one.map((r) => r.ci95), other.map((r) => r.ci95));
+  assert.notDeepEqual(
+    one.map((r) => r.ci95),
+    other.map((r) => r.ci95),
+  );
 });
 
 test('rank is 1 + the number of bots better beyond doubt', () => {
   const mk = (bot: string, lo: number, hi: number): RatedBot => ({ bot, rating: (lo + hi) / 2, ci95: [lo, hi], battles: 1, rank: 0 });
   const ranked = assignRanks([mk('low', 900, 950), mk('top', 1100, 1200), mk('mid', 940, 1120)]);
-  assert.deepEqual(ranked.map((r) => [r.bot, r.rank]), [['top', 1], ['mid', 1], ['low', 2]]);
+  assert.deepEqual(
+    ranked.map((r) => [r.bot, r.rank]),
+    [
+      ['top', 1],
+      ['mid', 1],
+      ['low', 2],
+    ],
+  );
 });
 
 test('Wilson and Poisson intervals match reference values', () => {

@@ -42,16 +42,32 @@ test('the covariates: normalised differences for counts, indicator differences f
 });
 
 test('with no covariate varying, the style fit is Bradley-Terry', () => {
-  const strengths = new Map([['a', 850], ['b', 950], ['c', 1000], ['d', 1050], ['e', 1150]]);
+  const strengths = new Map([
+    ['a', 850],
+    ['b', 950],
+    ['c', 1000],
+    ['d', 1050],
+    ['e', 1150],
+  ]);
   const battles = simulateBattles({ strengths, battles: 4000, tieRate: 0.2, random: seededRandom(5) });
   const styled: StyledBattle[] = battles.map((b) => ({ ...b, styleA: plainStyle, styleB: plainStyle }));
   const fit = bradleyTerryStyle(styled);
   const bt = bradleyTerry(battles);
   for (const r of fit.ratings) close(r.rating, bt.get(r.bot) as number, 2, r.bot);
   for (const c of fit.coefficients) assert.deepEqual([c.value, c.ci95], [0, [0, 0]], c.name);
-  assert.deepEqual(fit.coefficients.map((c) => c.name), ['length', 'question', 'emoji', 'link', 'mentions', 'latency']);
-  assert.deepEqual(fit.ratings.map((r) => r.bot), ['e', 'd', 'c', 'b', 'a'], 'sorted by rank, then rating');
-  assert.equal(fit.ratings.reduce((s, r) => s + r.battles, 0), 2 * battles.length);
+  assert.deepEqual(
+    fit.coefficients.map((c) => c.name),
+    ['length', 'question', 'emoji', 'link', 'mentions', 'latency'],
+  );
+  assert.deepEqual(
+    fit.ratings.map((r) => r.bot),
+    ['e', 'd', 'c', 'b', 'a'],
+    'sorted by rank, then rating',
+  );
+  assert.equal(
+    fit.ratings.reduce((s, r) => s + r.battles, 0),
+    2 * battles.length,
+  );
   close(fit.ratings.reduce((s, r) => s + r.rating, 0) / 5, 1000, 1e-9, 'mean rating');
 });
 
@@ -138,10 +154,28 @@ test('the fit does not depend on which bot was side A', () => {
   // The long-winded bot is side A in every battle it plays, so the raw covariates have a mean
   // far from 0; centring on that mean would act as a side-A advantage.
   const battles = simulateStyled(bots, { length: 0.8, latency: -0.2 }, 1500, seededRandom(6), 0.2).map((b) =>
-    b.b === 'y' ? { ...b, a: b.b, b: b.a, styleA: b.styleB, styleB: b.styleA, winner: b.winner === 'a' ? ('b' as const) : b.winner === 'b' ? ('a' as const) : b.winner } : b,
+    b.b === 'y'
+      ? {
+          ...b,
+          a: b.b,
+          b: b.a,
+          styleA: b.styleB,
+          styleB: b.styleA,
+          winner: b.winner === 'a' ? ('b' as const) : b.winner === 'b' ? ('a' as const) : b.winner,
+        }
+      : b,
   );
   const swapped = battles.map((b, t) =>
-    t % 2 ? b : { ...b, a: b.b, b: b.a, styleA: b.styleB, styleB: b.styleA, winner: b.winner === 'a' ? ('b' as const) : b.winner === 'b' ? ('a' as const) : b.winner },
+    t % 2
+      ? b
+      : {
+          ...b,
+          a: b.b,
+          b: b.a,
+          styleA: b.styleB,
+          styleB: b.styleA,
+          winner: b.winner === 'a' ? ('b' as const) : b.winner === 'b' ? ('a' as const) : b.winner,
+        },
   );
   const one = bradleyTerryStyle(battles);
   const two = bradleyTerryStyle(swapped);
@@ -150,7 +184,7 @@ test('the fit does not depend on which bot was side A', () => {
     close(r.rating, s.rating, 1e-6, r.bot);
     close(r.ci95[0], s.ci95[0], 1e-6, `${r.bot} lower`);
   }
-  one.coefficients.forEach((c, f) => close(c.value, two.coefficients[f]?.value as number, 1e-8, c.name));
+  for (const [f, c] of one.coefficients.entries()) close(c.value, two.coefficients[f]?.value as number, 1e-8, c.name);
 });
 
 test('a weight counts as that many copies of the battle', () => {
@@ -165,7 +199,7 @@ test('a weight counts as that many copies of the battle', () => {
   const one = bradleyTerryStyle(weighted);
   const two = bradleyTerryStyle(copied);
   for (const r of one.ratings) close(r.rating, two.ratings.find((s) => s.bot === r.bot)?.rating as number, 1e-6, r.bot);
-  one.coefficients.forEach((c, f) => close(c.value, two.coefficients[f]?.value as number, 1e-8, c.name));
+  for (const [f, c] of one.coefficients.entries()) close(c.value, two.coefficients[f]?.value as number, 1e-8, c.name);
   // Weights are importance weights: M takes w², so the weighted fit is the less certain.
   const width = (f: typeof one) => f.ratings.reduce((s, r) => s + r.ci95[1] - r.ci95[0], 0);
   assert.ok(width(one) > width(two));
@@ -183,7 +217,11 @@ test('a bot that won every battle gets a finite style-controlled rating', () => 
   const fit = bradleyTerryStyle(battles);
   for (const r of fit.ratings) assert.ok(Number.isFinite(r.rating) && Number.isFinite(r.ci95[0]) && Number.isFinite(r.ci95[1]), r.bot);
   assert.equal(fit.ratings[0]?.bot, 'champ');
-  assert.deepEqual(bradleyTerryStyle([]), { ratings: [], coefficients: fit.coefficients.map((c) => ({ name: c.name, value: 0, ci95: [0, 0] })), ridge: 0 });
+  assert.deepEqual(bradleyTerryStyle([]), {
+    ratings: [],
+    coefficients: fit.coefficients.map((c) => ({ name: c.name, value: 0, ci95: [0, 0] })),
+    ridge: 0,
+  });
 });
 
 // A bot whose replies are long and fast, one that writes short and slow, and two in between: style
@@ -211,16 +249,20 @@ test('a ridge on the style coefficients shrinks them; an unbounded one leaves Br
   }
 });
 
-test("the empirical-Bayes ridge (the default) holds null style effects at 0 and leaves real ones nearly free", () => {
+test('the empirical-Bayes ridge (the default) holds null style effects at 0 and leaves real ones nearly free', () => {
   const plainOf = (battles: StyledBattle[]) => new Map(bradleyTerryStyle(battles, { features: [] }).ratings.map((r) => [r.bot, r.rating]));
-  const gap = (f: { ratings: RatedBot[] }, to: Map<string, number>) => Math.max(...f.ratings.map((r) => Math.abs(r.rating - (to.get(r.bot) as number))));
+  const gap = (f: { ratings: RatedBot[] }, to: Map<string, number>) =>
+    Math.max(...f.ratings.map((r) => Math.abs(r.rating - (to.get(r.bot) as number))));
   // No style effect: the unpenalised covariates move the ratings off Bradley-Terry's by their
   // noise; the chosen ridge is strong and keeps the ratings at Bradley-Terry's.
   const none = simulateStyled(CONFOUNDED, { length: 0, latency: 0 }, 3000, seededRandom(32), 0.2);
   const auto0 = bradleyTerryStyle(none);
   const free0 = bradleyTerryStyle(none, { ridge: 0 });
   assert.ok(auto0.ridge > 1000, `ridge ${auto0.ridge}`);
-  assert.ok(gap(auto0, plainOf(none)) < 1 && gap(free0, plainOf(none)) > 5, `off BT: auto ${gap(auto0, plainOf(none))}, free ${gap(free0, plainOf(none))}`);
+  assert.ok(
+    gap(auto0, plainOf(none)) < 1 && gap(free0, plainOf(none)) > 5,
+    `off BT: auto ${gap(auto0, plainOf(none))}, free ${gap(free0, plainOf(none))}`,
+  );
   // A real effect: the ridge is weak and the fit close to the unpenalised one.
   const real = simulateStyled(CONFOUNDED, { length: 1.2, latency: -0.3 }, 3000, seededRandom(33), 0.2);
   const auto1 = bradleyTerryStyle(real);
@@ -234,7 +276,10 @@ test("the empirical-Bayes ridge (the default) holds null style effects at 0 and 
 
 test('5,000 battles fit in well under 50 ms', () => {
   const bots = new Map<string, PlantedBot>(
-    Array.from({ length: 8 }, (_, i): [string, PlantedBot] => [`bot${i}`, { beta: (i - 3.5) / 5, graphemes: 50 + 40 * i, latency: 5 + 5 * i }]),
+    Array.from({ length: 8 }, (_, i): [string, PlantedBot] => [
+      `bot${i}`,
+      { beta: (i - 3.5) / 5, graphemes: 50 + 40 * i, latency: 5 + 5 * i },
+    ]),
   );
   const battles = simulateStyled(bots, { length: 0.5, latency: -0.2 }, 5000, seededRandom(8), 0.2);
   bradleyTerryStyle(battles); // warm-up: the harness fits thousands of times

@@ -28,9 +28,15 @@ export function replyOf(bot: PlantedBot, rand: Random): ReplyStyle {
 }
 
 /** The raw log-odds that a beats b. */
-export function logOdds(bots: ReadonlyMap<string, PlantedBot>, gamma: PlantedStyle, b: { a: string; b: string; styleA: ReplyStyle; styleB: ReplyStyle }): number {
+export function logOdds(
+  bots: ReadonlyMap<string, PlantedBot>,
+  gamma: PlantedStyle,
+  b: { a: string; b: string; styleA: ReplyStyle; styleB: ReplyStyle },
+): number {
   const diff = (bots.get(b.a) as PlantedBot).beta - (bots.get(b.b) as PlantedBot).beta;
-  return diff + gamma.length * featureDifference('length', b.styleA, b.styleB) + gamma.latency * featureDifference('latency', b.styleA, b.styleB);
+  return (
+    diff + gamma.length * featureDifference('length', b.styleA, b.styleB) + gamma.latency * featureDifference('latency', b.styleA, b.styleB)
+  );
 }
 
 /**
@@ -45,7 +51,13 @@ function outcome(p: number, ties: number, rand: Random): Winner {
   return rand() < q ? 'a' : 'b';
 }
 
-export function simulateStyled(bots: ReadonlyMap<string, PlantedBot>, gamma: PlantedStyle, n: number, rand: Random, ties = 0): StyledBattle[] {
+export function simulateStyled(
+  bots: ReadonlyMap<string, PlantedBot>,
+  gamma: PlantedStyle,
+  n: number,
+  rand: Random,
+  ties = 0,
+): StyledBattle[] {
   const names = [...bots.keys()];
   const out: StyledBattle[] = [];
   for (let t = 0; t < n; t++) {

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bradleyTerry, bradleyTerryWithIntervals, seededRandom, simulateBattles, type Battle } from '../src/index.ts';
 
-const strengths = new Map([['a', 900], ['b', 1000], ['c', 1100], ['d', 1050]]);
+const strengths = new Map([
+  ['a', 900],
+  ['b', 1000],
+  ['c', 1100],
+  ['d', 1050],
+]);
 
 test('weight 1 everywhere is the unweighted fit, bit for bit', () => {
   const battles = simulateBattles({ strengths, battles: 2000, tieRate: 0.2, random: seededRandom(12) });
@@ -19,10 +24,11 @@ test('a battle of weight 2 counts as two battles', () => {
   const halves = battles.map((b) => ({ ...b, weight: 0.5 }));
   const a = bradleyTerry(halves, { prior: 0 });
   const b = bradleyTerry(battles, { prior: 0 });
-  for (const [bot, r] of b) assert.ok(Math.abs((a.get(bot) as number) - r) < 1e-6, 'scaling every weight changes nothing without the prior');
+  for (const [bot, r] of b)
+    assert.ok(Math.abs((a.get(bot) as number) - r) < 1e-6, 'scaling every weight changes nothing without the prior');
 });
 
-test('weights move the fit: up-weighting a bot\'s wins raises it', () => {
+test("weights move the fit: up-weighting a bot's wins raises it", () => {
   const battles = simulateBattles({ strengths, battles: 1000, random: seededRandom(14) });
   const plain = bradleyTerry(battles);
   const tilted = bradleyTerry(battles.map((b) => (b.a === 'a' && b.winner === 'a' ? { ...b, weight: 3 } : b)));
@@ -37,7 +43,10 @@ test('the bootstrap resamples battles, each carrying its weight', () => {
     { a: 'x', b: 'y', winner: 'a', weight: 10 },
   ];
   const [x] = bradleyTerryWithIntervals(battles, { rounds: 300, seed: 1 }).filter((r) => r.bot === 'x');
-  const [xFlat] = bradleyTerryWithIntervals(battles.map((b) => ({ ...b, weight: 1 })), { rounds: 300, seed: 1 }).filter((r) => r.bot === 'x');
+  const [xFlat] = bradleyTerryWithIntervals(
+    battles.map((b) => ({ ...b, weight: 1 })),
+    { rounds: 300, seed: 1 },
+  ).filter((r) => r.bot === 'x');
   assert.ok(x !== undefined && xFlat !== undefined);
   assert.ok(x.rating > xFlat.rating + 50);
   assert.ok(x.ci95[1] - x.ci95[0] > xFlat.ci95[1] - xFlat.ci95[0]);

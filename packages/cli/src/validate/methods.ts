@@ -5,12 +5,24 @@
 import { replyTaskId } from '@botsky/contracts';
 import { loadConfig } from '@botsky/kit';
 import {
-  applyInfluence, decideBattlesV2, scoringConfigSpec, scoringParams, withWeights,
-  type Action, type BattleReplyRow, type BattleWeighting, type DecidedBattle,
+  applyInfluence,
+  decideBattlesV2,
+  scoringConfigSpec,
+  scoringParams,
+  withWeights,
+  type Action,
+  type BattleReplyRow,
+  type BattleWeighting,
+  type DecidedBattle,
 } from '@botsky/scoring';
 import {
-  bradleyTerryStyle, bradleyTerryWithIntervals, onlineElo, selfNormalisedIps,
-  type Interval, type RatedBot, type StyledBattle,
+  bradleyTerryStyle,
+  bradleyTerryWithIntervals,
+  onlineElo,
+  selfNormalisedIps,
+  type Interval,
+  type RatedBot,
+  type StyledBattle,
 } from '@botsky/ratings';
 import type { SeasonRecords, SimReply } from './season.ts';
 
@@ -111,20 +123,29 @@ export function finalBattles(records: SeasonRecords, weighting: BattleWeighting)
     if (r.mention >= 0) expose(r.mention, r);
   }
   for (const i of records.impressions) expose(i.viewer, records.replies[i.reply] as SimReply);
-  records.actions.forEach((_, i) => pushPersonAction(records, i, actions));
+  for (let i = 0; i < records.actions.length; i++) pushPersonAction(records, i, actions);
   const influence = applyInfluence(actions, exposure, { dailyCap: SCORING_CONFIG.influenceDailyCap, burst: SCORING.burst });
   const rows: BattleReplyRow[] = [];
   for (const r of records.replies) if (r.battleId !== '') rows.push(battleRow(r));
   const decided = decideBattlesV2(rows, influence.kept, {
-    windowMs: SCORING.battleWindowMs, asOfMs: records.endMs, excluded: () => false, weighting,
+    windowMs: SCORING.battleWindowMs,
+    asOfMs: records.endMs,
+    excluded: () => false,
+    weighting,
   });
   return { battles: decided.map((b) => styled(records, b)), cappedActions: influence.cappedActions, flaggedPeople: influence.flagged.size };
 }
 
 function battleRow(r: SimReply): BattleReplyRow {
   return {
-    task_id: replyTaskId(r.postUri, r.slot), bot_id: r.botId, post_uri: r.postUri, reply_uri: r.uri, battle_id: r.battleId,
-    finished_ms: r.atMs, post_author_did: personDid(r.author), pair_probability: r.pairProbability,
+    task_id: replyTaskId(r.postUri, r.slot),
+    bot_id: r.botId,
+    post_uri: r.postUri,
+    reply_uri: r.uri,
+    battle_id: r.battleId,
+    finished_ms: r.atMs,
+    post_author_did: personDid(r.author),
+    pair_probability: r.pairProbability,
   };
 }
 
@@ -161,11 +182,13 @@ export function scoreSeason(records: SeasonRecords, battles: readonly StyledBatt
 
 /** Per bot, the self-normalised IPS of viewers' actions per impression (first impression per viewer and reply). */
 function feedEngagement(records: SeasonRecords): Map<string, number> {
-  const people = 1 + records.actions.reduce((m, a) => Math.max(m, a.actor), 0) + records.impressions.reduce((m, i) => Math.max(m, i.viewer), 0);
+  const people =
+    1 + records.actions.reduce((m, a) => Math.max(m, a.actor), 0) + records.impressions.reduce((m, i) => Math.max(m, i.viewer), 0);
   const key = (reply: number, person: number) => reply * people + person;
   const acted = new Map<number, number>();
   for (const a of records.actions) {
-    if (a.role === 'viewer' && (a.kind === 'like' || a.kind === 'reply')) acted.set(key(a.reply, a.actor), (acted.get(key(a.reply, a.actor)) ?? 0) + 1);
+    if (a.role === 'viewer' && (a.kind === 'like' || a.kind === 'reply'))
+      acted.set(key(a.reply, a.actor), (acted.get(key(a.reply, a.actor)) ?? 0) + 1);
   }
   const items = new Map<string, { y: number; p: number }[]>();
   const first = new Set<number>();

@@ -8,29 +8,36 @@ export class ValidationError extends Error {
 }
 
 export async function runPool(
-  requests: readonly Omit<WorkRequest, 'id'>[], workers: number, onDone: (done: number) => void,
+  requests: readonly Omit<WorkRequest, 'id'>[],
+  workers: number,
+  onDone: (done: number) => void,
 ): Promise<unknown[]> {
   const results = new Array<unknown>(requests.length);
   let next = 0;
   let done = 0;
   const threads = Array.from({ length: Math.min(workers, requests.length) }, () => new Worker(new URL('./worker.ts', import.meta.url)));
   try {
-    await Promise.all(threads.map((w) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
-        if (next >= requests.length) return resolve();
-        const id = next++;
-        w.postMessage({ ...(requests[id] as Omit<WorkRequest, 'id'>), id } satisfies WorkRequest);
-      };
-      w.on('message', (reply: WorkReply) => {
-        if ('error' in reply) return reject(new ValidationError(`validation job ${reply.id} failed: ${reply.error}`));
-        results[reply.id] = reply.result;
-        onDone(++done);
-        feed();
-      });
-      w.on('error', reject);
-      w.on('exit', (code) => (code === 0 ? resolve() : reject(new ValidationError(`a validation worker exited with code ${code}`))));
-      feed();
-    })));
+    await Promise.all(
+      threads.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = () => {
+              if (next >= requests.length) return resolve();
+              const id = next++;
+              w.postMessage({ ...(requests[id] as Omit<WorkRequest, 'id'>), id } satisfies WorkRequest);
+            };
+            w.on('message', (reply: WorkReply) => {
+              if ('error' in reply) return reject(new ValidationError(`validation job ${reply.id} failed: ${reply.error}`));
+              results[reply.id] = reply.result;
+              onDone(++done);
+              feed();
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => (code === 0 ? resolve() : reject(new ValidationError(`a validation worker exited with code ${code}`))));
+            feed();
+          }),
+      ),
+    );
   } finally {
     await Promise.all(threads.map((w) => w.terminate()));
   }

@@ -42,8 +42,13 @@ function medianOrNull(xs: readonly (number | null)[]): number | null {
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
 export function buildValidationReport(o: {
-  options: ValidateOptions; command: string; bots: readonly SimBot[]; seasons: readonly SeasonSummary[];
-  reference: readonly StyledBattle[]; elapsedS: number; tauTarget: number;
+  options: ValidateOptions;
+  command: string;
+  bots: readonly SimBot[];
+  seasons: readonly SeasonSummary[];
+  reference: readonly StyledBattle[];
+  elapsedS: number;
+  tauTarget: number;
 }): ValidationReport {
   const ref = bradleyTerryStyle(o.reference);
   const refBy = new Map(ref.ratings.map((r) => [r.bot, r]));
@@ -55,7 +60,10 @@ export function buildValidationReport(o: {
     options,
     seasons: o.seasons.length,
     bots: o.bots.map((b) => ({
-      id: b.id, style: b.style, quality: b.quality, latency_s: b.latencyS,
+      id: b.id,
+      style: b.style,
+      quality: b.quality,
+      latency_s: b.latencyS,
       reference_rating: round(refBy.get(b.id)?.rating ?? Number.NaN, 2),
       reference_ci95: (refBy.get(b.id)?.ci95 ?? [Number.NaN, Number.NaN]).map((x) => round(x, 2)) as [number, number],
     })),
@@ -64,7 +72,14 @@ export function buildValidationReport(o: {
     confident_errors: round(confidentErrors(o.seasons, o.bots)),
     coverage: round(coverage(o.seasons, refBy)),
     battles_to_tau: {
-      target: o.tauTarget, uniform, active, ratio: uniform && active ? round(active / uniform, 3) : null, bound: ratioBound(ref.ratings.map((r) => r.rating), o.tauTarget),
+      target: o.tauTarget,
+      uniform,
+      active,
+      ratio: uniform && active ? round(active / uniform, 3) : null,
+      bound: ratioBound(
+        ref.ratings.map((r) => r.rating),
+        o.tauTarget,
+      ),
     },
     drop_to_flip: medianOrNull(o.seasons.map((s) => s.dropToFlip)),
     excluded: {
@@ -72,8 +87,13 @@ export function buildValidationReport(o: {
       flagged_people: summary(o.seasons.map((s) => s.flaggedPeople)).median,
     },
     reference: {
-      seasons: o.options.referenceSeasons, battles: o.reference.length,
-      style_coefficients: ref.coefficients.map((c) => ({ name: c.name, value: round(c.value), ci95: [round(c.ci95[0]), round(c.ci95[1])] })),
+      seasons: o.options.referenceSeasons,
+      battles: o.reference.length,
+      style_coefficients: ref.coefficients.map((c) => ({
+        name: c.name,
+        value: round(c.value),
+        ci95: [round(c.ci95[0]), round(c.ci95[1])],
+      })),
     },
     elapsed_s: round(o.elapsedS, 1),
   };
@@ -87,7 +107,7 @@ export function buildValidationReport(o: {
 function ratioBound(ratings: readonly number[], target: number): number | null {
   const n = ratings.length;
   if (n < 2 || new Set(ratings).size < n) return null;
-  const allowedWrong = Math.floor(((1 - target) * (n * (n - 1)) / 2) / 2 + 1e-9);
+  const allowedWrong = Math.floor(((1 - target) * (n * (n - 1))) / 2 / 2 + 1e-9);
   return round(designBound(ratings, allowedWrong).ratio, 3);
 }
 

@@ -13,9 +13,20 @@ import { validationBots } from './world.ts';
 export async function runValidation(o: ValidateOptions, command: string, io: CliIo): Promise<ValidationReport> {
   const started = performance.now();
   const bots = validationBots(o.bots, o.seed);
-  const job = (seed: number): SeasonJob => ({ bots, people: o.people, days: o.days, seed, sampling: o.sampling, styleEffect: o.styleEffect, weighting: o.weighting });
+  const job = (seed: number): SeasonJob => ({
+    bots,
+    people: o.people,
+    days: o.days,
+    seed,
+    sampling: o.sampling,
+    styleEffect: o.styleEffect,
+    weighting: o.weighting,
+  });
   const seasons = Array.from({ length: o.seasons }, (_, i) => ({ kind: 'season' as const, job: job(decisionSeed(o.seed, 'season', i)) }));
-  const references = Array.from({ length: o.referenceSeasons }, (_, i) => ({ kind: 'reference' as const, job: job(decisionSeed(o.seed, 'reference', i)) }));
+  const references = Array.from({ length: o.referenceSeasons }, (_, i) => ({
+    kind: 'reference' as const,
+    job: job(decisionSeed(o.seed, 'reference', i)),
+  }));
   const total = seasons.length + references.length;
   io.err(`botsky validate: ${o.seasons} seasons and ${o.referenceSeasons} reference seasons on ${o.workers} worker(s)`);
   const bar = progressBar(total, io, started);
@@ -23,7 +34,13 @@ export async function runValidation(o: ValidateOptions, command: string, io: Cli
   const summaries = results.slice(0, seasons.length) as SeasonSummary[];
   const reference = (results.slice(seasons.length) as StyledBattle[][]).flat();
   const report = buildValidationReport({
-    options: o, command, bots, seasons: summaries, reference, elapsedS: (performance.now() - started) / 1000, tauTarget: TAU_TARGET,
+    options: o,
+    command,
+    bots,
+    seasons: summaries,
+    reference,
+    elapsedS: (performance.now() - started) / 1000,
+    tauTarget: TAU_TARGET,
   });
   for (const line of reportLines(report)) io.out(line);
   if (o.jsonPath) {

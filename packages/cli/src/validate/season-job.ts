@@ -38,9 +38,19 @@ const CHECKPOINTS = 30;
 
 function simulate(job: SeasonJob, sampling: BattleSampling): SeasonRecords {
   let ledger: BattleLedger | undefined;
+  // One ledger per season, made on the first rating request (the records exist by then).
+  const ledgerOf = (records: SeasonRecords): BattleLedger => {
+    ledger ??= new BattleLedger(records, job.weighting);
+    return ledger;
+  };
   return simulateSeason({
-    bots: job.bots, people: job.people, days: job.days, seed: job.seed, sampling, styleEffect: job.styleEffect,
-    ratingsAt: (records, asOfMs) => ratingView(bradleyTerryStyle((ledger ??= new BattleLedger(records, job.weighting)).advance(asOfMs)).ratings),
+    bots: job.bots,
+    people: job.people,
+    days: job.days,
+    seed: job.seed,
+    sampling,
+    styleEffect: job.styleEffect,
+    ratingsAt: (records, asOfMs) => ratingView(bradleyTerryStyle(ledgerOf(records).advance(asOfMs)).ratings),
   });
 }
 
@@ -76,7 +86,10 @@ export function runReference(job: SeasonJob): StyledBattle[] {
 
 export function tauOf(scores: ReadonlyMap<string, number>, truth: ReadonlyMap<string, number>): number {
   const bots = [...truth.keys()];
-  return kendallTau(bots.map((b) => truth.get(b) as number), bots.map((b) => scores.get(b) ?? Number.NEGATIVE_INFINITY));
+  return kendallTau(
+    bots.map((b) => truth.get(b) as number),
+    bots.map((b) => scores.get(b) ?? Number.NEGATIVE_INFINITY),
+  );
 }
 
 /**
@@ -96,7 +109,10 @@ export function battlesToTau(battles: readonly StyledBattle[], truth: ReadonlyMa
   return settled;
 }
 
-function triples(scores: ReadonlyMap<string, number>, intervals: ReadonlyMap<string, [number, number]>): Record<string, [number, number, number]> {
+function triples(
+  scores: ReadonlyMap<string, number>,
+  intervals: ReadonlyMap<string, [number, number]>,
+): Record<string, [number, number, number]> {
   const out: Record<string, [number, number, number]> = {};
   for (const [bot, x] of scores) {
     const ci = intervals.get(bot) ?? [x, x];

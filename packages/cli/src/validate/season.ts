@@ -9,8 +9,20 @@ import { buildSnapshot, rankSnapshotPage, type RankSnapshot } from '@botsky/feed
 import { loadConfig } from '@botsky/kit';
 import { BotPicker, matchmakerConfigSpec, type BattleSampling, type BotRatingView } from '@botsky/matchmaker';
 import {
-  composePost, decisionRandom, generatePopulation, isOnline, poisson, react, reactionChances, topicSimilarity, topicsOf, TOPICS,
-  type Person, type ReaderRole, type ReplyFeatures, type Topic,
+  composePost,
+  decisionRandom,
+  generatePopulation,
+  isOnline,
+  poisson,
+  react,
+  reactionChances,
+  topicSimilarity,
+  topicsOf,
+  TOPICS,
+  type Person,
+  type ReaderRole,
+  type ReplyFeatures,
+  type Topic,
 } from '@botsky/population';
 import { normal, styleOf, type Random, type ReplyStyle } from '@botsky/ratings';
 import type { SimBot } from './world.ts';
@@ -122,11 +134,28 @@ class SeasonRun {
     this.#o = o;
     this.#rand = decisionRandom(o.seed, 'season', o.sampling);
     this.#people = generatePopulation({ size: o.people, seed: o.seed }).map((person) => ({
-      person, handle: `${person.name}.sim`, out: person.consent === 'out', inbox: [], seen: new Set(), blocked: new Set(),
+      person,
+      handle: `${person.name}.sim`,
+      out: person.consent === 'out',
+      inbox: [],
+      seen: new Set(),
+      blocked: new Set(),
     }));
     this.#bots = new Map(o.bots.map((b) => [b.id, b]));
-    this.#picker = new BotPicker(o.bots.map((b) => b.id), o.battleRate ?? DEFAULT_BATTLE_RATE, decisionRandom(o.seed, 'picker', o.sampling), { sampling: o.sampling });
-    this.#records = { bots: o.bots, replies: [], actions: [], impressions: [], actionsOf: [], endMs: Math.round(o.days * 1440) * MINUTE_MS };
+    this.#picker = new BotPicker(
+      o.bots.map((b) => b.id),
+      o.battleRate ?? DEFAULT_BATTLE_RATE,
+      decisionRandom(o.seed, 'picker', o.sampling),
+      { sampling: o.sampling },
+    );
+    this.#records = {
+      bots: o.bots,
+      replies: [],
+      actions: [],
+      impressions: [],
+      actionsOf: [],
+      endMs: Math.round(o.days * 1440) * MINUTE_MS,
+    };
   }
 
   run(): SeasonRecords {
@@ -171,9 +200,18 @@ class SeasonRun {
       const latencyMs = Math.round(bot.latencyS * 1000 * Math.exp(LATENCY_SPREAD * normal(this.#rand)));
       const replyText = offlineReply(bot.style, req);
       const reply: SimReply = {
-        uri: `at://did:bot:${botId}/app.bsky.feed.post/${this.#records.replies.length}`, botId, postUri, postAtMs,
-        author: author.person.index, mention, text: replyText, atMs: postAtMs + latencyMs,
-        battleId, slot, pairProbability: pick.battle ? pick.pairProbability : 0, style: styleOf(replyText, latencyMs / 1000),
+        uri: `at://did:bot:${botId}/app.bsky.feed.post/${this.#records.replies.length}`,
+        botId,
+        postUri,
+        postAtMs,
+        author: author.person.index,
+        mention,
+        text: replyText,
+        atMs: postAtMs + latencyMs,
+        battleId,
+        slot,
+        pairProbability: pick.battle ? pick.pairProbability : 0,
+        style: styleOf(replyText, latencyMs / 1000),
       };
       const index = this.#records.replies.push(reply) - 1;
       this.#records.actionsOf.push([]);
@@ -202,8 +240,16 @@ class SeasonRun {
     const interests = m ? [...m.person.interests.keys()].map((t) => TOPICS[t][0] as string) : [];
     const person = (handle: string) => ({ handle, did: '', recentPosts: [], interests });
     return {
-      taskId, botId: '', model: '', systemPrompt: '', post: { uri: '', text }, thread: [], author: person(''),
-      mention: m ? { ...person(m.handle), reason: '' } : undefined, maxGraphemes: 300, allowLinks: false,
+      taskId,
+      botId: '',
+      model: '',
+      systemPrompt: '',
+      post: { uri: '', text },
+      thread: [],
+      author: person(''),
+      mention: m ? { ...person(m.handle), reason: '' } : undefined,
+      maxGraphemes: 300,
+      allowLinks: false,
     };
   }
 
@@ -265,9 +311,13 @@ class SeasonRun {
     const fit = topicSimilarity(this.#replyTopics[index] as Map<Topic, number>, p.person.interests);
     const answered = role === 'viewer' ? undefined : this.#postTopics.get(reply.postUri);
     return {
-      fit, threadFit: answered === undefined ? fit : topicSimilarity(answered, p.person.interests),
-      asksQuestion: reply.style.questions > 0, graphemes: reply.style.graphemes, mentionsReader: reply.mention === p.person.index,
-      emoji: reply.style.emoji, links: reply.style.links,
+      fit,
+      threadFit: answered === undefined ? fit : topicSimilarity(answered, p.person.interests),
+      asksQuestion: reply.style.questions > 0,
+      graphemes: reply.style.graphemes,
+      mentionsReader: reply.mention === p.person.index,
+      emoji: reply.style.emoji,
+      links: reply.style.links,
     };
   }
 

@@ -5,7 +5,6 @@
 import { OFFLINE_STYLE_NAMES } from '@botsky/bot-runner';
 import { decisionRandom, plantQualities } from '@botsky/population';
 
-
 export interface SimBot {
   id: string;
   style: string;

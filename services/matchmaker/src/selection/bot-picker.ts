@@ -5,7 +5,15 @@
 // the ranking: pair-sampling.ts); either way the pick says how likely its pair was.
 import type { Random } from '@botsky/ratings';
 import {
-  balanceSlack, drawPair, leastAssigned, pairDistribution, pairKey, type BattleSampling, type BotRatingView, type PairChance, type PairContext,
+  balanceSlack,
+  drawPair,
+  leastAssigned,
+  pairDistribution,
+  pairKey,
+  type BattleSampling,
+  type BotRatingView,
+  type PairChance,
+  type PairContext,
 } from './pair-sampling.ts';
 
 export type { BattleSampling, BotRatingView } from './pair-sampling.ts';

@@ -95,7 +95,11 @@ export function chooseCandidate(pool: Iterable<Candidate>, o: ChooseOptions): Ca
 }
 
 const noneReason = (excluded: CandidateChoice['excluded']) =>
-  `no eligible person (${Object.entries(excluded).map(([k, v]) => `${k}: ${v}`).join(', ') || 'empty pool'})`;
+  `no eligible person (${
+    Object.entries(excluded)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || 'empty pool'
+  })`;
 
 function drawUniformly(scored: Scored[], excluded: CandidateChoice['excluded'], rand: Random): CandidateChoice {
   const chosen = scored[Math.floor(rand() * scored.length)];

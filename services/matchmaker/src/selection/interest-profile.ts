@@ -1,9 +1,13 @@
 // Lexical interest profiles: what a person writes about and likes, as a sparse term vector with
 // exponential decay so that recent activity counts more. Bounded in size per person.
 
-const STOPWORDS = new Set(('a an and are as at be but by for from has have i if in into is it its just me my no not of on or ' +
-  'our so that the their them then there they this to too up was we were what when which who why will with you your ' +
-  'im its dont cant like get got one all any can do did been more most some very about out new').split(' '));
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be but by for from has have i if in into is it its just me my no not of on or ' +
+    'our so that the their them then there they this to too up was we were what when which who why will with you your ' +
+    'im its dont cant like get got one all any can do did been more most some very about out new'
+  ).split(' '),
+);
 
 export function terms(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -51,7 +55,10 @@ export class InterestProfile {
 
   /** The heaviest terms, for prompts and decision records. */
   top(n: number): string[] {
-    return [...this.#weights].sort((a, b) => b[1] - a[1]).slice(0, n).map(([t]) => t);
+    return [...this.#weights]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([t]) => t);
   }
 
   /**
