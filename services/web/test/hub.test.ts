@@ -24,8 +24,8 @@ function sink(pending = 0): ViewerSink & { frames: string[]; closed: boolean; pe
     frames: [] as string[],
     closed: false,
     pending,
-    write(frame: string) {
-      s.frames.push(frame);
+    write(frame: Uint8Array) {
+      s.frames.push(Buffer.from(frame).toString('utf8'));
     },
     close() {
       s.closed = true;

@@ -7,7 +7,8 @@ import type { LiveEvent } from './event-types.ts';
 
 /** Where a viewer's frames go (an HTTP response, in the service). */
 export interface ViewerSink {
-  write(frame: string): void;
+  /** One frame, encoded once for every viewer (UTF-8). */
+  write(frame: Uint8Array): void;
   /** Bytes written but not yet sent (the socket's writableLength). */
   readonly pending: number;
   close(): void;
@@ -21,10 +22,12 @@ export interface LiveHubOptions {
   now?: () => number;
 }
 
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+
 export class LiveHub {
   readonly #o: LiveHubOptions;
   readonly #viewers = new Set<ViewerSink>();
-  readonly #recent: string[] = [];
+  readonly #recent: Uint8Array[] = [];
   readonly #seen = new Set<string>();
   readonly #seenOrder: string[] = [];
 
@@ -57,7 +60,7 @@ export class LiveHub {
     const key = `${event.kind} ${event.uri}`;
     if (this.#seen.has(key)) return false;
     this.#remember(key);
-    const frame = `event: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`;
+    const frame = Buffer.from(`event: ${event.kind}\ndata: ${JSON.stringify(event)}\n\n`);
     this.#recent.push(frame);
     if (this.#recent.length > this.#o.recent) this.#recent.shift();
     for (const sink of this.#viewers) {
@@ -74,7 +77,7 @@ export class LiveHub {
 
   /** A comment frame, so that proxies keep idle streams open and dead sockets are noticed. */
   heartbeat(): void {
-    for (const sink of this.#viewers) sink.write(': keep-alive\n\n');
+    for (const sink of this.#viewers) sink.write(KEEP_ALIVE);
   }
 
   closeAll(): void {
