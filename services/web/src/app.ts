@@ -19,6 +19,14 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
     loggerInstance: ctx.createLogger('web:http'),
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
+  // Cross-site requests never change anything: a browser sends Origin with every POST and DELETE.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return;
+    const origin = req.headers.origin;
+    if (origin !== undefined && new URL(origin).host !== req.headers.host) {
+      return reply.code(403).send({ error: 'forbidden', message: 'cross-site request refused' });
+    }
+  });
   app.addHook('onResponse', async (req, reply) => {
     ctx.webMetrics.requests.inc({ route: req.routeOptions.url ?? 'other', status: String(reply.statusCode) });
   });
@@ -26,12 +34,18 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   addBot(app, ctx.activity);
   addThread(app, ctx.threads);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
-  const sessions = { seal: ctx.seal, oauth, defaultService: ctx.config.signInService, secureCookies: ctx.config.secureCookies };
+  const sessions = {
+    seal: ctx.seal,
+    identities: ctx.identities,
+    oauth,
+    defaultService: ctx.config.signInService,
+    secureCookies: ctx.config.secureCookies,
+  };
   addSession(app, sessions);
   addOAuth(app, sessions);
   addActions(app, sessions);
   addConsent(app, ctx.bus, ctx.config.projectDid, sessions);
-  addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, identities: ctx.identities });
+  addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, allowHttpPds: ctx.config.plcUrl.startsWith('http://') });
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;

@@ -16,7 +16,6 @@ export const webConfigSpec = {
   /** Events kept for a viewer who connects: the first screen of the "now" view. */
   recentEvents: int('BOTSKY_WEB_RECENT_EVENTS', { min: 0, max: 10_000 }).default(200),
   maxViewers: int('BOTSKY_WEB_MAX_VIEWERS', { min: 1, max: 1_000_000 }).default(10_000),
-  /** Bytes a viewer may fall behind by before it is dropped (it reconnects and starts over). */
   /** The project's account: following it is opting in (matchmaker reads the follows). */
   projectDid: projectDidField().optional(),
   /** The address people reach the web app at (https://...), the OAuth client's identity; unset: this machine's loopback address (a local run). */
@@ -27,6 +26,7 @@ export const webConfigSpec = {
   sessionSecret: secret('BOTSKY_WEB_SESSION_SECRET').optional(),
   /** Session cookies only over HTTPS (turn off for plain-HTTP local runs). */
   secureCookies: bool('BOTSKY_WEB_SECURE_COOKIES').default(true),
+  /** Bytes a viewer may fall behind by before it is dropped (it reconnects and starts over). */
   viewerBufferBytes: int('BOTSKY_WEB_VIEWER_BUFFER_BYTES', { min: 1024, max: 64 * 1024 * 1024 }).default(1024 * 1024),
 };
 

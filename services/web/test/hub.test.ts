@@ -19,16 +19,21 @@ function hub(o: { recent?: number; maxViewers?: number; bufferBytes?: number } =
   return { h, registry };
 }
 
-function sink(pending = 0): ViewerSink & { frames: string[]; closed: boolean; pending: number } {
+function sink(pending = 0): ViewerSink & { frames: string[]; closed: boolean; aborted: boolean; pending: number } {
   const s = {
     frames: [] as string[],
     closed: false,
+    aborted: false,
     pending,
     write(frame: Uint8Array) {
       s.frames.push(Buffer.from(frame).toString('utf8'));
     },
     close() {
       s.closed = true;
+    },
+    abort() {
+      s.closed = true;
+      s.aborted = true;
     },
   };
   return s;
@@ -82,7 +87,7 @@ test('a viewer that falls behind is dropped and counted; the others keep getting
   h.attach(slow);
   h.attach(fast);
   h.publish(post(1));
-  assert.equal(slow.closed, true);
+  assert.equal(slow.aborted, true, 'dropped: its backlog discarded');
   assert.equal(slow.frames.length, 0);
   assert.equal(fast.frames.length, 1);
   assert.equal(h.viewers, 1);
@@ -94,8 +99,9 @@ test('past maxViewers a viewer is refused and counted; closeAll ends every strea
   const [a, b, c] = [sink(), sink(), sink()];
   assert.equal(h.attach(a), true);
   assert.equal(h.attach(b), true);
+  assert.equal(h.admits(), false);
   assert.equal(h.attach(c), false);
-  assert.equal(await metricSum(registry, 'botsky_web_live_viewers_refused_total', { reason: 'full' }), 1);
+  assert.equal(await metricSum(registry, 'botsky_web_live_viewers_refused_total', { reason: 'full' }), 2);
   assert.equal(await metricSum(registry, 'botsky_web_live_viewers'), 2);
   h.closeAll();
   assert.equal(a.closed && b.closed, true);

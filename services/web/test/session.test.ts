@@ -61,6 +61,31 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
     assert.equal(new SessionSeal('another-secret').open(cookie), undefined, 'another key cannot');
   });
 
+  it('a shortened auth tag, an expired seal and a cross-site request are refused', async () => {
+    const seal = new SessionSeal('test-secret');
+    const [v, iv, body, tag] = cookie.split('.');
+    const short = [
+      v,
+      iv,
+      body,
+      Buffer.from(tag ?? '', 'base64url')
+        .subarray(0, 4)
+        .toString('base64url'),
+    ].join('.');
+    assert.equal(seal.open(short), undefined, 'a 4-byte tag does not open it');
+    const expired = seal.seal(
+      { did: alice.did, handle: 'alice.test', service: net.pdsUrl, accessJwt: 'a', refreshJwt: 'r' },
+      Date.now() - 31 * 24 * 3600_000,
+    );
+    assert.equal(seal.open(expired), undefined, 'an expired seal does not open');
+    const cross = await fetch(`${web.url}/api/post`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example', cookie: `${SESSION_COOKIE}=${cookie}` },
+      body: JSON.stringify({ text: 'from another site' }),
+    });
+    assert.equal(cross.status, 403);
+  });
+
   it('who is signed in; a tampered cookie is signed out', async () => {
     assert.deepEqual(await (await call('GET', '/api/session')).json(), {
       did: alice.did,

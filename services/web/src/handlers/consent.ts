@@ -36,6 +36,10 @@ export function addConsent(app: FastifyInstance, bus: Bus, projectDid: string | 
   });
   app.post('/api/consent/in', async (req, reply) => {
     if (!projectDid) return reply.code(409).send({ error: 'no_project', message: 'this BotSky has no project account to follow' });
+    const signedIn = sessionOf(req, deps.seal);
+    if (signedIn && consentView(projectDid, await read(signedIn.did)).followUri) {
+      return reply.code(409).send({ error: 'already_in', message: 'you already follow the project account' });
+    }
     return asPerson(req, reply, deps, async (agent) => ({ followUri: (await agent.follow(projectDid)).uri }));
   });
   app.post('/api/consent/out', async (req, reply) => {

@@ -4,7 +4,6 @@
 // reports the items the person actually had on screen (the client decides by visibility) to the
 // feed's sendInteractions, with the person's token: the ranking's exposure, from a client
 // BotSky controls.
-import type { Identities } from '@botsky/identity';
 import type { FastifyInstance } from 'fastify';
 import { resumeAgent } from '../session/agent.ts';
 import type { FeedItemView } from './feed-view.ts';
@@ -24,7 +23,8 @@ interface Described {
 
 export interface FeedDeps extends SessionDeps {
   feedUrl: string;
-  identities: Identities;
+  /** Fetch posts from http:// servers too (a local network only: its PLC is http). */
+  allowHttpPds: boolean;
 }
 
 export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
@@ -67,13 +67,19 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
       url.searchParams.set('feed', feed.feedUri);
       url.searchParams.set('limit', '20');
       if (req.query.cursor) url.searchParams.set('cursor', req.query.cursor);
-      const res = await fetch(url, {
-        headers: auth ? { authorization: `Bearer ${auth.token}` } : {},
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res.status}` });
-      const skeleton = (await res.json()) as { feed: Array<{ post: string; feedContext?: string }>; cursor?: string };
-      const items = await Promise.all(skeleton.feed.map((i) => hydrate(deps.identities, i.post, i.feedContext ?? '')));
+      let skeleton: { feed: Array<{ post: string; feedContext?: string }>; cursor?: string };
+      try {
+        const res = await fetch(url, {
+          headers: auth ? { authorization: `Bearer ${auth.token}` } : {},
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        if (!res.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res.status}` });
+        skeleton = (await res.json()) as typeof skeleton;
+      } catch (err) {
+        app.log.warn({ err }, 'cannot read the feed skeleton');
+        return reply.code(503).send({ error: 'unavailable', message: 'the feed cannot be read right now' });
+      }
+      const items = await Promise.all(skeleton.feed.map((i) => hydrate(deps, i.post, i.feedContext ?? '')));
       return {
         items: items.filter((i): i is FeedItemView => i !== undefined),
         cursor: skeleton.cursor ?? null,
@@ -107,7 +113,8 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
       },
     },
     async (req, reply) => {
-      const feed = await describe();
+      const feed = await describe().catch(() => undefined);
+      if (!feed) return reply.code(503).send({ error: 'unavailable', message: 'the feed cannot be reached right now' });
       const auth = await tokenFor(req, feed.did, INTERACTIONS).catch(() => undefined);
       if (!auth) return reply.code(401).send({ error: 'signed_out', message: 'sign in first' });
       if (auth.refreshed) setSession(reply, deps, auth.refreshed);
@@ -117,25 +124,26 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.token}` },
         body: JSON.stringify({ interactions }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res.status}` });
+      }).catch(() => undefined);
+      if (!res?.ok) return reply.code(503).send({ error: 'unavailable', message: `the feed answered ${res?.status ?? 'nothing'}` });
       return { sent: interactions.length };
     },
   );
 }
 
-/** A post of the feed from its author's repository; undefined when it cannot be read (deleted, unreachable). */
-async function hydrate(identities: Identities, uri: string, feedContext: string): Promise<FeedItemView | undefined> {
+/** A post of the feed from its author's repository; undefined when it cannot be read (deleted, unreachable, malformed). */
+async function hydrate(deps: FeedDeps, uri: string, feedContext: string): Promise<FeedItemView | undefined> {
   const m = /^at:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);
   if (!m) return undefined;
   const [, did, collection, rkey] = m as unknown as [string, string, string, string];
-  const pds = await identities.pdsOf(did);
-  if (!pds) return undefined;
+  const pds = await deps.identities.pdsOf(did);
+  if (!pds || !safeServer(pds, deps.allowHttpPds)) return undefined;
   const url = new URL('xrpc/com.atproto.repo.getRecord', pds.endsWith('/') ? pds : `${pds}/`);
   url.search = new URLSearchParams({ repo: did, collection, rkey }).toString();
-  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(() => undefined);
+  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' }).catch(() => undefined);
   if (!res?.ok) return undefined;
-  const body = (await res.json()) as { cid?: string; value?: { text?: unknown; createdAt?: unknown } };
+  const body = (await res.json().catch(() => undefined)) as { cid?: string; value?: { text?: unknown; createdAt?: unknown } } | undefined;
+  if (!body) return undefined;
   return {
     uri,
     cid: body.cid ?? '',
@@ -144,4 +152,19 @@ async function hydrate(identities: Identities, uri: string, feedContext: string)
     createdAt: typeof body.value?.createdAt === 'string' ? body.value.createdAt : '',
     feedContext,
   };
+}
+
+// A DID document is its author's to write: the address it names for the repository is fetched
+// only when it is https on a public host (any http(s) host on a local network, whose PLC is http).
+const PRIVATE = /^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|0\.|\[::1\]$|\[f[cd][0-9a-f]{2}:|localhost$)/i;
+
+function safeServer(address: string, allowLocal: boolean): boolean {
+  let u: URL;
+  try {
+    u = new URL(address);
+  } catch {
+    return false;
+  }
+  if (allowLocal) return u.protocol === 'http:' || u.protocol === 'https:';
+  return u.protocol === 'https:' && !PRIVATE.test(u.hostname);
 }

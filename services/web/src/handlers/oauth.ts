@@ -5,7 +5,11 @@
 // the loopback client of a local run).
 import { Agent } from '@atproto/api';
 import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { cookieValue } from '../session/cookie.ts';
 import { OAUTH_SCOPE } from '../session/oauth.ts';
+
+const NONCE_COOKIE = 'botsky_oauth_nonce';
 import { type SessionDeps, setSession } from './session.ts';
 
 export function addOAuth(app: FastifyInstance, deps: SessionDeps): void {
@@ -26,7 +30,13 @@ export function addOAuth(app: FastifyInstance, deps: SessionDeps): void {
       const oauth = deps.oauth();
       if (!oauth) return reply.code(503).send(unavailable);
       try {
-        const url = await oauth.authorize(req.query.handle.trim().replace(/^@/, ''), { scope: OAUTH_SCOPE });
+        // The authorization is tied to this browser: the callback must come with the same nonce.
+        const nonce = randomBytes(16).toString('base64url');
+        const url = await oauth.authorize(req.query.handle.trim().replace(/^@/, ''), { scope: OAUTH_SCOPE, state: nonce });
+        reply.header(
+          'set-cookie',
+          `${NONCE_COOKIE}=${nonce}; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=3600${deps.secureCookies ? '; Secure' : ''}`,
+        );
         return reply.redirect(url.toString());
       } catch (err) {
         app.log.info({ err }, 'OAuth sign-in could not start');
@@ -38,7 +48,11 @@ export function addOAuth(app: FastifyInstance, deps: SessionDeps): void {
     const oauth = deps.oauth();
     if (!oauth) return reply.code(503).send(unavailable);
     try {
-      const { session } = await oauth.callback(new URL(req.url, 'http://callback').searchParams);
+      const { session, state } = await oauth.callback(new URL(req.url, 'http://callback').searchParams);
+      if (!state || state !== cookieValue(req.headers.cookie, NONCE_COOKIE)) {
+        await oauth.revoke(session.did).catch(() => undefined);
+        return reply.code(400).send({ error: 'sign_in_failed', message: 'that authorization was not started in this browser' });
+      }
       const me = await new Agent(session).com.atproto.server.getSession();
       setSession(reply, deps, {
         kind: 'oauth',

@@ -1,6 +1,7 @@
 // Sign-in with an app password (the fallback for servers without OAuth; OAuth is next): POST
 // /api/session signs in on the person's own server and sets the sealed session cookie; GET says
 // who is signed in; DELETE signs out. The password goes to the person's server and nowhere else.
+import type { Identities } from '@botsky/identity';
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signIn, SignInError } from '../session/agent.ts';
@@ -8,6 +9,8 @@ import { cookieValue, SESSION_COOKIE, type PersonSession, type SessionSeal, sess
 
 export interface SessionDeps {
   seal: SessionSeal;
+  /** Where a DID's repository lives (to check a sign-in on a server of the person's naming). */
+  identities: Identities;
   /** The OAuth client, once the service listens (its redirect URI names the port). */
   oauth: () => NodeOAuthClient | undefined;
   defaultService: string;
@@ -40,8 +43,21 @@ export function addSession(app: FastifyInstance, deps: SessionDeps): void {
     '/api/session',
     { schema: SIGN_IN },
     async (req, reply) => {
+      const service = req.body.service ?? deps.defaultService;
+      // Another server than the configured one must be https (plain http only where the configured one is, a local run).
+      if (req.body.service && !req.body.service.startsWith('https://') && !deps.defaultService.startsWith('http://')) {
+        return reply.code(400).send({ error: 'bad_request', message: 'the server must be an https:// address' });
+      }
       try {
-        const s = await signIn(req.body.service ?? deps.defaultService, req.body.identifier.trim(), req.body.password);
+        const s = await signIn(service, req.body.identifier.trim(), req.body.password);
+        // A server other than the configured one can only sign in the DIDs it hosts: the DID's own
+        // document must name it, so a server cannot hand out a session for someone else's DID.
+        if (req.body.service && req.body.service !== deps.defaultService) {
+          const pds = await deps.identities.pdsOf(s.did);
+          if (!pds || new URL(pds).origin !== new URL(service).origin) {
+            return reply.code(401).send({ error: 'sign_in_failed', message: `${service} is not where ${s.did} lives` });
+          }
+        }
         setSession(reply, deps, s);
         return { did: s.did, handle: s.handle, service: s.service };
       } catch (err) {
@@ -55,7 +71,14 @@ export function addSession(app: FastifyInstance, deps: SessionDeps): void {
     if (!s) return reply.code(401).send({ error: 'signed_out', message: 'not signed in' });
     return { did: s.did, handle: s.handle, service: s.service };
   });
-  app.delete('/api/session', async (_req, reply) => {
+  app.delete('/api/session', async (req, reply) => {
+    const s = sessionOf(req, deps.seal);
+    // Signing out ends the OAuth session on the person's server too, not only the cookie.
+    if (s?.kind === 'oauth')
+      await deps
+        .oauth()
+        ?.revoke(s.did)
+        .catch(() => undefined);
     reply.header('set-cookie', sessionCookie('', deps.secureCookies, 0));
     return { ok: true };
   });

@@ -11,7 +11,10 @@ export interface ViewerSink {
   write(frame: Uint8Array): void;
   /** Bytes written but not yet sent (the socket's writableLength). */
   readonly pending: number;
+  /** Ends the stream when the hub closes (drain): what was written is still sent. */
   close(): void;
+  /** Drops a viewer that fell behind: its unsent backlog is discarded, not kept in memory. */
+  abort(): void;
 }
 
 export interface LiveHubOptions {
@@ -39,12 +42,16 @@ export class LiveHub {
     return this.#viewers.size;
   }
 
+  /** Whether another viewer fits; counts the refusal when not. */
+  admits(): boolean {
+    if (this.#viewers.size < this.#o.maxViewers) return true;
+    this.#o.metrics.viewersRefused.inc({ reason: 'full' });
+    return false;
+  }
+
   /** Adds a viewer (after sending it the recent events); false when the hub is full. */
   attach(sink: ViewerSink): boolean {
-    if (this.#viewers.size >= this.#o.maxViewers) {
-      this.#o.metrics.viewersRefused.inc({ reason: 'full' });
-      return false;
-    }
+    if (!this.admits()) return false;
     for (const frame of this.#recent) sink.write(frame);
     this.#viewers.add(sink);
     this.#o.metrics.viewers.set(this.#viewers.size);
@@ -91,7 +98,7 @@ export class LiveHub {
   #drop(sink: ViewerSink): void {
     this.detach(sink);
     this.#o.metrics.viewersRefused.inc({ reason: 'slow' });
-    sink.close();
+    sink.abort();
   }
 
   // Enough keys to cover a replay window's duplicates without growing for ever.

@@ -15,6 +15,8 @@ export interface PersonSession {
 }
 
 export const SESSION_COOKIE = 'botsky_session';
+/** How long a sign-in lasts (the cookie's Max-Age and the expiry sealed inside it). */
+export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const VERSION = 'v1';
 
 export class SessionSeal {
@@ -24,8 +26,8 @@ export class SessionSeal {
     this.#key = createHash('sha256').update(`botsky-web-session:${secret}`).digest();
   }
 
-  seal(session: PersonSession): string {
-    return this.sealValue(JSON.stringify(session));
+  seal(session: PersonSession, now: number = Date.now()): string {
+    return this.sealValue(JSON.stringify({ ...session, exp: now + SESSION_MAX_AGE_S * 1000 }));
   }
 
   /** Any text, sealed (the OAuth stores keep their tokens and keys this way). */
@@ -41,7 +43,10 @@ export class SessionSeal {
     const text = this.openValue(value);
     if (text === undefined) return undefined;
     try {
-      const s = JSON.parse(text) as PersonSession;
+      const s = JSON.parse(text) as PersonSession & { exp?: number };
+      // A copied cookie stops working when the session it sealed ends.
+      if (typeof s.exp !== 'number' || s.exp < Date.now()) return undefined;
+      delete s.exp;
       const oauth = s.kind === 'oauth' && typeof s.did === 'string';
       return oauth || (typeof s.did === 'string' && typeof s.accessJwt === 'string' && typeof s.service === 'string') ? s : undefined;
     } catch {
@@ -53,9 +58,12 @@ export class SessionSeal {
   openValue(value: string | undefined): string | undefined {
     const [version, iv, body, tag] = (value ?? '').split('.');
     if (version !== VERSION || !iv || !body || !tag) return undefined;
+    const authTag = Buffer.from(tag, 'base64url');
+    // A shortened tag would make forging cheaper: only the full 16 bytes are accepted.
+    if (authTag.length !== 16) return undefined;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
+      decipher.setAuthTag(authTag);
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
       return undefined;
@@ -72,6 +80,6 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-export function sessionCookie(value: string, secure: boolean, maxAgeS = 60 * 24 * 3600): string {
+export function sessionCookie(value: string, secure: boolean, maxAgeS = SESSION_MAX_AGE_S): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 }
