@@ -66,6 +66,13 @@ export interface StyleFitOptions extends BtOptions {
  */
 export const STYLE_RIDGE = 'auto';
 
+/**
+ * Fewer decided battles than this and 'auto' fits no ridge: empirical Bayes needs enough battles
+ * to tell a small style effect from none, and on a few hundred it shrinks every coefficient to 0,
+ * which is no style control at all (a short demo's ranking then followed the bots' styles).
+ */
+export const AUTO_RIDGE_MIN_BATTLES = 1000;
+
 const STYLE_DEFAULTS = {
   prior: 1,
   scale: 400,
@@ -148,7 +155,8 @@ export function bradleyTerryStyle(battles: readonly StyledBattle[], opts: StyleF
   const features = opts.features ?? STYLE_FEATURES;
   const bots = botsOf(battles);
   const { x, active } = design(battles, bots, features);
-  const fit = fitLogistic(x, o);
+  const ridge = o.ridge === 'auto' && battles.length < AUTO_RIDGE_MIN_BATTLES ? 0 : o.ridge;
+  const fit = fitLogistic(x, { ...o, ridge });
   const toElo = o.scale / Math.log(o.base);
   const played = new Map<string, number>();
   for (const b of battles) played.set(b.a, (played.get(b.a) ?? 0) + 1).set(b.b, (played.get(b.b) ?? 0) + 1);
