@@ -2,7 +2,8 @@
 // strangers, why, since when), and the switch, which follows or unfollows the project's account
 // from their own account: the network is where consent lives, and matchmaker reads it there.
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsentView } from '../src/handlers/consent-view.ts';
+import type { ConsentPageView as ConsentView } from '../src/handlers/consent-view.ts';
+import type { HeldAboutYou } from '../src/live/decisions-view.ts';
 import { act } from './session.ts';
 
 export function ConsentPage() {
@@ -65,6 +66,51 @@ export function ConsentPage() {
         )}
       </p>
       {status && <p role="status">{status}</p>}
+      <Held held={view.held} />
+    </section>
+  );
+}
+
+/** What BotSky holds about the person: matchmaker's decisions about their posts, their interests as it profiled them. */
+function Held({ held }: { held: HeldAboutYou }) {
+  return (
+    <section aria-labelledby="held-title">
+      <h2 id="held-title">What BotSky holds about you</h2>
+      <dl class="facts">
+        <dt>Your interests, as the matchmaker sees them</dt>
+        <dd data-held="interests">{held.interests.length > 0 ? held.interests.join(', ') : 'none seen yet'}</dd>
+        <dt>Considered for an introduction</dt>
+        <dd>
+          {held.considered} times, introduced {held.chosen}
+        </dd>
+      </dl>
+      {held.decisions.length === 0 ? (
+        <p class="note">No decision about your posts seen yet.</p>
+      ) : (
+        <table class="decisions">
+          <caption>The matchmaker's recent decisions about your posts</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Why</th>
+              <th scope="col">Bots</th>
+              <th scope="col">Introduced</th>
+            </tr>
+          </thead>
+          <tbody>
+            {held.decisions.map((d) => (
+              <tr key={d.postUri} data-post={d.postUri} data-verdict={d.verdict}>
+                <td>{new Date(d.decidedAt).toLocaleTimeString()}</td>
+                <td>{d.verdict === 'dispatched' ? 'answered' : 'not answered'}</td>
+                <td>{d.reason}</td>
+                <td>{d.botIds.join(', ') || '—'}</td>
+                <td>{d.introducedHandle ? `@${d.introducedHandle}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

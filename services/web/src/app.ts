@@ -44,7 +44,7 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   addSession(app, sessions);
   addOAuth(app, sessions);
   addActions(app, sessions);
-  addConsent(app, ctx.bus, ctx.config.projectDid, sessions);
+  addConsent(app, ctx.bus, ctx.config.projectDid, ctx.decisions, sessions);
   addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, allowHttpPds: ctx.config.plcUrl.startsWith('http://') });
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {

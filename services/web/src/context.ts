@@ -6,6 +6,7 @@ import { Identities } from '@botsky/identity';
 import { createBusContext, type BusContext, type BusOverrides, type ReadinessCheck } from '@botsky/kit';
 import type { WebConfig } from './config.ts';
 import { BotActivity } from './live/bot-activity.ts';
+import { PersonDecisions } from './live/decisions.ts';
 import { LiveHub } from './live/hub.ts';
 import { ThreadIndex } from './live/threads.ts';
 import { createWebMetrics, type WebMetrics } from './metrics.ts';
@@ -19,6 +20,8 @@ export interface WebContext extends BusContext {
   readonly threads: ThreadIndex;
   /** Each bot's recent replies and rating history, for its page. */
   readonly activity: BotActivity;
+  /** matchmaker's recent decisions per person, for the consent page. */
+  readonly decisions: PersonDecisions;
   /** Who a DID is and where its repository lives (to hydrate the feed's posts). */
   readonly identities: Identities;
   /** Seals and opens the signed-in people's session cookies. */
@@ -55,6 +58,7 @@ export async function createContext(config: WebConfig, overrides: WebOverrides =
     webMetrics,
     hub,
     activity: new BotActivity(),
+    decisions: new PersonDecisions(),
     threads: new ThreadIndex(),
     seal,
     identities,

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from './app.ts';
 import { webConfigSpec } from './config.ts';
 import { botOutcomeHandler } from './consumers/bot-outcome.ts';
+import { matchDecisionHandler } from './consumers/match-decision.ts';
 import { networkPostHandler } from './consumers/network-post.ts';
 import { ratingSnapshotHandler } from './consumers/rating-snapshot.ts';
 import { createContext, type WebContext, type WebOverrides } from './context.ts';
@@ -27,7 +28,7 @@ export function createWebService(ctx: WebContext): WebService {
   let url: string | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   const subs: Subscription[] = [];
-  const deps = { hub: ctx.hub, activity: ctx.activity, threads: ctx.threads, metrics: ctx.webMetrics };
+  const deps = { hub: ctx.hub, activity: ctx.activity, threads: ctx.threads, decisions: ctx.decisions, metrics: ctx.webMetrics };
   return {
     get url() {
       return url;
@@ -39,6 +40,7 @@ export function createWebService(ctx: WebContext): WebService {
         await ctx.bus.follow(SUBJECTS.networkPost, networkPostHandler(deps), { sinceMs }),
         await ctx.bus.follow(SUBJECTS.botOutcome, botOutcomeHandler(deps), { sinceMs }),
         await ctx.bus.follow(SUBJECTS.ratingSnapshot, ratingSnapshotHandler(deps), { sinceMs }),
+        await ctx.bus.follow(SUBJECTS.matchDecision, matchDecisionHandler(deps), { sinceMs }),
       );
       heartbeat = setInterval(() => ctx.hub.heartbeat(), HEARTBEAT_MS);
       heartbeat.unref();

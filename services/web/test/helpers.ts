@@ -7,6 +7,9 @@ import { createBus, parseBusUrl, type Bus } from '@botsky/bus';
 import {
   BotOutcomeSchema,
   encode,
+  MatchDecisionSchema,
+  MatchVerdict,
+  matchDecisionId,
   NetworkEventSchema,
   OutcomeStatus,
   RatingMethod,
@@ -105,6 +108,34 @@ export async function publishReply(
   });
   await bus.publish(SUBJECTS.botOutcome, data, { msgId: `task-${o.rkey}` });
   return uri;
+}
+
+/** matchmaker's decision about a post as it publishes it: dispatched to `bots` (introducing `chosen`) or skipped. */
+export async function publishDecision(
+  bus: Bus,
+  d: {
+    postUri: string;
+    authorDid: string;
+    reason: string;
+    bots?: string[];
+    candidates?: Array<{ did: string; handle: string; interests: string[] }>;
+    chosen?: number;
+  },
+): Promise<void> {
+  const candidates = d.candidates ?? [];
+  const chosen = d.chosen === undefined ? undefined : candidates[d.chosen];
+  const data = encode(MatchDecisionSchema, {
+    decisionId: matchDecisionId(d.postUri),
+    postRef: { uri: d.postUri, cid: 'bafypost' },
+    authorDid: d.authorDid,
+    verdict: d.bots?.length ? MatchVerdict.DISPATCHED : MatchVerdict.SKIPPED,
+    reason: d.reason,
+    botIds: d.bots ?? [],
+    candidates: candidates.map((c) => ({ ...c, eligible: true, similarity: 0.5, reason: 'shares interests' })),
+    ...(chosen ? { chosen: { ...chosen, eligible: true, similarity: 0.5, reason: 'shares interests' } } : {}),
+    decidedAtUs: toUs(Date.now()),
+  });
+  await bus.publish(SUBJECTS.matchDecision, data, { msgId: matchDecisionId(d.postUri) });
 }
 
 /** A rating snapshot as scoring publishes it (style-controlled unless told). */

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startDevnet, type Devnet, type DevnetAccount } from '@botsky/devnet';
-import { suiteHooks } from '@botsky/kit/testing';
+import { eventually, suiteHooks } from '@botsky/kit/testing';
 import { encodeConsent, KV_BUCKETS } from '@botsky/contracts';
 import { cookieValue, SESSION_COOKIE, SessionSeal } from '../src/session/cookie.ts';
-import { builtClient, startWeb, type TestWeb } from './helpers.ts';
+import { builtClient, publishDecision, startWeb, type TestWeb } from './helpers.ts';
 
 describe("web: sign-in and writes from the person's own account (devnet PDS)", () => {
   const hooks = suiteHooks();
@@ -139,6 +139,7 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
       since: null,
       blockedBots: 0,
       followUri: null,
+      held: { decisions: [], interests: [], considered: 0, chosen: 0 },
     });
     assert.equal((await call('POST', '/api/consent/out')).status, 409, 'nothing to undo');
     const opted = await call('POST', '/api/consent/in');
@@ -159,6 +160,55 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
     assert.equal((await call('POST', '/api/consent/out')).status, 200);
     const after = await bob.agent.com.atproto.repo.listRecords({ repo: alice.did, collection: 'app.bsky.graph.follow' });
     assert.deepEqual(after.data.records, [], 'the follow is gone: matchmaker will read the unfollow');
+  });
+
+  it("what BotSky holds: matchmaker's decisions about the person's posts, and their interests from being considered for introductions", async () => {
+    const mine = `at://${alice.did}/app.bsky.feed.post/3kdecided`;
+    const other = `at://${bob.did}/app.bsky.feed.post/3kbobs`;
+    await publishDecision(web.bus, { postUri: mine, authorDid: alice.did, reason: 'author has not opted in' });
+    const candidates = [
+      { did: alice.did, handle: alice.handle, interests: ['climbing', 'rust'] },
+      { did: 'did:plc:carolxxxxxxxxxxxxxxxxxxx', handle: 'carol.test', interests: ['jazz'] },
+    ];
+    await publishDecision(web.bus, {
+      postUri: other,
+      authorDid: bob.did,
+      reason: 'battle',
+      bots: ['sage', 'terse'],
+      candidates,
+      chosen: 0,
+    });
+    // A decision published twice (a replica re-publishing it) is one decision.
+    await publishDecision(web.bus, {
+      postUri: other,
+      authorDid: bob.did,
+      reason: 'battle',
+      bots: ['sage', 'terse'],
+      candidates,
+      chosen: 0,
+    });
+    type Held = {
+      held: {
+        decisions: Array<{ postUri: string; verdict: string; reason: string }>;
+        interests: string[];
+        considered: number;
+        chosen: number;
+      };
+    };
+    const view = await eventually(
+      'both decisions on the consent page',
+      async () => {
+        const v = (await (await call('GET', '/api/consent')).json()) as Held;
+        return v.held.decisions.length === 1 && v.held.considered === 1 ? v : undefined;
+      },
+      { timeoutMs: 5000, intervalMs: 50 },
+    );
+    assert.deepEqual(
+      view.held.decisions.map((d) => [d.postUri, d.verdict, d.reason]),
+      [[mine, 'skipped', 'author has not opted in']],
+    );
+    assert.deepEqual(view.held.interests, ['climbing', 'rust']);
+    assert.equal(view.held.chosen, 1);
   });
 
   it('a bad request is refused before anything is written; signing out clears the cookie', async () => {

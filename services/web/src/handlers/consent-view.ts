@@ -1,4 +1,5 @@
 // What GET /api/consent answers (types only: the browser client imports this file too).
+import type { HeldAboutYou } from '../live/decisions-view.ts';
 
 export interface ConsentView {
   projectDid: string | null;
@@ -12,4 +13,9 @@ export interface ConsentView {
   blockedBots: number;
   /** Whether opting out here can undo it (the opt-in was a follow the page can delete). */
   followUri: string | null;
+}
+
+/** GET /api/consent: the consent state and what BotSky holds about the person. */
+export interface ConsentPageView extends ConsentView {
+  held: HeldAboutYou;
 }

@@ -6,6 +6,7 @@
 import type { Bus } from '@botsky/bus';
 import { blockedBots, introducible, KV_BUCKETS, parseConsent, type ConsentRecord } from '@botsky/contracts';
 import type { FastifyInstance } from 'fastify';
+import type { PersonDecisions } from '../live/decisions.ts';
 import { asPerson } from './actions.ts';
 import type { ConsentView } from './consent-view.ts';
 import { type SessionDeps, sessionOf } from './session.ts';
@@ -24,7 +25,13 @@ export function consentView(projectDid: string | undefined, r: ConsentRecord | u
   };
 }
 
-export function addConsent(app: FastifyInstance, bus: Bus, projectDid: string | undefined, deps: SessionDeps): void {
+export function addConsent(
+  app: FastifyInstance,
+  bus: Bus,
+  projectDid: string | undefined,
+  decisions: PersonDecisions,
+  deps: SessionDeps,
+): void {
   const read = async (did: string) => {
     const entry = await (await bus.kv(KV_BUCKETS.consent)).get(did);
     return entry ? parseConsent(entry.value) : undefined;
@@ -32,7 +39,7 @@ export function addConsent(app: FastifyInstance, bus: Bus, projectDid: string | 
   app.get('/api/consent', async (req, reply) => {
     const s = sessionOf(req, deps.seal);
     if (!s) return reply.code(401).send({ error: 'signed_out', message: 'sign in first' });
-    return consentView(projectDid, await read(s.did));
+    return { ...consentView(projectDid, await read(s.did)), held: decisions.view(s.did) };
   });
   app.post('/api/consent/in', async (req, reply) => {
     if (!projectDid) return reply.code(409).send({ error: 'no_project', message: 'this BotSky has no project account to follow' });
