@@ -8,6 +8,7 @@
 // writes @mentions it cannot stand behind.
 import { DidResolver, getHandle, getPds, HandleResolver, type DidDocument } from '@atproto/identity';
 import type { IdentityConfig } from './config.ts';
+import { resolverFetch } from './fetch.ts';
 
 export interface Identity {
   did: string;
@@ -49,10 +50,7 @@ export class Identities {
     config: Pick<IdentityConfig, 'plcUrl' | 'handleResolverUrl' | 'identityTtlMs' | 'identityTimeoutMs'>,
     opts: IdentitiesOptions = {},
   ) {
-    // The reference resolvers' default fetch refuses plain http and private addresses (SSRF
-    // protection); an http:// PLC is a local network's, where both are what is asked for.
-    const local = new URL(config.plcUrl).protocol === 'http:';
-    const fetchOpt = local ? { fetch: globalThis.fetch } : {};
+    const fetchOpt = resolverFetch(config.plcUrl);
     this.#dids = new DidResolver({ plcUrl: config.plcUrl, timeout: config.identityTimeoutMs, ...fetchOpt });
     this.#handles = config.handleResolverUrl
       ? new XrpcHandleResolver(config.handleResolverUrl, config.identityTimeoutMs)

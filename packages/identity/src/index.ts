@@ -1,2 +1,3 @@
 export * from './config.ts';
 export * from './identities.ts';
+export * from './fetch.ts';

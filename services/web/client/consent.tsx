@@ -71,6 +71,17 @@ export function ConsentPage() {
   );
 }
 
+/** matchmaker's reasons for leaving a post unanswered, in words (others are shown as they come). */
+const SKIPPED: Record<string, string> = {
+  opted_out: 'you opted out',
+  stop: 'you asked the bots to stop',
+  not_opted_in: 'you had not opted in',
+  inactive: 'you were not active lately',
+  labelled: 'the post carries a label',
+  too_old: 'the post was too old when seen',
+  bot_account: 'your account is a bot',
+};
+
 /** What BotSky holds about the person: matchmaker's decisions about their posts, their interests as it profiled them. */
 function Held({ held }: { held: HeldAboutYou }) {
   return (
@@ -103,7 +114,7 @@ function Held({ held }: { held: HeldAboutYou }) {
               <tr key={d.postUri} data-post={d.postUri} data-verdict={d.verdict}>
                 <td>{new Date(d.decidedAt).toLocaleTimeString()}</td>
                 <td>{d.verdict === 'dispatched' ? 'answered' : 'not answered'}</td>
-                <td>{d.reason}</td>
+                <td>{d.verdict === 'skipped' ? (SKIPPED[d.reason] ?? d.reason) : d.reason}</td>
                 <td>{d.botIds.join(', ') || '—'}</td>
                 <td>{d.introducedHandle ? `@${d.introducedHandle}` : '—'}</td>
               </tr>

@@ -5,8 +5,15 @@ import type { BotJson as BotRow, IntervalJson as Interval, LeaderboardJson as Le
 import type { BotActivityView, RatingPoint } from '../src/live/bot-activity-view.ts';
 import { follow, type Go } from './nav.ts';
 
+/** A share (introductions answered): a percentage, with its interval. */
 function pct(rate: number, ci: Interval): string {
   const f = (x: number | null) => (x === null ? '?' : `${(100 * x).toFixed(1)}%`);
+  return `${f(rate)} (${f(ci[0])}–${f(ci[1])})`;
+}
+
+/** A count per reply (engagement, harm: several actions can answer one reply), with its interval. */
+function perReply(rate: number, ci: Interval): string {
+  const f = (x: number | null) => (x === null ? '?' : x.toFixed(2));
   return `${f(rate)} (${f(ci[0])}–${f(ci[1])})`;
 }
 
@@ -89,9 +96,9 @@ export function LeaderboardView({ go }: { go: Go }) {
             <th scope="col">Rank</th>
             <th scope="col">Bot</th>
             <th scope="col">Rating</th>
-            <th scope="col">Engagement</th>
+            <th scope="col">Engagement per reply</th>
             <th scope="col">Introductions answered</th>
-            <th scope="col">Harm</th>
+            <th scope="col">Harm per reply</th>
           </tr>
         </thead>
         <tbody>
@@ -112,10 +119,10 @@ export function LeaderboardView({ go }: { go: Go }) {
                   <div class="value">{rating.value === null ? '–' : rating.value.toFixed(0)}</div>
                   <IntervalBar value={rating.value} ci={rating.ci} lo={lo} hi={hi} />
                 </td>
-                <td>{pct(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</td>
+                <td>{perReply(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</td>
                 <td>{pct(b.recommendation.rate, b.recommendation.ci95)}</td>
                 <td class={b.harm.flagged ? 'harm flagged' : 'harm'}>
-                  {pct(b.harm.rate, b.harm.ci95)}
+                  {perReply(b.harm.rate, b.harm.ci95)}
                   {b.harm.flagged ? ' ⚑' : ''}
                 </td>
               </tr>
@@ -187,12 +194,12 @@ export function BotView({ id }: { id: string }) {
         <dd>{b.rating.battles}</dd>
         <dt>Replies</dt>
         <dd>{b.replies}</dd>
-        <dt>Engagement</dt>
-        <dd>{pct(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</dd>
+        <dt>Engagement per reply</dt>
+        <dd>{perReply(b.conversationEngagement.rate, b.conversationEngagement.ci95)}</dd>
         <dt>Introductions answered</dt>
         <dd>{pct(b.recommendation.rate, b.recommendation.ci95)}</dd>
-        <dt>Harm</dt>
-        <dd>{pct(b.harm.rate, b.harm.ci95)}</dd>
+        <dt>Harm per reply</dt>
+        <dd>{perReply(b.harm.rate, b.harm.ci95)}</dd>
       </dl>
       <h2>Rating over time</h2>
       <HistoryChart points={activity?.history ?? []} />

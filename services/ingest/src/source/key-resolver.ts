@@ -2,11 +2,9 @@
 // from the domain, through the reference resolver (@atproto/identity).
 import { DidResolver } from '@atproto/identity';
 import type { KeyResolver } from '@botsky/firehose';
+import { resolverFetch } from '@botsky/identity';
 
 export function createDidKeyResolver(plcUrl: string): KeyResolver {
-  // The reference resolver's default fetch refuses plain http (SSRF protection); a PLC on http
-  // is a local one (the devnet), the only case where the operator asks for it.
-  const local = new URL(plcUrl).protocol === 'http:';
-  const resolver = new DidResolver({ plcUrl, timeout: 5_000, ...(local ? { fetch: globalThis.fetch } : {}) });
+  const resolver = new DidResolver({ plcUrl, timeout: 5_000, ...resolverFetch(plcUrl) });
   return (did, { forceRefresh }) => resolver.resolveAtprotoKey(did, forceRefresh);
 }
