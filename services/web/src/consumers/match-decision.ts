@@ -10,7 +10,7 @@ import type { WebMetrics } from '../metrics.ts';
 export function matchDecisionHandler(deps: { decisions: PersonDecisions; metrics: WebMetrics }): FollowHandler {
   return (msg, reader) => {
     const d = decodeFollowed(msg, MatchDecisionSchema, reader);
-    if (!d || !d.authorDid || !d.postRef?.uri) {
+    if (!d?.authorDid || !d.postRef?.uri) {
       deps.metrics.events.inc({ kind: 'malformed' });
       return;
     }
