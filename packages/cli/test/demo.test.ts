@@ -46,6 +46,15 @@ describe('botsky demo', () => {
     const [, web] = await waitForOutput(proc, /^botsky demo: web app at (\S+) /m, 120_000);
     const live = await liveKinds(`${web}/api/live`, ['post', 'reply'], 60_000);
     assert.deepEqual([...live].sort(), ['post', 'reply'], 'the live stream carries posts and bot replies');
+    // A person joins in as one of the simulated people, with the credentials the demo prints.
+    const [, handle, password] = await waitForOutput(proc, /^ {2}(\S+\.test) {2}password (\S+)$/m, 30_000);
+    const signedIn = await fetch(`${web}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: web as string },
+      body: JSON.stringify({ identifier: handle, password }),
+    });
+    assert.equal(signedIn.status, 200, await signedIn.clone().text());
+    assert.match(((await signedIn.json()) as { did: string }).did, /^did:plc:/);
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stdout, /^botsky demo: 6 services ready \(in-process bus, /m);

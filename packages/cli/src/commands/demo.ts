@@ -18,6 +18,7 @@ import { freePort, networkEnv, startDemoNetwork, type DemoNetwork } from '../dem
 import { createDemoPopulation, progressLine, SIM_MINUTES_PER_SECOND } from '../demo/population.ts';
 import { finishDemo } from '../demo/finish.ts';
 import { settlePipeline } from '../demo/settle.ts';
+import type { Simulation } from '@botsky/population/driver';
 
 const SERVICES: readonly AnyServiceDefinition[] = [
   scoringDefinition,
@@ -137,6 +138,7 @@ async function drivePopulation(
   try {
     const setup = await sim.setup();
     io.out(`botsky demo: ${setup.accounts} simulated people joined; running for ${opts.durationMs / 1000} s`);
+    for (const line of signInLines(sim, env)) io.out(line);
     await sim.run({ durationMs: opts.durationMs, signal });
     io.out(progressLine((performance.now() - startedAt) / 1000, sim.stats));
     io.out('botsky demo: population stopped; letting the pipeline settle');
@@ -152,6 +154,19 @@ async function drivePopulation(
     clearInterval(timer);
     await sim.close();
   }
+}
+
+/** How a person joins in: the web app's sign-in as one of the simulated people (opted in, so bots answer). */
+function signInLines(sim: Simulation, env: Record<string, string | undefined>): string[] {
+  const people = sim
+    .accounts()
+    .filter((a) => a.consent === 'in')
+    .slice(0, 3);
+  if (people.length === 0) return [];
+  return [
+    `botsky demo: sign in at http://127.0.0.1:${env.BOTSKY_WEB_PORT}/signin as one of the simulated people (app password, server ${env.BOTSKY_WEB_SIGNIN_SERVICE}):`,
+    ...people.map((p) => `  ${p.handle}  password ${sim.passwordOf(p.handle)}`),
+  ];
 }
 
 /** Windows short enough for battles and mentions to be decided within the run. */

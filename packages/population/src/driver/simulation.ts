@@ -99,7 +99,7 @@ export class Simulation {
       followsPerPerson: this.o.followsPerPerson ?? 3,
       concurrency: this.o.setupConcurrency ?? 8,
       accounts: this.o.accounts ?? pdsAccountFactory(this.o.pdsUrl),
-      passwordOf: (s) => `${this.o.password ?? 'population'}-${s.person.name}`,
+      passwordOf: (s) => this.#password(s),
       onWritten: this.o.onWritten,
     };
     const before = this.states.filter((s) => s.account).length;
@@ -189,9 +189,19 @@ export class Simulation {
     return this.decisionLog;
   }
 
+  #password(s: PersonState): string {
+    return `${this.o.password ?? 'population'}-${s.person.name}`;
+  }
+
   /** Bot posts seen but not yet reacted to (their readers were offline). */
   get pendingReactions(): number {
     return this.states.reduce((n, s) => n + s.inbox.length, 0);
+  }
+
+  /** The password a simulated person's account was made with (a person can sign in as them), by handle. */
+  passwordOf(handle: string): string | undefined {
+    const s = this.states.find((x) => x.handle === handle);
+    return s ? this.#password(s) : undefined;
   }
 
   accounts(): { index: number; handle: string; did: string; consent: Consent }[] {
