@@ -7,6 +7,7 @@ import { addActions } from './handlers/actions.ts';
 import { addBot } from './handlers/bot.ts';
 import { addClient } from './handlers/client.ts';
 import { addConsent } from './handlers/consent.ts';
+import { AppViewReader } from './handlers/appview.ts';
 import { addFeed } from './handlers/feed.ts';
 import { addLeaderboard } from './handlers/leaderboard.ts';
 import { addLive } from './handlers/live.ts';
@@ -30,9 +31,10 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   app.addHook('onResponse', async (req, reply) => {
     ctx.webMetrics.requests.inc({ route: req.routeOptions.url ?? 'other', status: String(reply.statusCode) });
   });
+  const appview = ctx.config.appviewUrl ? new AppViewReader(ctx.config.appviewUrl) : undefined;
   addLive(app, ctx.hub);
   addBot(app, ctx.activity);
-  addThread(app, ctx.threads);
+  addThread(app, ctx.threads, appview);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
   const sessions = {
     seal: ctx.seal,
@@ -45,7 +47,7 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   addOAuth(app, sessions);
   addActions(app, sessions);
   addConsent(app, ctx.bus, ctx.config.projectDid, ctx.decisions, sessions);
-  addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, allowHttpPds: ctx.config.plcUrl.startsWith('http://') });
+  addFeed(app, { ...sessions, feedUrl: ctx.config.feedUrl, allowHttpPds: ctx.config.plcUrl.startsWith('http://'), appview });
   addClient(app, ctx.clientDir);
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;

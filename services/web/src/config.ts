@@ -20,6 +20,8 @@ export const webConfigSpec = {
   projectDid: projectDidField().optional(),
   /** The address people reach the web app at (https://...), the OAuth client's identity; unset: this machine's loopback address (a local run). */
   publicUrl: url('BOTSKY_WEB_PUBLIC_URL', { protocols: ['http', 'https'] }).optional(),
+  /** An AppView (app.bsky.*) to hydrate the feed's posts and unseen threads from; unset: the authors' repositories and what BotSky saw go by. */
+  appviewUrl: url('BOTSKY_APPVIEW_URL', { protocols: ['http', 'https'] }).optional(),
   /** Where sign-in goes when the person names no server of their own (an entryway or a PDS). */
   signInService: url('BOTSKY_WEB_SIGNIN_SERVICE', { protocols: ['http', 'https'] }).default('https://bsky.social'),
   /** Seals session cookies; every replica needs the same one. Unset: a random one per process. */

@@ -6,6 +6,7 @@
 // BotSky controls.
 import type { FastifyInstance } from 'fastify';
 import { resumeAgent } from '../session/agent.ts';
+import type { AppViewReader } from './appview.ts';
 import type { FeedItemView } from './feed-view.ts';
 import { type SessionDeps, sessionOf, setSession } from './session.ts';
 
@@ -25,6 +26,8 @@ export interface FeedDeps extends SessionDeps {
   feedUrl: string;
   /** Fetch posts from http:// servers too (a local network only: its PLC is http). */
   allowHttpPds: boolean;
+  /** When set, the posts come from this AppView instead of their authors' repositories. */
+  appview: AppViewReader | undefined;
 }
 
 export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
@@ -79,7 +82,9 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
         app.log.warn({ err }, 'cannot read the feed skeleton');
         return reply.code(503).send({ error: 'unavailable', message: 'the feed cannot be read right now' });
       }
-      const items = await Promise.all(skeleton.feed.map((i) => hydrate(deps, i.post, i.feedContext ?? '')));
+      const items = deps.appview
+        ? await fromAppView(deps.appview, skeleton.feed)
+        : await Promise.all(skeleton.feed.map((i) => hydrate(deps, i.post, i.feedContext ?? '')));
       return {
         items: items.filter((i): i is FeedItemView => i !== undefined),
         cursor: skeleton.cursor ?? null,
@@ -129,6 +134,15 @@ export function addFeed(app: FastifyInstance, deps: FeedDeps): void {
       return { sent: interactions.length };
     },
   );
+}
+
+/** The feed's posts as the AppView has them, in the skeleton's order; posts it does not know are left out. */
+async function fromAppView(appview: AppViewReader, feed: Array<{ post: string; feedContext?: string }>): Promise<FeedItemView[]> {
+  const found = await appview.posts(feed.map((i) => i.post));
+  return feed.flatMap((i) => {
+    const p = found.get(i.post);
+    return p ? [{ uri: p.uri, cid: p.cid, did: p.did, text: p.text, createdAt: p.createdAt, feedContext: i.feedContext ?? '' }] : [];
+  });
 }
 
 /** A post of the feed from its author's repository; undefined when it cannot be read (deleted, unreachable, malformed). */

@@ -22,6 +22,11 @@ export class ThreadIndex {
     if (this.#posts.size > MAX_POSTS) this.#forget(this.#posts.keys().next().value as string);
   }
 
+  /** What the index holds of one post (a bot's reply with its disclosure), if it saw it. */
+  get(uri: string): LiveEvent | undefined {
+    return this.#posts.get(uri);
+  }
+
   /** The thread around `uri`: up to the oldest known ancestor, then every known reply under it, in order. */
   thread(uri: string): ThreadView {
     let root = uri;
