@@ -77,6 +77,10 @@ export const KV_BUCKETS = {
   webSessions: 'botsky_web_sessions',
   /** the web app's OAuth authorizations in progress (sealed), one key per state; minutes long. */
   webOAuthStates: 'botsky_web_oauth_states',
+  /** the LLM gateway's API keys (hashed, with their limits), one key per key id; see services/gateway. */
+  gatewayKeys: 'botsky_gateway_keys',
+  /** the gateway's usage ledgers (requests a minute, tokens a day, spend), one key per API key, shared by every replica. */
+  gatewayUsage: 'botsky_gateway_usage',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

@@ -1,4 +1,5 @@
 export * from './config.ts';
+export * from './secret-ref.ts';
 export * from './runtime-config.ts';
 export * from './common-config.ts';
 export * from './stream-config.ts';

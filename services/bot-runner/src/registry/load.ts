@@ -4,9 +4,8 @@
 // here: { env: NAME } (a variable of bot-runner) or { secretRef: { name, key } } (a Kubernetes
 // Secret mounted under the secrets directory as <name>/<key>).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { Secret, type Env } from '@botsky/kit';
+import { resolveSecretRef, type Secret, type SecretSources } from '@botsky/kit';
 import { checkSpec, PROVIDER_KINDS, type Price, type ProviderSpec } from '../providers/index.ts';
 
 export interface BotEntry {
@@ -30,10 +29,7 @@ export class RegistryError extends Error {
   }
 }
 
-export interface SecretSources {
-  env: Env;
-  secretsDir: string;
-}
+export type { SecretSources } from '@botsky/kit';
 
 type Obj = Record<string, unknown>;
 
@@ -107,21 +103,11 @@ function providerSpec(p: unknown, sources: SecretSources, fail: Fail): ProviderS
 }
 
 function resolveSecret(ref: unknown, field: string, sources: SecretSources, fail: Fail): Secret {
-  if (isObj(ref) && typeof ref.env === 'string') {
-    const value = sources.env[ref.env];
-    return value ? new Secret(value) : fail(field, `names ${ref.env}, which is not set`);
+  try {
+    return resolveSecretRef(ref, sources);
+  } catch (err) {
+    return fail(field, (err as Error).message);
   }
-  if (isObj(ref) && isObj(ref.secretRef) && typeof ref.secretRef.name === 'string' && typeof ref.secretRef.key === 'string') {
-    const path = join(sources.secretsDir, ref.secretRef.name, ref.secretRef.key);
-    try {
-      const value = readFileSync(path, 'utf8').trim();
-      if (value) return new Secret(value);
-    } catch {
-      // reported below, with the path
-    }
-    return fail(field, `names secret ${ref.secretRef.name}/${ref.secretRef.key}, not found (or empty) at ${path}`);
-  }
-  return fail(field, 'must be a reference: { env: NAME } or { secretRef: { name, key } } (never the secret itself)');
 }
 
 function price(p: unknown, fail: Fail): Price {

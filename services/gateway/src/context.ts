@@ -1,0 +1,40 @@
+// Every client gateway uses, made (or handed in) in one place: the bus (its KV holds the keys and
+// the usage ledgers), the models and their upstreams (checked at start-up), the metrics.
+import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
+import { KV_BUCKETS } from '@botsky/contracts';
+import type { GatewayConfig } from './config.ts';
+import { KeyStore } from './keys.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import { type GatewayModel, loadModelsFile } from './models.ts';
+import { createUpstream, type Upstream } from './upstream.ts';
+import { UsageLedgers } from './usage.ts';
+
+export interface GatewayContext extends BusContext {
+  readonly config: GatewayConfig;
+  readonly gatewayMetrics: GatewayMetrics;
+  readonly models: ReadonlyMap<string, GatewayModel>;
+  readonly upstreams: ReadonlyMap<string, Upstream>;
+  readonly keys: KeyStore;
+  readonly usage: UsageLedgers;
+}
+
+export interface GatewayOverrides extends BusOverrides {
+  /** The environment the models file's `{ env: NAME }` references are read from (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export async function createContext(config: GatewayConfig, overrides: GatewayOverrides = {}): Promise<GatewayContext> {
+  // The models file first: a wrong one stops the service before anything is opened.
+  const list = loadModelsFile(config.modelsFile, { env: overrides.env ?? process.env, secretsDir: config.secretsDir });
+  const models = new Map(list.map((m) => [m.id, m]));
+  const upstreams = new Map(list.map((m) => [m.id, createUpstream(m, config.upstreamTimeoutMs)]));
+  const base = await createBusContext('gateway', config, overrides);
+  try {
+    const keys = new KeyStore(await base.bus.kv(KV_BUCKETS.gatewayKeys));
+    const usage = new UsageLedgers(await base.bus.kv(KV_BUCKETS.gatewayUsage), { holdMs: config.upstreamTimeoutMs + 60_000 });
+    return { ...base, config, gatewayMetrics: createGatewayMetrics(base.metrics), models, upstreams, keys, usage };
+  } catch (err) {
+    await base.close().catch(() => {});
+    throw err;
+  }
+}

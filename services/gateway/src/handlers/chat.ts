@@ -1,0 +1,200 @@
+// POST /v1/chat/completions, OpenAI's API: the key is checked (every request reads it, so a
+// revoked key is refused at once), the model must be one the key may call, and the most the
+// request could cost is held against the key's limits before anything is sent upstream. The
+// answer (or its stream, as server-sent events ending in `data: [DONE]`) is OpenAI's, with the
+// gateway's model id; the hold is then settled with the usage the upstream reported.
+import { APIError } from 'openai';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayContext } from '../context.ts';
+import { sendError } from '../errors.ts';
+import { promptTokensUpperBound } from '../estimate.ts';
+import type { KeyRecord } from '../keys.ts';
+import { costUsd, type GatewayModel } from '../models.ts';
+import type { ChatRequest, Usage } from '../upstream.ts';
+
+interface Body extends ChatRequest {
+  model: string;
+  stream?: boolean;
+  max_tokens: number;
+  n?: number;
+}
+
+const schema = {
+  body: {
+    type: 'object',
+    required: ['model', 'messages'],
+    properties: {
+      model: { type: 'string', minLength: 1, maxLength: 128 },
+      messages: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          required: ['role', 'content'],
+          properties: {
+            role: { enum: ['system', 'developer', 'user', 'assistant'] },
+            content: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 100 }] },
+            name: { type: 'string', maxLength: 64 },
+          },
+        },
+      },
+      max_tokens: { type: 'integer', minimum: 1 },
+      max_completion_tokens: { type: 'integer', minimum: 1 },
+      stream: { type: 'boolean' },
+      temperature: { type: 'number', minimum: 0, maximum: 2 },
+      top_p: { type: 'number', minimum: 0, maximum: 1 },
+      n: { type: 'integer', minimum: 1, maximum: 1 },
+      stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }] },
+    },
+  },
+} as const;
+
+/** The key a request carries, checked; answers 401 itself when there is none. */
+export async function authorize(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply): Promise<KeyRecord | undefined> {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  const record = m ? await ctx.keys.verify(m[1] as string) : undefined;
+  if (record) return record;
+  ctx.gatewayMetrics.refused.inc({ reason: 'invalid_api_key' });
+  sendError(reply, 401, { message: 'Incorrect or revoked API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' });
+  return undefined;
+}
+
+export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
+  app.post<{ Body: Body & { max_completion_tokens?: number } }>('/v1/chat/completions', { schema }, async (req, reply) => {
+    const key = await authorize(ctx, req, reply);
+    if (!key) return reply;
+    const model = ctx.models.get(req.body.model);
+    if (!model) {
+      ctx.gatewayMetrics.refused.inc({ reason: 'model_not_found' });
+      return sendError(reply, 404, {
+        message: `The model ${req.body.model} does not exist here.`,
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_found',
+      });
+    }
+    if (key.limits.models.length > 0 && !key.limits.models.includes(model.id)) {
+      ctx.gatewayMetrics.refused.inc({ reason: 'model_not_allowed' });
+      return sendError(reply, 403, {
+        message: `This key may not call ${model.id}.`,
+        type: 'invalid_request_error',
+        param: 'model',
+        code: 'model_not_allowed',
+      });
+    }
+    const asked = req.body.max_completion_tokens ?? req.body.max_tokens;
+    if (asked !== undefined && asked > ctx.config.maxTokens) {
+      return sendError(reply, 400, {
+        message: `max_tokens is at most ${ctx.config.maxTokens} here.`,
+        type: 'invalid_request_error',
+        param: 'max_tokens',
+        code: 'max_tokens_too_large',
+      });
+    }
+    const maxTokens = asked ?? ctx.config.maxTokens;
+    const prompt = promptTokensUpperBound(req.body.messages);
+    const want = { tokens: prompt + maxTokens, usd: costUsd(model, prompt, maxTokens) };
+    const held = await ctx.usage.reserve(key.id, key.limits, want);
+    if (!held.ok) {
+      ctx.gatewayMetrics.refused.inc({ reason: held.limit });
+      return sendError(reply, 429, {
+        message: held.message,
+        type: held.limit === 'spend_cap' ? 'insufficient_quota' : 'rate_limit_exceeded',
+        code: held.limit,
+        retryAfterS: held.retryAfterS,
+      });
+    }
+    const chat: ChatRequest = { ...pick(req.body), max_tokens: maxTokens };
+    const started = performance.now();
+    const settle = async (usage: Usage | undefined, outcome: string) => {
+      // No usage reported (a cut stream, a timeout): the hold is what it cost, the safe side.
+      const used = usage
+        ? { tokens: usage.prompt_tokens + usage.completion_tokens, usd: costUsd(model, usage.prompt_tokens, usage.completion_tokens) }
+        : outcome === 'upstream_refused'
+          ? { tokens: 0, usd: 0 }
+          : want;
+      await ctx.usage.settle(key.id, held.hold, used);
+      record(ctx, key, model, outcome, used, performance.now() - started);
+    };
+    const upstream = ctx.upstreams.get(model.id);
+    if (!upstream) throw new Error(`no upstream for ${model.id}`);
+    const abort = new AbortController();
+    req.raw.once('close', () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    });
+    if (!req.body.stream) {
+      try {
+        const res = await upstream.complete(chat, abort.signal);
+        await settle(res.usage, 'ok');
+        return reply.send(res.body);
+      } catch (err) {
+        return upstreamFailed(reply, err, settle);
+      }
+    }
+    const { chunks, usage } = upstream.stream(chat, abort.signal);
+    const iterator = chunks[Symbol.asyncIterator]();
+    let first: IteratorResult<Record<string, unknown>>;
+    try {
+      first = await iterator.next();
+    } catch (err) {
+      return upstreamFailed(reply, err, settle);
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+    let outcome = 'ok';
+    try {
+      for (let r = first; !r.done; r = await iterator.next()) reply.raw.write(`data: ${JSON.stringify(r.value)}\n\n`);
+      reply.raw.write('data: [DONE]\n\n');
+    } catch (err) {
+      outcome = 'upstream_cut';
+      ctx.logger.warn({ keyId: key.id, model: model.id, err: (err as Error).message }, 'upstream stream ended early');
+      reply.raw.write(
+        `data: ${JSON.stringify({ error: { message: 'the upstream stream ended early', type: 'api_error', param: null, code: 'upstream_error' } })}\n\n`,
+      );
+    } finally {
+      reply.raw.end();
+      await settle(usage(), outcome);
+    }
+  });
+}
+
+function pick(b: Body): Omit<ChatRequest, 'max_tokens'> {
+  return {
+    messages: b.messages.map((m) => ({ role: m.role, content: m.content, ...(m.name ? { name: m.name } : {}) })),
+    ...(b.temperature !== undefined ? { temperature: b.temperature } : {}),
+    ...(b.top_p !== undefined ? { top_p: b.top_p } : {}),
+    ...(b.stop !== undefined ? { stop: b.stop } : {}),
+  };
+}
+
+async function upstreamFailed(reply: FastifyReply, err: unknown, settle: (u: Usage | undefined, outcome: string) => Promise<void>) {
+  // An upstream that answered with an error did not bill the request; one that did not answer may have.
+  const refused = err instanceof APIError && err.status !== undefined;
+  await settle(undefined, refused ? 'upstream_refused' : 'upstream_unreachable');
+  const status = refused && (err as APIError).status === 429 ? 429 : 502;
+  return sendError(reply, status, {
+    message: refused ? `the model's upstream answered ${(err as APIError).status}` : "the model's upstream did not answer",
+    type: 'api_error',
+    code: 'upstream_error',
+  });
+}
+
+function record(
+  ctx: GatewayContext,
+  key: KeyRecord,
+  model: GatewayModel,
+  outcome: string,
+  used: { tokens: number; usd: number },
+  ms: number,
+) {
+  const m = ctx.gatewayMetrics;
+  m.requests.inc({ model: model.id, builder: key.builder, outcome });
+  m.tokens.inc({ model: model.id, builder: key.builder }, used.tokens);
+  m.spendUsd.inc({ model: model.id, builder: key.builder }, used.usd);
+  m.latency.observe({ model: model.id }, ms / 1000);
+  ctx.logger.info(
+    { keyId: key.id, builder: key.builder, model: model.id, outcome, tokens: used.tokens, usd: used.usd, ms: Math.round(ms) },
+    'chat completion',
+  );
+}

@@ -1,0 +1,58 @@
+// Calling a model's upstream. `openai` models go through the official openai SDK (OpenAI itself or
+// any OpenAI-compatible server at the model's baseUrl). Answers come back as OpenAI chat
+// completions (or their stream of chunks), with the gateway's model id in place of the upstream's,
+// and the usage the upstream reported (what the request is charged).
+import OpenAI from 'openai';
+import type { GatewayModel } from './models.ts';
+
+export interface ChatRequest {
+  messages: Array<{ role: string; content: unknown; name?: string }>;
+  max_tokens: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface Upstream {
+  complete(req: ChatRequest, signal: AbortSignal): Promise<{ body: Record<string, unknown>; usage: Usage | undefined }>;
+  /** Chunks as OpenAI streams them; `usage` is set once the stream has ended, when the upstream reported it. */
+  stream(req: ChatRequest, signal: AbortSignal): { chunks: AsyncIterable<Record<string, unknown>>; usage(): Usage | undefined };
+}
+
+export function createUpstream(model: GatewayModel, timeoutMs: number): Upstream {
+  if (model.provider !== 'openai') throw new Error(`model ${model.id}: provider ${model.provider} is not served yet`);
+  const client = new OpenAI({ apiKey: model.apiKey.reveal(), baseURL: model.baseUrl, timeout: timeoutMs, maxRetries: 0 });
+  const params = (req: ChatRequest) => ({
+    model: model.upstreamModel,
+    messages: req.messages as OpenAI.Chat.ChatCompletionMessageParam[],
+    max_tokens: req.max_tokens,
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.top_p !== undefined ? { top_p: req.top_p } : {}),
+    ...(req.stop !== undefined ? { stop: req.stop } : {}),
+  });
+  return {
+    async complete(req, signal) {
+      const res = await client.chat.completions.create({ ...params(req), stream: false }, { signal });
+      return { body: { ...(res as unknown as Record<string, unknown>), model: model.id }, usage: res.usage ?? undefined };
+    },
+    stream(req, signal) {
+      let usage: Usage | undefined;
+      async function* chunks() {
+        const stream = await client.chat.completions.create(
+          { ...params(req), stream: true, stream_options: { include_usage: true } },
+          { signal },
+        );
+        for await (const chunk of stream) {
+          if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
+          yield { ...(chunk as unknown as Record<string, unknown>), model: model.id };
+        }
+      }
+      return { chunks: chunks(), usage: () => usage };
+    },
+  };
+}

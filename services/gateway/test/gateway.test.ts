@@ -1,0 +1,198 @@
+// The gateway on the real NATS (keys and usage ledgers in its KV), two replicas on one namespace,
+// an OpenAI-compatible upstream on 127.0.0.1, and the official openai SDK as the builder's client:
+// keys made by the operator and shown once, completions with and without streaming, the key's
+// models, its requests a minute, its spend cap under 200 concurrent requests across both replicas
+// with no overspend, a revoked key refused at once, and no key in any log line.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { deleteTestNamespace, natsUrl, startInProcess, suiteHooks, testNamespace } from '@botsky/kit/testing';
+import OpenAI from 'openai';
+import { gatewayConfigSpec } from '../src/config.ts';
+import { createContext } from '../src/context.ts';
+import { createGatewayService } from '../src/service.ts';
+import { startUpstream, UPSTREAM_KEY, type TestUpstream } from './openai-upstream.ts';
+
+const ADMIN = 'operator-token-for-tests';
+const PRICE = { inputPerMillion: 1000, outputPerMillion: 2000 };
+
+describe('gateway: keys, completions and limits (two replicas, real NATS, the openai SDK)', () => {
+  const hooks = suiteHooks();
+  const namespace = testNamespace('gateway');
+  const logs: Array<Record<string, unknown>> = [];
+  let upstream: TestUpstream;
+  let dir = '';
+  const urls: string[] = [];
+
+  before(async () => {
+    upstream = await startUpstream({ delayMs: 20 });
+    dir = await mkdtemp(join(tmpdir(), 'botsky-gateway-'));
+    const modelsFile = join(dir, 'models.json');
+    const model = (id: string) => ({
+      id,
+      provider: 'openai',
+      baseUrl: upstream.baseURL,
+      upstreamModel: `up-${id}`,
+      apiKey: { env: 'UPSTREAM_KEY' },
+      price: PRICE,
+    });
+    await writeFile(modelsFile, JSON.stringify({ models: [model('small'), model('large')] }));
+    const parts = { name: 'gateway', configSpec: gatewayConfigSpec, createContext, createService: createGatewayService };
+    const env = {
+      BOTSKY_BUS: natsUrl(),
+      BOTSKY_NAMESPACE: namespace,
+      BOTSKY_GATEWAY_PORT: '0',
+      BOTSKY_GATEWAY_HOST: '127.0.0.1',
+      BOTSKY_GATEWAY_MODELS_FILE: modelsFile,
+      BOTSKY_GATEWAY_ADMIN_TOKEN: ADMIN,
+      BOTSKY_GATEWAY_MAX_TOKENS: '100',
+    };
+    for (let i = 0; i < 2; i++) {
+      const running = await startInProcess(hooks, parts, env, { env: { UPSTREAM_KEY } }, { log: 'info', logLines: logs });
+      urls.push(running.svc.url as string);
+    }
+  });
+  after(async () => {
+    await upstream?.close();
+    await deleteTestNamespace(namespace);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const admin = (method: string, path: string, body?: unknown, at = urls[0]) =>
+    fetch(`${at}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const makeKey = async (limits: Record<string, unknown>) => {
+    const res = await admin('POST', '/admin/keys', { builder: 'ada', limits });
+    assert.equal(res.status, 201, await res.clone().text());
+    return (await res.json()) as { key: string; id: string };
+  };
+  const client = (key: string, at = urls[0]) => new OpenAI({ apiKey: key, baseURL: `${at}/v1`, maxRetries: 0 });
+  const keys: string[] = [];
+
+  it('an operator makes a key (shown once, kept hashed); with it the openai SDK completes, streaming and not, through either replica', async () => {
+    const { key, id } = await makeKey({ requestsPerMinute: 100, tokensPerDay: 1_000_000, spendCapUsd: 100 });
+    keys.push(key);
+    assert.match(key, /^bsk_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    const listed = await (await admin('GET', '/admin/keys')).text();
+    assert.ok(listed.includes(id) && !listed.includes(key.split('_').slice(2).join('_')), 'the list names the key, never its secret');
+    assert.ok(!listed.includes('"hash"'), 'nor its hash');
+
+    const done = await client(key, urls[1]).chat.completions.create({
+      model: 'small',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
+    assert.equal(done.choices[0]?.message.content, 'echo: hello there');
+    assert.equal(done.model, 'small', "the gateway's model id, not the upstream's");
+    assert.equal(upstream.bodies.at(-1)?.model, 'up-small');
+    assert.equal(upstream.bodies.at(-1)?.max_tokens, 100, 'a request without max_tokens gets the gateway’s');
+
+    const stream = await client(key).chat.completions.create({
+      model: 'small',
+      messages: [{ role: 'user', content: 'stream me' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'echo: stream me');
+    const usage = (await (await admin('GET', '/admin/keys')).json()) as {
+      keys: Array<{ id: string; usage: { tokensToday: number; spentUsd: number; heldUsd: number } }>;
+    };
+    const mine = usage.keys.find((k) => k.id === id);
+    assert.equal(mine?.usage.tokensToday, 30, 'both requests settled at the usage the upstream reported (10 + 5 each)');
+    assert.ok(Math.abs((mine?.usage.spentUsd ?? 0) - (2 * (10 * 1000 + 5 * 2000)) / 1e6) < 1e-9);
+    assert.equal(mine?.usage.heldUsd, 0, 'no hold left');
+  });
+
+  it('a wrong key, a model not allowed, max_tokens past the limit and the requests a minute are refused in OpenAI’s error shape', async () => {
+    await assert.rejects(
+      client('bsk_aaaaaaaaaaaa_' + 'x'.repeat(43)).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
+      (e: unknown) => {
+        assert.ok(e instanceof OpenAI.AuthenticationError);
+        assert.equal((e as InstanceType<typeof OpenAI.APIError>).code, 'invalid_api_key');
+        return true;
+      },
+    );
+    const { key } = await makeKey({ models: ['small'], requestsPerMinute: 2, tokensPerDay: 1_000_000, spendCapUsd: 100 });
+    keys.push(key);
+    await assert.rejects(
+      client(key).chat.completions.create({ model: 'large', messages: [{ role: 'user', content: 'hi' }] }),
+      (e: unknown) => {
+        assert.ok(e instanceof OpenAI.PermissionDeniedError);
+        return true;
+      },
+    );
+    assert.deepEqual(
+      (await client(key).models.list()).data.map((m) => m.id),
+      ['small'],
+    );
+    await assert.rejects(
+      client(key).chat.completions.create({ model: 'small', max_tokens: 101, messages: [{ role: 'user', content: 'hi' }] }),
+      OpenAI.BadRequestError,
+    );
+    await client(key).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'one' }] });
+    await client(key, urls[1]).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'two' }] });
+    const third = await fetch(`${urls[0]}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'three' }] }),
+    });
+    assert.equal(third.status, 429);
+    assert.ok(Number(third.headers.get('retry-after')) >= 1, 'Retry-After says when');
+    assert.equal(((await third.json()) as { error: { code: string } }).error.code, 'requests_per_minute');
+  });
+
+  it('the spend cap holds under 200 concurrent requests across both replicas: no overspend', async () => {
+    // Each request could cost (prompt bound + 100 output tokens) at the prices; the cap fits 25 of them.
+    const messages = [{ role: 'user' as const, content: 'spend' }];
+    const bound = 16 + 8 + 4 + 5; // estimate.ts: per request, per message, the role's and the text's bytes
+    const worst = (bound * PRICE.inputPerMillion + 100 * PRICE.outputPerMillion) / 1e6;
+    const cap = 25 * worst;
+    const { key, id } = await makeKey({ requestsPerMinute: 10_000, tokensPerDay: 10_000_000, spendCapUsd: cap });
+    keys.push(key);
+    const before = upstream.served;
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        client(key, urls[i % 2]).chat.completions.create({ model: 'small', max_tokens: 100, messages }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof OpenAI.RateLimitError).length;
+    assert.equal(ok + refused, 200, 'every request answered: served or refused for the cap');
+    assert.equal(upstream.served - before, ok, 'a refused request never reached the upstream');
+    assert.ok(ok >= 25, `at least the 25 that fit while the others were held were served (${ok})`);
+    const usage = (await (await admin('GET', '/admin/keys')).json()) as {
+      keys: Array<{ id: string; usage: { spentUsd: number; heldUsd: number } }>;
+    };
+    const spent = usage.keys.find((k) => k.id === id)?.usage;
+    assert.ok((spent?.spentUsd ?? Infinity) <= cap + 1e-12, `spent ${spent?.spentUsd} within the cap ${cap}`);
+    assert.equal(spent?.heldUsd, 0);
+  });
+
+  it('a revoked key is refused at once, by both replicas', async () => {
+    const { key, id } = await makeKey({ requestsPerMinute: 100, tokensPerDay: 1_000_000, spendCapUsd: 100 });
+    keys.push(key);
+    await client(key).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'before' }] });
+    assert.equal((await admin('DELETE', `/admin/keys/${id}`, undefined, urls[1])).status, 200);
+    for (const at of urls)
+      await assert.rejects(
+        client(key, at).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'after' }] }),
+        OpenAI.AuthenticationError,
+      );
+    assert.equal((await fetch(`${urls[0]}/admin/keys`)).status, 401, 'the admin API wants the operator token');
+  });
+
+  it('no key appears in any log line', () => {
+    assert.ok(
+      logs.some((l) => l.msg === 'chat completion'),
+      'the requests were logged',
+    );
+    const text = JSON.stringify(logs);
+    for (const key of keys) assert.ok(!text.includes(key.split('_').slice(2).join('_')), 'no secret part of a key in the logs');
+    assert.ok(!text.includes(UPSTREAM_KEY), 'nor the upstream key');
+  });
+});
