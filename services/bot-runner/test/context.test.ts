@@ -8,7 +8,7 @@ import { create, MentionCandidateSchema, nowUs, OutcomeStatus, PostSchema, Reply
 import type { DevnetAccount, SecondPds } from '@botsky/devnet';
 import { Secret } from '@botsky/kit';
 import { eventually, suiteHooks } from '@botsky/kit/testing';
-import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
+import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import {
   account,
   botEntry,

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { FailureReason, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
 import { eventually, suiteHooks } from '@botsky/kit/testing';
 import { escapeData } from '../src/providers/prompt.ts';
-import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
-import type { RecordedRequest } from './stand-ins/scripted-http.ts';
+import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
+import type { RecordedRequest } from '@botsky/llm-stand-ins/scripted-http';
 import { Secret } from '@botsky/kit';
 import {
   account,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { create, FailureReason, MentionCandidateSchema, OutcomeStatus } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
 import { eventually, metricSum, suiteHooks } from '@botsky/kit/testing';
-import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
+import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import {
   account,
   botEntry,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { FailureReason, OutcomeStatus } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
 import { eventually, metricSum } from '@botsky/kit/testing';
-import { OPENAI_KEY, openaiError, startOpenAIStandIn } from './stand-ins/openai-server.ts';
+import { OPENAI_KEY, openaiError, startOpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import { botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld } from './helpers/world.ts';
 
 test('a model call the provider refuses is counted by reason, and the task fails as model_error', async (t) => {

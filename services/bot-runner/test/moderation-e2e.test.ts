@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { FailureReason, OutcomeStatus, type BotOutcome } from '@botsky/contracts';
 import { Secret } from '@botsky/kit';
 import { eventually, metricSum } from '@botsky/kit/testing';
-import { completion, hang, OPENAI_KEY, openaiError, startOpenAIStandIn, type OpenAIStandIn } from './stand-ins/openai-server.ts';
+import { completion, hang, OPENAI_KEY, openaiError, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import { moderation, startModerationStandIn } from './stand-ins/moderation-server.ts';
-import type { RecordedRequest, Step } from './stand-ins/scripted-http.ts';
+import type { RecordedRequest, Step } from '@botsky/llm-stand-ins/scripted-http';
 import { botEntry, outcomes, personPosts, postsOf, publishTask, replyTask, startRunner, startWorld, type World } from './helpers/world.ts';
 
 const REJECTED = 'botsky_botrunner_moderation_rejected_total';

@@ -10,9 +10,9 @@ import { botRunnerConfigSpec } from '../src/config.ts';
 import { createBotRunnerMetrics } from '../src/metrics.ts';
 import { moderationProvider } from '../src/moderation/config.ts';
 import { createModerator, type Moderator, type Verdict } from '../src/moderation/moderate.ts';
-import { OPENAI_KEY, garbage, hang, openaiError, serverError } from './stand-ins/openai-server.ts';
+import { OPENAI_KEY, garbage, hang, openaiError, serverError } from '@botsky/llm-stand-ins/openai';
 import { flagged, moderation, startModerationStandIn, type ModerationStandIn } from './stand-ins/moderation-server.ts';
-import type { Step } from './stand-ins/scripted-http.ts';
+import type { Step } from '@botsky/llm-stand-ins/scripted-http';
 
 const REJECTED = 'botsky_botrunner_moderation_rejected_total';
 const FINE = { botId: 'sunny', reply: 'Lovely tomatoes! @ben.test grows them too.', post: 'First tomatoes of the year', thread: [] };

@@ -18,8 +18,8 @@ import {
   rateLimited,
   stallMidBody,
   startAnthropicStandIn,
-} from './stand-ins/anthropic-server.ts';
-import type { ScriptedServer, Step } from './stand-ins/scripted-http.ts';
+} from '@botsky/llm-stand-ins/anthropic';
+import type { ScriptedServer, Step } from '@botsky/llm-stand-ins/scripted-http';
 import { GOOD_REPLY, replyRequest } from './stand-ins/requests.ts';
 import { call, expectFailure, expectSuccess, gap, type Outcome } from './stand-ins/outcome.ts';
 

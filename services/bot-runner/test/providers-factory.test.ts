@@ -13,7 +13,7 @@ import {
   replyCost,
   type ProviderSpec,
 } from '../src/providers/index.ts';
-import { OPENAI_KEY, completion, startOpenAIStandIn } from './stand-ins/openai-server.ts';
+import { OPENAI_KEY, completion, startOpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import { GOOD_REPLY, replyRequest } from './stand-ins/requests.ts';
 
 const secret = (value: string) => ({ reveal: () => value, toString: () => '[redacted]' });

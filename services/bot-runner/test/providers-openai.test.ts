@@ -20,8 +20,8 @@ import {
   stallMidBody,
   startOpenAIStandIn,
   type OpenAIStandIn,
-} from './stand-ins/openai-server.ts';
-import type { Step } from './stand-ins/scripted-http.ts';
+} from '@botsky/llm-stand-ins/openai';
+import type { Step } from '@botsky/llm-stand-ins/scripted-http';
 import { GOOD_REPLY, replyRequest } from './stand-ins/requests.ts';
 import { call, expectFailure, expectSuccess, gap, type Outcome } from './stand-ins/outcome.ts';
 

@@ -14,7 +14,8 @@ export interface GatewayService extends Service {
 
 export function buildGatewayApp(ctx: GatewayContext): FastifyInstance {
   // No request logging: the authorization header is a key. The routes log key ids only.
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  // A message's content is a string or an array of parts, as in OpenAI's API: a union type.
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { allowUnionTypes: true } } });
   addModels(app, ctx);
   addChat(app, ctx);
   addAdmin(app, ctx);

@@ -1,8 +1,10 @@
 // Calling a model's upstream. `openai` models go through the official openai SDK (OpenAI itself or
-// any OpenAI-compatible server at the model's baseUrl). Answers come back as OpenAI chat
-// completions (or their stream of chunks), with the gateway's model id in place of the upstream's,
-// and the usage the upstream reported (what the request is charged).
+// any OpenAI-compatible server at the model's baseUrl), `anthropic` models through
+// @anthropic-ai/sdk's Messages API (translated both ways: anthropic.ts). Answers come back as
+// OpenAI chat completions (or their stream of chunks), with the gateway's model id in place of
+// the upstream's, and the usage the upstream reported (what the request is charged).
 import OpenAI from 'openai';
+import { createAnthropicUpstream } from './anthropic.ts';
 import type { GatewayModel } from './models.ts';
 
 export interface ChatRequest {
@@ -25,7 +27,7 @@ export interface Upstream {
 }
 
 export function createUpstream(model: GatewayModel, timeoutMs: number): Upstream {
-  if (model.provider !== 'openai') throw new Error(`model ${model.id}: provider ${model.provider} is not served yet`);
+  if (model.provider === 'anthropic') return createAnthropicUpstream(model, timeoutMs);
   const client = new OpenAI({ apiKey: model.apiKey.reveal(), baseURL: model.baseUrl, timeout: timeoutMs, maxRetries: 0 });
   const params = (req: ChatRequest) => ({
     model: model.upstreamModel,

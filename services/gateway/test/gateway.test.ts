@@ -4,32 +4,37 @@
 // models, its requests a minute, its spend cap under 200 concurrent requests across both replicas
 // with no overspend, a revoked key refused at once, and no key in any log line.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { deleteTestNamespace, natsUrl, startInProcess, suiteHooks, testNamespace } from '@botsky/kit/testing';
+import { suiteHooks } from '@botsky/kit/testing';
 import OpenAI from 'openai';
-import { gatewayConfigSpec } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
-import { createGatewayService } from '../src/service.ts';
-import { startUpstream, UPSTREAM_KEY, type TestUpstream } from './openai-upstream.ts';
+import { startGateway, type TestGateway } from './helpers.ts';
+import { completion, completionStream, delayed, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
+import type { RecordedRequest, Step } from '@botsky/llm-stand-ins/scripted-http';
 
-const ADMIN = 'operator-token-for-tests';
+const UPSTREAM_KEY = OPENAI_KEY;
+const USAGE = { prompt_tokens: 10, completion_tokens: 5 };
+
+/** The upstream model: "echo: <the last message>", streamed when asked, after 20 ms. */
+const echo: Step = delayed(20, (req, res) => {
+  const body = req.body as { stream?: boolean; messages: Array<{ content: string }> };
+  const text = (r: RecordedRequest) => `echo: ${(r.body as typeof body).messages.at(-1)?.content ?? ''}`;
+  (body.stream ? completionStream(text, { usage: USAGE }) : completion(text, { usage: USAGE }))(req, res);
+});
 const PRICE = { inputPerMillion: 1000, outputPerMillion: 2000 };
 
 describe('gateway: keys, completions and limits (two replicas, real NATS, the openai SDK)', () => {
   const hooks = suiteHooks();
-  const namespace = testNamespace('gateway');
   const logs: Array<Record<string, unknown>> = [];
-  let upstream: TestUpstream;
-  let dir = '';
-  const urls: string[] = [];
+  let upstream: OpenAIStandIn;
+  const served = () => upstream.requests.length;
+  const lastBody = () => upstream.requests.at(-1)?.body as Record<string, unknown> | undefined;
+  let gw: TestGateway;
+  let urls: string[] = [];
+  const admin: TestGateway['admin'] = (...a) => gw.admin(...a);
+  const makeKey: TestGateway['makeKey'] = (...a) => gw.makeKey(...a);
 
   before(async () => {
-    upstream = await startUpstream({ delayMs: 20 });
-    dir = await mkdtemp(join(tmpdir(), 'botsky-gateway-'));
-    const modelsFile = join(dir, 'models.json');
+    upstream = await startOpenAIStandIn([echo]);
     const model = (id: string) => ({
       id,
       provider: 'openai',
@@ -38,39 +43,17 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
       apiKey: { env: 'UPSTREAM_KEY' },
       price: PRICE,
     });
-    await writeFile(modelsFile, JSON.stringify({ models: [model('small'), model('large')] }));
-    const parts = { name: 'gateway', configSpec: gatewayConfigSpec, createContext, createService: createGatewayService };
-    const env = {
-      BOTSKY_BUS: natsUrl(),
-      BOTSKY_NAMESPACE: namespace,
-      BOTSKY_GATEWAY_PORT: '0',
-      BOTSKY_GATEWAY_HOST: '127.0.0.1',
-      BOTSKY_GATEWAY_MODELS_FILE: modelsFile,
-      BOTSKY_GATEWAY_ADMIN_TOKEN: ADMIN,
-      BOTSKY_GATEWAY_MAX_TOKENS: '100',
-    };
-    for (let i = 0; i < 2; i++) {
-      const running = await startInProcess(hooks, parts, env, { env: { UPSTREAM_KEY } }, { log: 'info', logLines: logs });
-      urls.push(running.svc.url as string);
-    }
-  });
-  after(async () => {
-    await upstream?.close();
-    await deleteTestNamespace(namespace);
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const admin = (method: string, path: string, body?: unknown, at = urls[0]) =>
-    fetch(`${at}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
+    gw = await startGateway(hooks, {
+      models: [model('small'), model('large')],
+      secrets: { UPSTREAM_KEY },
+      replicas: 2,
+      env: { BOTSKY_GATEWAY_MAX_TOKENS: '100' },
+      logs,
     });
-  const makeKey = async (limits: Record<string, unknown>) => {
-    const res = await admin('POST', '/admin/keys', { builder: 'ada', limits });
-    assert.equal(res.status, 201, await res.clone().text());
-    return (await res.json()) as { key: string; id: string };
-  };
+    urls = gw.urls;
+  });
+  after(() => upstream?.close());
+
   const client = (key: string, at = urls[0]) => new OpenAI({ apiKey: key, baseURL: `${at}/v1`, maxRetries: 0 });
   const keys: string[] = [];
 
@@ -88,8 +71,8 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
     });
     assert.equal(done.choices[0]?.message.content, 'echo: hello there');
     assert.equal(done.model, 'small', "the gateway's model id, not the upstream's");
-    assert.equal(upstream.bodies.at(-1)?.model, 'up-small');
-    assert.equal(upstream.bodies.at(-1)?.max_tokens, 100, 'a request without max_tokens gets the gateway’s');
+    assert.equal(lastBody()?.model, 'up-small');
+    assert.equal(lastBody()?.max_tokens, 100, 'a request without max_tokens gets the gateway’s');
 
     const stream = await client(key).chat.completions.create({
       model: 'small',
@@ -154,7 +137,7 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
     const cap = 25 * worst;
     const { key, id } = await makeKey({ requestsPerMinute: 10_000, tokensPerDay: 10_000_000, spendCapUsd: cap });
     keys.push(key);
-    const before = upstream.served;
+    const before = served();
     const results = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) =>
         client(key, urls[i % 2]).chat.completions.create({ model: 'small', max_tokens: 100, messages }),
@@ -163,7 +146,7 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof OpenAI.RateLimitError).length;
     assert.equal(ok + refused, 200, 'every request answered: served or refused for the cap');
-    assert.equal(upstream.served - before, ok, 'a refused request never reached the upstream');
+    assert.equal(served() - before, ok, 'a refused request never reached the upstream');
     assert.ok(ok >= 25, `at least the 25 that fit while the others were held were served (${ok})`);
     const usage = (await (await admin('GET', '/admin/keys')).json()) as {
       keys: Array<{ id: string; usage: { spentUsd: number; heldUsd: number } }>;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { OPENAI_KEY } from '../stand-ins/openai-server.ts';
+import { OPENAI_KEY } from '@botsky/llm-stand-ins/openai';
 
 export interface RegistryFile {
   path: string;

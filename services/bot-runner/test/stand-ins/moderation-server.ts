@@ -2,8 +2,15 @@
 // bearer auth, `{ model, input }` in, the documented moderation object out (every category with a
 // boolean and a score), errors as `{ error: { message, type, param, code } }`. The real openai
 // SDK is pointed at it. Error steps (openaiError, serverError, hang...) come from openai-server.ts.
-import { OPENAI_KEY, openaiError } from './openai-server.ts';
-import { header, sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer, type Step } from './scripted-http.ts';
+import { OPENAI_KEY, openaiError } from '@botsky/llm-stand-ins/openai';
+import {
+  header,
+  sendJson,
+  startScriptedServer,
+  type RecordedRequest,
+  type ScriptedServer,
+  type Step,
+} from '@botsky/llm-stand-ins/scripted-http';
 
 export const MODERATION_CATEGORIES = [
   'harassment',

@@ -1,8 +1,8 @@
 // A well-behaved model behind the OpenAI wire protocol, with a fixed latency: it answers every
 // prompt with a short reply that mentions the person the prompt names (or no one). For the
 // replica test and the benchmark, where the model's time matters and its manners must not.
-import { completion, startOpenAIStandIn, type OpenAIStandIn } from './openai-server.ts';
-import type { RecordedRequest } from './scripted-http.ts';
+import { completion, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
+import type { RecordedRequest } from '@botsky/llm-stand-ins/scripted-http';
 
 function politeReply(req: RecordedRequest): string {
   const user = (req.body as { messages: Array<{ role: string; content: string }> }).messages.find((m) => m.role === 'user')?.content ?? '';

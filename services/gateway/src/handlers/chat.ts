@@ -3,7 +3,8 @@
 // request could cost is held against the key's limits before anything is sent upstream. The
 // answer (or its stream, as server-sent events ending in `data: [DONE]`) is OpenAI's, with the
 // gateway's model id; the hold is then settled with the usage the upstream reported.
-import { APIError } from 'openai';
+import { APIError as AnthropicAPIError } from '@anthropic-ai/sdk';
+import { APIError as OpenAIAPIError } from 'openai';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { sendError } from '../errors.ts';
@@ -15,6 +16,7 @@ import type { ChatRequest, Usage } from '../upstream.ts';
 interface Body extends ChatRequest {
   model: string;
   stream?: boolean;
+  stream_options?: { include_usage?: boolean };
   max_tokens: number;
   n?: number;
 }
@@ -34,7 +36,7 @@ const schema = {
           required: ['role', 'content'],
           properties: {
             role: { enum: ['system', 'developer', 'user', 'assistant'] },
-            content: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 100 }] },
+            content: { type: ['string', 'array'], maxItems: 100 },
             name: { type: 'string', maxLength: 64 },
           },
         },
@@ -42,10 +44,11 @@ const schema = {
       max_tokens: { type: 'integer', minimum: 1 },
       max_completion_tokens: { type: 'integer', minimum: 1 },
       stream: { type: 'boolean' },
+      stream_options: { type: 'object', properties: { include_usage: { type: 'boolean' } } },
       temperature: { type: 'number', minimum: 0, maximum: 2 },
       top_p: { type: 'number', minimum: 0, maximum: 1 },
       n: { type: 'integer', minimum: 1, maximum: 1 },
-      stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }] },
+      stop: { type: ['string', 'array'], items: { type: 'string' }, maxItems: 4 },
     },
   },
 } as const;
@@ -144,7 +147,12 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
     let outcome = 'ok';
     try {
-      for (let r = first; !r.done; r = await iterator.next()) reply.raw.write(`data: ${JSON.stringify(r.value)}\n\n`);
+      // The usage chunk (no choices) goes to the client only when it asked for it, as OpenAI does.
+      const withUsage = req.body.stream_options?.include_usage === true;
+      for (let r = first; !r.done; r = await iterator.next()) {
+        const usageOnly = Array.isArray(r.value.choices) && r.value.choices.length === 0;
+        if (!usageOnly || withUsage) reply.raw.write(`data: ${JSON.stringify(r.value)}\n\n`);
+      }
       reply.raw.write('data: [DONE]\n\n');
     } catch (err) {
       outcome = 'upstream_cut';
@@ -170,11 +178,12 @@ function pick(b: Body): Omit<ChatRequest, 'max_tokens'> {
 
 async function upstreamFailed(reply: FastifyReply, err: unknown, settle: (u: Usage | undefined, outcome: string) => Promise<void>) {
   // An upstream that answered with an error did not bill the request; one that did not answer may have.
-  const refused = err instanceof APIError && err.status !== undefined;
-  await settle(undefined, refused ? 'upstream_refused' : 'upstream_unreachable');
-  const status = refused && (err as APIError).status === 429 ? 429 : 502;
+  const answered =
+    (err instanceof OpenAIAPIError || err instanceof AnthropicAPIError) && typeof err.status === 'number' ? err.status : undefined;
+  await settle(undefined, answered !== undefined ? 'upstream_refused' : 'upstream_unreachable');
+  const status = answered === 429 ? 429 : 502;
   return sendError(reply, status, {
-    message: refused ? `the model's upstream answered ${(err as APIError).status}` : "the model's upstream did not answer",
+    message: answered !== undefined ? `the model's upstream answered ${answered}` : "the model's upstream did not answer",
     type: 'api_error',
     code: 'upstream_error',
   });

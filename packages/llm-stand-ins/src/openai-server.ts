@@ -108,3 +108,46 @@ export const garbage =
     sendRaw(res, 200, body, contentType);
 
 export { hang, stallMidBody };
+
+/**
+ * A streamed chat completion, as OpenAI sends it with `stream: true`: server-sent
+ * `chat.completion.chunk`s (the role first, the text word by word, the finish reason), the usage
+ * chunk (empty `choices`) when `stream_options.include_usage` asks for it, then `data: [DONE]`.
+ * `cutAfter` ends the connection after that many text chunks, with no usage and no [DONE].
+ */
+export function completionStream(
+  text: string | ((req: RecordedRequest) => string),
+  opts: CompletionOptions & { cutAfter?: number } = {},
+): Step {
+  return (req, res) => {
+    const content = typeof text === 'function' ? text(req) : text;
+    const body = req.body as { model: string; stream_options?: { include_usage?: boolean } };
+    const usage = opts.usage ?? { prompt_tokens: 120, completion_tokens: 18 };
+    const base = {
+      id: `chatcmpl-${req.at.toFixed(0)}`,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: opts.model ?? body.model,
+    };
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const send = (x: unknown) => res.write(`data: ${JSON.stringify(x)}\n\n`);
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      send({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    chunk({ role: 'assistant', content: '' }, null);
+    const words = content.split(/(?= )/);
+    for (const [i, w] of words.entries()) {
+      if (opts.cutAfter !== undefined && i >= opts.cutAfter) return void res.destroy();
+      chunk({ content: w }, null);
+    }
+    chunk({}, opts.finishReason ?? 'stop');
+    if (body.stream_options?.include_usage)
+      send({ ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } });
+    res.end('data: [DONE]\n\n');
+  };
+}
+
+/** Answers with `step` after `ms` (a model that takes its time). */
+export const delayed =
+  (ms: number, step: Step): Step =>
+  (req, res) =>
+    void setTimeout(() => step(req, res), ms);

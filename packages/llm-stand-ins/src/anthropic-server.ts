@@ -83,3 +83,42 @@ export const garbage =
     sendRaw(res, 200, body, contentType);
 
 export { hang, stallMidBody };
+
+/**
+ * A streamed message, as Anthropic sends it with `stream: true`: server-sent events
+ * `message_start` (with the input tokens), `content_block_start`, a `content_block_delta`
+ * (`text_delta`) per word, `content_block_stop`, `message_delta` (the stop reason and output
+ * tokens), `message_stop`.
+ */
+export function messageStream(text: string | ((req: RecordedRequest) => string), opts: MessageOptions = {}): Step {
+  return (req, res) => {
+    const content = typeof text === 'function' ? text(req) : text;
+    const usage = opts.usage ?? { input_tokens: 150, output_tokens: 21 };
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_stand_in' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id: `msg_${req.at.toFixed(0)}`,
+        type: 'message',
+        role: 'assistant',
+        model: opts.model ?? (req.body as { model: string }).model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
+      },
+    });
+    send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    for (const w of content.split(/(?= )/))
+      send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } });
+    send('content_block_stop', { type: 'content_block_stop', index: 0 });
+    send('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: opts.stopReason ?? 'end_turn', stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    });
+    send('message_stop', { type: 'message_stop' });
+    res.end();
+  };
+}
