@@ -5,7 +5,7 @@ import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { SUBJECTS, type Subject } from './subjects.ts';
 import { NetworkEventSchema, type NetworkEvent } from './gen/botsky/v1/network_pb.ts';
 import { MatchDecisionSchema, ReplyTaskSchema } from './gen/botsky/v1/tasks_pb.ts';
-import { BotOutcomeSchema } from './gen/botsky/v1/outcomes_pb.ts';
+import { BotOutcomeSchema, LlmCallSchema } from './gen/botsky/v1/outcomes_pb.ts';
 import { ClientInteractionSchema, ImpressionPageSchema } from './gen/botsky/v1/feed_pb.ts';
 import { BattleOutcomeSchema, RatingSnapshotSchema } from './gen/botsky/v1/scores_pb.ts';
 
@@ -25,6 +25,7 @@ export const SUBJECT_SCHEMAS = {
   [SUBJECTS.replyTask]: ReplyTaskSchema,
   [SUBJECTS.matchDecision]: MatchDecisionSchema,
   [SUBJECTS.botOutcome]: BotOutcomeSchema,
+  [SUBJECTS.llmCall]: LlmCallSchema,
   [SUBJECTS.feedImpressionPage]: ImpressionPageSchema,
   [SUBJECTS.feedInteraction]: ClientInteractionSchema,
   [SUBJECTS.battleOutcome]: BattleOutcomeSchema,

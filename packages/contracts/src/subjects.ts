@@ -35,6 +35,8 @@ export const SUBJECTS = {
   replyTask: 'botsky.tasks.reply',
   matchDecision: 'botsky.tasks.decision',
   botOutcome: 'botsky.outcomes.reply',
+  /** One LlmCall per gateway request that reached an upstream (usage, cost, latency, outcome). */
+  llmCall: 'botsky.outcomes.llm',
   /** One ImpressionPage per getFeedSkeleton response (what the feed publishes). */
   feedImpressionPage: 'botsky.feed.page',
   feedInteraction: 'botsky.feed.interaction',

@@ -56,7 +56,7 @@ describe('charts/botsky', async () => {
     assert.equal(grafana.spec.template.spec.initContainers, undefined);
     assert.equal(ofKind(objects, 'ServiceMonitor').length, 0, 'no ServiceMonitor without the Prometheus Operator');
     const dashboards: Loose = findObject(objects, 'ConfigMap', 'botsky-grafana-dashboards');
-    assert.deepEqual(Object.keys(dashboards.data).sort(), ['activity.json', 'leaderboard.json', 'pipeline.json']);
+    assert.deepEqual(Object.keys(dashboards.data).sort(), ['activity.json', 'gateway.json', 'leaderboard.json', 'pipeline.json']);
   });
 
   test('external: nothing bundled, the services use the given bus, warehouse and Secrets', async () => {

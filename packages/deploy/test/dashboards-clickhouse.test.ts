@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createWarehouse, type Warehouse } from '@botsky/warehouse';
 import { CLICKHOUSE_UID, expandClickHouseMacros, loadDashboards, queriesOf } from '../src/index.ts';
-import { BOTS, MINUTES, seedSimulatedRun } from './support/simulated-run.ts';
+import { BOTS, BUILDERS, MINUTES, seedSimulatedRun } from './support/simulated-run.ts';
 
 const START = new Date('2025-03-10T12:00:00Z');
 
@@ -42,7 +42,7 @@ describe('dashboards: ClickHouse queries', async () => {
         from: new Date(START.getTime() - 60_000),
         to: new Date(START.getTime() + (MINUTES + 5) * 60_000),
         intervalSeconds: 60,
-        variables: { bot: BOTS.map((b) => b.id), method: 'bt' },
+        variables: { bot: BOTS.map((b) => b.id), method: 'bt', builder: BUILDERS },
       });
       const rows = await wh.query(sql);
       assert.ok(rows.length > 0, `no rows from:\n${sql}`);

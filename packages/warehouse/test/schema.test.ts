@@ -34,6 +34,7 @@ const TABLES: Record<string, string> = {
   interactions: 'ReplacingMergeTree',
   reply_tasks: 'ReplacingMergeTree',
   match_decisions: 'ReplacingMergeTree',
+  llm_calls: 'ReplacingMergeTree',
   bot_replies: 'ReplacingMergeTree',
   mentions: 'ReplacingMergeTree',
   mentions_mv: 'MaterializedView',

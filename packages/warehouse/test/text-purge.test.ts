@@ -54,6 +54,8 @@ const FREE_OF_WORDS: Record<string, readonly string[]> = {
   profile_labels: ['did', 'self_labels'],
   account_events: ['did', 'status'],
   stream_messages: ['stream', 'post_uri', 'author_did', 'other_dids'],
+  // ids and figures of the gateway's calls: no prompt, no answer, no key.
+  llm_calls: ['call_id', 'key_id', 'builder', 'model', 'provider', 'outcome'],
 };
 
 const ALICE = 'did:plc:alice';

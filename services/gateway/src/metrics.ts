@@ -23,6 +23,10 @@ export function createGatewayMetrics(metrics: Metrics) {
       help: 'USD charged at the models’ prices, by model and builder',
       labelNames: ['model', 'builder'] as const,
     }),
+    unrecorded: metrics.counter({
+      name: 'botsky_gateway_calls_unrecorded_total',
+      help: 'Calls charged but not published to the bus (the warehouse misses them)',
+    }),
     latency: metrics.histogram({
       name: 'botsky_gateway_upstream_seconds',
       help: 'From the request reaching the gateway to its answer (or stream) ending, by model',

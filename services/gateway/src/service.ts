@@ -38,6 +38,8 @@ export function createGatewayService(ctx: GatewayContext): GatewayService {
       return url;
     },
     async start() {
+      // The calls go to BOTSKY_OUTCOMES (botsky.outcomes.llm): the stream must exist.
+      await ctx.bus.ensureTopology();
       app = buildGatewayApp(ctx);
       await app.listen({ host: ctx.config.host, port: ctx.config.port });
       const address = app.server.address();

@@ -137,13 +137,13 @@ export class UsageLedgers {
     );
   }
 
-  /** Replaces the hold by what the request used (the upstream's usage; the hold itself when it reported none). */
-  settle(keyId: string, hold: Hold, used: { tokens: number; usd: number }): Promise<void> {
+  /** Replaces the hold by what the request used (the upstream's usage; the hold itself when it reported none); resolves with the key's spend after it. */
+  settle(keyId: string, hold: Hold, used: { tokens: number; usd: number }): Promise<{ spentUsd: number }> {
     return this.#serial(keyId, () =>
-      this.#mutate(keyId, (l): [Ledger, undefined] => [
-        { ...l, tokens: l.tokens + used.tokens, spentUsd: l.spentUsd + used.usd, holds: l.holds.filter((h) => h.id !== hold.id) },
-        undefined,
-      ]),
+      this.#mutate(keyId, (l): [Ledger, { spentUsd: number }] => {
+        const spentUsd = l.spentUsd + used.usd;
+        return [{ ...l, tokens: l.tokens + used.tokens, spentUsd, holds: l.holds.filter((h) => h.id !== hold.id) }, { spentUsd }];
+      }),
     );
   }
 

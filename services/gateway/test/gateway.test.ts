@@ -5,7 +5,9 @@
 // with no overspend, a revoked key refused at once, and no key in any log line.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { suiteHooks } from '@botsky/kit/testing';
+import { type Bus, createBus, parseBusUrl } from '@botsky/bus';
+import { decode, LlmCallSchema, SUBJECTS, type LlmCall } from '@botsky/contracts';
+import { eventually, natsUrl, suiteHooks } from '@botsky/kit/testing';
 import OpenAI from 'openai';
 import { startGateway, type TestGateway } from './helpers.ts';
 import { completion, completionStream, delayed, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
@@ -30,6 +32,8 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
   const lastBody = () => upstream.requests.at(-1)?.body as Record<string, unknown> | undefined;
   let gw: TestGateway;
   let urls: string[] = [];
+  const calls: LlmCall[] = [];
+  let bus: Bus | undefined;
   const admin: TestGateway['admin'] = (...a) => gw.admin(...a);
   const makeKey: TestGateway['makeKey'] = (...a) => gw.makeKey(...a);
 
@@ -51,8 +55,13 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
       logs,
     });
     urls = gw.urls;
+    bus = await createBus({ ...parseBusUrl(natsUrl()), namespace: gw.namespace });
+    await bus.follow(SUBJECTS.llmCall, (m) => void calls.push(decode(LlmCallSchema, m.data)));
   });
-  after(() => upstream?.close());
+  after(async () => {
+    await bus?.close();
+    await upstream?.close();
+  });
 
   const client = (key: string, at = urls[0]) => new OpenAI({ apiKey: key, baseURL: `${at}/v1`, maxRetries: 0 });
   const keys: string[] = [];
@@ -89,6 +98,20 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
     assert.equal(mine?.usage.tokensToday, 30, 'both requests settled at the usage the upstream reported (10 + 5 each)');
     assert.ok(Math.abs((mine?.usage.spentUsd ?? 0) - (2 * (10 * 1000 + 5 * 2000)) / 1e6) < 1e-9);
     assert.equal(mine?.usage.heldUsd, 0, 'no hold left');
+    // Each call goes to the warehouse as an LlmCall on the bus: the key's id, never the key.
+    const mineCalls = await eventually('both calls on the bus', () => {
+      const c = calls.filter((x) => x.keyId === id);
+      return c.length === 2 ? c : undefined;
+    });
+    assert.deepEqual(
+      mineCalls
+        .map((c) => [c.builder, c.model, c.provider, Number(c.promptTokens), Number(c.completionTokens), c.outcome, c.streamed])
+        .sort(),
+      [
+        ['ada', 'small', 'openai', 10, 5, 'ok', false],
+        ['ada', 'small', 'openai', 10, 5, 'ok', true],
+      ],
+    );
   });
 
   it('a wrong key, a model not allowed, max_tokens past the limit and the requests a minute are refused in OpenAI’s error shape', async () => {

@@ -13,6 +13,8 @@ export const ADMIN = 'operator-token-for-tests';
 
 export interface TestGateway {
   urls: string[];
+  /** The bus namespace the replicas share. */
+  namespace: string;
   admin(method: string, path: string, body?: unknown, at?: string): Promise<Response>;
   makeKey(limits: Record<string, unknown>, builder?: string): Promise<{ key: string; id: string }>;
 }
@@ -61,5 +63,5 @@ export async function startGateway(
     assert.equal(res.status, 201, await res.clone().text());
     return (await res.json()) as { key: string; id: string };
   };
-  return { urls, admin, makeKey };
+  return { urls, namespace, admin, makeKey };
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import { createGrpcClient } from '@botsky/contracts/grpc';
-import { LeaderboardService, SUBJECTS } from '@botsky/contracts';
+import { encode, LeaderboardService, LlmCallSchema, SUBJECTS, toUs } from '@botsky/contracts';
 import { deleteTestNamespace, eventually, metricSum, runNode, suiteHooks, testNamespace } from '@botsky/kit/testing';
 import { onlineElo, poissonRate, wilson } from '@botsky/ratings';
 import { createMemoryBus, type OutgoingMessage } from '@botsky/bus';
@@ -165,6 +165,42 @@ describe('scoring', () => {
     assert.ok(flushes >= 1 && flushes <= written, `${flushes} flushes`);
     assert.equal(await metricSum(s.metrics, 'botsky_scoring_rows_rejected_total'), 0);
     assert.equal(await metricSum(s.metrics, 'botsky_scoring_pending_rows'), 0);
+  });
+
+  it("records the gateway's LLM calls into llm_calls, once each (a redelivery is the same call)", async () => {
+    const call = (id: string, builder: string, cost: number) =>
+      encode(LlmCallSchema, {
+        callId: id,
+        keyId: 'k1',
+        builder,
+        model: 'small',
+        provider: 'openai',
+        promptTokens: 10n,
+        completionTokens: 5n,
+        costUsd: cost,
+        latencyMs: 120n,
+        outcome: 'ok',
+        streamed: true,
+        atUs: toUs(T0),
+      });
+    await s.ctx.bus.publish(SUBJECTS.llmCall, call('c1', 'ada', 0.002), { msgId: 'c1' });
+    await s.ctx.bus.publish(SUBJECTS.llmCall, call('c1', 'ada', 0.002));
+    await s.ctx.bus.publish(SUBJECTS.llmCall, call('c2', 'grace', 0.003), { msgId: 'c2' });
+    const db = s.ctx.warehouse.database;
+    await eventually('the calls recorded', async () => (await count(`SELECT count() AS n FROM ${db}.llm_calls FINAL`)) === 2, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    const rows = await s.ctx.warehouse.query<{ builder: string; tokens: number; usd: number; streamed: number }>(
+      `SELECT builder, sum(prompt_tokens + completion_tokens) AS tokens, sum(cost_usd) AS usd, any(streamed) AS streamed FROM ${db}.llm_calls FINAL GROUP BY builder ORDER BY builder`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.builder, Number(r.tokens), Number(r.usd), Number(r.streamed)]),
+      [
+        ['ada', 15, 0.002, 1],
+        ['grace', 15, 0.003, 1],
+      ],
+    );
   });
 
   it('computes engagement, recommendation, battles and ratings as computed by hand', async () => {

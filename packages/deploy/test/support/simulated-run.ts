@@ -39,6 +39,7 @@ export async function seedSimulatedRun(wh: Warehouse, start: Date): Promise<Reco
     for (let n = 0; n < 3; n++) simulatePost({ minute, n, rnd, pick, at, add });
   }
   addRatings(tables, at);
+  addLlmCalls(tables, at, rnd);
   for (const [table, rows] of Object.entries(tables)) await wh.insert(table, rows);
   return Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, rows.length]));
 }
@@ -197,6 +198,39 @@ function simulateExposure(s: Step, r: ReplyPlan & { taskId: string; uri: string;
     );
   }
   return engagement;
+}
+
+export const BUILDERS = ['ada', 'grace'];
+
+/** The gateway's calls: two builders, two keys each with its cap, two models, now and then a failure. */
+function addLlmCalls(tables: Tables, at: (minute: number, second: number) => Date, rnd: () => number): void {
+  const rows: Row[] = [];
+  tables.llm_calls = rows;
+  const spent = new Map<string, number>();
+  for (let minute = 0; minute < MINUTES; minute++) {
+    for (const [b, builder] of BUILDERS.entries()) {
+      const key = `key${b}${minute % 2}`;
+      const model = minute % 3 === 0 ? 'large' : 'small';
+      const cost = 0.001 + rnd() * 0.002;
+      spent.set(key, (spent.get(key) ?? 0) + cost);
+      rows.push({
+        call_id: `c${minute}-${b}`,
+        key_id: key,
+        builder,
+        model,
+        provider: model === 'large' ? 'anthropic' : 'openai',
+        prompt_tokens: 100 + Math.floor(rnd() * 400),
+        completion_tokens: 20 + Math.floor(rnd() * 200),
+        cost_usd: cost,
+        latency_ms: 200 + Math.floor(rnd() * 1800),
+        outcome: minute % 7 === 6 ? 'upstream_refused' : 'ok',
+        streamed: minute % 2,
+        at: at(minute, 30 + b),
+        key_spend_cap_usd: 5,
+        key_spent_usd: spent.get(key) ?? 0,
+      });
+    }
+  }
 }
 
 function addRatings(tables: Tables, at: (minute: number, second: number) => Date): void {

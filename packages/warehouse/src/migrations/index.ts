@@ -9,6 +9,7 @@ import { rankingInputs } from './006-ranking-inputs.ts';
 import { retention } from './007-retention.ts';
 import { accountEvents } from './008-account-events.ts';
 import { streamMessages } from './009-stream-messages.ts';
+import { llmCalls } from './010-llm-calls.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   retention,
   accountEvents,
   streamMessages,
+  llmCalls,
 ];

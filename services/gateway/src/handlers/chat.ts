@@ -5,6 +5,8 @@
 // gateway's model id; the hold is then settled with the usage the upstream reported.
 import { APIError as AnthropicAPIError } from '@anthropic-ai/sdk';
 import { APIError as OpenAIAPIError } from 'openai';
+import { randomUUID } from 'node:crypto';
+import { encode, LlmCallSchema, SUBJECTS, toUs } from '@botsky/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { sendError } from '../errors.ts';
@@ -112,13 +114,26 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
     const started = performance.now();
     const settle = async (usage: Usage | undefined, outcome: string) => {
       // No usage reported (a cut stream, a timeout): the hold is what it cost, the safe side.
-      const used = usage
-        ? { tokens: usage.prompt_tokens + usage.completion_tokens, usd: costUsd(model, usage.prompt_tokens, usage.completion_tokens) }
-        : outcome === 'upstream_refused'
-          ? { tokens: 0, usd: 0 }
-          : want;
-      await ctx.usage.settle(key.id, held.hold, used);
-      record(ctx, key, model, outcome, used, performance.now() - started);
+      const tokens =
+        usage ??
+        (outcome === 'upstream_refused'
+          ? { prompt_tokens: 0, completion_tokens: 0 }
+          : { prompt_tokens: prompt, completion_tokens: maxTokens });
+      const used = {
+        tokens: tokens.prompt_tokens + tokens.completion_tokens,
+        usd: costUsd(model, tokens.prompt_tokens, tokens.completion_tokens),
+      };
+      const { spentUsd } = await ctx.usage.settle(key.id, held.hold, used);
+      await record(ctx, {
+        key,
+        model,
+        outcome,
+        tokens,
+        usd: used.usd,
+        spentUsd,
+        ms: performance.now() - started,
+        streamed: req.body.stream === true,
+      });
     };
     const upstream = ctx.upstreams.get(model.id);
     if (!upstream) throw new Error(`no upstream for ${model.id}`);
@@ -189,21 +204,50 @@ async function upstreamFailed(reply: FastifyReply, err: unknown, settle: (u: Usa
   });
 }
 
-function record(
-  ctx: GatewayContext,
-  key: KeyRecord,
-  model: GatewayModel,
-  outcome: string,
-  used: { tokens: number; usd: number },
-  ms: number,
-) {
+interface Call {
+  key: KeyRecord;
+  model: GatewayModel;
+  outcome: string;
+  tokens: Usage;
+  usd: number;
+  /** The key's spend once this call was charged. */
+  spentUsd: number;
+  ms: number;
+  streamed: boolean;
+}
+
+/** The call in the metrics, the log (the key's id, never the key) and the warehouse (an LlmCall on the bus). */
+async function record(ctx: GatewayContext, c: Call): Promise<void> {
   const m = ctx.gatewayMetrics;
-  m.requests.inc({ model: model.id, builder: key.builder, outcome });
-  m.tokens.inc({ model: model.id, builder: key.builder }, used.tokens);
-  m.spendUsd.inc({ model: model.id, builder: key.builder }, used.usd);
-  m.latency.observe({ model: model.id }, ms / 1000);
+  const labels = { model: c.model.id, builder: c.key.builder };
+  m.requests.inc({ ...labels, outcome: c.outcome });
+  m.tokens.inc(labels, c.tokens.prompt_tokens + c.tokens.completion_tokens);
+  m.spendUsd.inc(labels, c.usd);
+  m.latency.observe({ model: c.model.id }, c.ms / 1000);
   ctx.logger.info(
-    { keyId: key.id, builder: key.builder, model: model.id, outcome, tokens: used.tokens, usd: used.usd, ms: Math.round(ms) },
+    { keyId: c.key.id, ...labels, outcome: c.outcome, tokens: c.tokens, usd: c.usd, ms: Math.round(c.ms) },
     'chat completion',
   );
+  const callId = randomUUID();
+  const event = encode(LlmCallSchema, {
+    callId,
+    keyId: c.key.id,
+    builder: c.key.builder,
+    model: c.model.id,
+    provider: c.model.provider,
+    promptTokens: BigInt(c.tokens.prompt_tokens),
+    completionTokens: BigInt(c.tokens.completion_tokens),
+    costUsd: c.usd,
+    latencyMs: BigInt(Math.round(c.ms)),
+    outcome: c.outcome,
+    streamed: c.streamed,
+    atUs: toUs(Date.now()),
+    keySpendCapUsd: c.key.limits.spendCapUsd,
+    keySpentUsd: c.spentUsd,
+  });
+  // The ledger already holds the charge; a call the bus did not take is counted and logged, not failed.
+  await ctx.bus.publish(SUBJECTS.llmCall, event, { msgId: callId }).catch((err: unknown) => {
+    m.unrecorded.inc();
+    ctx.logger.warn({ keyId: c.key.id, err: (err as Error).message }, 'could not publish the call to the bus');
+  });
 }

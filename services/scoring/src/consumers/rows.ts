@@ -12,6 +12,7 @@ import {
   type BotOutcome,
   type ClientInteraction,
   type Impression,
+  type LlmCall,
   type MatchDecision,
   type RatingSnapshot,
   type ReplyTask,
@@ -83,6 +84,28 @@ export function matchDecisionRow(d: MatchDecision): TableRow {
       battle_id: d.battleId,
       candidates: d.candidates.length,
       decided_at: dateOfUs(d.decidedAtUs),
+    },
+  };
+}
+
+export function llmCallRow(c: LlmCall): TableRow {
+  return {
+    table: 'llm_calls',
+    row: {
+      call_id: c.callId,
+      key_id: c.keyId,
+      builder: c.builder,
+      model: c.model,
+      provider: c.provider,
+      prompt_tokens: Number(c.promptTokens),
+      completion_tokens: Number(c.completionTokens),
+      cost_usd: c.costUsd,
+      latency_ms: Number(c.latencyMs),
+      outcome: c.outcome,
+      streamed: c.streamed ? 1 : 0,
+      at: dateOfUs(c.atUs),
+      key_spend_cap_usd: c.keySpendCapUsd,
+      key_spent_usd: c.keySpentUsd,
     },
   };
 }

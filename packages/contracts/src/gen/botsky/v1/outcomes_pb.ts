@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file botsky/v1/outcomes.proto.
  */
 export const file_botsky_v1_outcomes: GenFile = /*@__PURE__*/
-  fileDesc("Chhib3Rza3kvdjEvb3V0Y29tZXMucHJvdG8SCWJvdHNreS52MSLWAwoKQm90T3V0Y29tZRIPCgd0YXNrX2lkGAEgASgJEg4KBmJvdF9pZBgCIAEoCRINCgVtb2RlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5ib3Rza3kudjEuT3V0Y29tZVN0YXR1cxIjCgVyZXBseRgGIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSEgoKcmVwbHlfdGV4dBgHIAEoCRIwCg5mYWlsdXJlX3JlYXNvbhgIIAEoDjIYLmJvdHNreS52MS5GYWlsdXJlUmVhc29uEhYKDmZhaWx1cmVfZGV0YWlsGAkgASgJEhIKCmxhdGVuY3lfbXMYCiABKA0SEQoJdG9rZW5zX2luGAsgASgNEhIKCnRva2Vuc19vdXQYDCABKA0SEAoIY29zdF91c2QYDSABKAESEwoLbWVudGlvbl9kaWQYDiABKAkSEQoJYmF0dGxlX2lkGA8gASgJEiYKCHBvc3RfcmVmGBAgASgLMhQuYm90c2t5LnYxLlN0cm9uZ1JlZhISCgphdXRob3JfZGlkGBEgASgJEhAKCGF0dGVtcHRzGBIgASgNEhYKDmZpbmlzaGVkX2F0X3VzGBMgASgDKmYKDU91dGNvbWVTdGF0dXMSHgoaT1VUQ09NRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZPVVRDT01FX1NUQVRVU19SRVBMSUVEEAESGQoVT1VUQ09NRV9TVEFUVVNfRkFJTEVEEAIqzQIKDUZhaWx1cmVSZWFzb24SHgoaRkFJTFVSRV9SRUFTT05fVU5TUEVDSUZJRUQQABIeChpGQUlMVVJFX1JFQVNPTl9NT0RFTF9FUlJPUhABEhoKFkZBSUxVUkVfUkVBU09OX1RJTUVPVVQQAhIiCh5GQUlMVVJFX1JFQVNPTl9PVVRQVVRfUkVKRUNURUQQAxIjCh9GQUlMVVJFX1JFQVNPTl9CVURHRVRfRVhIQVVTVEVEEAQSHQoZRkFJTFVSRV9SRUFTT05fUE9TVF9FUlJPUhAFEhgKFEZBSUxVUkVfUkVBU09OX1NUQUxFEAYSIgoeRkFJTFVSRV9SRUFTT05fQ09OU0VOVF9SRVZPS0VEEAcSGQoVRkFJTFVSRV9SRUFTT05fUEFVU0VEEAgSHwobRkFJTFVSRV9SRUFTT05fUE9TVF9ERUxFVEVEEAliBnByb3RvMw", [file_botsky_v1_common]);
+  fileDesc("Chhib3Rza3kvdjEvb3V0Y29tZXMucHJvdG8SCWJvdHNreS52MSLWAwoKQm90T3V0Y29tZRIPCgd0YXNrX2lkGAEgASgJEg4KBmJvdF9pZBgCIAEoCRINCgVtb2RlbBgDIAEoCRIQCghwcm92aWRlchgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5ib3Rza3kudjEuT3V0Y29tZVN0YXR1cxIjCgVyZXBseRgGIAEoCzIULmJvdHNreS52MS5TdHJvbmdSZWYSEgoKcmVwbHlfdGV4dBgHIAEoCRIwCg5mYWlsdXJlX3JlYXNvbhgIIAEoDjIYLmJvdHNreS52MS5GYWlsdXJlUmVhc29uEhYKDmZhaWx1cmVfZGV0YWlsGAkgASgJEhIKCmxhdGVuY3lfbXMYCiABKA0SEQoJdG9rZW5zX2luGAsgASgNEhIKCnRva2Vuc19vdXQYDCABKA0SEAoIY29zdF91c2QYDSABKAESEwoLbWVudGlvbl9kaWQYDiABKAkSEQoJYmF0dGxlX2lkGA8gASgJEiYKCHBvc3RfcmVmGBAgASgLMhQuYm90c2t5LnYxLlN0cm9uZ1JlZhISCgphdXRob3JfZGlkGBEgASgJEhAKCGF0dGVtcHRzGBIgASgNEhYKDmZpbmlzaGVkX2F0X3VzGBMgASgDIpgCCgdMbG1DYWxsEg8KB2NhbGxfaWQYASABKAkSDgoGa2V5X2lkGAIgASgJEg8KB2J1aWxkZXIYAyABKAkSDQoFbW9kZWwYBCABKAkSEAoIcHJvdmlkZXIYBSABKAkSFQoNcHJvbXB0X3Rva2VucxgGIAEoAxIZChFjb21wbGV0aW9uX3Rva2VucxgHIAEoAxIQCghjb3N0X3VzZBgIIAEoARISCgpsYXRlbmN5X21zGAkgASgDEg8KB291dGNvbWUYCiABKAkSEAoIc3RyZWFtZWQYCyABKAgSDQoFYXRfdXMYDCABKAMSGQoRa2V5X3NwZW5kX2NhcF91c2QYDSABKAESFQoNa2V5X3NwZW50X3VzZBgOIAEoASpmCg1PdXRjb21lU3RhdHVzEh4KGk9VVENPTUVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWT1VUQ09NRV9TVEFUVVNfUkVQTElFRBABEhkKFU9VVENPTUVfU1RBVFVTX0ZBSUxFRBACKs0CCg1GYWlsdXJlUmVhc29uEh4KGkZBSUxVUkVfUkVBU09OX1VOU1BFQ0lGSUVEEAASHgoaRkFJTFVSRV9SRUFTT05fTU9ERUxfRVJST1IQARIaChZGQUlMVVJFX1JFQVNPTl9USU1FT1VUEAISIgoeRkFJTFVSRV9SRUFTT05fT1VUUFVUX1JFSkVDVEVEEAMSIwofRkFJTFVSRV9SRUFTT05fQlVER0VUX0VYSEFVU1RFRBAEEh0KGUZBSUxVUkVfUkVBU09OX1BPU1RfRVJST1IQBRIYChRGQUlMVVJFX1JFQVNPTl9TVEFMRRAGEiIKHkZBSUxVUkVfUkVBU09OX0NPTlNFTlRfUkVWT0tFRBAHEhkKFUZBSUxVUkVfUkVBU09OX1BBVVNFRBAIEh8KG0ZBSUxVUkVfUkVBU09OX1BPU1RfREVMRVRFRBAJYgZwcm90bzM", [file_botsky_v1_common]);
 
 /**
  * What bot-runner did with one reply task (subject botsky.outcomes.reply): the reply it posted,
@@ -165,6 +165,111 @@ export type BotOutcome = Message<"botsky.v1.BotOutcome"> & {
  */
 export const BotOutcomeSchema: GenMessage<BotOutcome> = /*@__PURE__*/
   messageDesc(file_botsky_v1_outcomes, 0);
+
+/**
+ * What the LLM gateway did with one chat completion (subject botsky.outcomes.llm): who called
+ * which model, what it used and cost at the model's prices, how long it took, how it ended. One
+ * per request that reached an upstream; refusals before the upstream are counted in metrics only.
+ *
+ * @generated from message botsky.v1.LlmCall
+ */
+export type LlmCall = Message<"botsky.v1.LlmCall"> & {
+  /**
+   * Random per request; the message id, so a redelivery is one call.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The API key's id (never the key), and the builder it belongs to.
+   *
+   * @generated from field: string key_id = 2;
+   */
+  keyId: string;
+
+  /**
+   * @generated from field: string builder = 3;
+   */
+  builder: string;
+
+  /**
+   * The gateway's model id, and its upstream kind (openai, anthropic).
+   *
+   * @generated from field: string model = 4;
+   */
+  model: string;
+
+  /**
+   * @generated from field: string provider = 5;
+   */
+  provider: string;
+
+  /**
+   * Tokens charged: what the upstream reported, or the request's hold when it reported none.
+   *
+   * @generated from field: int64 prompt_tokens = 6;
+   */
+  promptTokens: bigint;
+
+  /**
+   * @generated from field: int64 completion_tokens = 7;
+   */
+  completionTokens: bigint;
+
+  /**
+   * USD charged at the model's prices.
+   *
+   * @generated from field: double cost_usd = 8;
+   */
+  costUsd: number;
+
+  /**
+   * From the request reaching the gateway to its answer (or stream) ending.
+   *
+   * @generated from field: int64 latency_ms = 9;
+   */
+  latencyMs: bigint;
+
+  /**
+   * ok | upstream_refused | upstream_unreachable | upstream_cut
+   *
+   * @generated from field: string outcome = 10;
+   */
+  outcome: string;
+
+  /**
+   * @generated from field: bool streamed = 11;
+   */
+  streamed: boolean;
+
+  /**
+   * When the call ended, epoch microseconds.
+   *
+   * @generated from field: int64 at_us = 12;
+   */
+  atUs: bigint;
+
+  /**
+   * The key's spend cap, and what it had spent once this call was charged (USD): the dashboards
+   * draw each key's spend against its cap from these.
+   *
+   * @generated from field: double key_spend_cap_usd = 13;
+   */
+  keySpendCapUsd: number;
+
+  /**
+   * @generated from field: double key_spent_usd = 14;
+   */
+  keySpentUsd: number;
+};
+
+/**
+ * Describes the message botsky.v1.LlmCall.
+ * Use `create(LlmCallSchema)` to create a new message.
+ */
+export const LlmCallSchema: GenMessage<LlmCall> = /*@__PURE__*/
+  messageDesc(file_botsky_v1_outcomes, 1);
 
 /**
  * Whether a reply task ended with a posted reply.
