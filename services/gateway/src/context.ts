@@ -16,6 +16,8 @@ export interface GatewayContext extends BusContext {
   readonly upstreams: ReadonlyMap<string, Upstream>;
   readonly keys: KeyStore;
   readonly usage: UsageLedgers;
+  /** Calls answered whose settlement (ledger, LlmCall) is still under way: drain waits for them. */
+  readonly settling: Set<Promise<void>>;
 }
 
 export interface GatewayOverrides extends BusOverrides {
@@ -32,7 +34,7 @@ export async function createContext(config: GatewayConfig, overrides: GatewayOve
   try {
     const keys = new KeyStore(await base.bus.kv(KV_BUCKETS.gatewayKeys));
     const usage = new UsageLedgers(await base.bus.kv(KV_BUCKETS.gatewayUsage), { holdMs: config.upstreamTimeoutMs + 60_000 });
-    return { ...base, config, gatewayMetrics: createGatewayMetrics(base.metrics), models, upstreams, keys, usage };
+    return { ...base, config, gatewayMetrics: createGatewayMetrics(base.metrics), models, upstreams, keys, usage, settling: new Set() };
   } catch (err) {
     await base.close().catch(() => {});
     throw err;

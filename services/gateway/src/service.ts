@@ -49,6 +49,8 @@ export function createGatewayService(ctx: GatewayContext): GatewayService {
     },
     async drain() {
       await app?.close();
+      // Every answered call charged and recorded before the bus closes.
+      await Promise.allSettled([...ctx.settling]);
     },
     async stop() {},
   };

@@ -53,12 +53,7 @@ describe('gateway: an Anthropic model through @anthropic-ai/sdk, spoken to in Op
   });
   after(() => upstream?.close());
 
-  const usage = async () => {
-    const body = (await (await gw.admin('GET', '/admin/keys')).json()) as {
-      keys: Array<{ id: string; usage: { tokensToday: number; spentUsd: number; heldUsd: number } }>;
-    };
-    return body.keys.find((k) => k.id === keyId)?.usage;
-  };
+  const usage = () => gw.settled(keyId);
 
   it('translates the request both ways and charges what Anthropic reported', async () => {
     const done = await client.chat.completions.create({

@@ -4,12 +4,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteTestNamespace, natsUrl, startInProcess, testNamespace, type TestHooks } from '@botsky/kit/testing';
+import { deleteTestNamespace, eventually, natsUrl, pending, startInProcess, testNamespace, type TestHooks } from '@botsky/kit/testing';
 import { gatewayConfigSpec } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
 import { createGatewayService } from '../src/service.ts';
 
 export const ADMIN = 'operator-token-for-tests';
+
+export interface KeyUsage {
+  requestsThisMinute: number;
+  tokensToday: number;
+  spentUsd: number;
+  heldUsd: number;
+  heldTokens: number;
+}
 
 export interface TestGateway {
   urls: string[];
@@ -17,6 +25,8 @@ export interface TestGateway {
   namespace: string;
   admin(method: string, path: string, body?: unknown, at?: string): Promise<Response>;
   makeKey(limits: Record<string, unknown>, builder?: string): Promise<{ key: string; id: string }>;
+  /** A key's usage once every call answered has settled (no hold left: settling follows the answer). */
+  settled(id: string): Promise<KeyUsage>;
 }
 
 export async function startGateway(
@@ -63,5 +73,11 @@ export async function startGateway(
     assert.equal(res.status, 201, await res.clone().text());
     return (await res.json()) as { key: string; id: string };
   };
-  return { urls, namespace, admin, makeKey };
+  const settled = (id: string) =>
+    eventually(`key ${id} settled`, async () => {
+      const body = (await (await admin('GET', '/admin/keys')).json()) as { keys: Array<{ id: string; usage: KeyUsage }> };
+      const u = body.keys.find((k) => k.id === id)?.usage;
+      return u && u.heldUsd === 0 && u.heldTokens === 0 ? u : pending(u);
+    });
+  return { urls, namespace, admin, makeKey, settled };
 }

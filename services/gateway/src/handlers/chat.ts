@@ -112,7 +112,21 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
     }
     const chat: ChatRequest = { ...pick(req.body), max_tokens: maxTokens };
     const started = performance.now();
-    const settle = async (usage: Usage | undefined, outcome: string) => {
+    // Settling (the ledger, the metrics, the LlmCall) follows the answer instead of delaying it:
+    // until it lands the hold, never less than the cost, is what counts. Drain waits for it.
+    const settle = (usage: Usage | undefined, outcome: string): Promise<void> => {
+      const ms = performance.now() - started;
+      const done = settleCall(usage, outcome, ms).catch((err: unknown) => {
+        ctx.logger.error(
+          { keyId: key.id, err: (err as Error).message },
+          'could not settle a call: its hold stays counted until it expires',
+        );
+      });
+      ctx.settling.add(done);
+      void done.finally(() => ctx.settling.delete(done));
+      return Promise.resolve();
+    };
+    const settleCall = async (usage: Usage | undefined, outcome: string, ms: number) => {
       // No usage reported (a cut stream, a timeout): the hold is what it cost, the safe side.
       const tokens =
         usage ??
@@ -131,7 +145,7 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         tokens,
         usd: used.usd,
         spentUsd,
-        ms: performance.now() - started,
+        ms,
         streamed: req.body.stream === true,
       });
     };
