@@ -148,6 +148,29 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
     assert.equal(((await third.json()) as { error: { code: string } }).error.code, 'requests_per_minute');
   });
 
+  it("the tokens a day: a request that could pass them is refused before the upstream, with Retry-After until the day's end", async () => {
+    // Each request holds its prompt's bound (33 tokens here) plus max_tokens; the day allows 140.
+    const { key, id } = await makeKey({ requestsPerMinute: 1000, tokensPerDay: 140, spendCapUsd: 100 });
+    keys.push(key);
+    const ask = (maxTokens: number) =>
+      fetch(`${urls[1]}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'small', max_tokens: maxTokens, messages: [{ role: 'user', content: 'spend' }] }),
+      });
+    const before = served();
+    assert.equal((await ask(100)).status, 200, '33 + 100 held of 140');
+    assert.equal((await gw.settled(id)).tokensToday, 15, 'settled at the 15 the upstream reported');
+    const refused = await ask(100);
+    assert.equal(refused.status, 429, '15 used + 33 + 100 held would pass 140');
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'tokens_per_day');
+    const retry = Number(refused.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 86_400, `Retry-After ${retry} s: at most until the day's end`);
+    assert.equal(served() - before, 1, 'the refused request never reached the upstream');
+    assert.equal((await ask(90)).status, 200, 'a smaller one (15 + 33 + 90) still fits');
+  });
+
   it('the spend cap holds under 200 concurrent requests across both replicas: no overspend', async () => {
     // Each request could cost (prompt bound + 100 output tokens) at the prices; the cap fits 25 of them.
     const messages = [{ role: 'user' as const, content: 'spend' }];
