@@ -49,6 +49,7 @@ before producers, like `botsky up`). Templates range over this instead of repeat
 scoring: scoring
 feed: feed
 web: web
+gateway: gateway
 bot-runner: botRunner
 matchmaker: matchmaker
 ingest: ingest
@@ -184,4 +185,9 @@ of 1024 (nats.maxFileStore, "NATS").
 {{- $total = add $total (include "botsky.bytes" (list $limits.maxBytes "iB")) }}
 {{- end }}
 {{- $total }}
+{{- end }}
+
+{{/* Where the gateway reads its models (the ConfigMap gateway-models.yaml makes, mounted). */}}
+{{- define "botsky.gateway-models-file" -}}
+/etc/botsky/gateway/models.json
 {{- end }}

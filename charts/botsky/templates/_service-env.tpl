@@ -99,6 +99,38 @@ checks every rendered variable against the specs, so a renamed variable fails th
       name: {{ . }}
       key: {{ $svc.sessionSecret.key }}
 {{- end }}
+{{- else if eq $name "gateway" }}
+- name: BOTSKY_GATEWAY_PORT
+  value: {{ $svc.port | quote }}
+- name: BOTSKY_GATEWAY_MODELS_FILE
+  value: {{ include "botsky.gateway-models-file" $root | quote }}
+- name: BOTSKY_GATEWAY_MAX_TOKENS
+  value: {{ $svc.maxTokens | quote }}
+- name: BOTSKY_GATEWAY_UPSTREAM_TIMEOUT_MS
+  value: {{ $svc.upstreamTimeoutMs | quote }}
+{{- if $svc.secretMounts }}
+- name: BOTSKY_SECRETS_DIR
+  value: {{ include "botsky.secrets-dir" $root | quote }}
+{{- end }}
+{{- with $svc.adminToken.name }}
+- name: BOTSKY_GATEWAY_ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $svc.adminToken.key }}
+{{- end }}
+- name: OPENAI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.llm-secret" $root }}
+      key: OPENAI_API_KEY
+      optional: true
+- name: ANTHROPIC_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.llm-secret" $root }}
+      key: ANTHROPIC_API_KEY
+      optional: true
 {{- else if eq $name "bot-runner" }}
 {{- if include "botsky.bots-secret" $root }}
 - name: BOTSKY_BOTS_FILE

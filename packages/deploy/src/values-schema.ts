@@ -65,6 +65,31 @@ const RULES: Record<string, JsonSchema> = {
   'feed.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
   'web.hostname': { pattern: '^[A-Za-z0-9.-]*$' },
   'web.port': { minimum: 1, maximum: 65535 },
+  'gateway.port': { minimum: 1, maximum: 65535 },
+  'gateway.maxTokens': { minimum: 1, maximum: 1_000_000 },
+  'gateway.upstreamTimeoutMs': { minimum: 1000, maximum: 600_000 },
+  // The shape the gateway's models file takes (services/gateway/src/models.ts checks it whole at start-up).
+  'gateway.models': {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'provider', 'baseUrl', 'apiKey', 'price'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$' },
+        provider: { enum: ['openai', 'anthropic'] },
+        baseUrl: { type: 'string', pattern: '^https?://.+' },
+        upstreamModel: { type: 'string', minLength: 1 },
+        apiKey: { type: 'object' },
+        price: {
+          type: 'object',
+          required: ['inputPerMillion', 'outputPerMillion'],
+          additionalProperties: false,
+          properties: { inputPerMillion: { type: 'number', minimum: 0 }, outputPerMillion: { type: 'number', minimum: 0 } },
+        },
+      },
+    },
+  },
   'feed.serviceDid': { pattern: `^(${DID_SOURCE})?$` },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },

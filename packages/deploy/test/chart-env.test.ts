@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { loadConfig, runtimeConfigSpec } from '@botsky/kit';
 import type { K8sObject } from '../src/index.ts';
 import { CI_DIR, ciValuesFiles, ofKind, render, type Loose } from './render.ts';
-import { SERVICE_SPECS, unreadVariables } from './support/service-variables.ts';
+import { ON_BY_DEFAULT, SERVICE_SPECS, unreadVariables } from './support/service-variables.ts';
 
 /** A Jetstream time_us: too big for helm to print as written unless it is a string. */
 const CURSOR = '1732780800000000';
@@ -53,7 +53,7 @@ describe("the chart's service environments", async () => {
 
   test('defaults: every service, every variable read and accepted', async () => {
     const envs = serviceEnvs(await render([], WITH_CURSOR));
-    assert.deepEqual([...envs.keys()].sort(), Object.keys(SERVICE_SPECS).sort());
+    assert.deepEqual([...envs.keys()].sort(), [...ON_BY_DEFAULT].sort());
     checkEnvs(envs);
   });
 
@@ -86,7 +86,7 @@ describe("the chart's service environments", async () => {
         ['--set-string', 'common.env.BOTSKY_LEADERBOARD_PORTS=9000', '--set-string', 'feed.env.BOTSKY_PLC_URL=http://plc:2582'],
       ),
     );
-    for (const service of Object.keys(SERVICE_SPECS)) {
+    for (const service of ON_BY_DEFAULT) {
       assert.deepEqual(
         unreadVariables(
           service,

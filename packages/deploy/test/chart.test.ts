@@ -2,8 +2,11 @@
 // against the Kubernetes schemas, and what each scenario must contain.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { parseModels } from '@botsky/gateway';
 import { CHART_DIR, REPO_ROOT, helm, validateAll, findObject, type K8sObject } from '../src/index.ts';
 import { CI_DIR, ciValuesFiles, envOf, ofKind, render, type Loose } from './render.ts';
 
@@ -137,6 +140,46 @@ describe('charts/botsky', async () => {
     assert.equal(Buffer.from(keys.data.OPENAI_API_KEY, 'base64').toString(), 'sk-test-not-a-real-key');
     const bots: Loose = findObject(objects, 'Secret', 'botsky-bots');
     assert.match(Buffer.from(bots.data['bots.yaml'], 'base64').toString(), /id: sunny/);
+  });
+
+  test('gateway: Deployment, Service and PDB, its models as a ConfigMap the gateway itself accepts, keys by reference only', async () => {
+    const objects = await render([join(CI_DIR, 'gateway-values.yaml')]);
+    const deployment: Loose = findObject(objects, 'Deployment', 'botsky-gateway');
+    const container = deployment.spec.template.spec.containers[0];
+    const env = envOf(container);
+    assert.equal(env.BOTSKY_GATEWAY_PORT, '4000');
+    assert.equal(env.BOTSKY_GATEWAY_MODELS_FILE, '/etc/botsky/gateway/models.json');
+    assert.equal(env.BOTSKY_SECRETS_DIR, '/var/run/secrets/botsky');
+    assert.deepEqual(env.BOTSKY_GATEWAY_ADMIN_TOKEN, { secretKeyRef: { name: 'gateway-admin', key: 'BOTSKY_GATEWAY_ADMIN_TOKEN' } });
+    assert.equal(env.OPENAI_API_KEY.secretKeyRef.name, 'botsky-llm-keys');
+    assert.deepEqual(container.volumeMounts.map((m: Loose) => m.mountPath).sort(), [
+      '/etc/botsky/gateway',
+      '/tmp',
+      '/var/run/secrets/botsky/gateway-upstreams',
+    ]);
+    assert.deepEqual(
+      (findObject(objects, 'Service', 'botsky-gateway') as Loose).spec.ports.map((p: Loose) => p.name),
+      ['ops', 'http'],
+    );
+    findObject(objects, 'PodDisruptionBudget', 'botsky-gateway');
+    const models: Loose = findObject(objects, 'ConfigMap', 'botsky-gateway-models');
+    const file = JSON.parse(models.data['models.json']);
+    // What the chart writes is what the gateway loads: its own parser, the references resolved as a pod would.
+    const secretsDir = await mkdtemp(join(tmpdir(), 'botsky-gateway-secrets-'));
+    await mkdir(join(secretsDir, 'gateway-upstreams'));
+    await writeFile(join(secretsDir, 'gateway-upstreams', 'anthropic'), 'sk-ant-from-the-mount');
+    const loaded = parseModels(file, { env: { OPENAI_API_KEY: 'sk-from-the-secret' }, secretsDir }, 'chart');
+    await rm(secretsDir, { recursive: true, force: true });
+    assert.deepEqual(
+      loaded.map((m) => [m.id, m.provider, m.upstreamModel]),
+      [
+        ['gpt-4o-mini', 'openai', 'gpt-4o-mini'],
+        ['claude-haiku', 'anthropic', 'claude-3-5-haiku-latest'],
+      ],
+    );
+    assert.ok(!JSON.stringify(objects).includes('sk-from-the-secret'));
+    assert.match(deployment.spec.template.metadata.annotations['checksum/models'], /^[0-9a-f]{64}$/);
+    await assert.rejects(render([], ['--set', 'gateway.enabled=true']), /gateway\.enabled needs at least one model/);
   });
 
   test('a ServiceMonitor appears by itself when the cluster serves the Prometheus Operator API', async () => {

@@ -8,10 +8,10 @@ import { describe, test } from 'node:test';
 import { loadConfig, streamLimitsConfigSpec, streamLimitsOf, type StreamLimitsConfig } from '@botsky/kit';
 import { CHART_DIR, HelmError, helm } from '../src/index.ts';
 import { CI_DIR, render, serviceEnv, type Loose } from './render.ts';
-import { SERVICE_SPECS } from './support/service-variables.ts';
+import { ON_BY_DEFAULT, SERVICE_SPECS } from './support/service-variables.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
-const SERVICES = Object.keys(SERVICE_SPECS);
+const SERVICES = ON_BY_DEFAULT;
 const PROJECT = 'did:plc:botskyprojectaccount00';
 
 /** helm's error for `helm template` with these arguments (fails when helm accepts them). */

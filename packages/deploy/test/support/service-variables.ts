@@ -4,6 +4,7 @@
 // longer read, or a misspelt one, fails there instead of being silently ignored in a pod.
 import { botRunnerConfigSpec } from '@botsky/bot-runner';
 import { feedConfigSpec } from '@botsky/feed';
+import { gatewayConfigSpec } from '@botsky/gateway';
 import { ingestConfigSpec } from '@botsky/ingest';
 import { runtimeConfigSpec, type ConfigSpec } from '@botsky/kit';
 import { matchmakerConfigSpec } from '@botsky/matchmaker';
@@ -17,7 +18,11 @@ export const SERVICE_SPECS: Readonly<Record<string, ConfigSpec>> = {
   feed: feedConfigSpec,
   scoring: scoringConfigSpec,
   web: webConfigSpec,
+  gateway: gatewayConfigSpec,
 };
+
+/** The services the chart (and compose) run by default: the gateway is off until it has models. */
+export const ON_BY_DEFAULT: readonly string[] = Object.keys(SERVICE_SPECS).filter((s) => s !== 'gateway');
 
 /**
  * Variables read outside a config spec, on purpose: bot-runner's registry names the secrets it
@@ -26,6 +31,8 @@ export const SERVICE_SPECS: Readonly<Record<string, ConfigSpec>> = {
  */
 const READ_ELSEWHERE: Readonly<Record<string, readonly string[]>> = {
   'bot-runner': ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
+  // the gateway's models file names its upstream keys the same way ({ env: NAME })
+  gateway: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'],
 };
 const NODE_VARIABLES = ['NODE_OPTIONS'];
 
