@@ -198,7 +198,7 @@ export class UsageLedgers {
         if (batch.length === 0) return;
         try {
           const results = await this.#commit(keyId, batch);
-          batch.forEach((p, i) => p.resolve(results[i]));
+          for (const [i, p] of batch.entries()) p.resolve(results[i]);
         } catch (err) {
           for (const p of batch) p.reject(err);
         }

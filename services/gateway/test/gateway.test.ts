@@ -112,7 +112,7 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
 
   it('a wrong key, a model not allowed, max_tokens past the limit and the requests a minute are refused in OpenAI’s error shape', async () => {
     await assert.rejects(
-      client('bsk_aaaaaaaaaaaa_' + 'x'.repeat(43)).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
+      client(`bsk_aaaaaaaaaaaa_${'x'.repeat(43)}`).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
       (e: unknown) => {
         assert.ok(e instanceof OpenAI.AuthenticationError);
         assert.equal((e as InstanceType<typeof OpenAI.APIError>).code, 'invalid_api_key');
