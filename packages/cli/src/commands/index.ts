@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { bots } from './bots.ts';
 import { demo } from './demo.ts';
 import { helpCommand } from './help.ts';
+import { keys } from './keys.ts';
 import { load } from './load.ts';
 import { publishFeed } from './publish-feed.ts';
 import { rescore } from './rescore.ts';
@@ -17,5 +18,6 @@ export const commands: Readonly<Record<string, Command>> = {
   validate,
   'publish-feed': publishFeed,
   bots,
+  keys,
   help: helpCommand(() => commands),
 };
