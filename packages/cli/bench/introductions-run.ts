@@ -18,12 +18,21 @@ import { waitForOptIns, type Agent } from './opt-ins.ts';
 // The demo's network set-up, reused as it is.
 import { networkEnv, startDemoNetwork } from '../src/demo/network.ts';
 
+const EXTRA_STEP_MS = 5000;
+
 export interface ArmOptions {
   strategy: MatchmakerConfig['mentionStrategy'];
   seed: number;
   users: number;
   /** Real time the population acts, after set-up. */
   durationMs: number;
+  /**
+   * Keep acting past durationMs, in 5 s steps up to maxDurationMs in all, until this many
+   * introductions have been made: on a loaded machine the pipeline gets through fewer in the same
+   * time, and a test needs the count, not the seconds.
+   */
+  minMentions?: number;
+  maxDurationMs?: number;
   /** Simulated minutes per real second. */
   simMinutesPerSecond: number;
   /** `memory` (default) or a nats:// URL. */
@@ -111,6 +120,15 @@ async function drive(o: ArmOptions, net: Net, bus: Bus): Promise<ArmResult> {
     const optInsRewritten = await waitForOptIns(bus, sim, agents, net.projectDid);
     o.log?.(`${o.strategy}: ${sim.stats.accounts} people set up; running ${o.durationMs / 1000} s`);
     await sim.run({ durationMs: o.durationMs });
+    const mentions = () => sim.decisions.filter((d) => d.role === 'mentioned').length;
+    for (
+      let ran = o.durationMs;
+      o.minMentions !== undefined && mentions() < o.minMentions && ran < (o.maxDurationMs ?? ran);
+      ran += EXTRA_STEP_MS
+    ) {
+      o.log?.(`${o.strategy}: ${mentions()} introductions after ${ran / 1000} s; running on`);
+      await sim.run({ durationMs: EXTRA_STEP_MS });
+    }
     await sleep(SETTLE_MS);
     // One more simulated hour without new posts read back: people who come online see their mentions.
     await sim.tick(60);

@@ -1,7 +1,7 @@
 // `botsky up` as a person runs it: a real process, every service on the embedded adapters,
 // ingest reading a Jetstream server on 127.0.0.1 (or, in one case, a source that is not there).
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,16 +91,37 @@ describe('botsky up', { concurrency: true }, () => {
     assert.ok((await readdir(join(data, 'clickhouse'))).length > 0, 'embedded ClickHouse wrote its data');
   });
 
-  it('--bus nats://...: the same on NATS JetStream; SIGINT drains and stops with exit 0', async (t) => {
-    const env = { ...sourceEnv(await source()), BOTSKY_NAMESPACE: testNamespace() };
+  it('--bus nats://...: the same on NATS JetStream, the LLM gateway too when it has models; SIGINT drains and stops with exit 0', async (t) => {
+    const models = join(dir, 'gateway-models.json');
+    const model = {
+      id: 'small',
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: { env: 'UPSTREAM_KEY' },
+      price: { inputPerMillion: 1, outputPerMillion: 1 },
+    };
+    await writeFile(models, JSON.stringify({ models: [model] }));
+    const gatewayPort = await closedPort();
+    const env = {
+      ...sourceEnv(await source()),
+      BOTSKY_NAMESPACE: testNamespace(),
+      BOTSKY_GATEWAY_MODELS_FILE: models,
+      BOTSKY_GATEWAY_HOST: '127.0.0.1',
+      BOTSKY_GATEWAY_PORT: String(gatewayPort),
+      UPSTREAM_KEY: 'sk-up-test',
+    };
     const proc = runNode(t, MAIN, ['up', '--data', join(dir, 'nats'), '--bus', natsUrl()], env);
     const [, ops] = await waitForOutput(proc, /^ops: (\S+)/m, 60_000);
     const ready = (await waitFor200(`${ops}/readyz`, { timeoutMs: 2000, child: proc })) as ReadinessReport;
-    assert.deepEqual(Object.keys(ready.checks).sort(), ALL_CHECKS);
+    assert.deepEqual(Object.keys(ready.checks).sort(), [...ALL_CHECKS, 'gateway.bus'].sort());
+    const [, gateway] = await waitForOutput(proc, /^gateway: (\S+)$/m, 1000);
+    assert.equal(gateway, `http://127.0.0.1:${gatewayPort}/v1`);
+    assert.equal((await fetch(`${gateway}/models`)).status, 401, 'the gateway answers, and wants a key');
     proc.child.kill('SIGINT');
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
-    assert.match(exit.stdout, /^botsky up: 6 services in one process \(NATS at nats:\/\//);
+    assert.match(exit.stdout, /^botsky up: 7 services in one process \(NATS at nats:\/\//);
+    assert.match(exit.stdout, /^ {2}gateway +ready +LLM gateway/m);
     assert.match(exit.stdout, /running; Ctrl-C to stop\nbotsky up: stopped\n$/);
   });
 

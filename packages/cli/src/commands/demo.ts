@@ -38,11 +38,15 @@ const PROGRESS_EVERY_MS = 5000;
 export const demo: Command = {
   name: 'demo',
   summary: 'run the whole system with a simulated population and offline bots, then print the leaderboard',
-  usage: '[--duration SECONDS] [--users N] [--bots N] [--seed N] [--report PATH] [--data DIR] [--bus nats://...]',
+  usage: '[--duration SECONDS] [--users N] [--bots N] [--bot SPEC]... [--seed N] [--report PATH] [--data DIR] [--bus nats://...]',
   details: [
     '--duration SECONDS  how long the population acts (default 90), plus set-up and a few seconds to settle',
     '--users N           simulated people (default 30)',
     '--bots N            built-in offline bots, at least 2 (default 5: enthusiast, sage, terse, rambler, connector)',
+    '--bot SPEC          your own bot beside them (repeatable): grpc://HOST:PORT (a botsky.v1.BotService endpoint,',
+    '                    examples/grpc-bot) or openai:BASE_URL:MODEL (an OpenAI-compatible server; BOTSKY_DEMO_BOT_API_KEY',
+    '                    is its key if it needs one). It has no planted quality: people judge its replies by their style',
+    '                    and fit, as a middling bot; its rank shows the plumbing works and how its manner fares',
     '--seed N            seed of the people, their choices and the matchmaker (default 1)',
     '--report PATH       where the JSON report goes (default DATA/report.json)',
     '--data DIR          embedded ClickHouse keeps its data in DIR/clickhouse, kept for inspection (default .data/demo)',
@@ -56,13 +60,14 @@ export const demo: Command = {
     seed: { type: 'string' },
     report: { type: 'string' },
     data: { type: 'string' },
+    bot: { type: 'string', multiple: true },
     bus: { type: 'string' },
   },
   async run(flags, _positionals, io) {
-    const opts = readDemoFlags(flags, io.cwd);
+    const opts = readDemoFlags(flags, io.cwd, io.env);
     await prepareDataDir(opts.dataDir);
     io.out(`botsky demo: starting the local network and ${opts.bots} offline bots (seed ${opts.seed})`);
-    const net = await startDemoNetwork({ bots: opts.bots, seed: opts.seed, dataDir: opts.dataDir });
+    const net = await startDemoNetwork({ bots: opts.bots, seed: opts.seed, dataDir: opts.dataDir, external: opts.external });
     // Over NATS, a namespace of its own: a run starts with no streams, consumers or ingest cursor
     // left by an earlier one (whose devnet is gone), and deletes it at the end; the warehouse keeps the data.
     const bus = parseBusUrl(opts.busUrl);

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseBusUrl } from '@botsky/bus';
 import { botRunnerDefinition } from '@botsky/bot-runner';
 import { feedDefinition } from '@botsky/feed';
+import { gatewayConfigSpec, gatewayDefinition } from '@botsky/gateway';
 import { ingestDefinition } from '@botsky/ingest';
 import {
   commonConfigSpec,
@@ -22,6 +23,13 @@ import { scoringDefinition } from '@botsky/scoring';
 import { ensureClient, webConfigSpec, webDefinition } from '@botsky/web';
 import { UsageError, type CliIo, type Command, type FlagValues } from '../command.ts';
 import { serviceLines, settledReport, sourceHint, type ReadyInfo } from './up-ready.ts';
+
+/** The services `up` runs: the gateway too when BOTSKY_GATEWAY_MODELS_FILE names its models. */
+export function upServices(env: Env): readonly AnyServiceDefinition[] {
+  if (!env.BOTSKY_GATEWAY_MODELS_FILE) return SERVICES;
+  const at = SERVICES.indexOf(webDefinition) + 1;
+  return [...SERVICES.slice(0, at), gatewayDefinition, ...SERVICES.slice(at)];
+}
 
 /** Started in this order (consumers before producers), drained and stopped in reverse. */
 const SERVICES: readonly AnyServiceDefinition[] = [
@@ -52,6 +60,7 @@ export const up: Command = {
     'BOTSKY_BUS or BOTSKY_WAREHOUSE, choose the bus and the warehouse; see docs/configuration.md.',
     'ingest reads BOTSKY_INGEST_SOURCE at BOTSKY_INGEST_URL (default: a PDS on this machine); until',
     'it connects, /readyz answers 503 and up says how to point it at a network.',
+    'With BOTSKY_GATEWAY_MODELS_FILE set, the LLM gateway runs too (services/gateway/README.md).',
   ],
   options: {
     data: { type: 'string' },
@@ -78,7 +87,7 @@ export const up: Command = {
     const ready: { announced?: Promise<void> } = {};
     const code = await runServices({
       name: 'botsky',
-      services: SERVICES,
+      services: upServices(env),
       env,
       logTo: 'stderr',
       stopAfterMs: opts.durationMs,
@@ -123,10 +132,15 @@ async function sharedBus(env: Record<string, string | undefined>, logger: Logger
 async function announceReady(info: ReadyInfo, opts: UpOptions, env: Env, io: CliIo): Promise<void> {
   const report = await settledReport(info);
   const bus = opts.busUrl === 'memory' ? 'in-process bus' : `NATS at ${opts.busUrl}`;
-  io.out(`botsky up: ${SERVICES.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
-  for (const line of [...serviceLines(SERVICES, report), ...sourceHint(report, env)]) io.out(line);
+  const services = upServices(env);
+  io.out(`botsky up: ${services.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
+  for (const line of [...serviceLines(services, report), ...sourceHint(report, env)]) io.out(line);
   const web = loadConfig(webConfigSpec, env);
   if (web.port !== 0) io.out(`web: http://${web.host === '0.0.0.0' || web.host === '::' ? '127.0.0.1' : web.host}:${web.port}`);
+  if (services.includes(gatewayDefinition)) {
+    const gw = loadConfig(gatewayConfigSpec, env);
+    if (gw.port !== 0) io.out(`gateway: http://${gw.host === '0.0.0.0' || gw.host === '::' ? '127.0.0.1' : gw.host}:${gw.port}/v1`);
+  }
   io.out(`ops: ${info.opsUrl}  (/healthz /readyz /metrics)`);
   io.out(opts.durationMs === undefined ? 'running; Ctrl-C to stop' : `running for ${opts.durationMs / 1000} s`);
 }

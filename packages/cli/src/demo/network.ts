@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { OFFLINE_STYLE_NAMES } from '@botsky/bot-runner';
 import { startDevnet, type Devnet } from '@botsky/devnet';
 import { plantQualities } from '@botsky/population';
+import type { ExternalBotSpec, ExternalProvider } from './external-bots.ts';
 
 const SECRET_NAME = 'demo-bots';
 
@@ -17,7 +18,12 @@ export interface DemoBot {
   /** Planted quality (0..1): how much simulated people like this bot's replies. */
   quality: number;
   password: string;
+  /** A builder's own bot (`--bot`): no planted quality (people treat it as middling, `quality` 0.5). */
+  external?: ExternalProvider;
 }
+
+/** The quality simulated people give a builder's bot: the middle of the planted range. */
+export const EXTERNAL_QUALITY = 0.5;
 
 export interface DemoNetwork {
   devnet: Devnet;
@@ -53,7 +59,12 @@ function botIdOf(i: number): { id: string; style: string } {
   return { id: round === 0 ? style : `${style}-${round + 1}`, style };
 }
 
-export async function startDemoNetwork(o: { bots: number; seed: number; dataDir: string }): Promise<DemoNetwork> {
+export async function startDemoNetwork(o: {
+  bots: number;
+  seed: number;
+  dataDir: string;
+  external?: readonly ExternalBotSpec[];
+}): Promise<DemoNetwork> {
   const devnet = await startDevnet();
   try {
     const project = await devnet.createAccount({ handle: 'botsky', password: 'demo-project' });
@@ -64,6 +75,19 @@ export async function startDemoNetwork(o: { bots: number; seed: number; dataDir:
       const password = `demo-bot-${id}`;
       const account = await devnet.createAccount({ handle: id, password });
       bots.push({ id, handle: account.handle, did: account.did, style, quality: qualities[i] as number, password });
+    }
+    for (const e of o.external ?? []) {
+      const password = `demo-bot-${e.id}`;
+      const account = await devnet.createAccount({ handle: e.id, password });
+      bots.push({
+        id: e.id,
+        handle: account.handle,
+        did: account.did,
+        style: e.provider.kind,
+        quality: EXTERNAL_QUALITY,
+        password,
+        external: e.provider,
+      });
     }
     // Secrets as files under the data folder, the way a mounted Kubernetes Secret provides them,
     // so a finished run's registry can be reused as it is.
@@ -84,8 +108,10 @@ function registryEntry(b: DemoBot) {
     id: b.id,
     handle: b.handle,
     appPassword: { secretRef: { name: SECRET_NAME, key: b.id } },
-    provider: { kind: 'offline', style: b.style },
-    systemPrompt: `You are ${b.id}, a built-in BotSky demo bot with the ${b.style} manner.`,
+    provider: b.external ?? { kind: 'offline', style: b.style },
+    systemPrompt: b.external
+      ? `You are ${b.id}, a bot on Bluesky: answer the post warmly and briefly, and introduce the person named when there is one.`
+      : `You are ${b.id}, a built-in BotSky demo bot with the ${b.style} manner.`,
   };
 }
 

@@ -4,6 +4,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseBusUrl } from '@botsky/bus';
 import { UsageError, type FlagValues } from '../command.ts';
+import { parseExternalBots, type ExternalBotSpec } from './external-bots.ts';
 
 export interface DemoOptions {
   durationMs: number;
@@ -13,11 +14,13 @@ export interface DemoOptions {
   reportPath: string;
   dataDir: string;
   busUrl: string;
+  /** Builders' own bots (`--bot`), beside the offline ones. */
+  external: ExternalBotSpec[];
 }
 
 const MARKER = '.botsky-demo';
 
-export function readDemoFlags(flags: FlagValues, cwd: string): DemoOptions {
+export function readDemoFlags(flags: FlagValues, cwd: string, env: Readonly<Record<string, string | undefined>> = {}): DemoOptions {
   const busUrl = typeof flags.bus === 'string' ? flags.bus : 'memory';
   try {
     parseBusUrl(busUrl);
@@ -34,6 +37,7 @@ export function readDemoFlags(flags: FlagValues, cwd: string): DemoOptions {
     reportPath: typeof flags.report === 'string' ? resolve(cwd, flags.report) : join(dataDir, 'report.json'),
     dataDir,
     busUrl,
+    external: parseExternalBots(flags.bot, env),
   };
 }
 

@@ -52,7 +52,8 @@ export interface DemoReport {
   style_coefficients: { name: string; value: number; ci95: [number, number] }[];
   /** Actions left out of every score by the influence cap and the anomaly flags. */
   excluded: { capped_actions: number; flagged_people: number; flagged_actions: number };
-  ground_truth: { bot_quality: Record<string, number>; bot_style: Record<string, string> };
+  /** What was planted: each offline bot's quality and style; builders' own bots (`--bot`) have none, and are listed apart. */
+  ground_truth: { bot_quality: Record<string, number>; bot_style: Record<string, string>; external_bots: string[] };
   warehouse: { data: string; tables: Record<string, number> };
 }
 
@@ -83,8 +84,9 @@ export function buildReport(o: {
     style_coefficients: o.board.styleCoefficients.map((c) => ({ name: c.name, value: c.value, ci95: [c.ci95[0], c.ci95[1]] })),
     excluded: { capped_actions: ex.cappedActions, flagged_people: ex.flaggedPeople, flagged_actions: ex.flaggedActions },
     ground_truth: {
-      bot_quality: Object.fromEntries(o.bots.map((b) => [b.id, b.quality])),
+      bot_quality: Object.fromEntries(o.bots.filter((b) => !b.external).map((b) => [b.id, b.quality])),
       bot_style: Object.fromEntries(o.bots.map((b) => [b.id, b.style])),
+      external_bots: o.bots.filter((b) => b.external).map((b) => b.id),
     },
     warehouse: { data: o.dataDir, tables: o.tables },
   };
@@ -95,8 +97,8 @@ function botReport(b: DemoBot, e: LeaderboardEntry | undefined, unrated: number)
   return {
     id: b.id,
     handle: b.handle,
-    provider: e?.provider ?? 'offline',
-    model: e?.model ?? `offline-${b.style}`,
+    provider: e?.provider ?? (b.external ? b.external.kind : 'offline'),
+    model: e?.model ?? (b.external ? (b.external.kind === 'openai' ? b.external.model : '') : `offline-${b.style}`),
     replies: e?.replies ?? 0,
     impressions: e?.impressions ?? 0,
     likes: e?.likes ?? 0,
