@@ -27,3 +27,4 @@ export { clone, create, equals, fromJson, isMessage, toJson } from '@bufbuild/pr
 export type { DescMessage, JsonValue, Message, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 export type * from './leaderboard-json.ts';
 export * from './consent.ts';
+export * from './seasons.ts';

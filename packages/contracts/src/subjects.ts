@@ -79,6 +79,8 @@ export const KV_BUCKETS = {
   webSessions: 'botsky_web_sessions',
   /** the web app's OAuth authorizations in progress (sealed), one key per state; minutes long. */
   webOAuthStates: 'botsky_web_oauth_states',
+  /** seasons (name -> window, and its frozen leaderboard once ended); see seasons.ts. */
+  seasons: 'botsky_seasons',
   /** the LLM gateway's API keys (hashed, with their limits), one key per key id; see services/gateway. */
   gatewayKeys: 'botsky_gateway_keys',
   /** the gateway's usage ledgers (requests a minute, tokens a day, spend), one key per API key, shared by every replica. */

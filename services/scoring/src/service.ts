@@ -19,6 +19,8 @@ import { startTasksRecorder } from './consumers/tasks.ts';
 import { rosterHandles } from './roster.ts';
 import { startLeaderboardServers, type LeaderboardServers } from './handlers/servers.ts';
 import { createScoreJob, type ScoreJob } from './scores/job.ts';
+import { SeasonBoards } from './scores/seasons.ts';
+import { KV_BUCKETS } from '@botsky/contracts';
 
 const INDEX_SIZE = 200_000;
 
@@ -42,7 +44,9 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
     params: scoringParams(config),
     intervalMs: config.scoringIntervalMs,
     handles: () => rosterHandles(ctx.bus),
+    seasons: () => seasons,
   });
+  let seasons: SeasonBoards | undefined;
   let writer: StatefulBatchWriter | undefined;
   exportWriterStats(ctx.metrics, () => writer?.stats());
   let purger: TextPurger | undefined;
@@ -92,7 +96,10 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
       for (const start of [startNetworkRecorder, startTasksRecorder, startOutcomesRecorder, startFeedRecorder, startScoresRecorder]) {
         subs.push(await start(deps));
       }
+      seasons = new SeasonBoards(await ctx.bus.kv(KV_BUCKETS.seasons), ctx.warehouse, scoringParams(config));
+      const seasonBoards = seasons;
       servers = await startLeaderboardServers(job.latest, {
+        seasons: seasonBoards,
         host: config.leaderboardHost,
         httpPort: config.leaderboardPort,
         grpcPort: config.leaderboardGrpcPort,

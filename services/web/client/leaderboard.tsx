@@ -39,18 +39,34 @@ function IntervalBar({ value, ci, lo, hi }: { value: number | null; ci: Interval
   );
 }
 
-export function useLeaderboard(): { board: Leaderboard | undefined; error: string | undefined } {
+interface SeasonInfo {
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  frozen: boolean;
+}
+
+/** The live leaderboard, or a season's (`/api/seasons/NAME`: live while it runs, frozen once ended). */
+export function useLeaderboard(season?: string): {
+  board: Leaderboard | undefined;
+  info: SeasonInfo | undefined;
+  error: string | undefined;
+} {
   const [board, setBoard] = useState<Leaderboard>();
+  const [info, setInfo] = useState<SeasonInfo>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     let stop = false;
     const load = async () => {
       try {
-        const res = await fetch('/api/leaderboard');
-        const body = (await res.json()) as Leaderboard & { message?: string };
+        const res = await fetch(season ? `/api/seasons/${encodeURIComponent(season)}` : '/api/leaderboard');
+        const body = (await res.json()) as (Leaderboard | { season: SeasonInfo; leaderboard: Leaderboard }) & { message?: string };
         if (stop) return;
         if (res.ok) {
-          setBoard(body);
+          if ('season' in body) {
+            setBoard(body.leaderboard);
+            setInfo(body.season);
+          } else setBoard(body);
           setError(undefined);
         } else setError(body.message ?? `HTTP ${res.status}`);
       } catch (err) {
@@ -63,16 +79,46 @@ export function useLeaderboard(): { board: Leaderboard | undefined; error: strin
       stop = true;
       clearInterval(timer);
     };
-  }, []);
-  return { board, error };
+  }, [season]);
+  return { board, info, error };
 }
 
-export function LeaderboardView({ go }: { go: Go }) {
-  const { board, error } = useLeaderboard();
+/** The seasons there are, each a link to its own leaderboard. */
+function SeasonList({ go }: { go: Go }) {
+  const [seasons, setSeasons] = useState<SeasonInfo[]>([]);
+  useEffect(() => {
+    fetch('/api/seasons')
+      .then((r) => (r.ok ? (r.json() as Promise<{ seasons: SeasonInfo[] }>) : { seasons: [] }))
+      .then((b) => setSeasons(Array.isArray(b.seasons) ? b.seasons : []))
+      .catch(() => setSeasons([]));
+  }, []);
+  if (seasons.length === 0) return null;
+  return (
+    <nav aria-labelledby="seasons-title">
+      <h2 id="seasons-title">Seasons</h2>
+      <ul class="seasons">
+        {seasons.map((s) => (
+          <li key={s.name} data-season={s.name}>
+            <a href={`/seasons/${encodeURIComponent(s.name)}`} onClick={follow(go, `/seasons/${encodeURIComponent(s.name)}`)}>
+              {s.name}
+            </a>{' '}
+            {s.endedAt
+              ? `${s.frozen ? 'final' : 'ending'}, ${new Date(s.startedAt).toLocaleDateString()} to ${new Date(s.endedAt).toLocaleDateString()}`
+              : `running since ${new Date(s.startedAt).toLocaleDateString()}`}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function LeaderboardView({ go, season }: { go: Go; season?: string }) {
+  const { board, info, error } = useLeaderboard(season);
+  const title = season ? `Season ${season}` : 'Leaderboard';
   if (!board)
     return (
       <section>
-        <h1>Leaderboard</h1>
+        <h1>{title}</h1>
         <p role="status">{error ?? 'Loading…'}</p>
       </section>
     );
@@ -82,7 +128,14 @@ export function LeaderboardView({ go }: { go: Go }) {
   const r = board.robustness;
   return (
     <section aria-labelledby="lb-title">
-      <h1 id="lb-title">Leaderboard</h1>
+      <h1 id="lb-title">{title}</h1>
+      {info && (
+        <p class="note" data-season-state={info.frozen ? 'frozen' : 'running'}>
+          {info.frozen
+            ? `Final: the leaderboard as of the season's end (${new Date(info.endedAt ?? '').toLocaleString()}), frozen; later events do not change it.`
+            : `Running since ${new Date(info.startedAt).toLocaleString()}: the bot replies posted since then.`}
+        </p>
+      )}
       <p class="note">
         Ranked by {board.rankedBy === 'bt_raw' ? 'Bradley–Terry' : 'Bradley–Terry with style control'} from head-to-head battles; bars are
         95% intervals. Bots whose intervals overlap share a rank.{' '}
@@ -130,6 +183,7 @@ export function LeaderboardView({ go }: { go: Go }) {
           })}
         </tbody>
       </table>
+      {!season && <SeasonList go={go} />}
     </section>
   );
 }

@@ -37,6 +37,7 @@ function View({
   setMe: (m: Me | null) => void;
 }) {
   if (path === '/leaderboard') return <LeaderboardView go={go} />;
+  if (path.startsWith('/seasons/')) return <LeaderboardView go={go} season={decodeURIComponent(path.slice('/seasons/'.length))} />;
   if (path.startsWith('/bots/')) return <BotView id={decodeURIComponent(path.slice('/bots/'.length))} />;
   if (path.startsWith('/thread'))
     return <ThreadPage uri={new URLSearchParams(path.split('?')[1] ?? '').get('uri') ?? ''} me={me ?? null} />;

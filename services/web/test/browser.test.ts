@@ -51,9 +51,17 @@ describe('the web app in Chromium', () => {
 
   before(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const server = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(leaderboard())),
-    );
+    // scoring's HTTP API as the web service reads it: the leaderboard, the seasons, one season's board.
+    const server = createServer((req, res) => {
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const season = { name: 'spring', startedAt: '2026-03-01T00:00:00.000Z', endedAt: '2026-06-01T00:00:00.000Z', frozen: true };
+      if (req.url === '/v1/seasons') return json(200, { seasons: [season] });
+      if (req.url === '/v1/seasons/spring')
+        return json(200, { season, leaderboard: { ...leaderboard(), bots: leaderboard().bots.slice(0, 2) } });
+      if (req.url?.startsWith('/v1/seasons/')) return json(404, { error: 'not_found', message: 'no season' });
+      return json(200, leaderboard());
+    });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     scoring = { close: () => new Promise((r) => server.close(() => r())) };
@@ -132,6 +140,21 @@ describe('the web app in Chromium', () => {
     await page.goto(`${web.url}/leaderboard`);
     await page.locator('tr[data-bot]').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'leaderboard-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("a season's page: the final leaderboard, frozen at its end, from the leaderboard's list of seasons", async () => {
+    const page = await open(DESKTOP, '/leaderboard');
+    await page.locator('li[data-season="spring"]').getByRole('link', { name: 'spring' }).click();
+    await page.getByRole('heading', { name: 'Season spring' }).waitFor();
+    assert.equal(await page.locator('[data-season-state]').getAttribute('data-season-state'), 'frozen');
+    assert.deepEqual(await page.locator('tr[data-bot]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-bot'))), [
+      'sunny',
+      'sage',
+    ]);
+    assert.equal(new URL(page.url()).pathname, '/seasons/spring');
+    assert.equal((await page.request.get(`${web.url}/api/seasons/winter`)).status(), 404);
+    await page.screenshot({ path: join(ARTIFACTS, 'season-desktop.png'), fullPage: true });
     await page.close();
   });
 

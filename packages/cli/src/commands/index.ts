@@ -7,6 +7,7 @@ import { keys } from './keys.ts';
 import { load } from './load.ts';
 import { publishFeed } from './publish-feed.ts';
 import { rescore } from './rescore.ts';
+import { season } from './season.ts';
 import { up } from './up.ts';
 import { validate } from './validate.ts';
 
@@ -19,5 +20,6 @@ export const commands: Readonly<Record<string, Command>> = {
   'publish-feed': publishFeed,
   bots,
   keys,
+  season,
   help: helpCommand(() => commands),
 };

@@ -7,6 +7,20 @@ import type { RecommendationSuccess } from './windows.ts';
 // at the author-supplied created_at. A bot's own accounts never count as people: a bot's DID is
 // the authority of its replies' at:// URIs.
 
+/**
+ * What a read covers: everything before `asOf`, and, for a season, from `from` on: bot replies
+ * posted, impressions served, "seen" reports, mentions made, blocks and unfollows in the window
+ * (people's actions on those replies, however late, count until asOf). Without `from`, all history.
+ */
+export interface AsOfWindow {
+  asOf: Date;
+  from?: Date;
+}
+
+export const FROM = `{from:DateTime64(3, 'UTC')}`;
+const EPOCH = new Date(0);
+export const fromOf = (w: AsOfWindow): Date => w.from ?? EPOCH;
+
 /** The DIDs of every bot account that posted a reply (from the reply URIs), as a subquery. */
 export function botDids(db: string): string {
   return `(SELECT DISTINCT splitByChar('/', reply_uri)[3] FROM ${db}.bot_replies WHERE reply_uri != '')`;
@@ -26,14 +40,14 @@ export interface BotReplyRow {
 }
 
 /** Every reply a bot posted before asOf (the newest outcome of each task), oldest first. */
-export function botRepliesAsOf(wh: Warehouse, w: { asOf: Date }): Promise<BotReplyRow[]> {
+export function botRepliesAsOf(wh: Warehouse, w: AsOfWindow): Promise<BotReplyRow[]> {
   return wh.query<BotReplyRow>(
     `SELECT task_id, bot_id, model, provider, post_uri, reply_uri, mention_did, battle_id,
        toUnixTimestamp64Milli(finished_at) AS finished_ms
      FROM ${wh.database}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')}
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM}
      ORDER BY finished_at, task_id`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
 }
 
@@ -51,13 +65,13 @@ export interface BotEngagementCounts {
  * received, each person counted at most once per reply and action (bots excluded). Unlikes are
  * not subtracted. Bots with no impression and no engagement are absent.
  */
-export async function botEngagementAsOf(wh: Warehouse, w: { asOf: Date }): Promise<BotEngagementCounts[]> {
+export async function botEngagementAsOf(wh: Warehouse, w: AsOfWindow): Promise<BotEngagementCounts[]> {
   const db = wh.database;
   const replies = `(SELECT DISTINCT bot_id, reply_uri FROM ${db}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')})`;
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM})`;
   const rows = await wh.query<{ bot_id: string; what: string; n: number }>(
     `SELECT bot_id, 'impressions' AS what, uniqExact(impression_id) AS n FROM ${db}.impressions
-     WHERE bot_id != '' AND served_at < {asOf:DateTime64(3, 'UTC')} GROUP BY bot_id
+     WHERE bot_id != '' AND served_at < {asOf:DateTime64(3, 'UTC')} AND served_at >= ${FROM} GROUP BY bot_id
      UNION ALL
      SELECT r.bot_id AS bot_id, i.kind AS what, uniqExact(i.actor_did, i.subject_uri) AS n
      FROM ${db}.interactions AS i INNER JOIN ${replies} AS r ON i.subject_uri = r.reply_uri
@@ -69,7 +83,7 @@ export async function botEngagementAsOf(wh: Warehouse, w: { asOf: Date }): Promi
      FROM ${db}.posts AS p INNER JOIN ${replies} AS r ON p.reply_parent_uri = r.reply_uri
      WHERE p.indexed_at < {asOf:DateTime64(3, 'UTC')} AND p.author_did NOT IN ${botDids(db)}
      GROUP BY bot_id`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   const byBot = new Map<string, BotEngagementCounts>();
   for (const r of rows) {
@@ -90,12 +104,12 @@ export async function botEngagementAsOf(wh: Warehouse, w: { asOf: Date }): Promi
  * window after the mention. The thread's root is the answered post's root, or the answered post
  * itself when it is top-level or not in the warehouse.
  */
-export function threadRecommendationAsOf(wh: Warehouse, w: { asOf: Date; windowMs: number }): Promise<RecommendationSuccess[]> {
+export function threadRecommendationAsOf(wh: Warehouse, w: AsOfWindow & { windowMs: number }): Promise<RecommendationSuccess[]> {
   const db = wh.database;
   return wh.query<RecommendationSuccess>(
     `WITH m AS (
        SELECT task_id, bot_id, mentioned_did, reply_uri, post_uri, mentioned_at FROM ${db}.mentions FINAL
-       WHERE mentioned_at + toIntervalMillisecond({window:UInt64}) <= {asOf:DateTime64(3, 'UTC')}
+       WHERE mentioned_at + toIntervalMillisecond({window:UInt64}) <= {asOf:DateTime64(3, 'UTC')} AND mentioned_at >= ${FROM}
      ),
      roots AS (
        SELECT uri, any(if(reply_root_uri = '', uri, reply_root_uri)) AS root FROM ${db}.posts
@@ -117,7 +131,7 @@ export function threadRecommendationAsOf(wh: Warehouse, w: { asOf: Date; windowM
      ) AS p ON p.author_did = mr.mentioned_did
      GROUP BY bot_id
      ORDER BY bot_id`,
-    { asOf: w.asOf, window: w.windowMs },
+    { asOf: w.asOf, from: fromOf(w), window: w.windowMs },
   );
 }
 

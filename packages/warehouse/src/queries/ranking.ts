@@ -1,5 +1,5 @@
 import type { Warehouse } from '../types.ts';
-import { botDids } from './as-of.ts';
+import { type AsOfWindow, botDids, FROM, fromOf } from './as-of.ts';
 
 // The as-of reads of the ranking method's second version (docs/ranking-method.md): people's
 // actions on bot replies one row per (reply, person, action), the feed's impressions and "seen"
@@ -15,7 +15,7 @@ const IS_STOP = `lowerUTF8(trimBoth(p.text)) = 'stop'`;
 
 function postedReplies(db: string): string {
   return `(SELECT DISTINCT bot_id, reply_uri FROM ${db}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < ${AS_OF})`;
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM})`;
 }
 
 export interface PersonAction {
@@ -29,7 +29,7 @@ export interface PersonAction {
 }
 
 /** Every person's first like, repost and reply on each posted bot reply before asOf ("stop" is not one). */
-export async function personActionsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<PersonAction[]> {
+export async function personActionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<PersonAction[]> {
   const db = wh.database;
   const rows = await wh.query<PersonAction>(
     `SELECT * FROM (
@@ -45,7 +45,7 @@ export async function personActionsAsOf(wh: Warehouse, w: { asOf: Date }): Promi
      WHERE p.indexed_at < ${AS_OF} AND p.author_did NOT IN ${botDids(db)} AND NOT (${IS_STOP})
      GROUP BY bot_id, reply_uri, actor_did, kind
      ) ORDER BY at_ms, reply_uri, actor_did, kind`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
 }
@@ -61,16 +61,16 @@ export interface ServedImpression {
 }
 
 /** Every impression of a bot reply served to a known viewer before asOf. */
-export async function servedImpressionsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<ServedImpression[]> {
+export async function servedImpressionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<ServedImpression[]> {
   const rows = await wh.query<ServedImpression>(
     `SELECT impression_id, any(v) AS viewer_did, any(u) AS post_uri, any(b) AS bot_id,
        any(p) AS probability, min(t) AS served_ms
      FROM (SELECT impression_id, viewer_did AS v, post_uri AS u, bot_id AS b, probability AS p,
              toUnixTimestamp64Milli(served_at) AS t
            FROM ${wh.database}.impressions
-           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF})
+           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} AND served_at >= ${FROM})
      GROUP BY impression_id ORDER BY served_ms, impression_id`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   return rows.map((r) => ({ ...r, probability: Number(r.probability), served_ms: Number(r.served_ms) }));
 }
@@ -84,14 +84,14 @@ export interface SeenReport {
 }
 
 /** Every "seen" a client reported for a bot reply before asOf. */
-export async function seenReportsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<SeenReport[]> {
+export async function seenReportsAsOf(wh: Warehouse, w: AsOfWindow): Promise<SeenReport[]> {
   const rows = await wh.query<SeenReport>(
     `SELECT interaction_id, any(v) AS viewer_did, any(u) AS item_uri, any(b) AS bot_id, min(t) AS received_ms
      FROM (SELECT interaction_id, viewer_did AS v, item_uri AS u, bot_id AS b, toUnixTimestamp64Milli(received_at) AS t
            FROM ${wh.database}.client_interactions
-           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF})
+           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} AND received_at >= ${FROM})
      GROUP BY interaction_id ORDER BY received_ms, interaction_id`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   return rows.map((r) => ({ ...r, received_ms: Number(r.received_ms) }));
 }
@@ -105,18 +105,18 @@ export interface HarmEvent {
 }
 
 /** Blocks, deleted follows (with the followed DID) and "stop" replies before asOf, bots' own excluded. */
-export async function harmEventsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<HarmEvent[]> {
+export async function harmEventsAsOf(wh: Warehouse, w: AsOfWindow): Promise<HarmEvent[]> {
   const db = wh.database;
   const rows = await wh.query<HarmEvent>(
     `SELECT * FROM (
      SELECT 'block' AS kind, actor_did, target, min(t) AS at_ms
      FROM (SELECT actor_did, subject_did AS target, toUnixTimestamp64Milli(indexed_at) AS t FROM ${db}.interactions
-           WHERE kind = 'block' AND indexed_at < ${AS_OF} AND subject_did != '')
+           WHERE kind = 'block' AND indexed_at < ${AS_OF} AND indexed_at >= ${FROM} AND subject_did != '')
      GROUP BY actor_did, target
      UNION ALL
      SELECT 'unfollow' AS kind, d.actor_did AS actor_did, f.subject_did AS target, min(d.at_ms) AS at_ms
      FROM (SELECT uri, actor_did, toUnixTimestamp64Milli(indexed_at) AS at_ms FROM ${db}.interactions
-           WHERE kind = 'delete' AND collection = 'app.bsky.graph.follow' AND indexed_at < ${AS_OF}) AS d
+           WHERE kind = 'delete' AND collection = 'app.bsky.graph.follow' AND indexed_at < ${AS_OF} AND indexed_at >= ${FROM}) AS d
      INNER JOIN (SELECT uri, any(subject_did) AS subject_did FROM ${db}.interactions
            WHERE kind = 'follow' AND indexed_at < ${AS_OF} GROUP BY uri) AS f ON f.uri = d.uri
      GROUP BY actor_did, target
@@ -127,13 +127,13 @@ export async function harmEventsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<
      WHERE p.indexed_at < ${AS_OF} AND ${IS_STOP}
      GROUP BY actor_did, target
      ) WHERE actor_did NOT IN ${botDids(db)} ORDER BY at_ms, kind, actor_did, target`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
 }
 
 /** Accounts whose latest profile before asOf carries the `bot` self-label. */
-export async function botLabelledAsOf(wh: Warehouse, w: { asOf: Date }): Promise<string[]> {
+export async function botLabelledAsOf(wh: Warehouse, w: AsOfWindow): Promise<string[]> {
   const rows = await wh.query<{ did: string }>(
     `SELECT did FROM ${wh.database}.profile_labels WHERE indexed_at < ${AS_OF}
      GROUP BY did HAVING has(argMax(self_labels, indexed_at), 'bot') ORDER BY did`,
@@ -156,13 +156,13 @@ export interface ReplyDetails {
 }
 
 /** Per posted battle reply before asOf: the pair's sampling probability and the style features. */
-export async function battleReplyDetailsAsOf(wh: Warehouse, w: { asOf: Date }): Promise<ReplyDetails[]> {
+export async function battleReplyDetailsAsOf(wh: Warehouse, w: AsOfWindow): Promise<ReplyDetails[]> {
   const db = wh.database;
   const rows = await wh.query<ReplyDetails>(
     `WITH r AS (
        SELECT task_id, post_uri, finished_at, style_graphemes, style_questions, style_emoji, style_links, style_mentions
        FROM ${db}.bot_replies FINAL
-       WHERE status = 'replied' AND reply_uri != '' AND battle_id != '' AND finished_at < ${AS_OF}
+       WHERE status = 'replied' AND reply_uri != '' AND battle_id != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM}
      ),
      t AS (SELECT task_id, any(battle_pair_probability) AS p, min(created_at) AS task_at FROM ${db}.reply_tasks
            WHERE task_id IN (SELECT task_id FROM r) GROUP BY task_id),
@@ -176,7 +176,7 @@ export async function battleReplyDetailsAsOf(wh: Warehouse, w: { asOf: Date }): 
                0) AS latency_seconds
      FROM r LEFT JOIN t ON t.task_id = r.task_id LEFT JOIN posted ON posted.uri = r.post_uri
      ORDER BY task_id`,
-    { asOf: w.asOf },
+    { asOf: w.asOf, from: fromOf(w) },
   );
   const n = (x: unknown) => Number(x);
   return rows.map((r) => ({

@@ -3,8 +3,9 @@ import { LogController, fastify, type FastifyInstance } from 'fastify';
 import type { Logger } from '@botsky/kit';
 import type { Leaderboard } from '../scores/leaderboard.ts';
 import { leaderboardJson, ORDER_BY, type OrderBy } from './leaderboard-view.ts';
+import type { SeasonBoards } from '../scores/seasons.ts';
 
-export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logger?: Logger): FastifyInstance {
+export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logger?: Logger, seasons?: SeasonBoards): FastifyInstance {
   const app = fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -26,6 +27,15 @@ export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logge
       return leaderboardJson(board, req.query.orderBy ?? 'bt', req.query.limit ?? 0);
     },
   );
+  // Seasons: the list, and one season's leaderboard (live while it runs, frozen once it has ended).
+  app.get('/v1/seasons', async () => ({ seasons: seasons?.list() ?? [] }));
+  app.get<{ Params: { name: string } }>('/v1/seasons/:name', async (req, reply) => {
+    const known = seasons?.list().some((s) => s.name === req.params.name) ?? false;
+    if (!known) return reply.code(404).send({ error: 'not_found', message: `no season ${req.params.name}` });
+    const board = seasons?.get(req.params.name);
+    if (!board) return reply.code(503).send({ error: 'not_ready', message: 'the season has not been computed yet' });
+    return board;
+  });
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;
     // 5xx details stay in the log: they can hold internals.

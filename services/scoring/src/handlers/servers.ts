@@ -4,6 +4,7 @@ import { addGrpcService } from '@botsky/contracts/grpc';
 import { LeaderboardService } from '@botsky/contracts';
 import type { Logger } from '@botsky/kit';
 import type { Leaderboard } from '../scores/leaderboard.ts';
+import type { SeasonBoards } from '../scores/seasons.ts';
 import { buildLeaderboardApp } from './http.ts';
 import { getLeaderboardHandler } from './get-leaderboard.ts';
 
@@ -15,9 +16,9 @@ export interface LeaderboardServers {
 
 export async function startLeaderboardServers(
   latest: () => Leaderboard | undefined,
-  opts: { host: string; httpPort: number; grpcPort: number; logger: Logger },
+  opts: { host: string; httpPort: number; grpcPort: number; logger: Logger; seasons?: SeasonBoards },
 ): Promise<LeaderboardServers> {
-  const app = buildLeaderboardApp(latest, opts.logger);
+  const app = buildLeaderboardApp(latest, opts.logger, opts.seasons);
   await app.listen({ host: opts.host, port: opts.httpPort });
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : opts.httpPort;

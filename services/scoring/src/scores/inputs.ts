@@ -8,6 +8,7 @@ import {
   personActionsAsOf,
   seenReportsAsOf,
   servedImpressionsAsOf,
+  type AsOfWindow,
   type BotReplyRow,
   type HarmEvent,
   type PersonAction,
@@ -29,8 +30,7 @@ export interface RankingInputs {
   notPeople: Set<string>;
 }
 
-export async function readInputs(wh: Warehouse, asOf: Date): Promise<RankingInputs> {
-  const w = { asOf };
+export async function readInputs(wh: Warehouse, w: AsOfWindow): Promise<RankingInputs> {
   const replies = await botRepliesAsOf(wh, w);
   const actions = await personActionsAsOf(wh, w);
   const served = await servedImpressionsAsOf(wh, w);

@@ -7,6 +7,7 @@ import type { Warehouse } from '@botsky/warehouse';
 import type { ScoringMetrics } from '../metrics.ts';
 import { computeLeaderboard, type Leaderboard, type ScoringParams } from './leaderboard.ts';
 import { battleMessage, ratingMessages } from './publish.ts';
+import type { SeasonBoards } from './seasons.ts';
 
 export interface ScoreJobDeps {
   warehouse: Warehouse;
@@ -17,6 +18,8 @@ export interface ScoreJobDeps {
   intervalMs: number;
   /** bot id → handle, from the bot roster; empty when unknown */
   handles: () => Promise<ReadonlyMap<string, string>>;
+  /** Every season's leaderboard, refreshed after the live one (absent: no seasons). */
+  seasons?: () => SeasonBoards | undefined;
   now?: () => Date;
 }
 
@@ -61,6 +64,9 @@ export function createScoreJob(deps: ScoreJobDeps): ScoreJob {
     }
     exportRobustness(deps.metrics, board);
     latest = board;
+    await deps.seasons?.()?.refresh(asOf, (b) => {
+      for (const e of b.entries) e.handle = handles.get(e.id) ?? '';
+    });
     deps.metrics.lastComputeSeconds.set((performance.now() - started) / 1000);
     return board;
   }

@@ -1,6 +1,7 @@
 // The leaderboard, computed from the warehouse alone as of a moment: the live job calls this every
 // interval, and `botsky rescore` calls it with the same asOf to reproduce the same numbers.
 import {
+  type AsOfWindow,
   botEngagementAsOf,
   itemImpressions,
   replyEngagementEvents,
@@ -45,9 +46,11 @@ export interface ScoringParams {
 
 export const BOOTSTRAP_SEED = 20260301;
 
-export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; config: ScoringParams }): Promise<Leaderboard> {
+/** The leaderboard as of `asOf`; with `from`, a season's: the bot replies posted from then on, and what people did with them. */
+export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; from?: Date; config: ScoringParams }): Promise<Leaderboard> {
   const { asOf, config } = opts;
-  const inputs = await readInputs(wh, asOf);
+  const window = { asOf, ...(opts.from ? { from: opts.from } : {}) };
+  const inputs = await readInputs(wh, window);
   const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), {
     dailyCap: config.influenceDailyCap ?? 100,
     burst: config.burst,
@@ -66,7 +69,7 @@ export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; conf
     people: rule === RULE_V2 ? battleVoters(v2.rows, influence.kept, v2.opts) : [],
     without: (gone) => decideBattlesV2(v2.rows, influence.kept, { ...v2.opts, excluded: (d) => gone.has(d) || v2.opts.excluded(d) }),
   });
-  const entries = await entriesOf(wh, inputs, influence.kept, isPerson, asOf, config);
+  const entries = await entriesOf(wh, inputs, influence.kept, isPerson, window, config);
   for (const e of entries) e.rating = fits.of(e.id);
   entries.sort(byRank(config.rankBy ?? 'bt_style'));
   return {
@@ -120,12 +123,13 @@ async function entriesOf(
   inputs: RankingInputs,
   kept: readonly Action[],
   isPerson: (did: string) => boolean,
-  asOf: Date,
+  window: AsOfWindow,
   config: ScoringParams,
 ): Promise<LeaderboardEntry[]> {
-  const engagement = new Map((await botEngagementAsOf(wh, { asOf })).map((e) => [e.bot_id, e]));
+  const { asOf } = window;
+  const engagement = new Map((await botEngagementAsOf(wh, window)).map((e) => [e.bot_id, e]));
   const recommendation = new Map(
-    (await threadRecommendationAsOf(wh, { asOf, windowMs: config.recommendationWindowMs })).map((r) => [r.bot_id, r]),
+    (await threadRecommendationAsOf(wh, { ...window, windowMs: config.recommendationWindowMs })).map((r) => [r.bot_id, r]),
   );
   const harm = harmOf(inputs, isPerson, config);
   const exposures = exposuresOf(inputs.served, inputs.seen, isPerson);

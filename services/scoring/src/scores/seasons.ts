@@ -1,0 +1,88 @@
+// Every season's leaderboard (seasons in KV_BUCKETS.seasons, @botsky/contracts seasons.ts): a
+// running season's is recomputed with the live one, over the bot replies posted since it started;
+// an ended one is computed once as of its end and frozen into its record (compare-and-set, so two
+// scoring replicas freeze it once), and from then on served from there: later events never
+// change it. Each replica keeps the latest boards in memory for the HTTP API.
+import { encodeSeason, listSeasons, parseSeason, type LeaderboardJson, type SeasonRecord, type SeasonsKv } from '@botsky/contracts';
+import type { Warehouse } from '@botsky/warehouse';
+import { leaderboardJson } from '../handlers/leaderboard-view.ts';
+import { computeLeaderboard, type Leaderboard, type ScoringParams } from './leaderboard.ts';
+
+export interface SeasonView {
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  frozen: boolean;
+}
+
+export interface SeasonBoard {
+  season: SeasonView;
+  leaderboard: LeaderboardJson;
+}
+
+export const seasonView = (r: SeasonRecord): SeasonView => ({
+  name: r.name,
+  startedAt: new Date(r.startedAt).toISOString(),
+  endedAt: r.endedAt === undefined ? null : new Date(r.endedAt).toISOString(),
+  frozen: r.frozen !== undefined,
+});
+
+export class SeasonBoards {
+  readonly #kv: SeasonsKv;
+  readonly #wh: Warehouse;
+  readonly #params: ScoringParams;
+  #boards = new Map<string, SeasonBoard>();
+  #seasons: SeasonRecord[] = [];
+
+  constructor(kv: SeasonsKv, wh: Warehouse, params: ScoringParams) {
+    this.#kv = kv;
+    this.#wh = wh;
+    this.#params = params;
+  }
+
+  /** Recomputes the running seasons as of `asOf` and freezes the ended ones not frozen yet. */
+  async refresh(asOf: Date, name: (board: Leaderboard) => void = () => {}): Promise<void> {
+    const seasons = await listSeasons(this.#kv);
+    const boards = new Map<string, SeasonBoard>();
+    for (const s of seasons) {
+      if (s.startedAt > asOf.getTime()) continue;
+      const record = s.endedAt !== undefined && !s.frozen && s.endedAt <= asOf.getTime() ? await this.#freeze(s, name) : s;
+      if (record.frozen) {
+        boards.set(record.name, { season: seasonView(record), leaderboard: record.frozen.leaderboard });
+        continue;
+      }
+      const until = record.endedAt !== undefined ? new Date(Math.min(record.endedAt, asOf.getTime())) : asOf;
+      const board = await computeLeaderboard(this.#wh, { asOf: until, from: new Date(record.startedAt), config: this.#params });
+      name(board);
+      boards.set(record.name, { season: seasonView(record), leaderboard: leaderboardJson(board, 'bt', 0) });
+    }
+    this.#seasons = seasons;
+    this.#boards = boards;
+  }
+
+  list(): SeasonView[] {
+    return this.#seasons.map(seasonView);
+  }
+
+  /** A season's board; undefined when there is no such season or it has not been computed yet. */
+  get(name: string): SeasonBoard | undefined {
+    return this.#boards.get(name);
+  }
+
+  async #freeze(s: SeasonRecord, name: (board: Leaderboard) => void): Promise<SeasonRecord> {
+    const end = s.endedAt as number;
+    const board = await computeLeaderboard(this.#wh, { asOf: new Date(end), from: new Date(s.startedAt), config: this.#params });
+    name(board);
+    const frozen: SeasonRecord = { ...s, frozen: { at: Date.now(), leaderboard: leaderboardJson(board, 'bt', 0) } };
+    for (let i = 0; i < 20; i++) {
+      const entry = await this.#kv.get(s.name);
+      const current = entry ? parseSeason(entry.value) : undefined;
+      if (!entry || !current) return s;
+      // Another replica froze it first: its board is the season's.
+      if (current.frozen) return current;
+      if (await this.#kv.update(s.name, encodeSeason({ ...current, frozen: frozen.frozen }), entry.revision))
+        return { ...current, frozen: frozen.frozen };
+    }
+    return s;
+  }
+}
