@@ -105,7 +105,7 @@ async function create(admin: Admin, flags: FlagValues, io: CliIo): Promise<numbe
   const made = res.body as { key: string; id: string };
   io.out(`key ${made.id} for ${flags.builder}:`);
   io.out(`  ${made.key}`);
-  io.out('shown once: the gateway keeps only its hash. Give it to the builder; `botsky keys revoke ' + made.id + '` ends it.');
+  io.out(`shown once: the gateway keeps only its hash. Give it to the builder; \`botsky keys revoke ${made.id}\` ends it.`);
   return 0;
 }
 

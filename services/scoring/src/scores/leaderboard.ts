@@ -126,7 +126,6 @@ async function entriesOf(
   window: AsOfWindow,
   config: ScoringParams,
 ): Promise<LeaderboardEntry[]> {
-  const { asOf } = window;
   const engagement = new Map((await botEngagementAsOf(wh, window)).map((e) => [e.bot_id, e]));
   const recommendation = new Map(
     (await threadRecommendationAsOf(wh, { ...window, windowMs: config.recommendationWindowMs })).map((r) => [r.bot_id, r]),
