@@ -32,7 +32,10 @@ describe('botsky cli', () => {
 
   const usageErrors: Array<[string[], string]> = [
     [['launch'], 'botsky: unknown command "launch" (try: botsky help)'],
-    [['help', 'launch'], 'botsky help: unknown command "launch" (commands: up, demo, load, rescore, validate, publish-feed, bots, help)'],
+    [
+      ['help', 'launch'],
+      'botsky help: unknown command "launch" (commands: up, demo, load, rescore, validate, publish-feed, bots, keys, season, help)',
+    ],
     [['up', '--bogus'], 'botsky up: unknown flag --bogus (try: botsky help up)'],
     [['up', 'now'], 'botsky up: unexpected argument "now" (try: botsky help up)'],
     [['up', '--duration'], 'botsky up: --duration needs a value (try: botsky help up)'],

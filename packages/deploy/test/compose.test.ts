@@ -8,12 +8,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { parseModels } from '@botsky/gateway';
 import { loadConfig, runtimeConfigSpec } from '@botsky/kit';
 import { GRAFANA_DIR, REPO_ROOT, findObject } from '../src/index.ts';
 import { render, type Loose } from './render.ts';
 import { SERVICE_SPECS, unreadVariables } from './support/service-variables.ts';
 
 const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
+/** Services behind a compose profile (off unless asked for): the gateway needs models. */
+const PROFILED = ['gateway'];
 
 /** A service's environment as compose gives it when the shell sets none of the `${VAR:-default}`s. */
 function composedEnv(svc: Loose): Record<string, string> {
@@ -34,11 +37,15 @@ describe('compose.yaml', async () => {
   const grafanaVars = [...new Set([...settings.matchAll(/\$\{?(\w+)/g)].map((m) => m[1]!))];
 
   test('has NATS, ClickHouse, Prometheus, Grafana and every service', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['clickhouse', 'grafana', 'nats', 'prometheus', ...SERVICES].sort());
+    assert.deepEqual(
+      Object.keys(compose.services).sort(),
+      ['clickhouse', 'grafana', 'nats', 'prometheus', ...SERVICES, ...PROFILED].sort(),
+    );
+    for (const name of PROFILED) assert.deepEqual(compose.services[name].profiles, [name]);
   });
 
   test('every service builds the Dockerfile and runs a script that exists', () => {
-    for (const name of SERVICES) {
+    for (const name of [...SERVICES, ...PROFILED]) {
       const svc = compose.services[name];
       assert.equal(svc.build, '.', name);
       assert.ok(existsSync(join(REPO_ROOT, 'Dockerfile')));
@@ -52,7 +59,7 @@ describe('compose.yaml', async () => {
   });
 
   test('every service sets only variables its config reads, with values it accepts', () => {
-    for (const name of SERVICES) {
+    for (const name of [...SERVICES, ...PROFILED]) {
       const env = composedEnv(compose.services[name]);
       assert.deepEqual(unreadVariables(name, Object.keys(env)), [], `${name}: variables it does not read`);
       assert.doesNotThrow(() => loadConfig(runtimeConfigSpec, env), `${name}: runtime config`);
@@ -69,6 +76,19 @@ describe('compose.yaml', async () => {
     assert.equal(config.source, 'jetstream');
     assert.match(config.sourceUrl, /^wss:\/\/jetstream\d\.[a-z-]+\.bsky\.network\/subscribe$/);
     assert.equal(config.scope, 'community');
+  });
+
+  test("the gateway's example models file, which compose mounts, is one the gateway loads", async () => {
+    const file = JSON.parse(await readFile(join(REPO_ROOT, 'examples', 'gateway', 'models.json'), 'utf8'));
+    const models = parseModels(file, { env: { OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant-x' }, secretsDir: '/nonexistent' });
+    assert.deepEqual(
+      models.map((m) => [m.id, m.provider]),
+      [
+        ['gpt-4o-mini', 'openai'],
+        ['claude-haiku', 'anthropic'],
+      ],
+    );
+    assert.equal(compose.services.gateway.environment.BOTSKY_GATEWAY_MODELS_FILE, '/etc/botsky/gateway/models.json');
   });
 
   test('every bind mount exists', () => {
