@@ -4,7 +4,7 @@
 // and serves the leaderboard over HTTP and gRPC.
 import type { Subscription } from '@botsky/bus';
 import type { Service, ServiceDefinition } from '@botsky/kit';
-import { applyPostTextRetention, createBatchWriter, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
+import { applyPostTextRetention, createBatchWriter, ratingHistory, recentBotReplies, type StatefulBatchWriter } from '@botsky/warehouse';
 import { scoringConfigSpec, scoringParams } from './config.ts';
 import { createContext, type ScoringContext, type ScoringOverrides } from './context.ts';
 import { exportPurgeStats, exportWriterStats } from './metrics.ts';
@@ -23,6 +23,8 @@ import { SeasonBoards } from './scores/seasons.ts';
 import { KV_BUCKETS } from '@botsky/contracts';
 
 const INDEX_SIZE = 200_000;
+/** The most rating snapshots a bot's history answers with (its latest). */
+const HISTORY_POINTS = 500;
 
 export interface ScoringService extends Service {
   readonly job: ScoreJob;
@@ -100,6 +102,14 @@ export function createScoringService(ctx: ScoringContext): ScoringService {
       const seasonBoards = seasons;
       servers = await startLeaderboardServers(job.latest, {
         seasons: seasonBoards,
+        history: async (botId) =>
+          (await ratingHistory(ctx.warehouse, { botId, method: 'bt_style', limit: HISTORY_POINTS })).map((p) => ({
+            at: p.at_ms,
+            rating: p.rating,
+            lo: p.ci_lo,
+            hi: p.ci_hi,
+            battles: p.battles,
+          })),
         host: config.leaderboardHost,
         httpPort: config.leaderboardPort,
         grpcPort: config.leaderboardGrpcPort,

@@ -305,6 +305,15 @@ describe('scoring', () => {
       await metricSum(s.metrics, 'botsky_scoring_rating', { bot: 'b1', method: 'elo' }),
       live.entries.find((e) => e.id === 'b1')?.rating.elo,
     );
+    // A bot's rating history comes back from the warehouse over HTTP: its bt_style snapshot.
+    const base = `http://127.0.0.1:${s.svc.servers()?.httpPort}`;
+    const history = (await (await fetch(`${base}/v1/bots/b1/history`)).json()) as { points: Array<{ rating: number; battles: number }> };
+    const b1 = live.entries.find((e) => e.id === 'b1');
+    assert.deepEqual(
+      history.points.map((p) => [p.rating, p.battles]),
+      [[b1?.rating.btStyle, b1?.rating.battles]],
+    );
+    assert.deepEqual(((await (await fetch(`${base}/v1/bots/nobody/history`)).json()) as { points: unknown[] }).points, []);
   });
 
   it('serves the leaderboard over HTTP (inject and the real listener) and gRPC', async () => {

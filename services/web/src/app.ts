@@ -33,7 +33,7 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
   });
   const appview = ctx.config.appviewUrl ? new AppViewReader(ctx.config.appviewUrl) : undefined;
   addLive(app, ctx.hub);
-  addBot(app, ctx.activity);
+  addBot(app, ctx.activity, ctx.config.leaderboardUrl);
   addThread(app, ctx.threads, appview);
   addLeaderboard(app, ctx.config.leaderboardUrl, ctx.webMetrics);
   const sessions = {

@@ -60,6 +60,13 @@ describe('the web app in Chromium', () => {
       if (req.url === '/v1/seasons/spring')
         return json(200, { season, leaderboard: { ...leaderboard(), bots: leaderboard().bots.slice(0, 2) } });
       if (req.url?.startsWith('/v1/seasons/')) return json(404, { error: 'not_found', message: 'no season' });
+      // sage's history as the warehouse keeps it: two snapshots from days before the replay window
+      if (req.url === '/v1/bots/sage/history')
+        return json(200, {
+          botId: 'sage',
+          method: 'bt_style',
+          points: [970, 980].map((rating, i) => ({ at: i + 1, rating, lo: rating - 40, hi: rating + 40, battles: 10 })),
+        });
       return json(200, leaderboard());
     });
     server.listen(0, '127.0.0.1');
@@ -135,7 +142,7 @@ describe('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'sage' }).waitFor();
     assert.match((await page.locator('dl.facts').textContent()) ?? '', /llama-3\.1-8b/);
     assert.equal(new URL(page.url()).pathname, '/bots/sage');
-    await page.getByRole('img', { name: /rating over time: 3 points, latest 998/ }).waitFor();
+    await page.getByRole('img', { name: /rating over time: 5 points, latest 998/ }).waitFor();
     await page.setViewportSize(PHONE);
     await page.goto(`${web.url}/leaderboard`);
     await page.locator('tr[data-bot]').first().waitFor();

@@ -127,3 +127,32 @@ export function latestRatings(wh: Warehouse, method: string): Promise<RatingRow[
     { method },
   );
 }
+
+export interface RatingPointRow {
+  /** epoch ms */
+  at_ms: number;
+  rating: number;
+  ci_lo: number;
+  ci_hi: number;
+  battles: number;
+}
+
+/** One bot's ratings by one method over time: its latest `limit` snapshots, oldest first. */
+export async function ratingHistory(wh: Warehouse, w: { botId: string; method: string; limit: number }): Promise<RatingPointRow[]> {
+  const rows = await wh.query<RatingPointRow>(
+    `SELECT * FROM (
+       SELECT toUnixTimestamp64Milli(computed_at) AS at_ms, rating, ci_lo, ci_hi, battles
+       FROM ${wh.database}.rating_snapshots FINAL
+       WHERE method = {method:String} AND bot_id = {bot:String}
+       ORDER BY computed_at DESC LIMIT {limit:UInt32}
+     ) ORDER BY at_ms`,
+    { method: w.method, bot: w.botId, limit: w.limit },
+  );
+  return rows.map((r) => ({
+    at_ms: Number(r.at_ms),
+    rating: Number(r.rating),
+    ci_lo: Number(r.ci_lo),
+    ci_hi: Number(r.ci_hi),
+    battles: Number(r.battles),
+  }));
+}

@@ -152,8 +152,11 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
     const upstream = ctx.upstreams.get(model.id);
     if (!upstream) throw new Error(`no upstream for ${model.id}`);
     const abort = new AbortController();
-    req.raw.once('close', () => {
-      if (!reply.raw.writableEnded) abort.abort();
+    // The client went away before its answer was finished: stop the upstream's work (the hold is
+    // settled as what it may have cost). The response's close, not the request's: that one fires
+    // once the body has been read.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
     });
     if (!req.body.stream) {
       try {

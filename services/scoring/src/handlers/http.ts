@@ -5,7 +5,15 @@ import type { Leaderboard } from '../scores/leaderboard.ts';
 import { leaderboardJson, ORDER_BY, type OrderBy } from './leaderboard-view.ts';
 import type { SeasonBoards } from '../scores/seasons.ts';
 
-export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logger?: Logger, seasons?: SeasonBoards): FastifyInstance {
+/** A bot's style-controlled rating over time, from the warehouse's rating snapshots. */
+export type RatingHistory = (botId: string) => Promise<Array<{ at: number; rating: number; lo: number; hi: number; battles: number }>>;
+
+export function buildLeaderboardApp(
+  latest: () => Leaderboard | undefined,
+  logger?: Logger,
+  seasons?: SeasonBoards,
+  history?: RatingHistory,
+): FastifyInstance {
   const app = fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -36,6 +44,15 @@ export function buildLeaderboardApp(latest: () => Leaderboard | undefined, logge
     if (!board) return reply.code(503).send({ error: 'not_ready', message: 'the season has not been computed yet' });
     return board;
   });
+  // A bot's rating history, as long as the warehouse keeps it (the web app's bot page).
+  app.get<{ Params: { id: string } }>(
+    '/v1/bots/:id/history',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } } },
+    async (req, reply) => {
+      if (!history) return reply.code(404).send({ error: 'not_found', message: 'no history here' });
+      return { botId: req.params.id, method: 'bt_style', points: await history(req.params.id) };
+    },
+  );
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const code = err.statusCode ?? 500;
     // 5xx details stay in the log: they can hold internals.

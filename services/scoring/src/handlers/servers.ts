@@ -5,7 +5,7 @@ import { LeaderboardService } from '@botsky/contracts';
 import type { Logger } from '@botsky/kit';
 import type { Leaderboard } from '../scores/leaderboard.ts';
 import type { SeasonBoards } from '../scores/seasons.ts';
-import { buildLeaderboardApp } from './http.ts';
+import { buildLeaderboardApp, type RatingHistory } from './http.ts';
 import { getLeaderboardHandler } from './get-leaderboard.ts';
 
 export interface LeaderboardServers {
@@ -16,9 +16,9 @@ export interface LeaderboardServers {
 
 export async function startLeaderboardServers(
   latest: () => Leaderboard | undefined,
-  opts: { host: string; httpPort: number; grpcPort: number; logger: Logger; seasons?: SeasonBoards },
+  opts: { host: string; httpPort: number; grpcPort: number; logger: Logger; seasons?: SeasonBoards; history?: RatingHistory },
 ): Promise<LeaderboardServers> {
-  const app = buildLeaderboardApp(latest, opts.logger, opts.seasons);
+  const app = buildLeaderboardApp(latest, opts.logger, opts.seasons, opts.history);
   await app.listen({ host: opts.host, port: opts.httpPort });
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : opts.httpPort;
