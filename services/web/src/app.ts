@@ -42,6 +42,7 @@ export function buildWebApp(ctx: WebContext, oauth: () => NodeOAuthClient | unde
     oauth,
     defaultService: ctx.config.signInService,
     secureCookies: ctx.config.secureCookies,
+    signup: ctx.config.signup,
   };
   addSession(app, sessions);
   addOAuth(app, sessions);

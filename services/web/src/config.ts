@@ -24,6 +24,8 @@ export const webConfigSpec = {
   appviewUrl: url('BOTSKY_APPVIEW_URL', { protocols: ['http', 'https'] }).optional(),
   /** Where sign-in goes when the person names no server of their own (an entryway or a PDS). */
   signInService: url('BOTSKY_WEB_SIGNIN_SERVICE', { protocols: ['http', 'https'] }).default('https://bsky.social'),
+  /** Offer "create an account" on BOTSKY_WEB_SIGNIN_SERVICE (a local network's PDS; the demo turns it on). */
+  signup: bool('BOTSKY_WEB_SIGNUP').default(false),
   /** Seals session cookies; every replica needs the same one. Unset: a random one per process. */
   sessionSecret: secret('BOTSKY_WEB_SESSION_SECRET').optional(),
   /** Session cookies only over HTTPS (turn off for plain-HTTP local runs). */

@@ -36,6 +36,7 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
       BOTSKY_WEB_SESSION_SECRET: 'browser-secret',
       BOTSKY_WEB_SECURE_COOKIES: 'false',
       BOTSKY_PROJECT_DID: project.did,
+      BOTSKY_WEB_SIGNUP: 'true',
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -100,5 +101,18 @@ describe('signing in and talking, in Chromium (devnet PDS)', () => {
       follows.data.records.map((r) => (r.value as { subject: string }).subject),
       [project.did],
     );
+  });
+
+  it('a newcomer makes an account on the sign-in page and lands on the consent page, signed in', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await fresh.goto(`${web.url}/signin`);
+    await fresh.getByLabel('New handle').fill('newcomer.test');
+    await fresh.getByLabel('New password').fill('a-new-password');
+    await fresh.getByRole('button', { name: 'Make the account' }).click();
+    await fresh.getByRole('heading', { name: 'Your consent' }).waitFor();
+    await fresh.getByText('@newcomer.test').waitFor();
+    const did = (await bob.agent.com.atproto.identity.resolveHandle({ handle: 'newcomer.test' })).data.did;
+    assert.equal(((await (await fresh.request.get(`${web.url}/api/session`)).json()) as { did: string }).did, did);
+    await fresh.close();
   });
 });

@@ -157,4 +157,14 @@ describe('web: the live stream, the leaderboard, the client (NATS JetStream)', (
     assert.equal((await fetch(`${web.url}/nope.js`)).status, 404);
     assert.equal((await fetch(`${web.url}/api/nope`)).status, 404);
   });
+
+  it('sign-up is off unless the operator turns it on: no account is made', async () => {
+    assert.deepEqual(await (await fetch(`${web.url}/api/signup`)).json(), { enabled: false, service: null });
+    const res = await fetch(`${web.url}/api/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ handle: 'someone.test', password: 'long-enough-password' }),
+    });
+    assert.equal(res.status, 403);
+  });
 });

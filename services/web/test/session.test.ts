@@ -31,6 +31,7 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
       BOTSKY_WEB_SESSION_SECRET: 'test-secret',
       BOTSKY_WEB_SECURE_COOKIES: 'false',
       BOTSKY_PROJECT_DID: project.did,
+      BOTSKY_WEB_SIGNUP: 'true',
     });
   });
   after(() => net?.stop());
@@ -209,6 +210,28 @@ describe("web: sign-in and writes from the person's own account (devnet PDS)", (
     );
     assert.deepEqual(view.held.interests, ['climbing', 'rust']);
     assert.equal(view.held.chosen, 1);
+  });
+
+  it('sign-up, where offered: an account made on the configured server, signed in at once; a taken handle refused', async () => {
+    assert.deepEqual(await (await call('GET', '/api/signup', undefined, '')).json(), {
+      enabled: true,
+      service: new URL(net.pdsUrl).toString(),
+    });
+    const made = await call('POST', '/api/signup', { handle: 'newcomer.test', password: 'a-new-password' }, '');
+    assert.equal(made.status, 200, await made.clone().text());
+    const me = (await made.json()) as { did: string; handle: string };
+    assert.equal(me.handle, 'newcomer.test');
+    const fresh = /botsky_session=([^;]+)/.exec(made.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    assert.equal(((await (await call('GET', '/api/session', undefined, fresh)).json()) as { did: string }).did, me.did);
+    const resolved = await bob.agent.com.atproto.identity.resolveHandle({ handle: 'newcomer.test' });
+    assert.equal(resolved.data.did, me.did, 'the account is on the PDS');
+    const taken = await call('POST', '/api/signup', { handle: 'newcomer.test', password: 'another-password' }, '');
+    assert.equal(taken.status, 400);
+    assert.equal(
+      (await call('POST', '/api/signup', { handle: 'x', password: 'short' }, '')).status,
+      400,
+      'checked before the server is asked',
+    );
   });
 
   it('a bad request is refused before anything is written; signing out clears the cookie', async () => {

@@ -171,6 +171,7 @@ function signInLines(sim: Simulation, env: Record<string, string | undefined>): 
   return [
     `botsky demo: sign in at http://127.0.0.1:${env.BOTSKY_WEB_PORT}/signin as one of the simulated people (app password, server ${env.BOTSKY_WEB_SIGNIN_SERVICE}):`,
     ...people.map((p) => `  ${p.handle}  password ${sim.passwordOf(p.handle)}`),
+    '  or make an account of your own there (a handle ending in .test), then opt in on the consent page',
   ];
 }
 
@@ -225,6 +226,8 @@ function demoEnv(
     BOTSKY_WEB_FEED_URL: `http://127.0.0.1:${ports.feed}`,
     // people sign in with accounts on the demo's own PDS, over plain HTTP
     BOTSKY_WEB_SIGNIN_SERVICE: net.devnet.pdsUrl,
+    // and a visitor can make an account of their own there, from the sign-in page
+    BOTSKY_WEB_SIGNUP: 'true',
     BOTSKY_WEB_SECURE_COOKIES: 'false',
   };
 }

@@ -4,7 +4,7 @@
 import type { Identities } from '@botsky/identity';
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { signIn, SignInError } from '../session/agent.ts';
+import { signIn, SignInError, signUp } from '../session/agent.ts';
 import { cookieValue, SESSION_COOKIE, type PersonSession, type SessionSeal, sessionCookie } from '../session/cookie.ts';
 
 export interface SessionDeps {
@@ -15,6 +15,8 @@ export interface SessionDeps {
   oauth: () => NodeOAuthClient | undefined;
   defaultService: string;
   secureCookies: boolean;
+  /** Whether people may make an account on defaultService here (BOTSKY_WEB_SIGNUP: a local network's PDS). */
+  signup?: boolean;
 }
 
 export function sessionOf(req: FastifyRequest, seal: SessionSeal): PersonSession | undefined {
@@ -62,6 +64,36 @@ export function addSession(app: FastifyInstance, deps: SessionDeps): void {
         return { did: s.did, handle: s.handle, service: s.service };
       } catch (err) {
         if (err instanceof SignInError) return reply.code(err.status).send({ error: 'sign_in_failed', message: err.message });
+        throw err;
+      }
+    },
+  );
+  // Sign-up on the configured server, where the operator allows it (the demo's local network).
+  app.get('/api/signup', async () => ({ enabled: deps.signup === true, service: deps.signup ? deps.defaultService : null }));
+  app.post<{ Body: { handle: string; password: string } }>(
+    '/api/signup',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['handle', 'password'],
+          properties: {
+            handle: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,62}(\\.[A-Za-z0-9][A-Za-z0-9-]{0,62})+$', maxLength: 253 },
+            password: { type: 'string', minLength: 8, maxLength: 256 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!deps.signup)
+        return reply.code(403).send({ error: 'no_signup', message: 'this BotSky makes no accounts: sign in with your own' });
+      try {
+        const s = await signUp(deps.defaultService, req.body.handle.toLowerCase(), req.body.password);
+        setSession(reply, deps, s);
+        return { did: s.did, handle: s.handle, service: s.service };
+      } catch (err) {
+        if (err instanceof SignInError) return reply.code(err.status).send({ error: 'sign_up_failed', message: err.message });
         throw err;
       }
     },

@@ -29,6 +29,25 @@ export async function signIn(service: string, identifier: string, password: stri
   }
 }
 
+/**
+ * Makes an account on `service` (a local network's PDS: only where the operator turned sign-up on)
+ * and returns its session; the password is not kept. The e-mail is a placeholder of the account's
+ * own (the local network sends no mail).
+ */
+export async function signUp(service: string, handle: string, password: string): Promise<PersonSession> {
+  const agent = new AtpAgent({ service });
+  try {
+    const email = `${handle.split('.')[0]}-${Date.now().toString(36)}@signup.invalid`;
+    const res = await agent.createAccount({ handle, password, email });
+    const { did, handle: made, accessJwt, refreshJwt } = res.data;
+    return { did, handle: made, service, accessJwt, refreshJwt };
+  } catch (err) {
+    const e = err as { status?: number; message?: string };
+    if (e.status === 400) throw new SignInError(`the server refused that account: ${e.message ?? 'invalid'}`, 400, { cause: err });
+    throw new SignInError(`the server ${service} cannot be reached`, 502, { cause: err });
+  }
+}
+
 /** An agent acting as the person, and the session as it stands after the calls made with it. */
 export async function resumeAgent(s: PersonSession, oauth?: NodeOAuthClient): Promise<{ agent: Agent; current: () => PersonSession }> {
   if (s.kind === 'oauth') {
