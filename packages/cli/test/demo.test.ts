@@ -55,6 +55,8 @@ describe('botsky demo', () => {
     });
     assert.equal(signedIn.status, 200, await signedIn.clone().text());
     assert.match(((await signedIn.json()) as { did: string }).did, /^did:plc:/);
+    // or makes an account of their own there
+    assert.equal(((await (await fetch(`${web}/api/signup`)).json()) as { enabled: boolean }).enabled, true);
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
     assert.match(exit.stdout, /^botsky demo: 6 services ready \(in-process bus, /m);
