@@ -5,7 +5,7 @@ export function createGatewayMetrics(metrics: Metrics) {
   return {
     requests: metrics.counter({
       name: 'botsky_gateway_requests_total',
-      help: 'Chat completions sent upstream, by model, builder and outcome (ok, upstream_refused, upstream_unreachable, upstream_cut)',
+      help: 'Chat completions sent upstream, by model, builder and outcome (ok, upstream_refused, upstream_unreachable, upstream_cut, client_closed)',
       labelNames: ['model', 'builder', 'outcome'] as const,
     }),
     refused: metrics.counter({

@@ -34,21 +34,33 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
   let urls: string[] = [];
   const calls: LlmCall[] = [];
   let bus: Bus | undefined;
+  /** An upstream that streams one chunk and then nothing: the client has to give up. */
+  let slow: OpenAIStandIn;
+  const upstreamClosed: number[] = [];
+  const stalls: Step = (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const chunk = { id: 'c', object: 'chat.completion.chunk', created: 0, model: String((req.body as { model: string }).model) };
+    res.write(
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: 'thinking' }, finish_reason: null }] })}\n\n`,
+    );
+    res.on('close', () => upstreamClosed.push(Date.now()));
+  };
   const admin: TestGateway['admin'] = (...a) => gw.admin(...a);
   const makeKey: TestGateway['makeKey'] = (...a) => gw.makeKey(...a);
 
   before(async () => {
     upstream = await startOpenAIStandIn([echo]);
-    const model = (id: string) => ({
+    slow = await startOpenAIStandIn([stalls]);
+    const model = (id: string, at = upstream) => ({
       id,
       provider: 'openai',
-      baseUrl: upstream.baseURL,
+      baseUrl: at.baseURL,
       upstreamModel: `up-${id}`,
       apiKey: { env: 'UPSTREAM_KEY' },
       price: PRICE,
     });
     gw = await startGateway(hooks, {
-      models: [model('small'), model('large')],
+      models: [model('small'), model('large'), model('slow', slow)],
       secrets: { UPSTREAM_KEY },
       replicas: 2,
       env: { BOTSKY_GATEWAY_MAX_TOKENS: '100' },
@@ -61,6 +73,7 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
   after(async () => {
     await bus?.close();
     await upstream?.close();
+    await slow?.close();
   });
 
   const client = (key: string, at = urls[0]) => new OpenAI({ apiKey: key, baseURL: `${at}/v1`, maxRetries: 0 });
@@ -205,6 +218,26 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
         OpenAI.AuthenticationError,
       );
     assert.equal((await fetch(`${urls[0]}/admin/keys`)).status, 401, 'the admin API wants the operator token');
+  });
+
+  it('a client that goes away mid-stream ends the upstream call; the request is charged its hold (no usage came)', async () => {
+    const { key, id } = await makeKey({ requestsPerMinute: 100, tokensPerDay: 1_000_000, spendCapUsd: 100 });
+    keys.push(key);
+    const abort = new AbortController();
+    const res = await fetch(`${urls[0]}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slow', stream: true, max_tokens: 50, messages: [{ role: 'user', content: 'spend' }] }),
+      signal: abort.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /thinking/);
+    abort.abort();
+    await eventually('the upstream connection closed', () => upstreamClosed.length === 1, { timeoutMs: 5000 });
+    const u = await gw.settled(id);
+    assert.equal(u.tokensToday, 33 + 50, 'the prompt bound and max_tokens: what it may have cost');
+    const call = await eventually('its LlmCall', () => calls.find((c) => c.keyId === id));
+    assert.equal(call.outcome, 'client_closed');
   });
 
   it('no key appears in any log line', () => {

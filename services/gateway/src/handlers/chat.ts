@@ -164,6 +164,13 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         await settle(res.usage, 'ok');
         return reply.send(res.body);
       } catch (err) {
+        // Nobody is waiting for this answer any more: charged its hold, nothing to send.
+        if (abort.signal.aborted) {
+          await settle(undefined, 'client_closed');
+          return reply.code(499).send({
+            error: { message: 'the client closed the request', type: 'invalid_request_error', param: null, code: 'client_closed' },
+          });
+        }
         return upstreamFailed(reply, err, settle);
       }
     }
@@ -185,9 +192,11 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         const usageOnly = Array.isArray(r.value.choices) && r.value.choices.length === 0;
         if (!usageOnly || withUsage) reply.raw.write(`data: ${JSON.stringify(r.value)}\n\n`);
       }
-      reply.raw.write('data: [DONE]\n\n');
+      // The SDK ends an aborted stream quietly: the client went away, not the upstream.
+      if (abort.signal.aborted) outcome = 'client_closed';
+      else reply.raw.write('data: [DONE]\n\n');
     } catch (err) {
-      outcome = 'upstream_cut';
+      outcome = abort.signal.aborted ? 'client_closed' : 'upstream_cut';
       ctx.logger.warn({ keyId: key.id, model: model.id, err: (err as Error).message }, 'upstream stream ended early');
       reply.raw.write(
         `data: ${JSON.stringify({ error: { message: 'the upstream stream ended early', type: 'api_error', param: null, code: 'upstream_error' } })}\n\n`,

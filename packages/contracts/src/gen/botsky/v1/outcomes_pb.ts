@@ -232,7 +232,7 @@ export type LlmCall = Message<"botsky.v1.LlmCall"> & {
   latencyMs: bigint;
 
   /**
-   * ok | upstream_refused | upstream_unreachable | upstream_cut
+   * ok | upstream_refused | upstream_unreachable | upstream_cut | client_closed (the client went away first)
    *
    * @generated from field: string outcome = 10;
    */
