@@ -64,6 +64,9 @@ describe('botsky season', () => {
       BOTSKY_LEADERBOARD_PORT: '0',
       BOTSKY_LEADERBOARD_GRPC_PORT: '0',
       BOTSKY_SCORING_INTERVAL: '1s',
+      // a season is frozen once its windows have closed (and 10 s more): short ones here
+      BOTSKY_BATTLE_WINDOW: '1s',
+      BOTSKY_RECOMMENDATION_WINDOW: '1s',
       BOTSKY_BOOTSTRAP_ROUNDS: '20',
     });
     url = `http://127.0.0.1:${running.svc.servers()?.httpPort}`;

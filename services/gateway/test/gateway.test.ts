@@ -149,6 +149,16 @@ describe('gateway: keys, completions and limits (two replicas, real NATS, the op
       client(key).chat.completions.create({ model: 'small', max_tokens: 101, messages: [{ role: 'user', content: 'hi' }] }),
       OpenAI.BadRequestError,
     );
+    // An image (or audio, or file) part: its cost cannot be bounded before the upstream, so it is refused.
+    const image = await fetch(`${urls[0]}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'small',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://10.0.0.1/x.png' } }] }],
+      }),
+    });
+    assert.equal(image.status, 400);
     await client(key).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'one' }] });
     await client(key, urls[1]).chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'two' }] });
     const third = await fetch(`${urls[0]}/v1/chat/completions`, {

@@ -13,7 +13,12 @@ import { like, outcome, post, postUri, startScoring, type RunningScoring } from 
 
 const MIN = 60_000;
 const T0 = Math.floor((Date.now() - 3 * 60 * MIN) / 1000) * 1000;
-const ENV = { BOTSKY_BATTLE_WINDOW: '10m', BOTSKY_BOOTSTRAP_ROUNDS: '50', BOTSKY_SCORING_INTERVAL: '1h' };
+const ENV = {
+  BOTSKY_BATTLE_WINDOW: '10m',
+  BOTSKY_RECOMMENDATION_WINDOW: '10m',
+  BOTSKY_BOOTSTRAP_ROUNDS: '50',
+  BOTSKY_SCORING_INTERVAL: '1h',
+};
 const R = (bot: string, rkey: string) => postUri(bot, rkey);
 
 /** A battle on `author`'s post at `ms`: bots a and b answer, `likers` like a's reply. */
@@ -64,7 +69,7 @@ describe('scoring: seasons', () => {
   };
   const bots = (b: LeaderboardJson) => Object.fromEntries(b.bots.map((x) => [x.id, x.replies]));
 
-  it('an ended season is frozen as of its end: what comes later changes the live leaderboard, not the season’s', async () => {
+  it('an ended season is frozen once its windows have closed: what comes later changes the live leaderboard, not the season’s', async () => {
     const kv = await s.ctx.bus.kv(KV_BUCKETS.seasons);
     // Before the season: b1 against b2. In it (T0+30..T0+60 min): b2 and b3, twice, b3 liked.
     const before = battle('alice', 'p0', T0, 'b1', 'b2', ['bob']);
@@ -79,6 +84,9 @@ describe('scoring: seasons', () => {
     await assert.rejects(endSeason(kv, 'spring', T0 + 61 * MIN), /ended already/);
     await assert.rejects(startSeason(kv, 'spring', T0), /exists already/);
 
+    // Ended, but its last battles' window (10 min) is still open: not frozen yet.
+    await s.svc.job.runOnce(new Date(T0 + 65 * MIN));
+    assert.equal((await seasonBoard('spring')).season.frozen, false);
     await s.svc.job.runOnce(new Date(T0 + 90 * MIN));
     const frozen = await seasonBoard('spring');
     assert.equal(frozen.season.frozen, true);
@@ -90,8 +98,8 @@ describe('scoring: seasons', () => {
 
     // After the end: more likes on the season's replies, and a new battle.
     const later = [
-      like('frank', 'late1', R('b2', 'p1b'), T0 + 70 * MIN),
-      like('gina', 'late2', R('b2', 'p1b'), T0 + 70 * MIN),
+      like('frank', 'late1', R('b2', 'p1b'), T0 + 71 * MIN),
+      like('gina', 'late2', R('b2', 'p1b'), T0 + 71 * MIN),
       ...battle('erin', 'p3', T0 + 75 * MIN, 'b1', 'b3', ['alice', 'carol']),
     ];
     await s.ctx.bus.publishMany(later);

@@ -36,6 +36,11 @@ export interface WebOverrides extends BusOverrides {
 }
 
 export async function createContext(config: WebConfig, overrides: WebOverrides = {}): Promise<WebContext> {
+  // Sign-up makes accounts with placeholder e-mails, unthrottled: only on a local network's server.
+  if (config.signup && !isLocalServer(config.signInService))
+    throw new Error(
+      `BOTSKY_WEB_SIGNUP is for a local network's PDS (http://, or a loopback address), not ${config.signInService}: people sign up with their own server`,
+    );
   const base = await createBusContext('web', config, overrides);
   const webMetrics = createWebMetrics(base.metrics);
   const hub = new LiveHub({
@@ -76,4 +81,10 @@ export function clientCheck(dir: string): ReadinessCheck {
       throw new Error(`the web client is not built in ${dir} (pnpm --filter @botsky/web build)`);
     });
   };
+}
+
+/** An http:// server, or one on this machine: a local network's (the demo's, a test's). */
+export function isLocalServer(address: string): boolean {
+  const u = new URL(address);
+  return u.protocol === 'http:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
 }

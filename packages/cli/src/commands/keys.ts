@@ -118,7 +118,7 @@ async function list(admin: Admin, io: CliIo): Promise<number> {
     const models = k.limits.models.length > 0 ? k.limits.models.join(',') : 'every model';
     const state = k.revokedAt ? `revoked ${new Date(k.revokedAt).toISOString()}` : 'active';
     io.out(
-      `${k.id}\t${k.builder}\t${models}\t${k.limits.requestsPerMinute}/min\t${k.limits.tokensPerDay} tokens/day\t$${k.usage.spentUsd.toFixed(4)} of $${k.limits.spendCapUsd}\t${state}`,
+      `${k.id}\t${k.builder}\t${models}\t${k.limits.requestsPerMinute}/min\t${k.limits.tokensPerDay} tokens/day\t$${Number(k.usage.spentUsd ?? 0).toFixed(4)} of $${k.limits.spendCapUsd}\t${state}`,
     );
   }
   return 0;

@@ -15,11 +15,22 @@ import type { RecommendationSuccess } from './windows.ts';
 export interface AsOfWindow {
   asOf: Date;
   from?: Date;
+  /** Replies posted before this count (default asOf): a season's end, with what people did with them until asOf. */
+  until?: Date;
 }
 
 export const FROM = `{from:DateTime64(3, 'UTC')}`;
+export const UNTIL = `{until:DateTime64(3, 'UTC')}`;
 const EPOCH = new Date(0);
 export const fromOf = (w: AsOfWindow): Date => w.from ?? EPOCH;
+/** The window's parameters for a query: asOf, from, until. */
+export const windowParams = (w: AsOfWindow) => ({ asOf: w.asOf, from: fromOf(w), until: w.until ?? w.asOf });
+
+/** Only items that are the window's bot replies, for a season (all history: no condition). */
+export function seasonItems(w: AsOfWindow, column: string, db: string): string {
+  if (w.from === undefined) return '';
+  return `AND ${column} IN (SELECT reply_uri FROM ${db}.bot_replies FINAL WHERE status = 'replied' AND reply_uri != '' AND finished_at >= ${FROM} AND finished_at < ${UNTIL})`;
+}
 
 /** The DIDs of every bot account that posted a reply (from the reply URIs), as a subquery. */
 export function botDids(db: string): string {
@@ -45,9 +56,9 @@ export function botRepliesAsOf(wh: Warehouse, w: AsOfWindow): Promise<BotReplyRo
     `SELECT task_id, bot_id, model, provider, post_uri, reply_uri, mention_did, battle_id,
        toUnixTimestamp64Milli(finished_at) AS finished_ms
      FROM ${wh.database}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM}
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM} AND finished_at < ${UNTIL}
      ORDER BY finished_at, task_id`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
 }
 
@@ -68,10 +79,10 @@ export interface BotEngagementCounts {
 export async function botEngagementAsOf(wh: Warehouse, w: AsOfWindow): Promise<BotEngagementCounts[]> {
   const db = wh.database;
   const replies = `(SELECT DISTINCT bot_id, reply_uri FROM ${db}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM})`;
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM} AND finished_at < ${UNTIL})`;
   const rows = await wh.query<{ bot_id: string; what: string; n: number }>(
     `SELECT bot_id, 'impressions' AS what, uniqExact(impression_id) AS n FROM ${db}.impressions
-     WHERE bot_id != '' AND served_at < {asOf:DateTime64(3, 'UTC')} AND served_at >= ${FROM} GROUP BY bot_id
+     WHERE bot_id != '' AND served_at < {asOf:DateTime64(3, 'UTC')} ${seasonItems(w, 'post_uri', db)} GROUP BY bot_id
      UNION ALL
      SELECT r.bot_id AS bot_id, i.kind AS what, uniqExact(i.actor_did, i.subject_uri) AS n
      FROM ${db}.interactions AS i INNER JOIN ${replies} AS r ON i.subject_uri = r.reply_uri
@@ -83,7 +94,7 @@ export async function botEngagementAsOf(wh: Warehouse, w: AsOfWindow): Promise<B
      FROM ${db}.posts AS p INNER JOIN ${replies} AS r ON p.reply_parent_uri = r.reply_uri
      WHERE p.indexed_at < {asOf:DateTime64(3, 'UTC')} AND p.author_did NOT IN ${botDids(db)}
      GROUP BY bot_id`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   const byBot = new Map<string, BotEngagementCounts>();
   for (const r of rows) {
@@ -109,7 +120,7 @@ export function threadRecommendationAsOf(wh: Warehouse, w: AsOfWindow & { window
   return wh.query<RecommendationSuccess>(
     `WITH m AS (
        SELECT task_id, bot_id, mentioned_did, reply_uri, post_uri, mentioned_at FROM ${db}.mentions FINAL
-       WHERE mentioned_at + toIntervalMillisecond({window:UInt64}) <= {asOf:DateTime64(3, 'UTC')} AND mentioned_at >= ${FROM}
+       WHERE mentioned_at + toIntervalMillisecond({window:UInt64}) <= {asOf:DateTime64(3, 'UTC')} AND mentioned_at >= ${FROM} AND mentioned_at < ${UNTIL}
      ),
      roots AS (
        SELECT uri, any(if(reply_root_uri = '', uri, reply_root_uri)) AS root FROM ${db}.posts
@@ -131,7 +142,7 @@ export function threadRecommendationAsOf(wh: Warehouse, w: AsOfWindow & { window
      ) AS p ON p.author_did = mr.mentioned_did
      GROUP BY bot_id
      ORDER BY bot_id`,
-    { asOf: w.asOf, from: fromOf(w), window: w.windowMs },
+    { ...windowParams(w), window: w.windowMs },
   );
 }
 

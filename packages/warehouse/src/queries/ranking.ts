@@ -1,5 +1,5 @@
 import type { Warehouse } from '../types.ts';
-import { type AsOfWindow, botDids, FROM, fromOf } from './as-of.ts';
+import { type AsOfWindow, botDids, FROM, seasonItems, UNTIL, windowParams } from './as-of.ts';
 
 // The as-of reads of the ranking method's second version (docs/ranking-method.md): people's
 // actions on bot replies one row per (reply, person, action), the feed's impressions and "seen"
@@ -15,7 +15,7 @@ const IS_STOP = `lowerUTF8(trimBoth(p.text)) = 'stop'`;
 
 function postedReplies(db: string): string {
   return `(SELECT DISTINCT bot_id, reply_uri FROM ${db}.bot_replies FINAL
-     WHERE status = 'replied' AND reply_uri != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM})`;
+     WHERE status = 'replied' AND reply_uri != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM} AND finished_at < ${UNTIL})`;
 }
 
 export interface PersonAction {
@@ -45,7 +45,7 @@ export async function personActionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<P
      WHERE p.indexed_at < ${AS_OF} AND p.author_did NOT IN ${botDids(db)} AND NOT (${IS_STOP})
      GROUP BY bot_id, reply_uri, actor_did, kind
      ) ORDER BY at_ms, reply_uri, actor_did, kind`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
 }
@@ -68,9 +68,9 @@ export async function servedImpressionsAsOf(wh: Warehouse, w: AsOfWindow): Promi
      FROM (SELECT impression_id, viewer_did AS v, post_uri AS u, bot_id AS b, probability AS p,
              toUnixTimestamp64Milli(served_at) AS t
            FROM ${wh.database}.impressions
-           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} AND served_at >= ${FROM})
+           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} ${seasonItems(w, 'post_uri', wh.database)})
      GROUP BY impression_id ORDER BY served_ms, impression_id`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   return rows.map((r) => ({ ...r, probability: Number(r.probability), served_ms: Number(r.served_ms) }));
 }
@@ -89,9 +89,9 @@ export async function seenReportsAsOf(wh: Warehouse, w: AsOfWindow): Promise<See
     `SELECT interaction_id, any(v) AS viewer_did, any(u) AS item_uri, any(b) AS bot_id, min(t) AS received_ms
      FROM (SELECT interaction_id, viewer_did AS v, item_uri AS u, bot_id AS b, toUnixTimestamp64Milli(received_at) AS t
            FROM ${wh.database}.client_interactions
-           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} AND received_at >= ${FROM})
+           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} ${seasonItems(w, 'item_uri', wh.database)})
      GROUP BY interaction_id ORDER BY received_ms, interaction_id`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   return rows.map((r) => ({ ...r, received_ms: Number(r.received_ms) }));
 }
@@ -127,7 +127,7 @@ export async function harmEventsAsOf(wh: Warehouse, w: AsOfWindow): Promise<Harm
      WHERE p.indexed_at < ${AS_OF} AND ${IS_STOP}
      GROUP BY actor_did, target
      ) WHERE actor_did NOT IN ${botDids(db)} ORDER BY at_ms, kind, actor_did, target`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
 }
@@ -162,7 +162,7 @@ export async function battleReplyDetailsAsOf(wh: Warehouse, w: AsOfWindow): Prom
     `WITH r AS (
        SELECT task_id, post_uri, finished_at, style_graphemes, style_questions, style_emoji, style_links, style_mentions
        FROM ${db}.bot_replies FINAL
-       WHERE status = 'replied' AND reply_uri != '' AND battle_id != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM}
+       WHERE status = 'replied' AND reply_uri != '' AND battle_id != '' AND finished_at < ${AS_OF} AND finished_at >= ${FROM} AND finished_at < ${UNTIL}
      ),
      t AS (SELECT task_id, any(battle_pair_probability) AS p, min(created_at) AS task_at FROM ${db}.reply_tasks
            WHERE task_id IN (SELECT task_id FROM r) GROUP BY task_id),
@@ -176,7 +176,7 @@ export async function battleReplyDetailsAsOf(wh: Warehouse, w: AsOfWindow): Prom
                0) AS latency_seconds
      FROM r LEFT JOIN t ON t.task_id = r.task_id LEFT JOIN posted ON posted.uri = r.post_uri
      ORDER BY task_id`,
-    { asOf: w.asOf, from: fromOf(w) },
+    windowParams(w),
   );
   const n = (x: unknown) => Number(x);
   return rows.map((r) => ({

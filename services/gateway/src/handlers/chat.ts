@@ -6,6 +6,7 @@
 import { APIError as AnthropicAPIError } from '@anthropic-ai/sdk';
 import { APIError as OpenAIAPIError } from 'openai';
 import { randomUUID } from 'node:crypto';
+import { backoffDelay } from '@botsky/async';
 import { encode, LlmCallSchema, SUBJECTS, toUs } from '@botsky/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
@@ -38,7 +39,18 @@ const schema = {
           required: ['role', 'content'],
           properties: {
             role: { enum: ['system', 'developer', 'user', 'assistant'] },
-            content: { type: ['string', 'array'], maxItems: 100 },
+            // Text only: an image, audio or file part would cost what the hold cannot bound
+            // (and an upstream could fetch its URL from inside the operator's network).
+            content: {
+              type: ['string', 'array'],
+              maxItems: 100,
+              items: {
+                type: 'object',
+                required: ['type', 'text'],
+                additionalProperties: false,
+                properties: { type: { const: 'text' }, text: { type: 'string' } },
+              },
+            },
             name: { type: 'string', maxLength: 64 },
           },
         },
@@ -126,7 +138,10 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
       void done.finally(() => ctx.settling.delete(done));
       return Promise.resolve();
     };
-    const settleCall = async (usage: Usage | undefined, outcome: string, ms: number) => {
+    const settleCall = async (reported: Usage | undefined, outcome: string, ms: number) => {
+      // Usage an upstream reported in a form that is not two counts is no usage: the hold is charged.
+      const usage =
+        reported && [reported.prompt_tokens, reported.completion_tokens].every((n) => Number.isInteger(n) && n >= 0) ? reported : undefined;
       // No usage reported (a cut stream, a timeout): the hold is what it cost, the safe side.
       const tokens =
         usage ??
@@ -137,7 +152,7 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         tokens: tokens.prompt_tokens + tokens.completion_tokens,
         usd: costUsd(model, tokens.prompt_tokens, tokens.completion_tokens),
       };
-      const { spentUsd } = await ctx.usage.settle(key.id, held.hold, used);
+      const { spentUsd } = await settleWithRetries(() => ctx.usage.settle(key.id, held.hold, used));
       await record(ctx, {
         key,
         model,
@@ -152,6 +167,16 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
     const upstream = ctx.upstreams.get(model.id);
     if (!upstream) throw new Error(`no upstream for ${model.id}`);
     const abort = new AbortController();
+    // The whole answer, a stream's end included, within the upstream timeout: the SDK's own stops
+    // at the response headers, and a stream that outlived its hold would let the key spend past it.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, ctx.config.upstreamTimeoutMs);
+    deadline.unref();
+    reply.raw.once('finish', () => clearTimeout(deadline));
+    reply.raw.once('close', () => clearTimeout(deadline));
     // The client went away before its answer was finished: stop the upstream's work (the hold is
     // settled as what it may have cost). The response's close, not the request's: that one fires
     // once the body has been read.
@@ -165,7 +190,7 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         return reply.send(res.body);
       } catch (err) {
         // Nobody is waiting for this answer any more: charged its hold, nothing to send.
-        if (abort.signal.aborted) {
+        if (abort.signal.aborted && !timedOut) {
           await settle(undefined, 'client_closed');
           return reply.code(499).send({
             error: { message: 'the client closed the request', type: 'invalid_request_error', param: null, code: 'client_closed' },
@@ -193,10 +218,10 @@ export function addChat(app: FastifyInstance, ctx: GatewayContext): void {
         if (!usageOnly || withUsage) reply.raw.write(`data: ${JSON.stringify(r.value)}\n\n`);
       }
       // The SDK ends an aborted stream quietly: the client went away, not the upstream.
-      if (abort.signal.aborted) outcome = 'client_closed';
+      if (abort.signal.aborted) outcome = timedOut ? 'upstream_timeout' : 'client_closed';
       else reply.raw.write('data: [DONE]\n\n');
     } catch (err) {
-      outcome = abort.signal.aborted ? 'client_closed' : 'upstream_cut';
+      outcome = abort.signal.aborted ? (timedOut ? 'upstream_timeout' : 'client_closed') : 'upstream_cut';
       ctx.logger.warn({ keyId: key.id, model: model.id, err: (err as Error).message }, 'upstream stream ended early');
       reply.raw.write(
         `data: ${JSON.stringify({ error: { message: 'the upstream stream ended early', type: 'api_error', param: null, code: 'upstream_error' } })}\n\n`,
@@ -229,6 +254,20 @@ async function upstreamFailed(reply: FastifyReply, err: unknown, settle: (u: Usa
     code: 'upstream_error',
   });
 }
+
+/** A settlement that fails (the bus away a moment, races lost) is tried again: a charge is not dropped lightly. */
+async function settleWithRetries<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= SETTLE_ATTEMPTS - 1) throw err;
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, { initialMs: 200, maxMs: 5000, jitter: 0.25 })));
+    }
+  }
+}
+
+const SETTLE_ATTEMPTS = 6;
 
 interface Call {
   key: KeyRecord;

@@ -50,7 +50,9 @@ export function buildLeaderboardApp(
     { schema: { params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } } },
     async (req, reply) => {
       if (!history) return reply.code(404).send({ error: 'not_found', message: 'no history here' });
-      return { botId: req.params.id, method: 'bt_style', points: await history(req.params.id) };
+      // Only a bot the leaderboard knows costs a query: any other id answers empty at once.
+      const known = latest()?.entries.some((e) => e.id === req.params.id) ?? false;
+      return { botId: req.params.id, method: 'bt_style', points: known ? await history(req.params.id) : [] };
     },
   );
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {

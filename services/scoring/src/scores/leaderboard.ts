@@ -46,10 +46,13 @@ export interface ScoringParams {
 
 export const BOOTSTRAP_SEED = 20260301;
 
-/** The leaderboard as of `asOf`; with `from`, a season's: the bot replies posted from then on, and what people did with them. */
-export async function computeLeaderboard(wh: Warehouse, opts: { asOf: Date; from?: Date; config: ScoringParams }): Promise<Leaderboard> {
+/** The leaderboard as of `asOf`; with `from` (and `until`), a season's: the bot replies posted in [from, until), and what people did with them until asOf. */
+export async function computeLeaderboard(
+  wh: Warehouse,
+  opts: { asOf: Date; from?: Date; until?: Date; config: ScoringParams },
+): Promise<Leaderboard> {
   const { asOf, config } = opts;
-  const window = { asOf, ...(opts.from ? { from: opts.from } : {}) };
+  const window = { asOf, ...(opts.from ? { from: opts.from } : {}), ...(opts.until ? { until: opts.until } : {}) };
   const inputs = await readInputs(wh, window);
   const influence = applyInfluence(inputs.actions, exposureOf(inputs.replies, inputs.served), {
     dailyCap: config.influenceDailyCap ?? 100,

@@ -1,8 +1,10 @@
 // Every season's leaderboard (seasons in KV_BUCKETS.seasons, @botsky/contracts seasons.ts): a
-// running season's is recomputed with the live one, over the bot replies posted since it started;
-// an ended one is computed once as of its end and frozen into its record (compare-and-set, so two
-// scoring replicas freeze it once), and from then on served from there: later events never
-// change it. Each replica keeps the latest boards in memory for the HTTP API.
+// running season's is recomputed with the live one, over the bot replies posted since it started.
+// An ended one covers the replies posted before its end and what people did with them for the
+// battle and recommendation windows after it (so its last battles are decided, as any battle is);
+// once those have closed and a grace for late rows has passed, it is computed one last time and
+// frozen into its record (compare-and-set, so two scoring replicas freeze it once), and from then
+// on served from there: later events never change it. Each replica keeps the boards in memory.
 import { encodeSeason, listSeasons, parseSeason, type LeaderboardJson, type SeasonRecord, type SeasonsKv } from '@botsky/contracts';
 import type { Warehouse } from '@botsky/warehouse';
 import { leaderboardJson } from '../handlers/leaderboard-view.ts';
@@ -27,6 +29,9 @@ export const seasonView = (r: SeasonRecord): SeasonView => ({
   frozen: r.frozen !== undefined,
 });
 
+/** After a season's windows have closed, this long for the last rows to reach the warehouse before it is frozen. */
+const FREEZE_GRACE_MS = 10_000;
+
 export class SeasonBoards {
   readonly #kv: SeasonsKv;
   readonly #wh: Warehouse;
@@ -40,19 +45,25 @@ export class SeasonBoards {
     this.#params = params;
   }
 
+  /** How long after a season's end people's actions on its replies still count: its last battles' and introductions' windows. */
+  get settleMs(): number {
+    return Math.max(this.#params.battleWindowMs, this.#params.recommendationWindowMs);
+  }
+
   /** Recomputes the running seasons as of `asOf` and freezes the ended ones not frozen yet. */
   async refresh(asOf: Date, name: (board: Leaderboard) => void = () => {}): Promise<void> {
     const seasons = await listSeasons(this.#kv);
     const boards = new Map<string, SeasonBoard>();
     for (const s of seasons) {
       if (s.startedAt > asOf.getTime()) continue;
-      const record = s.endedAt !== undefined && !s.frozen && s.endedAt <= asOf.getTime() ? await this.#freeze(s, name) : s;
+      const settled = s.endedAt !== undefined && s.endedAt + this.settleMs + FREEZE_GRACE_MS <= asOf.getTime();
+      const record = settled && !s.frozen ? await this.#freeze(s, name) : s;
       if (record.frozen) {
         boards.set(record.name, { season: seasonView(record), leaderboard: record.frozen.leaderboard });
         continue;
       }
       const until = record.endedAt !== undefined ? new Date(Math.min(record.endedAt, asOf.getTime())) : asOf;
-      const board = await computeLeaderboard(this.#wh, { asOf: until, from: new Date(record.startedAt), config: this.#params });
+      const board = await computeLeaderboard(this.#wh, { asOf, from: new Date(record.startedAt), until, config: this.#params });
       name(board);
       boards.set(record.name, { season: seasonView(record), leaderboard: leaderboardJson(board, 'bt', 0) });
     }
@@ -71,7 +82,12 @@ export class SeasonBoards {
 
   async #freeze(s: SeasonRecord, name: (board: Leaderboard) => void): Promise<SeasonRecord> {
     const end = s.endedAt as number;
-    const board = await computeLeaderboard(this.#wh, { asOf: new Date(end), from: new Date(s.startedAt), config: this.#params });
+    const board = await computeLeaderboard(this.#wh, {
+      asOf: new Date(end + this.settleMs),
+      from: new Date(s.startedAt),
+      until: new Date(end),
+      config: this.#params,
+    });
     name(board);
     const frozen: SeasonRecord = { ...s, frozen: { at: Date.now(), leaderboard: leaderboardJson(board, 'bt', 0) } };
     for (let i = 0; i < 20; i++) {
