@@ -27,7 +27,7 @@ describe('botsky demo --bot', () => {
     const bot = runNode(t, EXAMPLE, [], { BOT_PORT: String(port) });
     await waitForOutput(bot, /^example bot serving botsky\.v1\.BotService on /m, 30_000);
     const reportPath = join(dir, 'r.json');
-    const args = ['demo', '--bots', '2', '--bot', `grpc://127.0.0.1:${port}`, '--duration', '40', '--users', '15', '--seed', '3'];
+    const args = ['demo', '--bots', '2', '--bot', `grpc://127.0.0.1:${port}`, '--duration', '30', '--users', '12', '--seed', '3'];
     const exit = await runNode(t, MAIN, [...args, '--data', join(dir, 'data'), '--report', reportPath], {}).exited;
     assert.equal(exit.code, 0, exit.stderr.slice(-3000));
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as DemoReport;
