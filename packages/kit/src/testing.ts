@@ -6,5 +6,6 @@ export { eventually, pending, type EventuallyOptions, type NotYet, type Pending 
 export * from './testing/metrics.ts';
 export * from './testing/in-process.ts';
 export * from './testing/namespace.ts';
+export * from './testing/ports.ts';
 export * from './test-processes.ts';
 export { describeServiceMain, type BadConfigCase, type ServiceMainSuite } from './service-main-suite.ts';

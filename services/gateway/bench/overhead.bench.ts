@@ -8,32 +8,17 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@botsky/async';
 import type { BenchResult } from '@botsky/bench';
-import { deleteTestNamespace, natsUrl, testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, freePort, natsUrl, processCpuSeconds, testNamespace } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const ADMIN = 'bench-admin-token';
 const BODY = JSON.stringify({ model: 'bench', max_tokens: 32, messages: [{ role: 'user', content: 'How are you today?' }] });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function cpuSeconds(opsUrl: string): Promise<number> {
-  const text = await (await fetch(`${opsUrl}/metrics`)).text();
-  return Number(/^process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text)?.[1] ?? Number.NaN);
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -119,9 +104,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     await load(`${upstream.baseURL}/chat/completions`, OPENAI_KEY, rate, 1);
     await load(`${base}/v1/chat/completions`, key, rate, 1);
     const direct = await load(`${upstream.baseURL}/chat/completions`, OPENAI_KEY, rate, seconds);
-    const cpuBefore = await cpuSeconds(opsUrl);
+    const cpuBefore = await processCpuSeconds(opsUrl);
     const via = await load(`${base}/v1/chat/completions`, key, rate, seconds);
-    const cpuAfter = await cpuSeconds(opsUrl);
+    const cpuAfter = await processCpuSeconds(opsUrl);
     const p = (xs: number[], q: number) => quantile(xs, q);
     console.log(
       `  ${rate} req/s for ${seconds} s: straight p50 ${p(direct.ms, 0.5).toFixed(2)} ms p99 ${p(direct.ms, 0.99).toFixed(2)} ms; ` +

@@ -7,7 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { contentText } from './estimate.ts';
 import type { GatewayModel } from './models.ts';
-import type { ChatRequest, Upstream, Usage } from './upstream.ts';
+import type { ChatRequest, Upstream, Usage } from './upstream-types.ts';
 
 const FINISH: Record<string, string> = {
   end_turn: 'stop',

@@ -1,5 +1,6 @@
 // gateway's variables: the ones every service reads, then its own (one line each).
-import { commonConfigSpec, int, milliseconds, secret, string, type ConfigOf } from '@botsky/kit';
+import { commonConfigSpec, int, milliseconds, secret, string, type ConfigOf, type Env } from '@botsky/kit';
+import { type GatewayModel, loadModelsFile } from './models.ts';
 
 export const gatewayConfigSpec = {
   ...commonConfigSpec,
@@ -18,3 +19,8 @@ export const gatewayConfigSpec = {
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSpec>;
+
+/** The models of BOTSKY_GATEWAY_MODELS_FILE, their `{ env: NAME }` keys read from `env` (this module reads the environment, no other). */
+export function loadModels(config: GatewayConfig, env: Env = process.env): GatewayModel[] {
+  return loadModelsFile(config.modelsFile, { env, secretsDir: config.secretsDir });
+}

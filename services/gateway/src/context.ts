@@ -2,10 +2,10 @@
 // the usage ledgers), the models and their upstreams (checked at start-up), the metrics.
 import { createBusContext, type BusContext, type BusOverrides } from '@botsky/kit';
 import { KV_BUCKETS } from '@botsky/contracts';
-import type { GatewayConfig } from './config.ts';
+import { type GatewayConfig, loadModels } from './config.ts';
 import { KeyStore } from './keys.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
-import { type GatewayModel, loadModelsFile } from './models.ts';
+import type { GatewayModel } from './models.ts';
 import { createUpstream, type Upstream } from './upstream.ts';
 import { UsageLedgers } from './usage.ts';
 
@@ -27,7 +27,7 @@ export interface GatewayOverrides extends BusOverrides {
 
 export async function createContext(config: GatewayConfig, overrides: GatewayOverrides = {}): Promise<GatewayContext> {
   // The models file first: a wrong one stops the service before anything is opened.
-  const list = loadModelsFile(config.modelsFile, { env: overrides.env ?? process.env, secretsDir: config.secretsDir });
+  const list = loadModels(config, overrides.env);
   const models = new Map(list.map((m) => [m.id, m]));
   const upstreams = new Map(list.map((m) => [m.id, createUpstream(m, config.upstreamTimeoutMs)]));
   const base = await createBusContext('gateway', config, overrides);

@@ -6,33 +6,18 @@
 //   node services/web/bench/fanout.bench.ts [--quick]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@botsky/async';
 import type { BenchResult } from '@botsky/bench';
 import { createBus, parseBusUrl } from '@botsky/bus';
-import { deleteTestNamespace, natsUrl, testNamespace } from '@botsky/kit/testing';
+import { deleteTestNamespace, freePort, natsUrl, processCpuSeconds, testNamespace } from '@botsky/kit/testing';
 import { ensureClient } from '../src/client-build.ts';
 import { publishPost } from '../test/helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const VIEWERS = fileURLToPath(new URL('./viewers.ts', import.meta.url));
 const RATE_PER_S = 50;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function cpuSeconds(opsUrl: string): Promise<number> {
-  const text = await (await fetch(`${opsUrl}/metrics`)).text();
-  return Number(/^process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text)?.[1] ?? Number.NaN);
-}
 
 function lines(child: ChildProcess): { all: string[] } {
   const out = { all: [] as string[] };
@@ -76,7 +61,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     });
     const out = lines(watchers);
     await eventually('the viewers connected', () => out.all.some((l) => l.startsWith('connected')), { timeoutMs: 60_000 });
-    const cpuBefore = await cpuSeconds(opsUrl);
+    const cpuBefore = await processCpuSeconds(opsUrl);
     const started = performance.now();
     for (let i = 0; i < events; i++) {
       await publishPost(bus, 'bench', `e${i}`, `bench ${i}`);
@@ -85,7 +70,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       if (wait > 0) await sleep(wait);
     }
     await once(watchers, 'exit');
-    const cpuAfter = await cpuSeconds(opsUrl);
+    const cpuAfter = await processCpuSeconds(opsUrl);
     const stats = JSON.parse(out.all.find((l) => l.startsWith('{')) ?? '{}') as { received: number; p50Ms: number; p99Ms: number };
     console.log(
       `  ${viewers} viewers, ${events} events at ${RATE_PER_S}/s: ${stats.received} deliveries of ${viewers * events}, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms`,
