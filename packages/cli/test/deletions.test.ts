@@ -112,7 +112,7 @@ before(async () => {
       const states = await Promise.all(Object.values(people).map((p) => matchmaker.ctx.consent.read(p.did)));
       return states.every((s) => s?.state === 'in') || pending(JSON.stringify(states.map((s) => s?.state)));
     },
-    { timeoutMs: 30_000, intervalMs: 200 },
+    { timeoutMs: SEEN_MS, intervalMs: 200 },
   );
 });
 
@@ -141,6 +141,9 @@ async function postCount(uri: string): Promise<number> {
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/** How long an event may take to be seen everywhere (the warehouse, matchmaker): generous, the suite runs two files at once on two cores. */
+const SEEN_MS = 60_000;
 
 describe('deletions on the local network', () => {
   it('a bad delete (undecodable, or of a post never seen) is counted and changes nothing', async () => {
@@ -190,7 +193,7 @@ describe('deletions on the local network', () => {
         ];
         return needed.every((n) => where.some((w) => w.startsWith(n))) || pending(`found in ${JSON.stringify(where)}`);
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: SEEN_MS, intervalMs: 200 },
     );
 
     await alice.agent.deletePost(post.uri);
@@ -236,7 +239,7 @@ describe('deletions on the local network', () => {
           (where.includes('posts.text') && uris.every((u) => where.includes(`text ${u}`))) || pending(`found in ${JSON.stringify(where)}`)
         );
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: SEEN_MS, intervalMs: 200 },
     );
 
     const res = await fetch(`${net.pdsUrl}/xrpc/com.atproto.admin.deleteAccount`, {
@@ -275,7 +278,7 @@ describe('deletions on the local network', () => {
           pending(`found in ${JSON.stringify(where)}`)
         );
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: SEEN_MS, intervalMs: 200 },
     );
     await new Promise((r) => setTimeout(r, 3 * PURGE_INTERVAL_MS));
     const kept = await traces(['lagopus'], [back.uri]);
