@@ -98,7 +98,8 @@ export function checkOrder(report: DemoReport, stdout: string, minTau = 0.6): vo
   const quality = (id: string) => report.ground_truth.bot_quality[id] as number;
   const table = report.bots
     .map((b) => `${b.rating.rank} ${b.id} q=${quality(b.id)} bt_style=${b.rating.bt_style?.toFixed(1)} bt=${b.rating.bt?.toFixed(1)}`)
-    .join('; ');
+    .join('; ')
+    .concat(`; battles ${report.counts.battles}`);
   // Ranks are not transitive (A apart from C, B from neither): what the method promises is about
   // a pair whose intervals do not overlap, so that is what is checked.
   for (const a of report.bots) {
