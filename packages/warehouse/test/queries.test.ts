@@ -8,6 +8,7 @@ import {
   botRepliesAsOf,
   botTotals,
   createEmbeddedWarehouse,
+  frozenSeasonRows,
   itemImpressions,
   latestRatings,
   recentBotReplies,
@@ -112,6 +113,16 @@ test('latestRatings returns each bot once, at its latest snapshot, best rank fir
     (await latestRatings(wh, 'elo')).map((r) => r.rating),
     [900],
   );
+});
+
+test('frozenSeasonRows counts the rows of a season’s frozen board only', async () => {
+  const season = (name: string, frozen: number, bot: string) =>
+    rating({ bot_id: bot, computed_at: at(60), season: name, started_at: T0, ended_at: at(30), frozen });
+  assert.equal(await frozenSeasonRows(wh, 'spring'), 0);
+  await wh.insert('season_snapshots', [season('spring', 0, 'b1'), season('autumn', 1, 'b1')]);
+  assert.equal(await frozenSeasonRows(wh, 'spring'), 0, 'a running board is not the frozen one');
+  await wh.insert('season_snapshots', [season('spring', 1, 'b1'), season('spring', 1, 'b2')]);
+  assert.equal(await frozenSeasonRows(wh, 'spring'), 2);
 });
 
 // ---- scoring's reads (asOf-bounded, raw tables, bots excluded)

@@ -42,6 +42,7 @@ const TABLES: Record<string, string> = {
   client_interactions: 'ReplacingMergeTree',
   battles: 'ReplacingMergeTree',
   rating_snapshots: 'ReplacingMergeTree',
+  season_snapshots: 'ReplacingMergeTree',
   bot_minute: 'AggregatingMergeTree',
   bot_minute_replies_mv: 'MaterializedView',
   bot_minute_impressions_mv: 'MaterializedView',

@@ -50,6 +50,8 @@ const FREE_OF_WORDS: Record<string, readonly string[]> = {
   client_interactions: ['interaction_id', 'viewer_did', 'item_uri', 'event', 'feed_context', 'bot_id'],
   battles: ['battle_id', 'post_uri', 'bot_a', 'bot_b', 'reply_a_uri', 'reply_b_uri', 'winner', 'rule_version', 'vote_kind'],
   rating_snapshots: ['method', 'bot_id', 'model'],
+  // season: the operator's name for it (botsky season start NAME).
+  season_snapshots: ['season', 'method', 'bot_id', 'model'],
   bot_minute: ['bot_id'],
   profile_labels: ['did', 'self_labels'],
   account_events: ['did', 'status'],

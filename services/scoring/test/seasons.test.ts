@@ -1,7 +1,9 @@
 // Seasons in scoring (real NATS KV, embedded ClickHouse): a season covers the bot replies posted
 // in its window, and once it has ended its leaderboard is frozen as of its end: later events
 // (likes on its replies, new battles) change the live leaderboard, never the season's. A running
-// season covers what was posted since it started. Served at /v1/seasons and /v1/seasons/NAME.
+// season covers what was posted since it started. Served at /v1/seasons and /v1/seasons/NAME, and
+// written to the warehouse (season_snapshots) for the dashboards: a frozen season once more when
+// it freezes, and never again.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { endSeason, KV_BUCKETS, parseSeason, startSeason, type LeaderboardJson } from '@botsky/contracts';
 import { deleteTestNamespace, eventually, suiteHooks, testNamespace } from '@botsky/kit/testing';
+import { scoringParams } from '../src/index.ts';
+import { SeasonBoards } from '../src/scores/seasons.ts';
 import { like, outcome, post, postUri, startScoring, type RunningScoring } from './helpers.ts';
 
 const MIN = 60_000;
@@ -68,6 +72,15 @@ describe('scoring: seasons', () => {
     return (await res.json()) as { season: { name: string; endedAt: string | null; frozen: boolean }; leaderboard: LeaderboardJson };
   };
   const bots = (b: LeaderboardJson) => Object.fromEntries(b.bots.map((x) => [x.id, x.replies]));
+  /** A season's rows in the warehouse, in a fixed order. */
+  const snapshots = (season: string) =>
+    s.ctx.warehouse.query<{ frozen: number; method: string; bot_id: string; rating: number; battles: number; at: number; ended: number }>(
+      `SELECT frozen, method, bot_id, rating, battles, toUnixTimestamp64Milli(computed_at) AS at,
+         toUnixTimestamp64Milli(ended_at) AS ended
+       FROM ${s.ctx.warehouse.database}.season_snapshots WHERE season = {season:String}
+       ORDER BY frozen, at, method, bot_id`,
+      { season },
+    );
 
   it('an ended season is frozen once its windows have closed: what comes later changes the live leaderboard, not the season’s', async () => {
     const kv = await s.ctx.bus.kv(KV_BUCKETS.seasons);
@@ -87,12 +100,25 @@ describe('scoring: seasons', () => {
     // Ended, but its last battles' window (10 min) is still open: not frozen yet.
     await s.svc.job.runOnce(new Date(T0 + 65 * MIN));
     assert.equal((await seasonBoard('spring')).season.frozen, false);
+    const running = await snapshots('spring');
+    assert.ok(running.length > 0, 'the running board is in the warehouse');
+    assert.deepEqual(new Set(running.map((r) => [r.frozen, r.at, r.ended].join())), new Set([`0,${T0 + 65 * MIN},${T0 + 60 * MIN}`]));
+    assert.deepEqual([...new Set(running.map((r) => r.bot_id))].sort(), ['b2', 'b3']);
     await s.svc.job.runOnce(new Date(T0 + 90 * MIN));
     const frozen = await seasonBoard('spring');
     assert.equal(frozen.season.frozen, true);
     assert.deepEqual(bots(frozen.leaderboard), { b2: 2, b3: 2 }, 'only the replies posted in the season; b1 answered before it');
     const stored = parseSeason((await kv.get('spring'))?.value ?? new Uint8Array());
     assert.deepEqual(stored?.frozen?.leaderboard, frozen.leaderboard, 'frozen into the season’s record');
+    // The frozen board in the warehouse: one row per bot and method, the season's figures as the API has them.
+    const frozenRows = (await snapshots('spring')).filter((r) => r.frozen === 1);
+    const frozenAt = Date.parse(frozen.leaderboard.computedAt);
+    assert.deepEqual(
+      frozenRows.filter((r) => r.method === 'bt').map((r) => [r.bot_id, r.rating, r.battles, r.at]),
+      frozen.leaderboard.bots.map((b) => [b.id, b.rating.bt, b.rating.battles, frozenAt]).sort(),
+    );
+    assert.deepEqual([...new Set(frozenRows.map((r) => r.method))].sort(), ['bt', 'bt_style', 'elo']);
+    const written = await snapshots('spring');
     const liveBefore = s.svc.job.latest();
     assert.equal(liveBefore?.entries.find((e) => e.id === 'b2')?.replies, 3, 'the live board has every reply');
 
@@ -109,6 +135,12 @@ describe('scoring: seasons', () => {
     assert.ok((live.entries.find((e) => e.id === 'b2')?.likes ?? 0) > (liveBefore?.entries.find((e) => e.id === 'b2')?.likes ?? 0));
     const still = await seasonBoard('spring');
     assert.deepEqual(still.leaderboard, frozen.leaderboard, 'the season did not change');
+    assert.deepEqual(await snapshots('spring'), written, 'nor did its rows in the warehouse');
+    // Another replica, or scoring after a restart: the frozen board is in the warehouse already.
+    const replica = new SeasonBoards(kv, s.ctx.warehouse, scoringParams(s.ctx.config));
+    await replica.refresh(new Date(T0 + 130 * MIN));
+    assert.deepEqual(replica.get('spring')?.leaderboard, frozen.leaderboard);
+    assert.deepEqual(await snapshots('spring'), written, 'not written twice');
   });
 
   it('a running season covers what was posted since it started; the list names every season', async () => {
@@ -119,6 +151,14 @@ describe('scoring: seasons', () => {
     assert.equal(running.season.endedAt, null);
     assert.equal(running.season.frozen, false);
     assert.deepEqual(bots(running.leaderboard), { b1: 1, b3: 1 }, 'the battle after T0+72 min only');
+    assert.deepEqual(
+      (await snapshots('summer')).filter((r) => r.method === 'bt').map((r) => [r.bot_id, r.frozen, r.ended, r.at]),
+      [
+        ['b1', 0, 0, T0 + 120 * MIN],
+        ['b3', 0, 0, T0 + 120 * MIN],
+      ],
+      'a running season: not frozen, not ended',
+    );
     const list = (await (await fetch(`${base}/v1/seasons`)).json()) as { seasons: Array<{ name: string; frozen: boolean }> };
     assert.deepEqual(
       list.seasons.map((x) => [x.name, x.frozen]),

@@ -10,6 +10,7 @@ import { retention } from './007-retention.ts';
 import { accountEvents } from './008-account-events.ts';
 import { streamMessages } from './009-stream-messages.ts';
 import { llmCalls } from './010-llm-calls.ts';
+import { seasonSnapshots } from './011-season-snapshots.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   accountEvents,
   streamMessages,
   llmCalls,
+  seasonSnapshots,
 ];

@@ -4,11 +4,13 @@
 // battle and recommendation windows after it (so its last battles are decided, as any battle is);
 // once those have closed and a grace for late rows has passed, it is computed one last time and
 // frozen into its record (compare-and-set, so two scoring replicas freeze it once), and from then
-// on served from there: later events never change it. Each replica keeps the boards in memory.
+// on served from there: later events never change it. Each replica keeps the boards in memory,
+// and writes them to the warehouse for the dashboards (season-snapshots.ts).
 import { encodeSeason, listSeasons, parseSeason, type LeaderboardJson, type SeasonRecord, type SeasonsKv } from '@botsky/contracts';
 import type { Warehouse } from '@botsky/warehouse';
 import { leaderboardJson } from '../handlers/leaderboard-view.ts';
 import { computeLeaderboard, type Leaderboard, type ScoringParams } from './leaderboard.ts';
+import { SeasonSnapshots } from './season-snapshots.ts';
 
 export interface SeasonView {
   name: string;
@@ -36,6 +38,7 @@ export class SeasonBoards {
   readonly #kv: SeasonsKv;
   readonly #wh: Warehouse;
   readonly #params: ScoringParams;
+  readonly #snapshots: SeasonSnapshots;
   #boards = new Map<string, SeasonBoard>();
   #seasons: SeasonRecord[] = [];
 
@@ -43,6 +46,7 @@ export class SeasonBoards {
     this.#kv = kv;
     this.#wh = wh;
     this.#params = params;
+    this.#snapshots = new SeasonSnapshots(wh);
   }
 
   /** How long after a season's end people's actions on its replies still count: its last battles' and introductions' windows. */
@@ -50,7 +54,7 @@ export class SeasonBoards {
     return Math.max(this.#params.battleWindowMs, this.#params.recommendationWindowMs);
   }
 
-  /** Recomputes the running seasons as of `asOf` and freezes the ended ones not frozen yet. */
+  /** Recomputes the running seasons as of `asOf`, freezes the ended ones not frozen yet, and writes what changed to the warehouse. */
   async refresh(asOf: Date, name: (board: Leaderboard) => void = () => {}): Promise<void> {
     const seasons = await listSeasons(this.#kv);
     const boards = new Map<string, SeasonBoard>();
@@ -69,6 +73,8 @@ export class SeasonBoards {
     }
     this.#seasons = seasons;
     this.#boards = boards;
+    // After the boards are served: a failed write is retried on the next pass without holding them back.
+    await this.#snapshots.write(boards.values());
   }
 
   list(): SeasonView[] {
