@@ -158,6 +158,8 @@ export const KV_TTL_MS: Readonly<Record<string, number>> = {
   [KV_BUCKETS.mentions]: 2 * DAY,
   [KV_BUCKETS.webSessions]: 60 * DAY,
   [KV_BUCKETS.webOAuthStates]: 3_600_000,
+  // A bot's shared session is rewritten at every refresh; one unused for this long is logged in afresh.
+  [KV_BUCKETS.botSessions]: 60 * DAY,
 };
 
 export type ConsumerTiming = Partial<Pick<ConsumerSpec, 'ackWaitMs' | 'maxDeliver' | 'retryDelaysMs' | 'maxAckPending' | 'maxWorkingMs'>>;

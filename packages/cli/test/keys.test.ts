@@ -3,56 +3,37 @@
 // list shows it without its secret, a revoked key is refused, and wrong input is refused before
 // anything is sent.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createContext, createGatewayService, gatewayConfigSpec } from '@botsky/gateway';
-import { deleteTestNamespace, natsUrl, runNode, startInProcess, suiteHooks, testNamespace } from '@botsky/kit/testing';
+import { ADMIN, startGateway } from '@botsky/gateway/testing';
+import { runNode, suiteHooks } from '@botsky/kit/testing';
 import { completion, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const ADMIN = 'keys-test-admin';
 
 describe('botsky keys', () => {
   const hooks = suiteHooks();
-  const namespace = testNamespace('keys');
   let upstream: OpenAIStandIn;
-  let dir = '';
   let gateway = '';
 
   before(async () => {
     upstream = await startOpenAIStandIn([completion('hello')]);
-    dir = await mkdtemp(join(tmpdir(), 'botsky-keys-'));
-    const modelsFile = join(dir, 'models.json');
-    const model = {
-      id: 'small',
-      provider: 'openai',
-      baseUrl: upstream.baseURL,
-      apiKey: { env: 'UP' },
-      price: { inputPerMillion: 1, outputPerMillion: 1 },
-    };
-    await writeFile(modelsFile, JSON.stringify({ models: [model] }));
-    const running = await startInProcess(
-      hooks,
-      { name: 'gateway', configSpec: gatewayConfigSpec, createContext, createService: createGatewayService },
-      {
-        BOTSKY_BUS: natsUrl(),
-        BOTSKY_NAMESPACE: namespace,
-        BOTSKY_GATEWAY_PORT: '0',
-        BOTSKY_GATEWAY_HOST: '127.0.0.1',
-        BOTSKY_GATEWAY_MODELS_FILE: modelsFile,
-        BOTSKY_GATEWAY_ADMIN_TOKEN: ADMIN,
-      },
-      { env: { UP: OPENAI_KEY } },
-    );
-    gateway = running.svc.url as string;
+    const running = await startGateway(hooks, {
+      models: [
+        {
+          id: 'small',
+          provider: 'openai',
+          baseUrl: upstream.baseURL,
+          apiKey: { env: 'UP' },
+          price: { inputPerMillion: 1, outputPerMillion: 1 },
+        },
+      ],
+      secrets: { UP: OPENAI_KEY },
+    });
+    gateway = running.urls[0] as string;
   });
   after(async () => {
     await upstream?.close();
-    await deleteTestNamespace(namespace);
-    await rm(dir, { recursive: true, force: true });
   });
 
   const cli = (t: Parameters<typeof runNode>[0], args: string[], env: Record<string, string> = {}) =>

@@ -10,6 +10,7 @@ export * from './ids.ts';
 export * from './time.ts';
 export * from './bot-controls.ts';
 export * from './roster.ts';
+export * from './bot-registry.ts';
 export * from './syntax.ts';
 
 export * from './gen/botsky/v1/common_pb.ts';

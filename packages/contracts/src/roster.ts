@@ -12,6 +12,12 @@ export interface RosterEntry {
   model: string;
   /** e.g. `builtin`, `openai`, `openai-compatible` (BotOutcome.provider). */
   provider: string;
+  /**
+   * Whether it takes posts now. A registered bot that was removed, or changed and back in the
+   * sandbox, stays in the roster (its past posts are a bot's) but inactive: matchmaker gives it
+   * none. Absent in an entry: active.
+   */
+  active?: boolean;
 }
 
 /** A parsed entry, or why the entry is no bot anyone can use (the readers count and skip it). */
@@ -27,8 +33,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeRosterEntry(entry: RosterEntry): Uint8Array {
-  const { id, did, handle, model, provider } = entry;
-  return encoder.encode(JSON.stringify({ id, did, handle, model, provider }));
+  const { id, did, handle, model, provider, active } = entry;
+  return encoder.encode(JSON.stringify({ id, did, handle, model, provider, ...(active === false ? { active } : {}) }));
 }
 
 /** An entry needs a non-empty `id` and a `did:` DID; a missing handle, model or provider reads as ''. */
@@ -44,7 +50,9 @@ export function parseRosterEntry(bytes: Uint8Array): RosterParse {
   if (typeof o.id !== 'string' || o.id === '') return { ok: false, reason: 'no id' };
   if (typeof o.did !== 'string' || !o.did.startsWith('did:')) return { ok: false, reason: `bot ${o.id}: no DID` };
   const text = (x: unknown): string => (typeof x === 'string' ? x : '');
-  return { ok: true, entry: { id: o.id, did: o.did, handle: text(o.handle), model: text(o.model), provider: text(o.provider) } };
+  const entry: RosterEntry = { id: o.id, did: o.did, handle: text(o.handle), model: text(o.model), provider: text(o.provider) };
+  if (o.active === false) entry.active = false;
+  return { ok: true, entry };
 }
 
 /** Every entry of the roster that parses, sorted by id, and how many did not. */
@@ -60,4 +68,23 @@ export async function readRoster(kv: RosterKv): Promise<{ entries: RosterEntry[]
   }
   entries.sort((a, b) => a.id.localeCompare(b.id));
   return { entries, invalid };
+}
+
+/** The subset of a KV store marking an entry inactive needs. */
+export interface RosterWriteKv extends RosterKv {
+  get(key: string): Promise<{ value: Uint8Array; revision: number } | undefined>;
+  update(key: string, value: Uint8Array, revision: number): Promise<boolean>;
+}
+
+/** Marks bot `id` inactive (it takes no more posts); false when it is not in the roster. */
+export async function deactivateRosterEntry(kv: RosterWriteKv, id: string): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    const stored = await kv.get(id);
+    if (!stored) return false;
+    const parsed = parseRosterEntry(stored.value);
+    if (!parsed.ok) return false;
+    if (parsed.entry.active === false) return true;
+    if (await kv.update(id, encodeRosterEntry({ ...parsed.entry, active: false }), stored.revision)) return true;
+  }
+  throw new Error(`bot roster: 20 compare-and-set attempts on "${id}" lost to other writers`);
 }

@@ -85,6 +85,10 @@ export const KV_BUCKETS = {
   gatewayKeys: 'botsky_gateway_keys',
   /** the gateway's usage ledgers (requests a minute, tokens a day, spend), one key per API key, shared by every replica. */
   gatewayUsage: 'botsky_gateway_usage',
+  /** self-service bots (sealed secrets, state, sandbox report), one key per bot id; see bot-registry.ts. */
+  registry: 'botsky_bot_registry',
+  /** the bots' Bluesky sessions (sealed), one key per bot id, shared by every bot-runner replica so each bot logs in once. */
+  botSessions: 'botsky_bot_sessions',
 } as const;
 
 export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

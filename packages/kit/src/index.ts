@@ -1,5 +1,6 @@
 export * from './config.ts';
 export * from './secret-ref.ts';
+export * from './seal.ts';
 export * from './runtime-config.ts';
 export * from './common-config.ts';
 export * from './stream-config.ts';

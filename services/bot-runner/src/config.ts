@@ -2,7 +2,8 @@
 // The bot registry file is read here too (it names environment variables holding the bots'
 // secrets), so that no other module reads process.env.
 import { identityConfigSpec } from '@botsky/identity';
-import { commonConfigSpec, duration, int, string, url, type ConfigOf, type Env } from '@botsky/kit';
+import { REGISTRY_POLL_MS } from '@botsky/contracts';
+import { commonConfigSpec, duration, int, secret, string, url, type ConfigOf, type Env } from '@botsky/kit';
 import { BLUESKY_LIMITS, BLUESKY_LOGIN_LIMITS, DEFAULT_SHARE } from './budget/ledger.ts';
 import { moderationConfigSpec } from './moderation/config.ts';
 import { loadRegistryFile, type BotEntry } from './registry/load.ts';
@@ -28,6 +29,13 @@ export const botRunnerConfigSpec = {
   loginDay: int('BOTSKY_LOGIN_BUDGET_DAY', { min: 1, max: BLUESKY_LOGIN_LIMITS.day }).default(share(BLUESKY_LOGIN_LIMITS.day)),
   ackWaitMs: duration('BOTSKY_RUNNER_ACK_WAIT', { min: 1000, max: 600_000 }).optional(),
   secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),
+  // Self-service bots (botsky bots add) and shared sessions: the secret their stored secrets are sealed with (the gateway's too).
+  registrySecret: secret('BOTSKY_REGISTRY_SECRET').optional(),
+  registryPollMs: duration('BOTSKY_REGISTRY_POLL', { min: 100, max: 60_000 }).default(REGISTRY_POLL_MS),
+  // Registered bots whose provider is a gateway model call it here (its /v1, with the builder's key).
+  gatewayUrl: url('BOTSKY_GATEWAY_URL', { protocols: ['http', 'https'] }).optional(),
+  // Sample posts a new or changed bot must answer acceptably before it goes live.
+  sandboxSamples: int('BOTSKY_SANDBOX_SAMPLES', { min: 1, max: 50 }).default(3),
   ...moderationConfigSpec,
 };
 

@@ -85,6 +85,21 @@ export function createBotRunnerMetrics(metrics: Metrics) {
       help: 'Tasks that could never be handled (undecodable, unknown bot), dead-lettered',
       labelNames: ['reason'],
     }),
+    registryBots: metrics.gauge({
+      name: 'botsky_botrunner_registry_bots',
+      help: 'Self-service bots in the registry (botsky bots add), by state (sandbox, live, failed) and whether this replica runs them (loaded)',
+      labelNames: ['state'],
+    }),
+    registryEvents: metrics.counter({
+      name: 'botsky_botrunner_registry_events_total',
+      help: 'Registry changes this replica acted on: loaded, unloaded, load_failed, sandbox_passed, sandbox_failed, read_failed, invalid, task_put_back (a task for a registered bot not started here yet)',
+      labelNames: ['event'],
+    }),
+    sharedSessions: metrics.counter({
+      name: 'botsky_botrunner_shared_sessions_total',
+      help: "Bot sessions through the shared store: resumed (another replica's login), saved, resume_failed (logged in afresh), save_failed, waited (for another replica's login)",
+      labelNames: ['event'],
+    }),
   };
 }
 

@@ -12,6 +12,8 @@ export const gatewayConfigSpec = {
   secretsDir: string('BOTSKY_SECRETS_DIR').default('/var/run/secrets/botsky'),
   /** The operators' token for /admin/keys; unset: no admin API on this replica. */
   adminToken: secret('BOTSKY_GATEWAY_ADMIN_TOKEN').optional(),
+  /** Seals the self-service bots' secrets (bot-runner opens them with the same); unset: no bot API (/v1/bots). */
+  registrySecret: secret('BOTSKY_REGISTRY_SECRET').optional(),
   /** The largest max_tokens a request may ask for, and what a request that names none gets. */
   maxTokens: int('BOTSKY_GATEWAY_MAX_TOKENS', { min: 1, max: 1_000_000 }).default(1024),
   /** How long the gateway waits for an upstream's answer (or the end of its stream). */

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { gatewayConfigSpec } from './config.ts';
 import { createContext, type GatewayContext, type GatewayOverrides } from './context.ts';
 import { addAdmin } from './handlers/admin.ts';
+import { addBots } from './handlers/bots.ts';
 import { addChat } from './handlers/chat.ts';
 import { addModels } from './handlers/models.ts';
 
@@ -19,6 +20,7 @@ export function buildGatewayApp(ctx: GatewayContext): FastifyInstance {
   addModels(app, ctx);
   addChat(app, ctx);
   addAdmin(app, ctx);
+  addBots(app, ctx, ctx.bots);
   app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
     if (err.validation)
       return reply.code(400).send({ error: { message: err.message, type: 'invalid_request_error', param: null, code: null } });

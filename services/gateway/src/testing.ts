@@ -1,13 +1,14 @@
-// gateway's test helpers: replicas of the gateway in this process on a test namespace of the real
-// NATS, given their models; the operators' API; a key made through it.
+// @botsky/gateway/testing, for the gateway's tests and the CLI's that need a gateway: replicas
+// of the gateway in this process on a test namespace of the real NATS, given their models; the
+// operators' API; a key made through it.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteTestNamespace, eventually, natsUrl, pending, startInProcess, testNamespace, type TestHooks } from '@botsky/kit/testing';
-import { gatewayConfigSpec } from '../src/config.ts';
-import { createContext } from '../src/context.ts';
-import { createGatewayService } from '../src/service.ts';
+import { gatewayConfigSpec } from './config.ts';
+import { createContext } from './context.ts';
+import { createGatewayService } from './service.ts';
 
 export const ADMIN = 'operator-token-for-tests';
 

@@ -9,7 +9,7 @@ import { suiteHooks } from '@botsky/kit/testing';
 import { ANTHROPIC_KEY, anthropicError, message, messageStream, startAnthropicStandIn } from '@botsky/llm-stand-ins/anthropic';
 import type { RecordedRequest, ScriptedServer, Step } from '@botsky/llm-stand-ins/scripted-http';
 import OpenAI from 'openai';
-import { startGateway, type TestGateway } from './helpers.ts';
+import { startGateway, type TestGateway } from '../src/testing.ts';
 
 const USAGE = { input_tokens: 40, output_tokens: 7 };
 const PRICE = { inputPerMillion: 3, outputPerMillion: 15 };

@@ -9,7 +9,7 @@ import { type Bus, createBus, parseBusUrl } from '@botsky/bus';
 import { decode, LlmCallSchema, SUBJECTS, type LlmCall } from '@botsky/contracts';
 import { eventually, natsUrl, suiteHooks } from '@botsky/kit/testing';
 import OpenAI from 'openai';
-import { startGateway, type TestGateway } from './helpers.ts';
+import { startGateway, type TestGateway } from '../src/testing.ts';
 import { completion, completionStream, delayed, OPENAI_KEY, startOpenAIStandIn, type OpenAIStandIn } from '@botsky/llm-stand-ins/openai';
 import type { RecordedRequest, Step } from '@botsky/llm-stand-ins/scripted-http';
 

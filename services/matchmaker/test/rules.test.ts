@@ -39,7 +39,10 @@ test('stored records that are not what they should be are ignored, not trusted',
     id: 'a',
     did: 'did:plc:x',
     handle: 'a.test',
+    active: true,
   });
+  // A registered bot removed (or back in the sandbox) is still a bot, and takes no posts.
+  assert.equal(parseRosterEntry(bytes('{"id":"a","did":"did:plc:x","handle":"a.test","active":false}'))?.active, false);
 });
 
 test('mention counters are per UTC day', () => {

@@ -3,9 +3,9 @@
 // once, when it is made; the gateway keeps only its hash, so `list` shows ids, limits and usage.
 import type { CliIo, Command, FlagValues } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { type GatewayCall, gatewayBase, gatewayClient, refused } from './gateway-client.ts';
 
 const ACTIONS = ['create', 'list', 'revoke'] as const;
-const DEFAULT_GATEWAY = 'http://127.0.0.1:4000';
 
 interface KeyListing {
   id: string;
@@ -54,32 +54,13 @@ export const keys: Command = {
   },
 };
 
-type Admin = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+type Admin = GatewayCall;
 
 function adminClient(flags: FlagValues, io: CliIo): Admin {
-  const base = (typeof flags.gateway === 'string' ? flags.gateway : (io.env.BOTSKY_GATEWAY_URL ?? DEFAULT_GATEWAY)).replace(/\/$/, '');
-  try {
-    const u = new URL(base);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    throw new UsageError(`keys: --gateway must be an http(s) URL (got "${base}")`);
-  }
+  const base = gatewayBase(flags, io, 'keys');
   const token = typeof flags.token === 'string' ? flags.token : io.env.BOTSKY_GATEWAY_ADMIN_TOKEN;
   if (!token) throw new UsageError('keys: needs the operators’ token (--token or BOTSKY_GATEWAY_ADMIN_TOKEN)');
-  return async (method, path, body) => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (err) {
-      throw new Error(`keys: cannot reach the gateway at ${base}: ${(err as Error).message}`);
-    }
-    return { status: res.status, body: await res.json().catch(() => undefined) };
-  };
+  return gatewayClient(base, token, 'keys');
 }
 
 function count(flags: FlagValues, name: string, integer: boolean): number {
@@ -129,10 +110,4 @@ async function revoke(admin: Admin, id: string, io: CliIo): Promise<number> {
   if (res.status !== 200) return refused(res, 'keys revoke', io);
   io.out(`${id} revoked: every gateway replica refuses it from the next request on`);
   return 0;
-}
-
-function refused(res: { status: number; body: unknown }, what: string, io: CliIo): number {
-  const message = (res.body as { error?: { message?: string } } | undefined)?.error?.message ?? 'no reason given';
-  io.err(`${what}: the gateway answered ${res.status}: ${message}`);
-  return 1;
 }

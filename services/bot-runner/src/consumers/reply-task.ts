@@ -48,7 +48,12 @@ export interface ReplyTaskDeps {
   identities: Identities;
   /** Which bots an operator paused (`botsky bots pause`), as this replica last read it. */
   paused: { isPaused(botId: string): boolean };
+  /** The self-service registry as this replica follows it: a task for a bot it has, not (yet) started here, is put back. */
+  registry?: { knows(botId: string): boolean };
 }
+
+/** How soon a task for a registered bot this replica has not started yet is offered again. */
+const NOT_STARTED_RETRY_MS = 2000;
 
 type Init = OutcomeInit;
 
@@ -56,6 +61,10 @@ export function replyTaskHandler(deps: ReplyTaskDeps): (msg: BusMessage) => Prom
   return async (msg) => {
     const task = decodeTask(msg, deps);
     const bot = deps.bots.get(task.botId);
+    if (!bot && deps.registry?.knows(task.botId) && msg.deliveryCount < deps.maxDeliver) {
+      deps.metrics.registryEvents.inc({ event: 'task_put_back' });
+      return { kind: 'nak', delayMs: NOT_STARTED_RETRY_MS };
+    }
     if (!bot) {
       deps.metrics.rejected.inc({ reason: 'unknown-bot' });
       throw new PoisonMessageError(`task ${task.taskId}: bot "${task.botId}" is not in this bot-runner's registry`);

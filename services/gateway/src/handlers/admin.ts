@@ -2,11 +2,11 @@
 // POST /admin/keys { builder, limits } makes a key and shows it once; GET /admin/keys lists the
 // keys (never a secret: the records keep only hashes) with their usage; DELETE /admin/keys/:id
 // revokes one, refused from the next request on by every replica.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
 import { sendError } from '../errors.ts';
 import type { KeyLimits } from '../keys.ts';
+import { bearer, isOperatorToken } from './auth.ts';
 
 const limitsSchema = {
   type: 'object',
@@ -21,13 +21,9 @@ const limitsSchema = {
 } as const;
 
 export function addAdmin(app: FastifyInstance, ctx: GatewayContext): void {
-  const token = ctx.config.adminToken?.reveal();
-  if (!token) return;
+  if (!ctx.config.adminToken) return;
   const isAdmin = (req: FastifyRequest, reply: FastifyReply): boolean => {
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const given = Buffer.from(m?.[1] ?? '');
-    const want = Buffer.from(token);
-    if (given.length === want.length && timingSafeEqual(given, want)) return true;
+    if (isOperatorToken(ctx, bearer(req))) return true;
     sendError(reply, 401, { message: 'the operator token is needed here', type: 'invalid_request_error', code: 'invalid_admin_token' });
     return false;
   };

@@ -10,6 +10,7 @@ import { backoffDelay } from '@botsky/async';
 import { encode, LlmCallSchema, SUBJECTS, toUs } from '@botsky/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context.ts';
+import { bearer } from './auth.ts';
 import { sendError } from '../errors.ts';
 import { promptTokensUpperBound } from '../estimate.ts';
 import type { KeyRecord } from '../keys.ts';
@@ -69,8 +70,8 @@ const schema = {
 
 /** The key a request carries, checked; answers 401 itself when there is none. */
 export async function authorize(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply): Promise<KeyRecord | undefined> {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  const record = m ? await ctx.keys.verify(m[1] as string) : undefined;
+  const given = bearer(req);
+  const record = given ? await ctx.keys.verify(given) : undefined;
   if (record) return record;
   ctx.gatewayMetrics.refused.inc({ reason: 'invalid_api_key' });
   sendError(reply, 401, { message: 'Incorrect or revoked API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' });

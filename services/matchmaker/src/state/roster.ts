@@ -8,12 +8,16 @@ export interface RosterBot {
   id: string;
   did: string;
   handle: string;
+  /** False for a registered bot removed or back in the sandbox: still a bot, given no posts. */
+  active: boolean;
 }
 
 /** What matchmaker keeps of a roster entry; undefined for an entry the contract rejects. */
 export function parseRosterEntry(bytes: Uint8Array): RosterBot | undefined {
   const parsed = parseEntry(bytes);
-  return parsed.ok ? { id: parsed.entry.id, did: parsed.entry.did, handle: parsed.entry.handle } : undefined;
+  return parsed.ok
+    ? { id: parsed.entry.id, did: parsed.entry.did, handle: parsed.entry.handle, active: parsed.entry.active !== false }
+    : undefined;
 }
 
 export class BotRoster {
@@ -43,15 +47,21 @@ export class BotRoster {
   async refresh(): Promise<void> {
     this.#refreshedAt = Date.now();
     const { entries, invalid } = await readRoster(this.#kv);
-    const byId = new Map<string, RosterBot>(entries.map(({ id, did, handle }) => [id, { id, did, handle }]));
+    const byId = new Map<string, RosterBot>(
+      entries.map(({ id, did, handle, active }) => [id, { id, did, handle, active: active !== false }]),
+    );
     // Swapped in one step so a decision never sees half a roster.
     this.#byId = byId;
     this.#byDid = new Map([...byId.values()].map((b) => [b.did, b]));
     this.invalid = invalid;
   }
 
+  /** The bots that take posts now (inactive ones are left out). */
   get ids(): string[] {
-    return [...this.#byId.keys()].sort();
+    return [...this.#byId.values()]
+      .filter((b) => b.active)
+      .map((b) => b.id)
+      .sort();
   }
 
   byId(id: string): RosterBot | undefined {

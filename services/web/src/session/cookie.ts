@@ -1,7 +1,7 @@
-// The signed-in person's session, sealed into a cookie: AES-256-GCM with a key derived from
-// BOTSKY_WEB_SESSION_SECRET, so any replica can open it and none stores it. It holds the atproto
+// The signed-in person's session, sealed into a cookie (@botsky/kit's Sealer: AES-256-GCM with a
+// key derived from BOTSKY_WEB_SESSION_SECRET), so any replica can open it and none stores it. It holds the atproto
 // session the person's own server (PDS or entryway) issued at sign-in, never a password.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { Sealer } from '@botsky/kit';
 
 export interface PersonSession {
   /** 'password' (an app-password session, its tokens here) or 'oauth' (the tokens in KV, under the DID). */
@@ -17,13 +17,12 @@ export interface PersonSession {
 export const SESSION_COOKIE = 'botsky_session';
 /** How long a sign-in lasts (the cookie's Max-Age and the expiry sealed inside it). */
 export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
-const VERSION = 'v1';
 
 export class SessionSeal {
-  readonly #key: Buffer;
+  readonly #sealer: Sealer;
 
   constructor(secret: string) {
-    this.#key = createHash('sha256').update(`botsky-web-session:${secret}`).digest();
+    this.#sealer = new Sealer(secret, 'botsky-web-session');
   }
 
   seal(session: PersonSession, now: number = Date.now()): string {
@@ -32,10 +31,7 @@ export class SessionSeal {
 
   /** Any text, sealed (the OAuth stores keep their tokens and keys this way). */
   sealValue(text: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    return this.#sealer.seal(text);
   }
 
   /** The session, or undefined for a cookie that was tampered with, sealed with another key, or malformed. */
@@ -56,18 +52,7 @@ export class SessionSeal {
 
   /** The text sealed in `value`, or undefined when it was tampered with, sealed with another key, or malformed. */
   openValue(value: string | undefined): string | undefined {
-    const [version, iv, body, tag] = (value ?? '').split('.');
-    if (version !== VERSION || !iv || !body || !tag) return undefined;
-    const authTag = Buffer.from(tag, 'base64url');
-    // A shortened tag would make forging cheaper: only the full 16 bytes are accepted.
-    if (authTag.length !== 16) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
-      decipher.setAuthTag(authTag);
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
+    return this.#sealer.open(value);
   }
 }
 
