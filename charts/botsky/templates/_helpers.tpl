@@ -191,3 +191,24 @@ of 1024 (nats.maxFileStore, "NATS").
 {{- define "botsky.gateway-models-file" -}}
 /etc/botsky/gateway/models.json
 {{- end }}
+
+{{/* "true" when self-service bots are on (with the gateway, or asked for), else empty. */}}
+{{- define "botsky.self-service-bots" -}}
+{{- with .Values.selfServiceBots }}
+{{- if or .enabled (and .withGateway $.Values.gateway.enabled) }}true{{ end }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding BOTSKY_REGISTRY_SECRET, one for the gateway and bot-runner: the operator's, or the chart's own. */}}
+{{- define "botsky.registry-secret" -}}
+{{- default (include "botsky.component-name" (list . "registry")) .Values.selfServiceBots.existingSecret }}
+{{- end }}
+
+{{/* bot-runner's BOTSKY_GATEWAY_URL: the configured one, this release's gateway, or nothing. */}}
+{{- define "botsky.gateway-url" -}}
+{{- if .Values.selfServiceBots.gatewayUrl }}
+{{- .Values.selfServiceBots.gatewayUrl }}
+{{- else if .Values.gateway.enabled }}
+{{- printf "http://%s:%v" (include "botsky.component-name" (list . "gateway")) .Values.gateway.port }}
+{{- end }}
+{{- end }}

@@ -119,6 +119,7 @@ checks every rendered variable against the specs, so a renamed variable fails th
       name: {{ . }}
       key: {{ $svc.adminToken.key }}
 {{- end }}
+{{- include "botsky.registry-secret-env" $root }}
 - name: OPENAI_API_KEY
   valueFrom:
     secretKeyRef:
@@ -135,6 +136,17 @@ checks every rendered variable against the specs, so a renamed variable fails th
 {{- if include "botsky.bots-secret" $root }}
 - name: BOTSKY_BOTS_FILE
   value: {{ printf "%s/%s" (trimSuffix "/" $svc.bots.mountPath) $svc.bots.key | quote }}
+{{- end }}
+{{- if include "botsky.self-service-bots" $root }}
+{{- include "botsky.registry-secret-env" $root }}
+{{- with include "botsky.gateway-url" $root }}
+- name: BOTSKY_GATEWAY_URL
+  value: {{ . | quote }}
+{{- end }}
+- name: BOTSKY_REGISTRY_POLL
+  value: {{ $v.selfServiceBots.pollInterval | quote }}
+- name: BOTSKY_SANDBOX_SAMPLES
+  value: {{ $v.selfServiceBots.sandboxSamples | quote }}
 {{- end }}
 {{- if $svc.secretMounts }}
 - name: BOTSKY_SECRETS_DIR
@@ -154,10 +166,24 @@ checks every rendered variable against the specs, so a renamed variable fails th
       optional: true
 {{- end }}
 {{- range $key, $value := merge (dict) $svc.env $v.common.env }}
-{{- if or (hasPrefix "BOTSKY_STREAM_" $key) (has $key (list "BOTSKY_INGEST_SCOPE" "BOTSKY_PROJECT_DID" "BOTSKY_POST_TEXT_RETENTION_DAYS")) }}
-{{- fail (printf "%s in the env of %s (or common.env): the chart sets it from a value (bus.streams, ingest.scope, project.did, warehouse.postTextRetentionDays), so that every service agrees and the schema checks it; set that value instead" $key $name) }}
+{{- if or (hasPrefix "BOTSKY_STREAM_" $key) (has $key (list "BOTSKY_INGEST_SCOPE" "BOTSKY_PROJECT_DID" "BOTSKY_POST_TEXT_RETENTION_DAYS" "BOTSKY_REGISTRY_SECRET")) }}
+{{- fail (printf "%s in the env of %s (or common.env): the chart sets it from a value (bus.streams, ingest.scope, project.did, warehouse.postTextRetentionDays, selfServiceBots), so that every service agrees and the schema checks it; set that value instead" $key $name) }}
 {{- end }}
 - name: {{ $key }}
   value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+botsky.registry-secret-env: BOTSKY_REGISTRY_SECRET from the one Secret the gateway and bot-runner
+share (what one seals the other opens), when self-service bots are on. Call with $.
+*/}}
+{{- define "botsky.registry-secret-env" -}}
+{{- if include "botsky.self-service-bots" . }}
+- name: BOTSKY_REGISTRY_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "botsky.registry-secret" . }}
+      key: {{ .Values.selfServiceBots.secretKey }}
 {{- end }}
 {{- end }}

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ReadinessReport } from '@botsky/kit';
 import { eventually, natsUrl, runNode, testNamespace, waitFor200, waitForOutput } from '@botsky/kit/testing';
 import { sourceHint } from '../src/commands/up-ready.ts';
+import { selfServiceEnv } from '../src/commands/up.ts';
 import { postEvent, startJetstreamServer, type JetstreamServer } from './jetstream-server.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -117,6 +118,8 @@ describe('botsky up', { concurrency: true }, () => {
     const [, gateway] = await waitForOutput(proc, /^gateway: (\S+)$/m, 1000);
     assert.equal(gateway, `http://127.0.0.1:${gatewayPort}/v1`);
     assert.equal((await fetch(`${gateway}/models`)).status, 401, 'the gateway answers, and wants a key');
+    assert.equal((await fetch(`${gateway}/bots`)).status, 401, 'the bot API is on (a registry secret made for the run), and wants a key');
+    await waitForMetric(ops!, /^botsky_botrunner_registry_bots\{[^}]*state="live"[^}]*\} 0$/m); // and bot-runner follows the registry
     proc.child.kill('SIGINT');
     const exit = await proc.exited;
     assert.equal(exit.code, 0, exit.stderr);
@@ -162,6 +165,26 @@ describe('botsky up', { concurrency: true }, () => {
       'botsky: config: BOTSKY_DRAIN_TIMEOUT_MS must be a whole number of milliseconds >= 1 (no unit: the name says ms) (got "forever")\n',
     );
     assert.equal(exit.stdout, '');
+  });
+});
+
+describe("up's environment for self-service bots", () => {
+  const MODELS = { BOTSKY_GATEWAY_MODELS_FILE: '/tmp/models.json' };
+
+  it('with the gateway: one registry secret for it and bot-runner, made per run unless given, and the gateway URL for bot-runner', () => {
+    const made = selfServiceEnv(MODELS);
+    assert.match(made.BOTSKY_REGISTRY_SECRET ?? '', /^[A-Za-z0-9_-]{43}$/, '32 random bytes');
+    assert.notEqual(selfServiceEnv(MODELS).BOTSKY_REGISTRY_SECRET, made.BOTSKY_REGISTRY_SECRET, 'a new one each run');
+    assert.equal(made.BOTSKY_GATEWAY_URL, 'http://127.0.0.1:4000');
+    assert.deepEqual(
+      selfServiceEnv({ ...MODELS, BOTSKY_REGISTRY_SECRET: 'the-operators', BOTSKY_GATEWAY_HOST: '::1', BOTSKY_GATEWAY_PORT: '4100' }),
+      { BOTSKY_REGISTRY_SECRET: 'the-operators', BOTSKY_GATEWAY_URL: 'http://[::1]:4100' },
+    );
+  });
+
+  it('without the gateway: nothing; on port 0: no URL to give', () => {
+    assert.deepEqual(selfServiceEnv({ BOTSKY_REGISTRY_SECRET: 'the-operators' }), {});
+    assert.equal(selfServiceEnv({ ...MODELS, BOTSKY_GATEWAY_PORT: '0' }).BOTSKY_GATEWAY_URL, undefined);
   });
 });
 

@@ -90,6 +90,10 @@ const RULES: Record<string, JsonSchema> = {
       },
     },
   },
+  // What bot-runner's config spec reads: an http(s) URL, a duration, 1 to 50 samples.
+  'selfServiceBots.gatewayUrl': { pattern: '^(https?://.+)?$' },
+  'selfServiceBots.pollInterval': { pattern: '^[0-9]+(ms|s|m)?$' },
+  'selfServiceBots.sandboxSamples': { minimum: 1, maximum: 50 },
   'feed.serviceDid': { pattern: `^(${DID_SOURCE})?$` },
   'grafana.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   'grafana.plugins.install': { type: 'array', items: { type: 'string', pattern: '^[^,\\s]+$' } },

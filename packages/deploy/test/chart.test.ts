@@ -6,9 +6,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { botRunnerConfigSpec } from '@botsky/bot-runner';
 import { parseModels } from '@botsky/gateway';
+import { loadConfig } from '@botsky/kit';
 import { CHART_DIR, REPO_ROOT, helm, validateAll, findObject, type K8sObject } from '../src/index.ts';
-import { CI_DIR, ciValuesFiles, envOf, ofKind, render, type Loose } from './render.ts';
+import { CI_DIR, ciValuesFiles, envOf, ofKind, render, serviceEnv, type Loose } from './render.ts';
 
 const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'];
 
@@ -81,6 +83,9 @@ describe('charts/botsky', async () => {
     const mount = container.volumeMounts.find((m: Loose) => m.name === tokens.name);
     assert.equal(mount.mountPath, join(envOf(container).BOTSKY_SECRETS_DIR, 'botsky-model-tokens'));
     assert.equal(mount.readOnly, true);
+    // Self-service bots on without a gateway here: the registry secret from the named Secret, the other release's gateway.
+    assert.deepEqual(envOf(container).BOTSKY_REGISTRY_SECRET, { secretKeyRef: { name: 'botsky-registry-secret', key: 'registry-secret' } });
+    assert.equal(envOf(container).BOTSKY_GATEWAY_URL, 'https://gateway.llm.svc:4000');
   });
 
   test('keda: a ScaledObject on the namespaced reply-task consumer, and no fixed replica count', async () => {
@@ -180,6 +185,59 @@ describe('charts/botsky', async () => {
     assert.ok(!JSON.stringify(objects).includes('sk-from-the-secret'));
     assert.match(deployment.spec.template.metadata.annotations['checksum/models'], /^[0-9a-f]{64}$/);
     await assert.rejects(render([], ['--set', 'gateway.enabled=true']), /gateway\.enabled needs at least one model/);
+  });
+
+  test("self-service bots: with the gateway, it and bot-runner share one registry secret (the chart's own Secret, or one named), and bot-runner calls the gateway's Service", async () => {
+    const objects = await render([join(CI_DIR, 'gateway-values.yaml')]);
+    const gateway = serviceEnv(objects, 'gateway');
+    const runner = serviceEnv(objects, 'bot-runner');
+    const ref = { secretKeyRef: { name: 'botsky-registry', key: 'BOTSKY_REGISTRY_SECRET' } };
+    assert.deepEqual(gateway.BOTSKY_REGISTRY_SECRET, ref);
+    assert.deepEqual(runner.BOTSKY_REGISTRY_SECRET, ref, 'what the gateway seals, bot-runner opens');
+    const secret: Loose = findObject(objects, 'Secret', 'botsky-registry');
+    assert.match(Buffer.from(secret.data.BOTSKY_REGISTRY_SECRET, 'base64').toString(), /^[A-Za-z0-9]{32}$/, 'generated at install');
+    const service: Loose = findObject(objects, 'Service', 'botsky-gateway');
+    const http = service.spec.ports.find((p: Loose) => p.name === 'http');
+    assert.equal(runner.BOTSKY_GATEWAY_URL, `http://${service.metadata.name}:${http.port}`);
+    const config = loadConfig(botRunnerConfigSpec, { ...runner, BOTSKY_REGISTRY_SECRET: 'x' });
+    assert.deepEqual([config.gatewayUrl, config.registryPollMs, config.sandboxSamples], ['http://botsky-gateway:4000/', 2000, 3]);
+    assert.equal(gateway.BOTSKY_GATEWAY_URL, undefined, "the gateway's own");
+
+    const given = await render(
+      [join(CI_DIR, 'gateway-values.yaml')],
+      ['--set', 'selfServiceBots.secret=from-the-values', '--set', 'selfServiceBots.sandboxSamples=5'],
+    );
+    const made: Loose = findObject(given, 'Secret', 'botsky-registry');
+    assert.equal(Buffer.from(made.data.BOTSKY_REGISTRY_SECRET, 'base64').toString(), 'from-the-values');
+    assert.equal(serviceEnv(given, 'bot-runner').BOTSKY_SANDBOX_SAMPLES, '5');
+    const existing = await render(
+      [join(CI_DIR, 'gateway-values.yaml')],
+      ['--set', 'selfServiceBots.existingSecret=bots-seal', '--set', 'selfServiceBots.secretKey=seal'],
+    );
+    assert.ok(!existing.some((o) => o.kind === 'Secret' && o.metadata.name === 'botsky-registry'), "no Secret of the chart's own");
+    for (const name of ['gateway', 'bot-runner'])
+      assert.deepEqual(serviceEnv(existing, name).BOTSKY_REGISTRY_SECRET, { secretKeyRef: { name: 'bots-seal', key: 'seal' } }, name);
+  });
+
+  test('self-service bots: off without the gateway unless asked for, and off with it when withGateway is false', async () => {
+    const defaults = await render();
+    const runner = serviceEnv(defaults, 'bot-runner');
+    assert.deepEqual(
+      Object.keys(runner).filter((k) => /REGISTRY|GATEWAY_URL|SANDBOX/.test(k)),
+      [],
+    );
+    assert.ok(!defaults.some((o) => o.kind === 'Secret' && o.metadata.name === 'botsky-registry'));
+    const asked = await render([], ['--set', 'selfServiceBots.enabled=true']);
+    const env = serviceEnv(asked, 'bot-runner');
+    assert.deepEqual(env.BOTSKY_REGISTRY_SECRET, { secretKeyRef: { name: 'botsky-registry', key: 'BOTSKY_REGISTRY_SECRET' } });
+    assert.equal(env.BOTSKY_GATEWAY_URL, undefined, 'no gateway to point at');
+    findObject(asked, 'Secret', 'botsky-registry');
+    const off = await render([join(CI_DIR, 'gateway-values.yaml')], ['--set', 'selfServiceBots.withGateway=false']);
+    for (const name of ['gateway', 'bot-runner']) assert.equal(serviceEnv(off, name).BOTSKY_REGISTRY_SECRET, undefined, name);
+    await assert.rejects(
+      render([], ['--set-string', 'botRunner.env.BOTSKY_REGISTRY_SECRET=plain']),
+      /BOTSKY_REGISTRY_SECRET in the env of bot-runner .* set that value instead/,
+    );
   });
 
   test('a ServiceMonitor appears by itself when the cluster serves the Prometheus Operator API', async () => {

@@ -18,11 +18,11 @@ const SERVICES = ['ingest', 'matchmaker', 'bot-runner', 'feed', 'scoring', 'web'
 /** Services behind a compose profile (off unless asked for): the gateway needs models. */
 const PROFILED = ['gateway'];
 
-/** A service's environment as compose gives it when the shell sets none of the `${VAR:-default}`s. */
-function composedEnv(svc: Loose): Record<string, string> {
+/** A service's environment as compose gives it, with `${VAR:-default}` from `shell` (none set by default). */
+function composedEnv(svc: Loose, shell: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries<unknown>(svc.environment ?? {})) {
-    env[name] = String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+    env[name] = String(value).replace(/\$\{(\w+):-([^}]*)\}/g, (_, v: string, fallback: string) => shell[v] || fallback);
   }
   return env;
 }
@@ -89,6 +89,21 @@ describe('compose.yaml', async () => {
       ],
     );
     assert.equal(compose.services.gateway.environment.BOTSKY_GATEWAY_MODELS_FILE, '/etc/botsky/gateway/models.json');
+  });
+
+  test('self-service bots: the gateway and bot-runner take one BOTSKY_REGISTRY_SECRET from the shell, bot-runner calls the gateway', () => {
+    const { gateway, 'bot-runner': runner } = compose.services;
+    // Unset unless the operator sets it: a default everyone knows would seal nothing.
+    for (const svc of [gateway, runner]) assert.match(svc.environment.BOTSKY_REGISTRY_SECRET, /^\$\{BOTSKY_REGISTRY_SECRET:-\}$/);
+    const shell = { BOTSKY_REGISTRY_SECRET: 'from-the-shell' };
+    const sealer = loadConfig(SERVICE_SPECS.gateway!, composedEnv(gateway, shell)) as Loose;
+    const opener = loadConfig(SERVICE_SPECS['bot-runner']!, composedEnv(runner, shell)) as Loose;
+    assert.equal(sealer.registrySecret.reveal(), 'from-the-shell');
+    assert.equal(opener.registrySecret.reveal(), 'from-the-shell');
+    assert.equal((loadConfig(SERVICE_SPECS['bot-runner']!, composedEnv(runner)) as Loose).registrySecret, undefined, 'off unless set');
+    const port = (loadConfig(SERVICE_SPECS.gateway!, composedEnv(gateway)) as Loose).port;
+    assert.equal(runner.environment.BOTSKY_GATEWAY_URL, `http://gateway:${port}`, "the gateway service's name and port");
+    assert.deepEqual([opener.registryPollMs, opener.sandboxSamples], [2000, 3]);
   });
 
   test('every bind mount exists', () => {

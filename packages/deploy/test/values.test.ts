@@ -50,6 +50,8 @@ describe('values', () => {
     assert.match(message, /ingest\.startCursor/);
     assert.match(message, /botRunner\.secretMounts/);
     assert.match(message, /bus\.url/);
+    assert.match(message, /selfServiceBots\.gatewayUrl/);
+    assert.match(message, /selfServiceBots\.pollInterval/);
   });
 
   test('contradicting settings fail with a message that says what to do', async () => {

@@ -1,6 +1,7 @@
 // `botsky up`: the embedded default. Every service in this one process, sharing one bus (in
 // memory unless --bus names a NATS server), scoring on embedded ClickHouse under --data, and
 // one ops server. Runs until SIGINT/SIGTERM or --duration, then drains and stops like any service.
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseBusUrl } from '@botsky/bus';
@@ -29,6 +30,28 @@ export function upServices(env: Env): readonly AnyServiceDefinition[] {
   if (!env.BOTSKY_GATEWAY_MODELS_FILE) return SERVICES;
   const at = SERVICES.indexOf(webDefinition) + 1;
   return [...SERVICES.slice(0, at), gatewayDefinition, ...SERVICES.slice(at)];
+}
+
+/**
+ * With the gateway, self-service bots work within the one process: the gateway and bot-runner
+ * share one BOTSKY_REGISTRY_SECRET (the operator's, else one made for this run: bots registered
+ * on a NATS bus open in a later run only under the same one), and bot-runner calls this gateway.
+ */
+export function selfServiceEnv(env: Env): Record<string, string> {
+  if (!env.BOTSKY_GATEWAY_MODELS_FILE) return {};
+  const out: Record<string, string> = { BOTSKY_REGISTRY_SECRET: env.BOTSKY_REGISTRY_SECRET || randomBytes(32).toString('base64url') };
+  const port = gatewayConfigSpec.port.read(env);
+  const host = gatewayConfigSpec.host.read(env);
+  // A bad value is for the services' start to report. Port 0 is known only once the gateway
+  // listens: bots on a gateway model then have no gateway to call.
+  if (port.ok && host.ok && port.value !== 0) out.BOTSKY_GATEWAY_URL = `http://${urlHost(host.value)}:${port.value}`;
+  return out;
+}
+
+/** A listening address as a URL's host: a wildcard is reached on the loopback address. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Started in this order (consumers before producers), drained and stopped in reverse. */
@@ -60,7 +83,8 @@ export const up: Command = {
     'BOTSKY_BUS or BOTSKY_WAREHOUSE, choose the bus and the warehouse; see docs/configuration.md.',
     'ingest reads BOTSKY_INGEST_SOURCE at BOTSKY_INGEST_URL (default: a PDS on this machine); until',
     'it connects, /readyz answers 503 and up says how to point it at a network.',
-    'With BOTSKY_GATEWAY_MODELS_FILE set, the LLM gateway runs too (services/gateway/README.md).',
+    'With BOTSKY_GATEWAY_MODELS_FILE set, the LLM gateway runs too (services/gateway/README.md), with',
+    'self-service bots (botsky bots add): BOTSKY_REGISTRY_SECRET, or one made for this run.',
   ],
   options: {
     data: { type: 'string' },
@@ -72,7 +96,7 @@ export const up: Command = {
     await mkdir(opts.dataDir, { recursive: true });
     await ensureClient();
     // Flags win over the environment: `up` is the embedded default unless told otherwise.
-    const env = {
+    const given = {
       LOG_LEVEL: 'warn',
       // The web app reads the leaderboard from scoring in this same process.
       BOTSKY_WEB_LEADERBOARD_URL: `http://127.0.0.1:${io.env.BOTSKY_LEADERBOARD_PORT || '8080'}`,
@@ -83,6 +107,7 @@ export const up: Command = {
       BOTSKY_BUS: opts.busUrl,
       BOTSKY_WAREHOUSE: `embedded:${join(opts.dataDir, 'clickhouse')}`,
     };
+    const env = { ...given, ...selfServiceEnv(given) };
     // Set once ready; the lines it prints come before the last one.
     const ready: { announced?: Promise<void> } = {};
     const code = await runServices({
@@ -136,10 +161,10 @@ async function announceReady(info: ReadyInfo, opts: UpOptions, env: Env, io: Cli
   io.out(`botsky up: ${services.length} services in one process (${bus}, embedded ClickHouse in ${opts.dataDir})`);
   for (const line of [...serviceLines(services, report), ...sourceHint(report, env)]) io.out(line);
   const web = loadConfig(webConfigSpec, env);
-  if (web.port !== 0) io.out(`web: http://${web.host === '0.0.0.0' || web.host === '::' ? '127.0.0.1' : web.host}:${web.port}`);
+  if (web.port !== 0) io.out(`web: http://${urlHost(web.host)}:${web.port}`);
   if (services.includes(gatewayDefinition)) {
     const gw = loadConfig(gatewayConfigSpec, env);
-    if (gw.port !== 0) io.out(`gateway: http://${gw.host === '0.0.0.0' || gw.host === '::' ? '127.0.0.1' : gw.host}:${gw.port}/v1`);
+    if (gw.port !== 0) io.out(`gateway: http://${urlHost(gw.host)}:${gw.port}/v1`);
   }
   io.out(`ops: ${info.opsUrl}  (/healthz /readyz /metrics)`);
   io.out(opts.durationMs === undefined ? 'running; Ctrl-C to stop' : `running for ${opts.durationMs / 1000} s`);
