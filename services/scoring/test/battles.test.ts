@@ -1,4 +1,4 @@
-// The battle rule on its own: sides by slot, the window, people counted once per action, ties.
+// The battle rule on its own: sides by bot id, the window, people counted once per action, ties.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replyTaskId } from '@botsky/contracts';
@@ -30,8 +30,8 @@ const ev = (reply_uri: string, actor_did: string, kind: string, at_ms: number): 
   at_ms,
 });
 
-test('side A is the slot-0 task whatever the order of outcomes; incomplete battles wait', () => {
-  const sides = battleSides([reply('b2', 1, 1000), reply('b1', 0, 3000), reply('b9', 0, 10, 'at://x/p2', 'bt_2')], WINDOW);
+test('side A is the bot whose id sorts first, whatever the slots and the order of outcomes; incomplete battles wait', () => {
+  const sides = battleSides([reply('b1', 1, 1000), reply('b2', 0, 3000), reply('b9', 0, 10, 'at://x/p2', 'bt_2')], WINDOW);
   assert.equal(sides.length, 1);
   assert.deepEqual([sides[0]?.a.bot_id, sides[0]?.b.bot_id, sides[0]?.closesAtMs], ['b1', 'b2', 3000 + WINDOW]);
 });

@@ -91,7 +91,7 @@ function pushPersonAction(records: SeasonRecords, index: number, into: Action[])
   const a = records.actions[index] as SeasonRecords['actions'][number];
   if (a.kind !== 'like' && a.kind !== 'reply') return;
   const r = records.replies[a.reply] as SimReply;
-  into.push({ bot_id: r.botId, reply_uri: r.uri, actor_did: personDid(a.actor), kind: a.kind, at_ms: a.atMs });
+  into.push({ bot_id: r.botId, reply_uri: r.uri, actor_did: personDid(a.actor), kind: a.kind, at_ms: a.atMs, reply_ms: r.atMs });
 }
 
 /** The battles decided by asOf (a fresh ledger), without the cap and the flags (the active sampler's hourly view). */

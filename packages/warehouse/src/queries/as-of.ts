@@ -50,14 +50,14 @@ export interface BotReplyRow {
   finished_ms: number;
 }
 
-/** Every reply a bot posted before asOf (the newest outcome of each task), oldest first. */
+/** Every reply a bot posted before asOf (the newest outcome of each task), oldest first (then by bot; the task id, which a research export hashes, last). */
 export function botRepliesAsOf(wh: Warehouse, w: AsOfWindow): Promise<BotReplyRow[]> {
   return wh.query<BotReplyRow>(
     `SELECT task_id, bot_id, model, provider, post_uri, reply_uri, mention_did, battle_id,
        toUnixTimestamp64Milli(finished_at) AS finished_ms
      FROM ${wh.database}.bot_replies FINAL
      WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM} AND finished_at < ${UNTIL}
-     ORDER BY finished_at, task_id`,
+     ORDER BY finished_at, bot_id, task_id`,
     windowParams(w),
   );
 }

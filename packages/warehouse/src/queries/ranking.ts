@@ -6,7 +6,9 @@ import { type AsOfWindow, botDids, FROM, seasonItems, UNTIL, windowParams } from
 // reports per viewer, harm events, accounts labelled `bot`, and per-reply battle details (the
 // pair's sampling probability, the style features). Like as-of.ts, each counts only what the
 // warehouse holds from before asOf; bots' own accounts are left out here, `bot`-labelled ones by
-// the caller (botLabelledAsOf), so that a pure function of these rows decides.
+// the caller (botLabelledAsOf), so that a pure function of these rows decides. Rows come in time
+// order, then by what they say (kind, bot, probability), with ids and URIs, which a research
+// export hashes, only last; scoring does not rely on the order of rows tied on everything else.
 
 const AS_OF = `{asOf:DateTime64(3, 'UTC')}`;
 
@@ -44,7 +46,7 @@ export async function personActionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<P
      FROM ${db}.posts AS p INNER JOIN ${postedReplies(db)} AS r ON p.reply_parent_uri = r.reply_uri
      WHERE p.indexed_at < ${AS_OF} AND p.author_did NOT IN ${botDids(db)} AND NOT (${IS_STOP})
      GROUP BY bot_id, reply_uri, actor_did, kind
-     ) ORDER BY at_ms, reply_uri, actor_did, kind`,
+     ) ORDER BY at_ms, kind, bot_id, reply_uri, actor_did`,
     windowParams(w),
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
@@ -69,7 +71,7 @@ export async function servedImpressionsAsOf(wh: Warehouse, w: AsOfWindow): Promi
              toUnixTimestamp64Milli(served_at) AS t
            FROM ${wh.database}.impressions
            WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} ${seasonItems(w, 'post_uri', wh.database)})
-     GROUP BY impression_id ORDER BY served_ms, impression_id`,
+     GROUP BY impression_id ORDER BY served_ms, bot_id, probability, impression_id`,
     windowParams(w),
   );
   return rows.map((r) => ({ ...r, probability: Number(r.probability), served_ms: Number(r.served_ms) }));
@@ -90,7 +92,7 @@ export async function seenReportsAsOf(wh: Warehouse, w: AsOfWindow): Promise<See
      FROM (SELECT interaction_id, viewer_did AS v, item_uri AS u, bot_id AS b, toUnixTimestamp64Milli(received_at) AS t
            FROM ${wh.database}.client_interactions
            WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} ${seasonItems(w, 'item_uri', wh.database)})
-     GROUP BY interaction_id ORDER BY received_ms, interaction_id`,
+     GROUP BY interaction_id ORDER BY received_ms, bot_id, interaction_id`,
     windowParams(w),
   );
   return rows.map((r) => ({ ...r, received_ms: Number(r.received_ms) }));

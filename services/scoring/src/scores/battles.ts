@@ -5,9 +5,9 @@
 // reposted it, plus those who replied to it (each person once per action, bots excluded), counting
 // what was indexed before the window closed. More wins; equal (including none) is a tie.
 // Pure functions of rows read from the warehouse, so a rescore decides exactly the same way.
-import { replyTaskId } from '@botsky/contracts';
 import type { BotReplyRow, ReplyEngagementEvent } from '@botsky/warehouse';
 import type { Winner } from '@botsky/ratings';
+import { cmp } from './order.ts';
 
 export const RULE_VERSION = 'engagement-v1';
 
@@ -56,7 +56,14 @@ export interface BattleSides<R extends SideRow = BotReplyRow> {
   closesAtMs: number;
 }
 
-/** Battles with both sides posted, side A being the task of slot 0; others are not battles yet. */
+/**
+ * Battles with both sides posted, in order of decision time; others are not battles yet. Side A is
+ * the bot whose id sorts first: the bots' ids are public (a research export keeps them), while the
+ * task and battle ids are derived from the post and are hashed there, so neither the sides nor
+ * the order may depend on them (docs/ranking-method.md#battles). Battles decided at the same
+ * moment are ordered by their bots and their replies' times; only battles equal in all of these
+ * are left in battle id order.
+ */
 export function battleSides<R extends SideRow>(replies: readonly R[], windowMs: number): BattleSides<R>[] {
   const byBattle = new Map<string, R[]>();
   for (const r of replies) {
@@ -65,25 +72,20 @@ export function battleSides<R extends SideRow>(replies: readonly R[], windowMs: 
   }
   const out: BattleSides<R>[] = [];
   for (const [battleId, rows] of byBattle) {
-    const [a, b] = orderSides(rows);
-    if (!a || !b || a.bot_id === b.bot_id) continue;
+    if (rows.length !== 2) continue;
+    const [a, b] = [...rows].sort((p, q) => cmp(p.bot_id, q.bot_id)) as [R, R];
+    if (a.bot_id === b.bot_id) continue;
     out.push({ battleId, a, b, closesAtMs: Math.max(a.finished_ms, b.finished_ms) + windowMs });
   }
-  return out.sort((x, y) => x.closesAtMs - y.closesAtMs || (x.battleId < y.battleId ? -1 : 1));
-}
-
-/**
- * Side A is the slot-0 task when ids are per slot; matchmaker names tasks per (post, bot)
- * (replyTaskIdForBot), which carries no slot, so those two sides are ordered by task id: fixed for
- * a battle, whatever order the replies arrived in.
- */
-function orderSides<R extends SideRow>(rows: readonly R[]): [R | undefined, R | undefined] {
-  const slot0 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 0));
-  const slot1 = rows.find((r) => r.task_id === replyTaskId(r.post_uri, 1));
-  if (slot0 || slot1) return [slot0, slot1];
-  if (rows.length !== 2) return [undefined, undefined];
-  const [x, y] = [...rows].sort((p, q) => (p.task_id < q.task_id ? -1 : p.task_id > q.task_id ? 1 : 0));
-  return [x, y];
+  return out.sort(
+    (x, y) =>
+      x.closesAtMs - y.closesAtMs ||
+      cmp(x.a.bot_id, y.a.bot_id) ||
+      cmp(x.b.bot_id, y.b.bot_id) ||
+      x.a.finished_ms - y.a.finished_ms ||
+      x.b.finished_ms - y.b.finished_ms ||
+      cmp(x.battleId, y.battleId),
+  );
 }
 
 /** Decides every battle whose window closed at or before asOf, under engagement-v1. */
@@ -147,20 +149,26 @@ export type BattleWeighting = 'none' | 'inverse';
  */
 export function withWeights(battles: readonly DecidedBattle[], weighting: BattleWeighting = 'none'): DecidedBattle[] {
   if (weighting === 'none') return battles.map((b) => (b.weight === 1 ? b : { ...b, weight: 1 }));
-  const pairs = new Map<string, { n: number; inverse: number }>();
+  const probabilities = new Map<string, number[]>();
   const pairOf = (b: DecidedBattle) => (b.botA < b.botB ? `${b.botA}\n${b.botB}` : `${b.botB}\n${b.botA}`);
   for (const b of battles) {
     if (b.pairProbability <= 0) continue;
-    const p = pairs.get(pairOf(b)) ?? { n: 0, inverse: 0 };
-    p.n += 1;
-    p.inverse += 1 / b.pairProbability;
-    pairs.set(pairOf(b), p);
+    const list = probabilities.get(pairOf(b));
+    if (list) list.push(b.pairProbability);
+    else probabilities.set(pairOf(b), [b.pairProbability]);
   }
+  // Summed in an order of their values (pairs by their bots, a pair's probabilities ascending),
+  // not of the battles, so that the weights do not depend on how battles decided at the same
+  // moment happen to be ordered.
+  const pairs = new Map<string, { n: number; inverse: number }>();
   let known = 0;
   let total = 0;
-  for (const p of pairs.values()) {
-    known += p.n;
-    total += p.inverse;
+  for (const key of [...probabilities.keys()].sort()) {
+    const ps = (probabilities.get(key) as number[]).sort((x, y) => x - y);
+    const inverse = ps.reduce((sum, p) => sum + 1 / p, 0);
+    pairs.set(key, { n: ps.length, inverse });
+    known += ps.length;
+    total += inverse;
   }
   const mean = known > 0 ? total / known : 1;
   return battles.map((b) => {

@@ -20,6 +20,7 @@ import {
   type SideRow,
   type VoteKind,
 } from './battles.ts';
+import { cmp } from './order.ts';
 
 export const RULE_V2 = 'engagement-v2';
 
@@ -63,16 +64,37 @@ export function decideBattlesV2(
   return withWeights(decided, opts.weighting);
 }
 
-/** The people whose actions entered the scores of these battles, most actions first (for drop-people-to-flip). */
+/**
+ * The people whose actions entered the scores of these battles, most actions first (for
+ * drop-people-to-flip, which screens the first ones). People with as many actions are ordered by
+ * what their actions were (when, which kind, on which bot's side of which battle, as the post's
+ * author or not), never by their DIDs, which a research export hashes; only people alike in all
+ * of that, whose removal changes the same battles in the same way, are left in DID order.
+ */
 export function battleVoters(replies: readonly BattleReplyRow[], events: readonly EngagementEvent[], opts: DecideV2Options): string[] {
   const byReply = groupByReply(events);
-  const voters = new Map<string, number>();
+  const votes = new Map<string, string[]>();
   for (const s of battleSides(replies, opts.windowMs)) {
     if (s.closesAtMs > opts.asOfMs) continue;
     for (const side of [s.a, s.b])
-      for (const e of windowed(byReply, side, opts)) voters.set(e.actor_did, (voters.get(e.actor_did) ?? 0) + 1);
+      for (const e of windowed(byReply, side, opts)) {
+        const vote = [
+          s.closesAtMs,
+          s.a.bot_id,
+          s.b.bot_id,
+          side.bot_id,
+          side.finished_ms,
+          e.kind,
+          e.at_ms,
+          e.actor_did === s.a.post_author_did,
+        ];
+        const list = votes.get(e.actor_did);
+        if (list) list.push(vote.join(' '));
+        else votes.set(e.actor_did, [vote.join(' ')]);
+      }
   }
-  return [...voters].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([did]) => did);
+  const voters = [...votes].map(([did, list]) => ({ did, n: list.length, what: list.sort().join('\n') }));
+  return voters.sort((x, y) => y.n - x.n || cmp(x.what, y.what) || cmp(x.did, y.did)).map((v) => v.did);
 }
 
 interface SideVotes {

@@ -13,6 +13,7 @@ import {
 import type { BotReplyRow, ReplyDetails } from '@botsky/warehouse';
 import type { DecidedBattle } from './battles.ts';
 import type { LeaderboardEntry, RankBy, Robustness, StyleCoefficientRow } from './board.ts';
+import { cmp, cmpKeys } from './order.ts';
 import { robustnessOf } from './robustness.ts';
 
 export interface FitOptions {
@@ -36,12 +37,14 @@ const ROBUSTNESS_ROUNDS = 100;
 const NO_STYLE: ReplyStyle = { graphemes: 0, questions: 0, emoji: 0, links: 0, mentions: 0, latencySeconds: 0 };
 
 export function fitRatings(
-  battles: readonly DecidedBattle[],
+  given: readonly DecidedBattle[],
   details: readonly ReplyDetails[],
   replies: readonly BotReplyRow[],
   o: FitOptions,
 ): Fits {
   const styles = stylesByReply(details, replies);
+  const inOrder = fitOrder(styles);
+  const battles = inOrder(given);
   const elo = onlineElo(battles.map((b) => ({ a: b.botA, b: b.botB, winner: b.winner })));
   const raw = fitRaw(battles, o);
   const style = fitStyle(battles, styles);
@@ -53,7 +56,8 @@ export function fitRatings(
   // The search refits many times: the raw fit's bootstrap is capped there (only the first fit's
   // intervals matter, to find the confidently ordered pairs).
   const quick = { rounds: Math.min(o.rounds, ROBUSTNESS_ROUNDS), seed: o.seed };
-  const fit = (bs: readonly DecidedBattle[]) => (o.rankBy === 'bt_style' ? fitStyle(bs, styles).ratings : fitRaw(bs, quick));
+  const fit = (bs: readonly DecidedBattle[]) =>
+    o.rankBy === 'bt_style' ? fitStyle(inOrder(bs), styles).ratings : fitRaw(inOrder(bs), quick);
   return {
     of(id) {
       const r = rawBy.get(id);
@@ -72,6 +76,34 @@ export function fitRatings(
     },
     styleCoefficients: style.coefficients,
     robustness: robustnessOf(battles, fit, o.people, o.without),
+  };
+}
+
+/**
+ * The order the fits take battles in: online Elo plays them in it, the bootstrap resamples them by
+ * position and the sums run in it. By decision time, then by everything a fit uses (the bots, the
+ * outcome, the weight, both replies' styles), never by the battle's id or its replies' URIs,
+ * which a research export hashes: battles still tied are alike for every fit, and their order
+ * changes nothing.
+ */
+function fitOrder(styles: ReadonlyMap<string, ReplyStyle>): <B extends DecidedBattle>(battles: readonly B[]) => B[] {
+  const styleKey = (uri: string) => {
+    const s = styles.get(uri) ?? NO_STYLE;
+    return [s.graphemes, s.questions, s.emoji, s.links, s.mentions, s.latencySeconds];
+  };
+  const keyOf = (b: DecidedBattle) => [
+    b.decidedAtMs,
+    b.botA,
+    b.botB,
+    b.winner,
+    b.weight,
+    ...styleKey(b.replyAUri),
+    ...styleKey(b.replyBUri),
+  ];
+  return (battles) => {
+    const keyed = battles.map((b) => ({ b, key: keyOf(b) }));
+    keyed.sort((x, y) => cmpKeys(x.key, y.key) || cmp(x.b.battleId, y.b.battleId));
+    return keyed.map((k) => k.b);
   };
 }
 

@@ -14,6 +14,7 @@
 // so no one's weight in any bot's scores exceeds it. The cap is on the person's total, not per bot:
 // a per-bot cap runs out first on the bot a heavy user likes most, and so rates it down (measured
 // in the demo: the best bot fell to the bottom of the battles' win rates).
+import { cmp } from './order.ts';
 
 export interface Action {
   bot_id: string;
@@ -22,6 +23,12 @@ export interface Action {
   /** like | repost | reply */
   kind: string;
   at_ms: number;
+  /**
+   * When the reply was posted (epoch ms), if known: it orders a person's actions of the same
+   * moment, kind and bot (the cap keeps the first ones) without the reply's URI, which a research
+   * export hashes.
+   */
+  reply_ms?: number;
 }
 
 export const ANOMALY_TESTS = {
@@ -73,16 +80,33 @@ export function applyInfluence(
   return { kept, flagged, cappedActions: unflagged.length - kept.length, flaggedActions: actions.length - unflagged.length };
 }
 
-/** The first `cap` actions per person and UTC day, on any bot (in time order, then reply and kind). */
+/**
+ * The first `cap` actions per person and UTC day, on any bot: in time order, then (a person's
+ * actions of the same millisecond, as a client's batched writes are) by kind, bot and the reply's
+ * post time. Actions alike in all of these (a batch of likes on one bot's replies posted together)
+ * have no order but their URIs, which a research export hashes, so they count together or not at
+ * all: a batch that would pass the cap is left out with everything after it that day.
+ */
 export function capDaily(actions: readonly Action[], cap: number): Action[] {
   const sorted = [...actions].sort(byTime);
   const used = new Map<string, number>();
-  return sorted.filter((a) => {
-    const key = `${a.actor_did}\n${Math.floor(a.at_ms / DAY_MS)}`;
-    const n = (used.get(key) ?? 0) + 1;
-    used.set(key, n);
-    return n <= cap;
-  });
+  const kept: Action[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    const first = sorted[i] as Action;
+    let end = i + 1;
+    while (end < sorted.length && alike(first, sorted[end] as Action)) end++;
+    const key = `${first.actor_did}\n${Math.floor(first.at_ms / DAY_MS)}`;
+    const n = (used.get(key) ?? 0) + end - i;
+    if (n <= cap) kept.push(...sorted.slice(i, end));
+    used.set(key, n <= cap ? n : cap + 1);
+    i = end;
+  }
+  return kept;
+}
+
+/** Same person, moment, kind, bot and reply post time: no order between them but their URIs. */
+function alike(x: Action, y: Action): boolean {
+  return x.actor_did === y.actor_did && x.at_ms === y.at_ms && x.kind === y.kind && x.bot_id === y.bot_id && x.reply_ms === y.reply_ms;
 }
 
 export function flagAnomalies(
@@ -132,7 +156,8 @@ function oneBotLikers(byPerson: ReadonlyMap<string, Action[]>, exposure: Readonl
       // with no one else to compare, every reply is as likely to be liked as any other
       expected.set(bot, e * (othersOffered > 0 ? (othersLikes + 0.5) / (othersOffered + 1) : 1));
     }
-    const norm = [...expected.values()].reduce((a, b) => a + b, 0);
+    // summed in the bots' order, not the order the person met them in
+    const norm = [...expected].sort((x, y) => cmp(x[0], y[0])).reduce((sum, [, v]) => sum + v, 0);
     let p = 1;
     for (const [bot, x] of perBot) {
       if (x / n < ANOMALY_TESTS.ONE_BOT_MIN_SHARE) continue;
@@ -211,9 +236,12 @@ function countBy(keys: readonly string[]): Map<string, number> {
 }
 
 function byTime(x: Action, y: Action): number {
-  return x.at_ms - y.at_ms || cmp(x.actor_did, y.actor_did) || cmp(x.reply_uri, y.reply_uri) || cmp(x.kind, y.kind);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return (
+    x.at_ms - y.at_ms ||
+    cmp(x.kind, y.kind) ||
+    cmp(x.bot_id, y.bot_id) ||
+    (x.reply_ms ?? 0) - (y.reply_ms ?? 0) ||
+    cmp(x.actor_did, y.actor_did) ||
+    cmp(x.reply_uri, y.reply_uri)
+  );
 }

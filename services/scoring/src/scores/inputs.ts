@@ -11,17 +11,18 @@ import {
   type AsOfWindow,
   type BotReplyRow,
   type HarmEvent,
-  type PersonAction,
   type ReplyDetails,
   type SeenReport,
   type ServedImpression,
   type Warehouse,
 } from '@botsky/warehouse';
 import { authorityOf } from '../consumers/network.ts';
+import type { Action } from './influence.ts';
 
 export interface RankingInputs {
   replies: BotReplyRow[];
-  actions: PersonAction[];
+  /** people's actions, each with its reply's post time */
+  actions: Action[];
   served: ServedImpression[];
   seen: SeenReport[];
   harm: HarmEvent[];
@@ -39,7 +40,9 @@ export async function readInputs(wh: Warehouse, w: AsOfWindow): Promise<RankingI
   const details = await battleReplyDetailsAsOf(wh, w);
   const labelled = await botLabelledAsOf(wh, w);
   const notPeople = new Set([...replies.map((r) => authorityOf(r.reply_uri)), ...labelled]);
-  return { replies, actions: actions.filter((a) => !notPeople.has(a.actor_did)), served, seen, harm, details, notPeople };
+  const posted = new Map(replies.map((r) => [r.reply_uri, Number(r.finished_ms)]));
+  const people = actions.filter((a) => !notPeople.has(a.actor_did)).map((a) => ({ ...a, reply_ms: posted.get(a.reply_uri) ?? 0 }));
+  return { replies, actions: people, served, seen, harm, details, notPeople };
 }
 
 /** Per person, the bot replies they could have liked: served to them, or answering or mentioning them. */
@@ -69,10 +72,16 @@ export function lastBotReaching(replies: readonly BotReplyRow[]): (did: string, 
       else byPerson.set(did, [r]);
     }
   }
+  // The latest reply before the time; of replies posted in the same millisecond, the bot whose id
+  // sorts first (not the reply's order in the rows, which follows ids a research export hashes).
   return (did, beforeMs) => {
     let last: BotReplyRow | undefined;
-    for (const r of byPerson.get(did) ?? [])
-      if (Number(r.finished_ms) < beforeMs && (!last || Number(r.finished_ms) >= Number(last.finished_ms))) last = r;
+    for (const r of byPerson.get(did) ?? []) {
+      const t = Number(r.finished_ms);
+      if (t >= beforeMs || (last && (t < Number(last.finished_ms) || (t === Number(last.finished_ms) && r.bot_id >= last.bot_id))))
+        continue;
+      last = r;
+    }
     return last?.bot_id;
   };
 }

@@ -18,6 +18,7 @@ import { applyInfluence, type Action, type BurstTest } from './influence.ts';
 import { exposureOf, lastBotReaching, readInputs, type RankingInputs } from './inputs.ts';
 import { conversationEngagement, exposuresOf, feedCounts, harmCounts, harmRate, ipsItems, ratio, type Harm } from './rates.ts';
 import { feedEngagementOf } from './feed-engagement.ts';
+import { cmpKeys } from './order.ts';
 import { authorityOf } from '../consumers/network.ts';
 
 export type { BattleRule, Leaderboard, LeaderboardEntry, RankBy, RateWithInterval, Robustness, StyleCoefficientRow } from './board.ts';
@@ -188,14 +189,22 @@ interface BotSummary {
   model: string;
   provider: string;
   replies: number;
+  /** the latest reply's post time */
+  atMs: number;
 }
 
-/** Every bot that replied; model and provider from its latest reply. */
+/** Every bot that replied; model and provider from its latest reply (of replies posted at once, the greatest model, then provider). */
 function botsOf(replies: readonly BotReplyRow[]): BotSummary[] {
   const bots = new Map<string, BotSummary>();
   for (const r of replies) {
     const b = bots.get(r.bot_id);
-    bots.set(r.bot_id, { id: r.bot_id, model: r.model, provider: r.provider, replies: (b?.replies ?? 0) + 1 });
+    const atMs = Number(r.finished_ms);
+    const newer = !b || atMs > b.atMs || (atMs === b.atMs && cmpKeys([r.model, r.provider], [b.model, b.provider]) > 0);
+    bots.set(r.bot_id, {
+      id: r.bot_id,
+      ...(newer ? { model: r.model, provider: r.provider, atMs } : { model: b.model, provider: b.provider, atMs: b.atMs }),
+      replies: (b?.replies ?? 0) + 1,
+    });
   }
   return [...bots.values()];
 }

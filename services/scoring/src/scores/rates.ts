@@ -64,7 +64,10 @@ export function feedCounts(actions: readonly Action[], exposures: Exposures | un
 /**
  * The inverse-propensity items of one bot: each served impression to an eligible viewer with its
  * logged probability p > 0, and y = that viewer's actions on the item for which it is the latest
- * impression before the action (so no action counts twice).
+ * impression before the action (so no action counts twice). Of a viewer's impressions of the item
+ * served in the same millisecond, the one with the larger p is the latest. The items come ordered
+ * by (p, y), so that the estimate's sums do not follow the impressions' ids (a page's items are
+ * all served at once).
  */
 export function ipsItems(
   served: readonly ServedImpression[],
@@ -76,16 +79,15 @@ export function ipsItems(
   for (const i of mine) {
     push(byViewerItem, key(i.viewer_did, i.post_uri), i);
   }
+  const later = (i: ServedImpression, l: ServedImpression) =>
+    i.served_ms - l.served_ms || i.probability - l.probability || (i.impression_id > l.impression_id ? 1 : -1);
   const y = new Map<string, number>();
   for (const a of actions) {
     const before = (byViewerItem.get(key(a.actor_did, a.reply_uri)) ?? []).filter((i) => i.served_ms < a.at_ms);
-    const latest = before.reduce<ServedImpression | undefined>(
-      (l, i) => (l === undefined || i.served_ms >= l.served_ms ? i : l),
-      undefined,
-    );
+    const latest = before.reduce<ServedImpression | undefined>((l, i) => (l === undefined || later(i, l) > 0 ? i : l), undefined);
     if (latest) y.set(latest.impression_id, (y.get(latest.impression_id) ?? 0) + 1);
   }
-  return mine.map((i) => ({ y: y.get(i.impression_id) ?? 0, p: i.probability }));
+  return mine.map((i) => ({ y: y.get(i.impression_id) ?? 0, p: i.probability })).sort((u, v) => u.p - v.p || u.y - v.y);
 }
 
 export interface HarmCounts {
