@@ -9,7 +9,7 @@ import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from '.
 import { checkIdentifier, qualifyTable } from './identifiers.ts';
 import { runMigrations } from './migrate.ts';
 import { encodeRows } from './row-encoding.ts';
-import { formatDateTimeUtc } from './sql-literal.ts';
+import { formatDateTimeUtc, quoteString } from './sql-literal.ts';
 import type { InsertOptions, Row, Warehouse } from './types.ts';
 
 export interface EmbeddedWarehouseOptions {
@@ -73,6 +73,11 @@ export function createEmbeddedWarehouse(opts: EmbeddedWarehouseOptions): Warehou
     },
     command: async (sql) => {
       await guard.run('command', () => session.queryAsync(sql));
+    },
+    exportToFile: async (sql, path, format, exportOpts) => {
+      const target = `INSERT INTO FUNCTION file(${quoteString(path)}, ${quoteString(format)}) ${sql}
+        SETTINGS engine_file_truncate_on_insert = 1, log_queries = 0, output_format_parquet_compression_method = ${quoteString(exportOpts?.compression ?? 'zstd')}`;
+      await guard.run(`export to ${path}`, () => session.queryAsync(target));
     },
     close: async () => {
       if (await guard.close()) session.close();

@@ -7,7 +7,9 @@
 // the server (kill, restart) fails its request with a transport error and is discarded; the
 // batching writer retries writes, and query() retries a read once on a transport error.
 
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from './errors.ts';
 import { DEDUP_COLUMN, createTokenColumnDedup } from './http-dedup.ts';
@@ -82,6 +84,7 @@ export function createHttpWarehouse(opts: HttpWarehouseOptions): HttpWarehouse {
     },
     query,
     command: (sql) => io.command(sql),
+    exportToFile: (sql, path, format, exportOpts) => io.toFile(sql, path, format, exportOpts?.compression ?? 'zstd'),
     close: () => client.close(),
   };
   return warehouse;
@@ -161,6 +164,16 @@ function createIo(client: ClickHouseClient) {
     command(sql: string): Promise<void> {
       return call('command', async () => {
         await client.command({ query: sql });
+      });
+    },
+    /** The answer's bytes, as the server encoded them, into a file (no row is parsed here). */
+    toFile(sql: string, path: string, format: string, compression: string): Promise<void> {
+      return call(`export to ${path}`, async () => {
+        const result = await client.exec({
+          query: `${sql} FORMAT ${format}`,
+          clickhouse_settings: { log_queries: 0, output_format_parquet_compression_method: compression as 'zstd' },
+        });
+        await pipeline(result.stream, createWriteStream(path));
       });
     },
     async insertRows(target: string, rows: readonly Row[], settings: Record<string, string | number>, queryId?: string, token?: string) {

@@ -31,8 +31,17 @@ export interface Warehouse {
   query<T = Row>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** Runs a statement that returns nothing (DDL, OPTIMIZE, ...). */
   command(sql: string): Promise<void>;
+  /**
+   * Writes what a SELECT returns to a local file in `format` (e.g. Parquet), encoded by ClickHouse
+   * itself: the embedded engine writes the file, a server's answer is streamed to it. The query
+   * is not logged by the server (log_queries = 0): export queries carry their hashing key.
+   */
+  exportToFile(sql: string, path: string, format: 'Parquet', opts?: { compression?: ParquetCompression }): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How ClickHouse compresses a Parquet file it writes (`none` leaves every value readable in the bytes). */
+export type ParquetCompression = 'none' | 'lz4' | 'zstd' | 'snappy' | 'gzip';
 
 /** Batches rows per table and flushes on size or time. */
 export interface BatchWriter {

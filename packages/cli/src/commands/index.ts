@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { bots } from './bots.ts';
 import { demo } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { helpCommand } from './help.ts';
 import { keys } from './keys.ts';
 import { load } from './load.ts';
@@ -16,6 +17,7 @@ export const commands: Readonly<Record<string, Command>> = {
   demo,
   load,
   rescore,
+  export: exportCommand,
   validate,
   'publish-feed': publishFeed,
   bots,

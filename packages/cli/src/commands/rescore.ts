@@ -7,16 +7,22 @@ import {
   scoringConfigSpec,
   scoringParams,
   type LeaderboardEntry,
+  type ScoringParams,
 } from '@botsky/scoring';
-import { WarehouseError, createWarehouse } from '@botsky/warehouse';
-import { UsageError, loadConfigOrUsage, type Command } from '../command.ts';
+import { DatasetError, WarehouseError, createWarehouse, loadDataset } from '@botsky/warehouse';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError, loadConfigOrUsage, type CliIo, type Command } from '../command.ts';
 
 export const rescore: Command = {
   name: 'rescore',
   summary: 'recompute the leaderboard from the warehouse alone',
-  usage: '--warehouse embedded:<path>|http(s)://host:port [--as-of ISO-TIME] [--json]',
+  usage: '--warehouse embedded:<path>|http(s)://host:port [--as-of ISO-TIME] [--json] | --dataset DIR [--json]',
   details: [
     '--warehouse WHERE  embedded:<path> (embedded ClickHouse data folder) or a ClickHouse server URL',
+    '--dataset DIR      a research export (botsky export) instead: loaded into a scratch embedded ClickHouse,',
+    '                   scored with the settings its datasheet records, as of its end, in its window',
     '--as-of TIME       count only what the warehouse holds from before this time (default now);',
     "                   the live leaderboard's computedAt reproduces it exactly",
     '--json             print the leaderboard as JSON (the shape of GET /v1/leaderboard)',
@@ -24,9 +30,15 @@ export const rescore: Command = {
     'BOTSKY_BOOTSTRAP_ROUNDS, BOTSKY_BATTLE_RULE, BOTSKY_RANK_BY, BOTSKY_INFLUENCE_DAILY_CAP,',
     'BOTSKY_HARM_THRESHOLD and BOTSKY_PROJECT_DID, as for the scoring service; CLICKHOUSE_* apply to a server.',
   ],
-  options: { warehouse: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
+  options: { warehouse: { type: 'string' }, dataset: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } },
   async run(flags, _positionals, io) {
-    if (typeof flags.warehouse !== 'string') throw new UsageError('rescore needs --warehouse embedded:<path> or http(s)://host:port');
+    if (typeof flags.dataset === 'string') {
+      if (flags.warehouse !== undefined || flags['as-of'] !== undefined)
+        throw new UsageError('rescore --dataset takes its window from the export: no --warehouse or --as-of with it');
+      return fromDataset(flags.dataset, flags.json === true, io);
+    }
+    if (typeof flags.warehouse !== 'string')
+      throw new UsageError('rescore needs --warehouse embedded:<path> or http(s)://host:port, or --dataset DIR');
     const where = parseLocation(flags.warehouse);
     const asOf = parseAsOf(flags['as-of']);
     const config = loadConfigOrUsage(scoringConfigSpec, io.env);
@@ -55,6 +67,39 @@ export const rescore: Command = {
     }
   },
 };
+
+/** The leaderboard of a research export, from its files alone, with the settings it records. */
+async function fromDataset(dir: string, json: boolean, io: CliIo): Promise<number> {
+  const scratch = await mkdtemp(join(tmpdir(), 'botsky-rescore-'));
+  try {
+    let loaded: Awaited<ReturnType<typeof loadDataset>>;
+    try {
+      loaded = await loadDataset(dir, join(scratch, 'clickhouse'));
+    } catch (err) {
+      if (!(err instanceof DatasetError || err instanceof WarehouseError)) throw err;
+      io.err(`botsky rescore: ${err.message.split('\n')[0]}`);
+      return 1;
+    }
+    const { warehouse, sheet } = loaded;
+    try {
+      const w = sheet.window;
+      const asOf = new Date(w.as_of);
+      const board = await computeLeaderboard(warehouse, {
+        asOf,
+        ...(w.from ? { from: new Date(w.from) } : {}),
+        ...(w.until ? { until: new Date(w.until) } : {}),
+        config: sheet.method as unknown as ScoringParams,
+      });
+      if (json) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
+      else printTable(board.entries, asOf, io.out, board.rankedBy);
+      return 0;
+    } finally {
+      await warehouse.close();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
 
 function parseLocation(raw: string) {
   try {

@@ -10,6 +10,25 @@ import type { DemoBot } from './network.ts';
 import type { DemoOptions } from './options.ts';
 import { buildReport, leaderboardTable, tableRows, warehouseCounts, type DemoReport } from './report.ts';
 
+/** The scoring variables the demo sets (windows, rounds, caps, flags, the project account): a rescore needs the same. */
+const SCORING_VARIABLES = [
+  'BOTSKY_BATTLE_WINDOW',
+  'BOTSKY_RECOMMENDATION_WINDOW',
+  'BOTSKY_BOOTSTRAP_ROUNDS',
+  'BOTSKY_BATTLE_RULE',
+  'BOTSKY_BATTLE_WEIGHTING',
+  'BOTSKY_RANK_BY',
+  'BOTSKY_INFLUENCE_DAILY_CAP',
+  'BOTSKY_ANOMALY_BURST_ACTIONS',
+  'BOTSKY_ANOMALY_BURST_WINDOW',
+  'BOTSKY_HARM_THRESHOLD',
+  'BOTSKY_PROJECT_DID',
+];
+
+function rescoreEnv(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(SCORING_VARIABLES.flatMap((k) => (env[k] !== undefined ? [[k, env[k] as string]] : [])));
+}
+
 export async function finishDemo(o: {
   opts: DemoOptions;
   bots: readonly DemoBot[];
@@ -31,6 +50,8 @@ export async function finishDemo(o: {
       counts: await warehouseCounts(wh),
       dataDir: clickhouse,
       tables: await tableRows(wh),
+      projectDid: config.projectDid ?? '',
+      rescoreEnv: rescoreEnv(o.env),
     });
   } catch (err) {
     // The services stopped cleanly but their folder cannot be read: one line, not a stack.

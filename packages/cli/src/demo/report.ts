@@ -55,6 +55,10 @@ export interface DemoReport {
   /** What was planted: each offline bot's quality and style; builders' own bots (`--bot`) have none, and are listed apart. */
   ground_truth: { bot_quality: Record<string, number>; bot_style: Record<string, string>; external_bots: string[] };
   warehouse: { data: string; tables: Record<string, number> };
+  /** The local network's project account: the people who follow it opted in (BOTSKY_PROJECT_DID). */
+  network: { project_did: string };
+  /** The scoring settings the demo ran with: what `botsky rescore` (and `botsky export`) need to reproduce its leaderboard. */
+  rescore_env: Record<string, string>;
 }
 
 export function buildReport(o: {
@@ -65,6 +69,8 @@ export function buildReport(o: {
   counts: Record<string, number>;
   dataDir: string;
   tables: Record<string, number>;
+  projectDid: string;
+  rescoreEnv: Record<string, string>;
 }): DemoReport {
   const byId = new Map(o.board.entries.map((e) => [e.id, e]));
   const unrated = o.board.entries.length + 1;
@@ -89,6 +95,8 @@ export function buildReport(o: {
       external_bots: o.bots.filter((b) => b.external).map((b) => b.id),
     },
     warehouse: { data: o.dataDir, tables: o.tables },
+    network: { project_did: o.projectDid },
+    rescore_env: o.rescoreEnv,
   };
 }
 
