@@ -34,7 +34,7 @@ describe('botsky cli', () => {
     [['launch'], 'botsky: unknown command "launch" (try: botsky help)'],
     [
       ['help', 'launch'],
-      'botsky help: unknown command "launch" (commands: up, demo, load, rescore, validate, publish-feed, bots, keys, season, help)',
+      'botsky help: unknown command "launch" (commands: up, demo, load, rescore, export, validate, publish-feed, bots, keys, season, help)',
     ],
     [['up', '--bogus'], 'botsky up: unknown flag --bogus (try: botsky help up)'],
     [['up', 'now'], 'botsky up: unexpected argument "now" (try: botsky help up)'],
