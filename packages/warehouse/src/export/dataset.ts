@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { ParquetCompression, Warehouse } from '../types.ts';
 import { Anonymiser } from './anonymise.ts';
 import { datasheetReadme } from './datasheet.ts';
+import type { Datasheet, ExportedFile } from './datasheet-types.ts';
 import { EXPORT_TABLES, type ExportTable, selectList } from './tables.ts';
 
 export const DATASET_FORMAT = 'botsky-research-export/1';
@@ -35,24 +36,7 @@ export interface ExportOptions {
   now?: () => Date;
 }
 
-export interface ExportedFile {
-  file: string;
-  table: string;
-  description: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-  columns: Array<{ name: string; type: string; rule: string }>;
-}
-
-export interface Datasheet {
-  format: string;
-  created_at: string;
-  window: { as_of: string; from: string | null; until: string | null; season: string | null };
-  with_text: boolean;
-  method: Record<string, unknown>;
-  files: ExportedFile[];
-}
+export type { Datasheet, ExportedFile } from './datasheet-types.ts';
 
 const AS_OF = (d: Date) => `toDateTime64('${d.toISOString().replace('T', ' ').replace('Z', '')}', 3, 'UTC')`;
 
@@ -111,7 +95,8 @@ async function describe(wh: Warehouse, t: ExportTable, path: string, rows: numbe
   };
 }
 
-async function digest(path: string): Promise<{ sha256: string; size: number }> {
+/** A file's SHA-256 and size, read as a stream. */
+export async function digest(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(path)) {

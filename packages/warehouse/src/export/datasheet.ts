@@ -2,7 +2,7 @@
 // "Datasheets for Datasets"): what each file holds, how it was collected, who is in it and on
 // what terms, how identities were hidden, the ranking method's version, and each file's rows and
 // checksum. schema.json says the same for programs.
-import type { Datasheet } from './dataset.ts';
+import type { Datasheet } from './datasheet-types.ts';
 import type { ColumnRule, ExportTable } from './tables.ts';
 
 const RULES: Record<ColumnRule, string> = {

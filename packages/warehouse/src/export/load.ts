@@ -1,14 +1,12 @@
 // A research export loaded into a fresh embedded warehouse (the schema's migrations, then each
 // file inserted by ClickHouse from Parquet), so that the live scoring code can run on it alone.
 // The datasheet is checked first: the format, and every file's checksum.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createEmbeddedWarehouse } from '../embedded.ts';
 import { quoteString } from '../sql-literal.ts';
 import type { Warehouse } from '../types.ts';
-import { DATASET_FORMAT, type Datasheet } from './dataset.ts';
+import { DATASET_FORMAT, type Datasheet, digest } from './dataset.ts';
 
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
@@ -31,7 +29,7 @@ export async function loadDataset(dir: string, path: string): Promise<{ warehous
   const sheet = await readDatasheet(root);
   for (const f of sheet.files) {
     const file = join(root, f.file);
-    const sha = await sha256(file).catch((err: Error) => {
+    const { sha256: sha } = await digest(file).catch((err: Error) => {
       throw new DatasetError(`${f.file}: ${err.message}`);
     });
     if (sha !== f.sha256) throw new DatasetError(`${f.file}: its SHA-256 is not the datasheet's (changed or damaged)`);
@@ -50,10 +48,4 @@ export async function loadDataset(dir: string, path: string): Promise<{ warehous
     throw err;
   }
   return { warehouse, sheet };
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
