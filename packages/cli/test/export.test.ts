@@ -1,8 +1,9 @@
 // `botsky export` and `botsky rescore --dataset` on a real run: `botsky demo` (the devnet, every
 // service, embedded ClickHouse, the simulated population) leaves its warehouse; then one person's
 // post is deleted as the live system deletes it (the delete recorded, its text purged by the
-// warehouse's purge) and another person opts out (their follow of the project account deleted,
-// as the network records an unfollow). The export, uncompressed so its bytes can be searched, holds no DID of a
+// warehouse's purge), another person opts out (their follow of the project account deleted,
+// as the network records an unfollow) and a third, who liked bots' replies, deactivates their
+// account. The files hold every row but the deleted post's and the deactivated person's. The export, uncompressed so its bytes can be searched, holds no DID of a
 // person, no handle, no opted-out person's words and nothing of the deleted post, while an
 // opted-in person's words are there (the search would find them); the bots keep their DIDs.
 // `botsky rescore --dataset` prints exactly the leaderboard `botsky rescore --warehouse` prints
@@ -28,7 +29,18 @@ interface Facts {
   optedInText: string;
   optedOutTexts: string[];
   deleted: { uri: string; rkey: string; text: string };
+  /** a person who acted on bot replies and whose account is then deactivated */
+  goneDid: string;
   botDids: string[];
+}
+
+/** Rows the export must hold, counted here from the warehouse: all before its end but the deleted post and the gone account's. */
+interface Expected {
+  posts: number;
+  interactions: number;
+  impressions: number;
+  /** what the gone account and the deleted post had in the warehouse (so the counts above can tell) */
+  withdrawn: { posts: number; interactions: number; impressions: number };
 }
 
 let dir = '';
@@ -36,6 +48,7 @@ let warehouse = '';
 let report: DemoReport;
 let facts: Facts;
 let asOf = '';
+let expected: Expected;
 
 /** Run with the scoring settings the demo ran with (its report says: short windows, no burst test, its project account). */
 async function cli(args: string[], env: Record<string, string> = {}) {
@@ -58,6 +71,7 @@ before(
     assert.equal(report.rescore_env.BOTSKY_PROJECT_DID, report.network.project_did);
     facts = await deleteOnePost(warehouse, report.network.project_did);
     asOf = new Date().toISOString();
+    expected = await rowsToExport(warehouse, facts, asOf);
   },
   { timeout: 240_000 },
 );
@@ -110,6 +124,33 @@ async function deleteOnePost(path: string, projectDid: string): Promise<Facts> {
       { kind: 'delete', uri: gone.uri, actor_did: gone.author_did, collection: 'app.bsky.feed.post', created_at: now, indexed_at: now },
     ]);
     await purgeTexts(wh, { posts: [{ kind: 'post', did: gone.author_did, uri: gone.uri }], accounts: [] });
+    // The person who liked bots' replies most deactivates their account; the demo's feed is read
+    // without signing in, so they are first shown two bot replies as a signed-in viewer would be.
+    const [acted] = await wh.query<{ d: string }>(
+      `SELECT actor_did AS d FROM botsky.interactions WHERE kind = 'like' AND subject_bot_id != '' AND actor_did NOT IN {not:Array(String)}
+       GROUP BY actor_did ORDER BY count() DESC, actor_did LIMIT 1`,
+      { not: [...bots, leaver, gone.author_did] },
+    );
+    assert.ok(acted, 'someone liked a bot reply');
+    const shown = await wh.query<{ reply_uri: string; bot_id: string }>(
+      `SELECT reply_uri, bot_id FROM botsky.bot_replies WHERE reply_uri != '' ORDER BY reply_uri LIMIT 2`,
+    );
+    const servedAt = new Date(now.getTime() - 1000);
+    await wh.insert(
+      'impressions',
+      shown.map((r, i) => ({
+        impression_id: `imp-gone-${i}`,
+        feed_request_id: 'req-gone',
+        viewer_did: acted.d,
+        post_uri: r.reply_uri,
+        bot_id: r.bot_id,
+        position: i,
+        probability: 0.5,
+        served_at: servedAt,
+      })),
+    );
+    await wh.insert('account_events', [{ did: acted.d, active: 0, status: 'deactivated', seq: 1, indexed_at: now }]);
+    await purgeTexts(wh, { posts: [], accounts: [{ kind: 'account', did: acted.d, untilMs: now.getTime() }] });
     // Handles are the population's names on the devnet (`name-0001.test`), as the demo printed.
     const handles = [...new Set(posts.flatMap((p) => [...p.text.matchAll(/@([a-z]+-\d{4}\.test)/g)].map((m) => m[1] as string)))];
     return {
@@ -118,7 +159,37 @@ async function deleteOnePost(path: string, projectDid: string): Promise<Facts> {
       optedInText: (inPosts.find((p) => p.uri !== gone.uri && !p.text.includes('@')) ?? inPosts[1])?.text ?? '',
       optedOutTexts: outPosts.map((p) => p.text),
       deleted: { uri: gone.uri, rkey: gone.uri.split('/').at(-1) as string, text: gone.text },
+      goneDid: acted.d,
       botDids: bots,
+    };
+  } finally {
+    await wh.close();
+  }
+}
+
+async function rowsToExport(path: string, f: Facts, end: string): Promise<Expected> {
+  const wh = createWarehouse({ kind: 'embedded', path, database: 'botsky' });
+  const n = async (sql: string) =>
+    Number((await wh.query<{ n: number }>(sql, { end: new Date(end), gone: f.goneDid, post: f.deleted.uri }))[0]?.n);
+  const before = (t: string) => `${t} < {end:DateTime64(3, 'UTC')}`;
+  try {
+    const gonePosts = `(uri = {post:String} OR author_did = {gone:String})`;
+    const goneActs = `(actor_did = {gone:String} OR uri = {post:String} OR subject_uri = {post:String})`;
+    const all = {
+      posts: await n(`SELECT count() AS n FROM botsky.posts FINAL WHERE ${before('indexed_at')}`),
+      interactions: await n(`SELECT count() AS n FROM botsky.interactions FINAL WHERE ${before('indexed_at')}`),
+      impressions: await n(`SELECT count() AS n FROM botsky.impressions FINAL WHERE ${before('served_at')}`),
+    };
+    const withdrawn = {
+      posts: await n(`SELECT count() AS n FROM botsky.posts FINAL WHERE ${before('indexed_at')} AND ${gonePosts}`),
+      interactions: await n(`SELECT count() AS n FROM botsky.interactions FINAL WHERE ${before('indexed_at')} AND ${goneActs}`),
+      impressions: await n(`SELECT count() AS n FROM botsky.impressions FINAL WHERE ${before('served_at')} AND viewer_did = {gone:String}`),
+    };
+    return {
+      posts: all.posts - withdrawn.posts,
+      interactions: all.interactions - withdrawn.interactions,
+      impressions: all.impressions - withdrawn.impressions,
+      withdrawn,
     };
   } finally {
     await wh.close();
@@ -182,6 +253,30 @@ describe('botsky export and rescore --dataset', () => {
     const posts = sheet.files.find((f) => f.file === 'posts.parquet');
     assert.ok(posts && posts.rows > 0 && posts.columns.some((c) => c.name === 'text' && c.rule === 'text'));
     assert.match(String(files.get('README.md')), /^\| `posts\.parquet` \| \d+ \| \d+ \| `[0-9a-f]{64}` \|/m);
+  });
+
+  it('leaves out a post deleted before the export, and everything of an account that is gone', async () => {
+    const out = join(dir, 'withdrawn');
+    const made = await cli(['export', '--warehouse', `embedded:${warehouse}`, '--out', out, '--to', asOf]);
+    assert.equal(made.code, 0, made.stderr);
+    // The deleted post (and its delete), and the deactivated person's posts, likes and impressions were there.
+    assert.ok(
+      expected.withdrawn.posts >= 2 && expected.withdrawn.interactions >= 2 && expected.withdrawn.impressions === 2,
+      JSON.stringify(expected),
+    );
+    // The files hold exactly the rest: read back by ClickHouse from the Parquet, as a researcher would.
+    const wh = createWarehouse({ kind: 'embedded', path: join(dir, 'reader'), database: 'botsky' });
+    try {
+      const rows = async (file: string) =>
+        Number((await wh.query<{ n: number }>(`SELECT count() AS n FROM file('${join(out, file)}', Parquet)`))[0]?.n);
+      assert.equal(await rows('posts.parquet'), expected.posts);
+      assert.equal(await rows('interactions.parquet'), expected.interactions);
+      assert.equal(await rows('impressions.parquet'), expected.impressions);
+      const sheet = JSON.parse(await readFile(join(out, 'schema.json'), 'utf8')) as Datasheet;
+      assert.equal(sheet.files.find((f) => f.file === 'posts.parquet')?.rows, expected.posts, 'the datasheet counts what the file holds');
+    } finally {
+      await wh.close();
+    }
   });
 
   it('without --with-text no post’s words at all; rescore --dataset prints the live leaderboard as of the export’s end, exactly', async () => {

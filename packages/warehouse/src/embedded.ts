@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Session } from 'chdb';
 import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from './errors.ts';
+import { writeWhole } from './file-out.ts';
 import { checkIdentifier, qualifyTable } from './identifiers.ts';
 import { runMigrations } from './migrate.ts';
 import { encodeRows } from './row-encoding.ts';
@@ -74,11 +75,12 @@ export function createEmbeddedWarehouse(opts: EmbeddedWarehouseOptions): Warehou
     command: async (sql) => {
       await guard.run('command', () => session.queryAsync(sql));
     },
-    exportToFile: async (sql, path, format, exportOpts) => {
-      const target = `INSERT INTO FUNCTION file(${quoteString(path)}, ${quoteString(format)}) ${sql}
-        SETTINGS engine_file_truncate_on_insert = 1, log_queries = 0, output_format_parquet_compression_method = ${quoteString(exportOpts?.compression ?? 'zstd')}`;
-      await guard.run(`export to ${path}`, () => session.queryAsync(target));
-    },
+    exportToFile: (sql, path, format, exportOpts) =>
+      writeWhole(path, async (partial) => {
+        const target = `INSERT INTO FUNCTION file(${quoteString(partial)}, ${quoteString(format)}) ${sql}
+          SETTINGS engine_file_truncate_on_insert = 1, log_queries = 0, output_format_parquet_compression_method = ${quoteString(exportOpts?.compression ?? 'zstd')}`;
+        await guard.run(`export to ${path}`, () => session.queryAsync(target));
+      }),
     close: async () => {
       if (await guard.close()) session.close();
     },

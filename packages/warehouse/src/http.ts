@@ -12,13 +12,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { WarehouseError, errorMessage, kindOfCode, parseClickHouseCode } from './errors.ts';
+import { writeWhole } from './file-out.ts';
 import { DEDUP_COLUMN, createTokenColumnDedup } from './http-dedup.ts';
 import { checkIdentifier, qualifyTable } from './identifiers.ts';
 import { runMigrations } from './migrate.ts';
 import { encodeRows } from './row-encoding.ts';
 import { featuresOf, type ServerFeatures } from './server-version.ts';
 import { bindParams, formatDateTimeUtc, quoteString } from './sql-literal.ts';
-import type { Row, Warehouse } from './types.ts';
+import type { ExportFormat, ParquetCompression, Row, Warehouse } from './types.ts';
 
 export interface HttpWarehouseOptions {
   /** e.g. `http://127.0.0.1:8123` */
@@ -167,14 +168,14 @@ function createIo(client: ClickHouseClient) {
       });
     },
     /** The answer's bytes, as the server encoded them, into a file (no row is parsed here). */
-    toFile(sql: string, path: string, format: string, compression: string): Promise<void> {
-      return call(`export to ${path}`, async () => {
-        const result = await client.exec({
-          query: `${sql} FORMAT ${format}`,
-          clickhouse_settings: { log_queries: 0, output_format_parquet_compression_method: compression as 'zstd' },
-        });
-        await pipeline(result.stream, createWriteStream(path));
-      });
+    toFile(sql: string, path: string, format: ExportFormat, compression: ParquetCompression): Promise<void> {
+      return call(`export to ${path}`, () =>
+        writeWhole(path, async (partial) => {
+          const parquet = format === 'Parquet' ? { output_format_parquet_compression_method: compression } : {};
+          const result = await client.exec({ query: `${sql} FORMAT ${format}`, clickhouse_settings: { log_queries: 0, ...parquet } });
+          await pipeline(result.stream, createWriteStream(partial));
+        }),
+      );
     },
     async insertRows(target: string, rows: readonly Row[], settings: Record<string, string | number>, queryId?: string, token?: string) {
       const encoded = encode(rows, token);

@@ -4,7 +4,7 @@ import { createEmbeddedWarehouse, type EmbeddedWarehouseOptions } from './embedd
 import { createHttpWarehouse, type HttpWarehouseOptions } from './http.ts';
 import type { Warehouse } from './types.ts';
 
-export type { BatchWriter, InsertOptions, ParquetCompression, Row, Warehouse } from './types.ts';
+export type { BatchWriter, ExportFormat, InsertOptions, ParquetCompression, Row, Warehouse } from './types.ts';
 export { createEmbeddedWarehouse, type EmbeddedWarehouseOptions } from './embedded.ts';
 export { createHttpWarehouse, type HttpWarehouse, type HttpWarehouseOptions } from './http.ts';
 export {

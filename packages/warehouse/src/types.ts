@@ -34,11 +34,15 @@ export interface Warehouse {
   /**
    * Writes what a SELECT returns to a local file in `format` (e.g. Parquet), encoded by ClickHouse
    * itself: the embedded engine writes the file, a server's answer is streamed to it. The query
-   * is not logged by the server (log_queries = 0): export queries carry their hashing key.
+   * is not logged by the server (log_queries = 0): export queries carry their hashing key. The
+   * file appears whole or not at all (written beside it, renamed when complete).
    */
-  exportToFile(sql: string, path: string, format: 'Parquet', opts?: { compression?: ParquetCompression }): Promise<void>;
+  exportToFile(sql: string, path: string, format: ExportFormat, opts?: { compression?: ParquetCompression }): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The formats an export writes: Parquet for datasets; tab-separated for a glance, and for servers without Parquet. */
+export type ExportFormat = 'Parquet' | 'TabSeparatedWithNames';
 
 /** How ClickHouse compresses a Parquet file it writes (`none` leaves every value readable in the bytes). */
 export type ParquetCompression = 'none' | 'lz4' | 'zstd' | 'snappy' | 'gzip';

@@ -1,8 +1,13 @@
 // The HTTP adapter against a real clickhouse-server process (Debian's 18.16, started here):
 // version detection, client-side parameter binding, inserts, token-column dedup including a lost
-// answer, error classes, and surviving a server restart.
+// answer, error classes, exports streamed to a file (whole, or not at all), and surviving a
+// server restart.
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WarehouseError, createHttpWarehouse, createWarehouse, type HttpWarehouse, type Row } from '../src/index.ts';
 import { startClickHouseServer, type ClickHouseServer } from './support/clickhouse-server.ts';
@@ -113,6 +118,64 @@ describe('http adapter on clickhouse-server 18.16', () => {
     const nowhere = createWarehouse({ kind: 'http', url: 'http://127.0.0.1:1', database: 'default', requestTimeoutMs: 2_000 });
     assert.equal(await kind(nowhere.query('SELECT 1')), 'transport');
     await nowhere.close();
+  });
+
+  test('exports: the server’s own encoding streamed to a file, whole; a format it lacks is refused and leaves no file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'botsky-http-export-'));
+    try {
+      const tsv = join(dir, 'events.tsv');
+      await wh.exportToFile(
+        "SELECT id, seq, text FROM default.events WHERE startsWith(id, 'h-') ORDER BY seq",
+        tsv,
+        'TabSeparatedWithNames',
+      );
+      const lines = (await readFile(tsv, 'utf8')).split('\n');
+      assert.equal(lines[0], 'id\tseq\ttext');
+      assert.equal(lines.length, HOSTILE.length + 2, 'a header, a line per row, the final newline');
+      // The server escapes tabs, newlines and backslashes: a row is one line whatever its text.
+      const unescapeTsv = (t: string) =>
+        t.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', '0': '\0', r: '\r', b: '\b', f: '\f' })[c] ?? c);
+      assert.deepEqual(
+        lines.slice(1, -1).map((l) => unescapeTsv(l.split('\t')[2] as string)),
+        [...HOSTILE],
+      );
+      // Two million rows stream through without being held: every byte the server wrote is there.
+      const big = join(dir, 'numbers.tsv');
+      await wh.exportToFile('SELECT number FROM system.numbers LIMIT 2000000', big, 'TabSeparatedWithNames');
+      let expected = 'number\n'.length;
+      for (let i = 0; i < 2_000_000; i++) expected += String(i).length + 1;
+      assert.equal((await stat(big)).size, expected);
+      // 18.16 writes no Parquet (nor knows its compression setting): a clear error, and no file.
+      const parquet = join(dir, 'events.parquet');
+      await assert.rejects(wh.exportToFile('SELECT id FROM default.events', parquet, 'Parquet'), (e: unknown) => {
+        assert.ok(e instanceof WarehouseError, String(e));
+        assert.match(e.message, /^export to .*events\.parquet: /);
+        return true;
+      });
+      assert.equal(existsSync(parquet) || existsSync(`${parquet}.partial`), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an export whose server dies mid-answer fails as a transport error and leaves no file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'botsky-http-export-'));
+    const path = join(dir, 'endless.tsv');
+    try {
+      const exporting = wh.exportToFile('SELECT number FROM system.numbers LIMIT 5000000000', path, 'TabSeparatedWithNames');
+      // Once the answer is flowing (the file being written beside its path), the server is killed.
+      const deadline = Date.now() + 20_000;
+      while (!existsSync(`${path}.partial`) || (await stat(`${path}.partial`)).size < 1_000_000) {
+        assert.ok(Date.now() < deadline, 'the answer never started');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await server.kill();
+      await assert.rejects(exporting, (e: unknown) => e instanceof WarehouseError && e.kind === 'transport');
+      assert.equal(existsSync(path) || existsSync(`${path}.partial`), false);
+    } finally {
+      await server.start();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('keeps working after the server is killed and restarted', async () => {

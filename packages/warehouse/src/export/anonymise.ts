@@ -8,6 +8,8 @@
 // the ranking compares survives; nothing in a file can be joined back to the network without the
 // key. A deleted post, and the posts of an account that is gone, keep no text whatever was asked.
 
+import { botDids } from '../queries/bot-dids.ts';
+import { postStands } from '../queries/withdrawn.ts';
 import { quoteString } from '../sql-literal.ts';
 
 /** The per-export key: two 64-bit halves, inlined into the export's queries (never stored). */
@@ -24,10 +26,6 @@ export interface AnonymiseOptions {
   /** The project account whose followers are the opted-in people (BOTSKY_PROJECT_DID); required with withText. */
   projectDid?: string;
 }
-
-/** The subquery of the bots' DIDs: the authors of the bots' posted replies (as the ranking reads them). */
-export const botDidsSql = (db: string): string =>
-  `(SELECT DISTINCT splitByChar('/', reply_uri)[3] FROM ${db}.bot_replies WHERE reply_uri != '')`;
 
 export class Anonymiser {
   readonly #o: AnonymiseOptions;
@@ -46,7 +44,7 @@ export class Anonymiser {
 
   /** A DID: kept for a bot and for '', a keyed hash (`did:anon:...`) for anyone else. */
   did(col: string): string {
-    return `if(${col} = '' OR ${col} IN ${botDidsSql(this.#o.database)}, ${col}, concat('did:anon:', ${this.#hash(col)}))`;
+    return `if(${col} = '' OR ${col} IN ${botDids(this.#o.database)}, ${col}, concat('did:anon:', ${this.#hash(col)}))`;
   }
 
   /** An at:// URI: its author as did() maps it, its collection kept, its record key hashed. */
@@ -82,16 +80,10 @@ export class Anonymiser {
     if (!this.#o.withText) return stop;
     const optedIn = `(SELECT actor_did FROM ${db}.interactions WHERE kind = 'follow' AND subject_did = ${quoteString(this.#o.projectDid ?? '')}
       AND uri NOT IN (SELECT uri FROM ${db}.interactions WHERE kind = 'delete'))`;
-    const shown = `(${authorDid} IN ${botDidsSql(db)} OR ${authorDid} IN ${optedIn}) AND ${uri} NOT IN ${deletedPosts(db)} AND ${authorDid} NOT IN ${goneAccounts(db)}`;
+    // Deleted or gone by now, even if after the export's end (its text is purged by now anyway).
+    const shown = `(${authorDid} IN ${botDids(db)} OR ${authorDid} IN ${optedIn}) AND ${postStands(db, 'now64(3)', uri, authorDid)}`;
     // Handles written in the text (a bot's introduction names the person) become `@person`.
     const unnamed = `replaceRegexpAll(${text}, '@[A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]', '@person')`;
     return `if(${shown}, ${unnamed}, ${stop})`;
   }
 }
-
-/** Posts deleted on the network (their delete recorded). */
-export const deletedPosts = (db: string): string =>
-  `(SELECT uri FROM ${db}.interactions WHERE kind = 'delete' AND collection = 'app.bsky.feed.post')`;
-
-/** Accounts whose latest account event says they are gone (deactivated, deleted, taken down). */
-export const goneAccounts = (db: string): string => `(SELECT did FROM ${db}.account_events GROUP BY did HAVING argMax(active, seq) = 0)`;

@@ -2,8 +2,9 @@
 // ClickHouse (tables.ts, anonymised as anonymise.ts says), and a datasheet beside them: README.md
 // for people, schema.json for programs (each file's columns, types and rules, row counts,
 // SHA-256 checksums, the window, the consent rules, the ranking method's version). The files hold
-// every row from before the export's end (`asOf`); `from` and `until` name the leaderboard's
-// window, which `botsky rescore --dataset` reproduces.
+// every row from before the export's end (`asOf`) but what people took back by then (a deleted
+// post, an account that is gone); `from` and `until` name the leaderboard's window, which
+// `botsky rescore --dataset` reproduces.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -50,7 +51,8 @@ export async function exportDataset(wh: Warehouse, o: ExportOptions): Promise<Da
   const files: ExportedFile[] = [];
   for (const t of EXPORT_TABLES) {
     const path = join(out, `${t.name}.parquet`);
-    const from = `${wh.database}.${t.name} AS src FINAL ${t.time ? `WHERE src.${t.time} < ${AS_OF(o.asOf)}` : ''}`;
+    const where = [t.time ? `src.${t.time} < ${AS_OF(o.asOf)}` : '', t.stands?.(wh.database, AS_OF(o.asOf)) ?? ''].filter((c) => c !== '');
+    const from = `${wh.database}.${t.name} AS src FINAL ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
     await wh.exportToFile(`SELECT\n  ${selectList(t, a)}\nFROM ${from}`, path, 'Parquet', { compression: o.compression ?? 'zstd' });
     // Counted by the same selection (a server's file is on this machine, not the server's).
     const [count] = await wh.query<{ n: number }>(`SELECT count() AS n FROM ${from}`);

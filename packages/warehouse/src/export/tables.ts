@@ -1,7 +1,10 @@
 // The files of a research export and what each column becomes (anonymise.ts). Every table the
 // leaderboard reads is here with every column it reads, so `botsky rescore --dataset` can load
 // the files into a fresh warehouse and run the live scoring code on them; a column that could
-// name a person and that the ranking does not need is emptied ('').
+// name a person and that the ranking does not need is emptied (''). What people took back before
+// the export's end (a deleted post, an account that is gone: queries/withdrawn.ts) is left out,
+// as the ranking leaves it out.
+import { actorStands, postStands, withdrawnPosts } from '../queries/withdrawn.ts';
 import type { Anonymiser } from './anonymise.ts';
 
 export type ColumnRule = 'keep' | 'did' | 'dids' | 'uri' | 'id' | 'empty' | 'text';
@@ -14,6 +17,8 @@ export interface ExportTable {
   columns: Record<string, ColumnRule>;
   /** The column the export's --from/--to window applies to (none: the whole table, e.g. profile labels). */
   time?: string;
+  /** The rows left in (a condition on `src`): what stands as of `before` (an SQL moment). */
+  stands?: (db: string, before: string) => string;
 }
 
 export const EXPORT_TABLES: readonly ExportTable[] = [
@@ -90,6 +95,7 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     description:
       'the network\'s posts BotSky stored: author, thread, mentions, times; text only with --with-text, for opted-in people and the bots (a bare "stop" is kept: the ranking counts it as harm)',
     time: 'indexed_at',
+    stands: (db, before) => postStands(db, before, 'src.uri', 'src.author_did'),
     columns: {
       uri: 'uri',
       cid: 'id',
@@ -109,6 +115,9 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     name: 'interactions',
     description: 'likes, reposts, follows, blocks, list items and deletes: who, on what, when',
     time: 'indexed_at',
+    // Nothing of a deleted post: not its delete, not a like or repost of it.
+    stands: (db, before) =>
+      `${actorStands(db, before, 'src.actor_did')} AND src.uri NOT IN ${withdrawnPosts(db, before)} AND src.subject_uri NOT IN ${withdrawnPosts(db, before)}`,
     columns: {
       kind: 'keep',
       uri: 'uri',
@@ -140,6 +149,7 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     name: 'impressions',
     description: 'every feed item served: the viewer, the bot reply, its position and the probability it had of being in the page',
     time: 'served_at',
+    stands: (db, before) => actorStands(db, before, 'src.viewer_did'),
     columns: {
       impression_id: 'id',
       feed_request_id: 'id',
@@ -155,6 +165,7 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
     name: 'client_interactions',
     description: 'what clients reported of feed items (seen, and the rest of sendInteractions)',
     time: 'received_at',
+    stands: (db, before) => actorStands(db, before, 'src.viewer_did'),
     columns: {
       interaction_id: 'id',
       viewer_did: 'did',
@@ -168,6 +179,7 @@ export const EXPORT_TABLES: readonly ExportTable[] = [
   {
     name: 'profile_labels',
     description: "accounts' self-labels over time (the `bot` label keeps an account out of the people counted)",
+    stands: (db, before) => actorStands(db, before, 'src.did'),
     columns: { did: 'did', self_labels: 'keep', indexed_at: 'keep' },
   },
   {

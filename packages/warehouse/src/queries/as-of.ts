@@ -1,11 +1,14 @@
 import type { Warehouse } from '../types.ts';
+import { botDids } from './bot-dids.ts';
 import type { RecommendationSuccess } from './windows.ts';
+import { actorStands, postStands } from './withdrawn.ts';
 
 // Scoring's reads. Every one takes `asOf` and counts only what the warehouse holds from
 // before it, so a score computed live can be recomputed later from the warehouse alone with the
 // same result. Network events count at indexed_at (the source's time, carried in the event), not
 // at the author-supplied created_at. A bot's own accounts never count as people: a bot's DID is
-// the authority of its replies' at:// URIs.
+// the authority of its replies' at:// URIs. What people took back before asOf (a deleted post;
+// every act of an account that is gone) does not count (withdrawn.ts).
 
 /**
  * What a read covers: everything before `asOf`, and, for a season, from `from` on: bot replies
@@ -19,6 +22,7 @@ export interface AsOfWindow {
   until?: Date;
 }
 
+export const AS_OF = `{asOf:DateTime64(3, 'UTC')}`;
 export const FROM = `{from:DateTime64(3, 'UTC')}`;
 export const UNTIL = `{until:DateTime64(3, 'UTC')}`;
 const EPOCH = new Date(0);
@@ -32,10 +36,7 @@ export function seasonItems(w: AsOfWindow, column: string, db: string): string {
   return `AND ${column} IN (SELECT reply_uri FROM ${db}.bot_replies FINAL WHERE status = 'replied' AND reply_uri != '' AND finished_at >= ${FROM} AND finished_at < ${UNTIL})`;
 }
 
-/** The DIDs of every bot account that posted a reply (from the reply URIs), as a subquery. */
-export function botDids(db: string): string {
-  return `(SELECT DISTINCT splitByChar('/', reply_uri)[3] FROM ${db}.bot_replies WHERE reply_uri != '')`;
-}
+export { botDids } from './bot-dids.ts';
 
 export interface BotReplyRow {
   task_id: string;
@@ -82,17 +83,17 @@ export async function botEngagementAsOf(wh: Warehouse, w: AsOfWindow): Promise<B
      WHERE status = 'replied' AND reply_uri != '' AND finished_at < {asOf:DateTime64(3, 'UTC')} AND finished_at >= ${FROM} AND finished_at < ${UNTIL})`;
   const rows = await wh.query<{ bot_id: string; what: string; n: number }>(
     `SELECT bot_id, 'impressions' AS what, uniqExact(impression_id) AS n FROM ${db}.impressions
-     WHERE bot_id != '' AND served_at < {asOf:DateTime64(3, 'UTC')} ${seasonItems(w, 'post_uri', db)} GROUP BY bot_id
+     WHERE bot_id != '' AND served_at < ${AS_OF} ${seasonItems(w, 'post_uri', db)} AND ${actorStands(db, AS_OF, 'viewer_did')} GROUP BY bot_id
      UNION ALL
      SELECT r.bot_id AS bot_id, i.kind AS what, uniqExact(i.actor_did, i.subject_uri) AS n
      FROM ${db}.interactions AS i INNER JOIN ${replies} AS r ON i.subject_uri = r.reply_uri
      WHERE i.kind IN ('like', 'repost') AND i.indexed_at < {asOf:DateTime64(3, 'UTC')}
-       AND i.actor_did NOT IN ${botDids(db)}
+       AND i.actor_did NOT IN ${botDids(db)} AND ${actorStands(db, AS_OF, 'i.actor_did')}
      GROUP BY bot_id, what
      UNION ALL
      SELECT r.bot_id AS bot_id, 'reply' AS what, uniqExact(p.author_did, p.reply_parent_uri) AS n
      FROM ${db}.posts AS p INNER JOIN ${replies} AS r ON p.reply_parent_uri = r.reply_uri
-     WHERE p.indexed_at < {asOf:DateTime64(3, 'UTC')} AND p.author_did NOT IN ${botDids(db)}
+     WHERE p.indexed_at < ${AS_OF} AND p.author_did NOT IN ${botDids(db)} AND ${postStands(db, AS_OF, 'p.uri', 'p.author_did')}
      GROUP BY bot_id`,
     windowParams(w),
   );
@@ -124,7 +125,7 @@ export function threadRecommendationAsOf(wh: Warehouse, w: AsOfWindow & { window
      ),
      roots AS (
        SELECT uri, any(if(reply_root_uri = '', uri, reply_root_uri)) AS root FROM ${db}.posts
-       WHERE uri IN (SELECT post_uri FROM m) GROUP BY uri
+       WHERE uri IN (SELECT post_uri FROM m) AND ${postStands(db, AS_OF, 'uri', 'author_did')} GROUP BY uri
      ),
      mr AS (
        SELECT m.*, if(roots.root = '', m.post_uri, roots.root) AS thread_root
@@ -138,7 +139,7 @@ export function threadRecommendationAsOf(wh: Warehouse, w: AsOfWindow & { window
      FROM mr LEFT JOIN (
        SELECT uri, author_did, reply_root_uri, reply_parent_uri, indexed_at FROM ${db}.posts
        WHERE reply_parent_uri != '' AND indexed_at < {asOf:DateTime64(3, 'UTC')}
-         AND author_did IN (SELECT mentioned_did FROM m)
+         AND author_did IN (SELECT mentioned_did FROM m) AND ${postStands(db, AS_OF, 'uri', 'author_did')}
      ) AS p ON p.author_did = mr.mentioned_did
      GROUP BY bot_id
      ORDER BY bot_id`,
@@ -164,14 +165,14 @@ export function replyEngagementEvents(wh: Warehouse, w: { asOf: Date; replyUris:
      SELECT subject_uri AS reply_uri, actor_did, kind, min(toUnixTimestamp64Milli(indexed_at)) AS at_ms
      FROM ${db}.interactions
      WHERE kind IN ('like', 'repost') AND has({uris:Array(String)}, subject_uri)
-       AND indexed_at < {asOf:DateTime64(3, 'UTC')} AND actor_did NOT IN ${botDids(db)}
+       AND indexed_at < ${AS_OF} AND actor_did NOT IN ${botDids(db)} AND ${actorStands(db, AS_OF, 'actor_did')}
      GROUP BY reply_uri, actor_did, kind
      UNION ALL
      SELECT reply_parent_uri AS reply_uri, author_did AS actor_did, 'reply' AS kind,
        min(toUnixTimestamp64Milli(indexed_at)) AS at_ms
      FROM ${db}.posts
      WHERE has({uris:Array(String)}, reply_parent_uri) AND indexed_at < {asOf:DateTime64(3, 'UTC')}
-       AND author_did NOT IN ${botDids(db)}
+       AND author_did NOT IN ${botDids(db)} AND ${postStands(db, AS_OF, 'uri', 'author_did')}
      GROUP BY reply_uri, actor_did, kind
      ) ORDER BY reply_uri, actor_did, kind`,
     { asOf: w.asOf, uris: [...w.replyUris] },
@@ -184,11 +185,12 @@ export function itemImpressions(
   w: { asOf: Date; uris: readonly string[] },
 ): Promise<Array<{ post_uri: string; n: number; at_ms: number[] }>> {
   if (w.uris.length === 0) return Promise.resolve([]);
+  const db = wh.database;
   return wh.query(
     `SELECT post_uri, uniqExact(impression_id) AS n,
        arraySort(groupArray(toUnixTimestamp64Milli(served_at))) AS at_ms
-     FROM (SELECT DISTINCT impression_id, post_uri, served_at FROM ${wh.database}.impressions
-           WHERE has({uris:Array(String)}, post_uri) AND served_at < {asOf:DateTime64(3, 'UTC')})
+     FROM (SELECT DISTINCT impression_id, post_uri, served_at FROM ${db}.impressions
+           WHERE has({uris:Array(String)}, post_uri) AND served_at < ${AS_OF} AND ${actorStands(db, AS_OF, 'viewer_did')})
      GROUP BY post_uri ORDER BY post_uri`,
     { asOf: w.asOf, uris: [...w.uris] },
   );

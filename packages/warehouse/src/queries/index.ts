@@ -5,3 +5,4 @@ export * from './windows.ts';
 export * from './as-of.ts';
 export * from './ranking.ts';
 export * from './seasons.ts';
+export * from './withdrawn.ts';

@@ -1,5 +1,6 @@
 import type { Warehouse } from '../types.ts';
-import { type AsOfWindow, botDids, FROM, seasonItems, UNTIL, windowParams } from './as-of.ts';
+import { AS_OF, type AsOfWindow, botDids, FROM, seasonItems, UNTIL, windowParams } from './as-of.ts';
+import { actorStands, postStands } from './withdrawn.ts';
 
 // The as-of reads of the ranking method's second version (docs/ranking-method.md): people's
 // actions on bot replies one row per (reply, person, action), the feed's impressions and "seen"
@@ -9,8 +10,8 @@ import { type AsOfWindow, botDids, FROM, seasonItems, UNTIL, windowParams } from
 // the caller (botLabelledAsOf), so that a pure function of these rows decides. Rows come in time
 // order, then by what they say (kind, bot, probability), with ids and URIs, which a research
 // export hashes, only last; scoring does not rely on the order of rows tied on everything else.
-
-const AS_OF = `{asOf:DateTime64(3, 'UTC')}`;
+// What people took back before asOf (a deleted post; every act of an account that is gone) does
+// not count (withdrawn.ts).
 
 /** Text that is just "stop" (trimmed, any case): an opt-out, never engagement. */
 const IS_STOP = `lowerUTF8(trimBoth(p.text)) = 'stop'`;
@@ -39,12 +40,14 @@ export async function personActionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<P
        min(toUnixTimestamp64Milli(i.indexed_at)) AS at_ms
      FROM ${db}.interactions AS i INNER JOIN ${postedReplies(db)} AS r ON i.subject_uri = r.reply_uri
      WHERE i.kind IN ('like', 'repost') AND i.indexed_at < ${AS_OF} AND i.actor_did NOT IN ${botDids(db)}
+       AND ${actorStands(db, AS_OF, 'i.actor_did')}
      GROUP BY bot_id, reply_uri, actor_did, kind
      UNION ALL
      SELECT r.bot_id AS bot_id, p.reply_parent_uri AS reply_uri, p.author_did AS actor_did, 'reply' AS kind,
        min(toUnixTimestamp64Milli(p.indexed_at)) AS at_ms
      FROM ${db}.posts AS p INNER JOIN ${postedReplies(db)} AS r ON p.reply_parent_uri = r.reply_uri
      WHERE p.indexed_at < ${AS_OF} AND p.author_did NOT IN ${botDids(db)} AND NOT (${IS_STOP})
+       AND ${postStands(db, AS_OF, 'p.uri', 'p.author_did')}
      GROUP BY bot_id, reply_uri, actor_did, kind
      ) ORDER BY at_ms, kind, bot_id, reply_uri, actor_did`,
     windowParams(w),
@@ -64,13 +67,15 @@ export interface ServedImpression {
 
 /** Every impression of a bot reply served to a known viewer before asOf. */
 export async function servedImpressionsAsOf(wh: Warehouse, w: AsOfWindow): Promise<ServedImpression[]> {
+  const db = wh.database;
   const rows = await wh.query<ServedImpression>(
     `SELECT impression_id, any(v) AS viewer_did, any(u) AS post_uri, any(b) AS bot_id,
        any(p) AS probability, min(t) AS served_ms
      FROM (SELECT impression_id, viewer_did AS v, post_uri AS u, bot_id AS b, probability AS p,
              toUnixTimestamp64Milli(served_at) AS t
-           FROM ${wh.database}.impressions
-           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} ${seasonItems(w, 'post_uri', wh.database)})
+           FROM ${db}.impressions
+           WHERE bot_id != '' AND viewer_did != '' AND served_at < ${AS_OF} ${seasonItems(w, 'post_uri', db)}
+             AND ${actorStands(db, AS_OF, 'viewer_did')})
      GROUP BY impression_id ORDER BY served_ms, bot_id, probability, impression_id`,
     windowParams(w),
   );
@@ -87,11 +92,13 @@ export interface SeenReport {
 
 /** Every "seen" a client reported for a bot reply before asOf. */
 export async function seenReportsAsOf(wh: Warehouse, w: AsOfWindow): Promise<SeenReport[]> {
+  const db = wh.database;
   const rows = await wh.query<SeenReport>(
     `SELECT interaction_id, any(v) AS viewer_did, any(u) AS item_uri, any(b) AS bot_id, min(t) AS received_ms
      FROM (SELECT interaction_id, viewer_did AS v, item_uri AS u, bot_id AS b, toUnixTimestamp64Milli(received_at) AS t
-           FROM ${wh.database}.client_interactions
-           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} ${seasonItems(w, 'item_uri', wh.database)})
+           FROM ${db}.client_interactions
+           WHERE event = 'seen' AND bot_id != '' AND viewer_did != '' AND received_at < ${AS_OF} ${seasonItems(w, 'item_uri', db)}
+             AND ${actorStands(db, AS_OF, 'viewer_did')})
      GROUP BY interaction_id ORDER BY received_ms, bot_id, interaction_id`,
     windowParams(w),
   );
@@ -126,18 +133,19 @@ export async function harmEventsAsOf(wh: Warehouse, w: AsOfWindow): Promise<Harm
      SELECT 'stop' AS kind, p.author_did AS actor_did, p.reply_parent_uri AS target,
        min(toUnixTimestamp64Milli(p.indexed_at)) AS at_ms
      FROM ${db}.posts AS p INNER JOIN ${postedReplies(db)} AS r ON p.reply_parent_uri = r.reply_uri
-     WHERE p.indexed_at < ${AS_OF} AND ${IS_STOP}
+     WHERE p.indexed_at < ${AS_OF} AND ${IS_STOP} AND ${postStands(db, AS_OF, 'p.uri', 'p.author_did')}
      GROUP BY actor_did, target
-     ) WHERE actor_did NOT IN ${botDids(db)} ORDER BY at_ms, kind, actor_did, target`,
+     ) WHERE actor_did NOT IN ${botDids(db)} AND ${actorStands(db, AS_OF, 'actor_did')} ORDER BY at_ms, kind, actor_did, target`,
     windowParams(w),
   );
   return rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) }));
 }
 
-/** Accounts whose latest profile before asOf carries the `bot` self-label. */
+/** Accounts whose latest profile before asOf carries the `bot` self-label (of accounts not gone). */
 export async function botLabelledAsOf(wh: Warehouse, w: AsOfWindow): Promise<string[]> {
+  const db = wh.database;
   const rows = await wh.query<{ did: string }>(
-    `SELECT did FROM ${wh.database}.profile_labels WHERE indexed_at < ${AS_OF}
+    `SELECT did FROM ${db}.profile_labels WHERE indexed_at < ${AS_OF} AND ${actorStands(db, AS_OF, 'did')}
      GROUP BY did HAVING has(argMax(self_labels, indexed_at), 'bot') ORDER BY did`,
     { asOf: w.asOf },
   );
@@ -169,7 +177,7 @@ export async function battleReplyDetailsAsOf(wh: Warehouse, w: AsOfWindow): Prom
      t AS (SELECT task_id, any(battle_pair_probability) AS p, min(created_at) AS task_at FROM ${db}.reply_tasks
            WHERE task_id IN (SELECT task_id FROM r) GROUP BY task_id),
      posted AS (SELECT uri, min(indexed_at) AS posted_at FROM ${db}.posts
-           WHERE uri IN (SELECT post_uri FROM r) AND indexed_at < ${AS_OF} GROUP BY uri)
+           WHERE uri IN (SELECT post_uri FROM r) AND indexed_at < ${AS_OF} AND ${postStands(db, AS_OF, 'uri', 'author_did')} GROUP BY uri)
      SELECT r.task_id AS task_id, ifNull(t.p, 0) AS pair_probability,
        r.style_graphemes AS graphemes, r.style_questions AS questions, r.style_emoji AS emoji,
        r.style_links AS links, r.style_mentions AS mentions,
