@@ -19,13 +19,21 @@
 // Intervals: the sandwich covariance V = H⁻¹ M H⁻¹ (H the weighted information plus the prior's
 // and the ridge's, M = Σ w²(y − p)² x xᵀ), robust to ties and to the weights; a rating's interval
 // is that of its recentred β, on the Elo scale centre + scale·β/ln(base).
-import { assignRanks, botsOf, type BtOptions, type RatedBot } from './bradley-terry.ts';
+import { assignRanks, type BtOptions, type RatedBot } from './bradley-terry.ts';
 import { scoreOf, type Battle } from './elo.ts';
 import { Z95, type Interval } from './intervals.ts';
-import { fitLogistic, type PairedDesign } from './logistic-fit.ts';
-import { featureDifference, STYLE_FEATURES, type ReplyStyle, type StyleFeature } from './style-features.ts';
+import { fitLogistic } from './logistic-fit.ts';
+import { SLOTS, type PairedDesign } from './logistic-pass.ts';
+import { STYLE_FEATURES, styleDifferences, type ReplyStyle, type StyleFeature } from './style-features.ts';
 
-export { featureDifference, STYLE_FEATURES, styleOf, type ReplyStyle, type StyleFeature } from './style-features.ts';
+export {
+  featureDifference,
+  STYLE_FEATURES,
+  styleDifferences,
+  styleOf,
+  type ReplyStyle,
+  type StyleFeature,
+} from './style-features.ts';
 
 export interface StyledBattle extends Battle {
   styleA: ReplyStyle;
@@ -48,7 +56,7 @@ export interface StyleFit {
 
 /** Bradley–Terry's options (the prior, the scale, the iterations); `tolerance` is Newton's step, in natural-log units. */
 export interface StyleFitOptions extends BtOptions {
-  /** The covariates to control for, all by default. */
+  /** The covariates to control for, each at most once; all by default. */
   features?: readonly StyleFeature[];
   /**
    * The ridge on the standardised style coefficients, a N(0, 1/λ) prior on each: λ, or 'auto'
@@ -83,87 +91,107 @@ const STYLE_DEFAULTS = {
   ridge: STYLE_RIDGE as number | 'auto',
 };
 
-/** Feature f's covariate for every battle, scaled to unit weighted root mean square; null if constant. */
-function column(battles: readonly StyledBattle[], w: Float64Array, wSum: number, feature: StyleFeature): Float64Array | null {
-  const col = new Float64Array(battles.length);
-  let first = Number.NaN;
-  let varies = false;
-  let ss = 0;
-  for (let t = 0; t < battles.length; t++) {
-    const battle = battles[t] as StyledBattle;
-    const v = featureDifference(feature, battle.styleA, battle.styleB);
-    col[t] = v;
-    const wt = w[t] as number;
-    if (!(wt > 0)) continue;
-    if (Number.isNaN(first)) first = v;
-    else if (v !== first) varies = true;
-    ss += wt * v * v;
-  }
-  if (!varies || !(ss > 0)) return null;
-  const rms = Math.sqrt(ss / wSum);
-  for (let t = 0; t < col.length; t++) col[t] = (col[t] as number) / rms;
-  return col;
-}
-
-/** The covariate columns that vary, interleaved per battle, and which features they are. */
-function covariates(
-  battles: readonly StyledBattle[],
-  w: Float64Array,
-  features: readonly StyleFeature[],
-): { z: Float64Array; active: number[] } {
-  let wSum = 0;
-  for (const v of w) wSum += v;
-  const columns: Float64Array[] = [];
-  const active: number[] = [];
-  features.forEach((feature, f) => {
-    const col = column(battles, w, wSum, feature);
-    if (!col) return;
-    columns.push(col);
-    active.push(f);
-  });
-  const k = columns.length;
-  const z = new Float64Array(battles.length * k);
-  for (let f = 0; f < k; f++) {
-    const col = columns[f] as Float64Array;
-    for (let t = 0; t < col.length; t++) z[t * k + f] = col[t] as number;
-  }
-  return { z, active };
-}
-
-function design(
-  battles: readonly StyledBattle[],
-  bots: string[],
-  features: readonly StyleFeature[],
-): { x: PairedDesign; active: number[] } {
-  const index = new Map(bots.map((b, i) => [b, i]));
+/** The bots' ids in order, and each battle's bots by index in it: one map lookup per side. */
+function indexBots(battles: readonly StyledBattle[]): { bots: string[]; a: Int32Array; b: Int32Array } {
+  const seen = new Map<string, number>();
   const n = battles.length;
-  const x = { a: new Int32Array(n), b: new Int32Array(n), y: new Float64Array(n), w: new Float64Array(n) };
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const idOf = (bot: string): number => {
+    const i = seen.get(bot);
+    if (i !== undefined) return i;
+    seen.set(bot, seen.size);
+    return seen.size - 1;
+  };
   for (let t = 0; t < n; t++) {
     const battle = battles[t] as StyledBattle;
-    x.a[t] = index.get(battle.a) as number;
-    x.b[t] = index.get(battle.b) as number;
-    x.y[t] = scoreOf(battle.winner);
-    x.w[t] = battle.weight ?? 1;
+    a[t] = idOf(battle.a);
+    b[t] = idOf(battle.b);
   }
-  const { z, active } = covariates(battles, x.w, features);
-  return { x: { ...x, bots: bots.length, k: active.length, z }, active };
+  const bots = [...seen.keys()].sort(); // botsOf's order
+  const rank = new Int32Array(bots.length);
+  for (const [i, bot] of bots.entries()) rank[seen.get(bot) as number] = i;
+  for (let t = 0; t < n; t++) {
+    a[t] = rank[a[t] as number] as number;
+    b[t] = rank[b[t] as number] as number;
+  }
+  return { bots, a, b };
+}
+
+/**
+ * The design in one pass over the battles: bots, outcomes, weights, and the covariates of the
+ * features that vary (over the battles of weight > 0), each scaled to unit weighted root mean
+ * square, in SLOTS slots per battle (the rest 0); `active` says which features they are.
+ */
+function design(
+  battles: readonly StyledBattle[],
+  features: readonly StyleFeature[],
+): { x: PairedDesign; bots: string[]; active: number[] } {
+  const { bots, a, b } = indexBots(battles);
+  const n = battles.length;
+  const y = new Float64Array(n);
+  const w = new Float64Array(n);
+  // every feature's raw covariate first, in STYLE_FEATURES' order; then those fitted, in place
+  const z = new Float64Array(n * SLOTS);
+  for (let t = 0; t < n; t++) {
+    const battle = battles[t] as StyledBattle;
+    y[t] = scoreOf(battle.winner);
+    w[t] = battle.weight ?? 1;
+    styleDifferences(battle.styleA, battle.styleB, z, t * SLOTS);
+  }
+  const slots = features.map((feature) => STYLE_FEATURES.indexOf(feature));
+  const bySlot = scalesOf(z, w);
+  const scales = slots.map((slot) => bySlot[slot] ?? null);
+  const active = features.flatMap((_, f) => (scales[f] === null ? [] : [f]));
+  const from = active.map((f) => slots[f] as number);
+  const rms = active.map((f) => scales[f] as number);
+  const raw = new Float64Array(SLOTS);
+  for (let off = 0; off < z.length; off += SLOTS) {
+    for (let s = 0; s < SLOTS; s++) raw[s] = z[off + s] as number;
+    for (let s = 0; s < SLOTS; s++) z[off + s] = s < from.length ? (raw[from[s] as number] as number) / (rms[s] as number) : 0;
+  }
+  return { x: { bots: bots.length, k: active.length, a, b, y, w, z }, bots, active };
+}
+
+/** Each slot's weighted root mean square, or null where it is the same in every battle of weight > 0. */
+function scalesOf(z: Float64Array, w: Float64Array): (number | null)[] {
+  const first = new Float64Array(SLOTS).fill(Number.NaN);
+  const varies = new Uint8Array(SLOTS);
+  const ss = new Float64Array(SLOTS);
+  let wSum = 0;
+  for (let t = 0; t < w.length; t++) {
+    const wt = w[t] as number;
+    wSum += wt;
+    if (!(wt > 0)) continue;
+    for (let s = 0; s < SLOTS; s++) {
+      const v = z[t * SLOTS + s] as number;
+      if (Number.isNaN(first[s])) first[s] = v;
+      else if (v !== first[s]) varies[s] = 1;
+      ss[s] = (ss[s] as number) + wt * v * v;
+    }
+  }
+  return Array.from(ss, (sum, s) => (varies[s] && sum > 0 ? Math.sqrt(sum / wSum) : null));
 }
 
 /** Bradley–Terry with style covariates: ratings net of style, and what each style feature is worth. */
 export function bradleyTerryStyle(battles: readonly StyledBattle[], opts: StyleFitOptions = {}): StyleFit {
   const o = { ...STYLE_DEFAULTS, ...opts };
   const features = opts.features ?? STYLE_FEATURES;
-  const bots = botsOf(battles);
-  const { x, active } = design(battles, bots, features);
+  if (new Set(features).size !== features.length || features.some((f) => !STYLE_FEATURES.includes(f)))
+    throw new RangeError(`style features must be distinct names from STYLE_FEATURES, got ${features.join(', ')}`);
+  const { x, bots, active } = design(battles, features);
   const ridge = o.ridge === 'auto' && battles.length < AUTO_RIDGE_MIN_BATTLES ? 0 : o.ridge;
   const fit = fitLogistic(x, { ...o, ridge });
   const toElo = o.scale / Math.log(o.base);
-  const played = new Map<string, number>();
-  for (const b of battles) played.set(b.a, (played.get(b.a) ?? 0) + 1).set(b.b, (played.get(b.b) ?? 0) + 1);
+  const played = new Float64Array(bots.length);
+  for (let t = 0; t < x.a.length; t++) {
+    played[x.a[t] as number] = (played[x.a[t] as number] as number) + 1;
+    played[x.b[t] as number] = (played[x.b[t] as number] as number) + 1;
+  }
   const ratings = bots.map((bot, i): RatedBot => {
     const rating = o.centre + toElo * (fit.beta[i] as number);
     const half = Z95 * toElo * (fit.betaSe[i] as number);
-    return { bot, rating, ci95: [rating - half, rating + half], battles: played.get(bot) ?? 0, rank: 0 };
+    return { bot, rating, ci95: [rating - half, rating + half], battles: played[i] as number, rank: 0 };
   });
   const coefficients = features.map((name, f): StyleCoefficient => {
     const at = active.indexOf(f);
