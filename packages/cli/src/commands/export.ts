@@ -3,11 +3,12 @@
 // text only on request and only for people who opted in, and a datasheet (README.md,
 // schema.json) with row counts and checksums. `botsky rescore --dataset DIR` rebuilds the
 // leaderboard from it.
-import { BOOTSTRAP_SEED, parseWarehouseLocation, scoringConfigSpec, scoringParams } from '@botsky/scoring';
-import { createWarehouse, type ParquetCompression, type Warehouse, WarehouseError, exportDataset } from '@botsky/warehouse';
+import { BOOTSTRAP_SEED, scoringConfigSpec, scoringParams } from '@botsky/scoring';
+import { type ParquetCompression, type Warehouse, WarehouseError, exportDataset } from '@botsky/warehouse';
 
 const COMPRESSIONS: readonly ParquetCompression[] = ['zstd', 'lz4', 'snappy', 'gzip', 'none'];
 import { type Command, type FlagValues, loadConfigOrUsage, UsageError } from '../command.ts';
+import { openWarehouseFlag } from './warehouse-flag.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -44,7 +45,7 @@ export const exportCommand: Command = {
     const compression = (flags.compression ?? 'zstd') as ParquetCompression;
     if (!COMPRESSIONS.includes(compression))
       throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')} (got "${String(flags.compression)}")`);
-    const wh = open(flags.warehouse, config);
+    const wh = openWarehouseFlag(flags.warehouse, config);
     try {
       const window = await windowOf(wh, flags);
       const params = scoringParams(config);
@@ -70,26 +71,6 @@ export const exportCommand: Command = {
     }
   },
 };
-
-type Config = ReturnType<typeof loadConfigOrUsage<typeof scoringConfigSpec>>;
-
-function open(raw: string, config: Config): Warehouse {
-  let where: ReturnType<typeof parseWarehouseLocation>;
-  try {
-    where = parseWarehouseLocation(raw);
-  } catch (err) {
-    throw new UsageError(`--warehouse must be embedded:<path> or http(s)://host:port (got "${raw}")`, { cause: err });
-  }
-  return where.kind === 'embedded'
-    ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
-    : createWarehouse({
-        kind: 'http',
-        url: where.url,
-        username: config.clickhouseUser,
-        password: config.clickhousePassword?.reveal(),
-        database: config.clickhouseDatabase,
-      });
-}
 
 function time(raw: unknown, flag: string): Date | undefined {
   if (raw === undefined) return undefined;

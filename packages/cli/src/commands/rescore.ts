@@ -3,17 +3,17 @@
 import {
   computeLeaderboard,
   leaderboardJson,
-  parseWarehouseLocation,
   scoringConfigSpec,
   scoringParams,
   type LeaderboardEntry,
   type ScoringParams,
 } from '@botsky/scoring';
-import { DatasetError, WarehouseError, createWarehouse, loadDataset } from '@botsky/warehouse';
+import { DatasetError, WarehouseError, loadDataset } from '@botsky/warehouse';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, loadConfigOrUsage, type CliIo, type Command } from '../command.ts';
+import { openWarehouseFlag } from './warehouse-flag.ts';
 
 export const rescore: Command = {
   name: 'rescore',
@@ -39,19 +39,9 @@ export const rescore: Command = {
     }
     if (typeof flags.warehouse !== 'string')
       throw new UsageError('rescore needs --warehouse embedded:<path> or http(s)://host:port, or --dataset DIR');
-    const where = parseLocation(flags.warehouse);
     const asOf = parseAsOf(flags['as-of']);
     const config = loadConfigOrUsage(scoringConfigSpec, io.env);
-    const wh =
-      where.kind === 'embedded'
-        ? createWarehouse({ kind: 'embedded', path: where.path, database: config.clickhouseDatabase })
-        : createWarehouse({
-            kind: 'http',
-            url: where.url,
-            username: config.clickhouseUser,
-            password: config.clickhousePassword?.reveal(),
-            database: config.clickhouseDatabase,
-          });
+    const wh = openWarehouseFlag(flags.warehouse, config);
     try {
       const board = await computeLeaderboard(wh, { asOf, config: scoringParams(config) });
       if (flags.json === true) io.out(JSON.stringify(leaderboardJson(board, 'bt', 0), null, 2));
@@ -98,14 +88,6 @@ async function fromDataset(dir: string, json: boolean, io: CliIo): Promise<numbe
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-function parseLocation(raw: string) {
-  try {
-    return parseWarehouseLocation(raw);
-  } catch (err) {
-    throw new UsageError(`--warehouse must be embedded:<path> or http(s)://host:port (got "${raw}")`, { cause: err });
   }
 }
 
